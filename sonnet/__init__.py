@@ -1,3 +1,68 @@
-"""Sonnet: construct modules once, connect them to inputs many times."""
+"""Sonnet: construct modules once, connect them to inputs many times.
 
+>>> import sonnet as snt
+>>> linear = snt.Linear(output_size=4)
+>>> train_out = linear(tf.ones([8, 3]))
+>>> test_out = linear(tf.zeros([2, 3]))  # Same variables as train_out.
+"""
+
+try:
+  import tensorflow as _tf  # pylint: disable=g-import-not-at-top,unused-import
+except ImportError as _e:
+  raise ImportError(
+      "Sonnet needs TensorFlow 2.21 or newer, which is not installed. Install "
+      "one build: `pip install tensorflow-cpu` (or `tensorflow`), or the wheel "
+      "with an extra: `pip install 'dm-sonnet[tensorflow-cpu]'`.") from _e
+
+from sonnet import regularizers
+from sonnet.src.add_bias import AddBias
+from sonnet.src.arg_checks import check_initializers
+from sonnet.src.arg_checks import check_partitioners
+from sonnet.src.arg_checks import check_regularizers
+from sonnet.src.base import AbstractModule
+from sonnet.src.base import Module
+from sonnet.src.base import Transposable
+from sonnet.src.connections import ConnectedSubGraph
+from sonnet.src.connections import observe_connections
+from sonnet.src.custom_getter_router import custom_getter_router
+from sonnet.src.errors import DifferentGraphError
+from sonnet.src.errors import Error
+from sonnet.src.errors import IncompatibleShapeError
+from sonnet.src.errors import ModuleInfoError
+from sonnet.src.errors import NotConnectedError
+from sonnet.src.errors import NotInitializedError
+from sonnet.src.errors import NotSupportedError
+from sonnet.src.errors import ParentNotBuiltError
+from sonnet.src.errors import UnderspecifiedError
+from sonnet.src.linear import Linear
+from sonnet.src.module_info import ModuleInfo
+from sonnet.src.module_info import SONNET_COLLECTION_NAME
+from sonnet.src.sequential import Sequential
 from sonnet.version import __version__
+
+__all__ = [
+    "AbstractModule",
+    "AddBias",
+    "ConnectedSubGraph",
+    "DifferentGraphError",
+    "Error",
+    "IncompatibleShapeError",
+    "Linear",
+    "Module",
+    "ModuleInfo",
+    "ModuleInfoError",
+    "NotConnectedError",
+    "NotInitializedError",
+    "NotSupportedError",
+    "ParentNotBuiltError",
+    "SONNET_COLLECTION_NAME",
+    "Sequential",
+    "Transposable",
+    "UnderspecifiedError",
+    "check_initializers",
+    "check_partitioners",
+    "check_regularizers",
+    "custom_getter_router",
+    "observe_connections",
+    "regularizers",
+]

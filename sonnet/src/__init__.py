@@ -1,0 +1,1 @@
+"""Sonnet's implementation. Import the public names from `sonnet` instead."""

@@ -1,0 +1,168 @@
+"""`AddBias`: adds a learned bias, broadcast over chosen dimensions."""
+
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import base
+from sonnet.src import default_initializers
+from sonnet.src import errors
+
+
+def bias_shape(input_shape, bias_dims):
+  """The shape of a bias over `bias_dims` that broadcasts against the input.
+
+  Args:
+    input_shape: the input's shape, batch dimension first.
+    bias_dims: None for every non-batch dimension, or a list of dimension
+      indices (negative counts from the end) that get their own bias
+      values; the others share them.
+
+  Returns:
+    A tuple: the trailing part of the input shape with size 1 in shared
+    dimensions, starting at the first dimension with its own values.
+
+  Raises:
+    ValueError: if `bias_dims` includes the batch dimension.
+  """
+  rank = len(input_shape)
+  if bias_dims is None:
+    return tuple(input_shape[1:])
+  shape = [1] * rank
+  for dim in bias_dims:
+    dim %= rank
+    if dim == 0:
+      raise ValueError("AddBias cannot have a bias over the batch dimension "
+                       "(dimension 0); remove it from bias_dims.")
+    shape[dim] = input_shape[dim]
+  first = next((d for d in range(1, rank) if shape[d] != 1), rank)
+  return tuple(shape[first:])
+
+
+class AddBias(base.AbstractModule, base.Transposable):
+  """Adds a bias `b` to its inputs: `inputs + multiplier * b`.
+
+  >>> add = snt.AddBias()
+  >>> add(tf.ones([2, 3])).shape.as_list()
+  [2, 3]
+  >>> [(v.name, v.shape.as_list()) for v in add.get_variables()]
+  [('add/b:0', [3])]
+  """
+
+  POSSIBLE_INITIALIZER_KEYS = {"b"}
+
+  def __init__(self, output_shape=None, bias_dims=None, initializers=None,
+               partitioners=None, regularizers=None, name="add"):
+    """Configures the bias.
+
+    Args:
+      output_shape: optional expected input shape (also the output shape),
+        or a callable returning it at connection time (used by
+        `transpose()`).
+      bias_dims: None for a bias over every non-batch dimension; otherwise
+        the dimensions that get their own values (e.g. [-1] for a bias per
+        channel).
+      initializers: optional dict with key "b" (default: zeros).
+      partitioners: optional dict with key "b".
+      regularizers: optional dict with key "b".
+      name: the module's name.
+
+    Raises:
+      KeyError: if a dict has a key other than "b".
+      TypeError: if a dict value is not callable.
+    """
+    super().__init__(name=name)
+    self._output_shape = output_shape
+    self._bias_dims = bias_dims
+    self._input_shape = None
+    self._b = None
+    self._initializers = arg_checks.check_initializers(
+        initializers, self.POSSIBLE_INITIALIZER_KEYS)
+    self._partitioners = arg_checks.check_partitioners(
+        partitioners, self.POSSIBLE_INITIALIZER_KEYS)
+    self._regularizers = arg_checks.check_regularizers(
+        regularizers, self.POSSIBLE_INITIALIZER_KEYS)
+
+  def _build(self, inputs, multiplier=1):
+    """Adds the bias.
+
+    Args:
+      inputs: a tensor with a batch dimension and fixed other dimensions.
+      multiplier: scales the bias before it is added.
+
+    Returns:
+      A tensor of the same shape as `inputs`.
+
+    Raises:
+      IncompatibleShapeError: if `inputs` has rank < 2, or its non-batch
+        shape differs from the first connection's or from `output_shape`.
+      ParentNotBuiltError: if `output_shape` comes from an unconnected module.
+    """
+    input_shape = tuple(inputs.get_shape().as_list())
+    if len(input_shape) < 2:
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have a batch dimension and at least one more "
+          "(rank >= 2), got shape %s." % (self.scope_name, input_shape))
+    if (self._input_shape is not None and
+        input_shape[1:] != self._input_shape[1:]):
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have shape [batch_size] + %s as in the first "
+          "connection, got %s." % (self.scope_name,
+                                   list(self._input_shape[1:]), input_shape))
+    output_shape = self._resolved_output_shape()
+    if output_shape is not None and tuple(output_shape[1:]) != input_shape[1:]:
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have shape %s, got %s."
+          % (self.scope_name, tuple(output_shape), input_shape))
+    shape = bias_shape(input_shape, self._bias_dims)
+    self._input_shape = input_shape
+    self._b = tf.compat.v1.get_variable(
+        "b", shape=shape, dtype=inputs.dtype,
+        initializer=self._initializers.get(
+            "b", default_initializers.bias()),
+        partitioner=self._partitioners.get("b"),
+        regularizer=self._regularizers.get("b"))
+    bias = self._b if multiplier == 1 else self._b * multiplier
+    return inputs + bias
+
+  def _resolved_output_shape(self):
+    if callable(self._output_shape):
+      try:
+        self._output_shape = self._output_shape()
+      except errors.NotConnectedError as e:
+        raise errors.ParentNotBuiltError(
+            "%s: connect the module this one was transposed from first. (%s)"
+            % (self.scope_name, e))
+    return self._output_shape
+
+  @property
+  def b(self):
+    """The bias variable.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._b
+
+  @property
+  def input_shape(self):
+    """The input shape of the first connection.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._input_shape
+
+  def transpose(self, name=None):
+    """Returns an `AddBias` for inputs shaped like this module's inputs.
+
+    Args:
+      name: defaults to this module's name + "_transpose".
+    """
+    return AddBias(output_shape=lambda: self.input_shape,
+                   bias_dims=self._bias_dims,
+                   initializers=self._initializers,
+                   partitioners=self._partitioners,
+                   regularizers=self._regularizers,
+                   name=name or self.module_name + "_transpose")

@@ -1,0 +1,497 @@
+"""`AbstractModule`: configure in the constructor, connect with `__call__`.
+
+A module owns one variable scope, captured when it is constructed. Every
+connection re-enters that scope through `tf.compat.v1.make_template`, so the
+first connection creates the module's variables and later ones reuse them,
+in graph mode (a `Template`) and in eager mode or inside `tf.function` (an
+`EagerTemplate`, which is also what makes a module checkpointable).
+"""
+
+import abc
+import collections
+import contextlib
+import functools
+import inspect
+import re
+
+import tensorflow as tf
+
+from sonnet.src import connections
+from sonnet.src import custom_getter_router as router_lib
+from sonnet.src import errors
+from sonnet.src import module_info
+from sonnet.src import naming
+from sonnet.src import tf_shim
+from sonnet.src import used_variables
+
+tf1 = tf.compat.v1
+
+_INIT_ATTRIBUTES = frozenset([
+    "_template", "_unique_name", "_original_name", "_graph", "_used",
+    "_connection_count", "_connected_subgraphs", "_custom_getter",
+    "_scope_getter",
+    "_first_connection_names", "_built_eagerly", "_call_fn"])
+
+
+def _scope_filter(scope_name):
+  """A `get_collection` scope regex that matches exactly `scope_name/...`."""
+  return re.escape(scope_name) + "/"
+
+
+def _in_graph_mode():
+  """True when ops go into a `tf.Graph` built by the user (not a function)."""
+  return not tf.executing_eagerly() and not tf.inside_function()
+
+
+class AbstractModule(tf_shim.AutoTrackable):
+  """Base class of every Sonnet module.
+
+  Subclasses take their configuration in `__init__` (calling this constructor
+  first) and build the computation in `_build`. Calling the module connects
+  it: the first call creates its variables, later calls reuse them.
+
+  >>> class Scale(snt.AbstractModule):
+  ...   def __init__(self, name="scale"):
+  ...     super().__init__(name=name)
+  ...   def _build(self, x):
+  ...     return x * tf.compat.v1.get_variable("s", [], initializer=tf.ones)
+  >>> scale = Scale()
+  >>> float(scale(tf.constant(3.)))
+  3.0
+  >>> [v.name for v in scale.get_variables()]
+  ['scale/s:0']
+  """
+
+  def __init__(self, _sentinel=None, custom_getter=None, name=None):
+    """Sets up the module's variable scope.
+
+    Args:
+      _sentinel: guards against positional arguments; leave unset.
+      custom_getter: a callable used as the custom getter of the module's
+        variable scope (see `tf.compat.v1.get_variable`), or a dict from
+        regular expressions to callables, matched against variable names
+        relative to the module's scope (see `snt.custom_getter_router`).
+      name: the module's name; defaults to the snake_case class name. A name
+        already used in the current scope gets a `_N` suffix.
+
+    Raises:
+      ValueError: if arguments are passed positionally.
+      TypeError: if `name` is not a string or `custom_getter` is neither a
+        callable nor a dict of callables.
+    """
+    if _sentinel is not None:
+      raise ValueError(
+          "AbstractModule.__init__ takes keyword arguments only: call "
+          "super().__init__(name=name) (and custom_getter=...).")
+    if name is None:
+      name = naming.to_snake_case(type(self).__name__)
+    if not isinstance(name, str):
+      raise TypeError("Module name must be a string, got %r." % (name,))
+    if isinstance(custom_getter, collections.abc.Mapping):
+      scope_getter = router_lib.custom_getter_router(
+          custom_getter, name_fn=self._name_relative_to_scope)
+    elif custom_getter is None or callable(custom_getter):
+      scope_getter = custom_getter
+    else:
+      raise TypeError(
+          "custom_getter must be a callable or a dict of callables, got %r."
+          % (custom_getter,))
+    self._set_untracked(
+        _custom_getter=custom_getter,
+        _scope_getter=scope_getter,
+        _original_name=name,
+        _connection_count=0,
+        _first_connection_names=set(),
+        _connected_subgraphs=[],
+        _used=used_variables.UsedVariables(),
+        _built_eagerly=tf.executing_eagerly(),
+        _graph=None if tf.executing_eagerly() else tf1.get_default_graph(),
+        _call_fn=self._connect)
+    self._template = tf1.make_template(
+        name, self._build_wrapper, create_scope_now_=True,
+        custom_getter_=self._module_getter)
+    self._set_untracked(
+        _unique_name=self._template.variable_scope.name.split("/")[-1])
+
+  def _set_untracked(self, **attributes):
+    """Sets bookkeeping attributes that checkpoints must not follow."""
+    for key, value in attributes.items():
+      object.__setattr__(self, key, value)
+
+  def __getattr__(self, name):
+    # Only reached when normal lookup fails: for the attributes the base
+    # constructor sets, that means a subclass skipped it.
+    if name in _INIT_ATTRIBUTES and "_connection_count" not in self.__dict__:
+      raise errors.NotInitializedError(
+          "%s.__init__ did not call the AbstractModule constructor. Add "
+          "`super().__init__(name=name)` as the first line of %s.__init__."
+          % (type(self).__name__, type(self).__name__))
+    prop = getattr(type(self), name, None)
+    if isinstance(prop, property):
+      return prop.fget(self)  # Re-raise the property's own AttributeError.
+    raise AttributeError("%r object has no attribute %r"
+                         % (type(self).__name__, name))
+
+  def __getstate__(self):
+    raise errors.NotSupportedError(
+        "Sonnet modules cannot be pickled or serialized: they hold variables "
+        "and graph references. Serialize the configuration that built %r "
+        "(its constructor arguments) and rebuild it instead."
+        % self._original_name)
+
+  @abc.abstractmethod
+  def _build(self, *args, **kwargs):
+    """Adds the module's computation; called by `__call__` on each connection.
+
+    Args:
+      *args: the inputs, as given to `__call__`.
+      **kwargs: the keyword inputs, as given to `__call__`.
+
+    Returns:
+      The outputs.
+    """
+
+  # --- connection --------------------------------------------------------
+
+  def __call__(self, *args, **kwargs):
+    """Connects the module to inputs; see `_build` for what it accepts."""
+    return self._call_fn(*args, **kwargs)
+
+  def _connect(self, *args, **kwargs):
+    self._check_graph()
+    with connections.connecting(self):
+      try:
+        return self._template(*args, **kwargs)
+      except Exception:
+        if not self.is_connected:
+          self._first_connection_names.clear()
+        raise
+
+  def _check_graph(self):
+    """Raises `DifferentGraphError` if connecting outside the module's world."""
+    if self._built_eagerly:
+      if _in_graph_mode():
+        raise errors.DifferentGraphError(
+            "Module %r was constructed in eager mode and cannot be connected "
+            "to a tf.Graph; construct it inside the graph instead."
+            % self.scope_name)
+      return
+    graph = tf1.get_default_graph()
+    if tf.executing_eagerly() or graph is not self._graph:
+      if tf.inside_function() and graph.outer_graph is not None:
+        return  # A function nested in the module's graph.
+      raise errors.DifferentGraphError(
+          "Module %r was constructed in one tf.Graph and cannot be connected "
+          "to another (or in eager mode). Construct one module per graph."
+          % self.scope_name)
+
+  def _build_wrapper(self, *args, **kwargs):
+    """Runs `_build` inside the template and records the connection."""
+    outputs = self._build(*args, **kwargs)
+    self._set_untracked(_connection_count=self._connection_count + 1)
+    subgraph = connections.ConnectedSubGraph(
+        module=self,
+        name_scope=tf1.get_default_graph().get_name_scope()
+        if not tf.executing_eagerly() else "",
+        inputs=self._bound_inputs(args, kwargs),
+        outputs=outputs)
+    if tf.executing_eagerly():
+      self._connected_subgraphs[:] = [subgraph]  # Do not keep every batch.
+    else:
+      self._connected_subgraphs.append(subgraph)
+      if _in_graph_mode():
+        module_info.record(self)
+    connections.notify_observers(subgraph)
+    return outputs
+
+  def _bound_inputs(self, args, kwargs):
+    """The `_build` arguments of one connection, by parameter name."""
+    try:
+      bound = _build_signature(type(self)).bind(None, *args, **kwargs)
+    except TypeError:
+      return collections.OrderedDict(
+          [("args", args)] + sorted(kwargs.items()))
+    arguments = collections.OrderedDict(bound.arguments)
+    arguments.pop(next(iter(arguments)))  # `self`.
+    return arguments
+
+  def _module_getter(self, getter, *args, **kwargs):
+    """The custom getter of the module's scope: user getter, then recording."""
+    record = functools.partial(self._recording_getter, getter)
+    if self._scope_getter is not None:
+      return self._scope_getter(record, *args, **kwargs)
+    return record(*args, **kwargs)
+
+  def _recording_getter(self, getter, *args, **kwargs):
+    """Fetches a variable and reports it to every connecting module."""
+    name = kwargs.get("name", args[0] if args else None)
+    connecting = connections.connecting_modules()
+    if self in connecting:
+      if self._connection_count == 0:
+        self._first_connection_names.add(name)
+      elif name not in self._first_connection_names:
+        raise ValueError(
+            "Module %r asked for variable %r in connection %d, but its first "
+            "connection did not create it. A module must create all of its "
+            "variables on the first connection, with the same names on every "
+            "call (tf.compat.v1.get_variable, not tf.Variable)."
+            % (self.scope_name, name, self._connection_count + 1))
+    regularizer = None
+    if not _in_graph_mode() and kwargs.get("regularizer") is not None:
+      # No collections here: keep the regularizer to apply on request.
+      regularizer = kwargs.pop("regularizer")
+    variable = getter(*args, **kwargs)
+    if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable)):
+      cols = used_variables.collections_of(kwargs)
+      for module in connecting:
+        module._used.add(variable, cols, regularizer)  # pylint: disable=protected-access
+    return variable
+
+  # --- names and scopes --------------------------------------------------
+
+  def _name_relative_to_scope(self, variable_name):
+    return variable_name[len(self.scope_name) + 1:]
+
+  @property
+  def module_name(self):
+    """The module's name after uniquification (e.g. "linear_1")."""
+    return self._unique_name
+
+  @property
+  def scope_name(self):
+    """The full name of the module's variable scope (e.g. "mlp/linear")."""
+    return self._template.variable_scope.name
+
+  @property
+  def variable_scope(self):
+    """The module's `tf.compat.v1.VariableScope`.
+
+    Raises:
+      NotConnectedError: if the module has not been connected yet.
+    """
+    self._ensure_is_connected()
+    return self._template.variable_scope
+
+  @property
+  def name_scopes(self):
+    """The name scopes of the module's connections, in order."""
+    return tuple(s.name_scope for s in self._connected_subgraphs)
+
+  @property
+  def graph(self):
+    """The graph the module belongs to (None for modules built eagerly)."""
+    return self._graph
+
+  @property
+  def is_connected(self):
+    """Whether the module has been connected at least once."""
+    return self._connection_count > 0
+
+  @property
+  def connected_subgraphs(self):
+    """A tuple of `ConnectedSubGraph`s, one per connection.
+
+    In eager mode only the most recent connection is kept, so that a training
+    loop does not hold on to every batch.
+    """
+    return tuple(self._connected_subgraphs)
+
+  @property
+  def last_connected_subgraph(self):
+    """The `ConnectedSubGraph` of the most recent connection.
+
+    Raises:
+      NotConnectedError: if the module has not been connected yet.
+    """
+    self._ensure_is_connected()
+    return self._connected_subgraphs[-1]
+
+  @contextlib.contextmanager
+  def _enter_variable_scope(self, reuse=None):
+    """Enters the module's variable scope, e.g. to build submodules in it.
+
+    Args:
+      reuse: passed to `tf.compat.v1.variable_scope`.
+
+    Yields:
+      The module's `VariableScope`.
+    """
+    with tf1.variable_scope(self._template.variable_scope,
+                            reuse=reuse) as scope:
+      yield scope
+
+  def _ensure_is_connected(self):
+    """Raises `NotConnectedError` if the module has never been connected."""
+    if not self.is_connected:
+      raise errors.NotConnectedError(
+          "Module %r is not connected yet: its variables and inferred shapes "
+          "exist only after it is called on inputs." % self.scope_name)
+
+  @classmethod
+  def get_possible_initializer_keys(cls):
+    """The variable names that `initializers` (etc.) may be keyed by."""
+    return set(getattr(cls, "POSSIBLE_INITIALIZER_KEYS", ()))
+
+  # --- variables ---------------------------------------------------------
+
+  def get_variables(self, collection=tf1.GraphKeys.TRAINABLE_VARIABLES):
+    """The variables in the module's own scope, in creation order.
+
+    Args:
+      collection: which variables to return, as a graph collection key.
+        In eager mode and inside `tf.function` the collections a variable
+        was created for are remembered by the module instead.
+
+    Returns:
+      A tuple of variables (including those of submodules built inside
+      this module's scope).
+
+    Raises:
+      NotConnectedError: if the module has not been connected yet.
+    """
+    self._ensure_is_connected()
+    if _in_graph_mode() or not self._built_eagerly:
+      return tuple(self.graph.get_collection(collection,
+                                             _scope_filter(self.scope_name)))
+    prefix = self.scope_name + "/"
+    return tuple(v for v in self._used.variables(collection)
+                 if v.name.startswith(prefix))
+
+  def get_all_variables(self, collection=tf1.GraphKeys.TRAINABLE_VARIABLES):
+    """Every variable the module used in any connection, sorted by name.
+
+    Unlike `get_variables`, this includes variables of modules that were
+    built outside this module and called by it (e.g. the layers given to
+    `snt.Sequential`).
+
+    Args:
+      collection: which variables to return, as for `get_variables`.
+
+    Returns:
+      A tuple of variables sorted by name.
+
+    Raises:
+      NotConnectedError: if the module has not been connected yet.
+    """
+    own = self.get_variables(collection)
+    if _in_graph_mode() or not self._built_eagerly:
+      members = set(id(v) for v in self.graph.get_collection(collection))
+      used = [v for v in self._used.variables() if id(v) in members]
+    else:
+      used = self._used.variables(collection)
+    unique = {id(v): v for v in list(own) + used}
+    return tuple(sorted(unique.values(), key=lambda v: v.name))
+
+  @property
+  def variables(self):
+    """All global variables the module used (`get_all_variables`)."""
+    return self.get_all_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
+
+  @property
+  def trainable_variables(self):
+    """All trainable variables the module used."""
+    return self.get_all_variables(tf1.GraphKeys.TRAINABLE_VARIABLES)
+
+  @property
+  def non_trainable_variables(self):
+    """All variables the module used that are not trainable."""
+    trainable = set(id(v) for v in self.trainable_variables)
+    return tuple(v for v in self.variables if id(v) not in trainable)
+
+  def get_regularization_losses(self):
+    """The regularization losses of every variable the module used.
+
+    In graph mode these are the tensors `get_variable` put in the
+    `REGULARIZATION_LOSSES` collection. In eager mode and inside
+    `tf.function` there are no collections: each call computes the losses
+    afresh from the current variable values, so call it inside the
+    `tf.GradientTape` that computes the loss.
+
+    Returns:
+      A list of scalar tensors.
+
+    Raises:
+      NotConnectedError: if the module has not been connected yet.
+    """
+    self._ensure_is_connected()
+    if _in_graph_mode() or not self._built_eagerly:
+      prefixes = tuple(v.op.name + "/" for v in self.variables)
+      return [loss for loss in self.graph.get_collection(
+          tf1.GraphKeys.REGULARIZATION_LOSSES)
+              if loss.name.startswith(prefixes)]
+    return [regularizer(variable)
+            for variable, regularizer in self._used.regularized()]
+
+  # --- tf.function ---------------------------------------------------------
+
+  def defun(self):
+    """Makes later connections run as a `tf.function` (eager mode only)."""
+    if not self.defun_wrapped:
+      self._set_untracked(_call_fn=tf.function(self._connect))
+
+  @property
+  def defun_wrapped(self):
+    """Whether `defun()` has been called on this module."""
+    return self._call_fn != self._connect  # pylint: disable=comparison-with-callable
+
+
+@functools.lru_cache(maxsize=None)
+def _build_signature(module_class):
+  return inspect.signature(module_class._build)  # pylint: disable=protected-access
+
+
+class Transposable(metaclass=abc.ABCMeta):
+  """Interface of modules that can build their transpose.
+
+  A transposed module is a new module whose configuration mirrors this one
+  (e.g. a `Linear` from B to A for a `Linear` from A to B). Sizes that are
+  only known once this module is connected are passed to the transpose as
+  callables, so the transpose can be made before this module is connected.
+  """
+
+  @abc.abstractmethod
+  def transpose(self, name=None):
+    """Returns the transposed module.
+
+    Args:
+      name: the transposed module's name; defaults to this module's name
+        followed by "_transpose".
+    """
+
+  @abc.abstractmethod
+  def input_shape(self):
+    """The shape of the inputs seen at connection, as a tuple."""
+
+
+class Module(AbstractModule):
+  """Turns a function into a module, so the variables it creates are shared.
+
+  >>> def scaled(x):
+  ...   s = tf.compat.v1.get_variable("s", [], initializer=tf.ones)
+  ...   return x * s
+  >>> module = snt.Module(scaled, name="scaled")
+  >>> _ = module(tf.ones([2])); _ = module(tf.ones([3]))
+  >>> len(module.get_variables())
+  1
+  """
+
+  def __init__(self, build, custom_getter=None, name=None):
+    """Wraps `build`.
+
+    Args:
+      build: a callable that adds ops (and may call
+        `tf.compat.v1.get_variable`); called with the module's inputs.
+      custom_getter: as for `AbstractModule`.
+      name: the module's name; defaults to "module".
+
+    Raises:
+      TypeError: if `build` is not callable.
+    """
+    if not callable(build):
+      raise TypeError("Module's build argument must be callable, got %r."
+                      % (build,))
+    super().__init__(custom_getter=custom_getter, name=name or "module")
+    self._build_function = build
+
+  def _build(self, *args, **kwargs):
+    return self._build_function(*args, **kwargs)

@@ -1,0 +1,77 @@
+"""Bookkeeping of module connections: who is connecting now, and observers.
+
+Modules push themselves on a per-thread stack while they connect. Variables
+fetched during a connection are reported to every module on the stack, which
+is how a module learns about the variables of modules it calls but did not
+build (see `AbstractModule.get_all_variables`).
+"""
+
+import collections
+import contextlib
+import threading
+
+ConnectedSubGraph = collections.namedtuple(
+    "ConnectedSubGraph", ["module", "name_scope", "inputs", "outputs"])
+ConnectedSubGraph.__doc__ = """One connection of a module.
+
+Attributes:
+  module: the module that was connected.
+  name_scope: the name scope its ops were created in ("" in eager mode).
+  inputs: an `OrderedDict` from `_build` argument names to the values passed.
+  outputs: what `_build` returned.
+"""
+
+
+class _ThreadState(threading.local):
+
+  def __init__(self):
+    super().__init__()
+    self.connecting = []
+    self.observers = []
+
+
+_STATE = _ThreadState()
+
+
+def connecting_modules():
+  """Returns the modules connecting right now on this thread, outermost first."""
+  return _STATE.connecting
+
+
+@contextlib.contextmanager
+def connecting(module):
+  """Marks `module` as connecting for the duration of the block."""
+  _STATE.connecting.append(module)
+  try:
+    yield
+  finally:
+    _STATE.connecting.pop()
+
+
+def notify_observers(subgraph):
+  """Calls every active observer with a new `ConnectedSubGraph`."""
+  for observer in _STATE.observers:
+    observer(subgraph)
+
+
+@contextlib.contextmanager
+def observe_connections(observer):
+  """Calls `observer` with each module connection made inside the block.
+
+  Args:
+    observer: a callable taking one `ConnectedSubGraph`.
+
+  Yields:
+    None.
+
+  >>> seen = []
+  >>> with observe_connections(seen.append):
+  ...   _ = snt.Linear(2)(tf.ones([1, 3]))
+  >>> seen[0].module.module_name
+  'linear'
+  """
+  _STATE.observers.append(observer)
+  try:
+    yield
+  finally:
+    _STATE.observers.remove(observer)

@@ -1,0 +1,27 @@
+"""The initializers Sonnet modules use when the user gives none."""
+
+import math
+
+import tensorflow as tf
+
+
+def weights(fan_in):
+  """Truncated normal with stddev 1/sqrt(fan_in), as Sonnet 1 used.
+
+  Args:
+    fan_in: the number of inputs feeding each output unit.
+
+  Returns:
+    A `tf.compat.v1` initializer.
+  """
+  return tf.compat.v1.truncated_normal_initializer(
+      stddev=1. / math.sqrt(fan_in))
+
+
+def bias():
+  """Zeros, the default for biases.
+
+  Returns:
+    A `tf.compat.v1` initializer.
+  """
+  return tf.compat.v1.zeros_initializer()

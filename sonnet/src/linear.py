@@ -1,0 +1,228 @@
+"""`Linear`: a fully connected layer, `inputs @ w + b`."""
+
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import base
+from sonnet.src import default_initializers
+from sonnet.src import errors
+
+tf1 = tf.compat.v1
+
+
+class Linear(base.AbstractModule, base.Transposable):
+  """A linear map from the last input dimension to `output_size` units.
+
+  Variables: `w` of shape `[input_size, output_size]` and, with `use_bias`,
+  `b` of shape `[output_size]`.
+
+  >>> linear = snt.Linear(4)
+  >>> linear(tf.ones([2, 3])).shape.as_list()
+  [2, 4]
+  >>> [v.name for v in linear.get_variables()]
+  ['linear/w:0', 'linear/b:0']
+  """
+
+  def __init__(self, output_size, use_bias=True, initializers=None,
+               partitioners=None, regularizers=None, custom_getter=None,
+               allow_many_batch_dims=False, name="linear"):
+    """Configures the layer.
+
+    Args:
+      output_size: the number of output units, or a callable returning it
+        when the module is first connected (used by `transpose()`).
+      use_bias: whether to add a bias `b`.
+      initializers: optional dict with keys "w" / "b"; defaults are a
+        truncated normal with stddev 1/sqrt(input_size) and zeros.
+      partitioners: optional dict with keys "w" / "b".
+      regularizers: optional dict with keys "w" / "b" (callables from a
+        tensor to a scalar, e.g. `snt.regularizers.l2(0.1)`).
+      custom_getter: as for `snt.AbstractModule`.
+      allow_many_batch_dims: accept inputs of rank > 2, mapping the last
+        dimension and keeping the leading ones.
+      name: the module's name.
+
+    Raises:
+      KeyError: if a dict has a key other than "w" / "b" (or "b" without
+        `use_bias`).
+      TypeError: if a dict value is not callable.
+    """
+    super().__init__(custom_getter=custom_getter, name=name)
+    self._output_size = output_size
+    self._use_bias = use_bias
+    self._input_shape = None
+    self._w = None
+    self._b = None
+    self._allow_many_batch_dims = allow_many_batch_dims
+    keys = self.get_possible_initializer_keys(use_bias=use_bias)
+    self._initializers = arg_checks.check_initializers(initializers, keys)
+    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
+    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+
+  @classmethod
+  def get_possible_initializer_keys(cls, use_bias=True):
+    """The variable names: {"w", "b"}, or {"w"} without a bias."""
+    return {"w", "b"} if use_bias else {"w"}
+
+  def _build(self, inputs):
+    """Connects the layer.
+
+    Args:
+      inputs: a tensor of shape `[batch_size, input_size]` (or more leading
+        dimensions with `allow_many_batch_dims`). `input_size` must be known
+        and the same on every connection.
+
+    Returns:
+      A tensor of shape `[batch_size, output_size]`.
+
+    Raises:
+      IncompatibleShapeError: if the rank is not 2 (and more batch
+        dimensions are not allowed), or `input_size` differs from the first
+        connection's.
+      UnderspecifiedError: if `input_size` is unknown.
+    """
+    input_shape = tuple(inputs.get_shape().as_list())
+    if len(input_shape) != 2 and not (
+        self._allow_many_batch_dims and len(input_shape) > 2):
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have rank 2 ([batch_size, input_size]), got shape "
+          "%s." % (self.scope_name, input_shape))
+    if input_shape[-1] is None:
+      raise errors.UnderspecifiedError(
+          "%s: the last input dimension must be known when the module is "
+          "connected, got shape %s." % (self.scope_name, input_shape))
+    if (self._input_shape is not None and
+        input_shape[-1] != self._input_shape[-1]):
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have shape [batch_size, %d] as in the first "
+          "connection, got %s." % (self.scope_name, self._input_shape[-1],
+                                   input_shape))
+    input_size = input_shape[-1]
+    output_size = self.output_size
+    dtype = inputs.dtype
+    self._input_shape = input_shape
+
+    self._w = tf1.get_variable(
+        "w", shape=[input_size, output_size], dtype=dtype,
+        initializer=self._initializers.get(
+            "w", default_initializers.weights(input_size)),
+        partitioner=self._partitioners.get("w"),
+        regularizer=self._regularizers.get("w"))
+    if len(input_shape) > 2:
+      outputs = tf.tensordot(inputs, self._w, axes=[[-1], [0]])
+    else:
+      outputs = tf.matmul(inputs, self._w)
+    if self._use_bias:
+      self._b = tf1.get_variable(
+          "b", shape=[output_size], dtype=dtype,
+          initializer=self._initializers.get(
+              "b", default_initializers.bias()),
+          partitioner=self._partitioners.get("b"),
+          regularizer=self._regularizers.get("b"))
+      outputs += self._b
+    return outputs
+
+  @property
+  def w(self):
+    """The weights `[input_size, output_size]`.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._w
+
+  @property
+  def b(self):
+    """The bias `[output_size]`.
+
+    Raises:
+      NotConnectedError: before the first connection.
+      AttributeError: if the module has no bias.
+    """
+    self._ensure_is_connected()
+    if not self._use_bias:
+      raise AttributeError(
+          "%s has no bias: it was built with use_bias=False." % self.scope_name)
+    return self._b
+
+  @property
+  def output_size(self):
+    """The number of output units (resolving a callable `output_size`).
+
+    Raises:
+      ParentNotBuiltError: if `output_size` comes from a module (e.g. the
+        one this was transposed from) that is not connected yet.
+    """
+    if callable(self._output_size):
+      try:
+        self._output_size = self._output_size()
+      except errors.NotConnectedError as e:
+        raise errors.ParentNotBuiltError(
+            "%s: its output size comes from another module (e.g. the one it "
+            "was transposed from); connect that module first. (%s)"
+            % (self.scope_name, e))
+    return self._output_size
+
+  @property
+  def has_bias(self):
+    """Whether the layer adds a bias."""
+    return self._use_bias
+
+  @property
+  def initializers(self):
+    """The initializers dict given at construction."""
+    return dict(self._initializers)
+
+  @property
+  def partitioners(self):
+    """The partitioners dict given at construction."""
+    return dict(self._partitioners)
+
+  @property
+  def regularizers(self):
+    """The regularizers dict given at construction."""
+    return dict(self._regularizers)
+
+  @property
+  def input_shape(self):
+    """The input shape of the first connection.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._input_shape
+
+  def clone(self, name=None):
+    """Returns a new, unconnected `Linear` with the same configuration.
+
+    Args:
+      name: the clone's name; defaults to this module's name + "_clone".
+    """
+    return Linear(output_size=self.output_size, use_bias=self._use_bias,
+                  initializers=self._initializers,
+                  partitioners=self._partitioners,
+                  regularizers=self._regularizers,
+                  custom_getter=self._custom_getter,
+                  allow_many_batch_dims=self._allow_many_batch_dims,
+                  name=name or self.module_name + "_clone")
+
+  def transpose(self, name=None):
+    """Returns a `Linear` mapping `output_size` back to this input size.
+
+    The new module's output size is read from this module's input shape
+    when the new module is connected, so this module must be connected
+    first.
+
+    Args:
+      name: defaults to this module's name + "_transpose".
+    """
+    return Linear(output_size=lambda: self.input_shape[-1],
+                  use_bias=self._use_bias,
+                  initializers=self._initializers,
+                  partitioners=self._partitioners,
+                  regularizers=self._regularizers,
+                  custom_getter=self._custom_getter,
+                  allow_many_batch_dims=self._allow_many_batch_dims,
+                  name=name or self.module_name + "_transpose")

@@ -1,0 +1,44 @@
+"""The one place where Sonnet touches TensorFlow internals.
+
+Every private `tensorflow.python` name the library needs is imported here, so
+that a TensorFlow upgrade that moves one has a single file to fix.
+"""
+
+# pylint: disable=g-direct-tensorflow-import
+from tensorflow.python.framework import ops as _ops
+from tensorflow.python.ops import variable_scope as _variable_scope
+from tensorflow.python.ops import variables as _variables
+from tensorflow.python.trackable import autotrackable as _autotrackable
+
+AutoTrackable = _autotrackable.AutoTrackable
+PartitionedVariable = _variables.PartitionedVariable
+
+
+def eager_template_store(template):
+  """Returns the variable store that an `EagerTemplate` keeps its variables in.
+
+  Args:
+    template: a `tf.compat.v1.make_template` result made in eager mode.
+
+  Returns:
+    An object whose `as_default()` context makes `get_variable` find the
+    template's variables.
+  """
+  return template._template_store  # pylint: disable=protected-access
+
+
+def new_eager_variable_store():
+  """Returns a fresh `EagerVariableStore` (for plain objects in eager mode)."""
+  return _variable_scope.EagerVariableStore()
+
+
+def variable_store_has(name):
+  """Whether the current default variable store holds a variable `name`."""
+  store = _variable_scope._get_default_variable_store()  # pylint: disable=protected-access
+  return name in store._vars or name in store._partitioned_vars  # pylint: disable=protected-access
+
+
+def register_proto_function(collection_name, proto_type, to_proto, from_proto):
+  """Registers how a graph collection is written to and read from MetaGraphs."""
+  _ops.register_proto_function(collection_name, proto_type=proto_type,
+                               to_proto=to_proto, from_proto=from_proto)

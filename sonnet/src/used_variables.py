@@ -1,0 +1,49 @@
+"""The variables a module has used, with what `get_variable` was told of them.
+
+Graph collections do not exist in eager mode or inside `tf.function`, so each
+module keeps its own record: the variable, the collections it was meant to
+join and its regularizer. In graph mode the graph's collections stay the
+source of truth and this record only adds variables of modules called from
+outside the module's scope.
+"""
+
+import tensorflow as tf
+
+_GLOBAL = tf.compat.v1.GraphKeys.GLOBAL_VARIABLES
+_TRAINABLE = tf.compat.v1.GraphKeys.TRAINABLE_VARIABLES
+
+
+def collections_of(getter_kwargs):
+  """Returns the collections `get_variable` would add a variable to."""
+  collections = getter_kwargs.get("collections")
+  collections = set(collections) if collections else {_GLOBAL}
+  trainable = getter_kwargs.get("trainable")
+  if trainable is None or trainable:
+    collections.add(_TRAINABLE)
+  return frozenset(collections)
+
+
+class UsedVariables:
+  """An insertion-ordered set of variables with their collections."""
+
+  __slots__ = ("_entries",)
+
+  def __init__(self):
+    self._entries = {}
+
+  def add(self, variable, collections, regularizer=None):
+    key = id(variable)
+    if key not in self._entries:
+      self._entries[key] = (variable, collections, regularizer)
+
+  def __len__(self):
+    return len(self._entries)
+
+  def variables(self, collection=None):
+    """The recorded variables, optionally only those in `collection`."""
+    return [v for v, cols, _ in self._entries.values()
+            if collection is None or collection in cols]
+
+  def regularized(self):
+    """(variable, regularizer) pairs of the variables that have one."""
+    return [(v, reg) for v, _, reg in self._entries.values() if reg]
