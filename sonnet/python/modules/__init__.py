@@ -1,0 +1,1 @@
+"""Sonnet 1's `sonnet.python.modules` package: re-exports only."""

@@ -1,0 +1,1 @@
+"""Sonnet 1's `sonnet.python.ops` package: re-exports only."""
