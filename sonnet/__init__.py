@@ -37,6 +37,7 @@ from sonnet.src.errors import UnderspecifiedError
 from sonnet.src.linear import Linear
 from sonnet.src.module_info import ModuleInfo
 from sonnet.src.module_info import SONNET_COLLECTION_NAME
+from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.sequential import Sequential
 from sonnet.version import __version__
 
@@ -65,4 +66,5 @@ __all__ = [
     "custom_getter_router",
     "observe_connections",
     "regularizers",
+    "reuse_variables",
 ]

@@ -29,7 +29,7 @@ tf1 = tf.compat.v1
 _INIT_ATTRIBUTES = frozenset([
     "_template", "_unique_name", "_original_name", "_graph", "_used",
     "_connection_count", "_connected_subgraphs", "_custom_getter",
-    "_scope_getter",
+    "_scope_getter", "_method_connected",
     "_first_connection_names", "_built_eagerly", "_call_fn"])
 
 
@@ -101,6 +101,7 @@ class AbstractModule(tf_shim.AutoTrackable):
         _scope_getter=scope_getter,
         _original_name=name,
         _connection_count=0,
+        _method_connected=False,
         _first_connection_names=set(),
         _connected_subgraphs=[],
         _used=used_variables.UsedVariables(),
@@ -225,8 +226,7 @@ class AbstractModule(tf_shim.AutoTrackable):
   def _recording_getter(self, getter, *args, **kwargs):
     """Fetches a variable and reports it to every connecting module."""
     name = kwargs.get("name", args[0] if args else None)
-    connecting = connections.connecting_modules()
-    if self in connecting:
+    if connections.innermost_connection_kind(self) == connections.CALL:
       if self._connection_count == 0:
         self._first_connection_names.add(name)
       elif name not in self._first_connection_names:
@@ -236,6 +236,7 @@ class AbstractModule(tf_shim.AutoTrackable):
             "variables on the first connection, with the same names on every "
             "call (tf.compat.v1.get_variable, not tf.Variable)."
             % (self.scope_name, name, self._connection_count + 1))
+    connecting = connections.connecting_modules()
     regularizer = None
     if not _in_graph_mode() and kwargs.get("regularizer") is not None:
       # No collections here: keep the regularizer to apply on request.
@@ -285,7 +286,7 @@ class AbstractModule(tf_shim.AutoTrackable):
   @property
   def is_connected(self):
     """Whether the module has been connected at least once."""
-    return self._connection_count > 0
+    return self._connection_count > 0 or self._method_connected
 
   @property
   def connected_subgraphs(self):

@@ -33,15 +33,35 @@ class _ThreadState(threading.local):
 _STATE = _ThreadState()
 
 
+CALL = "call"
+METHOD = "method"
+
+
 def connecting_modules():
   """Returns the modules connecting right now on this thread, outermost first."""
-  return _STATE.connecting
+  return [module for module, _ in _STATE.connecting]
+
+
+def innermost_connection_kind(module):
+  """How `module` is connecting now: CALL, METHOD or None if it is not."""
+  for other, kind in reversed(_STATE.connecting):
+    if other is module:
+      return kind
+  return None
 
 
 @contextlib.contextmanager
-def connecting(module):
-  """Marks `module` as connecting for the duration of the block."""
-  _STATE.connecting.append(module)
+def connecting(module, kind=CALL):
+  """Marks `module` as connecting for the duration of the block.
+
+  Args:
+    module: the module.
+    kind: CALL for `__call__`, METHOD for a `reuse_variables` method.
+
+  Yields:
+    None.
+  """
+  _STATE.connecting.append((module, kind))
   try:
     yield
   finally:
