@@ -167,6 +167,9 @@ class AbstractModule(tf_shim.AutoTrackable):
         if not self.is_connected:
           self._first_connection_names.clear()
         raise
+      finally:
+        if self._built_eagerly and tf.inside_function():
+          tf_shim.forget_cached_scope_entry(self._template)
 
   def _check_graph(self):
     """Raises `DifferentGraphError` if connecting outside the module's world."""

@@ -42,3 +42,17 @@ def register_proto_function(collection_name, proto_type, to_proto, from_proto):
   """Registers how a graph collection is written to and read from MetaGraphs."""
   _ops.register_proto_function(collection_name, proto_type=proto_type,
                                to_proto=to_proto, from_proto=from_proto)
+
+
+def forget_cached_scope_entry(template):
+  """Drops the variable-scope context an `EagerTemplate` keeps between calls.
+
+  An `EagerTemplate` first called inside a `tf.function` caches a context
+  manager bound to that function's graph; re-entering it from eager code
+  would put later eager ops into the dead function graph. Dropping it after
+  each call made inside a function makes the next call build a fresh one.
+
+  Args:
+    template: an `EagerTemplate`.
+  """
+  template._variable_scope_context_manager = None  # pylint: disable=protected-access

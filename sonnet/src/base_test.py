@@ -1,0 +1,387 @@
+"""Tests for the AbstractModule contract (sonnet/src/base.py)."""
+
+import pickle
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+class ScaleModule(snt.AbstractModule):
+  """Multiplies by one scalar variable "s" (initialized to 2)."""
+
+  def __init__(self, custom_getter=None, name=None):
+    super().__init__(custom_getter=custom_getter, name=name)
+
+  def _build(self, inputs, extra=0.):
+    s = tf1.get_variable("s", [], initializer=tf1.constant_initializer(2.))
+    return inputs * s + extra
+
+
+class NoSuperModule(snt.AbstractModule):
+
+  def __init__(self, size):  # pylint: disable=super-init-not-called
+    self._size = size
+
+  def _build(self, inputs):
+    return inputs
+
+
+class GrowingModule(snt.AbstractModule):
+  """Creates one new variable per connection: not allowed."""
+
+  def __init__(self, name="growing"):
+    super().__init__(name=name)
+    self._calls = 0
+
+  def _build(self, inputs):
+    self._calls += 1
+    return inputs * tf1.get_variable("v%d" % self._calls, [])
+
+
+class TwoLayers(snt.AbstractModule):
+  """Nested submodules, for checkpoint tests."""
+
+  def __init__(self, name="two_layers"):
+    super().__init__(name=name)
+    with self._enter_variable_scope():
+      self._first = snt.Linear(3, name="first")
+
+  def _build(self, inputs):
+    return snt.Linear(2, name="second")(tf.nn.relu(self._first(inputs)))
+
+
+class ConstructionTest(test_utils.TestCase, parameterized.TestCase):
+
+  def test_forgotten_super_init(self):
+    module = NoSuperModule(3)
+    with self.assertRaisesRegex(
+        snt.NotInitializedError,
+        r"NoSuperModule.__init__ did not call the AbstractModule constructor"
+        r".*super\(\).__init__\(name=name\)"):
+      module(tf.ones([1]))
+    with self.assertRaises(snt.NotInitializedError):
+      _ = module.module_name
+
+  def test_positional_arguments_rejected(self):
+    with self.assertRaisesRegex(ValueError, "keyword arguments only"):
+      snt.AbstractModule.__init__(ScaleModule(), "oops")
+
+  def test_name_must_be_string(self):
+    with self.assertRaisesRegex(TypeError, "name must be a string"):
+      ScaleModule(name=3)
+
+  def test_custom_getter_must_be_callable(self):
+    with self.assertRaisesRegex(TypeError, "custom_getter must be a callable"):
+      ScaleModule(custom_getter=3)
+
+  @test_utils.in_all_modes
+  def test_default_name_is_snake_case(self):
+    self.assertEqual(ScaleModule().module_name, "scale_module")
+    self.assertEqual(ScaleModule().module_name, "scale_module_1")
+    self.assertEqual(ScaleModule(name="x").scope_name, "x")
+
+  @test_utils.in_all_modes
+  def test_scope_name_nests_under_variable_scope(self):
+    with tf1.variable_scope("outer"):
+      module = ScaleModule()
+    self.assertEqual(module.scope_name, "outer/scale_module")
+    self.assertEqual(module.module_name, "scale_module")
+    module(tf.ones([1]))
+    self.assertVariableNames(module.get_variables(), ["outer/scale_module/s"])
+
+  def test_pickling_not_supported(self):
+    with self.assertRaisesRegex(snt.NotSupportedError,
+                                "Serialize the configuration"):
+      pickle.dumps(ScaleModule())
+
+  def test_possible_initializer_keys(self):
+    self.assertEqual(snt.Linear.get_possible_initializer_keys(), {"w", "b"})
+    self.assertEqual(
+        snt.Linear.get_possible_initializer_keys(use_bias=False), {"w"})
+    self.assertEqual(ScaleModule.get_possible_initializer_keys(), set())
+
+  def test_transposable_is_abstract(self):
+    with self.assertRaises(TypeError):
+      snt.Transposable()  # pylint: disable=abstract-class-instantiated
+
+
+class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
+
+  @test_utils.in_all_modes
+  def test_not_connected_errors(self):
+    module = ScaleModule()
+    self.assertFalse(module.is_connected)
+    for getter in (lambda: module.get_variables(),
+                   lambda: module.variable_scope,
+                   lambda: module.last_connected_subgraph):
+      with self.assertRaisesRegex(snt.NotConnectedError,
+                                  "'scale_module' is not connected yet"):
+        getter()
+    module(tf.ones([1]))
+    self.assertTrue(module.is_connected)
+    self.assertEqual(module.variable_scope.name, "scale_module")
+
+  @test_utils.in_all_modes
+  def test_connected_subgraphs(self):
+    module = ScaleModule()
+    x = tf.ones([2])
+    y = module(x, extra=1.)
+    subgraph = module.last_connected_subgraph
+    self.assertIs(subgraph.module, module)
+    self.assertEqual(list(subgraph.inputs), ["inputs", "extra"])
+    self.assertIs(subgraph.inputs["inputs"], x)
+    self.assertEqual(subgraph.inputs["extra"], 1.)
+    self.assertIs(subgraph.outputs, y)
+    module(x)
+    expected = 1 if self.eager else 2  # Eager keeps only the latest.
+    self.assertLen(module.connected_subgraphs, expected)
+    if not self.eager:
+      self.assertEqual(module.name_scopes, ("scale_module", "scale_module_1"))
+
+  @test_utils.in_all_modes
+  def test_observe_connections(self):
+    seen = []
+    inner = ScaleModule(name="inner")
+    outer = snt.Sequential([inner, tf.negative], name="outer")
+    with snt.observe_connections(seen.append):
+      outer(tf.ones([2]))
+    outer(tf.ones([2]))
+    self.assertEqual([s.module.module_name for s in seen], ["inner", "outer"])
+
+  @test_utils.in_all_modes
+  def test_new_variable_on_later_connection_is_an_error(self):
+    module = GrowingModule()
+    module(tf.ones([]))
+    with self.assertRaisesRegex(
+        ValueError, r"'growing' asked for variable 'growing/v2' in "
+        r"connection 2, but its first connection did not create it"):
+      module(tf.ones([]))
+
+  @test_utils.in_all_modes
+  def test_submodule_built_in_build_cannot_grow(self):
+    class Parent(snt.AbstractModule):
+
+      def __init__(self):
+        super().__init__(name="parent")
+        self.inner = GrowingModule
+
+      def _build(self, inputs):
+        return self.inner()(inputs)
+
+    parent = Parent()
+    parent(tf.ones([]))
+    # Each call builds a fresh GrowingModule, whose first variable is v1.
+    parent(tf.ones([]))
+    self.assertVariableNames(parent.get_variables(), ["parent/growing/v1"])
+
+  @test_utils.in_graph_mode
+  def test_different_graph(self):
+    module = ScaleModule()
+    module(tf.ones([]))
+    with tf.Graph().as_default():
+      with self.assertRaisesRegex(snt.DifferentGraphError,
+                                  "'scale_module'.*one module per graph"):
+        module(tf.ones([]))
+
+  @test_utils.in_eager_mode
+  def test_eager_module_in_graph(self):
+    module = ScaleModule()
+    with tf.Graph().as_default():
+      with self.assertRaisesRegex(snt.DifferentGraphError,
+                                  "constructed in eager mode"):
+        module(tf.ones([]))
+
+  @test_utils.in_all_modes
+  def test_module_wraps_function(self):
+    def build(inputs):
+      w = tf1.get_variable("w", [inputs.shape[-1], 2],
+                           initializer=tf1.ones_initializer())
+      return tf.matmul(inputs, w)
+
+    module = snt.Module(build, name="wrapped")
+    y = module(tf.ones([1, 3]))
+    module(tf.ones([4, 3]))
+    self.assertVariableNames(module.get_variables(), ["wrapped/w"])
+    self.init()
+    self.assertAllClose(self.evaluate(y), [[3., 3.]])
+    self.assertEqual(snt.Module(build).module_name, "module")
+
+  def test_module_needs_callable(self):
+    with self.assertRaisesRegex(TypeError, "must be callable"):
+      snt.Module(3)
+
+
+class CustomGetterTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_callable_custom_getter(self):
+    def times_ten(getter, *args, **kwargs):
+      return getter(*args, **kwargs) * 10.
+
+    module = ScaleModule(custom_getter=times_ten)
+    y = module(tf.ones([]))
+    self.init()
+    self.assertAllClose(self.evaluate(y), 20.)
+    self.assertVariableNames(module.get_variables(), ["scale_module/s"])
+
+  @test_utils.in_all_modes
+  def test_dict_custom_getter_routes_by_relative_name(self):
+    def stop(getter, *args, **kwargs):
+      return tf.stop_gradient(getter(*args, **kwargs))
+
+    linear = snt.Linear(1, custom_getter={"w": stop})
+    x = tf.ones([1, 2])
+    if self.eager:
+      with tf.GradientTape() as tape:
+        y = linear(x)
+      grads = tape.gradient(y, linear.get_variables())
+    else:
+      y = linear(x)
+      grads = tf1.gradients(y, linear.get_variables())
+    self.assertIsNone(grads[0])
+    self.assertIsNotNone(grads[1])
+
+  def test_router_rejects_ambiguous_names(self):
+    identity = lambda getter, *a, **k: getter(*a, **k)
+    router = snt.custom_getter_router({"w.*": identity, ".*": identity},
+                                      name_fn=lambda name: name)
+    with self.assertRaisesRegex(KeyError, "more than one custom getter"):
+      router(lambda *a, **k: None, "w")
+    with self.assertRaisesRegex(TypeError, "not callable"):
+      snt.custom_getter_router({"w": 1}, name_fn=str)
+
+
+class VariablesTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_collections(self):
+    class WithLocal(snt.AbstractModule):
+
+      def _build(self, inputs):
+        t = tf1.get_variable("t", [])
+        n = tf1.get_variable("n", [], trainable=False)
+        return inputs * t * n
+
+    module = WithLocal()
+    module(tf.ones([]))
+    self.assertVariableNames(module.get_variables(), ["with_local/t"])
+    self.assertVariableNames(
+        module.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
+        ["with_local/t", "with_local/n"])
+    self.assertVariableNames(module.trainable_variables, ["with_local/t"])
+    self.assertVariableNames(module.non_trainable_variables, ["with_local/n"])
+    self.assertVariableNames(module.variables, ["with_local/t", "with_local/n"])
+
+  @test_utils.in_all_modes
+  def test_get_variables_does_not_match_sibling_prefix(self):
+    first = ScaleModule(name="scale")
+    second = ScaleModule(name="scale_extra")
+    first(tf.ones([]))
+    second(tf.ones([]))
+    self.assertVariableNames(first.get_variables(), ["scale/s"])
+
+
+class CheckpointTest(test_utils.TestCase):
+
+  @test_utils.in_eager_mode
+  def test_checkpoint_restores_into_fresh_twin(self):
+    x = tf.constant(np.random.RandomState(0).randn(4, 5).astype(np.float32))
+    model = TwoLayers()
+    expected = model(x)
+    path = tf.train.Checkpoint(model=model).save(
+        self.get_temp_dir() + "/ckpt")
+
+    twin = TwoLayers()
+    twin(x)  # Built first, then restored.
+    tf.train.Checkpoint(model=twin).restore(path).assert_consumed()
+    self.assertAllClose(twin(x), expected)
+
+    lazy = TwoLayers()  # Restored first: values arrive when variables do.
+    status = tf.train.Checkpoint(model=lazy).restore(path)
+    self.assertAllClose(lazy(x), expected)
+    status.assert_existing_objects_matched()
+
+  @test_utils.in_eager_mode
+  def test_tf_function_retrace_creates_nothing(self):
+    model = TwoLayers()
+    call = tf.function(model)
+    call(tf.ones([2, 5]))
+    call(tf.ones([7, 5]))  # A new batch size retraces.
+    call(tf.ones([3, 5]))
+    self.assertLen(model.get_all_variables(), 4)
+    self.assertVariableNames(model.get_variables(), [
+        "two_layers/first/w", "two_layers/first/b",
+        "two_layers/second/w", "two_layers/second/b"])
+    self.assertAllClose(call(tf.ones([2, 5])), model(tf.ones([2, 5])))
+
+  @test_utils.in_eager_mode
+  def test_defun(self):
+    model = ScaleModule()
+    self.assertFalse(model.defun_wrapped)
+    model.defun()
+    self.assertTrue(model.defun_wrapped)
+    self.assertAllClose(model(tf.ones([2])), [2., 2.])
+    self.assertLen(model.get_variables(), 1)
+
+  @test_utils.in_eager_mode
+  def test_gradient_tape_trains(self):
+    model = TwoLayers()
+    rng = np.random.RandomState(1)
+    x = tf.constant(rng.randn(32, 5).astype(np.float32))
+    y = tf.constant(rng.randn(32, 1).astype(np.float32)) * 0. + 1.
+    optimizer = tf.keras.optimizers.SGD(0.1)
+    losses = []
+    for _ in range(50):
+      with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x) - tf.concat([y, -y], 1)))
+      variables = model.get_all_variables()
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+      losses.append(float(loss))
+    self.assertLess(losses[-1], losses[0] / 5)
+
+
+class ModuleInfoTest(test_utils.TestCase):
+
+  @test_utils.in_graph_mode
+  def test_collection_round_trips_through_meta_graph(self):
+    x = tf1.placeholder(tf.float32, [None, 3], name="x")
+    mlp = snt.Sequential([snt.Linear(4, name="hidden"), tf.nn.relu],
+                         name="mlp")
+    y = mlp(x)
+    modules = tf1.get_collection(snt.SONNET_COLLECTION_NAME)
+    self.assertEqual([m.module_name for m in modules], ["hidden", "mlp"])
+    meta_graph = tf1.train.export_meta_graph()
+
+    with tf.Graph().as_default():
+      tf1.train.import_meta_graph(meta_graph)
+      infos = tf1.get_collection(snt.SONNET_COLLECTION_NAME)
+      self.assertEqual([i.module_name for i in infos], ["hidden", "mlp"])
+      mlp_info = infos[1]
+      self.assertEqual(mlp_info.scope_name, "mlp")
+      self.assertEqual(mlp_info.class_name, "sonnet.src.sequential.Sequential")
+      subgraph = mlp_info.connected_subgraphs[0]
+      self.assertIs(subgraph.module, mlp_info)
+      self.assertEqual(subgraph.inputs["args"][0].name, x.name)
+      self.assertEqual(subgraph.outputs.name, y.name)
+
+  @test_utils.in_graph_mode
+  def test_nested_outputs_round_trip(self):
+    split = snt.Module(lambda x: {"a": (x, x + 1.), "n": 3}, name="split")
+    split(tf.ones([2], name="ones"))
+    meta_graph = tf1.train.export_meta_graph()
+    with tf.Graph().as_default():
+      tf1.train.import_meta_graph(meta_graph, import_scope="imported")
+      info, = tf1.get_collection(snt.SONNET_COLLECTION_NAME)
+      outputs = info.connected_subgraphs[0].outputs
+      self.assertEqual(info.scope_name, "imported/split")
+      self.assertEqual(outputs["n"], 3)
+      self.assertEqual(outputs["a"][0].name, "imported/ones:0")
+
+
+if __name__ == "__main__":
+  test_utils.main()
