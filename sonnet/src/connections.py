@@ -87,8 +87,8 @@ def observe_connections(observer):
   >>> seen = []
   >>> with observe_connections(seen.append):
   ...   _ = snt.Linear(2)(tf.ones([1, 3]))
-  >>> seen[0].module.module_name
-  'linear'
+  >>> [type(subgraph.module).__name__ for subgraph in seen]
+  ['Linear']
   """
   _STATE.observers.append(observer)
   try:
