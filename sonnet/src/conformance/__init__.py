@@ -1,0 +1,1 @@
+"""Cross-cutting tests run over one golden example of every module."""
