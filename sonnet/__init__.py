@@ -22,6 +22,7 @@ from sonnet.src.arg_checks import check_regularizers
 from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
+from sonnet.src.batch_apply import BatchApply
 from sonnet.src.connections import ConnectedSubGraph
 from sonnet.src.connections import observe_connections
 from sonnet.src.custom_getter_router import custom_getter_router
@@ -34,9 +35,14 @@ from sonnet.src.errors import NotInitializedError
 from sonnet.src.errors import NotSupportedError
 from sonnet.src.errors import ParentNotBuiltError
 from sonnet.src.errors import UnderspecifiedError
+from sonnet.src.leading_dims import merge_leading_dims
+from sonnet.src.leading_dims import split_leading_dim
 from sonnet.src.linear import Linear
 from sonnet.src.module_info import ModuleInfo
 from sonnet.src.module_info import SONNET_COLLECTION_NAME
+from sonnet.src.reshape import BatchFlatten
+from sonnet.src.reshape import BatchReshape
+from sonnet.src.reshape import FlattenTrailingDimensions
 from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.sequential import Sequential
 from sonnet.version import __version__
@@ -44,9 +50,13 @@ from sonnet.version import __version__
 __all__ = [
     "AbstractModule",
     "AddBias",
+    "BatchApply",
+    "BatchFlatten",
+    "BatchReshape",
     "ConnectedSubGraph",
     "DifferentGraphError",
     "Error",
+    "FlattenTrailingDimensions",
     "IncompatibleShapeError",
     "Linear",
     "Module",
@@ -64,7 +74,9 @@ __all__ = [
     "check_partitioners",
     "check_regularizers",
     "custom_getter_router",
+    "merge_leading_dims",
     "observe_connections",
     "regularizers",
     "reuse_variables",
+    "split_leading_dim",
 ]

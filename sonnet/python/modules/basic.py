@@ -2,4 +2,10 @@
 
 # pylint: disable=unused-import
 from sonnet.src.add_bias import AddBias
+from sonnet.src.batch_apply import BatchApply
+from sonnet.src.leading_dims import merge_leading_dims
+from sonnet.src.leading_dims import split_leading_dim
 from sonnet.src.linear import Linear
+from sonnet.src.reshape import BatchFlatten
+from sonnet.src.reshape import BatchReshape
+from sonnet.src.reshape import FlattenTrailingDimensions

@@ -1,0 +1,132 @@
+"""`merge_leading_dims` and `split_leading_dim`: fold batch dimensions.
+
+Both keep every dimension that is known statically as a Python int, and
+read the others from `tf.shape` at run time, so they work on partly known
+shapes in graph mode and inside `tf.function`.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+
+def dims(tensor):
+  """The dimensions of `tensor`: ints where known, scalar tensors elsewhere.
+
+  Args:
+    tensor: a tensor of known rank.
+
+  Returns:
+    A list with one entry per dimension.
+  """
+  static = tensor.get_shape().as_list()
+  if None not in static:
+    return static
+  dynamic = tf.shape(tensor)
+  return [d if d is not None else dynamic[i] for i, d in enumerate(static)]
+
+
+def static_dims(shape):
+  """The static part of a `dims` list (None for the run-time entries)."""
+  return [d if isinstance(d, int) else None for d in shape]
+
+
+def reshape(tensor, shape):
+  """`tf.reshape` to a `dims`-style list, keeping what is known statically.
+
+  Args:
+    tensor: the tensor to reshape.
+    shape: a list of ints (-1 allowed once) and scalar int32 tensors.
+
+  Returns:
+    The reshaped tensor.
+  """
+  if all(isinstance(d, int) for d in shape):
+    return tf.reshape(tensor, shape)
+  outputs = tf.reshape(tensor, tf.stack(
+      [tf.constant(d, tf.int32) if isinstance(d, int) else
+       tf.cast(d, tf.int32) for d in shape]))
+  outputs.set_shape([d if isinstance(d, int) and d >= 0 else None
+                     for d in shape])
+  return outputs
+
+
+def _product(values):
+  """The product of a `dims` list: an int if all are ints, else a tensor."""
+  if all(isinstance(v, int) for v in values):
+    return int(np.prod(values, dtype=np.int64))
+  total = tf.constant(1, tf.int32)
+  for v in values:
+    total *= v
+  return total
+
+
+def merge_leading_dims(array_or_tensor, n_dims=2):
+  """Merges the first `n_dims` dimensions of a tensor into one.
+
+  A `[T, B, ...]` tensor becomes `[T * B, ...]`, the shape a module that
+  takes one batch dimension expects.
+
+  Args:
+    array_or_tensor: a tensor, or a NumPy array or number (converted to a
+      tensor).
+    n_dims: how many leading dimensions to merge; 1 or less leaves the
+      input as it is.
+
+  Returns:
+    The reshaped tensor. An input of rank lower than `n_dims` is returned
+    unchanged (so scalars pass through `snt.BatchApply`).
+
+  Raises:
+    ValueError: if the input's rank is not known.
+
+  >>> snt.merge_leading_dims(tf.zeros([2, 3, 5])).shape.as_list()
+  [6, 5]
+  """
+  if n_dims <= 1:
+    return array_or_tensor
+  tensor = tf.convert_to_tensor(array_or_tensor)
+  if tensor.get_shape().ndims is None:
+    raise ValueError(
+        "merge_leading_dims needs a tensor of known rank, got %r." % tensor)
+  if tensor.get_shape().ndims < n_dims:
+    return array_or_tensor
+  shape = dims(tensor)
+  return reshape(tensor, [_product(shape[:n_dims])] + shape[n_dims:])
+
+
+def split_leading_dim(tensor, inputs, n_dims=2):
+  """Splits the first dimension of `tensor` as `inputs`' first `n_dims`.
+
+  The inverse of `merge_leading_dims`: a `[T * B, ...]` output of a module
+  becomes `[T, B, ...]` where `inputs` has shape `[T, B, ...]`.
+
+  Args:
+    tensor: a tensor of rank >= 1 whose first dimension is the product of
+      the leading dimensions of `inputs`.
+    inputs: a tensor of rank >= `n_dims` (usually the input that was
+      merged).
+    n_dims: how many leading dimensions of `inputs` to split into.
+
+  Returns:
+    A tensor of shape `inputs.shape[:n_dims] + tensor.shape[1:]`.
+
+  Raises:
+    ValueError: if `tensor` is a scalar or `inputs` has rank < `n_dims`.
+
+  >>> x = tf.zeros([2, 3, 5])
+  >>> snt.split_leading_dim(tf.zeros([6, 4]), x).shape.as_list()
+  [2, 3, 4]
+  """
+  tensor = tf.convert_to_tensor(tensor)
+  inputs = tf.convert_to_tensor(inputs)
+  tensor_rank = tensor.get_shape().ndims
+  inputs_rank = inputs.get_shape().ndims
+  if tensor_rank is None or tensor_rank < 1:
+    raise ValueError(
+        "split_leading_dim needs a tensor with a leading dimension to split, "
+        "got shape %s." % tensor.get_shape())
+  if inputs_rank is None or inputs_rank < n_dims:
+    raise ValueError(
+        "split_leading_dim needs inputs of rank >= n_dims=%d to read the "
+        "leading dimensions from, got shape %s." % (n_dims, inputs.get_shape()))
+  return reshape(tensor, dims(inputs)[:n_dims] + dims(tensor)[1:])
