@@ -475,12 +475,13 @@ class Transposable(metaclass=abc.ABCMeta):
   """
 
   @abc.abstractmethod
-  def transpose(self, name=None):
+  def transpose(self, name=None, **kwargs):
     """Returns the transposed module.
 
     Args:
       name: the transposed module's name; defaults to this module's name
         followed by "_transpose".
+      **kwargs: options specific to the module.
     """
 
   @abc.abstractmethod
