@@ -19,6 +19,8 @@ from sonnet.src.add_bias import AddBias
 from sonnet.src.arg_checks import check_initializers
 from sonnet.src.arg_checks import check_partitioners
 from sonnet.src.arg_checks import check_regularizers
+from sonnet.src.batch_norm import BatchNorm
+from sonnet.src.batch_norm_v2 import BatchNormV2
 from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
@@ -52,6 +54,8 @@ __all__ = [
     "AddBias",
     "BatchApply",
     "BatchFlatten",
+    "BatchNorm",
+    "BatchNormV2",
     "BatchReshape",
     "ConnectedSubGraph",
     "DifferentGraphError",
