@@ -27,6 +27,17 @@ from sonnet.src.base import Transposable
 from sonnet.src.batch_apply import BatchApply
 from sonnet.src.connections import ConnectedSubGraph
 from sonnet.src.connections import observe_connections
+from sonnet.src.conv import Conv1D
+from sonnet.src.conv import Conv2D
+from sonnet.src.conv import Conv3D
+from sonnet.src.conv_padding import CAUSAL
+from sonnet.src.conv_padding import CONSTANT_PADDING
+from sonnet.src.conv_padding import FULL
+from sonnet.src.conv_padding import REFLECT_PADDING
+from sonnet.src.conv_padding import REVERSE_CAUSAL
+from sonnet.src.conv_padding import SAME
+from sonnet.src.conv_padding import SYMMETRIC_PADDING
+from sonnet.src.conv_padding import VALID
 from sonnet.src.custom_getter_router import custom_getter_router
 from sonnet.src.errors import DifferentGraphError
 from sonnet.src.errors import Error
@@ -57,9 +68,15 @@ __all__ = [
     "BatchNorm",
     "BatchNormV2",
     "BatchReshape",
+    "CAUSAL",
+    "CONSTANT_PADDING",
     "ConnectedSubGraph",
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
     "DifferentGraphError",
     "Error",
+    "FULL",
     "FlattenTrailingDimensions",
     "IncompatibleShapeError",
     "Linear",
@@ -70,10 +87,15 @@ __all__ = [
     "NotInitializedError",
     "NotSupportedError",
     "ParentNotBuiltError",
+    "REFLECT_PADDING",
+    "REVERSE_CAUSAL",
+    "SAME",
     "SONNET_COLLECTION_NAME",
+    "SYMMETRIC_PADDING",
     "Sequential",
     "Transposable",
     "UnderspecifiedError",
+    "VALID",
     "check_initializers",
     "check_partitioners",
     "check_regularizers",

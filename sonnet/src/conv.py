@@ -1,0 +1,552 @@
+"""N-d convolutions: the shared `ConvND` base, and `Conv1D`/`Conv2D`/`Conv3D`."""
+
+import numpy as np
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import base
+from sonnet.src import conv_args
+from sonnet.src import conv_padding
+from sonnet.src import default_initializers
+from sonnet.src import errors
+
+tf1 = tf.compat.v1
+
+
+class ConvND(base.AbstractModule):
+  """Base of the convolution modules: checks, padding, variables, bias.
+
+  A subclass sets `_n` (the number of spatial dimensions) and may override
+  `_create_weights` / `_convolve` (e.g. depthwise or separable kernels),
+  `_check_input_channels` and `output_channels`.
+  """
+
+  _n = None  # Spatial dimensions; set by subclasses.
+
+  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
+               padding=conv_padding.SAME, use_bias=True, initializers=None,
+               partitioners=None, regularizers=None, mask=None,
+               data_format=None, padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="conv_nd"):
+    """Checks the configuration; see the concrete classes for the arguments.
+
+    Raises:
+      TypeError, ValueError: for a bad shape, stride, rate, padding, mask or
+        data format, or stride and rate both greater than 1.
+      KeyError: for an unknown key in initializers / partitioners /
+        regularizers.
+    """
+    n = self._n
+    data_format = conv_args.check_data_format(data_format, n)
+    channels_last = data_format.endswith("C")
+    output_channels = conv_args.check_output_channels(output_channels)
+    kernel_shape = conv_args.fill_shape(kernel_shape, n, "kernel_shape")
+    stride = conv_args.fill_stride(stride, n, channels_last)
+    rate = conv_args.fill_shape(rate, n, "rate")
+    conv_args.check_stride_and_rate(stride, rate)
+    paddings = conv_padding.check_padding(padding, n)
+    padding_value = conv_padding.check_padding_value(padding_value)
+    mask = _check_mask(mask, kernel_shape)
+    keys = self.get_possible_initializer_keys(use_bias=use_bias)
+    initializers = arg_checks.check_initializers(initializers, keys)
+    partitioners = arg_checks.check_partitioners(partitioners, keys)
+    regularizers = arg_checks.check_regularizers(regularizers, keys)
+
+    super().__init__(custom_getter=custom_getter, name=name)
+    self._output_channels = output_channels
+    self._kernel_shape = kernel_shape
+    self._stride = stride
+    self._rate = rate
+    self._paddings = paddings
+    self._padding_value = padding_value
+    self._conv_op_padding = conv_padding.conv_op_padding(paddings,
+                                                         padding_value)
+    self._use_bias = use_bias
+    self._mask = mask
+    self._data_format = data_format
+    self._channels_last = channels_last
+    self._initializers = initializers
+    self._partitioners = partitioners
+    self._regularizers = regularizers
+    self._input_shape = None
+    self._input_channels = None
+    self._w = None
+    self._b = None
+
+  @classmethod
+  def get_possible_initializer_keys(cls, use_bias=True):
+    """The variable names: {"w", "b"}, or {"w"} without a bias."""
+    return {"w", "b"} if use_bias else {"w"}
+
+  # --- connection ----------------------------------------------------------
+
+  def _build(self, inputs):
+    """Connects the convolution.
+
+    Args:
+      inputs: a floating point tensor of rank `N + 2`, laid out as
+        `data_format` says (e.g. `[batch, height, width, channels]`). The
+        channel dimension must be known and the same on every connection;
+        spatial sizes may change between connections.
+
+    Returns:
+      The convolved tensor, in the same layout.
+
+    Raises:
+      IncompatibleShapeError: if the rank is wrong, or the number of input
+        channels differs from the first connection's (or from a mask's).
+      UnderspecifiedError: if the rank or the channel dimension is unknown.
+      TypeError: if `inputs` is not floating point.
+    """
+    input_shape = self._check_inputs(inputs)
+    input_channels = input_shape[self._channel_axis]
+    self._check_input_channels(input_channels)
+    self._input_shape = input_shape
+    self._input_channels = input_channels
+
+    weights = self._create_weights(input_channels, inputs.dtype)
+    if conv_padding.needs_explicit_padding(self._paddings,
+                                           self._padding_value):
+      inputs = conv_padding.pad_inputs(
+          inputs, self._paddings, self._kernel_shape, self._rate,
+          self._channels_last, self._padding_value)
+    outputs = self._convolve(inputs, weights)
+    if self._use_bias:
+      bias_size = outputs.get_shape().as_list()[self._channel_axis]
+      self._b = self._get_variable("b", [bias_size], inputs.dtype,
+                                   default_initializers.bias())
+      outputs = tf.nn.bias_add(outputs, self._b,
+                               data_format=self._bias_data_format)
+    return outputs
+
+  def _check_inputs(self, inputs):
+    """Checks rank, dtype and channels; returns the static input shape."""
+    rank = inputs.get_shape().rank
+    if rank is None:
+      raise errors.UnderspecifiedError(
+          "%s: the rank of the inputs must be known (expected %d, for data "
+          "format %s)." % (self.scope_name, self._n + 2, self._data_format))
+    input_shape = tuple(inputs.get_shape().as_list())
+    if rank != self._n + 2:
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have rank %d (data format %s), got shape %s."
+          % (self.scope_name, self._n + 2, self._data_format, input_shape))
+    if not inputs.dtype.is_floating:
+      raise TypeError("%s: inputs must be a floating point tensor, got %s."
+                      % (self.scope_name, inputs.dtype.name))
+    channels = input_shape[self._channel_axis]
+    if channels is None:
+      raise errors.UnderspecifiedError(
+          "%s: the number of input channels (dimension %d of %s) must be "
+          "known when the module is connected, got shape %s."
+          % (self.scope_name, self._channel_axis % (self._n + 2),
+             self._data_format, input_shape))
+    if self._input_channels is not None and channels != self._input_channels:
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have %d channels as in the first connection, got "
+          "shape %s." % (self.scope_name, self._input_channels, input_shape))
+    return input_shape
+
+  def _check_input_channels(self, input_channels):
+    """Checks a full-rank mask against the channels, before any variable."""
+    if self._mask is not None and self._mask.ndim == self._n + 2:
+      expected = (input_channels, self.output_channels)
+      if tuple(self._mask.shape[-2:]) != expected:
+        raise errors.IncompatibleShapeError(
+            "%s: a mask of rank %d must have shape kernel_shape + "
+            "[input_channels, output_channels] = %s, got %s."
+            % (self.scope_name, self._n + 2,
+               list(self._kernel_shape + expected), list(self._mask.shape)))
+
+  def _get_variable(self, name, shape, dtype, default_initializer):
+    return tf1.get_variable(
+        name, shape=shape, dtype=dtype,
+        initializer=self._initializers.get(name, default_initializer),
+        partitioner=self._partitioners.get(name),
+        regularizer=self._regularizers.get(name))
+
+  def _create_weights(self, input_channels, dtype):
+    """Creates `w`, `kernel_shape + [input_channels, output_channels]`."""
+    fan_in = int(np.prod(self._kernel_shape)) * input_channels
+    shape = list(self._kernel_shape) + [input_channels, self.output_channels]
+    self._w = self._get_variable("w", shape, dtype,
+                                 default_initializers.weights(fan_in))
+    return self._w
+
+  def _masked(self, w):
+    if self._mask is None:
+      return w
+    mask = self._mask
+    if mask.ndim == self._n:
+      mask = mask.reshape(mask.shape + (1, 1))
+    return w * tf.constant(mask, dtype=w.dtype)
+
+  def _convolve(self, inputs, w):
+    return tf.nn.convolution(
+        inputs, self._masked(w), strides=self._stride,
+        padding=self._conv_op_padding, data_format=self._data_format,
+        dilations=self._rate)
+
+  @property
+  def _channel_axis(self):
+    return -1 if self._channels_last else 1
+
+  @property
+  def _bias_data_format(self):
+    return "N...C" if self._channels_last else "NC..."
+
+  # --- properties ----------------------------------------------------------
+
+  @property
+  def output_channels(self):
+    """The number of output channels (resolving a callable).
+
+    Raises:
+      ParentNotBuiltError: if it comes from a module (e.g. the one this was
+        transposed from) that is not connected yet.
+    """
+    if callable(self._output_channels):
+      try:
+        self._output_channels = self._output_channels()
+      except errors.NotConnectedError as e:
+        raise errors.ParentNotBuiltError(
+            "%s: its output channels come from another module (e.g. the one "
+            "it was transposed from); connect that module first. (%s)"
+            % (self.scope_name, e))
+    return self._output_channels
+
+  @property
+  def kernel_shape(self):
+    """The kernel size per spatial dimension, a tuple of `N` ints."""
+    return self._kernel_shape
+
+  @property
+  def stride(self):
+    """The full-rank stride: `(1, s..., 1)`, or `(1, 1, s...)` channels first."""
+    return conv_args.one_padded(self._stride, self._channels_last)
+
+  @property
+  def rate(self):
+    """The dilation rate per spatial dimension, a tuple of `N` ints."""
+    return self._rate
+
+  @property
+  def padding(self):
+    """The padding name, when every spatial dimension uses the same one.
+
+    Raises:
+      ValueError: if the dimensions use different paddings (see `paddings`).
+    """
+    if len(set(self._paddings)) != 1:
+      raise ValueError(
+          "%s uses a different padding per dimension, %s; read `paddings` "
+          "instead." % (self.scope_name, self._paddings))
+    return self._paddings[0]
+
+  @property
+  def paddings(self):
+    """The padding name of each spatial dimension, a tuple."""
+    return self._paddings
+
+  @property
+  def conv_op_padding(self):
+    """The padding given to TensorFlow's op after explicit padding."""
+    return self._conv_op_padding
+
+  @property
+  def padding_value(self):
+    """How padded positions are filled: "CONSTANT", "REFLECT", "SYMMETRIC"."""
+    return self._padding_value
+
+  @property
+  def mask(self):
+    """The mask multiplied into the kernel (a NumPy array), or None."""
+    return self._mask
+
+  @property
+  def data_format(self):
+    """The input layout, e.g. "NHWC"."""
+    return self._data_format
+
+  @property
+  def has_bias(self):
+    """Whether the module adds a bias."""
+    return self._use_bias
+
+  @property
+  def initializers(self):
+    """The initializers dict given at construction."""
+    return dict(self._initializers)
+
+  @property
+  def partitioners(self):
+    """The partitioners dict given at construction."""
+    return dict(self._partitioners)
+
+  @property
+  def regularizers(self):
+    """The regularizers dict given at construction."""
+    return dict(self._regularizers)
+
+  @property
+  def input_shape(self):
+    """The shape of the most recent inputs, a tuple.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._input_shape
+
+  @property
+  def input_channels(self):
+    """The number of input channels.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._input_channels
+
+  @property
+  def w(self):
+    """The kernel variable (without any mask applied).
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._w
+
+  @property
+  def b(self):
+    """The bias variable, one value per output channel.
+
+    Raises:
+      NotConnectedError: before the first connection.
+      AttributeError: if the module was built with `use_bias=False`.
+    """
+    self._ensure_is_connected()
+    if not self._use_bias:
+      raise AttributeError(
+          "%s has no bias: it was built with use_bias=False." % self.scope_name)
+    return self._b
+
+  def _clone_kwargs(self):
+    """The constructor arguments shared by the plain convolutions."""
+    return dict(
+        output_channels=self.output_channels, kernel_shape=self._kernel_shape,
+        stride=self._stride, rate=self._rate, padding=self._paddings,
+        use_bias=self._use_bias, initializers=self._initializers,
+        partitioners=self._partitioners, regularizers=self._regularizers,
+        mask=self._mask, data_format=self._data_format,
+        padding_value=self._padding_value, custom_getter=self._custom_getter)
+
+  def clone(self, name=None):
+    """Returns a new, unconnected module with the same configuration.
+
+    Args:
+      name: the clone's name; defaults to this module's name + "_clone".
+    """
+    return type(self)(name=name or self.module_name + "_clone",
+                      **self._clone_kwargs())
+
+
+def _check_mask(mask, kernel_shape):
+  """Returns the mask as a NumPy array after checking its shape.
+
+  Args:
+    mask: None, or an array-like of shape `kernel_shape` (shared by every
+      channel pair) or `kernel_shape + [input_channels, output_channels]`.
+    kernel_shape: the kernel's spatial shape.
+
+  Returns:
+    None or a NumPy array.
+
+  Raises:
+    TypeError: if `mask` is not array-like numbers.
+    ValueError: if its shape does not start with `kernel_shape` or its rank
+      is neither `N` nor `N + 2`.
+  """
+  if mask is None:
+    return None
+  if isinstance(mask, tf.Tensor):
+    raise TypeError("mask must be a NumPy array or nested lists (a constant "
+                    "known at construction), got a tf.Tensor.")
+  array = np.asarray(mask)
+  if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
+    raise TypeError("mask must contain numbers, got %r." % (mask,))
+  n = len(kernel_shape)
+  if (array.ndim not in (n, n + 2) or
+      tuple(array.shape[:n]) != tuple(kernel_shape)):
+    raise ValueError(
+        "mask must have shape kernel_shape %s (or kernel_shape + "
+        "[input_channels, output_channels]), got shape %s."
+        % (list(kernel_shape), list(array.shape)))
+  return array.astype(np.float32)
+
+
+class _TransposableConv(ConvND, base.Transposable):
+  """A plain convolution whose transpose is `_transpose_class`."""
+
+  def transpose(self, name=None):
+    """Returns the matching transposed convolution.
+
+    Its output channels and output shape are read from this module's
+    inputs when it is connected, so connect this module first. The mask
+    and padding value are not carried over.
+
+    Args:
+      name: defaults to this module's name + "_transpose".
+
+    Raises:
+      NotSupportedError: if this module is dilated (rate > 1) or its padding
+        is not one of SAME / VALID for every dimension.
+    """
+    if any(r > 1 for r in self._rate):
+      raise errors.NotSupportedError(
+          "%s: a dilated convolution (rate %s) cannot be transposed."
+          % (self.scope_name, self._rate))
+    if len(set(self._paddings)) != 1 or self._paddings[0] not in (
+        conv_padding.SAME, conv_padding.VALID):
+      raise errors.NotSupportedError(
+          "%s: only SAME or VALID padding (the same for every dimension) can "
+          "be transposed, got %s." % (self.scope_name, self._paddings))
+    spatial = slice(1, -1) if self._channels_last else slice(2, None)
+    return self._transpose_class()(
+        output_channels=lambda: self.input_channels,
+        output_shape=lambda: self.input_shape[spatial],
+        kernel_shape=self._kernel_shape, stride=self._stride,
+        padding=self._paddings[0], use_bias=self._use_bias,
+        initializers=self._initializers, partitioners=self._partitioners,
+        regularizers=self._regularizers, data_format=self._data_format,
+        custom_getter=self._custom_getter,
+        name=name or self.module_name + "_transpose")
+
+  @classmethod
+  def _transpose_class(cls):
+    # Imported here: conv_transpose imports this file for its own transpose.
+    from sonnet.src import conv_transpose  # pylint: disable=g-import-not-at-top
+    return getattr(conv_transpose, cls.__name__ + "Transpose")
+
+
+_ARGS_DOC = """
+    Args:
+      output_channels: the number of output channels, or a callable returning
+        it when the module is first connected (used by `transpose()`).
+      kernel_shape: the kernel size, an int or one per spatial dimension.
+      stride: the stride, an int, one per spatial dimension, or the
+        full-rank form with 1 over batch and channels. Default 1.
+      rate: the dilation rate, an int or one per spatial dimension. Default
+        1 (no dilation); cannot exceed 1 where a stride does.
+      padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
+        "REVERSE_CAUSAL", or one of them per spatial dimension.
+      use_bias: whether to add a bias `b` per output channel.
+      initializers: optional dict with keys "w" / "b"; defaults are a
+        truncated normal with stddev 1/sqrt(fan_in) and zeros.
+      partitioners: optional dict with keys "w" / "b".
+      regularizers: optional dict with keys "w" / "b".
+      mask: optional array multiplied into the kernel, of shape
+        `kernel_shape` or `kernel_shape + [input_channels, output_channels]`.
+      data_format: channels last (default) or channels first; TensorFlow
+        runs channels-first 2-D and 3-D convolutions on GPU only.
+      padding_value: how padded positions are filled: "CONSTANT" (zeros,
+        default), "REFLECT" or "SYMMETRIC".
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      TypeError, ValueError: for a bad shape, stride, rate, padding, mask or
+        data format, or stride and rate both greater than 1.
+      KeyError: for an unknown key in initializers / partitioners /
+        regularizers.
+"""
+
+
+class Conv1D(_TransposableConv):
+  """1-D convolution over `[batch, width, channels]` inputs.
+
+  Variables: `w` of shape `[kernel, input_channels, output_channels]` and,
+  with `use_bias`, `b` of shape `[output_channels]`.
+
+  >>> conv = snt.Conv1D(output_channels=8, kernel_shape=3)
+  >>> conv(tf.ones([2, 10, 3])).shape.as_list()
+  [2, 10, 8]
+  >>> conv.w.shape.as_list()
+  [3, 3, 8]
+  """
+
+  _n = 1
+
+  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
+               padding=conv_padding.SAME, use_bias=True, initializers=None,
+               partitioners=None, regularizers=None, mask=None,
+               data_format="NWC", padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="conv_1d"):
+    super().__init__(
+        output_channels, kernel_shape, stride=stride, rate=rate,
+        padding=padding, use_bias=use_bias, initializers=initializers,
+        partitioners=partitioners, regularizers=regularizers, mask=mask,
+        data_format=data_format, padding_value=padding_value,
+        custom_getter=custom_getter, name=name)
+
+  __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
+
+
+class Conv2D(_TransposableConv):
+  """2-D convolution over `[batch, height, width, channels]` inputs.
+
+  Variables: `w` of shape `kernel_shape + [input_channels, output_channels]`
+  and, with `use_bias`, `b` of shape `[output_channels]`.
+
+  >>> conv = snt.Conv2D(output_channels=8, kernel_shape=3, stride=2)
+  >>> conv(tf.ones([2, 10, 10, 3])).shape.as_list()
+  [2, 5, 5, 8]
+  >>> [v.name for v in conv.get_variables()]
+  ['conv_2d/w:0', 'conv_2d/b:0']
+  """
+
+  _n = 2
+
+  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
+               padding=conv_padding.SAME, use_bias=True, initializers=None,
+               partitioners=None, regularizers=None, mask=None,
+               data_format="NHWC", padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="conv_2d"):
+    super().__init__(
+        output_channels, kernel_shape, stride=stride, rate=rate,
+        padding=padding, use_bias=use_bias, initializers=initializers,
+        partitioners=partitioners, regularizers=regularizers, mask=mask,
+        data_format=data_format, padding_value=padding_value,
+        custom_getter=custom_getter, name=name)
+
+  __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
+
+
+class Conv3D(_TransposableConv):
+  """3-D convolution over `[batch, depth, height, width, channels]` inputs.
+
+  Variables: `w` of shape `kernel_shape + [input_channels, output_channels]`
+  and, with `use_bias`, `b` of shape `[output_channels]`.
+
+  >>> conv = snt.Conv3D(output_channels=4, kernel_shape=3, padding=snt.VALID)
+  >>> conv(tf.ones([1, 5, 6, 7, 2])).shape.as_list()
+  [1, 3, 4, 5, 4]
+  """
+
+  _n = 3
+
+  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
+               padding=conv_padding.SAME, use_bias=True, initializers=None,
+               partitioners=None, regularizers=None, mask=None,
+               data_format="NDHWC",
+               padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="conv_3d"):
+    super().__init__(
+        output_channels, kernel_shape, stride=stride, rate=rate,
+        padding=padding, use_bias=use_bias, initializers=initializers,
+        partitioners=partitioners, regularizers=regularizers, mask=mask,
+        data_format=data_format, padding_value=padding_value,
+        custom_getter=custom_getter, name=name)
+
+  __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC

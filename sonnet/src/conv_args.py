@@ -1,0 +1,132 @@
+"""Checks and normalizes the shape arguments of convolution modules."""
+
+import numbers
+
+DATA_FORMATS = {
+    1: ("NWC", "NCW"),
+    2: ("NHWC", "NCHW"),
+    3: ("NDHWC", "NCDHW"),
+}
+
+
+def _is_int(value):
+  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def fill_shape(value, n, name):
+  """Returns `n` positive ints from an int or a sequence of `n` ints.
+
+  Args:
+    value: an int (used for every dimension) or a sequence of `n` ints.
+    n: the number of spatial dimensions.
+    name: the argument's name, for error messages.
+
+  Returns:
+    A tuple of `n` ints, each >= 1.
+
+  Raises:
+    TypeError: if `value` is neither an int nor a sequence of ints.
+    ValueError: if the sequence has the wrong length or a value is < 1.
+
+  >>> fill_shape(3, 2, "kernel_shape")
+  (3, 3)
+  """
+  if _is_int(value):
+    values = (int(value),) * n
+  elif isinstance(value, (str, bytes)):
+    raise TypeError("%s must be an int or a sequence of %d ints, got %r."
+                    % (name, n, value))
+  else:
+    try:
+      values = tuple(value)
+    except TypeError:
+      raise TypeError("%s must be an int or a sequence of %d ints, got %r."
+                      % (name, n, value)) from None
+    if len(values) != n:
+      raise ValueError("%s must be an int or a sequence of %d ints (one per "
+                       "spatial dimension), got %r." % (name, n, value))
+    if not all(_is_int(v) for v in values):
+      raise TypeError("%s must contain ints, got %r." % (name, value))
+    values = tuple(int(v) for v in values)
+  if any(v < 1 for v in values):
+    raise ValueError("%s must be positive, got %r." % (name, value))
+  return values
+
+
+def fill_stride(stride, n, channels_last):
+  """Returns the `n` spatial strides; also accepts the full-rank form.
+
+  Args:
+    stride: an int, `n` ints, or `n + 2` ints with 1 for the batch and
+      channel dimensions (e.g. `[1, 2, 2, 1]` for 2-D channels last).
+    n: the number of spatial dimensions.
+    channels_last: where the channel dimension is in the full-rank form.
+
+  Returns:
+    A tuple of `n` ints.
+
+  Raises:
+    TypeError, ValueError: as for `fill_shape`, or if the full-rank form
+      has a stride other than 1 over batch or channels.
+  """
+  if not _is_int(stride) and hasattr(stride, "__len__") and (
+      len(stride) == n + 2):
+    stride = tuple(stride)
+    outer = (stride[0], stride[-1]) if channels_last else stride[:2]
+    if tuple(outer) != (1, 1):
+      raise ValueError("stride over the batch and channel dimensions must "
+                       "be 1, got %r." % (stride,))
+    stride = stride[1:-1] if channels_last else stride[2:]
+  return fill_shape(stride, n, "stride")
+
+
+def one_padded(spatial, channels_last):
+  """Full-rank strides from spatial ones: `(1, s..., 1)` or `(1, 1, s...)`."""
+  spatial = tuple(spatial)
+  return (1,) + spatial + (1,) if channels_last else (1, 1) + spatial
+
+
+def check_data_format(data_format, n):
+  """Checks a data format for `n` spatial dimensions.
+
+  Args:
+    data_format: e.g. "NHWC" (channels last) or "NCHW" (channels first).
+    n: the number of spatial dimensions.
+
+  Returns:
+    `data_format`.
+
+  Raises:
+    ValueError: if the format does not fit `n` spatial dimensions.
+  """
+  if data_format not in DATA_FORMATS[n]:
+    raise ValueError("data_format must be one of %s for a %d-D convolution, "
+                     "got %r." % (DATA_FORMATS[n], n, data_format))
+  return data_format
+
+
+def check_output_channels(output_channels):
+  """Checks a positive int, or a callable returning one later.
+
+  Raises:
+    TypeError: if it is neither an int nor callable.
+    ValueError: if it is < 1.
+  """
+  if callable(output_channels):
+    return output_channels
+  if not _is_int(output_channels):
+    raise TypeError("output_channels must be an int or a callable returning "
+                    "one, got %r." % (output_channels,))
+  if output_channels < 1:
+    raise ValueError("output_channels must be positive, got %r."
+                     % (output_channels,))
+  return int(output_channels)
+
+
+def check_stride_and_rate(stride, rate):
+  """Raises ValueError when both a stride and a rate exceed 1."""
+  if any(s > 1 for s in stride) and any(r > 1 for r in rate):
+    raise ValueError(
+        "stride and rate cannot both be greater than 1 (got stride=%r, "
+        "rate=%r): TensorFlow's dilated convolution has unit strides."
+        % (stride, rate))

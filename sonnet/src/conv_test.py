@@ -1,0 +1,370 @@
+"""Tests for snt.Conv1D, snt.Conv2D and snt.Conv3D."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import conv_test_utils as refs
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+_CONVS = {1: snt.Conv1D, 2: snt.Conv2D, 3: snt.Conv3D}
+_NP_MODES = {"CONSTANT": "constant", "REFLECT": "reflect",
+             "SYMMETRIC": "symmetric"}
+
+
+def _random(shape, seed):
+  return np.random.RandomState(seed).randn(*shape).astype(np.float32)
+
+
+def _bias_init():
+  return tf1.random_normal_initializer(seed=3)
+
+
+class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.named_parameters(
+      ("1d_same", 1, 3, 1, 1, "SAME", "CONSTANT"),
+      ("1d_valid_stride", 1, 3, 2, 1, "VALID", "CONSTANT"),
+      ("1d_causal_dilated", 1, 3, 1, 2, "CAUSAL", "CONSTANT"),
+      ("1d_reverse_causal", 1, 2, 1, 1, "REVERSE_CAUSAL", "CONSTANT"),
+      ("1d_full_dilated", 1, 3, 1, 3, "FULL", "CONSTANT"),
+      ("1d_same_reflect", 1, 3, 1, 1, "SAME", "REFLECT"),
+      ("1d_same_even_reflect", 1, 4, 1, 1, "SAME", "REFLECT"),
+      ("2d_same_stride", 2, 3, 2, 1, "SAME", "CONSTANT"),
+      ("2d_same_even_kernel_stride", 2, 4, 3, 1, "SAME", "CONSTANT"),
+      ("2d_valid_rect", 2, (2, 3), (1, 2), 1, "VALID", "CONSTANT"),
+      ("2d_same_dilated", 2, 3, 1, (2, 1), "SAME", "CONSTANT"),
+      ("2d_full", 2, (3, 2), 1, 1, "FULL", "CONSTANT"),
+      ("2d_per_dim", 2, 3, 1, 1, ("CAUSAL", "VALID"), "CONSTANT"),
+      ("2d_per_dim_even", 2, (2, 4), 1, 1, ("SAME", "FULL"), "CONSTANT"),
+      ("2d_per_dim_strided", 2, 3, 2, 1, ("FULL", "REVERSE_CAUSAL"),
+       "CONSTANT"),
+      ("2d_same_symmetric", 2, 3, 1, 1, "SAME", "SYMMETRIC"),
+      ("2d_causal_reflect", 2, 3, 1, 1, "CAUSAL", "REFLECT"),
+      ("3d_same", 3, 3, 1, 1, "SAME", "CONSTANT"),
+      ("3d_valid_stride", 3, 2, (1, 2, 1), 1, "VALID", "CONSTANT"),
+      ("3d_per_dim_dilated", 3, 2, 1, 2, ("SAME", "FULL", "CAUSAL"),
+       "CONSTANT"),
+  )
+  @test_utils.in_all_modes
+  def test_matches_numpy(self, n, kernel, stride, rate, padding,
+                         padding_value):
+    spatial = {1: [9], 2: [7, 8], 3: [5, 6, 4]}[n]
+    x = _random([2] + spatial + [3], seed=n)
+    conv = _CONVS[n](4, kernel, stride=stride, rate=rate, padding=padding,
+                     padding_value=padding_value,
+                     initializers={"b": _bias_init()})
+    y = conv(tf.constant(x))
+    self.init()
+    w, b, y = self.evaluate([conv.w, conv.b, y])
+
+    kernel = conv.kernel_shape
+    strides = conv.stride[1:-1]
+    paddings = conv.paddings
+    if len(set(paddings)) == 1 and padding_value == "CONSTANT" and (
+        paddings[0] == "SAME"):
+      pads = [refs.tf_same_pads(s, k, st, r) for s, k, st, r in
+              zip(spatial, kernel, strides, conv.rate)]
+    else:
+      pads = [refs.explicit_pads(p, k, r)
+              for p, k, r in zip(paddings, kernel, conv.rate)]
+    expected = refs.correlate(x, w, strides, conv.rate, pads,
+                              mode=_NP_MODES[padding_value]) + b
+    self.assertEqual(y.shape, expected.shape)
+    self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
+
+  @parameterized.parameters(
+      ("SAME", [9]), ("VALID", [7]), ("FULL", [11]), ("CAUSAL", [9]),
+      ("REVERSE_CAUSAL", [9]))
+  @test_utils.in_all_modes
+  def test_output_lengths(self, padding, length):
+    conv = snt.Conv1D(2, 3, padding=padding)
+    self.assertEqual(conv(tf.ones([1, 9, 1])).shape.as_list(),
+                     [1] + length + [2])
+
+  @test_utils.in_all_modes
+  def test_causal_output_ignores_the_future(self):
+    x = _random([1, 8, 2], seed=4)
+    later = x.copy()
+    later[:, 5:] += 10.
+    conv = snt.Conv1D(3, 3, rate=2, padding=snt.CAUSAL)
+    y, y_later = conv(tf.constant(x)), conv(tf.constant(later))
+    self.init()
+    y, y_later = self.evaluate([y, y_later])
+    self.assertAllClose(y[:, :5], y_later[:, :5])
+    self.assertGreater(np.abs(y[:, 5:] - y_later[:, 5:]).min(), 1e-3)
+
+  @parameterized.parameters(1, 2, 3)
+  @test_utils.in_all_modes
+  def test_mask_of_kernel_shape(self, n):
+    mask = np.random.RandomState(n).randint(0, 2, size=[3] * n)
+    x = _random([2] + [5] * n + [2], seed=n)
+    conv = _CONVS[n](3, 3, mask=mask, use_bias=False)
+    y = conv(tf.constant(x))
+    self.init()
+    w, y = self.evaluate([conv.w, y])
+    masked = w * mask.reshape(mask.shape + (1, 1))
+    expected = refs.correlate(x, masked, [1] * n, [1] * n, [(1, 1)] * n)
+    self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
+    self.assertAllEqual(conv.mask, mask)
+
+  @test_utils.in_all_modes
+  def test_full_rank_mask(self):
+    mask = np.random.RandomState(5).randint(0, 2, size=[2, 2, 3, 4])
+    x = _random([1, 4, 4, 3], seed=5)
+    conv = snt.Conv2D(4, 2, mask=mask, padding=snt.VALID, use_bias=False)
+    y = conv(tf.constant(x))
+    self.init()
+    w, y = self.evaluate([conv.w, y])
+    expected = refs.correlate(x, w * mask, [1, 1], [1, 1], [(0, 0)] * 2)
+    self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
+
+  @test_utils.in_all_modes
+  def test_default_initializer_scale(self):
+    conv = snt.Conv2D(400, 3, use_bias=False)
+    conv(tf.ones([1, 4, 4, 20]))
+    self.init()
+    w = self.evaluate(conv.w)
+    fan_in = 3 * 3 * 20
+    self.assertLess(np.abs(w).max(), 2 / np.sqrt(fan_in) + 1e-6)
+    self.assertAllClose(w.std(), refs.fan_in_stddev(fan_in), rtol=0.05)
+
+
+class ConvVariablesTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters(
+      (1, "conv_1d", [3, 3, 8]),
+      (2, "conv_2d", [3, 3, 3, 8]),
+      (3, "conv_3d", [3, 3, 3, 3, 8]))
+  @test_utils.in_all_modes
+  def test_names_shapes_and_sharing(self, n, name, w_shape):
+    conv = _CONVS[n](8, 3)
+    conv(tf.ones([2] + [6] * n + [3]))
+    conv(tf.ones([1] + [4] * n + [3]))  # Other sizes share the variables.
+    self.assertVariableShapes(
+        conv.get_variables(), {name + "/w": w_shape, name + "/b": [8]})
+    self.assertLen(tf1.global_variables() if not self.eager
+                   else conv.variables, 2)
+    self.assertEqual(conv.input_shape, tuple([1] + [4] * n + [3]))
+
+  @test_utils.in_all_modes
+  def test_no_bias(self):
+    conv = snt.Conv2D(8, 3, use_bias=False)
+    conv(tf.ones([1, 4, 4, 3]))
+    self.assertVariableNames(conv.get_variables(), ["conv_2d/w"])
+    self.assertFalse(conv.has_bias)
+    with self.assertRaisesRegex(AttributeError, "use_bias=False"):
+      _ = conv.b
+
+  @test_utils.in_all_modes
+  def test_initializers_and_regularizers(self):
+    conv = snt.Conv1D(
+        2, 2, initializers={"w": tf1.ones_initializer(),
+                            "b": tf1.constant_initializer(0.5)},
+        regularizers={"w": snt.regularizers.l1(0.5)})
+    y = conv(tf.ones([1, 3, 3]))
+    self.init()
+    # Each output sums 2 taps x 3 channels of ones (SAME pads the last).
+    self.assertAllClose(self.evaluate(y)[0, :, 0], [6.5, 6.5, 3.5])
+    losses = conv.get_regularization_losses()
+    self.assertLen(losses, 1)
+    self.assertAllClose(self.evaluate(losses[0]), 0.5 * 2 * 3 * 2)
+
+  @test_utils.in_graph_mode
+  def test_partitioned_weights(self):
+    conv = snt.Conv2D(
+        8, 3, partitioners={"w": tf1.fixed_size_partitioner(2, axis=3)})
+    y = conv(tf.ones([1, 4, 4, 4]))
+    self.init()
+    self.assertEqual(self.evaluate(y).shape, (1, 4, 4, 8))
+    self.assertLen(list(conv.w), 2)
+
+  @test_utils.in_graph_mode
+  def test_unknown_spatial_and_batch_sizes(self):
+    conv = snt.Conv2D(5, 3, stride=2, padding=snt.FULL)
+    x = tf1.placeholder(tf.float32, [None, None, None, 2])
+    y = conv(x)
+    self.assertEqual(y.shape.as_list(), [None, None, None, 5])
+    self.init()
+    session = tf1.get_default_session()
+    self.assertEqual(session.run(y, {x: np.ones([3, 6, 7, 2])}).shape,
+                     (3, 4, 5, 5))
+
+  @test_utils.in_all_modes
+  def test_custom_getter(self):
+    def double(getter, *args, **kwargs):
+      return 2. * getter(*args, **kwargs)
+    conv = snt.Conv1D(1, 1, use_bias=False, custom_getter=double,
+                      initializers={"w": tf1.ones_initializer()})
+    y = conv(tf.ones([1, 2, 1]))
+    self.init()
+    self.assertAllClose(self.evaluate(y), [[[2.], [2.]]])
+
+  @test_utils.in_eager_mode
+  def test_tf_function(self):
+    conv = snt.Conv2D(3, 2, stride=2)
+    x = tf.constant(_random([2, 6, 6, 4], seed=7))
+    eager = conv(x)
+    traced = tf.function(conv)(x)
+    self.assertAllClose(eager, traced)
+    self.assertLen(conv.variables, 2)
+
+
+class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
+
+  @test_utils.in_all_modes
+  def test_wrong_rank_raises_and_creates_nothing(self):
+    conv = snt.Conv2D(4, 3)
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        r"conv_2d: inputs must have rank 4 \(data format NHWC\), got shape "
+        r"\(2, 5, 3\)"):
+      conv(tf.ones([2, 5, 3]))
+    self.assertFalse(conv.is_connected)
+    if not self.eager:
+      self.assertEmpty(tf1.global_variables())
+
+  @test_utils.in_all_modes
+  def test_changed_channels_raise(self):
+    conv = snt.Conv1D(4, 3)
+    conv(tf.ones([2, 5, 3]))
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "conv_1d: inputs must have 3 channels as in "
+                                "the first connection"):
+      conv(tf.ones([2, 5, 2]))
+
+  @test_utils.in_graph_mode
+  def test_unknown_channels_raise(self):
+    conv = snt.Conv2D(4, 3)
+    with self.assertRaisesRegex(snt.UnderspecifiedError,
+                                "number of input channels .* must be known"):
+      conv(tf1.placeholder(tf.float32, [None, 5, 5, None]))
+    with self.assertRaisesRegex(snt.UnderspecifiedError, "rank .* known"):
+      conv(tf1.placeholder(tf.float32))
+    self.assertEmpty(tf1.global_variables())
+
+  @test_utils.in_all_modes
+  def test_integer_inputs_raise(self):
+    with self.assertRaisesRegex(TypeError, "floating point tensor, got int32"):
+      snt.Conv1D(2, 2)(tf.ones([1, 3, 1], dtype=tf.int32))
+
+  @test_utils.in_all_modes
+  def test_full_rank_mask_with_wrong_channels_raises(self):
+    conv = snt.Conv2D(4, 2, mask=np.ones([2, 2, 3, 4]))
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                r"\[2, 2, 5, 4\], got \[2, 2, 3, 4\]"):
+      conv(tf.ones([1, 4, 4, 5]))
+    self.assertFalse(conv.is_connected)
+
+  @parameterized.named_parameters(
+      ("negative_kernel", dict(kernel_shape=-1), ValueError,
+       "kernel_shape must be positive"),
+      ("kernel_length", dict(kernel_shape=[3, 3, 3]), ValueError,
+       "sequence of 2 ints"),
+      ("kernel_type", dict(kernel_shape="3"), TypeError,
+       "kernel_shape must be an int or a sequence"),
+      ("kernel_items", dict(kernel_shape=[3, 1.5]), TypeError,
+       "must contain ints"),
+      ("zero_stride", dict(stride=0), ValueError, "stride must be positive"),
+      ("full_rank_stride", dict(stride=[2, 2, 2, 1]), ValueError,
+       "batch and channel dimensions must be 1"),
+      ("zero_rate", dict(rate=(1, 0)), ValueError, "rate must be positive"),
+      ("stride_and_rate", dict(stride=2, rate=2), ValueError,
+       "stride and rate cannot both be greater than 1"),
+      ("unknown_padding", dict(padding="SOME"), ValueError,
+       "Unknown padding 'SOME'"),
+      ("padding_length", dict(padding=["SAME"]), ValueError,
+       "sequence of 2"),
+      ("padding_type", dict(padding=1), TypeError, "padding must be a string"),
+      ("padding_value", dict(padding_value="ZERO"), ValueError,
+       "Unknown padding_value 'ZERO'"),
+      ("data_format", dict(data_format="NWC"), ValueError,
+       r"data_format must be one of \('NHWC', 'NCHW'\)"),
+      ("output_channels", dict(output_channels=0), ValueError,
+       "output_channels must be positive"),
+      ("output_channels_type", dict(output_channels=2.5), TypeError,
+       "output_channels must be an int"),
+      ("mask_shape", dict(mask=np.ones([3, 2])), ValueError,
+       r"mask must have shape kernel_shape \[3, 3\]"),
+      ("mask_rank", dict(mask=np.ones([3, 3, 1])), ValueError,
+       "mask must have shape"),
+      ("mask_tensor", dict(mask=tf.ones([3, 3])), TypeError,
+       "got a tf.Tensor"),
+      ("initializer_key", dict(initializers={"v": tf.ones}), KeyError,
+       r"Invalid initializer keys \['v'\]"),
+      ("bias_key_without_bias",
+       dict(use_bias=False, initializers={"b": tf.ones}), KeyError,
+       r"only be given for \['w'\]"),
+  )
+  def test_bad_configuration(self, kwargs, error, message):
+    config = dict(output_channels=4, kernel_shape=3)
+    config.update(kwargs)
+    with self.assertRaisesRegex(error, message):
+      snt.Conv2D(**config)
+
+
+class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
+
+  def test_constants(self):
+    self.assertEqual(
+        (snt.SAME, snt.VALID, snt.FULL, snt.CAUSAL, snt.REVERSE_CAUSAL),
+        ("SAME", "VALID", "FULL", "CAUSAL", "REVERSE_CAUSAL"))
+    self.assertEqual(
+        (snt.CONSTANT_PADDING, snt.REFLECT_PADDING, snt.SYMMETRIC_PADDING),
+        ("CONSTANT", "REFLECT", "SYMMETRIC"))
+
+  def test_configuration_properties(self):
+    conv = snt.Conv2D(8, (3, 5), stride=[1, 2, 1, 1], padding=snt.VALID)
+    self.assertEqual(conv.output_channels, 8)
+    self.assertEqual(conv.kernel_shape, (3, 5))
+    self.assertEqual(conv.stride, (1, 2, 1, 1))
+    self.assertEqual(conv.rate, (1, 1))
+    self.assertEqual(conv.padding, "VALID")
+    self.assertEqual(conv.paddings, ("VALID", "VALID"))
+    self.assertEqual(conv.conv_op_padding, "VALID")
+    self.assertEqual(conv.data_format, "NHWC")
+    self.assertEqual(conv.padding_value, "CONSTANT")
+    self.assertTrue(conv.has_bias)
+    self.assertIsNone(conv.mask)
+    self.assertEqual(conv.initializers, {})
+    self.assertEqual(snt.Conv3D(1, 1, stride=2).stride, (1, 2, 2, 2, 1))
+    self.assertEqual(
+        snt.Conv1D(1, 1, stride=2, data_format="NCW").stride, (1, 1, 2))
+
+  def test_mixed_paddings(self):
+    conv = snt.Conv2D(8, 3, padding=[snt.SAME, snt.CAUSAL])
+    self.assertEqual(conv.paddings, ("SAME", "CAUSAL"))
+    self.assertEqual(conv.conv_op_padding, "VALID")
+    with self.assertRaisesRegex(ValueError, "read `paddings` instead"):
+      _ = conv.padding
+
+  def test_properties_need_connection(self):
+    conv = snt.Conv2D(8, 3)
+    for name in ("w", "b", "input_shape", "input_channels"):
+      with self.assertRaises(snt.NotConnectedError):
+        getattr(conv, name)
+
+  @test_utils.in_all_modes
+  def test_clone(self):
+    conv = snt.Conv1D(5, 2, stride=2, use_bias=False, name="encoder")
+    clone = conv.clone()
+    self.assertEqual(clone.module_name, "encoder_clone")
+    self.assertEqual((clone.output_channels, clone.kernel_shape, clone.stride,
+                      clone.has_bias), (5, (2,), (1, 2, 1), False))
+    conv(tf.ones([1, 4, 3]))
+    clone(tf.ones([1, 4, 3]))
+    self.assertVariableNames(clone.get_variables(), ["encoder_clone/w"])
+    self.assertIsNot(clone.w, conv.w)
+
+  @test_utils.in_all_modes
+  def test_callable_output_channels(self):
+    conv = snt.Conv2D(lambda: 6, 1)
+    self.assertEqual(conv(tf.ones([1, 2, 2, 1])).shape.as_list(),
+                     [1, 2, 2, 6])
+    self.assertEqual(conv.output_channels, 6)
+
+
+if __name__ == "__main__":
+  test_utils.main()
