@@ -14,6 +14,7 @@ except ImportError as _e:
       "one build: `pip install tensorflow-cpu` (or `tensorflow`), or the wheel "
       "with an extra: `pip install 'dm-sonnet[tensorflow-cpu]'`.") from _e
 
+from sonnet import nets
 from sonnet import regularizers
 from sonnet.src.add_bias import AddBias
 from sonnet.src.arg_checks import check_initializers
@@ -101,6 +102,7 @@ __all__ = [
     "check_regularizers",
     "custom_getter_router",
     "merge_leading_dims",
+    "nets",
     "observe_connections",
     "regularizers",
     "reuse_variables",

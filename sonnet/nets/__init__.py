@@ -1,0 +1,16 @@
+"""`snt.nets`: ready-made networks built from Sonnet modules.
+
+>>> mlp = snt.nets.MLP([16, 4])
+>>> mlp(tf.ones([2, 3])).shape.as_list()
+[2, 4]
+"""
+
+from sonnet.src.nets.mlp import MLP
+from sonnet.src.vector_quantizer import VectorQuantizer
+from sonnet.src.vector_quantizer import VectorQuantizerEMA
+
+__all__ = [
+    "MLP",
+    "VectorQuantizer",
+    "VectorQuantizerEMA",
+]

@@ -1,0 +1,4 @@
+"""Sonnet 1 path `sonnet.python.modules.nets`: re-exports only."""
+
+# pylint: disable=unused-import
+from sonnet.src.nets.mlp import MLP

@@ -1,0 +1,1 @@
+"""Implementations of `snt.nets`: networks built from Sonnet modules."""
