@@ -22,6 +22,7 @@ from sonnet.src.arg_checks import check_partitioners
 from sonnet.src.arg_checks import check_regularizers
 from sonnet.src.batch_norm import BatchNorm
 from sonnet.src.batch_norm_v2 import BatchNormV2
+from sonnet.src.attention import AttentiveRead
 from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
@@ -64,6 +65,7 @@ from sonnet.version import __version__
 __all__ = [
     "AbstractModule",
     "AddBias",
+    "AttentiveRead",
     "BatchApply",
     "BatchFlatten",
     "BatchNorm",
