@@ -121,31 +121,8 @@ class ConvND(base.AbstractModule):
 
   def _check_inputs(self, inputs):
     """Checks rank, dtype and channels; returns the static input shape."""
-    rank = inputs.get_shape().rank
-    if rank is None:
-      raise errors.UnderspecifiedError(
-          "%s: the rank of the inputs must be known (expected %d, for data "
-          "format %s)." % (self.scope_name, self._n + 2, self._data_format))
-    input_shape = tuple(inputs.get_shape().as_list())
-    if rank != self._n + 2:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank %d (data format %s), got shape %s."
-          % (self.scope_name, self._n + 2, self._data_format, input_shape))
-    if not inputs.dtype.is_floating:
-      raise TypeError("%s: inputs must be a floating point tensor, got %s."
-                      % (self.scope_name, inputs.dtype.name))
-    channels = input_shape[self._channel_axis]
-    if channels is None:
-      raise errors.UnderspecifiedError(
-          "%s: the number of input channels (dimension %d of %s) must be "
-          "known when the module is connected, got shape %s."
-          % (self.scope_name, self._channel_axis % (self._n + 2),
-             self._data_format, input_shape))
-    if self._input_channels is not None and channels != self._input_channels:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have %d channels as in the first connection, got "
-          "shape %s." % (self.scope_name, self._input_channels, input_shape))
-    return input_shape
+    return conv_args.check_inputs(self.scope_name, inputs, self._data_format,
+                                  self._input_channels)
 
   def _check_input_channels(self, input_channels):
     """Checks a full-rank mask against the channels, before any variable."""
@@ -412,10 +389,10 @@ class _TransposableConv(ConvND, base.Transposable):
       raise errors.NotSupportedError(
           "%s: only SAME or VALID padding (the same for every dimension) can "
           "be transposed, got %s." % (self.scope_name, self._paddings))
-    spatial = slice(1, -1) if self._channels_last else slice(2, None)
     return self._transpose_class()(
         output_channels=lambda: self.input_channels,
-        output_shape=lambda: self.input_shape[spatial],
+        output_shape=lambda: conv_args.spatial_dims(self.input_shape,
+                                                    self._data_format),
         kernel_shape=self._kernel_shape, stride=self._stride,
         padding=self._paddings[0], use_bias=self._use_bias,
         initializers=self._initializers, partitioners=self._partitioners,

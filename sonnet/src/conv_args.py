@@ -2,6 +2,8 @@
 
 import numbers
 
+from sonnet.src import errors
+
 DATA_FORMATS = {
     1: ("NWC", "NCW"),
     2: ("NHWC", "NCHW"),
@@ -130,3 +132,54 @@ def check_stride_and_rate(stride, rate):
         "stride and rate cannot both be greater than 1 (got stride=%r, "
         "rate=%r): TensorFlow's dilated convolution has unit strides."
         % (stride, rate))
+
+
+def check_inputs(scope_name, inputs, data_format, input_channels=None):
+  """Checks a convolution's inputs before any variable is made.
+
+  Args:
+    scope_name: the module's scope name, to prefix messages with.
+    inputs: the tensor given to the module.
+    data_format: the module's data format (its length is the input rank).
+    input_channels: the channels of the first connection, or None.
+
+  Returns:
+    The static input shape, a tuple.
+
+  Raises:
+    UnderspecifiedError: if the rank or the channel dimension is unknown.
+    IncompatibleShapeError: if the rank is wrong or the channels differ from
+      `input_channels`.
+    TypeError: if `inputs` is not floating point.
+  """
+  rank = len(data_format)
+  channel_axis = data_format.index("C")
+  if inputs.get_shape().rank is None:
+    raise errors.UnderspecifiedError(
+        "%s: the rank of the inputs must be known (expected %d, for data "
+        "format %s)." % (scope_name, rank, data_format))
+  input_shape = tuple(inputs.get_shape().as_list())
+  if len(input_shape) != rank:
+    raise errors.IncompatibleShapeError(
+        "%s: inputs must have rank %d (data format %s), got shape %s."
+        % (scope_name, rank, data_format, input_shape))
+  if not inputs.dtype.is_floating:
+    raise TypeError("%s: inputs must be a floating point tensor, got %s."
+                    % (scope_name, inputs.dtype.name))
+  channels = input_shape[channel_axis]
+  if channels is None:
+    raise errors.UnderspecifiedError(
+        "%s: the number of input channels (dimension %d of %s) must be "
+        "known when the module is connected, got shape %s."
+        % (scope_name, channel_axis, data_format, input_shape))
+  if input_channels is not None and channels != input_channels:
+    raise errors.IncompatibleShapeError(
+        "%s: inputs must have %d channels as in the first connection, got "
+        "shape %s." % (scope_name, input_channels, input_shape))
+  return input_shape
+
+
+def spatial_dims(shape, data_format):
+  """The spatial part of a full-rank shape in `data_format`."""
+  shape = tuple(shape)
+  return shape[1:-1] if data_format.endswith("C") else shape[2:]
