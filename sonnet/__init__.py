@@ -27,6 +27,7 @@ from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
 from sonnet.src.batch_apply import BatchApply
+from sonnet.src.concat_linear import ConcatLinear
 from sonnet.src.connections import ConnectedSubGraph
 from sonnet.src.connections import observe_connections
 from sonnet.src.conv import Conv1D
@@ -40,10 +41,8 @@ from sonnet.src.conv_padding import REVERSE_CAUSAL
 from sonnet.src.conv_padding import SAME
 from sonnet.src.conv_padding import SYMMETRIC_PADDING
 from sonnet.src.conv_padding import VALID
-from sonnet.src.conv_transpose import Conv1DTranspose
-from sonnet.src.conv_transpose import Conv2DTranspose
-from sonnet.src.conv_transpose import Conv3DTranspose
 from sonnet.src.custom_getter_router import custom_getter_router
+from sonnet.src.embed import Embed
 from sonnet.src.errors import DifferentGraphError
 from sonnet.src.errors import Error
 from sonnet.src.errors import IncompatibleShapeError
@@ -53,16 +52,23 @@ from sonnet.src.errors import NotInitializedError
 from sonnet.src.errors import NotSupportedError
 from sonnet.src.errors import ParentNotBuiltError
 from sonnet.src.errors import UnderspecifiedError
+from sonnet.src.layer_norm import LayerNorm
 from sonnet.src.leading_dims import merge_leading_dims
 from sonnet.src.leading_dims import split_leading_dim
 from sonnet.src.linear import Linear
+from sonnet.src.merge_dims import MergeDims
 from sonnet.src.module_info import ModuleInfo
 from sonnet.src.module_info import SONNET_COLLECTION_NAME
+from sonnet.src.moving_average import MovingAverage
 from sonnet.src.reshape import BatchFlatten
 from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
 from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.sequential import Sequential
+from sonnet.src.slicing import SelectInput
+from sonnet.src.slicing import SliceByDim
+from sonnet.src.slicing import TileByDim
+from sonnet.src.trainable_variable import TrainableVariable
 from sonnet.version import __version__
 
 __all__ = [
@@ -76,22 +82,24 @@ __all__ = [
     "BatchReshape",
     "CAUSAL",
     "CONSTANT_PADDING",
+    "ConcatLinear",
     "ConnectedSubGraph",
     "Conv1D",
-    "Conv1DTranspose",
     "Conv2D",
-    "Conv2DTranspose",
     "Conv3D",
-    "Conv3DTranspose",
     "DifferentGraphError",
+    "Embed",
     "Error",
     "FULL",
     "FlattenTrailingDimensions",
     "IncompatibleShapeError",
+    "LayerNorm",
     "Linear",
+    "MergeDims",
     "Module",
     "ModuleInfo",
     "ModuleInfoError",
+    "MovingAverage",
     "NotConnectedError",
     "NotInitializedError",
     "NotSupportedError",
@@ -101,7 +109,11 @@ __all__ = [
     "SAME",
     "SONNET_COLLECTION_NAME",
     "SYMMETRIC_PADDING",
+    "SelectInput",
     "Sequential",
+    "SliceByDim",
+    "TileByDim",
+    "TrainableVariable",
     "Transposable",
     "UnderspecifiedError",
     "VALID",

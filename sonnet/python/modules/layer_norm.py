@@ -1,0 +1,4 @@
+"""Sonnet 1 path `sonnet.python.modules.layer_norm`."""
+
+# pylint: disable=unused-import
+from sonnet.src.layer_norm import LayerNorm

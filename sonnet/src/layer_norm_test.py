@@ -1,0 +1,134 @@
+"""Tests for snt.LayerNorm."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def _numpy_layer_norm(x, axis, gamma, beta, eps):
+  mean = x.mean(axis=axis, keepdims=True)
+  var = x.var(axis=axis, keepdims=True)
+  return (x - mean) / np.sqrt(var + eps) * gamma + beta
+
+
+class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters((None, (1, 2)), (-1, (2,)), ([1], (1,)),
+                            ((1, 2), (1, 2)))
+  @test_utils.in_all_modes
+  def test_matches_numpy(self, axis, np_axis):
+    rng = np.random.RandomState(0)
+    x = rng.randn(2, 3, 4).astype(np.float32) * 3 + 1
+    norm = snt.LayerNorm(axis=axis, initializers={
+        "gamma": tf1.random_normal_initializer(seed=1),
+        "beta": tf1.random_normal_initializer(seed=2)})
+    y = norm(tf.constant(x))
+    self.init()
+    gamma, beta, y = self.evaluate([norm.gamma, norm.beta, y])
+    self.assertAllClose(y, _numpy_layer_norm(x, np_axis, gamma, beta, 1e-5),
+                        atol=1e-5)
+
+  @test_utils.in_all_modes
+  def test_variable_names_shapes_and_sharing(self):
+    norm = snt.LayerNorm()
+    norm(tf.ones([2, 3]))
+    norm(tf.ones([5, 3]))
+    self.assertVariableShapes(norm.get_variables(), {
+        "layer_norm/gamma": [3], "layer_norm/beta": [3]})
+
+  @test_utils.in_all_modes
+  def test_default_is_unit_scale_zero_offset(self):
+    x = np.random.RandomState(1).randn(4, 6).astype(np.float32)
+    y = snt.LayerNorm(eps=0.1)(tf.constant(x))
+    self.init()
+    self.assertAllClose(self.evaluate(y),
+                        _numpy_layer_norm(x, 1, 1.0, 0.0, 0.1), atol=1e-5)
+
+  @parameterized.parameters((False, True, ["layer_norm/beta"], "gamma"),
+                            (True, False, ["layer_norm/gamma"], "beta"),
+                            (False, False, [], "gamma"))
+  @test_utils.in_all_modes
+  def test_without_scale_or_offset(self, scale, offset, names, missing):
+    norm = snt.LayerNorm(scale=scale, offset=offset)
+    x = np.random.RandomState(2).randn(3, 5).astype(np.float32)
+    y = norm(tf.constant(x))
+    self.assertVariableNames(norm.get_variables(), names)
+    with self.assertRaisesRegex(AttributeError, "has no " + missing):
+      getattr(norm, missing)
+    self.init()
+    self.assertAllClose(self.evaluate(y), _numpy_layer_norm(x, 1, 1, 0, 1e-5),
+                        atol=1e-5)
+
+  @test_utils.in_all_modes
+  def test_half_precision(self):
+    x = np.random.RandomState(3).randn(2, 8).astype(np.float16)
+    norm = snt.LayerNorm()
+    y = norm(tf.constant(x))
+    self.assertEqual(y.dtype, tf.float16)
+    self.assertEqual(norm.gamma.dtype.base_dtype, tf.float32)
+    self.init()
+    self.assertAllClose(self.evaluate(y), _numpy_layer_norm(
+        x.astype(np.float32), 1, 1, 0, 1e-5), atol=1e-2)
+
+  @test_utils.in_all_modes
+  def test_regularizers(self):
+    norm = snt.LayerNorm(regularizers={"gamma": snt.regularizers.l1(2.0)})
+    norm(tf.ones([1, 3]))
+    self.init()
+    self.assertAllClose(self.evaluate(norm.get_regularization_losses()),
+                        [6.0])
+    self.assertEqual(list(norm.regularizers), ["gamma"])
+
+  @test_utils.in_all_modes
+  def test_shape_errors_create_nothing(self):
+    norm = snt.LayerNorm()
+    with self.assertRaisesRegex(snt.NotSupportedError,
+                                "layer_norm: layer normalization needs "
+                                "inputs of rank >= 2"):
+      norm(tf.ones([3]))
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                r"axis \[2\] is out of range"):
+      snt.LayerNorm(axis=2)(tf.ones([2, 3]))
+    self.assertFalse(norm.is_connected)
+
+  @test_utils.in_graph_mode
+  def test_unknown_features_raise(self):
+    with self.assertRaisesRegex(snt.UnderspecifiedError,
+                                "last input dimension must be known"):
+      snt.LayerNorm()(tf1.placeholder(tf.float32, [None, None]))
+
+  @parameterized.parameters(("a",), (1.5,), ([],), ([1, "b"],))
+  def test_bad_axis(self, axis):
+    with self.assertRaisesRegex(ValueError, "axis must be None, an int"):
+      snt.LayerNorm(axis=axis)
+
+  def test_bad_key_and_not_connected(self):
+    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys \['w'\]"):
+      snt.LayerNorm(initializers={"w": tf.zeros})
+    with self.assertRaises(snt.NotConnectedError):
+      _ = snt.LayerNorm().gamma
+
+  @test_utils.in_eager_mode
+  def test_tf_function_gradients(self):
+    norm = snt.LayerNorm()
+    x = tf.constant(np.random.RandomState(4).randn(3, 4).astype(np.float32))
+
+    @tf.function
+    def grads():
+      with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(norm(x) * tf.range(4.))
+      return tape.gradient(loss, [x, norm.beta])
+
+    dx, dbeta = grads()
+    self.assertAllClose(dbeta, [0., 3., 6., 9.])
+    # Normalized outputs do not change when the inputs shift.
+    self.assertAllClose(tf.reduce_sum(dx, axis=1), [0., 0., 0.], atol=1e-4)
+
+
+if __name__ == "__main__":
+  test_utils.main()

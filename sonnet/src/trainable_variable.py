@@ -1,0 +1,86 @@
+"""`TrainableVariable`: a module whose output is one variable."""
+
+import numbers
+
+import numpy as np
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import base
+
+tf1 = tf.compat.v1
+
+
+class TrainableVariable(base.AbstractModule):
+  """Creates a variable `w` of a fixed shape and returns it when connected.
+
+  Useful for learned inputs such as a learned initial state or a learned
+  bias used in several places.
+
+  >>> variable = snt.TrainableVariable([2, 3])
+  >>> variable().shape.as_list()
+  [2, 3]
+  >>> [v.name for v in variable.get_variables()]
+  ['trainable_variable/w:0']
+  """
+
+  POSSIBLE_INITIALIZER_KEYS = {"w"}
+
+  def __init__(self, shape, dtype=tf.float32, initializers=None,
+               partitioners=None, regularizers=None, custom_getter=None,
+               name="trainable_variable"):
+    """Configures the variable.
+
+    Args:
+      shape: the variable's shape, a list of positive ints.
+      dtype: the variable's dtype.
+      initializers: optional dict with key "w"; the default is a truncated
+        normal with stddev 1/sqrt(number of elements).
+      partitioners: optional dict with key "w".
+      regularizers: optional dict with key "w".
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      ValueError: if `shape` holds something other than positive ints.
+      KeyError: if a dict has a key other than "w".
+      TypeError: if a dict value is not callable.
+    """
+    super().__init__(custom_getter=custom_getter, name=name)
+    shape = tuple(shape)
+    if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool)
+               and d > 0 for d in shape):
+      raise ValueError("TrainableVariable's shape must be a list of positive "
+                       "integers, got %r." % (shape,))
+    self._shape = tuple(int(d) for d in shape)
+    self._dtype = tf.as_dtype(dtype)
+    keys = self.POSSIBLE_INITIALIZER_KEYS
+    self._initializers = arg_checks.check_initializers(initializers, keys)
+    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
+    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._w = None
+
+  def _build(self):
+    """Creates (first call) or reuses the variable.
+
+    Returns:
+      The variable `w`, of shape `shape`.
+    """
+    default = tf1.truncated_normal_initializer(
+        stddev=1. / np.sqrt(np.prod(self._shape)))
+    self._w = tf1.get_variable(
+        "w", shape=self._shape, dtype=self._dtype,
+        initializer=self._initializers.get("w", default),
+        partitioner=self._partitioners.get("w"),
+        regularizer=self._regularizers.get("w"))
+    return self._w
+
+  @property
+  def w(self):
+    """The variable.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    self._ensure_is_connected()
+    return self._w
