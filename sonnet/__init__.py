@@ -41,6 +41,9 @@ from sonnet.src.conv_padding import REVERSE_CAUSAL
 from sonnet.src.conv_padding import SAME
 from sonnet.src.conv_padding import SYMMETRIC_PADDING
 from sonnet.src.conv_padding import VALID
+from sonnet.src.conv_transpose import Conv1DTranspose
+from sonnet.src.conv_transpose import Conv2DTranspose
+from sonnet.src.conv_transpose import Conv3DTranspose
 from sonnet.src.custom_getter_router import custom_getter_router
 from sonnet.src.embed import Embed
 from sonnet.src.errors import DifferentGraphError
@@ -85,8 +88,11 @@ __all__ = [
     "ConcatLinear",
     "ConnectedSubGraph",
     "Conv1D",
+    "Conv1DTranspose",
     "Conv2D",
+    "Conv2DTranspose",
     "Conv3D",
+    "Conv3DTranspose",
     "DifferentGraphError",
     "Embed",
     "Error",
