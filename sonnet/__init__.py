@@ -67,7 +67,11 @@ from sonnet.src.reshape import BatchFlatten
 from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
 from sonnet.src.reuse_variables import reuse_variables
+from sonnet.src.resampler import resampler
 from sonnet.src.sequential import Sequential
+from sonnet.src.spatial_transformer import AffineGridWarper
+from sonnet.src.spatial_transformer import AffineWarpConstraints
+from sonnet.src.spatial_transformer import GridWarper
 from sonnet.src.slicing import SelectInput
 from sonnet.src.slicing import SliceByDim
 from sonnet.src.slicing import TileByDim
@@ -77,6 +81,8 @@ from sonnet.version import __version__
 __all__ = [
     "AbstractModule",
     "AddBias",
+    "AffineGridWarper",
+    "AffineWarpConstraints",
     "AttentiveRead",
     "BatchApply",
     "BatchFlatten",
@@ -96,6 +102,7 @@ __all__ = [
     "DifferentGraphError",
     "Embed",
     "Error",
+    "GridWarper",
     "FULL",
     "FlattenTrailingDimensions",
     "IncompatibleShapeError",
@@ -131,6 +138,7 @@ __all__ = [
     "nets",
     "observe_connections",
     "regularizers",
+    "resampler",
     "reuse_variables",
     "split_leading_dim",
 ]
