@@ -27,6 +27,7 @@ from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
 from sonnet.src.batch_apply import BatchApply
+from sonnet.src.causal_conv import CausalConv1D
 from sonnet.src.concat_linear import ConcatLinear
 from sonnet.src.connections import ConnectedSubGraph
 from sonnet.src.connections import observe_connections
@@ -45,6 +46,7 @@ from sonnet.src.conv_transpose import Conv1DTranspose
 from sonnet.src.conv_transpose import Conv2DTranspose
 from sonnet.src.conv_transpose import Conv3DTranspose
 from sonnet.src.custom_getter_router import custom_getter_router
+from sonnet.src.depthwise_conv import DepthwiseConv2D
 from sonnet.src.embed import Embed
 from sonnet.src.errors import DifferentGraphError
 from sonnet.src.errors import Error
@@ -55,6 +57,7 @@ from sonnet.src.errors import NotInitializedError
 from sonnet.src.errors import NotSupportedError
 from sonnet.src.errors import ParentNotBuiltError
 from sonnet.src.errors import UnderspecifiedError
+from sonnet.src.in_plane_conv import InPlaneConv2D
 from sonnet.src.layer_norm import LayerNorm
 from sonnet.src.leading_dims import merge_leading_dims
 from sonnet.src.leading_dims import split_leading_dim
@@ -68,6 +71,8 @@ from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
 from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.resampler import resampler
+from sonnet.src.separable_conv import SeparableConv1D
+from sonnet.src.separable_conv import SeparableConv2D
 from sonnet.src.sequential import Sequential
 from sonnet.src.spatial_transformer import AffineGridWarper
 from sonnet.src.spatial_transformer import AffineWarpConstraints
@@ -91,6 +96,7 @@ __all__ = [
     "BatchReshape",
     "CAUSAL",
     "CONSTANT_PADDING",
+    "CausalConv1D",
     "ConcatLinear",
     "ConnectedSubGraph",
     "Conv1D",
@@ -99,12 +105,14 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "DepthwiseConv2D",
     "DifferentGraphError",
     "Embed",
     "Error",
     "GridWarper",
     "FULL",
     "FlattenTrailingDimensions",
+    "InPlaneConv2D",
     "IncompatibleShapeError",
     "LayerNorm",
     "Linear",
@@ -123,6 +131,8 @@ __all__ = [
     "SONNET_COLLECTION_NAME",
     "SYMMETRIC_PADDING",
     "SelectInput",
+    "SeparableConv1D",
+    "SeparableConv2D",
     "Sequential",
     "SliceByDim",
     "TileByDim",

@@ -5,16 +5,28 @@
 [2, 4]
 """
 
+from sonnet.src.nets.alexnet import AlexNet
+from sonnet.src.nets.alexnet import AlexNetFull
+from sonnet.src.nets.alexnet import AlexNetMini
 from sonnet.src.nets.convnet import ConvNet2D
 from sonnet.src.nets.convnet import ConvNet2DTranspose
+from sonnet.src.nets.dilation import Dilation
+from sonnet.src.nets.dilation import identity_kernel_initializer
+from sonnet.src.nets.dilation import noisy_identity_kernel_initializer
 from sonnet.src.nets.mlp import MLP
 from sonnet.src.vector_quantizer import VectorQuantizer
 from sonnet.src.vector_quantizer import VectorQuantizerEMA
 
 __all__ = [
+    "AlexNet",
+    "AlexNetFull",
+    "AlexNetMini",
     "ConvNet2D",
     "ConvNet2DTranspose",
+    "Dilation",
     "MLP",
     "VectorQuantizer",
     "VectorQuantizerEMA",
+    "identity_kernel_initializer",
+    "noisy_identity_kernel_initializer",
 ]
