@@ -116,13 +116,23 @@ def check_output_channels(output_channels):
   """
   if callable(output_channels):
     return output_channels
-  if not _is_int(output_channels):
-    raise TypeError("output_channels must be an int or a callable returning "
-                    "one, got %r." % (output_channels,))
-  if output_channels < 1:
-    raise ValueError("output_channels must be positive, got %r."
-                     % (output_channels,))
-  return int(output_channels)
+  return check_positive_int(output_channels, "output_channels",
+                            " or a callable returning one")
+
+
+def check_positive_int(value, name, alternatives=""):
+  """Returns `value` if it is an int >= 1.
+
+  Raises:
+    TypeError: if it is not an int.
+    ValueError: if it is < 1.
+  """
+  if not _is_int(value):
+    raise TypeError("%s must be an int%s, got %r."
+                    % (name, alternatives, value))
+  if value < 1:
+    raise ValueError("%s must be positive, got %r." % (name, value))
+  return int(value)
 
 
 def check_stride_and_rate(stride, rate):

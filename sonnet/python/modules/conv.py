@@ -15,3 +15,8 @@ from sonnet.src.conv_padding import VALID
 from sonnet.src.conv_transpose import Conv1DTranspose
 from sonnet.src.conv_transpose import Conv2DTranspose
 from sonnet.src.conv_transpose import Conv3DTranspose
+from sonnet.src.causal_conv import CausalConv1D
+from sonnet.src.depthwise_conv import DepthwiseConv2D
+from sonnet.src.in_plane_conv import InPlaneConv2D
+from sonnet.src.separable_conv import SeparableConv1D
+from sonnet.src.separable_conv import SeparableConv2D

@@ -1,0 +1,64 @@
+"""`CausalConv1D`: a 1-D convolution whose output never sees later inputs."""
+
+from sonnet.src import conv
+from sonnet.src import conv_padding
+
+
+class CausalConv1D(conv.ConvND):
+  """1-D convolution with `CAUSAL` padding: output `t` uses inputs `<= t`.
+
+  The input is padded by `(kernel - 1) * rate` at the start only, so the
+  output (with stride 1) is as long as the input. Variables as `Conv1D`:
+  `w` of shape `[kernel, input_channels, output_channels]` and `b`.
+
+  >>> conv = snt.CausalConv1D(output_channels=4, kernel_shape=3, rate=2)
+  >>> conv(tf.ones([2, 10, 3])).shape.as_list()
+  [2, 10, 4]
+  """
+
+  _n = 1
+
+  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
+               use_bias=True, initializers=None, partitioners=None,
+               regularizers=None, mask=None, padding=conv_padding.CAUSAL,
+               data_format="NWC", padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="causal_conv_1d"):
+    """Configures the convolution.
+
+    Args:
+      output_channels: the number of output channels.
+      kernel_shape: the kernel size, an int.
+      stride: the stride, an int. Default 1.
+      rate: the dilation rate, an int. Default 1; cannot exceed 1 where the
+        stride does.
+      use_bias: whether to add a bias `b` per output channel.
+      initializers: optional dict with keys "w" / "b"; defaults are a
+        truncated normal with stddev 1/sqrt(fan_in) and zeros.
+      partitioners: optional dict with keys "w" / "b".
+      regularizers: optional dict with keys "w" / "b".
+      mask: optional array multiplied into the kernel, of shape
+        `[kernel]` or `[kernel, input_channels, output_channels]`.
+      padding: must be "CAUSAL" (kept for Sonnet 1 compatibility).
+      data_format: "NWC" (default) or "NCW" (GPU only in TensorFlow).
+      padding_value: "CONSTANT" (zeros, default), "REFLECT" or "SYMMETRIC".
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      ValueError: if `padding` is not "CAUSAL", or as for `snt.Conv1D`.
+      TypeError, KeyError: as for `snt.Conv1D`.
+    """
+    if padding != conv_padding.CAUSAL:
+      raise ValueError("CausalConv1D only supports padding 'CAUSAL', got %r; "
+                       "use snt.Conv1D for other paddings." % (padding,))
+    super().__init__(
+        output_channels, kernel_shape, stride=stride, rate=rate,
+        padding=padding, use_bias=use_bias, initializers=initializers,
+        partitioners=partitioners, regularizers=regularizers, mask=mask,
+        data_format=data_format, padding_value=padding_value,
+        custom_getter=custom_getter, name=name)
+
+  def _clone_kwargs(self):
+    kwargs = super()._clone_kwargs()
+    kwargs["padding"] = conv_padding.CAUSAL
+    return kwargs

@@ -1,0 +1,120 @@
+"""`DepthwiseConv2D`: each input channel convolved with its own filters."""
+
+import numpy as np
+import tensorflow as tf
+
+from sonnet.src import conv
+from sonnet.src import conv_args
+from sonnet.src import conv_padding
+from sonnet.src import default_initializers
+
+
+def check_equal_strides(stride):
+  """TensorFlow's depthwise kernels need the same stride along H and W.
+
+  Raises:
+    ValueError: if the two spatial strides differ.
+  """
+  if len(set(stride)) != 1:
+    raise ValueError("Depthwise convolutions need the same stride in every "
+                     "spatial dimension, got %r." % (stride,))
+
+
+class DepthwiseConv2D(conv.ConvND):
+  """Depthwise 2-D convolution: `channel_multiplier` filters per input channel.
+
+  Output channel `c * channel_multiplier + m` is input channel `c`
+  convolved with filter `w[:, :, c, m]`; channels are never mixed.
+  Variables: `w` of shape `kernel_shape + [input_channels,
+  channel_multiplier]` and `b` of shape `[input_channels *
+  channel_multiplier]`.
+
+  >>> conv = snt.DepthwiseConv2D(channel_multiplier=2, kernel_shape=3)
+  >>> conv(tf.ones([1, 5, 5, 3])).shape.as_list()
+  [1, 5, 5, 6]
+  >>> conv.w.shape.as_list()
+  [3, 3, 3, 2]
+  """
+
+  _n = 2
+
+  def __init__(self, channel_multiplier, kernel_shape, stride=1,
+               padding=conv_padding.SAME, use_bias=True, initializers=None,
+               partitioners=None, regularizers=None, data_format="NHWC",
+               padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="conv_2d_depthwise"):
+    """Configures the convolution.
+
+    Args:
+      channel_multiplier: the number of filters per input channel.
+      kernel_shape: the kernel size, an int or one per spatial dimension.
+      stride: an int (or two equal ints, or the full-rank form). Default 1.
+      padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
+        "REVERSE_CAUSAL", or one per spatial dimension.
+      use_bias: whether to add a bias per output channel.
+      initializers: optional dict with keys "w" / "b"; defaults are a
+        truncated normal with stddev 1/sqrt(kernel area) and zeros.
+      partitioners: optional dict with keys "w" / "b".
+      regularizers: optional dict with keys "w" / "b".
+      data_format: "NHWC" (default) or "NCHW" (GPU only in TensorFlow).
+      padding_value: "CONSTANT" (zeros, default), "REFLECT" or "SYMMETRIC".
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      TypeError, ValueError: for a bad multiplier, shape, stride (including
+        unequal strides), padding or data format.
+      KeyError: for an unknown key in initializers / partitioners /
+        regularizers.
+    """
+    channel_multiplier = conv_args.check_positive_int(channel_multiplier,
+                                                      "channel_multiplier")
+    super().__init__(
+        channel_multiplier, kernel_shape, stride=stride, padding=padding,
+        use_bias=use_bias, initializers=initializers,
+        partitioners=partitioners, regularizers=regularizers,
+        data_format=data_format, padding_value=padding_value,
+        custom_getter=custom_getter, name=name)
+    check_equal_strides(self._stride)
+    self._channel_multiplier = channel_multiplier
+
+  def _create_weights(self, input_channels, dtype):
+    shape = list(self._kernel_shape) + [input_channels,
+                                        self._channel_multiplier]
+    fan_in = int(np.prod(self._kernel_shape))
+    self._w = self._get_variable("w", shape, dtype,
+                                 default_initializers.weights(fan_in))
+    return self._w
+
+  def _convolve(self, inputs, w):
+    return tf.nn.depthwise_conv2d(
+        inputs, w, strides=self.stride, padding=self._conv_op_padding,
+        data_format=self._data_format, dilations=self._rate)
+
+  @property
+  def channel_multiplier(self):
+    """The number of filters per input channel."""
+    return self._channel_multiplier
+
+  @property
+  def output_channels(self):
+    """`input_channels * channel_multiplier`.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    return self.input_channels * self._channel_multiplier
+
+  def clone(self, name=None):
+    """Returns a new, unconnected module with the same configuration.
+
+    Args:
+      name: the clone's name; defaults to this module's name + "_clone".
+    """
+    return DepthwiseConv2D(
+        self._channel_multiplier, self._kernel_shape, stride=self._stride,
+        padding=self._paddings, use_bias=self._use_bias,
+        initializers=self._initializers, partitioners=self._partitioners,
+        regularizers=self._regularizers, data_format=self._data_format,
+        padding_value=self._padding_value, custom_getter=self._custom_getter,
+        name=name or self.module_name + "_clone")

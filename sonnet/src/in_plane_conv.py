@@ -1,0 +1,96 @@
+"""`InPlaneConv2D`: one 2-D filter applied to every channel separately."""
+
+import numpy as np
+import tensorflow as tf
+
+from sonnet.src import conv
+from sonnet.src import conv_padding
+from sonnet.src import default_initializers
+from sonnet.src import depthwise_conv
+
+
+class InPlaneConv2D(conv.ConvND):
+  """Convolves every input channel with the same single-channel filter.
+
+  The output has as many channels as the input. Variables: `w` of shape
+  `kernel_shape + [1, 1]` (shared by all channels) and `b` of shape
+  `[input_channels]`.
+
+  >>> conv = snt.InPlaneConv2D(kernel_shape=3)
+  >>> conv(tf.ones([1, 5, 5, 4])).shape.as_list()
+  [1, 5, 5, 4]
+  >>> conv.w.shape.as_list()
+  [3, 3, 1, 1]
+  """
+
+  _n = 2
+
+  def __init__(self, kernel_shape, stride=1, padding=conv_padding.SAME,
+               use_bias=True, initializers=None, partitioners=None,
+               regularizers=None, data_format="NHWC",
+               padding_value=conv_padding.CONSTANT_PADDING,
+               custom_getter=None, name="in_plane_conv2d"):
+    """Configures the convolution.
+
+    Args:
+      kernel_shape: the kernel size, an int or one per spatial dimension.
+      stride: an int (or two equal ints, or the full-rank form). Default 1.
+      padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
+        "REVERSE_CAUSAL", or one per spatial dimension.
+      use_bias: whether to add a bias per channel.
+      initializers: optional dict with keys "w" / "b"; defaults are a
+        truncated normal with stddev 1/sqrt(kernel area) and zeros.
+      partitioners: optional dict with keys "w" / "b".
+      regularizers: optional dict with keys "w" / "b".
+      data_format: "NHWC" (default) or "NCHW" (GPU only in TensorFlow).
+      padding_value: "CONSTANT" (zeros, default), "REFLECT" or "SYMMETRIC".
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      TypeError, ValueError: for a bad shape, stride (including unequal
+        strides), padding or data format.
+      KeyError: for an unknown key in initializers / partitioners /
+        regularizers.
+    """
+    super().__init__(
+        1, kernel_shape, stride=stride, padding=padding, use_bias=use_bias,
+        initializers=initializers, partitioners=partitioners,
+        regularizers=regularizers, data_format=data_format,
+        padding_value=padding_value, custom_getter=custom_getter, name=name)
+    depthwise_conv.check_equal_strides(self._stride)
+
+  def _create_weights(self, input_channels, dtype):
+    shape = list(self._kernel_shape) + [1, 1]
+    fan_in = int(np.prod(self._kernel_shape))
+    self._w = self._get_variable("w", shape, dtype,
+                                 default_initializers.weights(fan_in))
+    return tf.tile(self._w, [1, 1, input_channels, 1])
+
+  def _convolve(self, inputs, w):
+    return tf.nn.depthwise_conv2d(
+        inputs, w, strides=self.stride, padding=self._conv_op_padding,
+        data_format=self._data_format, dilations=self._rate)
+
+  @property
+  def output_channels(self):
+    """The number of input channels, which the output keeps.
+
+    Raises:
+      NotConnectedError: before the first connection.
+    """
+    return self.input_channels
+
+  def clone(self, name=None):
+    """Returns a new, unconnected module with the same configuration.
+
+    Args:
+      name: the clone's name; defaults to this module's name + "_clone".
+    """
+    return InPlaneConv2D(
+        self._kernel_shape, stride=self._stride, padding=self._paddings,
+        use_bias=self._use_bias, initializers=self._initializers,
+        partitioners=self._partitioners, regularizers=self._regularizers,
+        data_format=self._data_format, padding_value=self._padding_value,
+        custom_getter=self._custom_getter,
+        name=name or self.module_name + "_clone")
