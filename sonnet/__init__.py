@@ -14,6 +14,7 @@ except ImportError as _e:
       "one build: `pip install tensorflow-cpu` (or `tensorflow`), or the wheel "
       "with an extra: `pip install 'dm-sonnet[tensorflow-cpu]'`.") from _e
 
+from sonnet import custom_getters
 from sonnet import nets
 from sonnet import regularizers
 from sonnet.src.add_bias import AddBias
@@ -144,6 +145,7 @@ __all__ = [
     "check_partitioners",
     "check_regularizers",
     "custom_getter_router",
+    "custom_getters",
     "merge_leading_dims",
     "nets",
     "observe_connections",

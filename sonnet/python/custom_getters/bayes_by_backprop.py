@@ -1,0 +1,4 @@
+"""Sonnet 1 path `sonnet.python.custom_getters.bayes_by_backprop`."""
+
+# pylint: disable=unused-import,wildcard-import
+from sonnet.custom_getters.bayes_by_backprop import *

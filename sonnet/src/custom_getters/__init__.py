@@ -1,0 +1,1 @@
+"""Custom getters (`snt.custom_getters`). Import them from `sonnet` instead."""
