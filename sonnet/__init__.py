@@ -29,6 +29,7 @@ from sonnet.src.base import Module
 from sonnet.src.base import Transposable
 from sonnet.src.batch_apply import BatchApply
 from sonnet.src.causal_conv import CausalConv1D
+from sonnet.src.clip_gradient import clip_gradient
 from sonnet.src.concat_linear import ConcatLinear
 from sonnet.src.connections import ConnectedSubGraph
 from sonnet.src.connections import observe_connections
@@ -72,6 +73,7 @@ from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
 from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.resampler import resampler
+from sonnet.src.scale_gradient import scale_gradient
 from sonnet.src.separable_conv import SeparableConv1D
 from sonnet.src.separable_conv import SeparableConv2D
 from sonnet.src.sequential import Sequential
@@ -144,6 +146,7 @@ __all__ = [
     "check_initializers",
     "check_partitioners",
     "check_regularizers",
+    "clip_gradient",
     "custom_getter_router",
     "custom_getters",
     "merge_leading_dims",
@@ -152,5 +155,6 @@ __all__ = [
     "regularizers",
     "resampler",
     "reuse_variables",
+    "scale_gradient",
     "split_leading_dim",
 ]

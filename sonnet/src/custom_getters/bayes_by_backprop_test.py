@@ -254,8 +254,6 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
   def test_tf_function(self):
     linear = snt.Linear(4, custom_getter=bbb.bayes_by_backprop_getter(
         kl_builder=bbb.analytic_kl_builder))
-    optimizer = tf.keras.optimizers.SGD(0.01) if False else None  # pylint: disable=using-constant-test
-    del optimizer
 
     @tf.function
     def step(x):

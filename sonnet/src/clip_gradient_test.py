@@ -1,0 +1,75 @@
+"""Tests for snt.clip_gradient."""
+
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def _gradient(fn, x):
+  """d sum(fn(x)) / dx, in any mode."""
+  if tf.executing_eagerly():
+    with tf.GradientTape() as tape:
+      tape.watch(x)
+      y = fn(x)
+    return tape.gradient(y, x)
+  return tf1.gradients(fn(x), x)[0]
+
+
+class ClipGradientTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_forward_identity_backward_clipped(self):
+    rng = np.random.RandomState(0)
+    x_np = rng.randn(4, 5).astype(np.float32)
+    upstream = (3 * rng.randn(4, 5)).astype(np.float32)
+    x = tf.constant(x_np)
+    y = snt.clip_gradient(x, -1., 0.5)
+    grad = _gradient(
+        lambda t: tf.reduce_sum(snt.clip_gradient(t, -1., 0.5) * upstream), x)
+    y, grad = self.evaluate([y, grad])
+    self.assertAllEqual(y, x_np)
+    self.assertAllClose(grad, np.clip(upstream, -1., 0.5))
+
+  @test_utils.in_all_modes
+  def test_tensor_bounds_and_name(self):
+    x = tf.constant([[1., -2., 3.]])
+    low, high = tf.constant(-0.25), tf.constant(0.75)
+    grad = _gradient(
+        lambda t: tf.reduce_sum(snt.clip_gradient(t, low, high, name="clip") *
+                                tf.constant([[2., -2., 0.5]])), x)
+    self.assertAllClose(self.evaluate(grad), [[0.75, -0.25, 0.5]])
+    if not self.eager:
+      y = snt.clip_gradient(x, 0., 1., name="my_clip")
+      self.assertStartsWith(y.op.name, "my_clip")
+
+  @test_utils.in_all_modes
+  def test_compute_gradient_jacobian(self):
+    x = tf.constant([0.3, -0.7])
+    theoretical, numerical = tf.test.compute_gradient(
+        lambda t: 4. * snt.clip_gradient(t, -2., 2.), [x])
+    # Forward: 4x, so the true Jacobian is 4I; the clipped one is 2I.
+    self.assertAllClose(numerical[0], 4. * np.eye(2), atol=1e-2)
+    self.assertAllClose(theoretical[0], 2. * np.eye(2))
+
+  def test_bad_bounds(self):
+    with self.assertRaisesRegex(ValueError, r"clip_value_min \(1.0\) must not "
+                                "exceed clip_value_max \\(-1.0\\)"):
+      snt.clip_gradient(tf.ones([2]), 1., -1.)
+
+  @test_utils.in_eager_mode
+  def test_tf_function(self):
+    @tf.function
+    def grad(x):
+      with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(10. * snt.clip_gradient(x, -3., 3.))
+      return tape.gradient(y, x)
+
+    self.assertAllClose(grad(tf.ones([3])), [3., 3., 3.])
+
+
+if __name__ == "__main__":
+  test_utils.main()

@@ -1,0 +1,102 @@
+"""Tests for snt.scale_gradient."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def _gradient(fn, x):
+  """d sum(fn(x)) / dx, in any mode."""
+  if tf.executing_eagerly():
+    with tf.GradientTape() as tape:
+      tape.watch(x)
+      y = fn(x)
+    return tape.gradient(y, x)
+  return tf1.gradients(fn(x), x)[0]
+
+
+class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters(0.5, 1.0, -2.0, 3)
+  @test_utils.in_all_modes
+  def test_forward_identity_backward_scaled(self, scale):
+    rng = np.random.RandomState(0)
+    x_np = rng.randn(3, 4).astype(np.float32)
+    upstream = rng.randn(3, 4).astype(np.float32)
+    x = tf.constant(x_np)
+    y = snt.scale_gradient(x, scale)
+    grad = _gradient(
+        lambda t: tf.reduce_sum(snt.scale_gradient(t, scale) * upstream), x)
+    y, grad = self.evaluate([y, grad])
+    self.assertAllEqual(y, x_np)
+    self.assertAllClose(grad, scale * upstream)
+
+  @test_utils.in_all_modes
+  def test_zero_stops_gradient(self):
+    x = tf.constant([1., 2.])
+    grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, 0.)), x)
+    self.assertIsNone(grad)
+    grad = _gradient(
+        lambda t: tf.reduce_sum(snt.scale_gradient(t, 0) * t), x)
+    self.assertAllClose(self.evaluate(grad), [1., 2.])
+
+  @test_utils.in_all_modes
+  def test_tensor_scale_and_dtype(self):
+    x = tf.constant([1., 2.], tf.float64)
+    scale = tf.constant(0.25)  # float32 scale on a float64 tensor.
+    grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, scale)), x)
+    grad = self.evaluate(grad)
+    self.assertEqual(grad.dtype, np.float64)
+    self.assertAllClose(grad, [0.25, 0.25])
+
+  @test_utils.in_all_modes
+  def test_compute_gradient_jacobian(self):
+    x = tf.constant([0.3, -0.7, 0.1])
+    theoretical, numerical = tf.test.compute_gradient(
+        lambda t: snt.scale_gradient(t, -0.5), [x])
+    self.assertAllClose(numerical[0], np.eye(3), atol=1e-2)
+    self.assertAllClose(theoretical[0], -0.5 * np.eye(3))
+
+  @test_utils.in_all_modes
+  def test_gradient_reaches_variables_scaled(self):
+    linear = snt.Linear(2, use_bias=False,
+                        initializers={"w": tf1.ones_initializer()})
+    x = tf.ones([1, 3])
+    linear(x)
+    w = linear.trainable_variables[0]
+    if self.eager:
+      with tf.GradientTape() as tape:
+        y = tf.reduce_sum(snt.scale_gradient(linear(x), 0.1))
+      grad = tape.gradient(y, w)
+    else:
+      grad, = tf1.gradients(tf.reduce_sum(snt.scale_gradient(linear(x), 0.1)),
+                            [w])
+    self.init()
+    self.assertAllClose(self.evaluate(grad), np.full([3, 2], 0.1))
+
+  def test_bad_scale(self):
+    with self.assertRaisesRegex(TypeError, "scale must be a number"):
+      snt.scale_gradient(tf.ones([2]), "half")
+
+  @test_utils.in_eager_mode
+  def test_tf_function_and_variable_scale(self):
+    scale = tf.Variable(2.)
+
+    @tf.function
+    def grad(x):
+      with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(snt.scale_gradient(x, scale))
+      return tape.gradient(y, x)
+
+    self.assertAllClose(grad(tf.ones([2])), [2., 2.])
+    scale.assign(-1.)
+    self.assertAllClose(grad(tf.ones([2])), [-1., -1.])
+
+
+if __name__ == "__main__":
+  test_utils.main()
