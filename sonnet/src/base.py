@@ -184,6 +184,13 @@ class AbstractModule(tf_shim.AutoTrackable):
     if tf.executing_eagerly() or graph is not self._graph:
       if tf.inside_function() and graph.outer_graph is not None:
         return  # A function nested in the module's graph.
+      if getattr(self._graph, "outer_graph", None) is not None:
+        raise errors.DifferentGraphError(
+            "Module %r was constructed while tracing a tf.function and "
+            "cannot be used outside that trace. Construct it before the "
+            "function runs (e.g. in its parent's __init__, under "
+            "_enter_variable_scope()), or construct a new one in each "
+            "connection of its parent." % self.scope_name)
       raise errors.DifferentGraphError(
           "Module %r was constructed in one tf.Graph and cannot be connected "
           "to another (or in eager mode). Construct one module per graph."

@@ -189,6 +189,37 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
         module(tf.ones([]))
 
   @test_utils.in_eager_mode
+  def test_module_built_inside_a_trace_cannot_escape_it(self):
+    built = []
+
+    @tf.function
+    def build_and_call(x):
+      built.append(snt.Module(lambda y: 2. * y, name="double"))
+      return built[-1](x)
+
+    build_and_call(tf.ones([]))
+    with self.assertRaisesRegex(snt.DifferentGraphError,
+                                "while tracing a tf.function"):
+      built[0](tf.ones([]))
+
+  @test_utils.in_all_modes
+  def test_regularizers_of_submodules_built_in_build(self):
+    class Parent(snt.AbstractModule):
+
+      def _build(self, inputs):
+        return snt.Linear(2, regularizers={"w": snt.regularizers.l1(1.)})(
+            inputs)
+
+    parent = Parent()
+    parent(tf.ones([1, 3]))
+    self.init()
+    losses = parent.get_regularization_losses()
+    self.assertLen(losses, 1)
+    w, = parent.get_variables()[:1]
+    self.assertAllClose(self.evaluate(losses[0]),
+                        abs(self.evaluate(w)).sum(), rtol=1e-5)
+
+  @test_utils.in_eager_mode
   def test_eager_module_in_graph(self):
     module = ScaleModule()
     with tf.Graph().as_default():

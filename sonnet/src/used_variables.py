@@ -32,8 +32,10 @@ class UsedVariables:
     self._entries = {}
 
   def add(self, variable, collections, regularizer=None):
+    """Records a variable; a later record may supply its regularizer."""
     key = id(variable)
-    if key not in self._entries:
+    if key not in self._entries or (regularizer and
+                                    not self._entries[key][2]):
       self._entries[key] = (variable, collections, regularizer)
 
   def __len__(self):
