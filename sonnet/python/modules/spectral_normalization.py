@@ -1,0 +1,4 @@
+"""Sonnet 1 path `sonnet.python.modules.spectral_normalization`."""
+
+# pylint: disable=unused-import
+from sonnet.src.spectral_norm import wrap_with_spectral_norm
