@@ -103,9 +103,7 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     self.assertAllClose(self.evaluate(y), np.zeros([1, 3]))
 
-  # Graph mode only: in eager mode base.py records variables of nested
-  # modules without their regularizer (reported; not ours to fix).
-  @test_utils.in_graph_mode
+  @test_utils.in_all_modes
   def test_regularizers(self):
     mlp = snt.nets.MLP([2, 2], initializers={"w": tf1.ones_initializer()},
                        regularizers={"w": snt.regularizers.l1(1.)})
