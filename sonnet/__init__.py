@@ -48,6 +48,7 @@ from sonnet.src.conv_transpose import Conv1DTranspose
 from sonnet.src.conv_transpose import Conv2DTranspose
 from sonnet.src.conv_transpose import Conv3DTranspose
 from sonnet.src.custom_getter_router import custom_getter_router
+from sonnet.src.deep_rnn import DeepRNN
 from sonnet.src.depthwise_conv import DepthwiseConv2D
 from sonnet.src.embed import Embed
 from sonnet.src.errors import DifferentGraphError
@@ -59,11 +60,14 @@ from sonnet.src.errors import NotInitializedError
 from sonnet.src.errors import NotSupportedError
 from sonnet.src.errors import ParentNotBuiltError
 from sonnet.src.errors import UnderspecifiedError
+from sonnet.src.gru import GRU
 from sonnet.src.in_plane_conv import InPlaneConv2D
 from sonnet.src.layer_norm import LayerNorm
 from sonnet.src.leading_dims import merge_leading_dims
 from sonnet.src.leading_dims import split_leading_dim
 from sonnet.src.linear import Linear
+from sonnet.src.lstm import LSTM
+from sonnet.src.lstm import LSTMState
 from sonnet.src.merge_dims import MergeDims
 from sonnet.src.module_info import ModuleInfo
 from sonnet.src.module_info import SONNET_COLLECTION_NAME
@@ -73,6 +77,9 @@ from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
 from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.resampler import resampler
+from sonnet.src.rnn_cell_wrapper import RNNCellWrapper
+from sonnet.src.rnn_core import RNNCore
+from sonnet.src.rnn_core import trainable_initial_state
 from sonnet.src.scale_gradient import scale_gradient
 from sonnet.src.separable_conv import SeparableConv1D
 from sonnet.src.separable_conv import SeparableConv2D
@@ -84,7 +91,11 @@ from sonnet.src.slicing import SelectInput
 from sonnet.src.slicing import SliceByDim
 from sonnet.src.slicing import TileByDim
 from sonnet.src.spectral_norm import wrap_with_spectral_norm
+from sonnet.src.trainable_initial_state import TrainableInitialState
 from sonnet.src.trainable_variable import TrainableVariable
+from sonnet.src.unroll import dynamic_unroll
+from sonnet.src.unroll import static_unroll
+from sonnet.src.vanilla_rnn import VanillaRNN
 from sonnet.version import __version__
 
 __all__ = [
@@ -109,6 +120,7 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "DeepRNN",
     "DepthwiseConv2D",
     "DifferentGraphError",
     "Embed",
@@ -116,10 +128,13 @@ __all__ = [
     "GridWarper",
     "FULL",
     "FlattenTrailingDimensions",
+    "GRU",
     "InPlaneConv2D",
     "IncompatibleShapeError",
     "LayerNorm",
     "Linear",
+    "LSTM",
+    "LSTMState",
     "MergeDims",
     "Module",
     "ModuleInfo",
@@ -131,6 +146,8 @@ __all__ = [
     "ParentNotBuiltError",
     "REFLECT_PADDING",
     "REVERSE_CAUSAL",
+    "RNNCellWrapper",
+    "RNNCore",
     "SAME",
     "SONNET_COLLECTION_NAME",
     "SYMMETRIC_PADDING",
@@ -140,6 +157,7 @@ __all__ = [
     "Sequential",
     "SliceByDim",
     "TileByDim",
+    "TrainableInitialState",
     "TrainableVariable",
     "Transposable",
     "UnderspecifiedError",
@@ -150,6 +168,7 @@ __all__ = [
     "clip_gradient",
     "custom_getter_router",
     "custom_getters",
+    "dynamic_unroll",
     "merge_leading_dims",
     "nets",
     "observe_connections",
@@ -158,5 +177,8 @@ __all__ = [
     "reuse_variables",
     "scale_gradient",
     "split_leading_dim",
+    "VanillaRNN",
+    "static_unroll",
+    "trainable_initial_state",
     "wrap_with_spectral_norm",
 ]

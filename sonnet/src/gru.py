@@ -1,0 +1,125 @@
+"""`GRU`: a gated recurrent unit core."""
+
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import default_initializers
+from sonnet.src import errors
+from sonnet.src import rnn_core
+
+tf1 = tf.compat.v1
+
+
+class GRU(rnn_core.RNNCore):
+  """A gated recurrent unit (Cho et al., 2014).
+
+      z = sigmoid(x wz + h uz + bz)          (update gate)
+      r = sigmoid(x wr + h ur + br)          (reset gate)
+      h~ = tanh(x wh + (r * h) uh + bh)
+      h' = (1 - z) * h + z * h~
+
+  Variables `wz`, `wr`, `wh` (`[input_size, hidden_size]`), `uz`, `ur`, `uh`
+  (`[hidden_size, hidden_size]`), `bz`, `br`, `bh` (`[hidden_size]`). The
+  output is the new state.
+
+  >>> gru = snt.GRU(4)
+  >>> out, state = gru(tf.ones([2, 3]), gru.initial_state(2))
+  >>> out.shape.as_list()
+  [2, 4]
+  """
+
+  WZ = "wz"
+  UZ = "uz"
+  BZ = "bz"
+  WR = "wr"
+  UR = "ur"
+  BR = "br"
+  WH = "wh"
+  UH = "uh"
+  BH = "bh"
+  POSSIBLE_INITIALIZER_KEYS = {WZ, UZ, BZ, WR, UR, BR, WH, UH, BH}
+
+  def __init__(self, hidden_size, initializers=None, partitioners=None,
+               regularizers=None, custom_getter=None, name="gru"):
+    """Configures the core.
+
+    Args:
+      hidden_size: the size of the state.
+      initializers: optional dict keyed by the variable names; defaults are
+        truncated normals with stddev 1/sqrt(fan in) and zero biases.
+      partitioners: optional dict with the same keys.
+      regularizers: optional dict with the same keys.
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      KeyError: for an unknown key.
+      TypeError: if a dict value is not callable.
+    """
+    super().__init__(custom_getter=custom_getter, name=name)
+    self._hidden_size = hidden_size
+    keys = self.POSSIBLE_INITIALIZER_KEYS
+    self._initializers = arg_checks.check_initializers(initializers, keys)
+    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
+    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._input_size = None
+
+  def _variable(self, name, shape, dtype, default_initializer):
+    return tf1.get_variable(
+        name, shape=shape, dtype=dtype,
+        initializer=self._initializers.get(name, default_initializer),
+        partitioner=self._partitioners.get(name),
+        regularizer=self._regularizers.get(name))
+
+  def _build(self, inputs, prev_state):
+    """Runs one step.
+
+    Args:
+      inputs: a tensor `[batch_size, input_size]`, the same `input_size` on
+        every connection.
+      prev_state: a tensor `[batch_size, hidden_size]`.
+
+    Returns:
+      `(output, next_state)`, the same tensor `[batch_size, hidden_size]`.
+
+    Raises:
+      IncompatibleShapeError: for inputs not of rank 2, an input size other
+        than the first connection's, or a state of the wrong shape.
+      UnderspecifiedError: if `input_size` is unknown.
+    """
+    rnn_core.check_inputs_and_state(self, inputs, prev_state)
+    input_size = inputs.shape[-1]
+    if self._input_size is not None and input_size != self._input_size:
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have size %d as in the first connection, got "
+          "shape %s." % (self.scope_name, self._input_size, inputs.shape))
+    self._input_size = input_size
+    hidden, dtype = self._hidden_size, inputs.dtype
+    w_init = default_initializers.weights(input_size)
+    u_init = default_initializers.weights(hidden)
+    b_init = default_initializers.bias()
+    wz = self._variable(self.WZ, [input_size, hidden], dtype, w_init)
+    uz = self._variable(self.UZ, [hidden, hidden], dtype, u_init)
+    bz = self._variable(self.BZ, [hidden], dtype, b_init)
+    z = tf.sigmoid(tf.matmul(inputs, wz) + tf.matmul(prev_state, uz) + bz)
+    wr = self._variable(self.WR, [input_size, hidden], dtype, w_init)
+    ur = self._variable(self.UR, [hidden, hidden], dtype, u_init)
+    br = self._variable(self.BR, [hidden], dtype, b_init)
+    r = tf.sigmoid(tf.matmul(inputs, wr) + tf.matmul(prev_state, ur) + br)
+    wh = self._variable(self.WH, [input_size, hidden], dtype, w_init)
+    uh = self._variable(self.UH, [hidden, hidden], dtype, u_init)
+    bh = self._variable(self.BH, [hidden], dtype, b_init)
+    candidate = tf.tanh(tf.matmul(inputs, wh) +
+                        tf.matmul(r * prev_state, uh) + bh)
+    next_state = (1 - z) * prev_state + z * candidate
+    return next_state, next_state
+
+  @property
+  def state_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
+
+  @property
+  def output_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])

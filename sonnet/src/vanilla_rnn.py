@@ -1,0 +1,112 @@
+"""`VanillaRNN`: `h' = activation(in_to_hidden(x) + hidden_to_hidden(h))`."""
+
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import linear
+from sonnet.src import rnn_core
+
+
+class VanillaRNN(rnn_core.RNNCore):
+  """A basic recurrent core made of two `snt.Linear`s.
+
+  Variables: `in_to_hidden/w`, `in_to_hidden/b`, `hidden_to_hidden/w`,
+  `hidden_to_hidden/b`. The output is the new hidden state.
+
+  >>> rnn = snt.VanillaRNN(4)
+  >>> out, state = rnn(tf.ones([2, 3]), rnn.initial_state(2))
+  >>> out.shape.as_list()
+  [2, 4]
+  """
+
+  IN_TO_HIDDEN = "in_to_hidden"
+  HIDDEN_TO_HIDDEN = "hidden_to_hidden"
+  POSSIBLE_INITIALIZER_KEYS = {IN_TO_HIDDEN, HIDDEN_TO_HIDDEN}
+
+  def __init__(self, hidden_size, activation=tf.tanh, initializers=None,
+               partitioners=None, regularizers=None, name="vanilla_rnn"):
+    """Configures the core.
+
+    Args:
+      hidden_size: the size of the hidden state.
+      activation: the nonlinearity applied to the sum.
+      initializers: optional dict keyed by "in_to_hidden" /
+        "hidden_to_hidden", each a dict for that `snt.Linear` ("w", "b").
+      partitioners: optional dict with the same structure.
+      regularizers: optional dict with the same structure.
+      name: the module's name.
+
+    Raises:
+      KeyError: for an unknown key.
+      TypeError: if a value is not a dict of callables.
+    """
+    super().__init__(name=name)
+    keys = self.POSSIBLE_INITIALIZER_KEYS
+    initializers = arg_checks.check_initializers(initializers, keys)
+    partitioners = arg_checks.check_partitioners(partitioners, keys)
+    regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._hidden_size = hidden_size
+    self._activation = activation
+    with self._enter_variable_scope():
+      self._in_to_hidden_linear = linear.Linear(
+          hidden_size, initializers=initializers.get(self.IN_TO_HIDDEN),
+          partitioners=partitioners.get(self.IN_TO_HIDDEN),
+          regularizers=regularizers.get(self.IN_TO_HIDDEN),
+          name=self.IN_TO_HIDDEN)
+      self._hidden_to_hidden_linear = linear.Linear(
+          hidden_size, initializers=initializers.get(self.HIDDEN_TO_HIDDEN),
+          partitioners=partitioners.get(self.HIDDEN_TO_HIDDEN),
+          regularizers=regularizers.get(self.HIDDEN_TO_HIDDEN),
+          name=self.HIDDEN_TO_HIDDEN)
+
+  def _build(self, input_, prev_state):
+    """Runs one step.
+
+    Args:
+      input_: a tensor `[batch_size, input_size]`.
+      prev_state: a tensor `[batch_size, hidden_size]`.
+
+    Returns:
+      `(output, next_state)`, the same tensor `[batch_size, hidden_size]`.
+
+    Raises:
+      IncompatibleShapeError: for inputs not of rank 2, or a state of the
+        wrong batch size or size.
+      UnderspecifiedError: if `input_size` is unknown.
+    """
+    rnn_core.check_inputs_and_state(self, input_, prev_state)
+    output = self._activation(self._in_to_hidden_linear(input_) +
+                              self._hidden_to_hidden_linear(prev_state))
+    return output, output
+
+  @property
+  def in_to_hidden_linear(self):
+    """The input `snt.Linear`."""
+    return self._in_to_hidden_linear
+
+  @property
+  def hidden_to_hidden_linear(self):
+    """The recurrent `snt.Linear`."""
+    return self._hidden_to_hidden_linear
+
+  @property
+  def in_to_hidden_variables(self):
+    """The input layer's variables (after connection)."""
+    self._ensure_is_connected()
+    return self._in_to_hidden_linear.get_variables()
+
+  @property
+  def hidden_to_hidden_variables(self):
+    """The recurrent layer's variables (after connection)."""
+    self._ensure_is_connected()
+    return self._hidden_to_hidden_linear.get_variables()
+
+  @property
+  def state_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
+
+  @property
+  def output_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
