@@ -72,6 +72,8 @@ from sonnet.src.merge_dims import MergeDims
 from sonnet.src.module_info import ModuleInfo
 from sonnet.src.module_info import SONNET_COLLECTION_NAME
 from sonnet.src.moving_average import MovingAverage
+from sonnet.src.optimization_constraints import get_lagrange_multiplier
+from sonnet.src.optimization_constraints import OptimizationConstraints
 from sonnet.src.reshape import BatchFlatten
 from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
@@ -143,6 +145,7 @@ __all__ = [
     "NotConnectedError",
     "NotInitializedError",
     "NotSupportedError",
+    "OptimizationConstraints",
     "ParentNotBuiltError",
     "REFLECT_PADDING",
     "REVERSE_CAUSAL",
@@ -168,6 +171,7 @@ __all__ = [
     "clip_gradient",
     "custom_getter_router",
     "custom_getters",
+    "get_lagrange_multiplier",
     "dynamic_unroll",
     "merge_leading_dims",
     "nets",
