@@ -89,6 +89,21 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(snt.IncompatibleShapeError, "rank 2 to 5"):
       snt.BatchNormV2()(tf.ones([3]), is_training=True)
 
+  @test_utils.in_graph_mode
+  def test_partitioned_moving_stats(self):
+    x = _inputs((6, 4))
+    part = tf1.fixed_size_partitioner(2)
+    bn = snt.BatchNormV2(decay_rate=0.5, fused=False, partitioners={
+        "moving_mean": part, "moving_variance": part})
+    y = bn(tf.constant(x), is_training=True)
+    self.assertLen(list(bn.moving_mean), 2)
+    self.init()
+    self.evaluate(y)
+    self.assertAllClose(self.evaluate(bn.moving_mean.as_tensor()),
+                        0.5 * x.mean(0), atol=1e-5)
+    self.assertAllClose(self.evaluate(bn.moving_variance.as_tensor()),
+                        0.5 + 0.5 * x.var(0), atol=1e-5)
+
   def test_bad_data_format(self):
     with self.assertRaisesRegex(ValueError, "data_format must be"):
       snt.BatchNormV2(data_format="HWCN")
