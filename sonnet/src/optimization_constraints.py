@@ -56,7 +56,7 @@ def get_lagrange_multiplier(shape=(), rate=1.0, initializer=1.0, maximize=True,
   >>> with tf.GradientTape() as tape:
   ...   lagrange = snt.get_lagrange_multiplier(rate=2.)
   ...   loss = 3. * lagrange
-  >>> tape.gradient(loss, tape.watched_variables()).pop().numpy()
+  >>> tape.gradient(loss, tape.watched_variables())[0].numpy()
   -6.0
   """
   valid_range = _check_range(valid_range)
@@ -99,7 +99,7 @@ class OptimizationConstraints:
   >>> x = tf.Variable(0.)
   >>> with tf.GradientTape() as tape:
   ...   constraints = snt.OptimizationConstraints()
-  ...   constraints.add_geq(x, 1.)  # Asks for x >= 1.
+  ...   _ = constraints.add_geq(x, 1.)  # Asks for x >= 1.
   ...   loss = tf.square(x) + constraints()
   >>> float(tape.gradient(loss, x))  # Pushed up by the multiplier (1.0).
   -1.0

@@ -21,6 +21,6 @@ def stop_gradient(getter, *args, **kwargs):
   >>> with tf.GradientTape() as tape:
   ...   y = tf.reduce_sum(linear(tf.ones([1, 2])))
   >>> tape.gradient(y, linear.trainable_variables)
-  [None, None]
+  (None, None)
   """
   return tf.stop_gradient(getter(*args, **kwargs))
