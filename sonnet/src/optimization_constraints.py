@@ -56,7 +56,7 @@ def get_lagrange_multiplier(shape=(), rate=1.0, initializer=1.0, maximize=True,
   >>> with tf.GradientTape() as tape:
   ...   lagrange = snt.get_lagrange_multiplier(rate=2.)
   ...   loss = 3. * lagrange
-  >>> tape.gradient(loss, tape.watched_variables())[0].numpy()
+  >>> float(tape.gradient(loss, tape.watched_variables())[0])
   -6.0
   """
   valid_range = _check_range(valid_range)
