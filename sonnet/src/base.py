@@ -200,20 +200,26 @@ class AbstractModule(tf_shim.AutoTrackable):
     """Runs `_build` inside the template and records the connection."""
     outputs = self._build(*args, **kwargs)
     self._set_untracked(_connection_count=self._connection_count + 1)
-    subgraph = connections.ConnectedSubGraph(
-        module=self,
-        name_scope=tf1.get_default_graph().get_name_scope()
-        if not tf.executing_eagerly() else "",
-        inputs=self._bound_inputs(args, kwargs),
-        outputs=outputs)
     if tf.executing_eagerly():
-      self._connected_subgraphs[:] = [subgraph]  # Do not keep every batch.
+      # Only the latest eager connection is kept (not every batch), and its
+      # record is made only when asked for: binding inputs costs time.
+      self._connected_subgraphs[:] = [
+          functools.partial(self._subgraph, "", args, kwargs, outputs)]
+      if connections.has_observers():
+        connections.notify_observers(self._connected_subgraphs[0]())
     else:
-      self._connected_subgraphs.append(subgraph)
+      subgraph = self._subgraph(tf1.get_default_graph().get_name_scope(),
+                                args, kwargs, outputs)
+      self._connected_subgraphs.append(lambda: subgraph)
       if _in_graph_mode():
         module_info.record(self)
-    connections.notify_observers(subgraph)
+      connections.notify_observers(subgraph)
     return outputs
+
+  def _subgraph(self, name_scope, args, kwargs, outputs):
+    return connections.ConnectedSubGraph(
+        module=self, name_scope=name_scope,
+        inputs=self._bound_inputs(args, kwargs), outputs=outputs)
 
   def _bound_inputs(self, args, kwargs):
     """The `_build` arguments of one connection, by parameter name."""
@@ -286,7 +292,7 @@ class AbstractModule(tf_shim.AutoTrackable):
   @property
   def name_scopes(self):
     """The name scopes of the module's connections, in order."""
-    return tuple(s.name_scope for s in self._connected_subgraphs)
+    return tuple(s.name_scope for s in self.connected_subgraphs)
 
   @property
   def graph(self):
@@ -305,7 +311,7 @@ class AbstractModule(tf_shim.AutoTrackable):
     In eager mode only the most recent connection is kept, so that a training
     loop does not hold on to every batch.
     """
-    return tuple(self._connected_subgraphs)
+    return tuple(record() for record in self._connected_subgraphs)
 
   @property
   def last_connected_subgraph(self):
@@ -315,7 +321,7 @@ class AbstractModule(tf_shim.AutoTrackable):
       NotConnectedError: if the module has not been connected yet.
     """
     self._ensure_is_connected()
-    return self._connected_subgraphs[-1]
+    return self._connected_subgraphs[-1]()
 
   @contextlib.contextmanager
   def _enter_variable_scope(self, reuse=None):

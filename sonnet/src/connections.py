@@ -68,6 +68,11 @@ def connecting(module, kind=CALL):
     _STATE.connecting.pop()
 
 
+def has_observers():
+  """Whether any observer is active on this thread."""
+  return bool(_STATE.observers)
+
+
 def notify_observers(subgraph):
   """Calls every active observer with a new `ConnectedSubGraph`."""
   for observer in _STATE.observers:
