@@ -85,12 +85,19 @@ class DeepRNN(rnn_core.RNNCore):
         `RNNCore`.
     """
     num_recurrent = sum(self._is_recurrent)
-    if (not isinstance(prev_state, (tuple, list)) or
-        len(prev_state) != num_recurrent):
+    try:
+      if (not isinstance(prev_state, (tuple, list)) or
+          len(prev_state) != num_recurrent):
+        raise ValueError("not one state per RNNCore")
+      tf.nest.assert_same_structure(prev_state, self.state_size,
+                                    check_types=False)
+    except (ValueError, TypeError):
       raise errors.IncompatibleShapeError(
-          "%s: prev_state must be a tuple of %d states (one per RNNCore), "
-          "got %r. Use initial_state(batch_size) to make one."
-          % (self.scope_name, num_recurrent, prev_state))
+          "%s: prev_state must be a tuple of %d states (one per RNNCore) "
+          "with the structure of state_size %s, got %r. Use "
+          "initial_state(batch_size) to make one."
+          % (self.scope_name, num_recurrent, self.state_size,
+             prev_state)) from None
     next_states = []
     outputs = []
     current = inputs

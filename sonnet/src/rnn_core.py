@@ -278,7 +278,7 @@ def check_inputs_and_state(core, inputs, prev_state, input_rank=2):
     raise errors.IncompatibleShapeError(
         "%s: prev_state must have the structure of state_size %s, got %r. "
         "Use core.initial_state(batch_size) to make one."
-        % (core.scope_name, state_size, prev_state))
+        % (core.scope_name, state_size, prev_state)) from None
   batch_size = shape[0]
   for leaf, size in zip(tf.nest.flatten(prev_state),
                         tf.nest.flatten(state_size)):

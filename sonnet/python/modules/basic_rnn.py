@@ -1,0 +1,5 @@
+"""Sonnet 1 path `sonnet.python.modules.basic_rnn`."""
+
+# pylint: disable=unused-import
+from sonnet.src.deep_rnn import DeepRNN
+from sonnet.src.vanilla_rnn import VanillaRNN

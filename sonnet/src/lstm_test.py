@@ -1,0 +1,216 @@
+"""Tests for snt.LSTM."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def sigmoid(x):
+  return 1. / (1. + np.exp(-x))
+
+
+def numpy_lstm_step(x, h, c, v, forget_bias=1., peepholes=False,
+                    cell_clip=None, hidden_clip=None, projection=False,
+                    layer_norm=False):
+  """One LSTM step in NumPy; `v` maps variable names to values."""
+  gates = np.concatenate([x, h], axis=1).dot(v["w_gates"])
+  if layer_norm:
+    mean = gates.mean(axis=1, keepdims=True)
+    var = gates.var(axis=1, keepdims=True)
+    gates = (gates - mean) / np.sqrt(var + 1e-5)
+    gates = gates * v["layer_norm/gamma"] + v["layer_norm/beta"]
+  gates = gates + v["b_gates"]
+  i, j, f, o = np.split(gates, 4, axis=1)
+  if peepholes:
+    f = f + v["w_f_diag"] * c
+    i = i + v["w_i_diag"] * c
+  c = sigmoid(f + forget_bias) * c + sigmoid(i) * np.tanh(j)
+  if cell_clip is not None:
+    c = np.clip(c, -cell_clip, cell_clip)
+  if peepholes:
+    o = o + v["w_o_diag"] * c
+  h = sigmoid(o) * np.tanh(c)
+  if hidden_clip is not None:
+    h = np.clip(h, -hidden_clip, hidden_clip)
+  if projection:
+    h = h.dot(v["w_h_projection"])
+  return h, c
+
+
+def random_initializers(keys):
+  return {k: tf1.random_normal_initializer(seed=i)
+          for i, k in enumerate(sorted(keys))}
+
+
+class LSTMTest(test_utils.TestCase, parameterized.TestCase):
+
+  def _values(self, module):
+    prefix = module.scope_name + "/"
+    return {v.name[len(prefix):].split(":")[0]: self.evaluate(v)
+            for v in module.get_all_variables()}
+
+  @parameterized.named_parameters(
+      ("plain", {}),
+      ("forget_bias", {"forget_bias": 0.3}),
+      ("peepholes", {"use_peepholes": True}),
+      ("projection", {"projection_size": 2}),
+      ("clipping", {"cell_clip_value": 0.4, "hidden_clip_value": 0.1}),
+      ("layer_norm", {"use_layer_norm": True}),
+      ("everything", {"use_peepholes": True, "projection_size": 3,
+                      "cell_clip_value": 0.5, "hidden_clip_value": 0.2}),
+  )
+  @test_utils.in_all_modes
+  def test_unrolled_sequence_matches_numpy(self, kwargs):
+    rng = np.random.RandomState(0)
+    x = rng.randn(4, 3, 5).astype(np.float32)
+    keys = snt.LSTM.get_possible_initializer_keys(
+        use_peepholes=kwargs.get("use_peepholes", False),
+        use_projection="projection_size" in kwargs)
+    lstm = snt.LSTM(4, initializers=random_initializers(keys), **kwargs)
+    state = snt.LSTMState(
+        hidden=tf.constant(rng.randn(3, lstm.output_size[0]), tf.float32),
+        cell=tf.constant(rng.randn(3, 4) * 2., tf.float32))
+    one_out, one_state = lstm(tf.constant(x[0]), state)
+    outputs, final = snt.dynamic_unroll(lstm, tf.constant(x), state)
+    self.init()
+    values = self._values(lstm)
+    one_out, one_state, outputs, final, (h, c) = self.evaluate(
+        [one_out, one_state, outputs, final, state])
+    np_kwargs = dict(
+        forget_bias=kwargs.get("forget_bias", 1.),
+        peepholes=kwargs.get("use_peepholes", False),
+        cell_clip=kwargs.get("cell_clip_value"),
+        hidden_clip=kwargs.get("hidden_clip_value"),
+        projection="projection_size" in kwargs,
+        layer_norm=kwargs.get("use_layer_norm", False))
+    expected_h, expected_c = numpy_lstm_step(x[0], h, c, values, **np_kwargs)
+    self.assertAllClose(one_out, expected_h, atol=1e-5)
+    self.assertAllClose(one_state.cell, expected_c, atol=1e-5)
+    for t in range(4):
+      h, c = numpy_lstm_step(x[t], h, c, values, **np_kwargs)
+      self.assertAllClose(outputs[t], h, atol=1e-5)
+    self.assertAllClose(final.hidden, h, atol=1e-5)
+    self.assertAllClose(final.cell, c, atol=1e-5)
+    if "cell_clip_value" in kwargs:
+      self.assertLessEqual(np.abs(final.cell).max(),
+                           kwargs["cell_clip_value"] + 1e-6)
+
+  @parameterized.named_parameters(
+      ("plain", {}, {"lstm/w_gates": [7, 16], "lstm/b_gates": [16]}),
+      ("peephole_projection", {"use_peepholes": True, "projection_size": 2},
+       {"lstm/w_gates": [5, 16], "lstm/b_gates": [16], "lstm/w_f_diag": [4],
+        "lstm/w_i_diag": [4], "lstm/w_o_diag": [4],
+        "lstm/w_h_projection": [4, 2]}),
+      ("layer_norm", {"use_layer_norm": True},
+       {"lstm/w_gates": [7, 16], "lstm/b_gates": [16],
+        "lstm/layer_norm/gamma": [16], "lstm/layer_norm/beta": [16]}),
+  )
+  @test_utils.in_all_modes
+  def test_variable_names_created_once(self, kwargs, expected):
+    lstm = snt.LSTM(4, **kwargs)
+    if self.eager:
+      snt.dynamic_unroll(lstm, tf.ones([5, 2, 3]), lstm.initial_state(2))
+    else:
+      tf1.nn.dynamic_rnn(lstm, tf.ones([2, 5, 3]), dtype=tf.float32)
+    lstm(tf.ones([1, 3]), lstm.initial_state(1))
+    self.assertVariableShapes(lstm.get_all_variables(), expected)
+    if not self.eager:
+      self.assertVariableShapes(tf1.global_variables(), expected)
+
+  @test_utils.in_all_modes
+  def test_sizes(self):
+    lstm = snt.LSTM(5, projection_size=2)
+    self.assertEqual(lstm.state_size, snt.LSTMState(tf.TensorShape([2]),
+                                                    tf.TensorShape([5])))
+    self.assertEqual(lstm.output_size, tf.TensorShape([2]))
+
+  def test_possible_initializer_keys(self):
+    self.assertEqual(snt.LSTM.get_possible_initializer_keys(),
+                     {"w_gates", "b_gates"})
+    self.assertEqual(
+        snt.LSTM.get_possible_initializer_keys(use_peepholes=True,
+                                               use_projection=True),
+        {"w_gates", "b_gates", "w_f_diag", "w_i_diag", "w_o_diag",
+         "w_h_projection"})
+
+  def test_bad_constructor_arguments(self):
+    with self.assertRaisesRegex(KeyError, "w_f_diag"):
+      snt.LSTM(4, initializers={"w_f_diag": tf1.zeros_initializer()})
+    with self.assertRaises(TypeError):
+      snt.LSTM(4, regularizers={"w_gates": 3})
+    with self.assertRaisesRegex(ValueError, "cell_clip_value"):
+      snt.LSTM(4, cell_clip_value=-1.)
+
+  @test_utils.in_all_modes
+  def test_regularizers_partitioners_custom_getter(self):
+    def getter(getter, *args, **kwargs):
+      kwargs["trainable"] = False
+      return getter(*args, **kwargs)
+
+    lstm = snt.LSTM(
+        4, regularizers={"w_gates": lambda w: 2. * tf.reduce_sum(
+            tf.ones_like(tf.convert_to_tensor(w)))},
+        partitioners={"w_gates": tf1.fixed_size_partitioner(2)},
+        custom_getter=getter)
+    out, _ = lstm(tf.ones([2, 3]), lstm.initial_state(2))
+    self.assertEmpty(lstm.get_variables())
+    all_vars = lstm.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
+    if self.eager:  # Eager mode does not partition variables.
+      self.assertVariableShapes(all_vars, {"lstm/w_gates": [7, 16],
+                                           "lstm/b_gates": [16]})
+    else:
+      self.assertVariableShapes(all_vars, {
+          "lstm/w_gates/part_0": [4, 16], "lstm/w_gates/part_1": [3, 16],
+          "lstm/b_gates": [16]})
+    losses = lstm.get_regularization_losses()
+    self.init()
+    self.assertEqual(self.evaluate(out).shape, (2, 4))
+    self.assertAllClose(self.evaluate(tf.add_n(losses)), 2. * 7 * 16)
+
+  @test_utils.in_all_modes
+  def test_shape_errors_name_the_core(self):
+    lstm = snt.LSTM(4, name="my_lstm")
+    state = lstm.initial_state(2)
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "my_lstm: inputs must have rank 2"):
+      lstm(tf.ones([2, 5, 3]), state)
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "my_lstm: prev_state must have the structure"):
+      lstm(tf.ones([2, 3]), state.hidden)
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "my_lstm: each state tensor"):
+      lstm(tf.ones([2, 3]), lstm.initial_state(3))  # Wrong batch size.
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "my_lstm: each state tensor"):
+      lstm(tf.ones([2, 3]), snt.LSTMState(tf.ones([2, 1]), tf.ones([2, 4])))
+    self.assertFalse(lstm.is_connected)
+    if not self.eager:
+      self.assertEmpty(tf1.global_variables())
+    lstm(tf.ones([2, 3]), state)
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "my_lstm: inputs must have size 3"):
+      lstm(tf.ones([2, 6]), state)
+
+  @test_utils.in_all_modes
+  def test_plain_tuple_state_accepted(self):
+    lstm = snt.LSTM(3)
+    _, state = lstm(tf.ones([2, 1]), (tf.zeros([2, 3]), tf.zeros([2, 3])))
+    self.assertIsInstance(state, snt.LSTMState)
+
+  @test_utils.in_eager_mode
+  def test_tf_function(self):
+    lstm = snt.LSTM(3, use_peepholes=True)
+    x = tf.constant(np.random.RandomState(3).randn(5, 2, 4), tf.float32)
+    eager_out, _ = snt.dynamic_unroll(lstm, x, lstm.initial_state(2))
+    fn = tf.function(
+        lambda x: snt.dynamic_unroll(lstm, x, lstm.initial_state(2)))
+    self.assertAllClose(fn(x)[0], eager_out, atol=1e-6)
+    self.assertLen(lstm.get_variables(), 5)
+
+
+if __name__ == "__main__":
+  test_utils.main()

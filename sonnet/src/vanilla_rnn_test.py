@@ -1,0 +1,69 @@
+"""Tests for snt.VanillaRNN."""
+
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+class VanillaRNNTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_matches_numpy(self):
+    rng = np.random.RandomState(0)
+    x = rng.randn(4, 2, 3).astype(np.float32)
+    h0 = rng.randn(2, 5).astype(np.float32)
+    random = {"b": tf1.random_normal_initializer(seed=3)}
+    rnn = snt.VanillaRNN(5, activation=tf.nn.relu, initializers={
+        "in_to_hidden": random, "hidden_to_hidden": random})
+    outputs, final = snt.dynamic_unroll(rnn, tf.constant(x), tf.constant(h0))
+    self.init()
+    w_x, b_x = self.evaluate([rnn.in_to_hidden_linear.w,
+                              rnn.in_to_hidden_linear.b])
+    w_h, b_h = self.evaluate([rnn.hidden_to_hidden_linear.w,
+                              rnn.hidden_to_hidden_linear.b])
+    outputs, final = self.evaluate([outputs, final])
+    h = h0
+    for t in range(4):
+      h = np.maximum(x[t].dot(w_x) + b_x + h.dot(w_h) + b_h, 0.)
+      self.assertAllClose(outputs[t], h, atol=1e-5)
+    self.assertAllClose(final, h, atol=1e-5)
+
+  @test_utils.in_all_modes
+  def test_variables(self):
+    rnn = snt.VanillaRNN(4)
+    with self.assertRaises(snt.NotConnectedError):
+      _ = rnn.in_to_hidden_variables
+    snt.dynamic_unroll(rnn, tf.ones([3, 2, 3]), rnn.initial_state(2))
+    rnn(tf.ones([2, 3]), rnn.initial_state(2))
+    self.assertVariableShapes(rnn.get_all_variables(), {
+        "vanilla_rnn/in_to_hidden/w": [3, 4],
+        "vanilla_rnn/in_to_hidden/b": [4],
+        "vanilla_rnn/hidden_to_hidden/w": [4, 4],
+        "vanilla_rnn/hidden_to_hidden/b": [4]})
+    self.assertVariableNames(rnn.hidden_to_hidden_variables,
+                             ["vanilla_rnn/hidden_to_hidden/w",
+                              "vanilla_rnn/hidden_to_hidden/b"])
+    if not self.eager:
+      self.assertLen(tf1.global_variables(), 4)
+
+  def test_bad_initializers(self):
+    with self.assertRaisesRegex(KeyError, "in_to_hidden"):
+      snt.VanillaRNN(4, initializers={"w": tf1.zeros_initializer()})
+    with self.assertRaisesRegex(KeyError, "'c'"):
+      snt.VanillaRNN(4, initializers={
+          "in_to_hidden": {"c": tf1.zeros_initializer()}})
+
+  @test_utils.in_all_modes
+  def test_errors(self):
+    rnn = snt.VanillaRNN(4, name="v")
+    with self.assertRaisesRegex(snt.IncompatibleShapeError, "v: inputs"):
+      rnn(tf.ones([2, 3, 3]), rnn.initial_state(2))
+    with self.assertRaisesRegex(snt.IncompatibleShapeError, "v: each state"):
+      rnn(tf.ones([2, 3]), tf.ones([1, 4]))
+
+
+if __name__ == "__main__":
+  test_utils.main()
