@@ -15,6 +15,7 @@ except ImportError as _e:
       "with an extra: `pip install 'dm-sonnet[tensorflow-cpu]'`.") from _e
 
 from sonnet import custom_getters
+from sonnet import nest
 from sonnet import nets
 from sonnet import regularizers
 from sonnet.src.add_bias import AddBias
@@ -174,6 +175,7 @@ __all__ = [
     "get_lagrange_multiplier",
     "dynamic_unroll",
     "merge_leading_dims",
+    "nest",
     "nets",
     "observe_connections",
     "regularizers",

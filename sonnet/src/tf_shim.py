@@ -9,6 +9,7 @@ from tensorflow.python.framework import ops as _ops
 from tensorflow.python.ops import variable_scope as _variable_scope
 from tensorflow.python.ops import variables as _variables
 from tensorflow.python.trackable import autotrackable as _autotrackable
+from tensorflow.python.util import nest as _nest
 
 AutoTrackable = _autotrackable.AutoTrackable
 PartitionedVariable = _variables.PartitionedVariable
@@ -56,3 +57,10 @@ def forget_cached_scope_entry(template):
     template: an `EagerTemplate`.
   """
   template._variable_scope_context_manager = None  # pylint: disable=protected-access
+
+
+# Nest helpers with no public `tf.nest` equivalent (used by `snt.nest`).
+nest_assert_shallow_structure = _nest.assert_shallow_structure
+nest_flatten_dict_items = _nest.flatten_dict_items
+nest_flatten_up_to = _nest.flatten_up_to
+nest_map_structure_up_to = _nest.map_structure_up_to
