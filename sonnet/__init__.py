@@ -29,6 +29,7 @@ from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
 from sonnet.src.batch_apply import BatchApply
+from sonnet.src.bidirectional_rnn import BidirectionalRNN
 from sonnet.src.causal_conv import CausalConv1D
 from sonnet.src.clip_gradient import clip_gradient
 from sonnet.src.concat_linear import ConcatLinear
@@ -62,6 +63,8 @@ from sonnet.src.errors import NotSupportedError
 from sonnet.src.errors import ParentNotBuiltError
 from sonnet.src.errors import UnderspecifiedError
 from sonnet.src.gru import GRU
+from sonnet.src.highway_core import HighwayCore
+from sonnet.src.highway_core import highway_core_with_recurrent_dropout
 from sonnet.src.in_plane_conv import InPlaneConv2D
 from sonnet.src.layer_norm import LayerNorm
 from sonnet.src.leading_dims import merge_leading_dims
@@ -69,15 +72,21 @@ from sonnet.src.leading_dims import split_leading_dim
 from sonnet.src.linear import Linear
 from sonnet.src.lstm import LSTM
 from sonnet.src.lstm import LSTMState
+from sonnet.src.lstm_block_cell import LSTMBlockCell
 from sonnet.src.merge_dims import MergeDims
+from sonnet.src.model_rnn import ModelRNN
 from sonnet.src.module_info import ModuleInfo
 from sonnet.src.module_info import SONNET_COLLECTION_NAME
 from sonnet.src.moving_average import MovingAverage
 from sonnet.src.optimization_constraints import get_lagrange_multiplier
 from sonnet.src.optimization_constraints import OptimizationConstraints
+from sonnet.src.recurrent_dropout import lstm_with_recurrent_dropout
 from sonnet.src.reshape import BatchFlatten
 from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
+from sonnet.src.residual import Residual
+from sonnet.src.residual import ResidualCore
+from sonnet.src.residual import SkipConnectionCore
 from sonnet.src.reuse_variables import reuse_variables
 from sonnet.src.resampler import resampler
 from sonnet.src.rnn_cell_wrapper import RNNCellWrapper
@@ -99,6 +108,7 @@ from sonnet.src.trainable_variable import TrainableVariable
 from sonnet.src.unroll import dynamic_unroll
 from sonnet.src.unroll import static_unroll
 from sonnet.src.vanilla_rnn import VanillaRNN
+from sonnet.src.zoneout import lstm_with_zoneout
 from sonnet.version import __version__
 
 __all__ = [
@@ -112,6 +122,7 @@ __all__ = [
     "BatchNorm",
     "BatchNormV2",
     "BatchReshape",
+    "BidirectionalRNN",
     "CAUSAL",
     "CONSTANT_PADDING",
     "CausalConv1D",
@@ -132,13 +143,16 @@ __all__ = [
     "FULL",
     "FlattenTrailingDimensions",
     "GRU",
+    "HighwayCore",
     "InPlaneConv2D",
     "IncompatibleShapeError",
     "LayerNorm",
     "Linear",
     "LSTM",
+    "LSTMBlockCell",
     "LSTMState",
     "MergeDims",
+    "ModelRNN",
     "Module",
     "ModuleInfo",
     "ModuleInfoError",
@@ -149,10 +163,13 @@ __all__ = [
     "OptimizationConstraints",
     "ParentNotBuiltError",
     "REFLECT_PADDING",
+    "Residual",
+    "ResidualCore",
     "REVERSE_CAUSAL",
     "RNNCellWrapper",
     "RNNCore",
     "SAME",
+    "SkipConnectionCore",
     "SONNET_COLLECTION_NAME",
     "SYMMETRIC_PADDING",
     "SelectInput",
@@ -174,6 +191,9 @@ __all__ = [
     "custom_getters",
     "get_lagrange_multiplier",
     "dynamic_unroll",
+    "highway_core_with_recurrent_dropout",
+    "lstm_with_recurrent_dropout",
+    "lstm_with_zoneout",
     "merge_leading_dims",
     "nest",
     "nets",

@@ -1,0 +1,162 @@
+"""`HighwayCore`: a recurrent highway network core (Zilly et al., 2016)."""
+
+import tensorflow as tf
+
+from sonnet.src import arg_checks
+from sonnet.src import default_initializers
+from sonnet.src import errors
+from sonnet.src import recurrent_dropout
+from sonnet.src import rnn_core
+
+tf1 = tf.compat.v1
+
+
+class HighwayCore(rnn_core.RNNCore):
+  """A recurrent highway core: `num_layers` highway layers per time step.
+
+  With `s` the state entering layer `l` (the previous state for `l = 0`):
+
+      h = tanh([x wh if l == 0] + s wh<l> + bh<l>)
+      t = sigmoid([x wt if l == 0] + s wt<l> + bt<l>)
+      s = h * t + s * (1 - t)
+
+  The output and the new state are the last layer's `s`. Variables `wh`,
+  `wt` (`[input_size, hidden_size]`) and, per layer `l`, `wh<l>`, `wt<l>`
+  (`[hidden_size, hidden_size]`), `bh<l>`, `bt<l>` (`[hidden_size]`).
+
+  >>> core = snt.HighwayCore(4, num_layers=2)
+  >>> out, state = core(tf.ones([2, 3]), core.initial_state(2))
+  >>> out.shape.as_list()
+  [2, 4]
+  """
+
+  def __init__(self, hidden_size, num_layers, initializers=None,
+               partitioners=None, regularizers=None, custom_getter=None,
+               name="highwaycore"):
+    """Configures the core.
+
+    Args:
+      hidden_size: the size of the state.
+      num_layers: the number of highway layers per step (>= 1).
+      initializers: optional dict keyed by the variable names (see
+        `get_possible_initializer_keys`); defaults are truncated normals
+        with stddev 1/sqrt(fan in) and zero biases.
+      partitioners: optional dict with the same keys.
+      regularizers: optional dict with the same keys.
+      custom_getter: as for `snt.AbstractModule`.
+      name: the module's name.
+
+    Raises:
+      ValueError: if `num_layers` < 1.
+      KeyError: for an unknown key.
+      TypeError: if a dict value is not callable.
+    """
+    super().__init__(custom_getter=custom_getter, name=name)
+    if num_layers < 1:
+      raise ValueError("HighwayCore needs num_layers >= 1, got %r."
+                       % (num_layers,))
+    self._hidden_size = hidden_size
+    self._num_layers = num_layers
+    keys = self.get_possible_initializer_keys(num_layers)
+    self._initializers = arg_checks.check_initializers(initializers, keys)
+    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
+    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._input_size = None
+
+  @classmethod
+  def get_possible_initializer_keys(cls, num_layers):
+    """The variable names for a number of layers.
+
+    Args:
+      num_layers: the number of highway layers.
+
+    Returns:
+      A set of strings: "wt", "wh" and "wt<l>", "wh<l>", "bt<l>", "bh<l>".
+    """
+    keys = {"wt", "wh"}
+    for layer in range(num_layers):
+      keys |= {"wt%d" % layer, "wh%d" % layer, "bt%d" % layer,
+               "bh%d" % layer}
+    return keys
+
+  def _variable(self, name, shape, dtype, default_initializer):
+    return tf1.get_variable(
+        name, shape=shape, dtype=dtype,
+        initializer=self._initializers.get(name, default_initializer),
+        partitioner=self._partitioners.get(name),
+        regularizer=self._regularizers.get(name))
+
+  def _build(self, inputs, prev_state):
+    """Runs one step.
+
+    Args:
+      inputs: a tensor `[batch_size, input_size]`.
+      prev_state: a tensor `[batch_size, hidden_size]`.
+
+    Returns:
+      `(output, next_state)`, the same tensor.
+
+    Raises:
+      IncompatibleShapeError: for a wrong input rank or size, or state
+        shape.
+      UnderspecifiedError: if `input_size` is unknown.
+    """
+    rnn_core.check_inputs_and_state(self, inputs, prev_state)
+    input_size = inputs.shape[-1]
+    if self._input_size is not None and input_size != self._input_size:
+      raise errors.IncompatibleShapeError(
+          "%s: inputs must have size %d as in the first connection, got "
+          "shape %s." % (self.scope_name, self._input_size, inputs.shape))
+    self._input_size = input_size
+    hidden, dtype = self._hidden_size, inputs.dtype
+    wt = self._variable("wt", [input_size, hidden], dtype,
+                        default_initializers.weights(input_size))
+    wh = self._variable("wh", [input_size, hidden], dtype,
+                        default_initializers.weights(input_size))
+    state = prev_state
+    for layer in range(self._num_layers):
+      u_init = default_initializers.weights(hidden)
+      wt_l = self._variable("wt%d" % layer, [hidden, hidden], dtype, u_init)
+      wh_l = self._variable("wh%d" % layer, [hidden, hidden], dtype, u_init)
+      bt_l = self._variable("bt%d" % layer, [hidden], dtype,
+                            default_initializers.bias())
+      bh_l = self._variable("bh%d" % layer, [hidden], dtype,
+                            default_initializers.bias())
+      pre_t = tf.matmul(state, wt_l) + bt_l
+      pre_h = tf.matmul(state, wh_l) + bh_l
+      if layer == 0:
+        pre_t += tf.matmul(inputs, wt)
+        pre_h += tf.matmul(inputs, wh)
+      t = tf.sigmoid(pre_t)
+      state = tf.tanh(pre_h) * t + state * (1. - t)
+    return state, state
+
+  @property
+  def state_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
+
+  @property
+  def output_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
+
+
+def highway_core_with_recurrent_dropout(hidden_size, num_layers,
+                                        keep_prob=0.5, **kwargs):
+  """A `HighwayCore` with recurrent dropout on its state, for training.
+
+  >>> train_core, test_core = snt.highway_core_with_recurrent_dropout(4, 2)
+
+  Args:
+    hidden_size: the core's size.
+    num_layers: the number of highway layers.
+    keep_prob: the probability of keeping each state unit.
+    **kwargs: other `snt.HighwayCore` arguments.
+
+  Returns:
+    `(train_core, test_core)`: the core wrapped with dropout, and the same
+    core (same variables) without it.
+  """
+  core = HighwayCore(hidden_size, num_layers, **kwargs)
+  return (recurrent_dropout.RecurrentDropoutWrapper(core, keep_prob), core)

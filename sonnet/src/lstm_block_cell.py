@@ -1,0 +1,117 @@
+"""`LSTMBlockCell`: an LSTM step on TensorFlow's fused `LSTMBlockCell` kernel."""
+
+import collections
+
+import tensorflow as tf
+
+from sonnet.src import rnn_cell_wrapper
+
+tf1 = tf.compat.v1
+
+# The state layout of TensorFlow 1's LSTM cells: cell first, then hidden.
+LSTMStateTuple = collections.namedtuple("LSTMStateTuple", ["c", "h"])
+
+
+def _lstm_block_cell_grad(op, *grads):
+  """Gradient of the fused `LSTMBlockCell` op from `LSTMBlockCellGrad`."""
+  x, cs_prev, h_prev, w, wci, wcf, wco, b = op.inputs
+  i, cs, f, o, ci, co, _ = op.outputs
+  d_cs, d_h = grads[1], grads[6]
+  if d_cs is None:
+    d_cs = tf.zeros_like(cs)
+  if d_h is None:
+    d_h = tf.zeros_like(h_prev)
+  d_cs_prev, dicfo, d_wci, d_wcf, d_wco = tf.raw_ops.LSTMBlockCellGrad(
+      x=x, cs_prev=cs_prev, h_prev=h_prev, w=w, wci=wci, wcf=wcf, wco=wco,
+      b=b, i=i, cs=cs, f=f, o=o, ci=ci, co=co, cs_grad=d_cs, h_grad=d_h,
+      use_peephole=op.get_attr("use_peephole"))
+  d_xh = tf.matmul(dicfo, w, transpose_b=True)
+  input_size = tf.shape(x)[1]
+  d_x = d_xh[:, :input_size]
+  d_h_prev = d_xh[:, input_size:]
+  d_w = tf.matmul(tf.concat([x, h_prev], axis=1), dicfo, transpose_a=True)
+  d_b = tf.reduce_sum(dicfo, axis=0)
+  return d_x, d_cs_prev, d_h_prev, d_w, d_wci, d_wcf, d_wco, d_b
+
+
+# TensorFlow defines this op's gradient in a module it does not import by
+# default; register ours unless a gradient is already there.
+try:
+  tf.RegisterGradient("LSTMBlockCell")(_lstm_block_cell_grad)
+except KeyError:
+  pass
+
+
+class _LSTMBlockCellImpl:
+  """A duck-typed RNN cell calling the fused kernel; variables via get_variable."""
+
+  def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
+               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+    del reuse, name  # Sharing comes from the wrapping module's scope.
+    self._num_units = num_units
+    self._forget_bias = forget_bias
+    self._cell_clip = cell_clip
+    self._use_peephole = use_peephole
+    self._dtype = dtype
+
+  @property
+  def state_size(self):
+    return LSTMStateTuple(c=self._num_units, h=self._num_units)
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+  def __call__(self, inputs, state):
+    c, h = state
+    input_size = inputs.shape[-1]
+    dtype = self._dtype or inputs.dtype
+    units = self._num_units
+    w = tf1.get_variable("kernel", [input_size + units, 4 * units],
+                         dtype=dtype)
+    b = tf1.get_variable("bias", [4 * units], dtype=dtype,
+                         initializer=tf1.zeros_initializer())
+    if self._use_peephole:
+      wci, wcf, wco = (tf1.get_variable(n, [units], dtype=dtype)
+                       for n in ("w_i_diag", "w_f_diag", "w_o_diag"))
+    else:
+      wci = wcf = wco = tf.zeros([units], dtype=dtype)
+    _, new_c, _, _, _, _, new_h = tf.raw_ops.LSTMBlockCell(
+        x=inputs, cs_prev=c, h_prev=h, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+        forget_bias=self._forget_bias,
+        cell_clip=-1. if self._cell_clip is None else self._cell_clip,
+        use_peephole=self._use_peephole)
+    return new_h, LSTMStateTuple(c=new_c, h=new_h)
+
+
+class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
+  """An LSTM core computed by TensorFlow's fused `LSTMBlockCell` op.
+
+  Same maths as `snt.LSTM` (gate order i, j, f, o; optional peepholes and
+  cell clipping), one kernel per step. Variables `<name>/kernel`
+  (`[input_size + num_units, 4 * num_units]`, default glorot uniform),
+  `<name>/bias` and, with peepholes, `w_i_diag` / `w_f_diag` / `w_o_diag`.
+  The state is `LSTMStateTuple(c, h)` (cell first, as in TensorFlow 1).
+
+  >>> cell = snt.LSTMBlockCell(4)
+  >>> out, state = cell(tf.ones([2, 3]), cell.initial_state(2))
+  >>> out.shape.as_list()
+  [2, 4]
+  """
+
+  def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
+               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+    """Configures the cell.
+
+    Args:
+      num_units: the cell size.
+      forget_bias: added to the forget gate's pre-activation.
+      cell_clip: if set, the cell state is clipped to [-value, value].
+      use_peephole: whether the gates see the cell state.
+      dtype: the variables' dtype; by default the inputs'.
+      reuse: ignored (variables are shared through the module).
+      name: the module's name.
+    """
+    super().__init__(_LSTMBlockCellImpl, num_units, forget_bias=forget_bias,
+                     cell_clip=cell_clip, use_peephole=use_peephole,
+                     dtype=dtype, reuse=reuse, name=name)

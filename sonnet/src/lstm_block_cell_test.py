@@ -1,0 +1,102 @@
+"""Tests for snt.LSTMBlockCell."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import lstm_test
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters(
+      {}, {"use_peephole": True}, {"cell_clip": 0.3, "forget_bias": 0.2})
+  @test_utils.in_all_modes
+  def test_matches_numpy(self, **kwargs):
+    rng = np.random.RandomState(0)
+    x = rng.randn(4, 2, 3).astype(np.float32)
+    cell = snt.LSTMBlockCell(5, **kwargs)
+    outputs, final = snt.dynamic_unroll(cell, tf.constant(x),
+                                        cell.initial_state(2))
+    self.init()
+    v = {var.name.split("/")[-1][:-2]: self.evaluate(var)
+         for var in cell.get_variables()}
+    v["w_gates"] = v.pop("kernel")
+    v["b_gates"] = v.pop("bias")
+    outputs, final = self.evaluate([outputs, final])
+    h, c = np.zeros([2, 5]), np.zeros([2, 5])
+    for t in range(4):
+      h, c = lstm_test.numpy_lstm_step(
+          x[t], h, c, v, forget_bias=kwargs.get("forget_bias", 1.),
+          peepholes=kwargs.get("use_peephole", False),
+          cell_clip=kwargs.get("cell_clip"))
+      self.assertAllClose(outputs[t], h, atol=1e-5)
+    self.assertAllClose(final.c, c, atol=1e-5)
+    self.assertAllClose(final.h, h, atol=1e-5)
+
+  @test_utils.in_all_modes
+  def test_variables(self):
+    cell = snt.LSTMBlockCell(4, use_peephole=True)
+    snt.dynamic_unroll(cell, tf.ones([3, 2, 3]), cell.initial_state(2))
+    self.assertVariableShapes(cell.get_variables(), {
+        "lstm_cell/kernel": [7, 16], "lstm_cell/bias": [16],
+        "lstm_cell/w_i_diag": [4], "lstm_cell/w_f_diag": [4],
+        "lstm_cell/w_o_diag": [4]})
+
+  @test_utils.in_all_modes
+  def test_gradients_match_lstm(self):
+    x = tf.constant(np.random.RandomState(1).randn(3, 2, 3), tf.float32)
+    block = snt.LSTMBlockCell(4, use_peephole=True)
+    init = tf1.random_normal_initializer(seed=2)
+    lstm = snt.LSTM(4, use_peepholes=True, initializers={
+        k: init for k in snt.LSTM.get_possible_initializer_keys(True)})
+    def loss(core, state):
+      outputs, _ = snt.dynamic_unroll(core, x, state)
+      return tf.reduce_sum(tf.sin(outputs))
+    lstm_loss = loss(lstm, lstm.initial_state(2))
+    block_loss = loss(block, block.initial_state(2))
+    lstm_vars = sorted(lstm.get_variables(), key=lambda v: v.name)
+    block_vars = {v.name.split("/")[-1][:-2]: v
+                  for v in block.get_variables()}
+    if not self.eager:  # Gradients must be built before the graph runs.
+      grads = (tf.gradients(lstm_loss, [lstm_vars[0]]) +
+               tf.gradients(block_loss, [block_vars["bias"]]))
+    self.init()
+    # Give the block cell the LSTM's values.
+    names = {"b_gates": "bias", "w_gates": "kernel"}
+    self.evaluate([block_vars[names.get(n, n)].assign(lv) for lv in lstm_vars
+                   for n in [lv.name.split("/")[-1][:-2]]])
+    if self.eager:
+      with tf.GradientTape(persistent=True) as tape:
+        lstm_loss = loss(lstm, lstm.initial_state(2))
+        block_loss = loss(block, block.initial_state(2))
+      grads = (tape.gradient(lstm_loss, [lstm_vars[0]]) +
+               tape.gradient(block_loss, [block_vars["bias"]]))
+    lstm_value, block_value, grads = self.evaluate(
+        [lstm_loss, block_loss, grads])
+    self.assertAllClose(lstm_value, block_value, atol=1e-5)
+    self.assertAllClose(grads[0], grads[1], atol=1e-5)
+
+  @test_utils.in_all_modes
+  def test_trains_input_weights(self):
+    cell = snt.LSTMBlockCell(3)
+    x = tf.ones([4, 2, 2])
+    if self.eager:
+      snt.dynamic_unroll(cell, x, cell.initial_state(2))
+      with tf.GradientTape() as tape:
+        outputs, _ = snt.dynamic_unroll(cell, x, cell.initial_state(2))
+        loss = tf.reduce_sum(outputs)
+      grads = tape.gradient(loss, cell.get_variables())
+    else:
+      outputs, _ = snt.dynamic_unroll(cell, x, cell.initial_state(2))
+      grads = tf.gradients(tf.reduce_sum(outputs), cell.get_variables())
+    self.init()
+    for grad in self.evaluate(grads):
+      self.assertGreater(np.abs(grad).sum(), 0.)
+
+
+if __name__ == "__main__":
+  test_utils.main()

@@ -1,0 +1,50 @@
+"""Tests for zoneout (snt.lstm_with_zoneout)."""
+
+import numpy as np
+import sonnet as snt
+from sonnet.src import lstm_test
+from sonnet.src import test_utils
+import tensorflow as tf
+
+
+class ZoneoutTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_test_core_uses_expectation(self):
+    x = np.random.RandomState(0).randn(3, 2, 4).astype(np.float32)
+    _, test = snt.lstm_with_zoneout(5, keep_prob_c=0.3, keep_prob_h=0.8)
+    outputs, final = snt.dynamic_unroll(test, tf.constant(x),
+                                        test.initial_state(2))
+    self.init()
+    values = {v.name.split("/")[-1][:-2]: self.evaluate(v)
+              for v in test.get_all_variables()}
+    outputs, final = self.evaluate([outputs, final])
+    h, c = np.zeros([2, 5]), np.zeros([2, 5])
+    for t in range(3):
+      new_h, new_c = lstm_test.numpy_lstm_step(x[t], h, c, values)
+      h, c = h + 0.8 * (new_h - h), c + 0.3 * (new_c - c)
+      self.assertAllClose(outputs[t], h, atol=1e-5)
+    self.assertAllClose(final.cell, c, atol=1e-5)
+
+  @test_utils.in_all_modes
+  def test_train_core_keeps_or_updates_each_unit(self):
+    x = np.random.RandomState(1).randn(200, 5).astype(np.float32)
+    train, test = snt.lstm_with_zoneout(50, keep_prob_c=0.25, keep_prob_h=0.5)
+    prev = snt.LSTMState(
+        hidden=tf.constant(np.random.RandomState(2).randn(200, 50),
+                           tf.float32),
+        cell=tf.constant(np.random.RandomState(3).randn(200, 50), tf.float32))
+    _, zoned = train(tf.constant(x), prev)
+    _, plain = test._core(tf.constant(x), prev)  # The LSTM's own update.
+    self.init()
+    zoned, plain, prev = self.evaluate([zoned, plain, prev])
+    for field, keep in (("cell", 0.25), ("hidden", 0.5)):
+      new, old, got = (getattr(s, field) for s in (plain, prev, zoned))
+      updated = np.isclose(got, new, atol=1e-6)
+      kept = np.isclose(got, old, atol=1e-6)
+      self.assertTrue(np.all(updated | kept))
+      self.assertAllClose(updated.mean(), keep, atol=0.03)
+
+
+if __name__ == "__main__":
+  test_utils.main()
