@@ -1,0 +1,420 @@
+r"""A deep LSTM that learns to write Shakespeare, one character at a time.
+
+    bazel run //examples:rnn_shakespeare                 # graph mode, ~3 min
+    bazel run //examples:rnn_shakespeare -- --mode=eager
+    bazel run //examples:rnn_shakespeare -- --num_training_iterations=20000
+
+The model reads characters through `snt.Embed`, runs them through an
+`snt.DeepRNN` of `snt.LSTM`s with skip connections (every layer sees the
+input, and the output concatenates every layer's output), and predicts the
+next character with an `snt.Linear` applied at every time step by
+`snt.BatchApply`. It trains on random windows of the training split with
+truncated backpropagation through time and gradient clipping by global norm.
+
+Every `--report_interval` steps it prints one line (step, training loss,
+validation loss and perplexity, steps per second, time left) and a text
+sample; at the end it reports the test loss. Losses are in nats per
+character: predicting uniformly over the 65 characters scores ln(65) = 4.17.
+
+Training resumes from the latest checkpoint in `--checkpoint_dir/<mode>`
+after an interruption (even `kill -9`); the global step goes on from the
+last checkpoint. Graph mode uses `tf.compat.v1.train.MonitoredTrainingSession`
+(checkpoints, TensorBoard summaries); `--mode=eager` runs the same model
+under `tf.function` with `tf.train.CheckpointManager`.
+"""
+
+import collections
+import os
+import time
+
+from absl import app
+from absl import flags
+import numpy as np
+import sonnet as snt
+import tensorflow as tf
+
+from examples import shakespeare_data
+
+tf1 = tf.compat.v1
+
+FLAGS = flags.FLAGS
+
+flags.DEFINE_enum("mode", "graph", ["graph", "eager"],
+                  "graph: tf.compat.v1 graph and MonitoredTrainingSession; "
+                  "eager: tf.function and tf.train.CheckpointManager.")
+flags.DEFINE_integer("num_training_iterations", 1500,
+                     "Train until the global step reaches this.")
+flags.DEFINE_integer("report_interval", 250,
+                     "Steps between progress lines, evaluations and samples.")
+flags.DEFINE_integer("checkpoint_interval", 250, "Steps between checkpoints.")
+flags.DEFINE_integer("reduce_learning_rate_interval", 1000,
+                     "Multiply the learning rate by --learning_rate_decay "
+                     "every this many steps.")
+flags.DEFINE_float("learning_rate", 3e-3, "Initial Adam learning rate.")
+flags.DEFINE_float("learning_rate_decay", 0.3, "See the interval above.")
+flags.DEFINE_float("max_grad_norm", 5.0, "Clip gradients to this global norm.")
+flags.DEFINE_integer("lstm_depth", 2, "Number of stacked LSTMs.")
+flags.DEFINE_integer("hidden_size", 128, "Units in each LSTM.")
+flags.DEFINE_integer("embedding_size", 32, "Size of character embeddings.")
+flags.DEFINE_integer("batch_size", 32, "Windows per training batch.")
+flags.DEFINE_integer("truncation_length", 64,
+                     "Characters per window (backprop through time length).")
+flags.DEFINE_integer("eval_length", 256, "Characters per evaluation window.")
+flags.DEFINE_integer("max_eval_chars", 30000,
+                     "Evaluate on at most this many characters of valid at "
+                     "each report (0: all); the final test uses all.")
+flags.DEFINE_integer("sample_length", 300, "Characters per text sample.")
+flags.DEFINE_float("sample_temperature", 0.5,
+                   "Softmax temperature for sampling; 0 samples greedily.")
+flags.DEFINE_string("sample_prime", "ROMEO:\n",
+                    "Text the model reads before it starts sampling.")
+flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/rnn_shakespeare",
+                    "Checkpoints and TensorBoard logs go to <this>/<mode>.")
+flags.DEFINE_string("data_dir", "",
+                    "Folder with ts.{train,valid,test}.txt.bz2; empty means "
+                    "the copy shipped in examples/data/shakespeare.")
+flags.DEFINE_integer("seed", 0, "Random seed for data order and weights.")
+
+Config = collections.namedtuple("Config", [
+    "mode", "num_training_iterations", "report_interval",
+    "checkpoint_interval", "reduce_learning_rate_interval", "learning_rate",
+    "learning_rate_decay", "max_grad_norm", "lstm_depth", "hidden_size",
+    "embedding_size", "batch_size", "truncation_length", "eval_length",
+    "max_eval_chars", "sample_length", "sample_temperature", "sample_prime",
+    "checkpoint_dir", "seed"
+])
+
+# What `train` returns. `history` holds one `Report` per report interval.
+Result = collections.namedtuple(
+    "Result", ["start_step", "final_step", "history", "test_loss", "sample"])
+Report = collections.namedtuple(
+    "Report", ["step", "train_loss", "valid_loss", "steps_per_second"])
+
+
+class TextModel(snt.AbstractModule):
+  """A character language model: Embed -> DeepRNN of LSTMs -> Linear.
+
+  Connecting it to time-major ids `[T, B]` returns logits `[T, B, vocab]`
+  and the final recurrent state. `xent` gives the per-character loss and
+  `sample` generates text; all share the same variables.
+  """
+
+  def __init__(self, vocab_size, embedding_size, hidden_size, depth,
+               name="text_model"):
+    super().__init__(name=name)
+    with self._enter_variable_scope():
+      self._embed = snt.Embed(vocab_size, embedding_size)
+      self._core = snt.DeepRNN(
+          [snt.LSTM(hidden_size, name="lstm_%d" % i) for i in range(depth)],
+          skip_connections=True, name="deep_lstm")
+      self._output_linear = snt.Linear(vocab_size, name="output_linear")
+      self._output = snt.BatchApply(self._output_linear)
+
+  def _build(self, ids, initial_state=None):
+    """Runs the model over `ids` `[T, B]`; returns (logits, final_state)."""
+    if initial_state is None:
+      initial_state = self._core.initial_state(tf.shape(ids)[1])
+    outputs, final_state = tf1.nn.dynamic_rnn(
+        self._core, self._embed(ids), initial_state=initial_state,
+        time_major=True)
+    return self._output(outputs), final_state
+
+  def xent(self, window):
+    """Cross-entropy `[T, B]` (nats) of predicting `window[1:]`."""
+    logits, _ = self(window[:-1])
+    return tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=window[1:], logits=logits)
+
+  def sample(self, prime, num_steps, temperature):
+    """Generates `num_steps` ids after reading the non-empty `prime` `[P]`.
+
+    Args:
+      prime: int32 tensor `[P]`, P >= 1.
+      num_steps: Python int.
+      temperature: Python float; 0 picks the most likely character.
+
+    Returns:
+      int32 tensor `[num_steps]`.
+    """
+    logits, state = self(prime[:, None])
+
+    def pick(logits):
+      if temperature > 0:
+        return tf.random.categorical(logits / temperature, 1,
+                                     dtype=tf.int32)[:, 0]
+      return tf.argmax(logits, axis=-1, output_type=tf.int32)
+
+    def body(i, ids, logits, state):
+      next_id = pick(logits)
+      ids = ids.write(i, next_id[0])
+      output, state = self._core(self._embed(next_id), state)
+      return i + 1, ids, self._output_linear(output), state
+
+    ids = tf.TensorArray(tf.int32, size=num_steps)
+    _, ids, _, _ = tf.while_loop(
+        lambda i, *_: i < num_steps, body, (0, ids, logits[-1], state))
+    return ids.stack()
+
+
+def _make_model(config, vocab_size):
+  return TextModel(vocab_size, config.embedding_size, config.hidden_size,
+                   config.lstm_depth)
+
+
+def _learning_rate(config, global_step):
+  return tf1.train.exponential_decay(
+      config.learning_rate, global_step,
+      config.reduce_learning_rate_interval, config.learning_rate_decay,
+      staircase=True)
+
+
+def _format_time(seconds):
+  seconds = int(round(seconds))
+  if seconds >= 3600:
+    return "%dh%02dm" % (seconds // 3600, seconds % 3600 // 60)
+  return "%dm%02ds" % (seconds // 60, seconds % 60)
+
+
+def _eval_chars(config, split):
+  if split == "valid" and config.max_eval_chars > 0:
+    return config.max_eval_chars
+  return None
+
+
+def _evaluate(data, config, split, sum_xent_fn):
+  """Mean nats per character over (the start of) a split."""
+  total, count = 0.0, 0
+  limit = _eval_chars(config, split)
+  for window in data.eval_batches(split, 128, config.eval_length):
+    total += float(sum_xent_fn(window))
+    count += window[1:].size
+    if limit and count >= limit:
+      break
+  return total / count
+
+
+class _Progress:
+  """Prints one line per report and keeps the history."""
+
+  def __init__(self, config, start_step):
+    self._config = config
+    self._last_step = start_step
+    self._train_time = 0.0
+    self._losses = []
+    self.history = []
+
+  def add(self, loss, seconds):
+    self._losses.append(loss)
+    self._train_time += seconds
+
+  def report(self, step, valid_loss):
+    steps = step - self._last_step
+    rate = steps / self._train_time if self._train_time > 0 else float("nan")
+    train_loss = float(np.mean(self._losses)) if self._losses else float("nan")
+    left = max(self._config.num_training_iterations - step, 0)
+    eta = _format_time(left / rate) if rate > 0 else "?"
+    print("step %6d/%d  loss %.3f  valid %.3f (ppl %.2f)  %.1f steps/s  "
+          "ETA %s" % (step, self._config.num_training_iterations, train_loss,
+                      valid_loss, np.exp(valid_loss), rate, eta), flush=True)
+    self.history.append(Report(step, train_loss, valid_loss, rate))
+    self._last_step, self._train_time, self._losses = step, 0.0, []
+    return train_loss
+
+
+def _print_sample(config, text):
+  print("--- sample (temperature %g) ---\n%s%s\n---" % (
+      config.sample_temperature, config.sample_prime, text), flush=True)
+
+
+def _say_resumed(config, start_step, ckpt_dir):
+  if start_step > 0:
+    print("Resuming from the checkpoint at step %d in %s." %
+          (start_step, ckpt_dir), flush=True)
+  if start_step >= config.num_training_iterations:
+    print("Already trained to step %d: evaluating only. Give a larger "
+          "--num_training_iterations to train further, or another "
+          "--checkpoint_dir to start afresh." % start_step, flush=True)
+
+
+def train_graph(config, data):
+  """Trains in graph mode with MonitoredTrainingSession; returns a Result."""
+  ckpt_dir = os.path.join(config.checkpoint_dir, "graph")
+  rng = np.random.default_rng(config.seed)
+  with tf.Graph().as_default():
+    tf1.set_random_seed(config.seed)
+    model = _make_model(config, data.vocab_size)
+    window = tf1.placeholder(tf.int32, [None, None], name="window")
+    xent = model.xent(window)
+    loss = tf.reduce_mean(xent)
+    sum_xent = tf.reduce_sum(xent)
+
+    global_step = tf1.train.get_or_create_global_step()
+    optimizer = tf1.train.AdamOptimizer(_learning_rate(config, global_step))
+    variables = model.get_all_variables()
+    grads, _ = tf.clip_by_global_norm(tf.gradients(loss, variables),
+                                      config.max_grad_norm)
+    train_op = optimizer.apply_gradients(zip(grads, variables),
+                                         global_step=global_step)
+    sample = model.sample(tf.constant(data.encode(config.sample_prime)),
+                          config.sample_length, config.sample_temperature)
+
+    # Summaries are written by hand (below), not by a hook, so that
+    # evaluation runs never trigger a summary of the training loss.
+    with tf1.train.MonitoredTrainingSession(
+        checkpoint_dir=ckpt_dir,
+        save_checkpoint_steps=config.checkpoint_interval,
+        save_checkpoint_secs=None,
+        save_summaries_steps=None,
+        save_summaries_secs=None,
+        log_step_count_steps=None) as sess:
+      writer = tf1.summary.FileWriterCache.get(ckpt_dir)
+
+      def summarize(step, values):
+        writer.add_summary(tf1.Summary(value=[
+            tf1.Summary.Value(tag=tag, simple_value=value)
+            for tag, value in values.items()]), step)
+        writer.flush()
+
+      def evaluate(split):
+        return _evaluate(data, config, split,
+                         lambda w: sess.run(sum_xent, {window: w}))
+
+      step = start_step = int(sess.run(global_step))
+      _say_resumed(config, start_step, ckpt_dir)
+      progress = _Progress(config, start_step)
+      while step < config.num_training_iterations:
+        batch = data.random_batch("train", config.batch_size,
+                                  config.truncation_length, rng)
+        t0 = time.time()
+        _, loss_value = sess.run([train_op, loss], {window: batch})
+        progress.add(loss_value, time.time() - t0)
+        step += 1
+        if (step % config.report_interval == 0 or
+            step == config.num_training_iterations):
+          valid_loss = evaluate("valid")
+          train_loss = progress.report(step, valid_loss)
+          summarize(step, {"loss/train": train_loss, "loss/valid": valid_loss})
+          _print_sample(config, data.decode(sess.run(sample)))
+      test_loss = evaluate("test")
+      summarize(step, {"loss/test": test_loss})
+      text = data.decode(sess.run(sample))
+  return Result(start_step, step, progress.history, test_loss, text)
+
+
+def train_eager(config, data):
+  """Trains eagerly with tf.function and CheckpointManager; returns a Result."""
+  ckpt_dir = os.path.join(config.checkpoint_dir, "eager")
+  rng = np.random.default_rng(config.seed)
+  tf.random.set_seed(config.seed)
+  model = _make_model(config, data.vocab_size)
+  global_step = tf.Variable(0, dtype=tf.int64, trainable=False,
+                            name="global_step")
+  optimizer = tf1.train.AdamOptimizer(_learning_rate(config, global_step))
+
+  window_spec = tf.TensorSpec([None, None], tf.int32)
+
+  @tf.function(input_signature=[window_spec])
+  def train_step(window):
+    with tf.GradientTape() as tape:
+      loss = tf.reduce_mean(model.xent(window))
+    variables = model.trainable_variables
+    grads, _ = tf.clip_by_global_norm(tape.gradient(loss, variables),
+                                      config.max_grad_norm)
+    optimizer.apply_gradients(zip(grads, variables), global_step=global_step)
+    return loss
+
+  @tf.function(input_signature=[window_spec])
+  def sum_xent(window):
+    return tf.reduce_sum(model.xent(window))
+
+  prime = tf.constant(data.encode(config.sample_prime))
+
+  @tf.function
+  def sample():
+    return model.sample(prime, config.sample_length,
+                        config.sample_temperature)
+
+  # Connect the model once so its variables exist before restoring; Adam's
+  # slots are created on the first step and restored then (deferred).
+  model(tf.zeros([1, 1], tf.int32))
+  checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer,
+                                   global_step=global_step)
+  manager = tf.train.CheckpointManager(checkpoint, ckpt_dir, max_to_keep=3)
+  if manager.latest_checkpoint:
+    checkpoint.restore(
+        manager.latest_checkpoint).assert_existing_objects_matched()
+  writer = tf.summary.create_file_writer(ckpt_dir)
+
+  # tf.summary.scalar needs the tensorboard package; tf.summary.write with
+  # the scalars plugin's metadata writes the same event without it.
+  metadata = tf1.SummaryMetadata(
+      plugin_data=tf1.SummaryMetadata.PluginData(plugin_name="scalars"))
+
+  def summarize(step, values):
+    with writer.as_default():
+      for tag, value in values.items():
+        tf.summary.write(tag, tf.constant(value, tf.float32), step=step,
+                         metadata=metadata.SerializeToString())
+    writer.flush()
+
+  def evaluate(split):
+    return _evaluate(data, config, split, sum_xent)
+
+  step = start_step = int(global_step.numpy())
+  _say_resumed(config, start_step, ckpt_dir)
+  progress = _Progress(config, start_step)
+  while step < config.num_training_iterations:
+    batch = data.random_batch("train", config.batch_size,
+                              config.truncation_length, rng)
+    t0 = time.time()
+    loss_value = float(train_step(batch))
+    progress.add(loss_value, time.time() - t0)
+    step += 1
+    if step % config.checkpoint_interval == 0:
+      manager.save(checkpoint_number=step)
+    if (step % config.report_interval == 0 or
+        step == config.num_training_iterations):
+      valid_loss = evaluate("valid")
+      train_loss = progress.report(step, valid_loss)
+      summarize(step, {"loss/train": train_loss, "loss/valid": valid_loss})
+      _print_sample(config, data.decode(sample().numpy()))
+  if step > start_step and manager.latest_checkpoint != os.path.join(
+      ckpt_dir, "ckpt-%d" % step):
+    manager.save(checkpoint_number=step)
+  test_loss = evaluate("test")
+  summarize(step, {"loss/test": test_loss})
+  text = data.decode(sample().numpy())
+  return Result(start_step, step, progress.history, test_loss, text)
+
+
+def train(config, data=None):
+  """Trains (or resumes training) as `config` says; returns a Result."""
+  if data is None:
+    data = shakespeare_data.TinyShakespeare()
+  print("Tiny Shakespeare: %d training characters, vocabulary of %d "
+        "(uniform baseline %.2f nats/char). Mode: %s." %
+        (len(data.splits["train"]), data.vocab_size,
+         np.log(data.vocab_size), config.mode), flush=True)
+  fn = train_graph if config.mode == "graph" else train_eager
+  result = fn(config, data)
+  print("Test loss %.3f nats/char (perplexity %.2f) at step %d." %
+        (result.test_loss, np.exp(result.test_loss), result.final_step),
+        flush=True)
+  return result
+
+
+def config_from_flags():
+  return Config(**{name: FLAGS[name].value for name in Config._fields})
+
+
+def main(argv):
+  del argv  # Unused.
+  # TensorFlow logs every checkpoint and deprecation at INFO/WARNING; the
+  # example prints its own progress instead.
+  tf.get_logger().setLevel("ERROR")
+  data = shakespeare_data.TinyShakespeare(FLAGS.data_dir or None)
+  train(config_from_flags(), data)
+
+
+if __name__ == "__main__":
+  app.run(main)
