@@ -38,6 +38,8 @@ from sonnet.src.connections import observe_connections
 from sonnet.src.conv import Conv1D
 from sonnet.src.conv import Conv2D
 from sonnet.src.conv import Conv3D
+from sonnet.src.conv_lstm import Conv1DLSTM
+from sonnet.src.conv_lstm import Conv2DLSTM
 from sonnet.src.conv_padding import CAUSAL
 from sonnet.src.conv_padding import CONSTANT_PADDING
 from sonnet.src.conv_padding import FULL
@@ -129,8 +131,10 @@ __all__ = [
     "ConcatLinear",
     "ConnectedSubGraph",
     "Conv1D",
+    "Conv1DLSTM",
     "Conv1DTranspose",
     "Conv2D",
+    "Conv2DLSTM",
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",

@@ -9,3 +9,6 @@ from sonnet.src.highway_core import highway_core_with_recurrent_dropout
 from sonnet.src.lstm_block_cell import LSTMBlockCell
 from sonnet.src.recurrent_dropout import lstm_with_recurrent_dropout
 from sonnet.src.zoneout import lstm_with_zoneout
+from sonnet.src.conv_lstm import Conv1DLSTM
+from sonnet.src.conv_lstm import Conv2DLSTM
+from sonnet.src.conv_lstm import ConvLSTM
