@@ -44,9 +44,9 @@ class DNCTest(test_utils.TestCase):
     for num_writes in (1, 2):
       with tf1.variable_scope("writes_%d" % num_writes):
         core = make_dnc(num_writes=num_writes)
-      inputs = tf.constant(np.random.RandomState(1).randn(4, 2, 5),
+      inputs = tf.constant(np.random.RandomState(1).randn(3, 2, 5),
                            tf.float32)
-      targets = tf.constant(np.random.RandomState(2).randn(4, 2, 3),
+      targets = tf.constant(np.random.RandomState(2).randn(3, 2, 3),
                             tf.float32)
 
       def loss_fn():
