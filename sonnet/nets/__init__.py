@@ -8,12 +8,16 @@
 from sonnet.src.nets.alexnet import AlexNet
 from sonnet.src.nets.alexnet import AlexNetFull
 from sonnet.src.nets.alexnet import AlexNetMini
+from sonnet.src.nets.attention_layers import future_mask
+from sonnet.src.nets.compressive_transformer import CompressiveTransformer
 from sonnet.src.nets.convnet import ConvNet2D
 from sonnet.src.nets.convnet import ConvNet2DTranspose
 from sonnet.src.nets.dilation import Dilation
 from sonnet.src.nets.dilation import identity_kernel_initializer
 from sonnet.src.nets.dilation import noisy_identity_kernel_initializer
 from sonnet.src.nets.mlp import MLP
+from sonnet.src.nets.transformer import TransformerTower
+from sonnet.src.nets.transformer_xl import TransformerXL
 from sonnet.src.vector_quantizer import VectorQuantizer
 from sonnet.src.vector_quantizer import VectorQuantizerEMA
 
@@ -21,12 +25,16 @@ __all__ = [
     "AlexNet",
     "AlexNetFull",
     "AlexNetMini",
+    "CompressiveTransformer",
     "ConvNet2D",
     "ConvNet2DTranspose",
     "Dilation",
     "MLP",
+    "TransformerTower",
+    "TransformerXL",
     "VectorQuantizer",
     "VectorQuantizerEMA",
+    "future_mask",
     "identity_kernel_initializer",
     "noisy_identity_kernel_initializer",
 ]
