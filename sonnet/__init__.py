@@ -23,6 +23,7 @@ from sonnet.src.arg_checks import check_initializers
 from sonnet.src.arg_checks import check_partitioners
 from sonnet.src.arg_checks import check_regularizers
 from sonnet.src.batch_norm import BatchNorm
+from sonnet.src.batch_norm_lstm import BatchNormLSTM
 from sonnet.src.batch_norm_v2 import BatchNormV2
 from sonnet.src.attention import AttentiveRead
 from sonnet.src.base import AbstractModule
@@ -122,6 +123,7 @@ __all__ = [
     "BatchApply",
     "BatchFlatten",
     "BatchNorm",
+    "BatchNormLSTM",
     "BatchNormV2",
     "BatchReshape",
     "BidirectionalRNN",

@@ -12,3 +12,4 @@ from sonnet.src.zoneout import lstm_with_zoneout
 from sonnet.src.conv_lstm import Conv1DLSTM
 from sonnet.src.conv_lstm import Conv2DLSTM
 from sonnet.src.conv_lstm import ConvLSTM
+from sonnet.src.batch_norm_lstm import BatchNormLSTM
