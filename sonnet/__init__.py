@@ -18,6 +18,7 @@ from sonnet import custom_getters
 from sonnet import nest
 from sonnet import nets
 from sonnet import regularizers
+from sonnet.src.act_core import ACTCore
 from sonnet.src.add_bias import AddBias
 from sonnet.src.arg_checks import check_initializers
 from sonnet.src.arg_checks import check_partitioners
@@ -115,6 +116,7 @@ from sonnet.src.zoneout import lstm_with_zoneout
 from sonnet.version import __version__
 
 __all__ = [
+    "ACTCore",
     "AbstractModule",
     "AddBias",
     "AffineGridWarper",

@@ -1,0 +1,123 @@
+"""Tests for snt.ACTCore."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def sigmoid(x):
+  return 1. / (1. + np.exp(-x))
+
+
+def numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps):
+  """ACT over one input step, one batch entry at a time."""
+  w_x, b_x, w_h, b_h = rnn_w
+  outputs, states, steps, remainders = [], [], [], []
+  for b in range(x.shape[0]):
+    s, cumul, n = s0[b], 0., 0
+    out_acc, state_acc = 0., 0.
+    while True:
+      flag = 0. if n == 0 else 1.
+      xin = np.concatenate([x[b], [flag]])
+      s = np.tanh(xin.dot(w_x) + b_x + s.dot(w_h) + b_h)
+      n += 1
+      h = sigmoid(s.dot(halt_w[0]) + halt_w[1])[0]
+      if cumul + h > threshold or (max_steps and n >= max_steps):
+        p = 1. - cumul
+        out_acc, state_acc = out_acc + p * s, state_acc + p * s
+        remainders.append(p)
+        break
+      cumul += h
+      out_acc, state_acc = out_acc + h * s, state_acc + h * s
+    outputs.append(out_acc.dot(out_w[0]) + out_w[1])
+    states.append(state_acc)
+    steps.append(n)
+  return (np.array(outputs), np.array(states), np.array(steps),
+          np.array(remainders))
+
+
+class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters((0.99, 0), (0.99, 2), (0.3, 0))
+  @test_utils.in_all_modes
+  def test_matches_numpy(self, threshold, max_steps):
+    rng = np.random.RandomState(0)
+    x = rng.randn(6, 3).astype(np.float32)
+    s0 = rng.randn(6, 4).astype(np.float32)
+    rnn = snt.VanillaRNN(4)
+    act = snt.ACTCore(rnn, output_size=2, threshold=threshold,
+                      get_state_for_halting=lambda s: s, max_steps=max_steps)
+    (out, (steps, rem)), state = act(tf.constant(x), tf.constant(s0))
+    self.assertEqual(act.batch_size, 6)
+    self.init()
+    rnn_w = self.evaluate([rnn.in_to_hidden_linear.w,
+                           rnn.in_to_hidden_linear.b,
+                           rnn.hidden_to_hidden_linear.w,
+                           rnn.hidden_to_hidden_linear.b])
+    halt_w = self.evaluate([act._halting_linear.w, act._halting_linear.b])
+    out_w = self.evaluate([act._output_linear.w, act._output_linear.b])
+    out, steps, rem, state = self.evaluate([out, steps, rem, state])
+    expected = numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps)
+    self.assertAllClose(out, expected[0], atol=1e-5)
+    self.assertAllClose(state, expected[1], atol=1e-5)
+    self.assertAllEqual(steps[:, 0], expected[2])
+    self.assertAllClose(rem[:, 0], expected[3], atol=1e-5)
+    if max_steps:
+      self.assertLessEqual(steps.max(), max_steps)
+
+  @test_utils.in_all_modes
+  def test_variables_and_unroll(self):
+    act = snt.ACTCore(snt.LSTM(3), output_size=2, threshold=0.9,
+                      get_state_for_halting=lambda s: s.cell)
+    (outputs, (steps, _)), _ = snt.dynamic_unroll(
+        act, tf.ones([4, 2, 5]), act.initial_state(2))
+    self.assertEqual(outputs.shape.as_list(), [4, 2, 2])
+    self.assertEqual(steps.shape.as_list(), [4, 2, 1])
+    self.assertVariableShapes(act.get_all_variables(), {
+        "act_core/halting_linear/w": [3, 1],
+        "act_core/halting_linear/b": [1],
+        "act_core/act_output_linear/w": [3, 2],
+        "act_core/act_output_linear/b": [2],
+        "lstm/w_gates": [9, 12], "lstm/b_gates": [12]})
+
+  @test_utils.in_all_modes
+  def test_trains(self):
+    act = snt.ACTCore(snt.GRU(4), output_size=1, threshold=0.9,
+                      get_state_for_halting=lambda s: s, max_steps=5)
+    x = tf.constant(np.random.RandomState(1).randn(4, 2), tf.float32)
+    def loss_fn():
+      (out, (steps, rem)), _ = act(x, act.initial_state(4))
+      return tf.reduce_mean(tf.square(out - 1.)) + 0.01 * tf.reduce_mean(
+          steps + rem)
+    if self.eager:
+      with tf.GradientTape() as tape:
+        loss = loss_fn()
+      grads = tape.gradient(loss, act.get_all_variables())
+    else:
+      grads = tf.gradients(loss_fn(), act.get_all_variables())
+    self.init()
+    self.assertLen(grads, 13)  # GRU 9, two linears 4.
+    for grad in self.evaluate(grads):
+      self.assertTrue(np.all(np.isfinite(grad)))
+
+  def test_constructor_errors(self):
+    with self.assertRaisesRegex(ValueError, "threshold"):
+      snt.ACTCore(snt.GRU(2), 1, 1.5, lambda s: s)
+    with self.assertRaisesRegex(TypeError, "RNNCore"):
+      snt.ACTCore(tf.nn.relu, 1, 0.5, lambda s: s)
+
+  @test_utils.in_all_modes
+  def test_input_errors(self):
+    act = snt.ACTCore(snt.GRU(2), 1, 0.5, lambda s: s, name="act")
+    with self.assertRaisesRegex(snt.IncompatibleShapeError, "act: inputs"):
+      act(tf.ones([2, 3, 1]), act.initial_state(2))
+    with self.assertRaises(snt.NotConnectedError):
+      _ = act.batch_size
+
+
+if __name__ == "__main__":
+  test_utils.main()
