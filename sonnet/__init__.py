@@ -85,6 +85,7 @@ from sonnet.src.moving_average import MovingAverage
 from sonnet.src.optimization_constraints import get_lagrange_multiplier
 from sonnet.src.optimization_constraints import OptimizationConstraints
 from sonnet.src.recurrent_dropout import lstm_with_recurrent_dropout
+from sonnet.src.relational_memory import RelationalMemory
 from sonnet.src.reshape import BatchFlatten
 from sonnet.src.reshape import BatchReshape
 from sonnet.src.reshape import FlattenTrailingDimensions
@@ -171,6 +172,7 @@ __all__ = [
     "OptimizationConstraints",
     "ParentNotBuiltError",
     "REFLECT_PADDING",
+    "RelationalMemory",
     "Residual",
     "ResidualCore",
     "REVERSE_CAUSAL",

@@ -1,0 +1,4 @@
+"""Sonnet 1 path `sonnet.python.modules.relational_memory`."""
+
+# pylint: disable=unused-import
+from sonnet.src.relational_memory import RelationalMemory

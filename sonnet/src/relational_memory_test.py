@@ -1,0 +1,134 @@
+"""Tests for snt.RelationalMemory."""
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def sigmoid(x):
+  return 1. / (1. + np.exp(-x))
+
+
+def layer_norm(x, v, name):
+  mean = x.mean(-1, keepdims=True)
+  var = x.var(-1, keepdims=True)
+  return (x - mean) / np.sqrt(var + 1e-5) * v[name + "/gamma"] + v[
+      name + "/beta"]
+
+
+def softmax(x):
+  e = np.exp(x - x.max(-1, keepdims=True))
+  return e / e.sum(-1, keepdims=True)
+
+
+def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
+               input_bias=0.):
+  """One RelationalMemory step (one block, 2-layer MLP)."""
+  batch, slots, mem_size = memory.shape
+  projected = (x.dot(v["linear/w"]) + v["linear/b"])[:, None]
+  state = np.concatenate([memory, projected], axis=1)
+  qkv = layer_norm(state.dot(v["linear_1/w"]) + v["linear_1/b"], v,
+                   "layer_norm")
+  qkv = qkv.reshape(batch, slots + 1, heads, 3 * head_size)
+  qkv = qkv.transpose(0, 2, 1, 3)
+  q, k, val = np.split(qkv, 3, axis=-1)
+  weights = softmax(np.einsum("bhik,bhjk->bhij", q * head_size ** -0.5, k))
+  attended = np.einsum("bhij,bhjv->bhiv", weights, val)
+  attended = attended.transpose(0, 2, 1, 3).reshape(batch, slots + 1, -1)
+  state = layer_norm(state + attended, v, "layer_norm_1")
+  hidden = np.maximum(state.dot(v["mlp/linear_0/w"]) + v["mlp/linear_0/b"],
+                      0.)
+  mlp_out = hidden.dot(v["mlp/linear_1/w"]) + v["mlp/linear_1/b"]
+  state = layer_norm(mlp_out + state, v, "layer_norm_2")
+  next_memory = state[:, :-1]
+  if gate_style is not None:
+    gates = (np.tanh(memory).dot(v["linear_3/w"]) + v["linear_3/b"] +
+             (projected[:, 0].dot(v["linear_2/w"]) + v["linear_2/b"])[:, None])
+    input_gate, forget_gate = np.split(gates, 2, axis=2)
+    next_memory = (sigmoid(input_gate + input_bias) * np.tanh(next_memory) +
+                   sigmoid(forget_gate + forget_bias) * memory)
+  return next_memory.reshape(batch, -1), next_memory
+
+
+class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters(("unit", 1), ("memory", 2), (None, 2))
+  @test_utils.in_all_modes
+  def test_matches_numpy(self, gate_style, heads):
+    rng = np.random.RandomState(0)
+    x = rng.randn(3, 5).astype(np.float32)
+    core = snt.RelationalMemory(mem_slots=3, head_size=2, num_heads=heads,
+                                gate_style=gate_style, input_bias=0.3)
+    memory = rng.randn(3, 3, 2 * heads).astype(np.float32)
+    out, next_memory = core(tf.constant(x), tf.constant(memory))
+    self.init()
+    prefix = len("relational_memory/")
+    v = {var.name[prefix:-2]: self.evaluate(var)
+         for var in core.get_all_variables()}
+    out, next_memory = self.evaluate([out, next_memory])
+    expected_out, expected_memory = numpy_step(
+        x, memory, v, heads, 2, gate_style, input_bias=0.3)
+    self.assertAllClose(out, expected_out, atol=1e-4)
+    self.assertAllClose(next_memory, expected_memory, atol=1e-4)
+
+  @test_utils.in_all_modes
+  def test_variable_names_and_unroll(self):
+    core = snt.RelationalMemory(mem_slots=2, head_size=4)
+    outputs, _ = snt.dynamic_unroll(core, tf.ones([3, 2, 3]),
+                                    core.initial_state(2))
+    self.assertEqual(outputs.shape.as_list(), [3, 2, 8])
+    self.assertVariableShapes(core.get_all_variables(), {
+        "relational_memory/layer_norm/beta": [12],
+        "relational_memory/layer_norm/gamma": [12],
+        "relational_memory/layer_norm_1/beta": [4],
+        "relational_memory/layer_norm_1/gamma": [4],
+        "relational_memory/layer_norm_2/beta": [4],
+        "relational_memory/layer_norm_2/gamma": [4],
+        "relational_memory/linear/b": [4],
+        "relational_memory/linear/w": [3, 4],
+        "relational_memory/linear_1/b": [12],
+        "relational_memory/linear_1/w": [4, 12],
+        "relational_memory/linear_2/b": [8],
+        "relational_memory/linear_2/w": [4, 8],
+        "relational_memory/linear_3/b": [8],
+        "relational_memory/linear_3/w": [4, 8],
+        "relational_memory/mlp/linear_0/b": [4],
+        "relational_memory/mlp/linear_0/w": [4, 4],
+        "relational_memory/mlp/linear_1/b": [4],
+        "relational_memory/mlp/linear_1/w": [4, 4]})
+    self.assertEqual(core.forget_gate.shape.as_list()[1:], [2, 4])
+
+  @test_utils.in_all_modes
+  def test_initial_state(self):
+    core = snt.RelationalMemory(mem_slots=3, head_size=2)
+    state = self.evaluate(core.initial_state(2))
+    self.assertAllEqual(state[1], np.eye(3, 2))
+    learned = core.initial_state(tf.constant(2), trainable=True)
+    self.init()
+    self.assertAllEqual(self.evaluate(learned)[0], np.eye(3, 2))
+
+  @test_utils.in_all_modes
+  def test_input_as_matrix(self):
+    core = snt.RelationalMemory(mem_slots=2, head_size=3, num_blocks=2)
+    out, memory = core(tf.ones([4, 3, 5]), core.initial_state(4),
+                       treat_input_as_matrix=True)
+    self.assertEqual(out.shape.as_list(), [4, 6])
+    self.assertEqual(memory.shape.as_list(), [4, 2, 3])
+
+  @test_utils.in_all_modes
+  def test_errors(self):
+    core = snt.RelationalMemory(mem_slots=2, head_size=4, name="rm")
+    with self.assertRaisesRegex(snt.IncompatibleShapeError, "rm: memory"):
+      core(tf.ones([2, 3]), tf.ones([2, 3, 4]))
+    with self.assertRaisesRegex(snt.IncompatibleShapeError, "batch sizes"):
+      core(tf.ones([2, 3]), core.initial_state(5))
+    with self.assertRaisesRegex(ValueError, "gate_style"):
+      snt.RelationalMemory(2, 4, gate_style="slot")
+
+
+if __name__ == "__main__":
+  test_utils.main()
