@@ -325,6 +325,33 @@ class UnrollTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(np.transpose(ours, [1, 0, 2]), theirs, atol=1e-6)
     self.assertAllClose(our_state.cell, their_state.cell, atol=1e-6)
 
+  @test_utils.in_graph_mode
+  def test_tf_static_and_bidirectional_rnn(self):
+    x = np.random.RandomState(3).randn(2, 4, 3).astype(np.float32)
+    lstm = snt.LSTM(5)
+    static_outputs, static_state = tf1.nn.static_rnn(
+        lstm, tf.unstack(tf.constant(x), axis=1), dtype=tf.float32)
+    ours, our_state = snt.static_unroll(
+        lstm, tf.constant(np.transpose(x, [1, 0, 2])), lstm.initial_state(2))
+    backward = snt.GRU(3)
+    (fw, bw), (fw_state, bw_state) = tf1.nn.bidirectional_dynamic_rnn(
+        lstm, backward, tf.constant(x), dtype=tf.float32)
+    reverse_ours, _ = snt.dynamic_unroll(
+        backward, tf.constant(np.transpose(x[:, ::-1], [1, 0, 2])),
+        backward.initial_state(2))
+    self.assertLen(tf1.global_variables(), 2 + 9)
+    self.init()
+    values = self.evaluate([static_outputs, static_state, ours, our_state,
+                            fw, bw, fw_state, reverse_ours])
+    static_outputs, static_state, ours, our_state = values[:4]
+    fw, bw, fw_state, reverse_ours = values[4:]
+    self.assertAllClose(np.stack(static_outputs), ours, atol=1e-6)
+    self.assertAllClose(static_state.cell, our_state.cell, atol=1e-6)
+    self.assertAllClose(np.transpose(fw, [1, 0, 2]), ours, atol=1e-6)
+    self.assertAllClose(fw_state.hidden, our_state.hidden, atol=1e-6)
+    self.assertAllClose(bw[:, ::-1], np.transpose(reverse_ours, [1, 0, 2]),
+                        atol=1e-6)
+
   @test_utils.in_all_modes
   def test_static_matches_dynamic(self):
     x = tf.constant(np.random.RandomState(2).randn(4, 2, 3), tf.float32)
