@@ -29,6 +29,7 @@ import time
 
 from absl import app
 from absl import flags
+from absl import logging
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
@@ -412,6 +413,7 @@ def main(argv):
   # TensorFlow logs every checkpoint and deprecation at INFO/WARNING; the
   # example prints its own progress instead.
   tf.get_logger().setLevel("ERROR")
+  logging.set_verbosity(logging.WARNING)
   data = shakespeare_data.TinyShakespeare(FLAGS.data_dir or None)
   train(config_from_flags(), data)
 

@@ -27,6 +27,7 @@ import time
 
 from absl import app
 from absl import flags
+from absl import logging
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
@@ -284,6 +285,7 @@ def config_from_flags():
 def main(argv):
   del argv  # Unused.
   tf.get_logger().setLevel("ERROR")
+  logging.set_verbosity(logging.WARNING)
   train(config_from_flags(), image_data.load(FLAGS.data_dir or None))
 
 

@@ -1,5 +1,6 @@
 """The VAE example: shared variables, training beats a baseline, resuming."""
 
+import doctest
 import gzip
 import os
 
@@ -83,6 +84,13 @@ class VAEModuleTest(test_utils.TestCase):
                       (1 - x) * -np.log1p(np.exp(l)), axis=(1, 2))
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     self.assertTrue(np.all(sd > 0))
+
+
+  @test_utils.in_eager_mode
+  def test_docstring_example(self):
+    result = doctest.testmod(vae, extraglobs={"tf": tf})
+    self.assertEqual(result.failed, 0)
+    self.assertGreater(result.attempted, 0)
 
 
 class IdxTest(tf.test.TestCase):
