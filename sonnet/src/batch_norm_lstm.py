@@ -21,20 +21,22 @@ class IndexedStatsBatchNorm(base.AbstractModule):
   updated in place when training.
   """
 
-  def __init__(self, max_unique_stats, decay_rate=0.999, eps=1e-3,
-               name=None):
+  # As snt.BatchNorm's defaults: the moving averages' decay, and the
+  # constant added to the variance.
+  DECAY_RATE = 0.999
+  EPS = 1e-3
+
+  def __init__(self, max_unique_stats, name=None):
     """Configures the normalization.
 
     Args:
       max_unique_stats: the number of sets of statistics.
-      decay_rate: the moving averages' decay.
-      eps: added to the variance.
       name: the module's name.
     """
     super().__init__(name=name)
     self._max_unique_stats = max_unique_stats
-    self._decay_rate = decay_rate
-    self._eps = eps
+    self._decay_rate = self.DECAY_RATE
+    self._eps = self.EPS
 
   def _build(self, inputs, index, is_training, test_local_stats=True):
     """Normalizes `inputs` `[batch, channels]` with the stats of `index`.
