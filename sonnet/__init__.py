@@ -85,6 +85,11 @@ from sonnet.src.moving_average import MovingAverage
 from sonnet.src.optimization_constraints import get_lagrange_multiplier
 from sonnet.src.optimization_constraints import OptimizationConstraints
 from sonnet.src.recurrent_dropout import lstm_with_recurrent_dropout
+from sonnet.src.reflection import deprecation_warning
+from sonnet.src.reflection import has_variable_scope
+from sonnet.src.reflection import parse_string_to_constructor
+from sonnet.src.reflection import remove_unsupported_kwargs
+from sonnet.src.reflection import supports_kwargs
 from sonnet.src.relational_memory import RelationalMemory
 from sonnet.src.reshape import BatchFlatten
 from sonnet.src.reshape import BatchReshape
@@ -113,6 +118,16 @@ from sonnet.src.trainable_variable import TrainableVariable
 from sonnet.src.unroll import dynamic_unroll
 from sonnet.src.unroll import static_unroll
 from sonnet.src.vanilla_rnn import VanillaRNN
+from sonnet.src.variable_format import format_variable_map
+from sonnet.src.variable_format import format_variables
+from sonnet.src.variable_format import log_variables
+from sonnet.src.variable_format import summarize_variables
+from sonnet.src.variable_utils import count_variables_by_type
+from sonnet.src.variable_utils import get_normalized_variable_map
+from sonnet.src.variable_utils import get_saver
+from sonnet.src.variable_utils import get_variables_in_module
+from sonnet.src.variable_utils import get_variables_in_scope
+from sonnet.src.variable_utils import variable_map_items
 from sonnet.src.zoneout import lstm_with_zoneout
 from sonnet.version import __version__
 
@@ -197,24 +212,39 @@ __all__ = [
     "check_partitioners",
     "check_regularizers",
     "clip_gradient",
+    "count_variables_by_type",
     "custom_getter_router",
     "custom_getters",
-    "get_lagrange_multiplier",
+    "deprecation_warning",
     "dynamic_unroll",
+    "format_variable_map",
+    "format_variables",
+    "get_lagrange_multiplier",
+    "get_normalized_variable_map",
+    "get_saver",
+    "get_variables_in_module",
+    "get_variables_in_scope",
+    "has_variable_scope",
     "highway_core_with_recurrent_dropout",
+    "log_variables",
     "lstm_with_recurrent_dropout",
     "lstm_with_zoneout",
     "merge_leading_dims",
     "nest",
     "nets",
     "observe_connections",
+    "parse_string_to_constructor",
     "regularizers",
+    "remove_unsupported_kwargs",
     "resampler",
     "reuse_variables",
     "scale_gradient",
     "split_leading_dim",
     "VanillaRNN",
     "static_unroll",
+    "summarize_variables",
+    "supports_kwargs",
     "trainable_initial_state",
+    "variable_map_items",
     "wrap_with_spectral_norm",
 ]

@@ -1,0 +1,328 @@
+"""Tests for sonnet.src.variable_utils: scopes, normalized maps, savers."""
+
+import os
+
+from absl.testing import parameterized
+import numpy as np
+import sonnet as snt
+from sonnet.src import test_utils
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+
+def _partitioned_build(x):
+  w = tf1.get_variable("w", [4, 3],
+                       partitioner=tf1.fixed_size_partitioner(2))
+  b = tf1.get_variable("b", [3], initializer=tf1.ones_initializer())
+  return tf.matmul(x, tf.convert_to_tensor(w)) + b
+
+
+class VariablesInScopeTest(test_utils.TestCase, parameterized.TestCase):
+
+  @test_utils.in_graph_mode
+  def test_matches_scope_and_below_but_not_siblings(self):
+    with tf1.variable_scope("net") as net:
+      tf1.get_variable("w", [2])
+      with tf1.variable_scope("inner"):
+        tf1.get_variable("v", [2])
+    with tf1.variable_scope("net_2"):
+      tf1.get_variable("w", [2])
+    tf1.get_variable("top", [1], trainable=False)
+    for scope in (net, "net", "net/"):
+      self.assertVariableNames(snt.get_variables_in_scope(scope),
+                               ["net/w", "net/inner/v"])
+    self.assertVariableNames(snt.get_variables_in_scope("net_2"),
+                             ["net_2/w"])
+    self.assertEqual(snt.get_variables_in_scope("ne"), ())
+    self.assertLen(snt.get_variables_in_scope(""), 3)
+    self.assertVariableNames(
+        snt.get_variables_in_scope("", tf1.GraphKeys.GLOBAL_VARIABLES),
+        ["net/w", "net/inner/v", "net_2/w", "top"])
+
+  @test_utils.in_graph_mode
+  def test_regex_characters_in_scope_names_are_literal(self):
+    with tf1.variable_scope("a.b"):
+      tf1.get_variable("w", [1])
+    with tf1.variable_scope("axb"):
+      tf1.get_variable("w", [1])
+    self.assertVariableNames(snt.get_variables_in_scope("a.b"), ["a.b/w"])
+
+  @test_utils.in_graph_mode
+  def test_collection_filters(self):
+    with tf1.variable_scope("s"):
+      tf1.get_variable("t", [1])
+      tf1.get_variable("n", [1], trainable=False)
+    self.assertVariableNames(snt.get_variables_in_scope("s"), ["s/t"])
+    self.assertVariableNames(
+        snt.get_variables_in_scope("s", tf1.GraphKeys.GLOBAL_VARIABLES),
+        ["s/t", "s/n"])
+
+  @test_utils.in_eager_mode
+  def test_eager_mode_says_to_ask_the_module(self):
+    with self.assertRaisesRegex(snt.NotSupportedError,
+                                r"'net'.*eager.*module.get_variables"):
+      snt.get_variables_in_scope("net")
+
+  @test_utils.in_graph_mode
+  def test_bad_scope_type(self):
+    with self.assertRaisesRegex(TypeError, "VariableScope or a scope name"):
+      snt.get_variables_in_scope(3)
+
+  @test_utils.in_all_modes
+  def test_variables_in_module(self):
+    mlp = snt.nets.MLP([3, 2], name="mlp")
+    mlp(tf.ones([1, 4]))
+    self.assertEqual(snt.get_variables_in_module(mlp), mlp.get_variables())
+    self.assertVariableNames(
+        snt.get_variables_in_module(mlp),
+        ["mlp/linear_0/w", "mlp/linear_0/b", "mlp/linear_1/w",
+         "mlp/linear_1/b"])
+
+  @test_utils.in_all_modes
+  def test_variables_in_module_non_trainable(self):
+    bn = snt.BatchNorm(name="bn")
+    bn(tf.ones([2, 3]), is_training=True)
+    self.assertVariableNames(
+        snt.get_variables_in_module(bn, tf1.GraphKeys.GLOBAL_VARIABLES),
+        ["bn/beta", "bn/moving_mean", "bn/moving_variance"])
+    self.assertVariableNames(snt.get_variables_in_module(bn), ["bn/beta"])
+
+  def test_variables_in_module_not_connected(self):
+    with self.assertRaises(snt.NotConnectedError):
+      snt.get_variables_in_module(snt.Linear(2))
+
+
+class NormalizedVariableMapTest(test_utils.TestCase, parameterized.TestCase):
+
+  @test_utils.in_all_modes
+  def test_names_relative_to_module(self):
+    with tf1.variable_scope("outer"):
+      linear = snt.Linear(2, name="enc")
+    linear(tf.ones([1, 3]))
+    variable_map = snt.get_normalized_variable_map(linear)
+    self.assertEqual(sorted(variable_map), ["b", "w"])
+    self.assertIs(variable_map["w"], linear.w)
+    self.assertIs(variable_map["b"], linear.b)
+
+  @test_utils.in_all_modes
+  def test_context_keeps_part_of_the_name(self):
+    mlp = snt.nets.MLP([3], name="mlp")
+    mlp(tf.ones([1, 2]))
+    inner = mlp.layers[0]
+    self.assertEqual(sorted(snt.get_normalized_variable_map(inner)),
+                     ["b", "w"])
+    self.assertEqual(
+        sorted(snt.get_normalized_variable_map(inner, context=mlp)),
+        ["linear_0/b", "linear_0/w"])
+    self.assertEqual(
+        sorted(snt.get_normalized_variable_map(inner, context="")),
+        ["mlp/linear_0/b", "mlp/linear_0/w"])
+
+  @test_utils.in_all_modes
+  def test_context_must_contain_scope(self):
+    mlp = snt.nets.MLP([3], name="mlp")
+    mlp(tf.ones([1, 2]))
+    with self.assertRaisesRegex(ValueError,
+                                "'mlp/linear_0' is not inside the context "
+                                "'ml'"):
+      snt.get_normalized_variable_map(mlp.layers[0], context="ml")
+
+  @test_utils.in_graph_mode
+  def test_scope_arguments_in_graph_mode(self):
+    with tf1.variable_scope("a") as scope:
+      w = tf1.get_variable("w", [1])
+      with tf1.variable_scope("b"):
+        v = tf1.get_variable("v", [1], trainable=False)
+    for scope_arg in (scope, "a"):
+      self.assertEqual(snt.get_normalized_variable_map(scope_arg),
+                       {"w": w, "b/v": v})
+    self.assertEqual(
+        snt.get_normalized_variable_map(
+            "a", collection=tf1.GraphKeys.TRAINABLE_VARIABLES),
+        {"w": w})
+
+  @test_utils.in_all_modes
+  def test_partitioned_variables_grouped(self):
+    module = snt.Module(_partitioned_build, name="part")
+    module(tf.ones([2, 4]))
+    variable_map = snt.get_normalized_variable_map(module)
+    self.assertEqual(sorted(variable_map), ["b", "w"])
+    self.assertIsInstance(variable_map["w"], list)
+    self.assertVariableShapes(variable_map["w"],
+                              {"part/w/part_0": [2, 3],
+                               "part/w/part_1": [2, 3]})
+    self.assertNotIsInstance(variable_map["b"], list)
+
+  @test_utils.in_all_modes
+  def test_partitioned_variables_ungrouped(self):
+    module = snt.Module(_partitioned_build, name="part")
+    module(tf.ones([2, 4]))
+    variable_map = snt.get_normalized_variable_map(
+        module, group_sliced_variables=False)
+    self.assertEqual(sorted(variable_map), ["b", "w/part_0", "w/part_1"])
+    self.assertEqual(variable_map["w/part_1"].shape.as_list(), [2, 3])
+
+  @test_utils.in_eager_mode
+  def test_scope_string_in_eager_mode(self):
+    with self.assertRaises(snt.NotSupportedError):
+      snt.get_normalized_variable_map("linear")
+
+  def test_not_connected(self):
+    with self.assertRaises(snt.NotConnectedError):
+      snt.get_normalized_variable_map(snt.Linear(2))
+
+
+class VariableMapItemsTest(test_utils.TestCase):
+
+  def test_flattens_lists(self):
+    self.assertEqual(list(snt.variable_map_items({"a": 1, "b": [2, 3]})),
+                     [("a", 1), ("b", 2), ("b", 3)])
+    self.assertEqual(list(snt.variable_map_items({})), [])
+
+  @test_utils.in_all_modes
+  def test_normalized_map_items_cover_every_variable(self):
+    module = snt.Module(_partitioned_build, name="part")
+    module(tf.ones([2, 4]))
+    items = list(snt.variable_map_items(
+        snt.get_normalized_variable_map(module)))
+    self.assertEqual([k for k, _ in items], ["w", "w", "b"])
+    self.assertVariableNames([v for _, v in items],
+                             ["part/w/part_0", "part/w/part_1", "part/b"])
+
+
+class GetSaverTest(test_utils.TestCase):
+
+  def _checkpoint_path(self):
+    return os.path.join(self.get_temp_dir(), "model.ckpt")
+
+  @test_utils.in_graph_mode
+  def test_restores_into_module_with_other_name(self):
+    source = snt.Linear(3, name="source",
+                        initializers={"b": tf1.random_normal_initializer()})
+    target = snt.Linear(3, name="target")
+    x = tf.constant(np.arange(8, dtype=np.float32).reshape(2, 4))
+    y_source, y_target = source(x), target(x)
+    self.init()
+    save_path = snt.get_saver(source).save(tf1.get_default_session(),
+                                           self._checkpoint_path())
+    self.assertEqual(sorted(n for n, _ in tf.train.list_variables(save_path)),
+                     ["b", "w"])
+    before = self.evaluate(target.w)
+    snt.get_saver(target).restore(tf1.get_default_session(), save_path)
+    w_source, w_target = self.evaluate([source.w, target.w])
+    self.assertAllEqual(w_target, w_source)
+    self.assertFalse(np.allclose(before, w_source))
+    self.assertAllClose(*self.evaluate([y_target, y_source]))
+
+  @test_utils.in_graph_mode
+  def test_partitioned_variables_round_trip(self):
+    source = snt.Module(_partitioned_build, name="source")
+    target = snt.Module(_partitioned_build, name="target")
+    source(tf.ones([2, 4]))
+    target(tf.ones([2, 4]))
+    self.init()
+    sess = tf1.get_default_session()
+    w_source = source.get_variables()[:2]
+    for part in w_source:
+      sess.run(part.assign(np.random.RandomState(0).randn(2, 3)))
+    save_path = snt.get_saver(source).save(sess, self._checkpoint_path())
+    self.assertEqual(dict(tf.train.list_variables(save_path)),
+                     {"w": [4, 3], "b": [3]})
+    snt.get_saver(target, max_to_keep=1).restore(sess, save_path)
+    w_target = target.get_variables()[:2]
+    self.assertAllEqual(*self.evaluate([tf.concat(w_source, 0),
+                                        tf.concat(w_target, 0)]))
+
+  @test_utils.in_graph_mode
+  def test_collections_choose_what_is_saved(self):
+    bn = snt.BatchNorm(name="bn")
+    bn(tf.ones([2, 3]), is_training=True)
+    self.init()
+    trainable_only = snt.get_saver(
+        bn, collections=(tf1.GraphKeys.TRAINABLE_VARIABLES,))
+    path = trainable_only.save(tf1.get_default_session(),
+                               self._checkpoint_path())
+    self.assertEqual([n for n, _ in tf.train.list_variables(path)], ["beta"])
+    everything = snt.get_saver(bn)
+    path = everything.save(tf1.get_default_session(),
+                           self._checkpoint_path())
+    self.assertEqual(sorted(n for n, _ in tf.train.list_variables(path)),
+                     ["beta", "moving_mean", "moving_variance"])
+
+  @test_utils.in_graph_mode
+  def test_scope_string_and_context(self):
+    with tf1.variable_scope("model"):
+      with tf1.variable_scope("enc"):
+        tf1.get_variable("w", [2], initializer=tf1.ones_initializer())
+    self.init()
+    path = snt.get_saver("model/enc", context="model").save(
+        tf1.get_default_session(), self._checkpoint_path())
+    self.assertEqual([n for n, _ in tf.train.list_variables(path)],
+                     ["enc/w"])
+
+  @test_utils.in_graph_mode
+  def test_nothing_to_save(self):
+    with self.assertRaisesRegex(ValueError, "No variables to save in 'nope'"):
+      snt.get_saver("nope")
+
+  @test_utils.in_eager_mode
+  def test_eager_round_trip(self):
+    source = snt.Linear(3, name="source")
+    target = snt.Linear(3, name="target")
+    source(tf.ones([1, 2]))
+    target(tf.ones([1, 2]))
+    save_path = snt.get_saver(source).save(None, self._checkpoint_path())
+    snt.get_saver(target).restore(None, save_path)
+    self.assertAllEqual(target.w.numpy(), source.w.numpy())
+    self.assertAllEqual(target.b.numpy(), source.b.numpy())
+
+  @test_utils.in_eager_mode
+  def test_eager_partitioned_is_not_supported(self):
+    module = snt.Module(_partitioned_build, name="part")
+    module(tf.ones([2, 4]))
+    with self.assertRaisesRegex(snt.NotSupportedError,
+                                r"\['w'\].*tf.train.Checkpoint"):
+      snt.get_saver(module)
+
+
+class CountVariablesByTypeTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_counts(self):
+    variables = [tf1.get_variable("a", [2, 3]),
+                 tf1.get_variable("b", [], dtype=tf.int32),
+                 tf1.get_variable("c", [5]),
+                 tf1.get_variable("d", [4, 3],
+                                  partitioner=tf1.fixed_size_partitioner(2))]
+    counts = snt.count_variables_by_type(variables)
+    self.assertEqual(counts, {
+        tf.float32: {"num_variables": 4, "num_scalars": 6 + 5 + 12},
+        tf.int32: {"num_variables": 1, "num_scalars": 1}})
+
+  @test_utils.in_graph_mode
+  def test_default_is_global_variables(self):
+    tf1.get_variable("a", [2, 3])
+    tf1.get_variable("b", [7], dtype=tf.float64, trainable=False)
+    self.assertEqual(snt.count_variables_by_type(), {
+        tf.float32: {"num_variables": 1, "num_scalars": 6},
+        tf.float64: {"num_variables": 1, "num_scalars": 7}})
+
+  @test_utils.in_all_modes
+  def test_empty(self):
+    self.assertEqual(snt.count_variables_by_type([]), {})
+
+  @test_utils.in_eager_mode
+  def test_eager_needs_variables(self):
+    with self.assertRaisesRegex(ValueError,
+                                "count_variables_by_type needs `variables` "
+                                "in eager mode"):
+      snt.count_variables_by_type()
+
+  def test_dict_is_rejected(self):
+    with self.assertRaisesRegex(TypeError, "got a dict"):
+      snt.count_variables_by_type({"a": 1})
+
+
+if __name__ == "__main__":
+  test_utils.main()
