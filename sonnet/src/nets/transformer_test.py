@@ -4,7 +4,7 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.src import test_utils
-from sonnet.src.nets import attention_layers_test
+from sonnet.src.nets import attention_test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
@@ -63,7 +63,7 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
       pre = layer_norm == "input"
 
       def attend(h, m, attention=attention):
-        return attention_layers_test.np_attention(
+        return attention_test_utils.np_attention(
             h, m, attention, 2, 2, 3, relative=True)
       if pre:
         hidden = hidden + attend(norm(hidden, "/attention_layer_norm"),
