@@ -34,6 +34,7 @@ from sonnet.src.batch_apply import BatchApply
 from sonnet.src.bidirectional_rnn import BidirectionalRNN
 from sonnet.src.causal_conv import CausalConv1D
 from sonnet.src.clip_gradient import clip_gradient
+from sonnet.src.checkpoint_initializer import restore_initializer
 from sonnet.src.concat_linear import ConcatLinear
 from sonnet.src.connections import ConnectedSubGraph
 from sonnet.src.connections import observe_connections
@@ -237,6 +238,7 @@ __all__ = [
     "regularizers",
     "remove_unsupported_kwargs",
     "resampler",
+    "restore_initializer",
     "reuse_variables",
     "scale_gradient",
     "split_leading_dim",

@@ -121,7 +121,7 @@ class DeepRNN(rnn_core.RNNCore):
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
                     trainable_initializers=None, trainable_regularizers=None,
-                    name=None, **unused_kwargs):
+                    name=None):
     """Returns a tuple of the `RNNCore`s' initial states.
 
     Args:
@@ -132,7 +132,6 @@ class DeepRNN(rnn_core.RNNCore):
       trainable_regularizers: optional list with one entry per `RNNCore`.
       name: optional prefix; core `i` uses `<name>_<i>`. By default each
         core uses its own name (`<core>_initial_state`).
-      **unused_kwargs: ignored.
 
     Returns:
       A tuple of states.

@@ -6,6 +6,7 @@ that a TensorFlow upgrade that moves one has a single file to fix.
 
 # pylint: disable=g-direct-tensorflow-import
 from tensorflow.python.framework import ops as _ops
+from tensorflow.python.ops import init_ops as _init_ops
 from tensorflow.python.ops import variable_scope as _variable_scope
 from tensorflow.python.ops import variables as _variables
 from tensorflow.python.trackable import autotrackable as _autotrackable
@@ -13,6 +14,8 @@ from tensorflow.python.util import nest as _nest
 
 AutoTrackable = _autotrackable.AutoTrackable
 PartitionedVariable = _variables.PartitionedVariable
+# The base class of tf.compat.v1 initializers (not exported by TF 2).
+InitializerV1 = _init_ops.Initializer
 
 
 def eager_template_store(template):
