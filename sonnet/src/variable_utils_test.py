@@ -278,6 +278,26 @@ class GetSaverTest(test_utils.TestCase):
     self.assertAllEqual(target.b.numpy(), source.b.numpy())
 
   @test_utils.in_eager_mode
+  def test_module_connected_in_tf_function(self):
+    source = snt.nets.MLP([3, 2], name="source")
+    target = snt.nets.MLP([3, 2], name="target")
+    x = tf.constant(np.random.RandomState(2).randn(4, 5).astype(np.float32))
+
+    run_source = tf.function(lambda: source(x))
+    run_target = tf.function(lambda: target(x))
+    y_target = run_target()
+    run_source()
+    for v in source.variables:  # Make sure the values differ from target's.
+      v.assign_add(tf.ones_like(v))
+    y_source = run_source()
+    self.assertEqual(sorted(snt.get_normalized_variable_map(source)),
+                     ["linear_0/b", "linear_0/w", "linear_1/b", "linear_1/w"])
+    save_path = snt.get_saver(source).save(None, self._checkpoint_path())
+    snt.get_saver(target).restore(None, save_path)
+    self.assertNotAllClose(y_target, y_source)
+    self.assertAllClose(run_target(), y_source)
+
+  @test_utils.in_eager_mode
   def test_eager_partitioned_is_not_supported(self):
     module = snt.Module(_partitioned_build, name="part")
     module(tf.ones([2, 4]))
