@@ -18,13 +18,13 @@ class ConformanceTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_variables_and_sharing(self, golden):
     module = golden.make_module()
-    module(*golden.make_inputs(2))
+    module(*golden.make_inputs(2, module))
     self.assertVariableShapes(
         module.get_variables(tf.compat.v1.GraphKeys.GLOBAL_VARIABLES),
         golden.variables)
     count = len(module.get_all_variables(
         tf.compat.v1.GraphKeys.GLOBAL_VARIABLES))
-    module(*golden.make_inputs(3))
+    module(*golden.make_inputs(3, module))
     self.assertLen(module.get_all_variables(
         tf.compat.v1.GraphKeys.GLOBAL_VARIABLES), count)
     if not self.eager:
@@ -35,17 +35,17 @@ class ConformanceTest(test_utils.TestCase, parameterized.TestCase):
   def test_tf_function_retrace_matches_eager(self, golden):
     module = golden.make_module()
     call = tf.function(module)
-    first = call(*golden.make_inputs(2))
+    first = call(*golden.make_inputs(2, module))
     count = len(module.variables)
-    call(*golden.make_inputs(5))  # Retraces for the new batch size.
+    call(*golden.make_inputs(5, module))  # Retraces for the new batch size.
     self.assertLen(module.variables, count)
-    self.assertAllClose(module(*golden.make_inputs(2)), first)
+    self.assertAllClose(module(*golden.make_inputs(2, module)), first)
 
   @parameterized.named_parameters(*_CASES)
   @test_utils.in_eager_mode
   def test_checkpoint_round_trip(self, golden):
     module = golden.make_module()
-    inputs = golden.make_inputs(2)
+    inputs = golden.make_inputs(2, module)
     module(*inputs)
     for variable in module.variables:
       variable.assign(tf.random.normal(variable.shape, seed=7))
@@ -76,7 +76,7 @@ class ConformanceTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_graph_mode
   def test_saver_round_trip(self, golden):
     module = golden.make_module()
-    inputs = golden.make_inputs(2)
+    inputs = golden.make_inputs(2, module)
     output = module(*inputs)
     self.init()
     variables = module.get_all_variables(
