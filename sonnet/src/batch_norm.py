@@ -2,15 +2,15 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import errors
 from sonnet.src import moving_stats
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class BatchNorm(base.AbstractModule):
+class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
   """Normalizes inputs by batch statistics; keeps their moving averages.
 
   Over the reduction `axis` (by default every dimension but the last), the
@@ -100,9 +100,8 @@ class BatchNorm(base.AbstractModule):
     self._update_ops_collection = update_ops_collection
     self._fused = fused
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._moving_mean = None
     self._moving_variance = None
     self._beta = None
@@ -293,21 +292,6 @@ class BatchNorm(base.AbstractModule):
       raise AttributeError(
           "%s has no gamma: it was built with scale=False." % self.scope_name)
     return self._gamma
-
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)
 
 
 def fused_batch_norm(x, gamma, beta, mean, variance, eps, use_batch_stats,

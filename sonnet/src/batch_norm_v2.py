@@ -2,11 +2,11 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import batch_norm
 from sonnet.src import errors
 from sonnet.src import moving_stats
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
@@ -17,7 +17,7 @@ SUPPORTED_DATA_FORMATS = frozenset(
     list(_CHANNELS_LAST.values()) + list(_CHANNELS_FIRST.values()))
 
 
-class BatchNormV2(base.AbstractModule):
+class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
   """Batch normalization with per-channel statistics, fused by default.
 
   Statistics are computed over every dimension but the channel one, which
@@ -88,9 +88,8 @@ class BatchNormV2(base.AbstractModule):
     self._update_ops_collection = update_ops_collection
     self._fused = fused
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._moving_mean = None
     self._moving_variance = None
     self._beta = None
@@ -258,17 +257,3 @@ class BatchNormV2(base.AbstractModule):
     self._ensure_is_connected()
     return self._gamma
 
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)

@@ -3,17 +3,17 @@
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import default_initializers
 from sonnet.src import errors
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class ConvND(base.AbstractModule):
+class ConvND(base.AbstractModule, variable_options.VariableOptions):
   """Base of the convolution modules: checks, padding, variables, bias.
 
   A subclass sets `_n` (the number of spatial dimensions) and may override
@@ -48,9 +48,8 @@ class ConvND(base.AbstractModule):
     padding_value = conv_padding.check_padding_value(padding_value)
     mask = _check_mask(mask, kernel_shape)
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    initializers = arg_checks.check_initializers(initializers, keys)
-    partitioners = arg_checks.check_partitioners(partitioners, keys)
-    regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
 
     super().__init__(custom_getter=custom_getter, name=name)
     self._output_channels = output_channels
@@ -65,9 +64,6 @@ class ConvND(base.AbstractModule):
     self._mask = mask
     self._data_format = data_format
     self._channels_last = channels_last
-    self._initializers = initializers
-    self._partitioners = partitioners
-    self._regularizers = regularizers
     self._input_shape = None
     self._input_channels = None
     self._w = None
@@ -249,21 +245,6 @@ class ConvND(base.AbstractModule):
   def has_bias(self):
     """Whether the module adds a bias."""
     return self._use_bias
-
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)
 
   @property
   def input_shape(self):

@@ -9,13 +9,13 @@ result back to the input's size.
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import default_initializers
 from sonnet.src import errors
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
@@ -42,7 +42,8 @@ def forward_output_size(output_size, kernel_size, stride, padding):
   return -(-output_size // stride)
 
 
-class ConvNDTranspose(base.AbstractModule, base.Transposable):
+class ConvNDTranspose(base.AbstractModule, base.Transposable,
+                      variable_options.VariableOptions):
   """Base of the transposed convolutions; subclasses set `_n`."""
 
   _n = None
@@ -72,9 +73,8 @@ class ConvNDTranspose(base.AbstractModule, base.Transposable):
       raise ValueError("padding of a transposed convolution must be 'SAME' "
                        "or 'VALID', got %r." % (padding,))
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    initializers = arg_checks.check_initializers(initializers, keys)
-    partitioners = arg_checks.check_partitioners(partitioners, keys)
-    regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
 
     super().__init__(custom_getter=custom_getter, name=name)
     self._output_channels = output_channels
@@ -85,9 +85,6 @@ class ConvNDTranspose(base.AbstractModule, base.Transposable):
     self._use_bias = use_bias
     self._data_format = data_format
     self._channels_last = data_format.endswith("C")
-    self._initializers = initializers
-    self._partitioners = partitioners
-    self._regularizers = regularizers
     self._input_shape = None
     self._input_channels = None
     self._w = None
@@ -276,21 +273,6 @@ class ConvNDTranspose(base.AbstractModule, base.Transposable):
   def has_bias(self):
     """Whether the module adds a bias."""
     return self._use_bias
-
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)
 
   @property
   def input_shape(self):

@@ -4,14 +4,14 @@ import numbers
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import errors
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class LayerNorm(base.AbstractModule):
+class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
   """Layer normalization (Ba et al., 2016).
 
   Each example is normalized to zero mean and unit variance over `axis`,
@@ -68,9 +68,8 @@ class LayerNorm(base.AbstractModule):
     self._scale = scale
     self._eps = eps
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._gamma = None
     self._beta = None
 
@@ -155,17 +154,3 @@ class LayerNorm(base.AbstractModule):
                            % self.scope_name)
     return self._beta
 
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)

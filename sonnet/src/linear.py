@@ -2,15 +2,16 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import default_initializers
 from sonnet.src import errors
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class Linear(base.AbstractModule, base.Transposable):
+class Linear(base.AbstractModule, base.Transposable,
+             variable_options.VariableOptions):
   """A linear map from the last input dimension to `output_size` units.
 
   Variables: `w` of shape `[input_size, output_size]` and, with `use_bias`,
@@ -55,9 +56,8 @@ class Linear(base.AbstractModule, base.Transposable):
     self._b = None
     self._allow_many_batch_dims = allow_many_batch_dims
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
 
   @classmethod
   def get_possible_initializer_keys(cls, use_bias=True):
@@ -168,21 +168,6 @@ class Linear(base.AbstractModule, base.Transposable):
   def has_bias(self):
     """Whether the layer adds a bias."""
     return self._use_bias
-
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)
 
   @property
   def input_shape(self):

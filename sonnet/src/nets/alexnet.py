@@ -2,12 +2,12 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import batch_norm
 from sonnet.src import conv
 from sonnet.src import errors
 from sonnet.src import linear
+from sonnet.src import variable_options
 
 # Per mode: conv layers as (channels, (kernel, stride), (pool size, pool
 # stride) or None), then the sizes of the fully connected layers.
@@ -24,7 +24,7 @@ _CONFIGS = {
 }
 
 
-class AlexNet(base.AbstractModule):
+class AlexNet(base.AbstractModule, variable_options.VariableOptions):
   """The AlexNet image network (Krizhevsky et al., 2012).
 
   Five VALID convolutions (`conv_2d_0` ... `conv_2d_4`), some followed by
@@ -75,9 +75,8 @@ class AlexNet(base.AbstractModule):
     self._batch_norm_config = dict(batch_norm_config or {})
     self._bn_on_fc_layers = bn_on_fc_layers
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._conv_config, self._fc_sizes = _CONFIGS[mode]
     common = dict(initializers=self._initializers,
                   partitioners=self._partitioners,
@@ -183,18 +182,6 @@ class AlexNet(base.AbstractModule):
   def linear_modules(self):
     """The `Linear` modules."""
     return self._linear_modules
-
-  @property
-  def initializers(self):
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    return dict(self._regularizers)
 
 
 class AlexNetFull(AlexNet):

@@ -4,13 +4,13 @@ import collections.abc
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import batch_norm
 from sonnet.src import batch_norm_v2
 from sonnet.src import conv
 from sonnet.src import errors
 from sonnet.src import naming
+from sonnet.src import variable_options
 
 
 def _per_layer(values, num_layers, name):
@@ -44,7 +44,8 @@ def _resolve_ctor(ctor):
   return found
 
 
-class ConvNet2D(base.AbstractModule, base.Transposable):
+class ConvNet2D(base.AbstractModule, base.Transposable,
+                variable_options.VariableOptions):
   """A stack of `Conv2D` layers, each optionally normalized and activated.
 
   Layer `i` is `snt.Conv2D` named "conv_2d_i" (variables
@@ -147,9 +148,8 @@ class ConvNet2D(base.AbstractModule, base.Transposable):
     self._batch_norm_config = batch_norm_config
     self._data_format = data_format
     keys = {"w", "b"} if any(self._use_bias) else {"w"}
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._input_shape = None
     with self._enter_variable_scope():
       self._layers = tuple(self._make_layer(i) for i in range(n))
@@ -293,18 +293,6 @@ class ConvNet2D(base.AbstractModule, base.Transposable):
   @property
   def batch_norm_config(self):
     return self._batch_norm_config
-
-  @property
-  def initializers(self):
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    return dict(self._regularizers)
 
   @property
   def input_shape(self):

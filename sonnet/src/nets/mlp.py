@@ -4,14 +4,15 @@ import collections.abc
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import base
 from sonnet.src import errors
 from sonnet.src import linear as linear_lib
 from sonnet.src import moving_stats
+from sonnet.src import variable_options
 
 
-class MLP(base.AbstractModule, base.Transposable):
+class MLP(base.AbstractModule, base.Transposable,
+          variable_options.VariableOptions):
   """A multi-layer perceptron: `Linear` layers separated by an activation.
 
   Layer `i` is a `snt.Linear` named "linear_i" inside the MLP's scope, so
@@ -68,9 +69,8 @@ class MLP(base.AbstractModule, base.Transposable):
     self._use_bias = use_bias
     self._use_dropout = use_dropout
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._input_shape = None
     with self._enter_variable_scope():
       self._layers = tuple(
@@ -165,21 +165,6 @@ class MLP(base.AbstractModule, base.Transposable):
   def use_dropout(self):
     """Whether dropout follows each activation."""
     return self._use_dropout
-
-  @property
-  def initializers(self):
-    """The initializers dict given at construction."""
-    return dict(self._initializers)
-
-  @property
-  def partitioners(self):
-    """The partitioners dict given at construction."""
-    return dict(self._partitioners)
-
-  @property
-  def regularizers(self):
-    """The regularizers dict given at construction."""
-    return dict(self._regularizers)
 
   @property
   def input_shape(self):
