@@ -72,7 +72,8 @@ class VAEModuleTest(test_utils.TestCase):
     mean, stddev = model.encode(images)
     logits = model.decode(mean)
     hidden_out = model._decoder(mean)  # pylint: disable=protected-access
-    log_lik = vae._bernoulli_log_prob(images, logits)  # pylint: disable=protected-access
+    log_lik = vae._bernoulli_log_prob(  # pylint: disable=protected-access
+        images, logits)
     self.init()
     x, l, h, got, sd = self.evaluate(
         [images, logits, hidden_out, log_lik, stddev])
