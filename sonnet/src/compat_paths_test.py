@@ -10,6 +10,13 @@ from sonnet import python as compat_root
 from sonnet.src import test_utils
 
 
+def _public_namespaces(module_name):
+  """Where the public twins of a compat path's names live, in order."""
+  if module_name.startswith("sonnet.python.custom_getters"):
+    return (snt.custom_getters, snt.custom_getters.bayes_by_backprop)
+  return (snt, snt.nets)
+
+
 def _compat_modules():
   return sorted(info.name for info in pkgutil.walk_packages(
       compat_root.__path__, prefix="sonnet.python."))
@@ -23,24 +30,33 @@ class CompatPathsTest(test_utils.TestCase, parameterized.TestCase):
     public = [n for n, v in vars(module).items()
               if not n.startswith("_") and not inspect.ismodule(v)]
     for name in public:
-      value = getattr(module, name)
-      if hasattr(snt, name):
-        self.assertIs(value, getattr(snt, name), "%s.%s" % (module_name, name))
-      elif hasattr(snt, "nets") and hasattr(snt.nets, name):
-        self.assertIs(value, getattr(snt.nets, name))
+      for namespace in _public_namespaces(module_name):
+        if hasattr(namespace, name):
+          self.assertIs(getattr(module, name), getattr(namespace, name),
+                        "%s.%s" % (module_name, name))
+          break
 
   @parameterized.parameters(
-      ("sonnet.python.modules.base", "AbstractModule"),
-      ("sonnet.python.modules.base", "Transposable"),
-      ("sonnet.python.modules.base_errors", "NotConnectedError"),
-      ("sonnet.python.modules.base_info", "SONNET_COLLECTION_NAME"),
-      ("sonnet.python.modules.basic", "Linear"),
-      ("sonnet.python.modules.basic", "AddBias"),
-      ("sonnet.python.modules.sequential", "Sequential"))
-  def test_sonnet1_paths_exist(self, module_name, name):
-    module = importlib.import_module(module_name)
-    self.assertIs(getattr(module, name), getattr(snt, name))
-
+      ("sonnet.python.modules.base", "AbstractModule", "AbstractModule"),
+      ("sonnet.python.modules.base", "Transposable", "Transposable"),
+      ("sonnet.python.modules.base_errors", "NotConnectedError",
+       "NotConnectedError"),
+      ("sonnet.python.modules.base_info", "SONNET_COLLECTION_NAME",
+       "SONNET_COLLECTION_NAME"),
+      ("sonnet.python.modules.basic", "Linear", "Linear"),
+      ("sonnet.python.modules.basic", "AddBias", "AddBias"),
+      ("sonnet.python.modules.sequential", "Sequential", "Sequential"),
+      ("sonnet.python.modules.gated_rnn", "LSTM", "LSTM"),
+      ("sonnet.python.modules.conv", "Conv2D", "Conv2D"),
+      ("sonnet.python.modules.nets.mlp", "MLP", "nets.MLP"),
+      ("sonnet.python.ops.nest", "flatten", "nest.flatten"),
+      ("sonnet.python.custom_getters.stop_gradient", "stop_gradient",
+       "custom_getters.stop_gradient"))
+  def test_sonnet1_paths_exist(self, module_name, name, public_path):
+    public = snt
+    for part in public_path.split("."):
+      public = getattr(public, part)
+    self.assertIs(getattr(importlib.import_module(module_name), name), public)
 
 if __name__ == "__main__":
   test_utils.main()
