@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from sonnet.src import connections
 from sonnet.src import custom_getter_router as router_lib
+from sonnet.src import eager_replay
 from sonnet.src import errors
 from sonnet.src import module_info
 from sonnet.src import naming
@@ -29,7 +30,8 @@ tf1 = tf.compat.v1
 _INIT_ATTRIBUTES = frozenset([
     "_template", "_unique_name", "_original_name", "_graph", "_used",
     "_connection_count", "_connected_subgraphs", "_custom_getter",
-    "_scope_getter", "_method_connected",
+    "_scope_getter", "_method_connected", "_first_variables",
+    "_replay_allowed", "_replay_scope",
     "_first_connection_names", "_built_eagerly", "_call_fn"])
 
 
@@ -103,6 +105,9 @@ class AbstractModule(tf_shim.AutoTrackable):
         _connection_count=0,
         _method_connected=False,
         _first_connection_names=set(),
+        _first_variables={},
+        _replay_scope=None,
+        _replay_allowed=_plain_scope_getters(scope_getter),
         _connected_subgraphs=[],
         _used=used_variables.UsedVariables(),
         _built_eagerly=tf.executing_eagerly(),
@@ -111,6 +116,9 @@ class AbstractModule(tf_shim.AutoTrackable):
     self._template = tf1.make_template(
         name, self._build_wrapper, create_scope_now_=True,
         custom_getter_=_with_cheap_signature(self._module_getter))
+    # Marks the scope's (possibly composed) getter as this module's, so that
+    # modules built inside this scope know their getters are Sonnet's own.
+    self._template.variable_scope.custom_getter._snt_module = self  # pylint: disable=protected-access
     self._set_untracked(
         _unique_name=self._template.variable_scope.name.split("/")[-1])
 
@@ -160,16 +168,49 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   def _connect(self, *args, **kwargs):
     self._check_graph()
+    if self._replay_scope is not None and tf.executing_eagerly():
+      return self._replay(args, kwargs)
     with connections.connecting(self):
       try:
-        return self._template(*args, **kwargs)
+        outputs = self._template(*args, **kwargs)
       except Exception:
         if not self.is_connected:
           self._first_connection_names.clear()
+          self._first_variables.clear()
         raise
       finally:
         if self._built_eagerly and tf.inside_function():
           tf_shim.forget_cached_scope_entry(self._template)
+    if self._replay_allowed and self._built_eagerly and self.is_connected:
+      prefix = self.scope_name + "/"
+      self._set_untracked(_replay_scope=eager_replay.ReplayScope(
+          self._template.variable_scope,
+          {name[len(prefix):]: variable
+           for name, variable in self._first_variables.items()
+           if name.startswith(prefix)}))
+    return outputs
+
+  def _replay(self, args, kwargs):
+    """A later eager connection, with variables looked up in the record."""
+    for module in connections.connecting_modules():
+      if not module.is_connected:  # Its first connection: tell it ours.
+        module._used.update(self._used)  # pylint: disable=protected-access
+        module._first_connection_names.update(self._first_connection_names)  # pylint: disable=protected-access
+    with connections.connecting(self):
+      with eager_replay.replaying(self._template, self._replay_scope):
+        with tf.variable_creator_scope(self._refuse_new_variable):
+          outputs = self._build(*args, **kwargs)
+    self._record_connection(args, kwargs, outputs)
+    return outputs
+
+  def _refuse_new_variable(self, next_creator, **kwargs):
+    del next_creator
+    raise ValueError(
+        "Module %r created variable %r in connection %d, but its first "
+        "connection did not create it. A module must create all of its "
+        "variables on the first connection, with the same names on every "
+        "call (tf.compat.v1.get_variable, not tf.Variable)."
+        % (self.scope_name, kwargs.get("name"), self._connection_count + 1))
 
   def _check_graph(self):
     """Raises `DifferentGraphError` if connecting outside the module's world."""
@@ -199,6 +240,11 @@ class AbstractModule(tf_shim.AutoTrackable):
   def _build_wrapper(self, *args, **kwargs):
     """Runs `_build` inside the template and records the connection."""
     outputs = self._build(*args, **kwargs)
+    self._record_connection(args, kwargs, outputs)
+    return outputs
+
+  def _record_connection(self, args, kwargs, outputs):
+    """Counts a connection and keeps its subgraph (lazily in eager mode)."""
     self._set_untracked(_connection_count=self._connection_count + 1)
     if tf.executing_eagerly():
       # Only the latest eager connection is kept (not every batch), and its
@@ -214,7 +260,6 @@ class AbstractModule(tf_shim.AutoTrackable):
       if _in_graph_mode():
         module_info.record(self)
       connections.notify_observers(subgraph)
-    return outputs
 
   def _subgraph(self, name_scope, args, kwargs, outputs):
     return connections.ConnectedSubGraph(
@@ -242,9 +287,11 @@ class AbstractModule(tf_shim.AutoTrackable):
   def _recording_getter(self, getter, *args, **kwargs):
     """Fetches a variable and reports it to every connecting module."""
     name = kwargs.get("name", args[0] if args else None)
+    first_call = False
     if connections.innermost_connection_kind(self) == connections.CALL:
       if self._connection_count == 0:
         self._first_connection_names.add(name)
+        first_call = True
       elif name not in self._first_connection_names:
         raise ValueError(
             "Module %r asked for variable %r in connection %d, but its first "
@@ -259,6 +306,8 @@ class AbstractModule(tf_shim.AutoTrackable):
       regularizer = kwargs.pop("regularizer")
     variable = getter(*args, **kwargs)
     if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable)):
+      if first_call:
+        self._first_variables[name] = variable
       cols = used_variables.collections_of(kwargs)
       for module in connecting:
         module._used.add(variable, cols, regularizer)  # pylint: disable=protected-access
@@ -450,6 +499,28 @@ class AbstractModule(tf_shim.AutoTrackable):
   def defun_wrapped(self):
     """Whether `defun()` has been called on this module."""
     return self._call_fn != self._connect  # pylint: disable=comparison-with-callable
+
+
+def _plain_scope_getters(scope_getter):
+  """Whether a new module's scope will have only Sonnet's own getters.
+
+  Later eager connections may then skip the getters (see `eager_replay`):
+  the module has no custom getter of its own, and neither has the scope it
+  is built in, or that scope belongs to a module for which the same holds.
+
+  Args:
+    scope_getter: the new module's own custom getter, or None.
+
+  Returns:
+    A bool.
+  """
+  if scope_getter is not None:
+    return False
+  enclosing = tf1.get_variable_scope().custom_getter
+  if enclosing is None:
+    return True
+  owner = getattr(enclosing, "_snt_module", None)
+  return owner is not None and owner._replay_allowed  # pylint: disable=protected-access
 
 
 def _with_cheap_signature(module_getter):

@@ -256,9 +256,30 @@ class CustomGetterTest(test_utils.TestCase):
 
     module = ScaleModule(custom_getter=times_ten)
     y = module(tf.ones([]))
+    y_again = module(tf.ones([]))  # The getter applies on every connection.
     self.init()
-    self.assertAllClose(self.evaluate(y), 20.)
+    self.assertAllClose(self.evaluate([y, y_again]), [20., 20.])
     self.assertVariableNames(module.get_variables(), ["scale_module/s"])
+
+  @test_utils.in_all_modes
+  def test_enclosing_module_getter_applies_to_submodules_every_time(self):
+    def times_ten(getter, *args, **kwargs):
+      return getter(*args, **kwargs) * 10.
+
+    class Outer(snt.AbstractModule):
+
+      def __init__(self):
+        super().__init__(custom_getter=times_ten, name="outer")
+        with self._enter_variable_scope():
+          self.inner = ScaleModule(name="inner")
+
+      def _build(self, inputs):
+        return self.inner(inputs)
+
+    outer = Outer()
+    outputs = [outer(tf.ones([])) for _ in range(3)]
+    self.init()
+    self.assertAllClose(self.evaluate(outputs), [20., 20., 20.])
 
   @test_utils.in_all_modes
   def test_dict_custom_getter_routes_by_relative_name(self):
@@ -307,6 +328,26 @@ class VariablesTest(test_utils.TestCase):
     self.assertVariableNames(module.trainable_variables, ["with_local/t"])
     self.assertVariableNames(module.non_trainable_variables, ["with_local/n"])
     self.assertVariableNames(module.variables, ["with_local/t", "with_local/n"])
+
+  @test_utils.in_all_modes
+  def test_all_variables_of_a_module_connected_before(self):
+    linear = snt.Linear(2, name="early")
+    linear(tf.ones([1, 3]))
+    linear(tf.ones([1, 3]))
+    wrapper = snt.Sequential([linear, tf.nn.relu])
+    wrapper(tf.ones([1, 3]))
+    wrapper(tf.ones([1, 3]))
+    self.assertVariableNames(wrapper.get_all_variables(),
+                             ["early/w", "early/b"])
+
+  @test_utils.in_eager_mode
+  def test_later_eager_connections_use_the_same_variables(self):
+    linear = snt.Linear(2)
+    x = tf.constant([[1., 2., 3.]])
+    first = linear(x)
+    linear.w.assign_add(tf.ones_like(linear.w))
+    self.assertAllClose(linear(x), first + 6.)
+    self.assertLen(linear.get_variables(), 2)
 
   @test_utils.in_all_modes
   def test_get_variables_does_not_match_sibling_prefix(self):

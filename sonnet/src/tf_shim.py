@@ -67,3 +67,8 @@ nest_assert_shallow_structure = _nest.assert_shallow_structure
 nest_flatten_dict_items = _nest.flatten_dict_items
 nest_flatten_up_to = _nest.flatten_up_to
 nest_map_structure_up_to = _nest.map_structure_up_to
+
+
+def variable_scope_store():
+  """The per-thread record of the current variable scope and name counts."""
+  return _variable_scope.get_variable_scope_store()

@@ -38,6 +38,11 @@ class UsedVariables:
                                     not self._entries[key][2]):
       self._entries[key] = (variable, collections, regularizer)
 
+  def update(self, other):
+    """Records every variable `other` (another `UsedVariables`) holds."""
+    for variable, collections, regularizer in other._entries.values():  # pylint: disable=protected-access
+      self.add(variable, collections, regularizer)
+
   def __len__(self):
     return len(self._entries)
 
