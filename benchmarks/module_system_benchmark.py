@@ -27,8 +27,8 @@ FLAGS = flags.FLAGS
 flags.DEFINE_integer("layers", 200, "Depth of the Linear stack.")
 flags.DEFINE_integer("width", 64, "Width of every layer.")
 flags.DEFINE_integer("batch", 32, "Batch size of the training step.")
-flags.DEFINE_integer("steps", 100, "Timed training steps per repeat.")
-flags.DEFINE_integer("repeats", 5, "Repeats; the best one is reported.")
+flags.DEFINE_integer("steps", 200, "Timed training steps per round.")
+flags.DEFINE_integer("repeats", 15, "Rounds; the best one is reported.")
 
 
 def snt_network(depth, width):
@@ -69,23 +69,45 @@ def build_twice(make_network):
     return time.perf_counter() - start
 
 
-def step_time(make_network):
-  """Best time of one SGD step of the network in a Session."""
-  with tf.Graph().as_default():
+def training_step(make_network):
+  """A Session and a callable running one SGD step of the network."""
+  graph = tf.Graph()
+  with graph.as_default():
     tf1.set_random_seed(0)
     network = make_network(FLAGS.layers, FLAGS.width)
     x = tf1.placeholder(tf.float32, [FLAGS.batch, FLAGS.width])
     loss = tf.reduce_mean(tf.square(network(x)))
     train = tf1.train.GradientDescentOptimizer(1e-3).minimize(loss)
-    feed = {x: np.random.RandomState(0).randn(
-        FLAGS.batch, FLAGS.width).astype(np.float32)}
-    with tf1.Session() as sess:
-      sess.run(tf1.global_variables_initializer())
-      for _ in range(10):
-        sess.run(train, feed)
-      times = timeit.repeat(lambda: sess.run(train, feed), number=FLAGS.steps,
-                            repeat=FLAGS.repeats)
-  return min(times) / FLAGS.steps
+    sess = tf1.Session(graph=graph)
+    sess.run(tf1.global_variables_initializer())
+  feed = {x: np.random.RandomState(0).randn(
+      FLAGS.batch, FLAGS.width).astype(np.float32)}
+  return sess, lambda: sess.run(train, feed)
+
+
+def step_times(*make_networks):
+  """Best time per step of each network, timed in alternating rounds.
+
+  Alternating (A, B, A, B, ...) rather than timing A then B keeps slow
+  drifts of the machine (frequency, other processes) out of the ratio.
+
+  Args:
+    *make_networks: network builders.
+
+  Returns:
+    A list of seconds per step, one per builder.
+  """
+  steps = [training_step(make) for make in make_networks]
+  for _, step in steps:
+    for _ in range(10):
+      step()
+  best = [float("inf")] * len(steps)
+  for _ in range(FLAGS.repeats):
+    for i, (_, step) in enumerate(steps):
+      best[i] = min(best[i], timeit.timeit(step, number=FLAGS.steps))
+  for sess, _ in steps:
+    sess.close()
+  return [t / FLAGS.steps for t in best]
 
 
 def eager_call_times():
@@ -119,12 +141,13 @@ def report(label, snt_value, raw_value, unit_scale, unit, goal=None):
 
 def main(argv):
   del argv
-  build_snt = min(build_twice(snt_network) for _ in range(3))
-  build_raw = min(build_twice(hand_written_network) for _ in range(3))
+  builds = [(build_twice(snt_network), build_twice(hand_written_network))
+            for _ in range(3)]  # Alternating, as for the training steps.
+  build_snt = min(snt_time for snt_time, _ in builds)
+  build_raw = min(raw_time for _, raw_time in builds)
   report("graph construction (%d layers x2)" % FLAGS.layers, build_snt,
          build_raw, 1e3, "ms", goal=1.25)
-  step_snt = step_time(snt_network)
-  step_raw = step_time(hand_written_network)
+  step_snt, step_raw = step_times(snt_network, hand_written_network)
   report("training step (Session)", step_snt, step_raw, 1e3, "ms", goal=1.02)
   times = eager_call_times()
   report("eager Linear call", times["eager snt"], times["eager raw"], 1e6,

@@ -26,9 +26,14 @@ class VariableOptions:
       KeyError: for a key not in `keys`.
       TypeError: for a value that is not callable (nor a dict).
     """
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    # Plain attributes: these dicts hold no state for checkpoints to track,
+    # and tracked dict wrappers would slow every lookup in `_build`.
+    object.__setattr__(self, "_initializers",
+                       arg_checks.check_initializers(initializers, keys))
+    object.__setattr__(self, "_partitioners",
+                       arg_checks.check_partitioners(partitioners, keys))
+    object.__setattr__(self, "_regularizers",
+                       arg_checks.check_regularizers(regularizers, keys))
 
   @property
   def initializers(self):
