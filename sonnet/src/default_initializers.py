@@ -10,16 +10,21 @@ import tensorflow as tf
 # same object is handed out for the same arguments.
 
 
-@functools.lru_cache(maxsize=None)
 def weights(fan_in):
   """Truncated normal with stddev 1/sqrt(fan_in), as Sonnet 1 used.
 
   Args:
-    fan_in: the number of inputs feeding each output unit.
+    fan_in: the number of inputs feeding each output unit (an int, or a
+      TF1 `Dimension`).
 
   Returns:
     A `tf.compat.v1` initializer.
   """
+  return _weights(int(fan_in))
+
+
+@functools.lru_cache(maxsize=None)
+def _weights(fan_in):
   return tf.compat.v1.truncated_normal_initializer(
       stddev=1. / math.sqrt(fan_in))
 
