@@ -6,6 +6,7 @@ import tensorflow as tf
 from sonnet.src import base
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
+from sonnet.src import conv_properties
 from sonnet.src import default_initializers
 from sonnet.src import errors
 from sonnet.src import variable_options
@@ -13,7 +14,8 @@ from sonnet.src import variable_options
 tf1 = tf.compat.v1
 
 
-class ConvND(base.AbstractModule, variable_options.VariableOptions):
+class ConvND(base.AbstractModule, conv_properties.ConvProperties,
+             variable_options.VariableOptions):
   """Base of the convolution modules: checks, padding, variables, bias.
 
   A subclass sets `_n` (the number of spatial dimensions) and may override
@@ -237,36 +239,6 @@ class ConvND(base.AbstractModule, variable_options.VariableOptions):
     return self._mask
 
   @property
-  def data_format(self):
-    """The input layout, e.g. "NHWC"."""
-    return self._data_format
-
-  @property
-  def has_bias(self):
-    """Whether the module adds a bias."""
-    return self._use_bias
-
-  @property
-  def input_shape(self):
-    """The shape of the most recent inputs, a tuple.
-
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
-
-  @property
-  def input_channels(self):
-    """The number of input channels.
-
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_channels
-
-  @property
   def w(self):
     """The kernel variable (without any mask applied).
 
@@ -275,20 +247,6 @@ class ConvND(base.AbstractModule, variable_options.VariableOptions):
     """
     self._ensure_is_connected()
     return self._w
-
-  @property
-  def b(self):
-    """The bias variable, one value per output channel.
-
-    Raises:
-      NotConnectedError: before the first connection.
-      AttributeError: if the module was built with `use_bias=False`.
-    """
-    self._ensure_is_connected()
-    if not self._use_bias:
-      raise AttributeError(
-          "%s has no bias: it was built with use_bias=False." % self.scope_name)
-    return self._b
 
   def _clone_kwargs(self):
     """The constructor arguments shared by the plain convolutions."""

@@ -13,6 +13,7 @@ from sonnet.src import base
 from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
+from sonnet.src import conv_properties
 from sonnet.src import default_initializers
 from sonnet.src import errors
 from sonnet.src import variable_options
@@ -42,8 +43,8 @@ def forward_output_size(output_size, kernel_size, stride, padding):
   return -(-output_size // stride)
 
 
-class ConvNDTranspose(base.AbstractModule, base.Transposable,
-                      variable_options.VariableOptions):
+class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
+                      base.Transposable, variable_options.VariableOptions):
   """Base of the transposed convolutions; subclasses set `_n`."""
 
   _n = None
@@ -265,36 +266,6 @@ class ConvNDTranspose(base.AbstractModule, base.Transposable,
     return self._padding
 
   @property
-  def data_format(self):
-    """The input layout, e.g. "NHWC"."""
-    return self._data_format
-
-  @property
-  def has_bias(self):
-    """Whether the module adds a bias."""
-    return self._use_bias
-
-  @property
-  def input_shape(self):
-    """The shape of the most recent inputs, a tuple.
-
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
-
-  @property
-  def input_channels(self):
-    """The number of input channels.
-
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_channels
-
-  @property
   def w(self):
     """The kernel, `kernel_shape + [output_channels, input_channels]`.
 
@@ -305,20 +276,6 @@ class ConvNDTranspose(base.AbstractModule, base.Transposable,
     """
     self._ensure_is_connected()
     return self._w
-
-  @property
-  def b(self):
-    """The bias variable, one value per output channel.
-
-    Raises:
-      NotConnectedError: before the first connection.
-      AttributeError: if the module was built with `use_bias=False`.
-    """
-    self._ensure_is_connected()
-    if not self._use_bias:
-      raise AttributeError(
-          "%s has no bias: it was built with use_bias=False." % self.scope_name)
-    return self._b
 
   def clone(self, name=None):
     """Returns a new, unconnected module with the same configuration.
