@@ -13,26 +13,29 @@ def _check_dict(entries, keys, kind):
   """Shared body of the three public checks."""
   if entries is None:
     return {}
-  if not isinstance(entries, collections.abc.Mapping):
-    raise TypeError("%ss must be a dict keyed by variable name, got %r."
-                    % (kind, entries))
+  if not hasattr(entries, "__getitem__"):
+    raise TypeError(
+        "Expected a dict-like object with possible keys %s, received %s"
+        % (keys, entries))
   keys = set(keys)
   unknown = set(entries) - keys
   if unknown:
+    plural = kind.lower() + "s"
     raise KeyError(
-        "Invalid %s keys %s: %ss can only be given for %s."
-        % (kind.lower(), sorted(unknown), kind.lower(), sorted(keys)))
+        "Invalid %s keys %s, %s can only be provided for %s"
+        % (kind.lower(), ", ".join("'%s'" % k for k in sorted(unknown)),
+           plural, ", ".join("'%s'" % k for k in sorted(keys))))
   _check_callables(entries, kind)
   return dict(entries)
 
 
 def _check_callables(entries, kind):
   for key, value in entries.items():
-    if isinstance(value, collections.abc.Mapping):
+    if hasattr(value, "items"):
       _check_callables(value, kind)  # Nested dicts configure submodules.
     elif not callable(value):
-      raise TypeError("%s for %r is not callable (nor a dict): %r."
-                      % (kind, key, value))
+      raise TypeError("%s for '%s' is not a callable function or dictionary"
+                      % (kind, key))
 
 
 def check_initializers(initializers, keys):

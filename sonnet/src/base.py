@@ -390,8 +390,9 @@ class AbstractModule(tf_shim.AutoTrackable):
     """Raises `NotConnectedError` if the module has never been connected."""
     if not self.is_connected:
       raise errors.NotConnectedError(
-          "Module %r is not connected yet: its variables and inferred shapes "
-          "exist only after it is called on inputs." % self.scope_name)
+          "Variables in {} not instantiated yet, __call__ the module first. "
+          "Its variables and inferred shapes exist only after it is called "
+          "on inputs.".format(self.scope_name))
 
   @classmethod
   def get_possible_initializer_keys(cls):

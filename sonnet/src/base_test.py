@@ -120,7 +120,7 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
                    lambda: module.variable_scope,
                    lambda: module.last_connected_subgraph):
       with self.assertRaisesRegex(snt.NotConnectedError,
-                                  "'scale_module' is not connected yet"):
+                                  "Variables in scale_module not instantiated yet"):
         getter()
     module(tf.ones([1]))
     self.assertTrue(module.is_connected)

@@ -84,7 +84,7 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
       snt.ConcatLinear(2)([tf1.placeholder(tf.float32, [None, None])])
 
   def test_bad_constructor_arguments(self):
-    with self.assertRaisesRegex(KeyError, "only be given for"):
+    with self.assertRaisesRegex(KeyError, "only be provided for"):
       snt.ConcatLinear(2, use_bias=False, initializers={"b": tf.zeros})
     with self.assertRaises(TypeError):
       snt.ConcatLinear(2, partitioners={"w": 3})

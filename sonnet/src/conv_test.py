@@ -293,10 +293,10 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
       ("mask_tensor", dict(mask=tf.ones([3, 3])), TypeError,
        "got a tf.Tensor"),
       ("initializer_key", dict(initializers={"v": tf.ones}), KeyError,
-       r"Invalid initializer keys \['v'\]"),
+       r"Invalid initializer keys 'v'"),
       ("bias_key_without_bias",
        dict(use_bias=False, initializers={"b": tf.ones}), KeyError,
-       r"only be given for \['w'\]"),
+       r"only be provided for 'w'"),
   )
   def test_bad_configuration(self, kwargs, error, message):
     config = dict(output_channels=4, kernel_shape=3)

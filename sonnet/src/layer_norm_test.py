@@ -107,7 +107,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
       snt.LayerNorm(axis=axis)
 
   def test_bad_key_and_not_connected(self):
-    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys \['w'\]"):
+    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys 'w'"):
       snt.LayerNorm(initializers={"w": tf.zeros})
     with self.assertRaises(snt.NotConnectedError):
       _ = snt.LayerNorm().gamma

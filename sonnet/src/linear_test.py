@@ -84,14 +84,14 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
       linear(tf1.placeholder(tf.float32, [None, None]))
 
   @parameterized.parameters(
-      ({"x": tf.ones}, KeyError, r"Invalid initializer keys \['x'\]"),
-      ({"w": 3.0}, TypeError, "Initializer for 'w' is not callable"))
+      ({"x": tf.ones}, KeyError, r"Invalid initializer keys 'x'"),
+      ({"w": 3.0}, TypeError, "Initializer for 'w' is not a callable function"))
   def test_bad_initializers(self, initializers, error, message):
     with self.assertRaisesRegex(error, message):
       snt.Linear(4, initializers=initializers)
 
   def test_bias_key_rejected_without_bias(self):
-    with self.assertRaisesRegex(KeyError, r"only be given for \['w'\]"):
+    with self.assertRaisesRegex(KeyError, r"only be provided for 'w'"):
       snt.Linear(4, use_bias=False, regularizers={"b": snt.regularizers.l1(1.)})
 
   def test_properties_need_connection(self):

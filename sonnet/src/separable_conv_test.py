@@ -66,7 +66,7 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(
         snt.SeparableConv1D.get_possible_initializer_keys(use_bias=False),
         {"w_dw", "w_pw"})
-    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys \['w'\]"):
+    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys 'w'"):
       snt.SeparableConv2D(4, 2, 3, initializers={"w": tf.ones})
 
   @test_utils.in_all_modes

@@ -51,7 +51,7 @@ class TrainableVariableTest(test_utils.TestCase, parameterized.TestCase):
       snt.TrainableVariable(shape)
 
   def test_bad_key_and_not_connected(self):
-    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys \['b'\]"):
+    with self.assertRaisesRegex(KeyError, r"Invalid initializer keys 'b'"):
       snt.TrainableVariable([2], initializers={"b": tf.zeros})
     with self.assertRaises(snt.NotConnectedError):
       _ = snt.TrainableVariable([2]).w
