@@ -2,6 +2,8 @@
 
 import numbers
 
+import tensorflow as tf
+
 from sonnet.src import errors
 
 DATA_FORMATS = {
@@ -144,11 +146,14 @@ def check_stride_and_rate(stride, rate):
         % (stride, rate))
 
 
+_FLOAT_DTYPES = (tf.float16, tf.bfloat16, tf.float32, tf.float64)
+
+
 def check_inputs(scope_name, inputs, data_format, input_channels=None):
   """Checks a convolution's inputs before any variable is made.
 
   Args:
-    scope_name: the module's scope name, to prefix messages with.
+    scope_name: the module's scope name, to name it in messages.
     inputs: the tensor given to the module.
     data_format: the module's data format (its length is the input rank).
     input_channels: the channels of the first connection, or None.
@@ -160,32 +165,35 @@ def check_inputs(scope_name, inputs, data_format, input_channels=None):
     UnderspecifiedError: if the rank or the channel dimension is unknown.
     IncompatibleShapeError: if the rank is wrong or the channels differ from
       `input_channels`.
-    TypeError: if `inputs` is not floating point.
+    TypeError: if `inputs` is not float16, bfloat16, float32 or float64.
   """
   rank = len(data_format)
-  channel_axis = data_format.index("C")
   if inputs.get_shape().rank is None:
     raise errors.UnderspecifiedError(
-        "%s: the rank of the inputs must be known (expected %d, for data "
-        "format %s)." % (scope_name, rank, data_format))
+        "Input Tensor must have rank %d corresponding to data_format %s, but "
+        "its rank is unknown (module %s)." % (rank, data_format, scope_name))
   input_shape = tuple(inputs.get_shape().as_list())
   if len(input_shape) != rank:
     raise errors.IncompatibleShapeError(
-        "%s: inputs must have rank %d (data format %s), got shape %s."
-        % (scope_name, rank, data_format, input_shape))
-  if not inputs.dtype.is_floating:
-    raise TypeError("%s: inputs must be a floating point tensor, got %s."
-                    % (scope_name, inputs.dtype.name))
-  channels = input_shape[channel_axis]
+        "Input Tensor must have rank %d corresponding to data_format %s, but "
+        "instead was %s of rank %d (module %s)."
+        % (rank, data_format, input_shape, len(input_shape), scope_name))
+  if inputs.dtype.base_dtype not in _FLOAT_DTYPES:
+    raise TypeError(
+        "Input must have dtype tf.float16, tf.bfloat16, tf.float32 or "
+        "tf.float64, but dtype was %s (module %s)."
+        % (inputs.dtype, scope_name))
+  channels = input_shape[data_format.index("C")]
   if channels is None:
     raise errors.UnderspecifiedError(
-        "%s: the number of input channels (dimension %d of %s) must be "
-        "known when the module is connected, got shape %s."
-        % (scope_name, channel_axis, data_format, input_shape))
+        "Number of input channels must be known at module build time (module "
+        "%s, data_format %s, input shape %s)."
+        % (scope_name, data_format, input_shape))
   if input_channels is not None and channels != input_channels:
     raise errors.IncompatibleShapeError(
-        "%s: inputs must have %d channels as in the first connection, got "
-        "shape %s." % (scope_name, input_channels, input_shape))
+        "Number of input channels must match the first connection's %d "
+        "channels, but the input shape was %s (module %s)."
+        % (input_channels, input_shape, scope_name))
   return input_shape
 
 

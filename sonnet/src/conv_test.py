@@ -219,8 +219,8 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
     conv = snt.Conv2D(4, 3)
     with self.assertRaisesRegex(
         snt.IncompatibleShapeError,
-        r"conv_2d: inputs must have rank 4 \(data format NHWC\), got shape "
-        r"\(2, 5, 3\)"):
+        r"^Input Tensor must have rank 4 corresponding to data_format NHWC, "
+        r"but instead was \(2, 5, 3\) of rank 3"):
       conv(tf.ones([2, 5, 3]))
     self.assertFalse(conv.is_connected)
     if not self.eager:
@@ -231,23 +231,28 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
     conv = snt.Conv1D(4, 3)
     conv(tf.ones([2, 5, 3]))
     with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "conv_1d: inputs must have 3 channels as in "
-                                "the first connection"):
+                                "^Number of input channels must match the "
+                                "first connection's 3 channels"):
       conv(tf.ones([2, 5, 2]))
 
   @test_utils.in_graph_mode
   def test_unknown_channels_raise(self):
     conv = snt.Conv2D(4, 3)
     with self.assertRaisesRegex(snt.UnderspecifiedError,
-                                "number of input channels .* must be known"):
+                                "^Number of input channels must be known at "
+                                "module build time"):
       conv(tf1.placeholder(tf.float32, [None, 5, 5, None]))
-    with self.assertRaisesRegex(snt.UnderspecifiedError, "rank .* known"):
+    with self.assertRaisesRegex(snt.UnderspecifiedError,
+                                "^Input Tensor must have rank 4 .* its rank "
+                                "is unknown"):
       conv(tf1.placeholder(tf.float32))
     self.assertEmpty(tf1.global_variables())
 
   @test_utils.in_all_modes
   def test_integer_inputs_raise(self):
-    with self.assertRaisesRegex(TypeError, "floating point tensor, got int32"):
+    with self.assertRaisesRegex(
+        TypeError, r"^Input must have dtype tf.float16, tf.bfloat16, "
+        r"tf.float32 or tf.float64, but dtype was <dtype: 'int32'>"):
       snt.Conv1D(2, 2)(tf.ones([1, 3, 1], dtype=tf.int32))
 
   @test_utils.in_all_modes
