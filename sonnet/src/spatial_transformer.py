@@ -11,7 +11,6 @@ output grid onto the whole source image whatever their sizes.
 """
 
 import abc
-import numbers
 
 import numpy as np
 import tensorflow as tf
@@ -35,27 +34,22 @@ class AffineWarpConstraints:
   """
 
   def __init__(self, constraints=((None, None, None), (None, None, None))):
-    """Validates the constraints.
+    """Stores the constraints.
 
     Args:
-      constraints: nested rows of None or numbers, 2x3 or 3x4.
+      constraints: nested rows of None or numbers, `N x (N + 1)`.
 
     Raises:
-      ValueError: for another shape, or an entry that is neither None nor a
-        number.
+      TypeError: if `constraints` is not an iterable of iterables.
+      ValueError: if it is not `N x (N + 1)`.
     """
-    rows = tuple(tuple(row) for row in constraints)
-    num_dim = len(rows)
-    if num_dim not in (2, 3) or any(len(r) != num_dim + 1 for r in rows):
-      raise ValueError(
-          "Affine warp constraints must be 2x3 (2-D) or 3x4 (3-D), got %r."
-          % (constraints,))
-    for row in rows:
-      for entry in row:
-        if entry is not None and (isinstance(entry, bool) or
-                                  not isinstance(entry, numbers.Real)):
-          raise ValueError("Constraint entries must be None or numbers, got "
-                           "%r in %r." % (entry, constraints))
+    try:
+      rows = tuple(tuple(row) for row in constraints)
+    except TypeError:
+      raise TypeError("constraints must be a nested iterable.") from None
+    if any(len(row) != len(rows) + 1 for row in rows):
+      raise ValueError("The input list must define a Nx(N+1) matrix of "
+                       "contraints.")
     self._constraints = rows
 
   @property
@@ -65,7 +59,7 @@ class AffineWarpConstraints:
 
   @property
   def num_dim(self):
-    """2 or 3."""
+    """N, the number of rows."""
     return len(self._constraints)
 
   @property
@@ -76,10 +70,19 @@ class AffineWarpConstraints:
   @property
   def num_free_params(self):
     """How many entries are learned."""
-    return sum(sum(row) for row in self.mask)
+    return sum(row.count(None) for row in self._constraints)
+
+  def __getitem__(self, i):
+    """The constraints of row `i`."""
+    return self._constraints[i]
 
   def combine_with(self, additional_constraints):
     """Returns constraints fixing the entries either set of constraints fixes.
+
+    As in Sonnet 1.36, rows and entries are paired up to the shorter of the
+    two, and an entry this set fixes to a falsy value (0) is dropped where
+    `additional_constraints` leaves it free: `no_shear_2d() & x` frees the
+    shear entries that `x` leaves free, while `x & no_shear_2d()` keeps them.
 
     Args:
       additional_constraints: an `AffineWarpConstraints` or nested rows.
@@ -88,25 +91,14 @@ class AffineWarpConstraints:
       A new `AffineWarpConstraints`.
 
     Raises:
-      ValueError: if the dimensions differ or both fix an entry to
-        different values.
+      ValueError: if both fix an entry to different values.
     """
     if not isinstance(additional_constraints, AffineWarpConstraints):
       additional_constraints = AffineWarpConstraints(additional_constraints)
-    if additional_constraints.num_dim != self.num_dim:
-      raise ValueError("Cannot combine %d-D and %d-D constraints."
-                       % (self.num_dim, additional_constraints.num_dim))
-    rows = []
-    for row, other_row in zip(self._constraints,
-                              additional_constraints.constraints):
-      combined = []
-      for mine, theirs in zip(row, other_row):
-        if mine is not None and theirs is not None and mine != theirs:
-          raise ValueError("Conflicting constraints: an entry is fixed both "
-                           "to %r and to %r." % (mine, theirs))
-        combined.append(theirs if mine is None else mine)
-      rows.append(tuple(combined))
-    return AffineWarpConstraints(rows)
+    return AffineWarpConstraints(
+        [[_combine_entries(mine, theirs) for mine, theirs in zip(row, other)]
+         for row, other in zip(self._constraints,
+                               additional_constraints.constraints)])
 
   __and__ = combine_with
 
@@ -156,27 +148,38 @@ class AffineWarpConstraints:
     return cls(((None, 0, 0, None), (0, None, 0, None), (0, 0, None, None)))
 
 
-def _normalized_grid(shape):
-  """Homogeneous normalized (x, y[, z], 1) points of a grid, row-major.
+def _combine_entries(mine, theirs):
+  """One entry of `combine_with`, with Sonnet 1.36's `or` rule for None."""
+  if mine is None or theirs is None:
+    return mine or theirs
+  if mine != theirs:
+    raise ValueError("Incompatible set of constraints provided.")
+  return mine
+
+
+def _affine_features(output_shape, source_shape):
+  """The homogeneous normalized points of the output grid, one row each.
+
+  Points are listed in the order of `np.meshgrid(..., indexing="xy")` over
+  the reversed `output_shape`, as Sonnet 1.36 did: row-major in 2-D; in 3-D
+  the first two of the reversed axes swap (for output (D, H, W) the points
+  run over (H, W, D)) and the flat list is then read as (D, H, W).
 
   Args:
-    shape: the grid's shape, e.g. (height, width).
+    output_shape: the grid's spatial shape.
+    source_shape: the source's spatial shape; coordinates it has beyond the
+      output's dimensions are 0.
 
   Returns:
-    A float32 array `[prod(shape), len(shape) + 1]`.
+    A float32 array `[len(source_shape) + 1, prod(output_shape)]`: the
+    (x, y[, z]) rows, then a row of ones.
   """
-  axes = [np.linspace(-1., 1., n) if n > 1 else np.zeros([1]) for n in shape]
-  mesh = np.meshgrid(*axes, indexing="ij")
-  # Coordinates are ordered (x, y, ...): x is the last image dimension.
-  points = [m.reshape(-1) for m in reversed(mesh)]
-  points.append(np.ones_like(points[0]))
-  return np.stack(points, axis=1).astype(np.float32)
-
-
-def _to_pixels(normalized, shape):
-  """Normalized (x, y[, z]) coordinates to pixel units of an image `shape`."""
-  half_extent = np.array([(n - 1) / 2. for n in reversed(shape)], np.float32)
-  return (normalized + 1.) * half_extent
+  axes = [np.linspace(-1, 1, n, dtype=np.float32)
+          for n in reversed(output_shape)]
+  rows = [c.reshape(-1) for c in np.meshgrid(*axes, indexing="xy")]
+  rows += [np.zeros_like(rows[0])] * (len(source_shape) - len(output_shape))
+  rows.append(np.ones_like(rows[0]))
+  return np.stack(rows)
 
 
 class GridWarper(base.AbstractModule, metaclass=abc.ABCMeta):
@@ -197,15 +200,16 @@ class GridWarper(base.AbstractModule, metaclass=abc.ABCMeta):
       **kwargs: passed to `_create_features`.
 
     Raises:
-      ValueError: if a shape has a non-positive entry.
+      snt.Error: if `output_shape` has more dimensions than `source_shape`.
     """
     super().__init__(name=name)
     self._source_shape = tuple(source_shape)
     self._output_shape = tuple(output_shape)
-    for shape in (self._source_shape, self._output_shape):
-      if not shape or any(int(n) <= 0 for n in shape):
-        raise ValueError("%s: shapes must be non-empty and positive, got %r."
-                         % (name, shape))
+    if len(self._output_shape) > len(self._source_shape):
+      raise errors.Error(
+          "Output domain dimensionality ({}) must be equal or smaller than "
+          "source domain dimensionality ({})".format(
+              len(self._output_shape), len(self._source_shape)))
     self._num_coeff = num_coeff
     self._psi = self._create_features(**kwargs)
 
@@ -234,12 +238,30 @@ class GridWarper(base.AbstractModule, metaclass=abc.ABCMeta):
     return self._output_shape
 
 
+class _RowFeatures:
+  """What one output coordinate needs: x_i = free @ inputs + fixed + scale.
+
+  Attributes:
+    free: `[num_free, num_points]` grid rows times `scale` for the entries
+      the inputs give, or None if the whole row is fixed.
+    fixed: `[num_points]`, the fixed entries' share, or None if none is.
+    scale: half the source extent (in pixels) along this coordinate.
+  """
+
+  def __init__(self, free, fixed, scale):
+    self.free = free
+    self.fixed = fixed
+    self.scale = scale
+
+
 class AffineGridWarper(GridWarper):
   """An affine warp from the output grid to source pixel coordinates.
 
   The inputs are the learned entries of the affine matrix (see
   `AffineWarpConstraints`), row by row. With parameters [1, 0, 0, 0, 1, 0]
-  (the identity) the output grid spans the whole source image.
+  (the identity) the output grid spans the whole source image. The output
+  grid may have fewer dimensions than the source (e.g. a 2-D grid in a
+  volume); its missing normalized coordinates are 0.
 
   >>> warper = snt.AffineGridWarper(source_shape=(4, 6), output_shape=(2, 3))
   >>> grid = warper(tf.constant([[1., 0., 0., 0., 1., 0.]]))
@@ -254,33 +276,49 @@ class AffineGridWarper(GridWarper):
     """Configures the warp.
 
     Args:
-      source_shape: the spatial shape of the source image, (height, width)
-        or (depth, height, width).
-      output_shape: the spatial shape of the output grid, same rank.
+      source_shape: the spatial shape of the source image, e.g.
+        (height, width) or (depth, height, width).
+      output_shape: the spatial shape of the output grid, with at most as
+        many dimensions.
       constraints: an `AffineWarpConstraints`, nested rows of constraints,
         or None for a fully learned warp.
       name: the module's name.
 
     Raises:
-      ValueError: if the shapes' ranks differ from each other or from the
-        constraints' dimension, or are not 2 or 3.
+      snt.Error: if the constraints fix every entry, have another dimension
+        than `source_shape`, or `output_shape` has more dimensions than
+        `source_shape`.
     """
     if constraints is None:
       constraints = AffineWarpConstraints.no_constraints(len(source_shape))
     elif not isinstance(constraints, AffineWarpConstraints):
       constraints = AffineWarpConstraints(constraints)
-    if not len(source_shape) == len(output_shape) == constraints.num_dim:
-      raise ValueError(
-          "source_shape %r, output_shape %r and the constraints (%d-D) must "
-          "have the same number of dimensions." % (
-              tuple(source_shape), tuple(output_shape), constraints.num_dim))
+    if constraints.num_free_params == 0:
+      raise errors.Error("Transformation is fully constrained.")
+    if constraints.num_dim != len(source_shape):
+      raise errors.Error(
+          "Incompatible set of constraints provided: input grid shape and "
+          "constraints have different dimensionality.")
     self._constraints = constraints
     super().__init__(source_shape, output_shape,
                      num_coeff=constraints.num_free_params, name=name)
 
   def _create_features(self):
-    """The homogeneous normalized points of the output grid."""
-    return _normalized_grid(self._output_shape)
+    """One `_RowFeatures` per output coordinate, in float32."""
+    points = _affine_features(self._output_shape, self._source_shape)
+    features = []
+    for row, extent in zip(self._constraints.constraints,
+                           reversed(self._source_shape)):
+      scale = (extent - 1.) * .5
+      free = [points[j] * scale for j, c in enumerate(row) if c is None]
+      fixed = None
+      for j, c in enumerate(row):
+        if c is not None:
+          share = points[j] * c * scale
+          fixed = share if fixed is None else fixed + share
+      features.append(
+          _RowFeatures(np.stack(free) if free else None, fixed, scale))
+    return features
 
   @property
   def constraints(self):
@@ -298,40 +336,37 @@ class AffineGridWarper(GridWarper):
       ordered (x, y[, z]).
 
     Raises:
-      IncompatibleShapeError: if `inputs` is not
-        `[batch_size, num_free_params]`.
+      snt.Error: if `inputs` does not have `num_free_params` columns.
     """
-    matrices = self._affine_matrices(self, inputs)
-    grid = tf.einsum("bij,pj->bpi", matrices,
-                     tf.constant(self._psi, dtype=inputs.dtype))
-    grid = _to_pixels(grid, self._source_shape)
+    num_params = tf.compat.dimension_value(inputs.get_shape()[1])
+    if num_params is not None and num_params != self.n_coeff:
+      raise errors.Error(
+          "Input size is not consistent with constraint definition: {} "
+          "parameters expected, {} provided.".format(self.n_coeff, num_params))
+    dtype = inputs.dtype.as_numpy_dtype
+    batch_size = tf.shape(inputs)[:1]
+    coords, first = [], 0
+    for row in self._psi:
+      if row.free is None:
+        coord = tf.tile(row.fixed.astype(dtype)[None], [batch_size[0], 1])
+      else:
+        num_free = row.free.shape[0]
+        coord = tf.matmul(inputs[:, first:first + num_free],
+                          row.free.astype(dtype))
+        first += num_free
+        if row.fixed is not None:
+          coord += row.fixed.astype(dtype)
+      coords.append(coord + row.scale)
+    grid = tf.stack(coords, axis=-1)
     return tf.reshape(grid, tf.concat(
-        [tf.shape(inputs)[:1], list(self._output_shape),
-         [self._constraints.num_dim]], 0))
-
-  def _affine_matrices(self, module, inputs):
-    """`[batch, num_dim, num_dim + 1]` matrices from the free parameters."""
-    if inputs.get_shape().as_list()[1:] != [self.n_coeff]:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must be [batch_size, %d] (the learned entries), got %s."
-          % (module.scope_name, self.n_coeff, inputs.get_shape()))
-    batch = tf.shape(inputs)[:1]
-    entries, next_free = [], 0
-    for row in self._constraints.constraints:
-      for entry in row:
-        if entry is None:
-          entries.append(inputs[:, next_free])
-          next_free += 1
-        else:
-          entries.append(tf.fill(batch, tf.cast(entry, inputs.dtype)))
-    num_dim = self._constraints.num_dim
-    return tf.reshape(tf.stack(entries, axis=1), [-1, num_dim, num_dim + 1])
+        [batch_size, list(self._output_shape), [len(coords)]], 0))
 
   def inverse(self, name=None):
     """Returns a module computing the grid of the inverse warp (2-D only).
 
-    The new module takes the same parameters and maps a grid shaped like
-    the source to pixel coordinates in the output image, undoing this warp.
+    The new module takes the same parameters, inverts the affine matrix
+    and warps a grid shaped like the source to pixel coordinates in the
+    output image, undoing this warp.
 
     Args:
       name: defaults to this module's name + "_inverse".
@@ -340,24 +375,39 @@ class AffineGridWarper(GridWarper):
       An `snt.Module`.
 
     Raises:
-      NotSupportedError: for 3-D warps.
+      NotSupportedError: for warps that are not 2-D.
     """
     if self._constraints.num_dim != 2:
       raise errors.NotSupportedError(
-          "%s: inverse() supports 2-D warps only." % self.scope_name)
-    points = _normalized_grid(self._source_shape)
+          "AffineGridWarper currently supports inversion only for the 2D "
+          "case.")
 
     def inverse_grid(inputs):
-      matrices = self._affine_matrices(inverse_module, inputs)
-      bottom = tf.tile(tf.constant([[[0., 0., 1.]]], dtype=inputs.dtype),
-                       [tf.shape(inputs)[0], 1, 1])
-      inverted = tf.linalg.inv(tf.concat([matrices, bottom], axis=1))[:, :2]
-      grid = tf.einsum("bij,pj->bpi", inverted,
-                       tf.constant(points, dtype=inputs.dtype))
-      grid = _to_pixels(grid, self._output_shape)
-      return tf.reshape(grid, tf.concat(
-          [tf.shape(inputs)[:1], list(self._source_shape), [2]], 0))
+      params = _full_matrix_entries(self._constraints, inputs)
+      warper = AffineGridWarper(self._output_shape, self._source_shape)
+      return warper(_inverse_affine_params(*params))
 
-    inverse_module = base.Module(
-        inverse_grid, name=name or self.module_name + "_inverse")
-    return inverse_module
+    return base.Module(inverse_grid, name=name or self.module_name + "_inverse")
+
+
+def _full_matrix_entries(constraints, inputs):
+  """The matrix entries row by row, each `[batch_size, 1]`."""
+  fill_shape = tf.stack([tf.shape(inputs)[0], 1])
+  entries, first = [], 0
+  for value in (v for row in constraints.constraints for v in row):
+    if value is None:
+      entries.append(inputs[:, first:first + 1])
+      first += 1
+    else:
+      entries.append(tf.fill(fill_shape, tf.constant(value, inputs.dtype)))
+  return entries
+
+
+def _inverse_affine_params(a, b, tx, c, d, ty):
+  """The 2x3 parameters `[M^-1, -M^-1 t]` of the inverse of `[M, t]`."""
+  det = a * d - b * c
+  a_inv, b_inv, c_inv, d_inv = d / det, -b / det, -c / det, a / det
+  m_inv = tf.reshape(tf.concat([a_inv, b_inv, c_inv, d_inv], 1), [-1, 2, 2])
+  t_inv = tf.squeeze(tf.matmul(m_inv, tf.concat([tx, ty], 1)[:, :, None]), 2)
+  return tf.concat(
+      [a_inv, b_inv, -t_inv[:, :1], c_inv, d_inv, -t_inv[:, 1:]], 1)
