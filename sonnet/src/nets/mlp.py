@@ -1,13 +1,13 @@
 """`MLP`: a stack of `Linear` layers with activations in between."""
 
 import collections.abc
+import numbers
 
+import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import errors
 from sonnet.src import linear as linear_lib
-from sonnet.src import moving_stats
 from sonnet.src import variable_options
 
 
@@ -18,8 +18,8 @@ class MLP(base.AbstractModule, base.Transposable,
   Layer `i` is a `snt.Linear` named "linear_i" inside the MLP's scope, so
   the variables are `mlp/linear_0/w`, `mlp/linear_0/b`, ... The activation
   follows every layer but the last (and the last too with
-  `activate_final`). With `use_dropout`, dropout is applied to each
-  activated output while training.
+  `activate_final`). With `use_dropout`, dropout comes before each
+  activation while training.
 
   >>> mlp = snt.nets.MLP([8, 2])
   >>> mlp(tf.ones([5, 3])).shape.as_list()
@@ -38,40 +38,40 @@ class MLP(base.AbstractModule, base.Transposable,
       output_sizes: a non-empty sequence of layer sizes (ints, or callables
         returning them when the MLP is connected, as `transpose()` makes).
       activation: the activation function (default ReLU).
-      activate_final: whether to activate (and drop out) the last layer's
+      activate_final: whether to (drop out and) activate the last layer's
         output too.
       initializers: optional dict with keys "w" / "b", used by every layer.
       partitioners: optional dict with keys "w" / "b".
       regularizers: optional dict with keys "w" / "b".
       use_bias: whether the layers have biases.
-      use_dropout: whether to apply dropout after each activation.
+      use_dropout: whether to apply dropout before each activation.
       custom_getter: as for `snt.AbstractModule`; applies to every layer.
       name: the module's name.
 
     Raises:
       KeyError: if a dict has a key other than "w" / "b".
-      TypeError: if a dict value or `activation` is not callable.
+      TypeError: if `output_sizes` is not iterable, or a dict value or
+        `activation` is not callable.
       ValueError: if `output_sizes` is empty.
     """
     super().__init__(custom_getter=custom_getter, name=name)
     if not isinstance(output_sizes, collections.abc.Iterable):
-      raise TypeError("output_sizes must be a sequence of sizes, got %r."
-                      % (output_sizes,))
+      raise TypeError("output_sizes must be iterable")
     output_sizes = tuple(output_sizes)
     if not output_sizes:
-      raise ValueError("output_sizes must name at least one layer, got an "
-                       "empty sequence.")
-    if not callable(activation):
-      raise TypeError("activation must be callable, got %r." % (activation,))
+      raise ValueError("output_sizes must not be empty")
     self._output_sizes = output_sizes
+    self._num_layers = len(output_sizes)
+    self._input_shape = None
+    self.possible_keys = self.get_possible_initializer_keys(use_bias=use_bias)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.possible_keys)
+    if not callable(activation):
+      raise TypeError("Input 'activation' must be callable")
     self._activation = activation
     self._activate_final = activate_final
     self._use_bias = use_bias
     self._use_dropout = use_dropout
-    keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
-    self._input_shape = None
     with self._enter_variable_scope():
       self._layers = tuple(
           linear_lib.Linear(size, use_bias=use_bias,
@@ -91,8 +91,8 @@ class MLP(base.AbstractModule, base.Transposable,
 
     Args:
       inputs: a tensor of shape `[batch_size, input_size]`.
-      is_training: a Python bool or boolean tensor; dropout is applied only
-        when it is True (and `use_dropout` was set).
+      is_training: a Python bool (or 0 / 1) or a boolean tensor; dropout is
+        applied only when it is true (and `use_dropout` was set).
       dropout_keep_prob: the probability of keeping each unit in dropout
         (a float or a scalar tensor).
 
@@ -101,50 +101,38 @@ class MLP(base.AbstractModule, base.Transposable,
 
     Raises:
       IncompatibleShapeError: if `inputs` is not of rank 2, or its size
-        differs from the first connection's.
-      UnderspecifiedError: if the input size is unknown.
-      TypeError: if `is_training` is not a bool or a boolean tensor.
+        differs from the first connection's (raised by the first layer).
+      TypeError: if dropout is used and `is_training` is neither a bool,
+        0 / 1 nor a tensor.
     """
     inputs = tf.convert_to_tensor(inputs)
-    shape = inputs.get_shape()
-    if shape.rank != 2:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank 2 ([batch_size, input_size]), got "
-          "shape %s." % (self.scope_name, shape))
+    self._input_shape = tuple(inputs.get_shape().as_list())
     if self._use_dropout:
-      is_training = moving_stats.check_flag(is_training, self.scope_name)
-    self._input_shape = tuple(shape.as_list())
+      is_training = _static_flag(is_training)
     net = inputs
-    last = len(self._layers) - 1
+    final_index = self._num_layers - 1
     for i, layer in enumerate(self._layers):
       net = layer(net)
-      if i != last or self._activate_final:
+      if i != final_index or self._activate_final:
         if self._use_dropout:
-          net = self._dropout(net, is_training, dropout_keep_prob)
+          net = _dropout(net, is_training, dropout_keep_prob)
         net = self._activation(net)
     return net
 
-  @staticmethod
-  def _dropout(net, is_training, keep_prob):
-    if is_training is False:
-      return net
-    drop = lambda: tf.nn.dropout(net, rate=1. - keep_prob)
-    return moving_stats.smart_cond(is_training, drop, lambda: net)
-
   @property
   def layers(self):
-    """The `Linear` layers, in order."""
-    return self._layers
+    """The `Linear` layers, in order (a new list each time)."""
+    return list(self._layers)
 
   @property
   def output_sizes(self):
-    """The layer sizes (callables resolved where possible)."""
+    """The layer sizes (callables resolved)."""
     return tuple(s() if callable(s) else s for s in self._output_sizes)
 
   @property
   def output_size(self):
-    """The size of the last layer."""
-    return self._layers[-1].output_size
+    """The size of the last layer (a callable is resolved)."""
+    return self.output_sizes[-1]
 
   @property
   def activation(self):
@@ -163,7 +151,7 @@ class MLP(base.AbstractModule, base.Transposable,
 
   @property
   def use_dropout(self):
-    """Whether dropout follows each activation."""
+    """Whether dropout precedes each activation."""
     return self._use_dropout
 
   @property
@@ -181,7 +169,7 @@ class MLP(base.AbstractModule, base.Transposable,
 
     Its layer sizes are the input sizes of this MLP's layers in reverse
     order, read when the transpose is connected (so connect this MLP
-    first).
+    first). As in Sonnet 1.36, the custom getter is not passed on.
 
     Args:
       name: defaults to this module's name + "_transpose".
@@ -190,7 +178,7 @@ class MLP(base.AbstractModule, base.Transposable,
     Returns:
       A new, unconnected `MLP`.
     """
-    sizes = [lambda layer=layer: layer.input_shape[-1]
+    sizes = [lambda layer=layer: layer.input_shape[1]
              for layer in reversed(self._layers)]
     return MLP(
         output_sizes=sizes, activation=self._activation,
@@ -198,19 +186,61 @@ class MLP(base.AbstractModule, base.Transposable,
                         else activate_final),
         initializers=self._initializers, partitioners=self._partitioners,
         regularizers=self._regularizers, use_bias=self._use_bias,
-        use_dropout=self._use_dropout, custom_getter=self._custom_getter,
-        name=name or self.module_name + "_transpose")
+        use_dropout=self._use_dropout,
+        name=self.module_name + "_transpose" if name is None else name)
 
   def clone(self, name=None):
     """Returns a new, unconnected MLP with the same configuration.
+
+    Output sizes given as callables are resolved now; as in Sonnet 1.36,
+    the custom getter is not passed on.
 
     Args:
       name: defaults to this module's name + "_clone".
     """
     return MLP(
-        output_sizes=self._output_sizes, activation=self._activation,
+        output_sizes=self.output_sizes, activation=self._activation,
         activate_final=self._activate_final,
         initializers=self._initializers, partitioners=self._partitioners,
         regularizers=self._regularizers, use_bias=self._use_bias,
-        use_dropout=self._use_dropout, custom_getter=self._custom_getter,
-        name=name or self.module_name + "_clone")
+        use_dropout=self._use_dropout,
+        name=self.module_name + "_clone" if name is None else name)
+
+
+def _static_flag(flag):
+  """A training flag as a Python bool, or as a tensor if only known later.
+
+  Accepts what Sonnet 1.36's MLP accepted (TensorFlow's `smart_cond`):
+  Python bools, 0 and 1, and tensors (whose value is used when it is known
+  statically); a variable always stays dynamic.
+
+  Args:
+    flag: the value to check.
+
+  Returns:
+    A bool, or `flag` itself.
+
+  Raises:
+    TypeError: for anything else.
+  """
+  if isinstance(flag, tf.Variable):
+    return flag
+  if isinstance(flag, tf.Tensor):
+    value = tf.get_static_value(flag)
+    return flag if value is None else bool(value)
+  if isinstance(flag, (bool, np.bool_)) or (
+      isinstance(flag, numbers.Number) and flag in (0, 1)):
+    return bool(flag)
+  raise TypeError("`pred` must be a Tensor, or a Python bool, or 1 or 0. "
+                  "Found instead: %s" % type(flag))
+
+
+def _dropout(net, is_training, keep_prob):
+  """Dropout with `keep_prob` while training, none otherwise."""
+  if is_training is False:
+    return net
+  if is_training is not True:
+    keep_prob = tf.cond(is_training,
+                        lambda: tf.convert_to_tensor(keep_prob, net.dtype),
+                        lambda: tf.constant(1., net.dtype))
+  return tf.nn.dropout(net, rate=1. - keep_prob)

@@ -116,7 +116,7 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
   def test_bad_inputs(self):
     mlp = snt.nets.MLP([2])
     with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "mlp: inputs must have rank 2"):
+                                "mlp/linear_0: rank of shape must be 2 not: 3"):
       mlp(tf.ones([2, 3, 4]))
     self.assertFalse(mlp.is_connected)
     mlp(tf.ones([2, 3]))
@@ -124,14 +124,107 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
       mlp(tf.ones([2, 4]))
 
   @parameterized.parameters(
-      ({"output_sizes": []}, ValueError, "at least one layer"),
-      ({"output_sizes": 3}, TypeError, "sequence"),
-      ({"output_sizes": [3], "activation": 1}, TypeError, "activation"),
+      ({"output_sizes": []}, ValueError, "^output_sizes must not be empty$"),
+      ({"output_sizes": 3}, TypeError, "^output_sizes must be iterable$"),
+      ({"output_sizes": [3], "activation": 1}, TypeError,
+       "^Input 'activation' must be callable$"),
       ({"output_sizes": [3], "use_bias": False,
-        "initializers": {"b": tf.zeros}}, KeyError, "Invalid initializer"))
+        "initializers": {"b": tf.zeros}}, KeyError, "Invalid initializer"),
+      # As in Sonnet 1.36, the dicts are checked before the activation.
+      ({"output_sizes": [3], "activation": 1,
+        "regularizers": {"v": tf.abs}}, KeyError, "Invalid regularizer"))
   def test_bad_constructor_args(self, kwargs, error, message):
     with self.assertRaisesRegex(error, message):
       snt.nets.MLP(**kwargs)
+
+  @parameterized.parameters(True, 1, np.bool_(True), 1.0)
+  @test_utils.in_all_modes
+  def test_dropout_flag_values_that_mean_true(self, flag):
+    mlp = snt.nets.MLP([1000, 1], use_dropout=True, use_bias=False,
+                       activation=tf.identity,
+                       initializers={"w": tf1.ones_initializer()})
+    y = mlp(tf.ones([1, 1]), is_training=flag, dropout_keep_prob=0.5)
+    self.init()
+    # Each of the 1000 units is dropped or doubled: never exactly 1000.
+    self.assertNotEqual(self.evaluate(y)[0, 0], 1000.)
+
+  @parameterized.parameters(False, 0, np.bool_(False))
+  @test_utils.in_all_modes
+  def test_dropout_flag_values_that_mean_false(self, flag):
+    mlp = snt.nets.MLP([1000, 1], use_dropout=True, use_bias=False,
+                       activation=tf.identity,
+                       initializers={"w": tf1.ones_initializer()})
+    y = mlp(tf.ones([1, 1]), is_training=flag, dropout_keep_prob=0.5)
+    self.init()
+    self.assertEqual(self.evaluate(y)[0, 0], 1000.)
+
+  @test_utils.in_all_modes
+  def test_dropout_flag_of_another_type(self):
+    mlp = snt.nets.MLP([2, 1], use_dropout=True)
+    with self.assertRaisesRegex(TypeError, "must be a Tensor, or a Python "
+                                "bool, or 1 or 0"):
+      mlp(tf.ones([1, 1]), is_training="yes")
+    # Without dropout the flag is not looked at (as in Sonnet 1.36).
+    snt.nets.MLP([2, 1])(tf.ones([1, 1]), is_training="yes")
+
+  @test_utils.in_all_modes
+  def test_dropout_flag_variable(self):
+    mlp = snt.nets.MLP([1000, 1], use_dropout=True, use_bias=False,
+                       activation=tf.identity,
+                       initializers={"w": tf1.ones_initializer()})
+    flag = tf1.get_variable("flag", initializer=False, use_resource=True)
+    y = mlp(tf.ones([1, 1]), is_training=flag, dropout_keep_prob=0.5)
+    self.init()
+    self.assertEqual(self.evaluate(y)[0, 0], 1000.)
+
+  @test_utils.in_all_modes
+  def test_transpose_before_connection(self):
+    mlp = snt.nets.MLP([4, 5])
+    dec = mlp.transpose()
+    with self.assertRaisesRegex(snt.NotConnectedError,
+                                "Variables in mlp/linear_1 not instantiated "
+                                "yet, __call__ the module first."):
+      dec(tf.ones([2, 5]))
+
+  @test_utils.in_all_modes
+  def test_transpose_and_clone_drop_the_custom_getter(self):
+    def zero_getter(getter, *args, **kwargs):
+      return 0. * getter(*args, **kwargs)
+    mlp = snt.nets.MLP([3], custom_getter=zero_getter, use_bias=False,
+                       initializers={"w": tf1.ones_initializer()})
+    dec = mlp.transpose()
+    clone = mlp.clone()
+    x = tf.ones([1, 2])
+    y = mlp(x)
+    z = dec(y + 1.)
+    c = clone(x)
+    self.init()
+    self.assertAllClose(self.evaluate(y), [[0., 0., 0.]])
+    self.assertAllClose(self.evaluate(z), [[3., 3.]])
+    self.assertAllClose(self.evaluate(c), [[2., 2., 2.]])
+
+  @test_utils.in_all_modes
+  def test_properties(self):
+    mlp = snt.nets.MLP([4, 5], use_bias=False, use_dropout=True,
+                       activate_final=True, activation=tf.tanh,
+                       initializers={"w": tf1.ones_initializer()})
+    self.assertEqual(mlp.possible_keys, {"w"})
+    self.assertEqual(type(mlp.layers), list)
+    self.assertLen(mlp.layers, 2)
+    self.assertEqual(mlp.output_sizes, (4, 5))
+    self.assertEqual(mlp.output_size, 5)
+    self.assertIs(mlp.activation, tf.tanh)
+    self.assertTrue(mlp.activate_final)
+    self.assertFalse(mlp.use_bias)
+    self.assertTrue(mlp.use_dropout)
+    self.assertEqual(list(mlp.initializers), ["w"])
+    with self.assertRaises(snt.NotConnectedError):
+      _ = mlp.input_shape
+    mlp(tf.ones([2, 3]))
+    clone = mlp.clone()
+    self.assertEqual(clone.module_name, "mlp_clone")
+    self.assertEqual(mlp.transpose().output_sizes, (4, 3))
+    self.assertEqual(clone.output_sizes, (4, 5))
 
   def test_possible_keys(self):
     self.assertEqual(snt.nets.MLP.get_possible_initializer_keys(), {"w", "b"})
