@@ -31,8 +31,7 @@ def bias_shape(input_shape, bias_dims):
   for dim in bias_dims:
     dim %= rank
     if dim == 0:
-      raise ValueError("AddBias cannot have a bias over the batch dimension "
-                       "(dimension 0); remove it from bias_dims.")
+      raise ValueError("Cannot apply bias across the minibatch dimension.")
     shape[dim] = input_shape[dim]
   first = next((d for d in range(1, rank) if shape[d] != 1), rank)
   return tuple(shape[first:])
@@ -96,24 +95,24 @@ class AddBias(base.AbstractModule, base.Transposable):
       IncompatibleShapeError: if `inputs` has rank < 2, or its non-batch
         shape differs from the first connection's or from `output_shape`.
       ParentNotBuiltError: if `output_shape` comes from an unconnected module.
+      ValueError: if `bias_dims` includes the batch dimension.
     """
     input_shape = tuple(inputs.get_shape().as_list())
+    shape = bias_shape(input_shape, self._bias_dims)
     if len(input_shape) < 2:
       raise errors.IncompatibleShapeError(
-          "%s: inputs must have a batch dimension and at least one more "
-          "(rank >= 2), got shape %s." % (self.scope_name, input_shape))
+          "Rank of input shape must be >=2 not: {}.".format(len(input_shape)))
     if (self._input_shape is not None and
         input_shape[1:] != self._input_shape[1:]):
       raise errors.IncompatibleShapeError(
-          "%s: inputs must have shape [batch_size] + %s as in the first "
-          "connection, got %s." % (self.scope_name,
-                                   list(self._input_shape[1:]), input_shape))
+          "Input shape has changed. ({}: the first connection had shape {}, "
+          "this one {}.)".format(self.scope_name, self._input_shape,
+                                 input_shape))
     output_shape = self._resolved_output_shape()
     if output_shape is not None and tuple(output_shape[1:]) != input_shape[1:]:
       raise errors.IncompatibleShapeError(
-          "%s: inputs must have shape %s, got %s."
-          % (self.scope_name, tuple(output_shape), input_shape))
-    shape = bias_shape(input_shape, self._bias_dims)
+          "Input shape must be {} not: {}.".format(output_shape,
+                                                   input_shape[1]))
     self._input_shape = input_shape
     self._b = tf.compat.v1.get_variable(
         "b", shape=shape, dtype=inputs.dtype,
@@ -126,12 +125,12 @@ class AddBias(base.AbstractModule, base.Transposable):
 
   def _resolved_output_shape(self):
     if callable(self._output_shape):
-      try:
-        self._output_shape = self._output_shape()
-      except errors.NotConnectedError as e:
+      output_shape = self._output_shape()
+      if output_shape is None:
         raise errors.ParentNotBuiltError(
-            "%s: connect the module this one was transposed from first. (%s)"
-            % (self.scope_name, e))
+            "Build the original untransposed module before building this "
+            "one.")
+      self._output_shape = output_shape
     return self._output_shape
 
   @property
@@ -160,7 +159,7 @@ class AddBias(base.AbstractModule, base.Transposable):
     Args:
       name: defaults to this module's name + "_transpose".
     """
-    return AddBias(output_shape=lambda: self.input_shape,
+    return AddBias(output_shape=lambda: self._input_shape,
                    bias_dims=self._bias_dims,
                    initializers=self._initializers,
                    partitioners=self._partitioners,

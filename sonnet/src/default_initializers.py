@@ -10,16 +10,26 @@ import tensorflow as tf
 # same object is handed out for the same arguments.
 
 
-def weights(fan_in):
+def weights(fan_in, dtype=tf.float32):
   """Truncated normal with stddev 1/sqrt(fan_in), as Sonnet 1 used.
 
   Args:
     fan_in: the number of inputs feeding each output unit (an int, or a
       TF1 `Dimension`).
+    dtype: the dtype of the variable it will initialize.
 
   Returns:
     A `tf.compat.v1` initializer.
+
+  Raises:
+    ValueError: if `dtype` is not a floating point type (Sonnet 1 refused
+      these before creating any variable).
   """
+  dtype = tf.as_dtype(dtype)
+  if not dtype.is_floating:
+    raise ValueError("Expected floating point type, got %s. The default "
+                     "weight initializer is a float distribution: pass an "
+                     "initializer for integer weights." % dtype)
   return _weights(int(fan_in))
 
 

@@ -77,35 +77,42 @@ class Linear(base.AbstractModule, base.Transposable,
 
     Raises:
       IncompatibleShapeError: if the rank is not 2 (and more batch
-        dimensions are not allowed), or `input_size` differs from the first
-        connection's.
-      UnderspecifiedError: if `input_size` is unknown.
+        dimensions are not allowed), `input_size` is unknown, or it differs
+        from the first connection's.
+      NotConnectedError: if `output_size` comes from a module (e.g. the one
+        this was transposed from) that is not connected yet.
+      ValueError: if `inputs` is not a float tensor and no "w" initializer
+        was given (the default one is a float distribution).
     """
     input_shape = tuple(inputs.get_shape().as_list())
     if len(input_shape) != 2 and not (
         self._allow_many_batch_dims and len(input_shape) > 2):
       raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank 2 ([batch_size, input_size]), got shape "
-          "%s." % (self.scope_name, input_shape))
-    if input_shape[-1] is None:
-      raise errors.UnderspecifiedError(
-          "%s: the last input dimension must be known when the module is "
-          "connected, got shape %s." % (self.scope_name, input_shape))
-    if (self._input_shape is not None and
-        input_shape[-1] != self._input_shape[-1]):
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have shape [batch_size, %d] as in the first "
-          "connection, got %s." % (self.scope_name, self._input_shape[-1],
-                                   input_shape))
+          "{}: rank of shape must be 2 not: {}. To apply a batched linear "
+          "over higher-dimensional inputs, set `allow_many_batch_dims=True`"
+          .format(self.scope_name, len(input_shape)))
     input_size = input_shape[-1]
-    output_size = self.output_size
+    if input_size is None:
+      raise errors.IncompatibleShapeError(
+          "{}: Input size must be specified at module build time".format(
+              self.scope_name))
+    if self._input_shape is not None and input_size != self._input_shape[-1]:
+      if len(self._input_shape) > 2:
+        template = "{}: Input shape must be [..., {}] not: [..., {}]"
+      else:
+        template = "{}: Input shape must be [B, {}] not [B, {}]"
+      raise errors.IncompatibleShapeError(template.format(
+          self.scope_name, self._input_shape[-1], input_size))
     dtype = inputs.dtype
+    w_initializer = self._initializers.get("w")
+    if w_initializer is None:
+      w_initializer = default_initializers.weights(input_size, dtype)
+    output_size = self.output_size
     self._input_shape = input_shape
 
     self._w = tf1.get_variable(
         "w", shape=[input_size, output_size], dtype=dtype,
-        initializer=self._initializers.get(
-            "w", default_initializers.weights(input_size)),
+        initializer=w_initializer,
         partitioner=self._partitioners.get("w"),
         regularizer=self._regularizers.get("w"))
     if len(input_shape) > 2:
@@ -143,7 +150,7 @@ class Linear(base.AbstractModule, base.Transposable,
     self._ensure_is_connected()
     if not self._use_bias:
       raise AttributeError(
-          "%s has no bias: it was built with use_bias=False." % self.scope_name)
+          "No bias Variable in Linear Module when `use_bias=False`.")
     return self._b
 
   @property
@@ -151,17 +158,11 @@ class Linear(base.AbstractModule, base.Transposable,
     """The number of output units (resolving a callable `output_size`).
 
     Raises:
-      ParentNotBuiltError: if `output_size` comes from a module (e.g. the
-        one this was transposed from) that is not connected yet.
+      NotConnectedError: if `output_size` comes from a module (e.g. the one
+        this was transposed from) that is not connected yet.
     """
     if callable(self._output_size):
-      try:
-        self._output_size = self._output_size()
-      except errors.NotConnectedError as e:
-        raise errors.ParentNotBuiltError(
-            "%s: its output size comes from another module (e.g. the one it "
-            "was transposed from); connect that module first. (%s)"
-            % (self.scope_name, e))
+      self._output_size = self._output_size()
     return self._output_size
 
   @property

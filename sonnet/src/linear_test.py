@@ -36,7 +36,9 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
     linear(tf.ones([2, 3]))
     self.assertVariableNames(linear.get_variables(), ["linear/w"])
     self.assertFalse(linear.has_bias)
-    with self.assertRaisesRegex(AttributeError, "use_bias=False"):
+    with self.assertRaisesRegex(
+        AttributeError,
+        "^No bias Variable in Linear Module when `use_bias=False`.$"):
       _ = linear.b
 
   @test_utils.in_all_modes
@@ -61,8 +63,10 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_wrong_rank_raises_and_creates_nothing(self):
     linear = snt.Linear(4)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "linear: inputs must have rank 2"):
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        "^linear: rank of shape must be 2 not: 3. To apply a batched linear "
+        "over higher-dimensional inputs, set `allow_many_batch_dims=True`"):
       linear(tf.ones([2, 3, 5]))
     self.assertFalse(linear.is_connected)
     linear(tf.ones([2, 3]))
@@ -72,16 +76,44 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
   def test_changed_input_size_raises(self):
     linear = snt.Linear(4)
     linear(tf.ones([2, 3]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"shape \[batch_size, 3\]"):
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        r"^linear: Input shape must be \[B, 3\] not \[B, 5\]"):
       linear(tf.ones([2, 5]))
+    many = snt.Linear(4, allow_many_batch_dims=True, name="many")
+    many(tf.ones([2, 6, 3]))
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        r"^many: Input shape must be \[\.\.\., 3\] not: \[\.\.\., 5\]"):
+      many(tf.ones([2, 6, 5]))
 
   @test_utils.in_graph_mode
   def test_unknown_input_size_raises(self):
     linear = snt.Linear(4)
-    with self.assertRaisesRegex(snt.UnderspecifiedError,
-                                "last input dimension must be known"):
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        "^linear: Input size must be specified at module build time"):
       linear(tf1.placeholder(tf.float32, [None, None]))
+    self.assertFalse(linear.is_connected)
+
+  @test_utils.in_all_modes
+  def test_integer_input_needs_an_initializer(self):
+    linear = snt.Linear(4)
+    with self.assertRaisesRegex(
+        ValueError, "^Expected floating point type, got <dtype: 'int32'>."):
+      linear(tf.ones([2, 3], tf.int32))
+    self.assertFalse(linear.is_connected)
+    linear(tf.ones([2, 3]))
+    self.assertVariableNames(linear.get_variables(), ["linear/w", "linear/b"])
+
+  @test_utils.in_all_modes
+  def test_integer_input_with_weight_initializer(self):
+    linear = snt.Linear(2, initializers={"w": tf1.ones_initializer()})
+    y = linear(tf.constant([[1, 2, 3]]))
+    self.assertEqual(linear.w.dtype.base_dtype, tf.int32)
+    self.assertEqual(linear.b.dtype.base_dtype, tf.int32)
+    self.init()
+    self.assertAllEqual(self.evaluate(y), [[6, 6]])
 
   @parameterized.parameters(
       ({"x": tf.ones}, KeyError, r"Invalid initializer keys 'x'"),
@@ -112,9 +144,17 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_transpose_before_parent_connected_raises(self):
-    transposed = snt.Linear(4).transpose()
-    with self.assertRaises(snt.ParentNotBuiltError):
+    linear = snt.Linear(4)
+    transposed = linear.transpose()
+    with self.assertRaisesRegex(
+        snt.NotConnectedError,
+        "^Variables in linear not instantiated yet, __call__ the module "
+        "first."):
       transposed(tf.ones([2, 4]))
+    self.assertFalse(transposed.is_connected)
+    # Once the original is connected, the same transposed module works.
+    linear(tf.ones([2, 3]))
+    self.assertEqual(transposed(tf.ones([2, 4])).shape.as_list(), [2, 3])
 
   @test_utils.in_all_modes
   def test_clone_has_own_variables(self):
