@@ -1,112 +1,220 @@
 """Tests for snt.get_lagrange_multiplier and snt.OptimizationConstraints."""
 
+from unittest import mock
+
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import optimization_constraints as compat_path
+from sonnet.src import optimization_constraints
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
-def _multiplier_and_gradient(make_loss):
-  """Calls `make_loss()` -> (value, loss); returns value, variable, gradient."""
+def np_softplus(x):
+  return np.log1p(np.exp(x))
+
+
+def np_sigmoid(x):
+  return 1. / (1. + np.exp(-x))
+
+
+def np_variable_for(value):
+  """The `w` with softplus(w)**2 == value."""
+  return np.log(np.expm1(np.sqrt(value)))
+
+
+def np_multiplier_gradient(w, upstream, rate):
+  """d loss / d w for the multiplier softplus(w)**2, scaled by -rate."""
+  return np.asarray(upstream) * 2. * np_softplus(w) * np_sigmoid(w) * -rate
+
+
+def values_and_gradients(make_loss):
+  """Calls `make_loss()` -> (values, loss); returns them, variables, grads."""
   if tf.executing_eagerly():
     with tf.GradientTape() as tape:
-      value, loss = make_loss()
-    variable, = tape.watched_variables()
-    return value, variable, tape.gradient(loss, variable)
-  value, loss = make_loss()
-  variable, = tf1.global_variables()
-  return value, variable, tf1.gradients(loss, variable)[0]
+      values, loss = make_loss()
+    variables = tape.watched_variables()
+    return values, variables, tape.gradient(loss, variables)
+  values, loss = make_loss()
+  variables = tf1.global_variables()
+  return values, variables, tf1.gradients(loss, variables)
 
 
 class LagrangeMultiplierTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters((True, 1.0), (True, 0.5), (False, 2.0))
+  @parameterized.parameters((True, 1.0, 0.5), (True, 0.3, 2.), (False, 2.0, 3.))
   @test_utils.in_all_modes
-  def test_gradient_scaled_and_reversed(self, maximize, rate):
+  def test_value_variable_and_gradient(self, maximize, rate, initial):
     coefficient = np.array([1., -2., 3.], np.float32)
 
     def make_loss():
       value = snt.get_lagrange_multiplier(
-          shape=[3], rate=rate, initializer=0.5, maximize=maximize)
+          shape=[3], rate=rate, initializer=initial, maximize=maximize)
       return value, tf.reduce_sum(coefficient * value)
 
-    value, variable, grad = _multiplier_and_gradient(make_loss)
-    self.assertEqual(variable.name, "lagrange_multiplier:0")
-    self.init()
-    value, grad = self.evaluate([value, grad])
-    self.assertAllClose(value, [0.5, 0.5, 0.5])
-    sign = -1. if maximize else 1.
-    self.assertAllClose(grad, sign * rate * coefficient)
-
-  @test_utils.in_all_modes
-  def test_valid_range_clips_value_and_variable(self):
-    with tf1.variable_scope("scope"):
-      value = snt.get_lagrange_multiplier(initializer=5.,
-                                          valid_range=(0., 2.))
-    variable = [v for v in tf1.global_variables()
-                if v.name == "scope/lagrange_multiplier:0"]
-    if self.eager:
-      self.assertEqual(value.numpy(), 2.)
-      return
-    variable, = variable
-    optimizer = tf1.train.GradientDescentOptimizer(1.0)
-    step = optimizer.minimize(-3. * value, var_list=[variable])
-    self.init()
-    self.assertEqual(self.evaluate(value), 2.)
-    self.assertEqual(self.evaluate(variable), 5.)
-    self.evaluate(step)  # Maximizing -3*lambda pushes it down by 3: 5 -> 2.
-    self.assertEqual(self.evaluate(variable), 2.)
-    self.evaluate(step)  # 2 -> -1, clipped back to 0 by the constraint.
-    self.assertEqual(self.evaluate(variable), 0.)
-
-  def test_errors(self):
-    with tf.Graph().as_default():
-      with self.assertRaisesRegex(ValueError, "low <= high"):
-        snt.get_lagrange_multiplier(valid_range=(1., 0.))
-      with self.assertRaisesRegex(ValueError, "rate must be positive"):
-        snt.get_lagrange_multiplier(rate=0.)
-      with self.assertRaisesRegex(ValueError, "low <= high"):
-        snt.OptimizationConstraints(valid_range=(3.,))
-
-
-class OptimizationConstraintsTest(test_utils.TestCase):
-
-  @test_utils.in_all_modes
-  def test_lagrangian_value_and_properties(self):
-    a = tf.constant([1., 4.])
-    b = tf.constant(3.)
-    constraints = snt.OptimizationConstraints()
-    constraints.add_leq(a, 2.).add_geq(b, 5., initializer=0.25)
-    term = constraints()
-    self.assertLen(constraints.constraints, 2)
-    self.assertLen(constraints.lagrange_multipliers, 2)
+    value, variables, grads = values_and_gradients(make_loss)
+    self.assertVariableNames(variables, ["lagrange_multiplier/w"])
     if not self.eager:
-      self.assertVariableNames(tf1.global_variables(), [
-          "constraint/lagrange_multiplier", "constraint_1/lagrange_multiplier"])
+      self.assertEqual(tf1.get_collection("Lagrange Multipliers"), variables)
+      self.assertEqual(tf1.trainable_variables(), variables)
     self.init()
-    c1, c2, term = self.evaluate(constraints.constraints + [term])
-    self.assertAllClose(c1, [-1., 2.])
-    self.assertAllClose(c2, 2.)
-    self.assertAllClose(term, 1. * (-1. + 2.) + 0.25 * 2.)
+    value, w, grad = self.evaluate([value, variables[0], grads[0]])
+    sign = 1. if maximize else -1.
+    self.assertAllClose(value, sign * initial * np.ones(3))
+    self.assertAllClose(w, np_variable_for(initial) * np.ones(3))
+    self.assertAllClose(grad, np_multiplier_gradient(
+        w, sign * coefficient, rate))
+
+  @parameterized.parameters(
+      (None, [1., 1.]), (0., [1., 1.]), (np.array([0.25, 4.]), [0.25, 4.]),
+      (tf1.constant_initializer(1e-9), [1e-9, 1e-9]),
+      (tf1.constant_initializer(50.), [50., 50.]))
+  @test_utils.in_all_modes
+  def test_initial_values(self, initializer, expected):
+    # 0 and None mean 1, as in Sonnet 1.36; tiny and large values survive
+    # the inverse of softplus**2.
+    value = snt.get_lagrange_multiplier(shape=[2], initializer=initializer)
+    self.init()
+    self.assertAllClose(self.evaluate(value), expected, rtol=1e-6)
+
+  @test_utils.in_all_modes
+  def test_names_in_scopes(self):
+    def make():
+      with tf1.variable_scope("scope"):
+        snt.get_lagrange_multiplier()
+        snt.get_lagrange_multiplier(name="other")
+        return snt.get_lagrange_multiplier()
+    module = snt.Module(make, name="outer")
+    module()
+    self.assertVariableNames(module.get_variables(), [
+        "outer/scope/lagrange_multiplier/w", "outer/scope/other/w",
+        "outer/scope/lagrange_multiplier_1/w"])
+
+  @test_utils.in_all_modes
+  def test_valid_range_clips_the_value(self):
+    value = snt.get_lagrange_multiplier(shape=[2], initializer=[0.2, 5.],
+                                        valid_range=(0.5, 2.))
+    self.init()
+    self.assertAllClose(self.evaluate(value), [0.5, 2.])
+
+
+class ConstrainToRangeTest(test_utils.TestCase, parameterized.TestCase):
+
+  @test_utils.in_all_modes
+  def test_clips_and_drops_outward_gradients(self):
+    x = tf.constant([-1., -1., 0.5, 0.5, 3., 3.])
+    upstream = tf.constant([2., -2., 2., -2., 2., -2.])
+
+    def make_loss():
+      tape_x = tf.identity(x)
+      out = optimization_constraints._constrain_to_range(tape_x, 0., 1.)
+      return (tape_x, out), tf.reduce_sum(out * upstream)
+
+    if self.eager:
+      with tf.GradientTape() as tape:
+        tape.watch(x)
+        (_, out), loss = make_loss()
+      grad = tape.gradient(loss, x)
+    else:
+      (tape_x, out), loss = make_loss()
+      grad, = tf1.gradients(loss, tape_x)
+    out, grad = self.evaluate([out, grad])
+    self.assertAllEqual(out, [0., 0., 0.5, 0.5, 1., 1.])
+    # Below the range a negative gradient is dropped, above it a positive.
+    self.assertAllEqual(grad, [2., 0., 2., -2., 0., -2.])
+
+  def test_refuses_integers(self):
+    with self.assertRaisesRegex(
+        ValueError, "^_clip_by_value does not support non-float `x` inputs.$"):
+      optimization_constraints._constrain_to_range(tf.constant([1, 2]), 0, 1)
+
+
+class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
+
+  @test_utils.in_all_modes
+  def test_lagrangian_values_names_and_gradients(self):
+    x = tf.constant([0.3, -1., 2.])
+
+    def make_loss():
+      constraints = snt.OptimizationConstraints(rate=0.5)
+      constraints.add_leq(x, 1.)
+      constraints.add_geq(x, initializer=0.2, valid_range=(0.5, 2.))
+      constraints.add_leq(tf.constant(2.), 1.5, rate=2.,
+                          initializer=tf1.constant_initializer(3.))
+      penalty = constraints()
+      self.assertIs(constraints(), penalty)
+      return (constraints.constraints, constraints.lagrange_multipliers,
+              penalty), penalty
+
+    values, variables, grads = values_and_gradients(make_loss)
+    self.assertEqual([v.name for v in variables], [
+        "lagrange_multiplier/w:0", "lagrange_multiplier_1/w:0",
+        "lagrange_multiplier_2/w:0"])
+    self.init()
+    (constraints, multipliers, penalty), ws, grads = self.evaluate(
+        [values, variables, grads])
+    self.assertAllClose(constraints[0], [-0.7, -2., 1.])
+    self.assertAllClose(constraints[1], [-0.3, 1., -2.])
+    self.assertAllClose(constraints[2], 0.5)
+    self.assertAllClose(multipliers[0], [1., 1., 1.])
+    self.assertAllClose(multipliers[1], [0.5, 0.5, 0.5])  # 0.2, clipped.
+    self.assertAllClose(multipliers[2], 3.)
+    self.assertAllClose(penalty, -0.7 - 2. + 1. + 0.5 * (1. - 0.3 - 2.) + 1.5)
+    self.assertAllClose(ws[1], np_variable_for(0.2) * np.ones(3))
+    self.assertAllClose(grads[0], np_multiplier_gradient(
+        ws[0], constraints[0], 0.5))
+    # Below the range, the negative gradients are dropped.
+    self.assertAllClose(grads[1], np_multiplier_gradient(
+        ws[1], [0., 1., 0.], 0.5))
+    self.assertAllClose(grads[2], np_multiplier_gradient(ws[2], 0.5, 2.))
+
+  @test_utils.in_all_modes
+  def test_default_valid_range_applies_when_none_is_given(self):
+    constraints = snt.OptimizationConstraints(valid_range=(1., 2.))
+    constraints.add_leq(tf.constant(0.), initializer=3.)
+    constraints.add_leq(tf.constant(0.), initializer=3., valid_range=(0., 5.))
+    self.init()
+    self.assertAllClose(self.evaluate(constraints.lagrange_multipliers),
+                        [2., 3.])
+
+  @test_utils.in_all_modes
+  def test_closed_after_call(self):
+    constraints = snt.OptimizationConstraints()
+    self.assertFalse(constraints._is_connected)
+    self.assertEqual(self.evaluate(constraints()), 0.)
+    self.assertTrue(constraints._is_connected)
+    message = ("^Cannot add further constraints once OptimizationConstraints "
+               "has been connected to the graph by calling it.$")
+    with self.assertRaisesRegex(ValueError, message):
+      constraints.add_leq(tf.constant(1.))
+    with self.assertRaisesRegex(ValueError, message):
+      constraints.add_geq(tf.constant(1.))
+    with self.assertRaisesRegex(ValueError, message):
+      constraints.add(tf.constant(1.))
 
   @test_utils.in_graph_mode
   def test_add_parses_comparisons(self):
     x = tf.constant([1., 3.])
     constraints = snt.OptimizationConstraints()
-    constraints.add(tf.less_equal(x, 2.))
-    constraints.add(tf.greater(x, 2.))
-    leq, geq = self.evaluate(constraints.constraints)
+    constraints.add(tf.less_equal(x, 2.)).add(x < 2.)
+    constraints.add(tf.greater(x, 2.)).add(x >= 2.)
+    leq, less, greater, geq = self.evaluate(constraints.constraints)
     self.assertAllClose(leq, [-1., 1.])
+    self.assertAllClose(less, [-1., 1.])
+    self.assertAllClose(greater, [1., -1.])
     self.assertAllClose(geq, [1., -1.])
-    with self.assertRaisesRegex(TypeError, "Use add_leq"):
-      constraints.add(x + 1.)
+    with self.assertRaisesRegex(
+        TypeError, r"^add currently only supports parsing of the following "
+        r"ops: \('Greater', 'GreaterEqual', 'Less', 'LessEqual'\)$"):
+      constraints.add(tf.equal(x, 1.))
 
   @test_utils.in_eager_mode
   def test_add_in_eager_mode_explains(self):
-    with self.assertRaisesRegex(TypeError, "always in eager mode"):
+    with self.assertRaisesRegex(
+        TypeError, "following ops.*An eager tensor does not record the op"):
       snt.OptimizationConstraints().add(tf.less_equal(1., 2.))
 
   @test_utils.in_all_modes
@@ -125,7 +233,7 @@ class OptimizationConstraintsTest(test_utils.TestCase):
     if self.eager:
       problem()
       self.assertVariableNames(problem.trainable_variables, [
-          "problem/x", "problem/constraint/lagrange_multiplier"])
+          "problem/x", "problem/lagrange_multiplier/w"])
 
       @tf.function
       def step():
@@ -136,17 +244,40 @@ class OptimizationConstraintsTest(test_utils.TestCase):
                                       variables))
         return x, multiplier
 
-      for _ in range(600):
+      for _ in range(1000):
         x, multiplier = step()
     else:
       x, multiplier, loss = problem()
+      problem()
+      self.assertVariableNames(tf1.trainable_variables(), [
+          "problem/x", "problem/lagrange_multiplier/w"])
       train = optimizer.minimize(loss)
       self.init()
-      for _ in range(600):
+      for _ in range(1000):
         self.evaluate(train)
     x, multiplier = self.evaluate([x, multiplier])
-    self.assertAllClose(x, 1., atol=1e-2)
+    self.assertAllClose(x, 1., atol=2e-2)
     self.assertAllClose(multiplier, 2., atol=5e-2)
+
+
+class CompatPathTest(test_utils.TestCase):
+
+  def test_is_the_implementation_module(self):
+    self.assertIs(compat_path, optimization_constraints)
+    self.assertEqual(compat_path.LAGRANGE_MULTIPLIERS, "Lagrange Multipliers")
+
+  @test_utils.in_all_modes
+  def test_patching_the_parametrization_takes_effect(self):
+    def identity_parametrization(x, rate):
+      return snt.scale_gradient(x, -rate)
+
+    with mock.patch.object(compat_path, "_parametrize",
+                           side_effect=identity_parametrization):
+      _, variables, grads = values_and_gradients(
+          lambda: (None, 3. * snt.get_lagrange_multiplier(rate=0.5)))
+    self.init()
+    self.assertAllClose(self.evaluate(grads[0]), -1.5)
+    del variables
 
 
 if __name__ == "__main__":
