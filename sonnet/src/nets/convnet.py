@@ -2,46 +2,102 @@
 
 import collections.abc
 
+from absl import logging
 import tensorflow as tf
 
 from sonnet.src import base
 from sonnet.src import batch_norm
 from sonnet.src import batch_norm_v2
 from sonnet.src import conv
-from sonnet.src import errors
-from sonnet.src import naming
+from sonnet.src import conv_transpose
+from sonnet.src import reflection
 from sonnet.src import variable_options
+
+DATA_FORMAT_NCHW = "NCHW"
+DATA_FORMAT_NHWC = "NHWC"
+SUPPORTED_2D_DATA_FORMATS = {DATA_FORMAT_NCHW, DATA_FORMAT_NHWC}
+
+_ALLOWED_FORMATS = "{'NCHW', 'NHWC'}"
+
+# Normalizations whose connection needs an explicit `is_training`.
+_BATCH_NORMS = (batch_norm.BatchNorm, batch_norm_v2.BatchNormV2)
+
+
+def _as_tuple(values, name):
+  """`tuple(values)`, refusing what cannot be iterated.
+
+  Args:
+    values: the argument.
+    name: its name, for the error message.
+
+  Returns:
+    A tuple.
+
+  Raises:
+    TypeError: if `values` is not iterable.
+  """
+  if not isinstance(values, collections.abc.Iterable):
+    raise TypeError("%s must be iterable" % name)
+  return tuple(values)
 
 
 def _per_layer(values, num_layers, name):
-  """Repeats a length-1 sequence to `num_layers`, or checks the length."""
-  if isinstance(values, (str, bytes)) or not isinstance(
-      values, collections.abc.Iterable):
-    raise TypeError("%s must be a sequence (one entry, or one per layer), "
-                    "got %r." % (name, values))
-  values = tuple(values)
+  """One entry per layer: a single entry is repeated for every layer.
+
+  Args:
+    values: a tuple.
+    num_layers: the number of layers.
+    name: the argument's name, for the error message.
+
+  Returns:
+    A tuple of `num_layers` entries.
+
+  Raises:
+    ValueError: if `values` has neither 1 nor `num_layers` entries.
+  """
   if len(values) == 1:
-    return values * num_layers
+    values *= num_layers
   if len(values) != num_layers:
-    raise ValueError("%s must have 1 or %d entries (one per layer), got %d."
-                     % (name, num_layers, len(values)))
+    raise ValueError("%s must be of length 1 or len(output_channels) (%d), "
+                     "got %d entries." % (name, num_layers, len(values)))
   return values
 
 
-def _resolve_ctor(ctor):
-  """Turns a normalization constructor given by name into the class."""
-  if not isinstance(ctor, str):
-    if not callable(ctor):
-      raise TypeError("normalization_ctor must be callable or a name such "
-                      "as 'BatchNorm', got %r." % (ctor,))
-    return ctor
-  import sonnet  # pylint: disable=g-import-not-at-top
-  short = ctor.split(".")[-1]
-  found = getattr(sonnet, short, None)
-  if found is None or not callable(found):
-    raise ValueError("normalization_ctor %r names no Sonnet module; use "
-                     "e.g. 'BatchNorm' or pass the class." % (ctor,))
-  return found
+def _normalization(use_batch_norm, batch_norm_config, normalization_ctor,
+                   normalization_kwargs):
+  """The normalization constructor and its kwargs, from old or new flags.
+
+  Args:
+    use_batch_norm: None, or the deprecated switch for `snt.BatchNorm`.
+    batch_norm_config: the deprecated kwargs of `snt.BatchNorm`.
+    normalization_ctor: None, a callable, or a name such as "snt.LayerNorm".
+    normalization_kwargs: None or a dict.
+
+  Returns:
+    `(ctor, kwargs)`: ctor is None or callable; kwargs is a dict.
+
+  Raises:
+    ValueError: if `use_batch_norm` is true together with the new flags, or
+      `normalization_ctor` names nothing callable.
+  """
+  if use_batch_norm is not None:
+    reflection.deprecation_warning(
+        "`use_batch_norm` kwarg is deprecated. Change your code to instead "
+        "specify `normalization_ctor` and `normalization_kwargs`.")
+    if use_batch_norm:
+      if normalization_ctor is not None or normalization_kwargs is not None:
+        raise ValueError("if use_batch_norm is specified, normalization_ctor "
+                         "and normalization_kwargs must not be.")
+      normalization_ctor = batch_norm.BatchNorm
+      normalization_kwargs = batch_norm_config
+  if isinstance(normalization_ctor, str):
+    normalization_ctor = reflection.parse_string_to_constructor(
+        normalization_ctor)
+  if normalization_ctor is not None and not callable(normalization_ctor):
+    raise ValueError("normalization_ctor must be a callable or a string that "
+                     "specifies a callable, got {}.".format(
+                         normalization_ctor))
+  return normalization_ctor, normalization_kwargs or {}
 
 
 class ConvNet2D(base.AbstractModule, base.Transposable,
@@ -49,10 +105,11 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
   """A stack of `Conv2D` layers, each optionally normalized and activated.
 
   Layer `i` is `snt.Conv2D` named "conv_2d_i" (variables
-  `conv_net_2d/conv_2d_0/w`, ...), followed by a normalization module (when
-  `normalization_ctor` or the legacy `use_batch_norm` asks for one) and the
-  activation; the last layer is normalized only with `normalize_final` and
-  activated only with `activate_final`.
+  `conv_net_2d/conv_2d_0/w`, ...), followed by a normalization module named
+  "batch_norm_i" whatever its class (when `normalization_ctor` or the legacy
+  `use_batch_norm` asks for one) and the activation; the last layer is
+  normalized only with `normalize_final` and activated only with
+  `activate_final`.
 
   >>> net = snt.nets.ConvNet2D(output_channels=[4, 5], kernel_shapes=[3],
   ...                          strides=[1], paddings=[snt.SAME])
@@ -60,12 +117,14 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
   [2, 8, 8, 5]
   """
 
+  POSSIBLE_INITIALIZER_KEYS = {"w", "b"}
+
   def __init__(self, output_channels, kernel_shapes, strides, paddings,
                rates=(1,), activation=tf.nn.relu, activate_final=False,
                normalization_ctor=None, normalization_kwargs=None,
                normalize_final=None, initializers=None, partitioners=None,
                regularizers=None, use_batch_norm=None, use_bias=True,
-               batch_norm_config=None, data_format="NHWC",
+               batch_norm_config=None, data_format=DATA_FORMAT_NHWC,
                custom_getter=None, name="conv_net_2d"):
     """Configures the layers.
 
@@ -82,85 +141,97 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
       rates: dilation rates (default 1 for every layer).
       activation: the activation function (default ReLU).
       activate_final: whether the last layer is activated too.
-      normalization_ctor: a module class (e.g. `snt.BatchNorm`) or its name,
-        built once per normalized layer; None means no normalization.
+      normalization_ctor: a callable such as `snt.BatchNorm`, or its name
+        ("snt.LayerNorm", "LayerNorm"), called as
+        `normalization_ctor(name="batch_norm_i", **normalization_kwargs)`
+        for each normalized layer; None means no normalization.
       normalization_kwargs: keyword arguments for `normalization_ctor`.
       normalize_final: whether the last layer is normalized; None means the
-        same as `activate_final`.
+        same as `activate_final` (with a deprecation warning).
       initializers: optional dict with keys "w" / "b" for every conv.
       partitioners: optional dict with keys "w" / "b".
       regularizers: optional dict with keys "w" / "b".
-      use_batch_norm: legacy switch: True means
-        `normalization_ctor=snt.BatchNorm` with `batch_norm_config`.
+      use_batch_norm: deprecated: True means `normalization_ctor=
+        snt.BatchNorm` with `batch_norm_config`; False or None, use the
+        new arguments.
       use_bias: whether the convs have biases (a bool, or one per layer).
-      batch_norm_config: legacy keyword arguments for `snt.BatchNorm`.
+      batch_norm_config: deprecated kwargs for `snt.BatchNorm`.
       data_format: "NHWC" (default) or "NCHW".
-      custom_getter: as for `snt.AbstractModule`.
+      custom_getter: as for `snt.AbstractModule`; `transpose()` does not
+        pass it on.
       name: the module's name.
 
     Raises:
+      TypeError: if `output_channels`, `kernel_shapes`, `strides`,
+        `paddings` or `rates` is not iterable, `use_batch_norm` is, `use_bias`
+        is neither a bool nor iterable, or `activation` or an initializer,
+        partitioner or regularizer is not callable.
       ValueError: if `output_channels` is empty, a per-layer argument has
-        the wrong length, `data_format` is unknown, or both the legacy and
-        the new normalization arguments are given.
-      TypeError: if an argument has the wrong type.
+        the wrong length, `data_format` is unknown, `use_batch_norm=True`
+        comes with `normalization_ctor` or `normalization_kwargs`, or
+        `normalization_ctor` names nothing.
       KeyError: if a dict has a key other than "w" / "b".
     """
+    output_channels = _as_tuple(output_channels, "output_channels")
+    kernel_shapes = _as_tuple(kernel_shapes, "kernel_shapes")
+    strides = _as_tuple(strides, "strides")
+    paddings = _as_tuple(paddings, "paddings")
+    rates = _as_tuple(rates, "rates")
+    if isinstance(use_batch_norm, collections.abc.Iterable):
+      raise TypeError("use_batch_norm must be a boolean. Per-layer use of "
+                      "batch normalization is not supported.")
     super().__init__(custom_getter=custom_getter, name=name)
-    if isinstance(output_channels, (str, bytes)) or not isinstance(
-        output_channels, collections.abc.Iterable):
-      raise TypeError("output_channels must be a sequence, got %r."
-                      % (output_channels,))
-    output_channels = tuple(output_channels)
     if not output_channels:
-      raise ValueError("output_channels must name at least one layer.")
-    n = len(output_channels)
-    if data_format not in ("NHWC", "NCHW"):
-      raise ValueError("data_format must be 'NHWC' or 'NCHW', got %r."
-                       % (data_format,))
-    if not callable(activation):
-      raise TypeError("activation must be callable, got %r." % (activation,))
-    if use_batch_norm:
-      if normalization_ctor is not None or normalization_kwargs is not None:
-        raise ValueError(
-            "Give either use_batch_norm/batch_norm_config (legacy) or "
-            "normalization_ctor/normalization_kwargs, not both.")
-      normalization_ctor = batch_norm.BatchNorm
-      normalization_kwargs = batch_norm_config
-    elif batch_norm_config is not None and normalization_ctor is None:
-      raise ValueError("batch_norm_config needs use_batch_norm=True.")
-    if normalization_ctor is not None:
-      normalization_ctor = _resolve_ctor(normalization_ctor)
+      raise ValueError("output_channels must not be empty")
     self._output_channels = output_channels
+    self._num_layers = len(output_channels)
+    self._input_shape = None
+    if data_format not in SUPPORTED_2D_DATA_FORMATS:
+      raise ValueError("Invalid data_format {}. Allowed formats {}".format(
+          data_format, _ALLOWED_FORMATS))
+    self._data_format = data_format
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
+    if not callable(activation):
+      raise TypeError("Input 'activation' must be callable")
+    self._activation = activation
+    self._activate_final = activate_final
+    n = self._num_layers
     self._kernel_shapes = _per_layer(kernel_shapes, n, "kernel_shapes")
     self._strides = _per_layer(strides, n, "strides")
     self._paddings = _per_layer(paddings, n, "paddings")
     self._rates = _per_layer(rates, n, "rates")
-    use_bias_seq = use_bias if isinstance(
-        use_bias, collections.abc.Iterable) else (use_bias,)
-    self._use_bias = _per_layer(use_bias_seq, n, "use_bias")
-    self._activation = activation
-    self._activate_final = activate_final
-    self._normalization_ctor = normalization_ctor
-    self._normalization_kwargs = dict(normalization_kwargs or {})
-    self._normalize_final = (activate_final if normalize_final is None
-                             else normalize_final)
-    self._use_batch_norm = use_batch_norm
-    self._batch_norm_config = batch_norm_config
-    self._data_format = data_format
-    keys = {"w", "b"} if any(self._use_bias) else {"w"}
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
-    self._input_shape = None
+    self._normalization_ctor, self._normalization_kwargs = _normalization(
+        use_batch_norm, batch_norm_config, normalization_ctor,
+        normalization_kwargs)
+    if normalize_final is None:
+      reflection.deprecation_warning(
+          "normalize_final is not specified, so using the value of "
+          "activate_final = {}. Change your code to set this kwarg "
+          "explicitly. In the future, normalize_final will default to "
+          "True.".format(activate_final))
+      normalize_final = activate_final
+    self._normalize_final = normalize_final
+    if isinstance(use_bias, bool):
+      use_bias = (use_bias,)
+    elif not isinstance(use_bias, collections.abc.Iterable):
+      raise TypeError("use_bias must be either a bool or an iterable")
+    # Like Sonnet 1.36: one entry is repeated, other lengths are kept.
+    use_bias = tuple(use_bias)
+    self._use_bias = use_bias * n if len(use_bias) == 1 else use_bias
     with self._enter_variable_scope():
       self._layers = tuple(self._make_layer(i) for i in range(n))
       self._norm_modules = tuple(
-          self._make_normalization(i) if self._normalizes(i) else None
-          for i in range(n))
+          self._normalization_ctor(name="batch_norm_%d" % i,
+                                   **self._normalization_kwargs)
+          if self._normalizes(i) else None for i in range(n))
 
   def _layer_kwargs(self, i):
+    """The arguments that `Conv2D` and `Conv2DTranspose` layers share."""
     keys = {"w", "b"} if self._use_bias[i] else {"w"}
     pick = lambda d: {k: v for k, v in d.items() if k in keys}
-    return dict(kernel_shape=self._kernel_shapes[i],
+    return dict(output_channels=self._output_channels[i],
+                kernel_shape=self._kernel_shapes[i],
                 stride=self._strides[i], padding=self._paddings[i],
                 use_bias=self._use_bias[i],
                 initializers=pick(self._initializers),
@@ -169,25 +240,13 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
                 data_format=self._data_format)
 
   def _make_layer(self, i):
-    return conv.Conv2D(self._output_channels[i], rate=self._rates[i],
-                       name="conv_2d_%d" % i, **self._layer_kwargs(i))
+    return conv.Conv2D(rate=self._rates[i], name="conv_2d_%d" % i,
+                       **self._layer_kwargs(i))
 
   def _normalizes(self, i):
     if self._normalization_ctor is None:
       return False
-    return i != len(self._output_channels) - 1 or self._normalize_final
-
-  def _make_normalization(self, i):
-    kwargs = dict(self._normalization_kwargs)
-    ctor = self._normalization_ctor
-    if self._data_format == "NCHW":
-      if ctor is batch_norm.BatchNorm:
-        kwargs.setdefault("axis", [0, 2, 3])
-      elif ctor is batch_norm_v2.BatchNormV2:
-        kwargs.setdefault("data_format", "NCHW")
-    base_name = (naming.to_snake_case(ctor.__name__)
-                 if isinstance(ctor, type) else "normalization")
-    return ctor(name="%s_%d" % (base_name, i), **kwargs)
+    return i != self._num_layers - 1 or self._normalize_final
 
   def _build(self, inputs, **normalization_build_kwargs):
     """Applies the layers.
@@ -195,37 +254,36 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
     Args:
       inputs: a 4-D tensor laid out as `data_format` says.
       **normalization_build_kwargs: passed to each normalization module,
-        e.g. `is_training=True` for `snt.BatchNorm`.
+        except those it does not accept (e.g. `is_training` for
+        `snt.LayerNorm`); without normalization they are ignored (with a
+        warning).
 
     Returns:
       A 4-D tensor with `output_channels[-1]` channels.
 
     Raises:
-      IncompatibleShapeError: if `inputs` is not 4-D or its channels differ
-        from the first connection's.
-      UnderspecifiedError: if the channel dimension is unknown.
-      ValueError: if normalization build arguments are given but the
-        network does not normalize.
+      ValueError: if the normalization is `snt.BatchNorm` or
+        `snt.BatchNormV2` and `is_training` is not given.
     """
+    if (self._normalization_ctor in _BATCH_NORMS and
+        "is_training" not in normalization_build_kwargs):
+      raise ValueError("Boolean is_training flag must be explicitly specified "
+                       "when using batch normalization.")
     inputs = tf.convert_to_tensor(inputs)
-    shape = inputs.get_shape()
-    if shape.rank != 4:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must be 4-D (%s), got shape %s."
-          % (self.scope_name, self._data_format, shape))
-    if normalization_build_kwargs and self._normalization_ctor is None:
-      raise ValueError(
-          "%s: got normalization arguments %s but the network has no "
-          "normalization." % (self.scope_name,
-                              sorted(normalization_build_kwargs)))
-    self._input_shape = tuple(shape.as_list())
+    self._input_shape = tuple(inputs.get_shape().as_list())
     net = inputs
-    last = len(self._layers) - 1
+    final_index = self._num_layers - 1
     for i, layer in enumerate(self._layers):
       net = layer(net)
-      if self._norm_modules[i] is not None:
-        net = self._norm_modules[i](net, **normalization_build_kwargs)
-      if i != last or self._activate_final:
+      normalizer = self._norm_modules[i]
+      if normalizer is not None:
+        net = normalizer(net, **reflection.remove_unsupported_kwargs(
+            normalizer, normalization_build_kwargs))
+      elif normalization_build_kwargs and (
+          i != final_index or self._normalize_final):
+        logging.warning("No normalization configured, but extra kwargs "
+                        "provided: %s", normalization_build_kwargs)
+      if i != final_index or self._activate_final:
         net = self._activation(net)
     return net
 
@@ -233,18 +291,18 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
   @property
   def layers(self):
-    """The `Conv2D` layers, in order."""
-    return self._layers
+    """The convolution layers, in order (a tuple)."""
+    return tuple(self._layers)
 
   @property
   def normalization_modules(self):
     """The normalization module of each layer (None where there is none)."""
-    return self._norm_modules
+    return tuple(self._norm_modules)
 
   @property
   def output_channels(self):
     """The output channels of each layer (callables resolved)."""
-    return tuple(layer.output_channels for layer in self._layers)
+    return tuple(c() if callable(c) else c for c in self._output_channels)
 
   @property
   def kernel_shapes(self):
@@ -280,7 +338,7 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
   @property
   def normalization_kwargs(self):
-    return dict(self._normalization_kwargs)
+    return self._normalization_kwargs
 
   @property
   def normalize_final(self):
@@ -288,11 +346,19 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
   @property
   def use_batch_norm(self):
-    return self._use_batch_norm
+    """Deprecated: whether the normalization is `snt.BatchNorm`."""
+    reflection.deprecation_warning(
+        "The `.use_batch_norm` property is deprecated. Check "
+        "`.normalization_ctor` instead.")
+    return self._normalization_ctor == batch_norm.BatchNorm
 
   @property
   def batch_norm_config(self):
-    return self._batch_norm_config
+    """Deprecated: the same as `normalization_kwargs`."""
+    reflection.deprecation_warning(
+        "The `.batch_norm_config` property is deprecated. Check "
+        "`.normalization_kwargs` instead.")
+    return self._normalization_kwargs
 
   @property
   def input_shape(self):
@@ -304,36 +370,62 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
     self._ensure_is_connected()
     return self._input_shape
 
-  def _transpose_config(self, kwargs):
-    """Fills the arguments of a transpose from this network's settings."""
-    def pick(key, own):
-      value = kwargs.get(key)
-      return own if value is None else value
-    reverse = lambda seq: tuple(reversed(seq))
-    config = dict(
-        output_channels=pick("output_channels", [
-            (lambda l=layer: l.input_channels)
-            for layer in reversed(self._layers)]),
-        kernel_shapes=pick("kernel_shapes", reverse(self._kernel_shapes)),
-        strides=pick("strides", reverse(self._strides)),
-        paddings=pick("paddings", reverse(self._paddings)),
-        activation=pick("activation", self._activation),
-        activate_final=pick("activate_final", self._activate_final),
-        normalization_ctor=pick("normalization_ctor",
-                                self._normalization_ctor),
-        normalization_kwargs=pick("normalization_kwargs",
-                                  self._normalization_kwargs or None),
-        normalize_final=pick("normalize_final", self._normalize_final),
-        initializers=pick("initializers", self._initializers),
-        partitioners=pick("partitioners", self._partitioners),
-        regularizers=pick("regularizers", self._regularizers),
-        use_bias=pick("use_bias", reverse(self._use_bias)),
-        data_format=pick("data_format", self._data_format),
-        custom_getter=pick("custom_getter", self._custom_getter))
-    if kwargs.get("use_batch_norm"):
-      config["normalization_ctor"] = batch_norm.BatchNorm
-      config["normalization_kwargs"] = kwargs.get("batch_norm_config")
-    return config
+  # --- transposition -------------------------------------------------------
+
+  def _warn_custom_getter_dropped(self, custom_getter):
+    if custom_getter is None and self._custom_getter is not None:
+      logging.warning(
+          "This convnet was constructed with a custom getter, but the "
+          "`transpose` method was not given any. The transposed ConvNet will "
+          "not be using any custom_getter.")
+
+  def _transpose_kwargs(self, name=None, output_channels=None,
+                        kernel_shapes=None, strides=None, paddings=None,
+                        activation=None, activate_final=None,
+                        normalization_ctor=None, normalization_kwargs=None,
+                        normalize_final=None, initializers=None,
+                        partitioners=None, regularizers=None, use_bias=None,
+                        data_format=None):
+    """The constructor arguments of a transpose: None means mirror this net.
+
+    Layer arguments come in reverse order; each output channel count is
+    read, when the transpose is connected, from the input of the matching
+    layer here.
+
+    Returns:
+      A dict of constructor arguments (without `output_shapes`).
+
+    Raises:
+      ValueError: if `output_channels` has the wrong length.
+    """
+    mirror = lambda value, own: own if value is None else value
+    data_format = mirror(data_format, self._data_format)
+    if output_channels is None:
+      channel_dim = -1 if data_format == DATA_FORMAT_NHWC else 1
+      output_channels = [lambda l=layer: l.input_shape[channel_dim]
+                         for layer in reversed(self._layers)]
+    elif len(output_channels) != self._num_layers:
+      raise ValueError("Iterable output_channels length must match the "
+                       "number of layers ({}), but is {} instead.".format(
+                           self._num_layers, len(output_channels)))
+    return dict(
+        name=mirror(name, self.module_name + "_transpose"),
+        output_channels=output_channels,
+        kernel_shapes=mirror(kernel_shapes, self._kernel_shapes[::-1]),
+        strides=mirror(strides, self._strides[::-1]),
+        paddings=mirror(paddings, self._paddings[::-1]),
+        activation=mirror(activation, self._activation),
+        activate_final=mirror(activate_final, self._activate_final),
+        normalization_ctor=mirror(normalization_ctor,
+                                  self._normalization_ctor),
+        normalization_kwargs=mirror(normalization_kwargs,
+                                    self._normalization_kwargs),
+        normalize_final=mirror(normalize_final, self._normalize_final),
+        initializers=mirror(initializers, self._initializers),
+        partitioners=mirror(partitioners, self._partitioners),
+        regularizers=mirror(regularizers, self._regularizers),
+        use_bias=mirror(use_bias, self._use_bias[::-1]),
+        data_format=data_format)
 
   def transpose(self, name=None, output_channels=None, kernel_shapes=None,
                 strides=None, paddings=None, activation=None,
@@ -346,59 +438,68 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
     Layers come in reverse order; each maps back to the channels and
     spatial shape of the matching layer's input, read when the transpose is
-    connected (connect this network first). Any argument given overrides
-    the mirrored setting.
+    connected (connect this network first). An argument left None mirrors
+    this network's setting; as in Sonnet 1.36, `use_batch_norm` and
+    `batch_norm_config` are ignored here and `custom_getter` is not
+    inherited.
 
     Args:
       name: defaults to this module's name + "_transpose".
-      output_channels: overrides; see `ConvNet2D.__init__` for the others.
-      kernel_shapes: override.
-      strides: override.
-      paddings: override.
-      activation: override.
-      activate_final: override.
-      normalization_ctor: override.
-      normalization_kwargs: override.
-      normalize_final: override.
-      initializers: override.
-      partitioners: override.
-      regularizers: override.
-      use_batch_norm: override (legacy).
-      use_bias: override.
-      batch_norm_config: override (legacy).
-      data_format: override.
-      custom_getter: override.
+      output_channels: one per layer; defaults to the layers' input
+        channels.
+      kernel_shapes: defaults to this net's, reversed.
+      strides: defaults to this net's, reversed.
+      paddings: defaults to this net's, reversed.
+      activation: defaults to this net's.
+      activate_final: defaults to this net's.
+      normalization_ctor: defaults to this net's.
+      normalization_kwargs: defaults to this net's.
+      normalize_final: defaults to this net's.
+      initializers: defaults to this net's.
+      partitioners: defaults to this net's.
+      regularizers: defaults to this net's.
+      use_batch_norm: ignored.
+      use_bias: defaults to this net's, reversed.
+      batch_norm_config: ignored.
+      data_format: defaults to this net's.
+      custom_getter: the transpose's custom getter (default none).
 
     Returns:
       A new, unconnected `ConvNet2DTranspose`.
 
     Raises:
-      NotSupportedError: if a layer is dilated (rate > 1).
+      NotImplementedError: if a layer is dilated (a rate other than 1).
+      ValueError: if `output_channels` has the wrong length or
+        `data_format` is unknown.
     """
-    if any(r != 1 and r != (1, 1) and r != [1, 1] for r in self._rates):
-      raise errors.NotSupportedError(
-          "%s: dilated layers (rates %s) cannot be transposed."
-          % (self.scope_name, self._rates))
-    config = self._transpose_config(dict(
-        output_channels=output_channels, kernel_shapes=kernel_shapes,
-        strides=strides, paddings=paddings, activation=activation,
-        activate_final=activate_final, normalization_ctor=normalization_ctor,
-        normalization_kwargs=normalization_kwargs,
-        normalize_final=normalize_final, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers,
-        use_batch_norm=use_batch_norm, use_bias=use_bias,
-        batch_norm_config=batch_norm_config, data_format=data_format,
-        custom_getter=custom_getter))
-    output_shapes = [(lambda l=layer: _spatial(l.input_shape,
-                                               self._data_format))
+    del use_batch_norm, batch_norm_config  # Ignored, as in Sonnet 1.36.
+    for rate in self._rates:
+      if rate != 1:
+        raise NotImplementedError("Transpose dilated convolutions "
+                                  "are not supported")
+    if data_format is None:
+      data_format = self._data_format
+    if data_format == DATA_FORMAT_NHWC:
+      start, end = 1, -1
+    elif data_format == DATA_FORMAT_NCHW:
+      start, end = 2, 4
+    else:
+      raise ValueError("Invalid data_format {}. Allowed formats {}".format(
+          data_format, _ALLOWED_FORMATS))
+    self._warn_custom_getter_dropped(custom_getter)
+    output_shapes = [lambda l=layer: l.input_shape[start:end]
                      for layer in reversed(self._layers)]
-    return ConvNet2DTranspose(output_shapes=output_shapes,
-                              name=name or self.module_name + "_transpose",
-                              **config)
-
-
-def _spatial(shape, data_format):
-  return tuple(shape[1:3]) if data_format == "NHWC" else tuple(shape[2:4])
+    return ConvNet2DTranspose(
+        output_shapes=output_shapes, custom_getter=custom_getter,
+        **self._transpose_kwargs(
+            name=name, output_channels=output_channels,
+            kernel_shapes=kernel_shapes, strides=strides, paddings=paddings,
+            activation=activation, activate_final=activate_final,
+            normalization_ctor=normalization_ctor,
+            normalization_kwargs=normalization_kwargs,
+            normalize_final=normalize_final, initializers=initializers,
+            partitioners=partitioners, regularizers=regularizers,
+            use_bias=use_bias, data_format=data_format))
 
 
 class ConvNet2DTranspose(ConvNet2D):
@@ -413,7 +514,7 @@ class ConvNet2DTranspose(ConvNet2D):
                normalization_ctor=None, normalization_kwargs=None,
                normalize_final=None, initializers=None, partitioners=None,
                regularizers=None, use_batch_norm=False, use_bias=True,
-               batch_norm_config=None, data_format="NHWC",
+               batch_norm_config=None, data_format=DATA_FORMAT_NHWC,
                custom_getter=None, name="conv_net_2d_transpose"):
     """Configures the layers.
 
@@ -432,7 +533,7 @@ class ConvNet2DTranspose(ConvNet2D):
       initializers: as for `ConvNet2D`.
       partitioners: as for `ConvNet2D`.
       regularizers: as for `ConvNet2D`.
-      use_batch_norm: as for `ConvNet2D`.
+      use_batch_norm: as for `ConvNet2D` (default False).
       use_bias: as for `ConvNet2D`.
       batch_norm_config: as for `ConvNet2D`.
       data_format: as for `ConvNet2D`.
@@ -440,11 +541,15 @@ class ConvNet2DTranspose(ConvNet2D):
       name: the module's name.
 
     Raises:
-      ValueError, TypeError, KeyError: as for `ConvNet2D`.
+      TypeError: if `output_channels` or `output_shapes` is not iterable;
+        otherwise as for `ConvNet2D`.
+      ValueError: if `output_shapes` has neither 1 nor one entry per layer;
+        otherwise as for `ConvNet2D`.
+      KeyError: as for `ConvNet2D`.
     """
-    num_layers = len(tuple(output_channels)) if isinstance(
-        output_channels, collections.abc.Iterable) else 0
-    self._output_shapes = _per_layer(output_shapes, max(num_layers, 1),
+    output_channels = _as_tuple(output_channels, "output_channels")
+    output_shapes = _as_tuple(output_shapes, "output_shapes")
+    self._output_shapes = _per_layer(output_shapes, len(output_channels),
                                      "output_shapes")
     super().__init__(
         output_channels, kernel_shapes, strides, paddings,
@@ -458,9 +563,8 @@ class ConvNet2DTranspose(ConvNet2D):
         custom_getter=custom_getter, name=name)
 
   def _make_layer(self, i):
-    from sonnet.src import conv_transpose  # pylint: disable=g-import-not-at-top
     return conv_transpose.Conv2DTranspose(
-        self._output_channels[i], output_shape=self._output_shapes[i],
+        output_shape=self._output_shapes[i],
         name="conv_2d_transpose_%d" % i, **self._layer_kwargs(i))
 
   @property
@@ -477,38 +581,53 @@ class ConvNet2DTranspose(ConvNet2D):
                 data_format=None, custom_getter=None):
     """Returns a `ConvNet2D` mirroring this network.
 
+    The arguments are as for `ConvNet2D.transpose`, except that
+    `use_batch_norm` (with `batch_norm_config`) is honoured: True asks for
+    `snt.BatchNorm`, False for this net's normalization.
+
     Args:
       name: defaults to this module's name + "_transpose".
-      output_channels: override; the other arguments too, as for
-        `ConvNet2D.transpose`.
-      kernel_shapes: override.
-      strides: override.
-      paddings: override.
-      activation: override.
-      activate_final: override.
-      normalization_ctor: override.
-      normalization_kwargs: override.
-      normalize_final: override.
-      initializers: override.
-      partitioners: override.
-      regularizers: override.
-      use_batch_norm: override (legacy).
-      use_bias: override.
-      batch_norm_config: override (legacy).
-      data_format: override.
-      custom_getter: override.
+      output_channels: as for `ConvNet2D.transpose`.
+      kernel_shapes: as for `ConvNet2D.transpose`.
+      strides: as for `ConvNet2D.transpose`.
+      paddings: as for `ConvNet2D.transpose`.
+      activation: as for `ConvNet2D.transpose`.
+      activate_final: as for `ConvNet2D.transpose`.
+      normalization_ctor: as for `ConvNet2D.transpose`.
+      normalization_kwargs: as for `ConvNet2D.transpose`.
+      normalize_final: as for `ConvNet2D.transpose`.
+      initializers: as for `ConvNet2D.transpose`.
+      partitioners: as for `ConvNet2D.transpose`.
+      regularizers: as for `ConvNet2D.transpose`.
+      use_batch_norm: None, or the deprecated switch for `snt.BatchNorm`.
+      use_bias: as for `ConvNet2D.transpose`.
+      batch_norm_config: the kwargs of `snt.BatchNorm` with
+        `use_batch_norm`.
+      data_format: as for `ConvNet2D.transpose`.
+      custom_getter: as for `ConvNet2D.transpose`.
 
     Returns:
       A new, unconnected `ConvNet2D`.
+
+    Raises:
+      ValueError: if `use_batch_norm` comes with `normalization_ctor` or
+        `normalization_kwargs`, or `output_channels` has the wrong length.
     """
-    config = self._transpose_config(dict(
-        output_channels=output_channels, kernel_shapes=kernel_shapes,
-        strides=strides, paddings=paddings, activation=activation,
-        activate_final=activate_final, normalization_ctor=normalization_ctor,
-        normalization_kwargs=normalization_kwargs,
-        normalize_final=normalize_final, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers,
-        use_batch_norm=use_batch_norm, use_bias=use_bias,
-        batch_norm_config=batch_norm_config, data_format=data_format,
-        custom_getter=custom_getter))
-    return ConvNet2D(name=name or self.module_name + "_transpose", **config)
+    if use_batch_norm is not None:
+      if normalization_ctor is not None or normalization_kwargs is not None:
+        raise ValueError("If use_batch_norm is specified, normalization_ctor "
+                         "and normalization_kwargs must not be.")
+      normalization_ctor = batch_norm.BatchNorm if use_batch_norm else None
+      normalization_kwargs = batch_norm_config
+    self._warn_custom_getter_dropped(custom_getter)
+    return ConvNet2D(
+        custom_getter=custom_getter,
+        **self._transpose_kwargs(
+            name=name, output_channels=output_channels,
+            kernel_shapes=kernel_shapes, strides=strides, paddings=paddings,
+            activation=activation, activate_final=activate_final,
+            normalization_ctor=normalization_ctor,
+            normalization_kwargs=normalization_kwargs,
+            normalize_final=normalize_final, initializers=initializers,
+            partitioners=partitioners, regularizers=regularizers,
+            use_bias=use_bias, data_format=data_format))
