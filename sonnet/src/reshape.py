@@ -10,22 +10,23 @@ import numbers
 import numpy as np
 
 from sonnet.src import base
-from sonnet.src import errors
 from sonnet.src import leading_dims
 
+_UNKNOWN_DIMS = ("Unknown non-preserved dimensions are not allowed in the "
+                 "input to BatchReshape unless it is only one and the desired "
+                 "shape is (-1,).")
+_INCOMPATIBLE = "Output shape is incompatible with input shape"
 
-def _check_shape(shape, what):
-  """Checks a target shape: positive ints and at most one -1."""
-  shape = tuple(shape)
-  for d in shape:
-    if (not isinstance(d, numbers.Integral) or isinstance(d, bool) or
-        (d <= 0 and d != -1)):
-      raise ValueError(
-          "%s must hold positive integers and at most one -1 (the dimension "
-          "to infer), got %r." % (what, shape))
+
+def _check_shape(shape):
+  """Checks a target shape: positive integers and at most one -1."""
+  if not all(isinstance(d, numbers.Integral) and (d > 0 or d == -1)
+             for d in shape):
+    raise ValueError("Desired shape can only contain positive integral "
+                     "numbers and the wildcard -1. Given shape {}".format(shape))
   if shape.count(-1) > 1:
-    raise ValueError("%s may contain -1 only once, got %r." % (what, shape))
-  return tuple(int(d) for d in shape)
+    raise ValueError("Wildcard -1 can appear only once in desired output "
+                     "shape. Given shape {}".format(shape))
 
 
 class BatchReshape(base.AbstractModule, base.Transposable):
@@ -46,92 +47,70 @@ class BatchReshape(base.AbstractModule, base.Transposable):
     """Configures the reshape.
 
     Args:
-      shape: the shape of each example after the reshape (a list or tuple of
-        positive ints, with at most one -1), or a callable that returns it
-        when the module is connected (used by `transpose()`).
+      shape: the shape of each example after the reshape (positive ints,
+        with at most one -1), or a callable that returns it when the module
+        is connected (used by `transpose()`). It is checked on connection.
       preserve_dims: how many leading dimensions are kept as they are; 1
         keeps the batch dimension only.
       name: the module's name.
 
     Raises:
-      ValueError: if `preserve_dims` < 1, or `shape` holds something other
-        than positive ints and a single -1.
+      ValueError: if `preserve_dims` < 1.
     """
     super().__init__(name=name)
-    if (not isinstance(preserve_dims, numbers.Integral) or
-        preserve_dims < 1):
-      raise ValueError("preserve_dims must be an integer >= 1, got %r."
-                       % (preserve_dims,))
-    if not callable(shape):
-      shape = _check_shape(shape, "BatchReshape's shape")
-    self._shape = shape
-    self._preserve_dims = int(preserve_dims)
-    self._input_shape = None
+    if preserve_dims <= 0:
+      raise ValueError("Argument preserve_dims should be >= 1.")
+    self._shape = shape if callable(shape) else tuple(shape)
+    self._preserve_dims = preserve_dims
+    self._set_untracked(_input_shape=None)
 
   def _build(self, inputs):
     """Reshapes `inputs`.
 
     Args:
-      inputs: a tensor of rank >= `preserve_dims`. Its trailing dimensions
-        should be known statically; if some are not, the reshape is checked
-        only when it runs.
+      inputs: a tensor of rank >= `preserve_dims`. The dimensions after
+        the preserved ones must be known, unless there is only one and
+        `shape` is `(-1,)` (or that same dimension): then `inputs` is
+        returned as it is.
 
     Returns:
       A tensor of shape `inputs.shape[:preserve_dims] + shape`, with -1
       replaced by the inferred size.
 
     Raises:
-      IncompatibleShapeError: if `inputs` has rank < `preserve_dims`, or the
-        number of elements per example does not fit `shape`.
-      ParentNotBuiltError: if `shape` comes from a module (the one this was
+      ValueError: if `inputs` has rank < `preserve_dims`, `shape` is not
+        positive ints with at most one -1, a reshaped dimension is unknown,
+        or the number of elements per example does not fit `shape`.
+      NotConnectedError: if `shape` comes from a module (the one this was
         transposed from) that is not connected yet.
-      ValueError: if a callable `shape` returns an invalid shape.
     """
-    rank = inputs.get_shape().ndims
-    if rank is None or rank < self._preserve_dims:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank >= preserve_dims=%d, got shape %s."
-          % (self.scope_name, self._preserve_dims, inputs.get_shape()))
-    shape = self._resolved_shape()
-    all_dims = leading_dims.dims(inputs)
-    trailing = inputs.get_shape().as_list()[self._preserve_dims:]
-    if None not in trailing:
-      shape = self._infer(shape, trailing, inputs.get_shape())
-    self._input_shape = tuple(trailing)
-    if tuple(trailing) == shape:
-      return inputs
-    return leading_dims.reshape(
-        inputs, all_dims[:self._preserve_dims] + list(shape))
-
-  def _infer(self, shape, trailing, full_shape):
-    """Replaces -1 in `shape` and checks the element count."""
-    size = int(np.prod(trailing, dtype=np.int64))
-    known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
-    if -1 in shape:
-      if known == 0 or size % known:
-        raise errors.IncompatibleShapeError(
-            "%s: cannot reshape inputs of shape %s to [batch] + %s: %d "
-            "elements per example are not a multiple of %d."
-            % (self.scope_name, full_shape, list(shape), size, known))
-      return tuple(size // known if d == -1 else d for d in shape)
-    if size != known:
-      raise errors.IncompatibleShapeError(
-          "%s: cannot reshape inputs of shape %s to [batch] + %s: %d "
-          "elements per example, expected %d."
-          % (self.scope_name, full_shape, list(shape), size, known))
-    return shape
-
-  def _resolved_shape(self):
+    full_shape = inputs.get_shape().as_list()
+    if len(full_shape) < self._preserve_dims:
+      raise ValueError("Input tensor has {} dimensions, should have at least "
+                       "as many as preserve_dims={}".format(
+                           len(full_shape), self._preserve_dims))
+    trailing = full_shape[self._preserve_dims:]
+    # Untracked: a tracked list would become a checkpoint `ListWrapper`.
+    self._set_untracked(_input_shape=trailing)
     if callable(self._shape):
-      try:
-        shape = self._shape()
-      except errors.NotConnectedError as e:
-        raise errors.ParentNotBuiltError(
-            "%s: its shape comes from another module (the one it was "
-            "transposed from); connect that module first. (%s)"
-            % (self.scope_name, e))
-      self._shape = _check_shape(shape, "%s: shape" % self.scope_name)
-    return self._shape
+      self._shape = tuple(self._shape())
+    shape = self._shape
+    if len(trailing) == 1 and len(shape) == 1:
+      if shape[0] in (-1, trailing[0]):
+        return inputs
+      raise ValueError(_UNKNOWN_DIMS if trailing[0] is None else _INCOMPATIBLE)
+    _check_shape(shape)
+    if None in trailing:
+      raise ValueError("{} The offending non-preserved input shape is {}"
+                       .format(_UNKNOWN_DIMS, trailing))
+    size = int(np.prod(trailing, dtype=np.int64))
+    if -1 in shape:
+      known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
+      shape = tuple(size // known if d == -1 else d for d in shape)
+    if int(np.prod(shape, dtype=np.int64)) != size:
+      raise ValueError(_INCOMPATIBLE)
+    preserved = leading_dims.dims(inputs)[:self._preserve_dims]
+    return leading_dims.reshape(inputs, preserved + [int(d) for d in shape])
 
   @property
   def input_shape(self):
@@ -197,7 +176,6 @@ class FlattenTrailingDimensions(BatchReshape):
     Raises:
       ValueError: if `dim_from` < 1.
     """
-    if not isinstance(dim_from, numbers.Integral) or dim_from < 1:
-      raise ValueError("dim_from must be an integer >= 1, got %r."
-                       % (dim_from,))
+    if dim_from <= 0:
+      raise ValueError("Argument dim_from should be >= 1.")
     super().__init__(shape=(-1,), preserve_dims=dim_from, name=name)

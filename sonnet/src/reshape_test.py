@@ -24,7 +24,8 @@ class BatchReshapeTest(test_utils.TestCase, parameterized.TestCase):
     y = module(tf.constant(x))
     self.assertEqual(y.shape.as_list(), expected)
     self.assertAllEqual(self.evaluate(y), x.reshape(expected))
-    self.assertEqual(module.input_shape, x.shape[preserve_dims:])
+    self.assertIs(type(module.input_shape), list)
+    self.assertEqual(module.input_shape, list(x.shape[preserve_dims:]))
     self.assertEqual(module.get_variables(), ())
 
   @test_utils.in_all_modes
@@ -41,45 +42,77 @@ class BatchReshapeTest(test_utils.TestCase, parameterized.TestCase):
     y = back(module(tf.constant(x)))
     self.assertEqual(y.shape.as_list(), [5, 3, 4])
     self.assertAllEqual(self.evaluate(y), x)
-    self.assertEqual(back.input_shape, (12,))
+    self.assertEqual(back.input_shape, [12])
+
+  @test_utils.in_all_modes
+  def test_transpose_of_transpose(self):
+    x = np.arange(60, dtype=np.float32).reshape(5, 3, 4)
+    module = snt.BatchReshape([2, -1])
+    back = module.transpose()
+    again = back.transpose()  # All made before any is connected.
+    y = again(back(module(tf.constant(x))))
+    self.assertAllEqual(self.evaluate(y), x.reshape(5, 2, 6))
 
   @test_utils.in_all_modes
   def test_transpose_before_parent_connected_raises(self):
-    back = snt.BatchReshape([-1]).transpose()
-    with self.assertRaisesRegex(snt.ParentNotBuiltError,
-                                "connect that module first"):
-      back(tf.zeros([2, 6]))
-
-  @test_utils.in_all_modes
-  def test_incompatible_size_raises(self):
-    module = snt.BatchReshape([5])
+    module = snt.BatchReshape([-1])
+    back = module.transpose()
     with self.assertRaisesRegex(
-        snt.IncompatibleShapeError,
-        r"batch_reshape: cannot reshape .* 12 elements per example, "
-        "expected 5"):
+        snt.NotConnectedError,
+        "^Variables in batch_reshape not instantiated yet"):
+      back(tf.zeros([2, 6]))
+    module(tf.zeros([2, 2, 3]))
+    self.assertEqual(back(tf.zeros([2, 6])).shape.as_list(), [2, 2, 3])
+
+  @parameterized.parameters(([5],), ([5, -1],), ([7, 2],))
+  @test_utils.in_all_modes
+  def test_incompatible_size_raises(self, shape):
+    module = snt.BatchReshape(shape)
+    with self.assertRaisesRegex(
+        ValueError, "^Output shape is incompatible with input shape"):
       module(tf.zeros([2, 3, 4]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "not a multiple of 5"):
-      snt.BatchReshape([5, -1])(tf.zeros([2, 3, 4]))
     self.assertFalse(module.is_connected)
 
   @test_utils.in_all_modes
-  def test_rank_below_preserve_dims_raises(self):
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "rank >= preserve_dims=3"):
-      snt.BatchReshape([-1], preserve_dims=3)(tf.zeros([2, 3]))
+  def test_one_trailing_dimension_is_returned_as_is(self):
+    x = tf.zeros([2, 6])
+    self.assertIs(snt.BatchReshape([-1])(x), x)
+    self.assertIs(snt.BatchReshape([6])(x), x)
+    with self.assertRaisesRegex(
+        ValueError, "^Output shape is incompatible with input shape"):
+      snt.BatchReshape([5])(x)
 
   @parameterized.parameters(
-      ([2, -1, -1], "only once"), ([0, 3], "positive integers"),
-      ([2.5], "positive integers"), ([-2], "positive integers"))
-  def test_bad_shape_raises(self, shape, message):
+      ([-1], 3, [2, 3], "Input tensor has 2 dimensions, should have at least "
+       "as many as preserve_dims=3"),
+      ([-1], 2, [6], "Input tensor has 1 dimensions, should have at least as "
+       "many as preserve_dims=2"))
+  @test_utils.in_all_modes
+  def test_rank_below_preserve_dims_raises(self, shape, preserve_dims,
+                                           input_shape, message):
+    with self.assertRaisesRegex(ValueError, "^" + message):
+      snt.BatchReshape(shape, preserve_dims=preserve_dims)(
+          tf.zeros(input_shape))
+
+  @parameterized.parameters(
+      ([2, -1, -1], r"^Wildcard -1 can appear only once in desired output "
+       r"shape. Given shape \(2, -1, -1\)"),
+      ([0, 3], r"^Desired shape can only contain positive integral numbers "
+       r"and the wildcard -1. Given shape \(0, 3\)"),
+      ([2.5, 2], "^Desired shape can only contain"),
+      ([-2, 3], "^Desired shape can only contain"))
+  @test_utils.in_all_modes
+  def test_bad_shape_raises_on_connection(self, shape, message):
+    module = snt.BatchReshape(shape)  # Sonnet 1 checked on connection.
     with self.assertRaisesRegex(ValueError, message):
-      snt.BatchReshape(shape)
+      module(tf.zeros([2, 3, 4]))
 
   def test_bad_preserve_dims_raises(self):
-    with self.assertRaisesRegex(ValueError, "preserve_dims must be"):
+    with self.assertRaisesRegex(ValueError,
+                                "^Argument preserve_dims should be >= 1.$"):
       snt.BatchReshape([-1], preserve_dims=0)
-    with self.assertRaisesRegex(ValueError, "preserve_dims must be"):
+    with self.assertRaisesRegex(ValueError,
+                                "^Argument preserve_dims should be >= 1.$"):
       snt.BatchFlatten(preserve_dims=0)
 
   def test_input_shape_needs_connection(self):
@@ -87,16 +120,29 @@ class BatchReshapeTest(test_utils.TestCase, parameterized.TestCase):
       _ = snt.BatchReshape([-1]).input_shape
 
   @test_utils.in_graph_mode
-  def test_unknown_batch_and_trailing_dims(self):
-    x = tf1.placeholder(tf.float32, [None, 3, 4])
-    y = snt.BatchReshape([2, -1])(x)
-    self.assertEqual(y.shape.as_list(), [None, 2, 6])
-    z = tf1.placeholder(tf.float32, [None, None, 4])
-    w = snt.BatchFlatten()(z)
-    self.assertEqual(w.shape.as_list(), [None, None])
-    value = np.random.RandomState(1).randn(2, 5, 4)
-    got = tf1.get_default_session().run(w, feed_dict={z: value})
-    self.assertAllClose(got, value.reshape(2, 20))
+  def test_unknown_preserved_dims(self):
+    x = tf1.placeholder(tf.float32, [None, None, 3, 4])
+    y = snt.BatchReshape([2, -1], preserve_dims=2)(x)
+    self.assertEqual(y.shape.as_list(), [None, None, 2, 6])
+    value = np.random.RandomState(1).randn(2, 5, 3, 4)
+    got = tf1.get_default_session().run(y, feed_dict={x: value})
+    self.assertAllClose(got, value.reshape(2, 5, 2, 6))
+
+  @parameterized.parameters(
+      ([None, None, 4], [-1]), ([None, 3, None], [-1]), ([5, None], [6]))
+  @test_utils.in_graph_mode
+  def test_unknown_reshaped_dims_raise(self, input_shape, shape):
+    x = tf1.placeholder(tf.float32, input_shape)
+    with self.assertRaisesRegex(
+        ValueError, r"^Unknown non-preserved dimensions are not allowed in "
+        r"the input to BatchReshape unless it is only one and the desired "
+        r"shape is \(-1,\)."):
+      snt.BatchReshape(shape)(x)
+
+  @test_utils.in_graph_mode
+  def test_one_unknown_trailing_dimension_flattens(self):
+    x = tf1.placeholder(tf.float32, [None, None])
+    self.assertIs(snt.BatchFlatten()(x), x)
 
   @test_utils.in_eager_mode
   def test_tf_function(self):
@@ -134,7 +180,8 @@ class FlattenTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIsInstance(module, snt.BatchReshape)
 
   def test_flatten_trailing_dimensions_bad_dim(self):
-    with self.assertRaisesRegex(ValueError, "dim_from must be"):
+    with self.assertRaisesRegex(ValueError,
+                                "^Argument dim_from should be >= 1.$"):
       snt.FlattenTrailingDimensions(0)
 
 
