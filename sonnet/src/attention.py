@@ -2,22 +2,16 @@
 
 import collections
 
+import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
 from sonnet.src import errors
 
+tf1 = tf.compat.v1
+
 AttentionOutput = collections.namedtuple(
     "AttentionOutput", ["read", "weights", "weight_logits"])
-
-
-def _static_dims(module, tensor, rank, what):
-  shape = tensor.get_shape()
-  if shape.rank != rank:
-    raise errors.IncompatibleShapeError(
-        "%s: %s must have rank %d, got shape %s."
-        % (module.scope_name, what, rank, shape))
-  return shape.as_list()
 
 
 class AttentiveRead(base.AbstractModule):
@@ -41,14 +35,8 @@ class AttentiveRead(base.AbstractModule):
       attention_logit_mod: a callable scoring `[N, slot_size + query_size]`
         inputs with `[N, 1]` logits.
       name: the module's name.
-
-    Raises:
-      TypeError: if `attention_logit_mod` is not callable.
     """
     super().__init__(name=name)
-    if not callable(attention_logit_mod):
-      raise TypeError("attention_logit_mod must be callable, got %r."
-                      % (attention_logit_mod,))
     self._attention_logit_mod = attention_logit_mod
 
   def _build(self, memory, query, memory_mask=None):
@@ -63,46 +51,81 @@ class AttentiveRead(base.AbstractModule):
     Returns:
       An `AttentionOutput(read, weights, weight_logits)`: the read
       `[batch_size, memory_word_size]`, the weights and the logits
-      `[batch_size, memory_size]`.
+      `[batch_size, memory_size]`; masked slots' logits are float32's
+      lowest value.
 
     Raises:
-      IncompatibleShapeError: if a rank is wrong, the batch sizes or the
-        mask's shape do not match, or the logit module does not output one
-        unit per slot.
+      IncompatibleShapeError: if a rank is wrong, or the logit module does
+        not output `[N, 1]` (or `[N, k]`).
       UnderspecifiedError: if the word sizes are unknown.
+      InvalidArgumentError: when evaluated, if the batch sizes differ or a
+        row of `memory_mask` has no True entry.
     """
-    batch, _, word_size = _static_dims(self, memory, 3, "memory")
-    query_batch, query_size = _static_dims(self, query, 2, "query")
+    if memory.get_shape().rank != 3:
+      raise errors.IncompatibleShapeError(
+          "memory must have shape [batch_size, memory_size, "
+          "memory_word_size].")
+    if query.get_shape().rank != 2:
+      raise errors.IncompatibleShapeError(
+          "query must have shape [batch_size, query_word_size].")
+    if memory_mask is not None and memory_mask.get_shape().rank != 2:
+      raise errors.IncompatibleShapeError(
+          "memory_mask must have shape [batch_size, memory_size].")
+    word_size = tf.compat.dimension_value(memory.get_shape()[2])
+    query_size = tf.compat.dimension_value(query.get_shape()[1])
     if word_size is None or query_size is None:
       raise errors.UnderspecifiedError(
-          "%s: memory_word_size and query_word_size must be known, got "
-          "memory %s and query %s." % (self.scope_name, memory.get_shape(),
-                                       query.get_shape()))
-    if None not in (batch, query_batch) and batch != query_batch:
-      raise errors.IncompatibleShapeError(
-          "%s: memory and query batch sizes differ: %d and %d."
-          % (self.scope_name, batch, query_batch))
-    if memory_mask is not None:
-      mask_shape = memory_mask.get_shape()
-      if not mask_shape.is_compatible_with(memory.get_shape()[:2]):
-        raise errors.IncompatibleShapeError(
-            "%s: memory_mask must have shape [batch_size, memory_size] = %s, "
-            "got %s." % (self.scope_name, memory.get_shape()[:2], mask_shape))
+          "memory_word_size and query_word_size must be known at graph "
+          "construction time.")
 
-    dynamic = tf.shape(memory)
-    slots = tf.concat(
-        [memory, tf.tile(query[:, None, :], [1, dynamic[1], 1])], axis=2)
-    flat_logits = self._attention_logit_mod(
-        tf.reshape(slots, [-1, word_size + query_size]))
-    if flat_logits.get_shape().as_list()[-1:] != [1]:
-      raise errors.IncompatibleShapeError(
-          "%s: attention_logit_mod must output one logit per slot ([N, 1]), "
-          "got shape %s." % (self.scope_name, flat_logits.get_shape()))
-    logits = tf.reshape(flat_logits, dynamic[:2])
-    masked = logits
+    memory_shape = tf.shape(memory)
+    batch_size, memory_size = memory_shape[0], memory_shape[1]
+    expanded_query = tf.tile(query[:, None, :], [1, memory_size, 1])
+    with tf.control_dependencies(
+        [tf1.assert_equal(batch_size, tf.shape(query)[0])]):
+      embeddings = tf.concat([memory, expanded_query], axis=2)
+    logits = self._logits(embeddings, word_size + query_size, batch_size,
+                          memory_size)
     if memory_mask is not None:
-      masked = tf.where(memory_mask, logits,
-                        tf.fill(tf.shape(logits), logits.dtype.min))
-    weights = tf.nn.softmax(masked)
-    read = tf.squeeze(tf.matmul(weights[:, None, :], memory), axis=1)
+      logits = _masked(logits, memory_mask)
+    weights = tf.nn.softmax(logits)
+    read = tf.reduce_sum(memory * weights[:, :, None], axis=[1])
+    static_batch, _, static_word = memory.get_shape().as_list()
+    read.set_shape([static_batch, static_word])
     return AttentionOutput(read=read, weights=weights, weight_logits=logits)
+
+  def _logits(self, embeddings, embedding_size, batch_size, memory_size):
+    """Scores every slot: `[batch_size, memory_size]` logits."""
+    flat = self._attention_logit_mod(
+        tf.reshape(embeddings, [-1, embedding_size]))
+    trailing = flat.get_shape()[1:]
+    logits = tf.reshape(flat, tf.concat(
+        [tf.stack([batch_size, memory_size]), tf.shape(flat)[1:]], axis=0))
+    logits.set_shape(embeddings.get_shape()[:2].concatenate(trailing))
+    if logits.get_shape().rank != 3:
+      raise errors.IncompatibleShapeError(
+          "attention_weight_logits must be a rank-3 Tensor. Are you sure "
+          "that attention_logit_mod() returned [batch_size * memory_size, "
+          "1]-shaped Tensor?")
+    return tf.squeeze(logits, [2])
+
+
+def _masked(logits, memory_mask):
+  """Clips masked slots' logits to float32's lowest value (Sonnet 1's way).
+
+  Every row must keep a slot: the result checks it when evaluated.
+
+  Args:
+    logits: `[batch_size, memory_size]`.
+    memory_mask: boolean `[batch_size, memory_size]`.
+
+  Returns:
+    `min(logits, bound)`, the bound float32's highest value at kept slots
+    and its lowest at masked ones.
+  """
+  remaining = tf.reduce_sum(tf.cast(memory_mask, tf.int32), axis=[1])
+  with tf.control_dependencies([tf1.assert_positive(remaining)]):
+    finfo = np.finfo(np.float32)
+    kept = tf.cast(memory_mask, logits.dtype)
+    ignored = tf.cast(tf.logical_not(memory_mask), logits.dtype)
+    return tf.minimum(logits, finfo.max * kept + finfo.min * ignored)
