@@ -12,7 +12,8 @@ tf1 = tf.compat.v1
 class MergeDimsTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters((0, 2, [6, 4, 5]), (1, 2, [2, 12, 5]),
-                            (1, 3, [2, 60]), (0, 4, [120]))
+                            (1, 3, [2, 60]), (0, 4, [120]),
+                            (-2, 2, [2, 3, 20]), (-4, 3, [24, 5]))
   @test_utils.in_all_modes
   def test_matches_numpy(self, start, size, expected):
     x = np.random.RandomState(0).randn(2, 3, 4, 5).astype(np.float32)
@@ -43,17 +44,24 @@ class MergeDimsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(got_y, value.reshape(4, 15, 2))
     self.assertAllClose(got_z, value.reshape(4, 3, 10))
 
+  @parameterized.parameters((1, 3, 4), (0, 4, 4), (-4, 2, 4))
   @test_utils.in_all_modes
-  def test_rank_too_small_raises(self):
+  def test_rank_too_small_raises(self, start, size, rank):
+    module = snt.MergeDims(start, size)
     with self.assertRaisesRegex(
-        snt.IncompatibleShapeError,
-        r"merge_dims: inputs must have rank >= start \+ size = 4"):
-      snt.MergeDims(1, 3)(tf.zeros([2, 3, 4]))
+        ValueError, "^Rank of inputs must be at least %d." % rank):
+      module(tf.zeros([2, 3, 4]))
 
-  @parameterized.parameters((-1, 2, "start must be"), (0, 1, "size must be"))
-  def test_bad_arguments(self, start, size, message):
-    with self.assertRaisesRegex(ValueError, message):
-      snt.MergeDims(start, size)
+  @test_utils.in_graph_mode
+  def test_unknown_rank_raises(self):
+    with self.assertRaisesRegex(ValueError, "unknown TensorShape"):
+      snt.MergeDims(0, 2)(tf1.placeholder(tf.float32))
+
+  @parameterized.parameters(1, 0, -3)
+  def test_size_must_exceed_one(self, size):
+    with self.assertRaisesRegex(
+        ValueError, "^`size` should be strictly greater than 1.$"):
+      snt.MergeDims(0, size)
 
   @test_utils.in_eager_mode
   def test_tf_function_unknown_batch(self):

@@ -2,64 +2,70 @@
 
 import numbers
 
+import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import errors
 
 
-def _check_int_list(values, what):
-  """Returns `values` as a tuple of ints, or raises TypeError."""
-  try:
-    values = tuple(values)
-  except TypeError:
-    raise TypeError("%s must be a list of integers, got %r." % (what, values))
-  for v in values:
-    if not isinstance(v, numbers.Integral) or isinstance(v, bool):
-      raise TypeError("%s must be a list of integers, got %r." % (what, values))
-  return tuple(int(v) for v in values)
+def _check_dims(dims, others):
+  """Sonnet 1's checks: unique `dims`, and each other list as long.
+
+  Args:
+    dims: the dimension indices.
+    others: (name, list) pairs that need one entry per dimension.
+
+  Raises:
+    ValueError: if `dims` repeats a value or a list has another length.
+  """
+  if np.unique(dims).size != len(dims):
+    raise ValueError("dims must not have any repeated integers.")
+  for name, values in others:
+    if len(values) != len(dims):
+      raise ValueError("{} must have the same length as dims: {}.".format(
+          name, len(dims)))
 
 
-def _check_dims(dims, other, other_name):
-  """Checks `dims` (unique, >= 0) and that `other` has the same length."""
-  if len(set(dims)) != len(dims):
-    raise ValueError("dims must not repeat a dimension, got %r." % (dims,))
-  if any(d < 0 for d in dims):
-    raise ValueError("dims must be dimension indices >= 0, got %r." % (dims,))
-  if len(other) != len(dims):
-    raise ValueError("dims and %s must have the same length, got %r and %r."
-                     % (other_name, dims, other))
+def _per_dimension(rank, dims, values, default):
+  """A list of `rank` entries: `values` at `dims`, `default` elsewhere.
+
+  Raises:
+    IndexError: if a dimension index is out of range for `rank`.
+  """
+  full = [default] * rank
+  for dim, value in zip(dims, values):
+    if not -rank <= dim < rank:
+      raise IndexError("dims {} do not fit inputs of rank {}.".format(
+          list(dims), rank))
+    full[dim] = value
+  return full
 
 
 class SelectInput(base.AbstractModule):
   """Returns some of its positional inputs, arranged as `idx` says.
 
-  `idx` is an index, or a nest of indices: the output has the structure of
-  `idx` with each index replaced by that input.
+  `idx` is an index, or nested lists and tuples of them: the output has the
+  structure of `idx`, with every list or tuple made a tuple and every index
+  replaced by (a `tf.identity` of) that input.
 
   >>> select = snt.SelectInput(idx=[1, (0, 1)])
-  >>> select("a", "b")
-  ['b', ('a', 'b')]
+  >>> a, b = tf.constant(1), tf.constant(2)
+  >>> tf.nest.map_structure(int, select(a, b))
+  (2, (1, 2))
   """
 
   def __init__(self, idx, name="select_input"):
     """Configures the selection.
 
     Args:
-      idx: an int >= 0, or a nest of them.
+      idx: an int, or nested lists and tuples of ints.
       name: the module's name.
 
     Raises:
-      TypeError: if `idx` holds something other than ints.
-      ValueError: if an index is negative.
+      TypeError: if `idx` holds something other than lists, tuples and ints.
     """
     super().__init__(name=name)
-    for i in tf.nest.flatten(idx):
-      if not isinstance(i, numbers.Integral) or isinstance(i, bool):
-        raise TypeError("idx must be an integer or a nest of integers, got "
-                        "%r." % (idx,))
-      if i < 0:
-        raise ValueError("idx must hold indices >= 0, got %r." % (idx,))
+    _check_idx(idx)
     # Not tracked: a tracked attribute would turn lists into ListWrappers.
     self._set_untracked(_idx=idx)
 
@@ -67,40 +73,43 @@ class SelectInput(base.AbstractModule):
     """Selects inputs.
 
     Args:
-      *inputs: the inputs to choose from (any Python objects).
+      *inputs: the inputs to choose from (tensors, or values convertible to
+        tensors).
 
     Returns:
-      The nest `idx` with every index replaced by the input at that index.
+      `idx` as nested tuples, with every index replaced by the
+      `tf.identity` of the input at that index.
 
     Raises:
-      ValueError: if an index is not smaller than the number of inputs.
+      ValueError: if an index is negative or not smaller than the number of
+        inputs.
     """
-    largest = max(tf.nest.flatten(self._idx), default=-1)
-    if largest >= len(inputs):
-      raise ValueError("%s: idx %r refers to input %d, but only %d inputs "
-                       "were given." % (self.scope_name, self._idx, largest,
-                                        len(inputs)))
-    return tf.nest.map_structure(lambda i: inputs[i], self._idx)
+    return _select(inputs, self._idx)
 
 
-class _ByDim(base.AbstractModule):
-  """Shared checks of `SliceByDim` and `TileByDim`."""
-
-  def _check_rank(self, inputs):
-    rank = inputs.get_shape().ndims
-    needed = max(self._dims, default=-1) + 1
-    if rank is None or rank < needed:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank >= %d to use dims %s, got shape %s."
-          % (self.scope_name, needed, list(self._dims), inputs.get_shape()))
-    return rank
+def _check_idx(idx):
+  if isinstance(idx, (list, tuple)):
+    for value in idx:
+      _check_idx(value)
+  elif not isinstance(idx, numbers.Integral):
+    raise TypeError("`idx` should be a (nested) array/tuple, or an integer.")
 
 
-class SliceByDim(_ByDim):
+def _select(inputs, idx):
+  if isinstance(idx, (list, tuple)):
+    return tuple(_select(inputs, i) for i in idx)
+  if not 0 <= idx < len(inputs):
+    raise ValueError("`idx` contains out of bound entries (they should be in "
+                     "the range [0, {}))".format(len(inputs)))
+  # A new tensor, so a fed placeholder is never also the fetched output.
+  return tf.identity(inputs[idx])
+
+
+class SliceByDim(base.AbstractModule):
   """Slices chosen dimensions, keeping the others whole.
 
-  `begin[i]` and `size[i]` apply to dimension `dims[i]`, as in `tf.slice`
-  (a size of -1 takes the rest of that dimension).
+  `begin[i]` and `size[i]` apply to dimension `dims[i]` (negative counts
+  from the end), as in `tf.slice` (a size of -1 takes the rest).
 
   >>> sliced = snt.SliceByDim(dims=[1], begin=[1], size=[2])
   >>> sliced(tf.reshape(tf.range(8), [2, 4])).numpy().tolist()
@@ -111,22 +120,20 @@ class SliceByDim(_ByDim):
     """Configures the slice.
 
     Args:
-      dims: the dimensions to slice (unique ints >= 0).
+      dims: the dimensions to slice, unique ints.
       begin: the first index to keep in each of `dims`.
       size: how many entries to keep in each of `dims` (-1: to the end).
       name: the module's name.
 
     Raises:
-      TypeError: if an argument is not a list of ints.
-      ValueError: if `dims` repeats a dimension or holds a negative one, or
-        the three lists have different lengths.
+      ValueError: if `dims` repeats a dimension, or `begin` or `size` is
+        not as long as `dims`.
     """
     super().__init__(name=name)
-    self._dims = _check_int_list(dims, "dims")
-    self._begin = _check_int_list(begin, "begin")
-    self._size = _check_int_list(size, "size")
-    _check_dims(self._dims, self._begin, "begin")
-    _check_dims(self._dims, self._size, "size")
+    self._dims = tuple(dims)
+    self._begin = tuple(begin)
+    self._size = tuple(size)
+    _check_dims(self._dims, (("begin", self._begin), ("size", self._size)))
 
   def _build(self, inputs):
     """Slices `inputs`.
@@ -138,18 +145,19 @@ class SliceByDim(_ByDim):
       The slice; dimensions not in `dims` are kept whole.
 
     Raises:
-      IncompatibleShapeError: if the rank of `inputs` is too small.
+      ValueError: if the rank of `inputs` is unknown or too small.
+      IndexError: if a negative dimension is out of range.
     """
-    rank = self._check_rank(inputs)
-    begin = [0] * rank
-    size = [-1] * rank
-    for dim, b, s in zip(self._dims, self._begin, self._size):
-      begin[dim] = b
-      size[dim] = s
-    return tf.slice(inputs, begin, size)
+    rank = len(inputs.get_shape().as_list())
+    needed = max(self._dims, default=-1) + 1
+    if rank < needed:
+      raise ValueError("Rank of inputs must be at least {}.".format(needed))
+    return tf.slice(inputs,
+                    begin=_per_dimension(rank, self._dims, self._begin, 0),
+                    size=_per_dimension(rank, self._dims, self._size, -1))
 
 
-class TileByDim(_ByDim):
+class TileByDim(base.AbstractModule):
   """Tiles (repeats) chosen dimensions, keeping the others as they are.
 
   >>> tile = snt.TileByDim(dims=[1], multiples=[3])
@@ -161,34 +169,33 @@ class TileByDim(_ByDim):
     """Configures the tiling.
 
     Args:
-      dims: the dimensions to tile (unique ints >= 0).
+      dims: the dimensions to tile, unique ints (negative counts from the
+        end).
       multiples: how many copies of each of `dims` to make.
       name: the module's name.
 
     Raises:
-      TypeError: if an argument is not a list of ints.
-      ValueError: if `dims` repeats a dimension or holds a negative one, or
-        the lists have different lengths.
+      ValueError: if `dims` repeats a dimension, or `multiples` is not as
+        long as `dims`.
     """
     super().__init__(name=name)
-    self._dims = _check_int_list(dims, "dims")
-    self._multiples = _check_int_list(multiples, "multiples")
-    _check_dims(self._dims, self._multiples, "multiples")
+    self._dims = tuple(dims)
+    self._multiples = tuple(multiples)
+    _check_dims(self._dims, (("multiples", self._multiples),))
 
   def _build(self, inputs):
     """Tiles `inputs`.
 
     Args:
-      inputs: a tensor of rank > max(dims).
+      inputs: a tensor with every dimension of `dims`.
 
     Returns:
       The tiled tensor.
 
     Raises:
-      IncompatibleShapeError: if the rank of `inputs` is too small.
+      ValueError: if the rank of `inputs` is unknown.
+      IndexError: if a dimension of `dims` is out of range.
     """
-    rank = self._check_rank(inputs)
-    multiples = [1] * rank
-    for dim, m in zip(self._dims, self._multiples):
-      multiples[dim] = m
-    return tf.tile(inputs, multiples)
+    rank = len(inputs.get_shape().as_list())
+    return tf.tile(inputs, multiples=_per_dimension(
+        rank, self._dims, self._multiples, 1))
