@@ -3,7 +3,6 @@
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import errors
 from sonnet.src import rnn_core
 
 
@@ -91,23 +90,25 @@ class SkipConnectionCore(rnn_core.RNNCore):
     """Stores the core.
 
     Args:
-      base_core: an `snt.RNNCore` with a single (non-nested) output.
+      base_core: an `snt.RNNCore` (`output_size` needs a single output).
       input_shape: the input's shape without batch dimension; needed for
         `output_size` before the first connection (e.g. by `dynamic_rnn`).
-        Otherwise it is read from the first connection.
+        Otherwise (also if empty) it is read from the first connection.
       name: the module's name.
     """
     super().__init__(name=name)
     self._base_core = base_core
-    self._input_shape = (None if input_shape is None
-                         else tf.TensorShape(input_shape))
+    input_shape = tf.TensorShape(input_shape)
+    self._input_shape = input_shape if input_shape.rank else None
 
   def _build(self, inputs, prev_state, **kwargs):
-    """Runs the core and concatenates the inputs with its output."""
+    """Runs the core; concatenates each input leaf with its output leaf."""
     if self._input_shape is None:
       self._input_shape = inputs.shape[1:]
     outputs, next_state = self._base_core(inputs, prev_state, **kwargs)
-    return tf.concat([inputs, outputs], axis=-1), next_state
+    outputs = tf.nest.map_structure(
+        lambda inp, out: tf.concat([inp, out], axis=-1), inputs, outputs)
+    return outputs, next_state
 
   @property
   def state_size(self):
@@ -119,13 +120,13 @@ class SkipConnectionCore(rnn_core.RNNCore):
     """The input size plus the base core's output size (last dimension).
 
     Raises:
-      NotConnectedError: if `input_shape` was not given and the core has
-        not been connected yet.
+      ValueError: if `input_shape` was not given and the core has not been
+        connected yet.
     """
     if self._input_shape is None:
-      raise errors.NotConnectedError(
-          "%s: output_size depends on the input shape; pass input_shape= "
-          "to the constructor or connect the core first." % self.scope_name)
+      raise ValueError(
+          "Output size unknown. You must provide the input_shape to the "
+          "class' constructor or connect the module into the graph.")
     base_size = tf.TensorShape(self._base_core.output_size)
     return self._input_shape[:-1].concatenate(
         [self._input_shape[-1] + base_size[-1]])

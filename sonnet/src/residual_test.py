@@ -51,11 +51,26 @@ class ResidualTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_skip_connection_core_size_from_connection(self):
-    core = snt.SkipConnectionCore(snt.LSTM(4), name="skip")
-    with self.assertRaisesRegex(snt.NotConnectedError, "skip.*input_shape"):
-      _ = core.output_size
-    core(tf.ones([2, 3]), core.initial_state(2))
-    self.assertEqual(core.output_size, tf.TensorShape([7]))
+    for input_shape in (None, ()):  # Sonnet 1 took () for "unknown" too.
+      core = snt.SkipConnectionCore(snt.LSTM(4), input_shape=input_shape,
+                                    name="skip")
+      with self.assertRaisesRegex(
+          ValueError, "Output size unknown. You must provide the input_shape "
+          "to the class' constructor or connect the module into the graph."):
+        _ = core.output_size
+      core(tf.ones([2, 3]), core.initial_state(2))
+      self.assertEqual(core.output_size, tf.TensorShape([7]))
+
+  @test_utils.in_all_modes
+  def test_skip_connection_core_nested(self):
+    inputs = (tf.constant([[1., 2.]]), tf.constant([[3.]]))
+    base = snt.Module(lambda x, s: ((x[0] * 2., x[1] - 1.), s), name="base")
+    core = snt.SkipConnectionCore(base, input_shape=[2])
+    outputs, state = core(inputs, tf.zeros([1, 1]))
+    first, second = self.evaluate(outputs)
+    self.assertAllClose(first, [[1., 2., 2., 4.]])
+    self.assertAllClose(second, [[3., 2.]])
+    self.assertAllClose(self.evaluate(state), [[0.]])
 
   @test_utils.in_graph_mode
   def test_with_dynamic_rnn(self):
