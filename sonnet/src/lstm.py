@@ -6,7 +6,6 @@ import tensorflow as tf
 
 from sonnet.src import arg_checks
 from sonnet.src import default_initializers
-from sonnet.src import errors
 from sonnet.src import layer_norm
 from sonnet.src import rnn_core
 
@@ -16,22 +15,78 @@ LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
 LSTMState.__doc__ = """The state of an `LSTM`: `hidden` and `cell` tensors."""
 
 
+def check_clip_values(hidden_clip_value, cell_clip_value):
+  """Refuses negative clip values, as Sonnet 1 did.
+
+  Args:
+    hidden_clip_value: None or a number.
+    cell_clip_value: None or a number.
+
+  Raises:
+    ValueError: if a value is negative.
+  """
+  for what, value in (("hidden_clip_value", hidden_clip_value),
+                      ("cell_clip_value", cell_clip_value)):
+    if value is not None and value < 0:
+      raise ValueError("The value of %s should be nonnegative." % what)
+
+
+def clip_state(prev_hidden, prev_cell, hidden_clip_value, cell_clip_value):
+  """Clips the previous hidden and cell states (None: no clipping)."""
+  if hidden_clip_value is not None:
+    prev_hidden = tf.clip_by_value(prev_hidden, -hidden_clip_value,
+                                   hidden_clip_value)
+  if cell_clip_value is not None:
+    prev_cell = tf.clip_by_value(prev_cell, -cell_clip_value,
+                                 cell_clip_value)
+  return prev_hidden, prev_cell
+
+
+def check_input_rank(inputs):
+  """Raises Sonnet 1's ValueError unless `inputs` is `[batch, input_size]`."""
+  rank = inputs.shape.rank
+  if rank != 2:
+    raise ValueError(
+        "Rank of shape must be 2 not: %s. An LSTM core takes one time step "
+        "[batch_size, input_size]; unroll sequences with snt.dynamic_unroll "
+        "or dynamic_rnn." % rank)
+
+
+def check_input_size(scope_name, first_size, input_size):
+  """Raises ValueError if `input_size` differs from the first connection's.
+
+  Args:
+    scope_name: the core's scope name, for the message.
+    first_size: the first connection's input size, or None.
+    input_size: this connection's input size.
+
+  Raises:
+    ValueError: if the sizes differ.
+  """
+  if first_size is not None and input_size != first_size:
+    raise ValueError(
+        "%s: inputs must have size %s as in the first connection, got %s."
+        % (scope_name, first_size, input_size))
+
+
 class LSTM(rnn_core.RNNCore):
   """An LSTM core: input, forget and output gates over a cell state.
 
-  The gates come from one matmul of `[inputs, prev_hidden]` with `w_gates`
-  (`[input_size + hidden_state_size, 4 * hidden_size]`) plus `b_gates`, split
-  in the order input `i`, cell input `j`, forget `f`, output `o`:
+  The previous state is clipped first (`hidden_clip_value`,
+  `cell_clip_value`); the gates come from one matmul of `[inputs,
+  prev_hidden]` with `w_gates` (`[input_size + hidden_state_size,
+  4 * hidden_size]`), optionally layer-normalized, plus `b_gates`, split in
+  the order input `i`, cell input `j`, forget `f`, output `o`:
 
       c' = sigmoid(f + forget_bias [+ w_f_diag * c]) * c
-           + sigmoid(i [+ w_i_diag * c]) * tanh(j)      (then cell clip)
-      h' = sigmoid(o [+ w_o_diag * c']) * tanh(c')      (then hidden clip,
-                                                          then projection)
+           + sigmoid(i [+ w_i_diag * c]) * tanh(j)
+      h' = tanh(c' [* (1 + w_o_diag)]) * sigmoid(o)   (then projection)
 
+  The output peephole scales the new cell inside the tanh, as Sonnet 1 did.
   Optional: peepholes (`w_f_diag`, `w_i_diag`, `w_o_diag`), layer
-  normalization of the gate pre-activations (`layer_norm/gamma`, `beta`),
-  and a projection of the hidden state (`w_h_projection`,
-  `[hidden_size, projection_size]`). The output is the new hidden state.
+  normalization (`layer_norm/gamma`, `beta`) and a projection of the hidden
+  state (`w_h_projection`, `[hidden_size, projection_size]`). The new state
+  is not clipped. The output is the new hidden state.
 
   >>> lstm = snt.LSTM(4)
   >>> out, state = lstm(tf.ones([2, 3]), lstm.initial_state(2))
@@ -64,42 +119,46 @@ class LSTM(rnn_core.RNNCore):
         remembers by default early in training.
       initializers: optional dict keyed by "w_gates", "b_gates" and, when
         used, "w_f_diag" / "w_i_diag" / "w_o_diag" / "w_h_projection".
-        Defaults: truncated normals with stddev 1/sqrt(fan in), zero biases.
+        Defaults: truncated normals with stddev 1/sqrt(fan in) for the gate
+        weights and biases (fan in `input_size + hidden_state_size`) and
+        the projection; the variable scope's default (Glorot uniform) for
+        the peepholes.
       partitioners: optional dict with the same keys.
       regularizers: optional dict with the same keys.
       use_peepholes: whether the gates also see the cell state.
       use_layer_norm: whether to layer-normalize the gate pre-activations.
-      hidden_clip_value: if set, the hidden state is clipped to
-        [-value, value].
+      hidden_clip_value: if set, the previous hidden state is clipped to
+        [-value, value] before the step.
       projection_size: if set, the hidden state is projected to this size.
-      cell_clip_value: if set, the cell state is clipped to [-value, value].
+      cell_clip_value: if set, the previous cell state is clipped to
+        [-value, value] before the step.
       custom_getter: as for `snt.AbstractModule`.
       name: the module's name.
 
     Raises:
       KeyError: if a dict has a key the configuration does not use.
       TypeError: if a dict value is not callable.
-      ValueError: if a clip value is not positive.
+      ValueError: if a clip value is negative.
     """
     super().__init__(custom_getter=custom_getter, name=name)
     self._hidden_size = hidden_size
     self._forget_bias = forget_bias
     self._use_peepholes = use_peepholes
     self._use_layer_norm = use_layer_norm
-    self._projection_size = projection_size
-    for what, value in (("hidden_clip_value", hidden_clip_value),
-                        ("cell_clip_value", cell_clip_value)):
-      if value is not None and not value > 0:
-        raise ValueError("%s must be positive (or None), got %r."
-                         % (what, value))
     self._hidden_clip_value = hidden_clip_value
     self._cell_clip_value = cell_clip_value
-    keys = self.get_possible_initializer_keys(
-        use_peepholes=use_peepholes,
-        use_projection=projection_size is not None)
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._use_projection = projection_size is not None
+    self._hidden_state_size = projection_size or hidden_size
+    self.possible_keys = self.get_possible_initializer_keys(
+        use_peepholes=use_peepholes, use_projection=self._use_projection)
+    # Sonnet 1 checked all three dicts as initializers (and said so).
+    self._initializers = arg_checks.check_initializers(
+        initializers, self.possible_keys)
+    self._partitioners = arg_checks.check_initializers(
+        partitioners, self.possible_keys)
+    self._regularizers = arg_checks.check_initializers(
+        regularizers, self.possible_keys)
+    check_clip_values(hidden_clip_value, cell_clip_value)
     self._input_size = None
     if use_layer_norm:
       with self._enter_variable_scope():
@@ -124,7 +183,7 @@ class LSTM(rnn_core.RNNCore):
       keys.add(cls.W_H_PROJECTION)
     return keys
 
-  def _variable(self, name, shape, dtype, default_initializer):
+  def _variable(self, name, shape, dtype, default_initializer=None):
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
         initializer=self._initializers.get(name, default_initializer),
@@ -136,78 +195,70 @@ class LSTM(rnn_core.RNNCore):
 
     Args:
       inputs: a tensor `[batch_size, input_size]`; `input_size` must be
-        known and the same on every connection.
-      prev_state: an `LSTMState` (or a `(hidden, cell)` tuple) of tensors
+        the same on every connection.
+      prev_state: an `LSTMState` (or any pair) `(hidden, cell)` of tensors
         `[batch_size, hidden_state_size]` and `[batch_size, hidden_size]`.
 
     Returns:
       `(output, next_state)`: the new hidden state and an `LSTMState`.
 
     Raises:
-      IncompatibleShapeError: for inputs not of rank 2, an input size other
-        than the first connection's, or a state of the wrong structure,
-        batch size or size.
-      UnderspecifiedError: if `input_size` is unknown.
+      ValueError: for inputs not of rank 2, or an input size other than the
+        first connection's.
     """
-    rnn_core.check_inputs_and_state(self, inputs, prev_state)
-    input_size = inputs.shape[-1]
-    if self._input_size is not None and input_size != self._input_size:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have size %d as in the first connection, got "
-          "shape %s." % (self.scope_name, self._input_size, inputs.shape))
-    self._input_size = input_size
     prev_hidden, prev_cell = prev_state
-    hidden_state_size = self._projection_size or self._hidden_size
+    prev_hidden, prev_cell = clip_state(
+        prev_hidden, prev_cell, self._hidden_clip_value,
+        self._cell_clip_value)
+    check_input_rank(inputs)
+    input_size = tf.compat.dimension_value(inputs.shape[1])
+    check_input_size(self.scope_name, self._input_size, input_size)
+    self._input_size = input_size
     dtype = inputs.dtype
-    w_gates = self._variable(
-        self.W_GATES, [input_size + hidden_state_size, 4 * self._hidden_size],
-        dtype, default_initializers.weights(input_size + hidden_state_size))
-    b_gates = self._variable(self.B_GATES, [4 * self._hidden_size], dtype,
-                             default_initializers.bias())
-    gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), w_gates)
+    fan_in = self._hidden_state_size + input_size
+    gate_init = default_initializers.weights(fan_in)
+    self._w_xh = self._variable(
+        self.W_GATES, [fan_in, 4 * self._hidden_size], dtype, gate_init)
+    self._b = self._variable(self.B_GATES, [4 * self._hidden_size], dtype,
+                             gate_init)
+    if self._use_projection:
+      self._w_h_projection = self._variable(
+          self.W_H_PROJECTION, [self._hidden_size, self._hidden_state_size],
+          dtype, default_initializers.weights(self._hidden_size))
+    gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), self._w_xh)
     if self._use_layer_norm:
       gates = self._layer_norm(gates)
-    gates += b_gates
+    gates += self._b
     i, j, f, o = tf.split(gates, 4, axis=1)
     if self._use_peepholes:
-      peephole_init = default_initializers.weights(self._hidden_size)
-      w_f_diag = self._variable(self.W_F_DIAG, [self._hidden_size], dtype,
-                                peephole_init)
-      w_i_diag = self._variable(self.W_I_DIAG, [self._hidden_size], dtype,
-                                peephole_init)
-      w_o_diag = self._variable(self.W_O_DIAG, [self._hidden_size], dtype,
-                                peephole_init)
-      f += w_f_diag * prev_cell
-      i += w_i_diag * prev_cell
+      self._w_f_diag = self._variable(self.W_F_DIAG, [self._hidden_size],
+                                      dtype)
+      self._w_i_diag = self._variable(self.W_I_DIAG, [self._hidden_size],
+                                      dtype)
+      self._w_o_diag = self._variable(self.W_O_DIAG, [self._hidden_size],
+                                      dtype)
+      f += self._w_f_diag * prev_cell
+      i += self._w_i_diag * prev_cell
     next_cell = (tf.sigmoid(f + self._forget_bias) * prev_cell +
                  tf.sigmoid(i) * tf.tanh(j))
-    if self._cell_clip_value is not None:
-      next_cell = tf.clip_by_value(next_cell, -self._cell_clip_value,
-                                   self._cell_clip_value)
+    cell_output = next_cell
     if self._use_peepholes:
-      o += w_o_diag * next_cell
-    next_hidden = tf.sigmoid(o) * tf.tanh(next_cell)
-    if self._hidden_clip_value is not None:
-      next_hidden = tf.clip_by_value(next_hidden, -self._hidden_clip_value,
-                                     self._hidden_clip_value)
-    if self._projection_size is not None:
-      w_h_projection = self._variable(
-          self.W_H_PROJECTION, [self._hidden_size, self._projection_size],
-          dtype, default_initializers.weights(self._hidden_size))
-      next_hidden = tf.matmul(next_hidden, w_h_projection)
+      cell_output += self._w_o_diag * cell_output
+    next_hidden = tf.tanh(cell_output) * tf.sigmoid(o)
+    if self._use_projection:
+      next_hidden = tf.matmul(next_hidden, self._w_h_projection)
     return next_hidden, LSTMState(hidden=next_hidden, cell=next_cell)
 
   @property
   def state_size(self):
     """`LSTMState` of `TensorShape`s: hidden state size and cell size."""
-    return LSTMState(
-        hidden=tf.TensorShape([self._projection_size or self._hidden_size]),
-        cell=tf.TensorShape([self._hidden_size]))
+    return LSTMState(tf.TensorShape([self._hidden_state_size]),
+                     tf.TensorShape([self._hidden_size]))
 
   @property
   def output_size(self):
     """`TensorShape([projection_size or hidden_size])`."""
-    return tf.TensorShape([self._projection_size or self._hidden_size])
+    return tf.TensorShape([self._hidden_state_size])
 
   @property
   def use_peepholes(self):

@@ -16,7 +16,15 @@ def sigmoid(x):
 def numpy_lstm_step(x, h, c, v, forget_bias=1., peepholes=False,
                     cell_clip=None, hidden_clip=None, projection=False,
                     layer_norm=False):
-  """One LSTM step in NumPy; `v` maps variable names to values."""
+  """One step of Sonnet 1.36's LSTM in NumPy; `v` maps names to values.
+
+  The previous state is clipped, the output peephole scales the new cell
+  inside the tanh, and the new state is returned unclipped.
+  """
+  if hidden_clip is not None:
+    h = np.clip(h, -hidden_clip, hidden_clip)
+  if cell_clip is not None:
+    c = np.clip(c, -cell_clip, cell_clip)
   gates = np.concatenate([x, h], axis=1).dot(v["w_gates"])
   if layer_norm:
     mean = gates.mean(axis=1, keepdims=True)
@@ -29,13 +37,8 @@ def numpy_lstm_step(x, h, c, v, forget_bias=1., peepholes=False,
     f = f + v["w_f_diag"] * c
     i = i + v["w_i_diag"] * c
   c = sigmoid(f + forget_bias) * c + sigmoid(i) * np.tanh(j)
-  if cell_clip is not None:
-    c = np.clip(c, -cell_clip, cell_clip)
-  if peepholes:
-    o = o + v["w_o_diag"] * c
-  h = sigmoid(o) * np.tanh(c)
-  if hidden_clip is not None:
-    h = np.clip(h, -hidden_clip, hidden_clip)
+  cell_output = c * (1. + v["w_o_diag"]) if peepholes else c
+  h = np.tanh(cell_output) * sigmoid(o)
   if projection:
     h = h.dot(v["w_h_projection"])
   return h, c
@@ -59,6 +62,7 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
       ("peepholes", {"use_peepholes": True}),
       ("projection", {"projection_size": 2}),
       ("clipping", {"cell_clip_value": 0.4, "hidden_clip_value": 0.1}),
+      ("zero_clipping", {"cell_clip_value": 0, "hidden_clip_value": 0.}),
       ("layer_norm", {"use_layer_norm": True}),
       ("everything", {"use_peepholes": True, "projection_size": 3,
                       "cell_clip_value": 0.5, "hidden_clip_value": 0.2}),
@@ -95,9 +99,6 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
       self.assertAllClose(outputs[t], h, atol=1e-5)
     self.assertAllClose(final.hidden, h, atol=1e-5)
     self.assertAllClose(final.cell, c, atol=1e-5)
-    if "cell_clip_value" in kwargs:
-      self.assertLessEqual(np.abs(final.cell).max(),
-                           kwargs["cell_clip_value"] + 1e-6)
 
   @parameterized.named_parameters(
       ("plain", {}, {"lstm/w_gates": [7, 16], "lstm/b_gates": [16]}),
@@ -138,12 +139,74 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
          "w_h_projection"})
 
   def test_bad_constructor_arguments(self):
-    with self.assertRaisesRegex(KeyError, "w_f_diag"):
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w_f_diag'"):
       snt.LSTM(4, initializers={"w_f_diag": tf1.zeros_initializer()})
-    with self.assertRaises(TypeError):
+    # Sonnet 1 checked partitioners and regularizers as initializers.
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'x'"):
+      snt.LSTM(4, partitioners={"x": tf1.fixed_size_partitioner(2)})
+    with self.assertRaisesRegex(TypeError, "Initializer for 'w_gates' is not"):
       snt.LSTM(4, regularizers={"w_gates": 3})
-    with self.assertRaisesRegex(ValueError, "cell_clip_value"):
+    with self.assertRaisesRegex(
+        ValueError, "The value of cell_clip_value should be nonnegative."):
       snt.LSTM(4, cell_clip_value=-1.)
+    with self.assertRaisesRegex(
+        ValueError, "The value of hidden_clip_value should be nonnegative."):
+      snt.LSTM(4, hidden_clip_value=-0.5)
+
+  @test_utils.in_all_modes
+  def test_clip_values_clip_the_previous_state_only(self):
+    lstm = snt.LSTM(3, cell_clip_value=0.5, hidden_clip_value=0.2)
+    x = tf.constant([[3., -2.]])
+    big = snt.LSTMState(tf.constant([[5., -5., 0.1]]),
+                        tf.constant([[20., -9., 0.3]]))
+    clipped = snt.LSTMState(tf.constant([[0.2, -0.2, 0.1]]),
+                            tf.constant([[0.5, -0.5, 0.3]]))
+    out_big, state_big = lstm(x, big)
+    out_clipped, state_clipped = lstm(x, clipped)
+    self.init()
+    out_big, state_big, out_clipped, state_clipped = self.evaluate(
+        [out_big, state_big, out_clipped, state_clipped])
+    self.assertAllClose(out_big, out_clipped)
+    self.assertAllClose(state_big, state_clipped)
+    # The new state is not clipped: with forget_bias 5 the cell keeps most
+    # of its clipped value plus its input term.
+    lstm = snt.LSTM(1, forget_bias=5., cell_clip_value=0.5, initializers={
+        "w_gates": tf1.constant_initializer(2.),
+        "b_gates": tf1.constant_initializer(2.)})
+    _, state = lstm(tf.constant([[3.]]),
+                    snt.LSTMState(tf.zeros([1, 1]), tf.constant([[9.]])))
+    self.init()
+    self.assertGreater(self.evaluate(state.cell)[0, 0], 0.5)
+
+  @test_utils.in_all_modes
+  def test_default_initializers(self):
+    lstm = snt.LSTM(50, use_peepholes=True, projection_size=40)
+    lstm(tf.ones([2, 60]), lstm.initial_state(2))
+    self.init()
+    values = self._values(lstm)
+    # Truncated normals with stddev 1/sqrt(fan in): 100 inputs for the
+    # gates (bias included), 50 for the projection.
+    for name, fan_in in (("w_gates", 100), ("b_gates", 100),
+                         ("w_h_projection", 50)):
+      self.assertNear(values[name].std(), 0.88 / np.sqrt(fan_in),
+                      0.2 / np.sqrt(fan_in), msg=name)
+      self.assertLessEqual(np.abs(values[name]).max(), 2. / np.sqrt(fan_in))
+    # Peepholes: the variable scope's default, Glorot uniform on [50].
+    limit = np.sqrt(6. / 100.)
+    for name in ("w_f_diag", "w_i_diag", "w_o_diag"):
+      self.assertLessEqual(np.abs(values[name]).max(), limit)
+      self.assertGreater(values[name].std(), limit / 3.)
+
+  @test_utils.in_all_modes
+  def test_variables_stored_as_sonnet_1_attributes(self):
+    lstm = snt.LSTM(4, use_peepholes=True, projection_size=2)
+    lstm(tf.ones([2, 3]), lstm.initial_state(2))
+    names = {"_w_xh": "w_gates", "_b": "b_gates", "_w_f_diag": "w_f_diag",
+             "_w_i_diag": "w_i_diag", "_w_o_diag": "w_o_diag",
+             "_w_h_projection": "w_h_projection"}
+    for attribute, name in names.items():
+      self.assertEqual(getattr(lstm, attribute).name, "lstm/%s:0" % name)
+    self.assertEqual(lstm.possible_keys, set(names.values()))
 
   @test_utils.in_all_modes
   def test_regularizers_partitioners_custom_getter(self):
@@ -172,26 +235,16 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(self.evaluate(tf.add_n(losses)), 2. * 7 * 16)
 
   @test_utils.in_all_modes
-  def test_shape_errors_name_the_core(self):
+  def test_input_errors(self):
     lstm = snt.LSTM(4, name="my_lstm")
     state = lstm.initial_state(2)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "my_lstm: inputs must have rank 2"):
+    with self.assertRaisesRegex(ValueError, "Rank of shape must be 2 not: 3"):
       lstm(tf.ones([2, 5, 3]), state)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "my_lstm: prev_state must have the structure"):
-      lstm(tf.ones([2, 3]), state.hidden)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "my_lstm: each state tensor"):
-      lstm(tf.ones([2, 3]), lstm.initial_state(3))  # Wrong batch size.
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "my_lstm: each state tensor"):
-      lstm(tf.ones([2, 3]), snt.LSTMState(tf.ones([2, 1]), tf.ones([2, 4])))
     self.assertFalse(lstm.is_connected)
     if not self.eager:
       self.assertEmpty(tf1.global_variables())
     lstm(tf.ones([2, 3]), state)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+    with self.assertRaisesRegex(ValueError,
                                 "my_lstm: inputs must have size 3"):
       lstm(tf.ones([2, 6]), state)
 
