@@ -3,13 +3,10 @@
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import errors
 from sonnet.src import layer_norm
 from sonnet.src import linear
 from sonnet.src import rnn_core
 from sonnet.src.nets import mlp as mlp_lib
-
-tf1 = tf.compat.v1
 
 
 def _apply_to_last_dim(module, x):
@@ -62,17 +59,18 @@ class RelationalMemory(rnn_core.RNNCore):
       name: the module's name.
 
     Raises:
-      ValueError: for a bad `gate_style` or non-positive sizes.
+      ValueError: for a bad `gate_style`, or `num_blocks` or
+        `attention_mlp_layers` below 1.
     """
     super().__init__(name=name)
+    if num_blocks < 1:
+      raise ValueError("num_blocks must be >= 1. Got: {}.".format(num_blocks))
     if gate_style not in ("unit", "memory", None):
-      raise ValueError("gate_style must be 'unit', 'memory' or None, got %r."
-                       % (gate_style,))
-    for what, value in (("mem_slots", mem_slots), ("head_size", head_size),
-                        ("num_heads", num_heads), ("num_blocks", num_blocks),
-                        ("attention_mlp_layers", attention_mlp_layers)):
-      if value < 1:
-        raise ValueError("%s must be >= 1, got %r." % (what, value))
+      raise ValueError("gate_style must be one of ['unit', 'memory', None]. "
+                       "Got: {}.".format(gate_style))
+    if attention_mlp_layers < 1:
+      raise ValueError("attention_mlp_layers must be >= 1. Got: {}.".format(
+          attention_mlp_layers))
     self._mem_slots = mem_slots
     self._head_size = head_size
     self._num_heads = num_heads
@@ -81,11 +79,12 @@ class RelationalMemory(rnn_core.RNNCore):
     self._forget_bias = forget_bias
     self._input_bias = input_bias
     self._gate_style = gate_style
+    self._attention_mlp_layers = attention_mlp_layers
     self._key_size = key_size or head_size
     self._input_gate = None
     self._forget_gate = None
     qkv_size = 2 * self._key_size + head_size
-    gate_size = {"unit": self._mem_size, "memory": 1, None: 0}[gate_style]
+    gate_size = self._calculate_gate_size()
     # Built in Sonnet 1's order, so the variables get its names.
     with self._enter_variable_scope():
       self._input_linear = linear.Linear(self._mem_size)
@@ -104,19 +103,21 @@ class RelationalMemory(rnn_core.RNNCore):
 
     Args:
       batch_size: an int or a scalar int32 tensor.
-      trainable: whether the initial memory is learned (a variable
-        `<name>_initial_state/w` initialized to the identity).
+      trainable: ignored, as in Sonnet 1 (the memory is never learned).
 
     Returns:
-      A tensor `[batch_size, mem_slots, mem_size]`.
+      A float32 tensor `[batch_size, mem_slots, mem_size]`.
     """
-    eye = np.eye(self._mem_slots, self._mem_size, dtype=np.float32)
-    if trainable:
-      return super().initial_state(
-          batch_size, trainable=True,
-          trainable_initializers=tf1.constant_initializer(eye[None]))
-    memory = tf.eye(self._mem_slots, self._mem_size, dtype=tf.float32)
-    return rnn_core._tile_batch(memory[None], batch_size)  # pylint: disable=protected-access
+    del trainable  # Unused, as in Sonnet 1.
+    return tf.eye(self._mem_slots, self._mem_size, batch_shape=[batch_size])
+
+  def _calculate_gate_size(self):
+    """The number of units of each gate: `mem_size`, 1 or 0 (no gates)."""
+    if self._gate_style == "unit":
+      return self._mem_size
+    if self._gate_style == "memory":
+      return 1
+    return 0
 
   def _attend(self, memory, qkv_linear, qkv_norm):
     """Multi-head dot-product self-attention over the rows of `memory`."""
@@ -144,26 +145,7 @@ class RelationalMemory(rnn_core.RNNCore):
     Returns:
       `(output, next_memory)`: `[batch_size, mem_slots * mem_size]` and the
       new memory.
-
-    Raises:
-      IncompatibleShapeError: for a memory of the wrong shape or inputs of
-        too low a rank.
     """
-    expected = tf.TensorShape([None, self._mem_slots, self._mem_size])
-    if not memory.shape.is_compatible_with(expected):
-      raise errors.IncompatibleShapeError(
-          "%s: memory must have shape [batch_size, %d, %d], got %s."
-          % (self.scope_name, self._mem_slots, self._mem_size, memory.shape))
-    min_rank = 3 if treat_input_as_matrix else 2
-    if inputs.shape.rank is None or inputs.shape.rank < min_rank:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank >= %d, got shape %s."
-          % (self.scope_name, min_rank, inputs.shape))
-    if (memory.shape[0] is not None and inputs.shape[0] is not None and
-        memory.shape[0] != inputs.shape[0]):
-      raise errors.IncompatibleShapeError(
-          "%s: inputs and memory have different batch sizes: %s and %s."
-          % (self.scope_name, inputs.shape, memory.shape))
     if treat_input_as_matrix:
       rows = tf.compat.dimension_value(inputs.shape[1])
       flat = tf.reshape(inputs, [-1, rows,
@@ -191,7 +173,8 @@ class RelationalMemory(rnn_core.RNNCore):
       self._forget_gate = tf.sigmoid(forget_gate + self._forget_bias)
       next_memory = (self._input_gate * tf.tanh(next_memory) +
                      self._forget_gate * memory)
-    output = tf.reshape(next_memory, [-1, self._mem_slots * self._mem_size])
+    output = tf.reshape(
+        next_memory, [-1, int(np.prod(next_memory.shape[1:].as_list()))])
     return output, next_memory
 
   @property

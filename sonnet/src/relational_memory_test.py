@@ -107,9 +107,19 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     core = snt.RelationalMemory(mem_slots=3, head_size=2)
     state = self.evaluate(core.initial_state(2))
     self.assertAllEqual(state[1], np.eye(3, 2))
-    learned = core.initial_state(tf.constant(2), trainable=True)
-    self.init()
-    self.assertAllEqual(self.evaluate(learned)[0], np.eye(3, 2))
+    # As in Sonnet 1, `trainable` is ignored: the memory is a constant.
+    padded = snt.RelationalMemory(mem_slots=2, head_size=2, num_heads=2)
+    learned = padded.initial_state(tf.constant(2), trainable=True)
+    self.assertEqual(learned.dtype, tf.float32)
+    self.assertAllEqual(self.evaluate(learned)[0], np.eye(2, 4))
+    if not self.eager:
+      self.assertEmpty(tf1.global_variables())
+
+  @parameterized.parameters(("unit", 8), ("memory", 1), (None, 0))
+  def test_gate_size(self, gate_style, size):
+    core = snt.RelationalMemory(mem_slots=2, head_size=4, num_heads=2,
+                                gate_style=gate_style)
+    self.assertEqual(core._calculate_gate_size(), size)
 
   @test_utils.in_all_modes
   def test_input_as_matrix(self):
@@ -119,16 +129,25 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(out.shape.as_list(), [4, 6])
     self.assertEqual(memory.shape.as_list(), [4, 2, 3])
 
-  @test_utils.in_all_modes
-  def test_errors(self):
-    core = snt.RelationalMemory(mem_slots=2, head_size=4, name="rm")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "rm: memory"):
-      core(tf.ones([2, 3]), tf.ones([2, 3, 4]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "batch sizes"):
-      core(tf.ones([2, 3]), core.initial_state(5))
-    with self.assertRaisesRegex(ValueError, "gate_style"):
+  def test_constructor_errors(self):
+    with self.assertRaisesRegex(ValueError, r"num_blocks must be >= 1\. "
+                                r"Got: 0\."):
+      snt.RelationalMemory(2, 4, num_blocks=0)
+    with self.assertRaisesRegex(ValueError, r"attention_mlp_layers must be "
+                                r">= 1\. Got: 0\."):
+      snt.RelationalMemory(2, 4, attention_mlp_layers=0)
+    with self.assertRaisesRegex(
+        ValueError,
+        r"gate_style must be one of \['unit', 'memory', None\]\. Got: slot"):
       snt.RelationalMemory(2, 4, gate_style="slot")
 
+  @test_utils.in_all_modes
+  def test_memory_rows_are_not_checked(self):
+    # Sonnet 1 attended over whatever rows the memory had.
+    core = snt.RelationalMemory(mem_slots=2, head_size=4)
+    out, memory = core(tf.ones([2, 3]), tf.ones([2, 5, 4]))
+    self.assertEqual(out.shape.as_list(), [2, 20])
+    self.assertEqual(memory.shape.as_list(), [2, 5, 4])
 
 if __name__ == "__main__":
   test_utils.main()
