@@ -82,37 +82,50 @@ class BatchApplyTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(got, value.sum(-1) * 3.0, atol=1e-5)
 
   @test_utils.in_all_modes
-  def test_example_index_errors(self):
-    with self.assertRaisesRegex(
-        snt.IncompatibleShapeError,
-        r"batch_apply: input 0 \(input_example_index\) must be a tensor of "
-        "rank >= n_dims=2"):
-      snt.BatchApply(lambda s, t: t)(tf.constant(1.0), tf.ones([2, 3]))
-    with self.assertRaisesRegex(ValueError, "only 1 .* inputs"):
-      snt.BatchApply(tf.identity, input_example_index=3)(tf.ones([2, 3]))
+  def test_example_index_picks_the_leading_dims(self):
+    # The inputs need not share leading dimensions; the outputs take the
+    # example's.
+    a = np.arange(15.).reshape(3, 5)
+    b = np.arange(27.).reshape(3, 9)
+    pick_b = lambda u, v: v * 2.
+    for index in (1, -1):
+      y = snt.BatchApply(pick_b, input_example_index=index)(
+          tf.constant(a), tf.constant(b))
+      self.assertAllEqual(self.evaluate(y), b * 2.)
 
   @test_utils.in_all_modes
-  def test_mismatched_leading_dims_raise_before_module_runs(self):
+  def test_low_rank_example_uses_its_dims(self):
+    y = snt.BatchApply(lambda s, t: t)(tf.ones([6]), tf.ones([2, 3, 4]))
+    self.assertEqual(y.shape.as_list(), [6, 4])
+
+  @test_utils.in_all_modes
+  def test_example_index_out_of_range_raises_before_module_runs(self):
     linear = snt.Linear(2)
-    batch = snt.BatchApply(lambda u, v: linear(u) + linear(v))
     with self.assertRaisesRegex(
-        snt.IncompatibleShapeError,
-        r"same 2 leading dimensions; input 1 has shape \(2, 4, 3\)"):
-      batch(tf.ones([2, 3, 3]), tf.ones([2, 4, 3]))
+        IndexError,
+        r"batch_apply: input_example_index=3, but there are only 1"):
+      snt.BatchApply(linear, input_example_index=3)(tf.ones([2, 3, 3]))
     self.assertFalse(linear.is_connected)
 
-  @test_utils.in_all_modes
-  def test_scalar_output_raises(self):
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "scalar"):
+  @test_utils.in_graph_mode
+  def test_output_that_does_not_fit_raises(self):
+    with self.assertRaisesRegex(ValueError, "Cannot reshape"):
       snt.BatchApply(tf.reduce_sum)(tf.ones([2, 3]))
+    with self.assertRaisesRegex(ValueError, "Cannot reshape"):
+      snt.BatchApply(lambda u, v: v)(tf.ones([3, 5]), tf.ones([3, 9]))
 
-  def test_constructor_errors(self):
-    with self.assertRaisesRegex(TypeError, "must be callable"):
-      snt.BatchApply(3)
-    with self.assertRaisesRegex(ValueError, "n_dims must be a positive"):
-      snt.BatchApply(tf.identity, n_dims=0)
-    with self.assertRaisesRegex(ValueError, "input_example_index must be"):
-      snt.BatchApply(tf.identity, input_example_index=-1)
+  @test_utils.in_eager_mode
+  def test_output_that_does_not_fit_raises_eagerly(self):
+    with self.assertRaises(tf.errors.InvalidArgumentError):
+      snt.BatchApply(lambda u, v: v)(tf.ones([3, 5]), tf.ones([3, 9]))
+
+  @parameterized.parameters(
+      (0, ValueError, "^n_dims should be greater than zero.$"),
+      (2.0, TypeError,
+       "^n_dims should be an integer, it is a <class 'float'> instead.$"))
+  def test_bad_n_dims(self, n_dims, error, message):
+    with self.assertRaisesRegex(error, message):
+      snt.BatchApply(tf.identity, n_dims=n_dims)
 
   @test_utils.in_eager_mode
   def test_tf_function_and_gradients(self):

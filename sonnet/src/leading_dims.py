@@ -69,8 +69,7 @@ def merge_leading_dims(array_or_tensor, n_dims=2):
   Args:
     array_or_tensor: a tensor, or a NumPy array or number (converted to a
       tensor).
-    n_dims: how many leading dimensions to merge; 1 or less leaves the
-      input as it is.
+    n_dims: how many leading dimensions to merge.
 
   Returns:
     The reshaped tensor. An input of rank lower than `n_dims` is returned
@@ -82,12 +81,10 @@ def merge_leading_dims(array_or_tensor, n_dims=2):
   >>> snt.merge_leading_dims(tf.zeros([2, 3, 5])).shape.as_list()
   [6, 5]
   """
-  if n_dims <= 1:
-    return array_or_tensor
   tensor = tf.convert_to_tensor(array_or_tensor)
   if tensor.get_shape().ndims is None:
     raise ValueError(
-        "merge_leading_dims needs a tensor of known rank, got %r." % tensor)
+        "Can't merge leading dimensions of tensor of unknown rank.")
   if tensor.get_shape().ndims < n_dims:
     return array_or_tensor
   shape = dims(tensor)
@@ -101,17 +98,19 @@ def split_leading_dim(tensor, inputs, n_dims=2):
   becomes `[T, B, ...]` where `inputs` has shape `[T, B, ...]`.
 
   Args:
-    tensor: a tensor of rank >= 1 whose first dimension is the product of
-      the leading dimensions of `inputs`.
-    inputs: a tensor of rank >= `n_dims` (usually the input that was
-      merged).
+    tensor: a tensor whose first dimension is the product of the leading
+      dimensions of `inputs`.
+    inputs: a tensor (usually the input that was merged); its first
+      `n_dims` dimensions (or all, if it has fewer) are used.
     n_dims: how many leading dimensions of `inputs` to split into.
 
   Returns:
     A tensor of shape `inputs.shape[:n_dims] + tensor.shape[1:]`.
 
   Raises:
-    ValueError: if `tensor` is a scalar or `inputs` has rank < `n_dims`.
+    ValueError: if a rank is unknown, or (in graph mode) the sizes do not
+      fit; eager mode raises `tf.errors.InvalidArgumentError` for the
+      latter.
 
   >>> x = tf.zeros([2, 3, 5])
   >>> snt.split_leading_dim(tf.zeros([6, 4]), x).shape.as_list()
@@ -119,14 +118,4 @@ def split_leading_dim(tensor, inputs, n_dims=2):
   """
   tensor = tf.convert_to_tensor(tensor)
   inputs = tf.convert_to_tensor(inputs)
-  tensor_rank = tensor.get_shape().ndims
-  inputs_rank = inputs.get_shape().ndims
-  if tensor_rank is None or tensor_rank < 1:
-    raise ValueError(
-        "split_leading_dim needs a tensor with a leading dimension to split, "
-        "got shape %s." % tensor.get_shape())
-  if inputs_rank is None or inputs_rank < n_dims:
-    raise ValueError(
-        "split_leading_dim needs inputs of rank >= n_dims=%d to read the "
-        "leading dimensions from, got shape %s." % (n_dims, inputs.get_shape()))
   return reshape(tensor, dims(inputs)[:n_dims] + dims(tensor)[1:])

@@ -31,11 +31,18 @@ class LeadingDimsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllEqual(self.evaluate(merged), x.reshape(6, 2))
 
   @test_utils.in_all_modes
-  def test_low_rank_and_n_dims_one_pass_through(self):
+  def test_low_rank_passes_through(self):
     x = tf.constant([1., 2.])
     self.assertIs(snt.merge_leading_dims(x, 2), x)
     self.assertIs(snt.merge_leading_dims(3.0, 2), 3.0)
-    self.assertIs(snt.merge_leading_dims(x, 1), x)
+    array = np.ones([2])
+    self.assertIs(snt.merge_leading_dims(array, 2), array)
+
+  @test_utils.in_all_modes
+  def test_n_dims_one_gives_a_tensor(self):
+    merged = snt.merge_leading_dims(np.arange(6.).reshape(2, 3), 1)
+    self.assertTrue(tf.is_tensor(merged))
+    self.assertAllEqual(self.evaluate(merged), np.arange(6.).reshape(2, 3))
 
   @test_utils.in_graph_mode
   def test_unknown_dims_use_dynamic_shape(self):
@@ -53,15 +60,22 @@ class LeadingDimsTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_graph_mode
   def test_unknown_rank_raises(self):
     x = tf1.placeholder(tf.float32)
-    with self.assertRaisesRegex(ValueError, "known rank"):
+    with self.assertRaisesRegex(
+        ValueError,
+        "^Can't merge leading dimensions of tensor of unknown rank.$"):
       snt.merge_leading_dims(x)
 
   @test_utils.in_all_modes
-  def test_split_errors(self):
-    with self.assertRaisesRegex(ValueError, "leading dimension to split"):
+  def test_split_with_low_rank_inputs(self):
+    # As in Sonnet 1: the leading dimensions that `inputs` has are used.
+    x = np.arange(6.)
+    split = snt.split_leading_dim(tf.constant(x), tf.zeros([6]))
+    self.assertAllEqual(self.evaluate(split), x)
+
+  @test_utils.in_graph_mode
+  def test_split_size_mismatch_raises(self):
+    with self.assertRaisesRegex(ValueError, "Cannot reshape"):
       snt.split_leading_dim(tf.constant(1.), tf.zeros([2, 3]))
-    with self.assertRaisesRegex(ValueError, "rank >= n_dims=2"):
-      snt.split_leading_dim(tf.zeros([6]), tf.zeros([6]))
 
   @test_utils.in_eager_mode
   def test_tf_function_with_unknown_batch(self):
