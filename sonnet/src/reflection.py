@@ -10,8 +10,11 @@ import warnings
 
 from absl import logging
 
+from sonnet.src.naming import name_for_callable  # pylint: disable=unused-import
+from sonnet.src.naming import to_snake_case  # pylint: disable=unused-import
+
 SUPPORTED = "supported"
-MAYBE_SUPPORTED = "maybe"
+MAYBE_SUPPORTED = "maybe_supported"
 NOT_SUPPORTED = "not_supported"
 
 _ALIASES = (("snt.", "sonnet."), ("tf.", "tensorflow."))
@@ -57,13 +60,13 @@ def supports_kwargs(module_or_fn, kwargs_list):
 
   Returns:
     `NOT_SUPPORTED` ("not_supported") if some name cannot be passed by
-    keyword; else `MAYBE_SUPPORTED` ("maybe") if some name would only land
-    in a `**kwargs` catch-all, or the signature cannot be inspected; else
-    `SUPPORTED` ("supported").
+    keyword; else `MAYBE_SUPPORTED` ("maybe_supported") if some name would
+    only land in a `**kwargs` catch-all, or the signature cannot be
+    inspected; else `SUPPORTED` ("supported").
 
   Raises:
-    TypeError: if `module_or_fn` is not callable or `kwargs_list` holds a
-      non-string.
+    TypeError: if `module_or_fn` is not callable.
+    ValueError: if `kwargs_list` holds a non-string.
 
   >>> def f(x, is_training=True): return x
   >>> snt.supports_kwargs(f, ["is_training"]), snt.supports_kwargs(f, "y")
@@ -74,8 +77,8 @@ def supports_kwargs(module_or_fn, kwargs_list):
   kwargs_list = list(kwargs_list)
   for kwarg in kwargs_list:
     if not isinstance(kwarg, str):
-      raise TypeError("Keyword argument names must be strings, got %r."
-                      % (kwarg,))
+      raise ValueError("kwargs should be strings, instead got {}".format(
+          kwarg))
   target = _signature_target(module_or_fn)
   try:
     parameters = inspect.signature(target).parameters
@@ -136,7 +139,9 @@ def parse_string_to_constructor(ctor_string):
 
   Raises:
     TypeError: if `ctor_string` is not a string.
-    ValueError: if it is not a dotted name, or names nothing importable.
+    ImportError: if its first component is not an importable package.
+    ValueError: if it is not a dotted name, or the rest of it names
+      nothing.
 
   >>> snt.parse_string_to_constructor("snt.Linear") is snt.Linear
   True
@@ -154,13 +159,10 @@ def parse_string_to_constructor(ctor_string):
       path = full + path[len(alias):]
   parts = path.split(".")
   if not all(part.isidentifier() for part in parts):
-    raise ValueError("%r is not a dotted name such as 'snt.Linear' or "
-                     "'tensorflow.nn.relu'." % (ctor_string,))
-  try:
-    obj = importlib.import_module(parts[0])
-  except ImportError as e:
-    raise ValueError("Cannot resolve %r: module %r cannot be imported (%s)."
-                     % (ctor_string, parts[0], e)) from e
+    raise ValueError("could not find `%s`, after normalizing to `%s`: it is "
+                     "not a dotted name such as 'snt.Linear' or "
+                     "'tensorflow.nn.relu'." % (ctor_string, path))
+  obj = importlib.import_module(parts[0])
   for i, part in enumerate(parts[1:], start=2):
     if hasattr(obj, part):
       obj = getattr(obj, part)
@@ -169,10 +171,10 @@ def parse_string_to_constructor(ctor_string):
     try:
       obj = importlib.import_module(module_name)
     except ImportError as e:
-      raise ValueError("Cannot resolve %r: %r has no attribute %r and no "
-                       "module %r can be imported."
-                       % (ctor_string, ".".join(parts[:i - 1]), part,
-                          module_name)) from e
+      raise ValueError("could not find `%s`, after normalizing to `%s`: %r "
+                       "has no attribute %r and no module %r can be "
+                       "imported." % (ctor_string, path, ".".join(
+                           parts[:i - 1]), part, module_name)) from e
   return obj
 
 

@@ -69,7 +69,7 @@ class SupportsKwargsTest(test_utils.TestCase, parameterized.TestCase):
   def test_constants(self):
     self.assertEqual(
         (util.SUPPORTED, util.MAYBE_SUPPORTED, util.NOT_SUPPORTED),
-        ("supported", "maybe", "not_supported"))
+        ("supported", "maybe_supported", "not_supported"))
 
   @parameterized.parameters(
       (_fixed, ["is_training"], reflection.SUPPORTED),
@@ -123,7 +123,8 @@ class SupportsKwargsTest(test_utils.TestCase, parameterized.TestCase):
   def test_errors(self):
     with self.assertRaisesRegex(TypeError, "callable, got 3"):
       snt.supports_kwargs(3, ["x"])
-    with self.assertRaisesRegex(TypeError, "must be strings, got 1"):
+    with self.assertRaisesRegex(ValueError,
+                                "kwargs should be strings, instead got 1"):
       snt.supports_kwargs(_fixed, [1])
 
 
@@ -167,9 +168,11 @@ class ParseStringToConstructorTest(test_utils.TestCase,
     self.assertIs(snt.parse_string_to_constructor(ctor_string), expected())
 
   @parameterized.parameters(
-      ("snt.NoSuchModule", r"'sonnet' has no attribute 'NoSuchModule'"),
-      ("no_such_package_xyz.Foo", r"module 'no_such_package_xyz' cannot be "
-       r"imported"),
+      ("snt.NoSuchModule", r"^could not find `snt.NoSuchModule`, after "
+       r"normalizing to `sonnet.NoSuchModule`: 'sonnet' has no attribute "
+       r"'NoSuchModule'"),
+      ("no_such_thing", r"^could not find `no_such_thing`, after normalizing "
+       r"to `sonnet.no_such_thing`"),
       ("tf.nn.no_such_op", r"'tensorflow.nn' has no attribute 'no_such_op'"),
       ("snt..Linear", "not a dotted name"),
       ("snt.Linear(3)", "not a dotted name"),
@@ -178,6 +181,10 @@ class ParseStringToConstructorTest(test_utils.TestCase,
   def test_bad_strings(self, ctor_string, message):
     with self.assertRaisesRegex(ValueError, message):
       snt.parse_string_to_constructor(ctor_string)
+
+  def test_unimportable_package(self):
+    with self.assertRaisesRegex(ImportError, "no_such_package_xyz"):
+      snt.parse_string_to_constructor("no_such_package_xyz.Foo")
 
   def test_not_a_string(self):
     with self.assertRaisesRegex(TypeError, "dotted name"):
@@ -200,6 +207,52 @@ class DeprecationWarningTest(test_utils.TestCase):
         (DeprecationWarning, "Use snt.Foo instead of snt.Bar (test 1)."),
         (DeprecationWarning, "Use snt.Baz (test 2).")])
     self.assertEqual(caught[0].filename, __file__)
+
+
+class ToSnakeCaseTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters(
+      ("Linear", "linear"),
+      ("BatchNormLSTM", "batch_norm_lstm"),
+      ("getHTTPResponse", "get_http_response"),
+      ("Conv2D", "conv_2d"),
+      ("ConvNet2DTranspose", "conv_net_2d_transpose"),
+      ("MLP", "mlp"),
+      ("GRU2", "gru2"),            # No lower-case letter before the number.
+      ("layer3Norm7", "layer_3_norm_7"),
+      ("version12ab34_x", "version_12ab34_x"),  # A word up to the "_".
+      ("block2_conv3", "block_2_conv_3"),
+      ("_Hidden_", "hidden"),
+      ("snake_already", "snake_already"),
+  )
+  def test_names(self, camel_case, expected):
+    self.assertEqual(reflection.to_snake_case(camel_case), expected)
+    self.assertIs(util.to_snake_case, reflection.to_snake_case)
+
+  @parameterized.parameters("2D", "my-module", "", "a b")
+  def test_not_an_identifier(self, name):
+    with self.assertRaisesRegex(
+        ValueError, "Input string %s is not a valid Python identifier."
+        % name):
+      reflection.to_snake_case(name)
+
+
+class NameForCallableTest(test_utils.TestCase):
+
+  def test_functions_classes_and_partials(self):
+    def halveAndAdd(x, y):
+      return x / 2 + y
+    self.assertEqual(util.name_for_callable(halveAndAdd), "halve_and_add")
+    self.assertEqual(util.name_for_callable(snt.BatchNormV2),
+                     "batch_norm_v2")
+    nested = functools.partial(functools.partial(halveAndAdd, 1.), y=2.)
+    self.assertEqual(reflection.name_for_callable(nested), "halve_and_add")
+
+  def test_no_name(self):
+    self.assertIsNone(reflection.name_for_callable(lambda x: x))
+    self.assertIsNone(reflection.name_for_callable(_Callable()))
+    self.assertIsNone(reflection.name_for_callable(
+        functools.partial(lambda x, y: x, 1)))
 
 
 if __name__ == "__main__":

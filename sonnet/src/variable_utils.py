@@ -7,8 +7,10 @@ accept a module wherever they can and say so when only a module will do.
 """
 
 import collections.abc
+import contextlib
 import re
 
+from absl import logging
 import tensorflow as tf
 
 from sonnet.src import base
@@ -21,16 +23,48 @@ _GLOBAL = tf1.GraphKeys.GLOBAL_VARIABLES
 _TRAINABLE = tf1.GraphKeys.TRAINABLE_VARIABLES
 
 
-def _scope_name(scope):
-  """The full name of a module's scope, a `VariableScope` or a string."""
-  if isinstance(scope, base.AbstractModule):
-    return scope.scope_name
-  if isinstance(scope, tf1.VariableScope):
-    return scope.name
-  if isinstance(scope, str):
-    return scope.rstrip("/")
-  raise TypeError("Expected a Sonnet module, a tf.compat.v1.VariableScope or "
-                  "a scope name, got %r." % (scope,))
+def get_variable_scope_name(value):
+  """The name of the variable scope a value stands for.
+
+  Args:
+    value: a scope name, a `tf.compat.v1.VariableScope`, or an object with a
+      `variable_scope` attribute (a Sonnet module, a template). Trailing
+      slashes of a name are dropped.
+
+  Returns:
+    The scope's full name, e.g. "mlp/linear".
+
+  Raises:
+    ValueError: if `value` does not identify a variable scope.
+    NotConnectedError: for a Sonnet module that was never connected.
+
+  >>> get_variable_scope_name("mlp/linear/")
+  'mlp/linear'
+  """
+  value = getattr(value, "variable_scope", value)
+  if isinstance(value, tf1.VariableScope):
+    return value.name
+  if isinstance(value, str):
+    return value.rstrip("/")
+  raise ValueError("Not a variable scope: {}".format(value))
+
+
+def is_scope_prefix(scope_name, prefix_name):
+  """Whether `prefix_name` is `scope_name` or one of its parent scopes.
+
+  Args:
+    scope_name: a scope name, e.g. "a/b/c".
+    prefix_name: a scope name, with or without a trailing slash; the empty
+      name is the prefix of every scope.
+
+  Returns:
+    A bool: "a" and "a/b/" are prefixes of "a/b/c", "a/b/c" of itself, but
+    "a" is not a prefix of "ab/c".
+  """
+  if not prefix_name:
+    return True
+  return (scope_name.rstrip("/") + "/").startswith(
+      prefix_name.rstrip("/") + "/")
 
 
 def variable_name(variable):
@@ -53,7 +87,7 @@ def get_variables_in_scope(scope, collection=_TRAINABLE):
     A tuple of variables, in the collection's (creation) order.
 
   Raises:
-    TypeError: if `scope` is neither a scope nor a string.
+    ValueError: if `scope` does not identify a variable scope.
     NotSupportedError: in eager mode, which has no graph collections.
 
   >>> with tf.Graph().as_default():
@@ -62,7 +96,7 @@ def get_variables_in_scope(scope, collection=_TRAINABLE):
   ...   [v.name for v in snt.get_variables_in_scope("net")]
   ['net/w:0']
   """
-  scope_name = _scope_name(scope)
+  scope_name = get_variable_scope_name(scope)
   if tf.executing_eagerly():
     raise errors.NotSupportedError(
         "get_variables_in_scope(%r) needs graph collections, which eager mode "
@@ -126,7 +160,8 @@ def get_normalized_variable_map(scope_or_module,
     A dict from names (no ":0" suffix) to variables or lists of slices.
 
   Raises:
-    ValueError: if `scope_or_module` is not inside `context`.
+    ValueError: if `scope_or_module` is not inside `context`, or a
+      partitioned variable has the name of an unpartitioned one.
     NotConnectedError: if a module is given before it is connected.
     NotSupportedError: if a scope is given (not a module) in eager mode.
 
@@ -136,13 +171,12 @@ def get_normalized_variable_map(scope_or_module,
   ...   sorted(snt.get_normalized_variable_map(linear))
   ['b', 'w']
   """
-  scope_name = _scope_name(scope_or_module)
-  prefix = scope_name if context is None else _scope_name(context)
-  if prefix and not (scope_name == prefix or
-                     scope_name.startswith(prefix + "/")):
-    raise ValueError("Scope %r is not inside the context %r: the context "
-                     "must be the scope itself or one of its parents."
-                     % (scope_name, prefix))
+  scope_name = get_variable_scope_name(scope_or_module)
+  prefix = scope_name if context is None else get_variable_scope_name(context)
+  if not is_scope_prefix(scope_name, prefix):
+    raise ValueError("Scope '{}' is not prefixed by '{}'. The context must "
+                     "be the scope itself or one of its parents.".format(
+                         scope_name, prefix))
   if isinstance(scope_or_module, base.AbstractModule):
     variables = get_variables_in_module(scope_or_module, collection)
   else:
@@ -150,6 +184,7 @@ def get_normalized_variable_map(scope_or_module,
   strip = len(prefix) + 1 if prefix else 0
 
   variable_map = {}
+  grouped = {}
   for variable in variables:
     # Eager modules record whole partitioned variables; graph collections
     # hold their slices.
@@ -157,9 +192,14 @@ def get_normalized_variable_map(scope_or_module,
     for part in slices:
       info = _slice_info(part)
       if info is not None and group_sliced_variables:
-        variable_map.setdefault(info.full_name[strip:], []).append(part)
+        grouped.setdefault(info.full_name[strip:], []).append(part)
       else:
         variable_map[variable_name(part)[strip:]] = part
+  for name, parts in grouped.items():
+    if name in variable_map:
+      raise ValueError(
+          "Mixing slices and non-slices with the same name: " + name)
+    variable_map[name] = parts
   return variable_map
 
 
@@ -200,7 +240,7 @@ def get_saver(scope, collections=(_GLOBAL,), context=None, **kwargs):
   if not variable_map:
     raise ValueError("No variables to save in %r for collections %s: connect "
                      "the module (or build the scope) first."
-                     % (_scope_name(scope), list(collections)))
+                     % (get_variable_scope_name(scope), list(collections)))
   if tf.executing_eagerly():
     sliced = sorted(k for k, v in variable_map.items() if isinstance(v, list))
     if sliced:
@@ -233,13 +273,48 @@ def variable_map_items(variable_map):
 
 
 def default_variables(function_name):
-  """All global variables of the default graph (graph mode only)."""
+  """The global and local variables of the default graph (graph mode only)."""
   if tf.executing_eagerly():
     raise ValueError(
         "%s needs `variables` in eager mode: there is no graph to collect "
         "them from. Pass them explicitly, e.g. %s(module.variables)."
         % (function_name, function_name))
-  return tf1.global_variables()
+  return tf1.global_variables() + tf1.local_variables()
+
+
+def sort_by_name(variables):
+  """The variables as a tuple, in ascending order of name."""
+  return tuple(sorted(variables, key=lambda v: v.name))
+
+
+@contextlib.contextmanager
+def notify_about_new_variables(callback):
+  """Calls `callback(variable)` for each variable created inside the block.
+
+  Variables made by `tf.Variable`, `tf.compat.v1.get_variable` and by custom
+  getters or variable creators entered inside the block are all reported.
+  The callback must not modify the variable (use
+  `tf.variable_creator_scope` for that).
+
+  Args:
+    callback: a callable taking one variable.
+
+  Yields:
+    None.
+
+  >>> seen = []
+  >>> with notify_about_new_variables(seen.append):
+  ...   v = tf.Variable(1.0, name="v")
+  >>> [x.name for x in seen]
+  ['v:0']
+  """
+  def creator(next_creator, **kwargs):
+    variable = next_creator(**kwargs)
+    callback(variable)
+    return variable
+
+  with tf.variable_creator_scope(creator):
+    yield
 
 
 def as_variable_list(variables):
@@ -257,8 +332,8 @@ def count_variables_by_type(variables=None):
   """Counts variables and their scalars, per dtype.
 
   Args:
-    variables: an iterable of variables. None means every global variable
-      of the default graph, which only exists in graph mode.
+    variables: an iterable of variables. None means every global and local
+      variable of the default graph, which only exists in graph mode.
 
   Returns:
     A dict from base `tf.DType` to {"num_variables": int,
@@ -284,4 +359,9 @@ def count_variables_by_type(variables=None):
                               {"num_variables": 0, "num_scalars": 0})
     entry["num_variables"] += 1
     entry["num_scalars"] += num_scalars
+  if tf.string in counts:
+    logging.warning(
+        "NB: string Variables present. The memory usage for these Variables "
+        "will not be accurately computed as it depends on the exact strings "
+        "stored in a particular session.")
   return counts

@@ -5,6 +5,7 @@ import os
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import util
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -66,7 +67,7 @@ class VariablesInScopeTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_graph_mode
   def test_bad_scope_type(self):
-    with self.assertRaisesRegex(TypeError, "VariableScope or a scope name"):
+    with self.assertRaisesRegex(ValueError, "^Not a variable scope: 3$"):
       snt.get_variables_in_scope(3)
 
   @test_utils.in_all_modes
@@ -124,9 +125,13 @@ class NormalizedVariableMapTest(test_utils.TestCase, parameterized.TestCase):
     mlp = snt.nets.MLP([3], name="mlp")
     mlp(tf.ones([1, 2]))
     with self.assertRaisesRegex(ValueError,
-                                "'mlp/linear_0' is not inside the context "
-                                "'ml'"):
+                                "^Scope 'mlp/linear_0' is not prefixed by "
+                                "'ml'."):
       snt.get_normalized_variable_map(mlp.layers[0], context="ml")
+    self.assertEqual(
+        sorted(snt.get_normalized_variable_map(mlp.layers[0],
+                                               context="mlp/")),
+        ["linear_0/b", "linear_0/w"])
 
   @test_utils.in_graph_mode
   def test_scope_arguments_in_graph_mode(self):
@@ -186,9 +191,9 @@ class VariableMapItemsTest(test_utils.TestCase):
     module(tf.ones([2, 4]))
     items = list(snt.variable_map_items(
         snt.get_normalized_variable_map(module)))
-    self.assertEqual([k for k, _ in items], ["w", "w", "b"])
+    self.assertEqual([k for k, _ in items], ["b", "w", "w"])
     self.assertVariableNames([v for _, v in items],
-                             ["part/w/part_0", "part/w/part_1", "part/b"])
+                             ["part/b", "part/w/part_0", "part/w/part_1"])
 
 
 class GetSaverTest(test_utils.TestCase):
@@ -321,12 +326,22 @@ class CountVariablesByTypeTest(test_utils.TestCase):
         tf.int32: {"num_variables": 1, "num_scalars": 1}})
 
   @test_utils.in_graph_mode
-  def test_default_is_global_variables(self):
+  def test_default_is_global_and_local_variables(self):
     tf1.get_variable("a", [2, 3])
     tf1.get_variable("b", [7], dtype=tf.float64, trainable=False)
+    tf1.get_local_variable("c", [4], dtype=tf.float64)
     self.assertEqual(snt.count_variables_by_type(), {
         tf.float32: {"num_variables": 1, "num_scalars": 6},
-        tf.float64: {"num_variables": 1, "num_scalars": 7}})
+        tf.float64: {"num_variables": 2, "num_scalars": 11}})
+
+  @test_utils.in_all_modes
+  def test_string_variables_are_counted_with_a_warning(self):
+    words = tf.Variable(["a", "bc", "def"])
+    with self.assertLogs(level="WARNING") as logs:
+      counts = snt.count_variables_by_type([words])
+    self.assertEqual(counts,
+                     {tf.string: {"num_variables": 1, "num_scalars": 3}})
+    self.assertIn("NB: string Variables present.", logs.output[0])
 
   @test_utils.in_all_modes
   def test_empty(self):
@@ -342,6 +357,110 @@ class CountVariablesByTypeTest(test_utils.TestCase):
   def test_dict_is_rejected(self):
     with self.assertRaisesRegex(TypeError, "got a dict"):
       snt.count_variables_by_type({"a": 1})
+
+
+class ScopeNameTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_values_that_name_a_scope(self):
+    with tf1.variable_scope("outer/inner") as scope:
+      pass
+    template = tf1.make_template("tmpl", lambda: tf1.get_variable("v", [1]))
+    template()
+    linear = snt.Linear(2, name="lin")
+    linear(tf.ones([1, 1]))
+    self.assertEqual(util.get_variable_scope_name(scope), "outer/inner")
+    self.assertEqual(util.get_variable_scope_name("a/b/"), "a/b")
+    self.assertEqual(util.get_variable_scope_name(template), "tmpl")
+    self.assertEqual(util.get_variable_scope_name(linear), "lin")
+
+  def test_errors(self):
+    with self.assertRaisesRegex(ValueError, "^Not a variable scope: None$"):
+      util.get_variable_scope_name(None)
+    with self.assertRaises(snt.NotConnectedError):
+      util.get_variable_scope_name(snt.Linear(2))
+
+  def test_is_scope_prefix(self):
+    is_prefix = util._is_scope_prefix  # pylint: disable=protected-access
+    for prefix in ("", "a", "a/", "a/b", "a/b/c", "a/b/c/"):
+      self.assertTrue(is_prefix("a/b/c", prefix), prefix)
+    for prefix in ("b", "a/b/c/d", "a/b/cd", "a/bc"):
+      self.assertFalse(is_prefix("a/b/c", prefix), prefix)
+    self.assertFalse(is_prefix("ab/c", "a"))
+    self.assertFalse(is_prefix("", "a"))
+
+
+class MixedSlicesTest(test_utils.TestCase):
+
+  @test_utils.in_graph_mode
+  def test_slices_and_variable_with_the_same_name(self):
+    with tf1.variable_scope("s"):
+      tf1.get_variable("w", [4, 3],
+                       partitioner=tf1.fixed_size_partitioner(2))
+    with tf.name_scope("s/"):
+      tf1.Variable(tf.zeros([3]), name="w")  # "s/w", not partitioned.
+    self.assertEqual(
+        sorted(snt.get_normalized_variable_map(
+            "s", group_sliced_variables=False)),
+        ["w", "w/part_0", "w/part_1"])
+    with self.assertRaisesRegex(
+        ValueError, "^Mixing slices and non-slices with the same name: w$"):
+      snt.get_normalized_variable_map("s")
+
+
+class SortByNameTest(test_utils.TestCase):
+
+  @test_utils.in_all_modes
+  def test_sorted_tuple(self):
+    b = tf1.get_variable("b", [1])
+    a2 = tf1.get_variable("a2", [1])
+    a = tf1.get_variable("a", [1])
+    # By full name, as Sonnet 1 did: "a2:0" < "a:0" < "b:0".
+    self.assertEqual(util.sort_by_name([b, a, a2]), (a2, a, b))
+    self.assertEqual(util.sort_by_name([]), ())
+
+
+class NotifyAboutNewVariablesTest(test_utils.TestCase,
+                                  parameterized.TestCase):
+
+  @test_utils.in_all_modes
+  def test_reports_variables_in_creation_order(self):
+    seen = []
+    with util.notify_about_new_variables(seen.append):
+      v = tf.Variable(1.0, name="v")
+      w = tf1.get_variable("w", [2])
+      linear = snt.Linear(3, name="lin")
+      linear(tf.ones([1, 2]))
+    tf.Variable(2.0, name="after")
+    self.assertEqual([x.name for x in seen],
+                     [v.name, w.name, "lin/w:0", "lin/b:0"])
+    self.assertIs(seen[0], v)
+    self.assertIs(seen[1], w)
+
+  @parameterized.parameters("getter_inside", "getter_outside")
+  @test_utils.in_all_modes
+  def test_custom_getter_that_makes_extra_variables(self, order):
+    def getter(getter, **kwargs):
+      variable = getter(**kwargs)
+      kwargs["name"] += "_extra"
+      getter(**kwargs)
+      return variable
+
+    seen = []
+    notify = util.notify_about_new_variables(seen.append)
+    custom = tf1.variable_scope("", custom_getter=getter)
+    first, second = (notify, custom) if order == "getter_inside" else (
+        custom, notify)
+    with first, second:
+      tf1.get_variable("v", [])
+    self.assertEqual([x.name for x in seen], ["v:0", "v_extra:0"])
+
+  @test_utils.in_all_modes
+  def test_nothing_created(self):
+    seen = []
+    with util.notify_about_new_variables(seen.append):
+      tf.ones([2])
+    self.assertEqual(seen, [])
 
 
 if __name__ == "__main__":
