@@ -1,19 +1,14 @@
 """Sonnet 1's `nest`: helpers for nested structures of tuples, lists, dicts.
 
-Most functions delegate to `tf.nest` (or, where TensorFlow has no public
-equivalent, to its private nest helpers through `tf_shim`), so a structure
-means the same thing here as everywhere else in TensorFlow: tuples, lists,
-namedtuples, dicts (traversed in sorted key order) and attrs classes are
-nested; everything else (strings, tensors, NumPy arrays, numbers, ...) is a
-leaf.
-
-The `*_iterable` functions are broader: they treat any non-string iterable
-(sets, `range`s, user containers, ...) as a node too.
+As in Sonnet 1.36, every function is TensorFlow's nest (through `tf.nest`,
+or, where TensorFlow has no public equivalent, its private nest helpers
+through `tf_shim`), so a structure means the same thing here as everywhere
+else in TensorFlow: tuples, lists, namedtuples, dicts (traversed in sorted
+key order) and attrs classes are nested; everything else (strings, sets,
+tensors, NumPy arrays, numbers, ...) is a leaf. The `*_iterable` names are
+Sonnet 1's older names of `flatten`, `pack_sequence_as` and `is_sequence`.
 """
 
-import collections.abc
-
-import numpy as np
 import tensorflow as tf
 
 from sonnet.src import tf_shim
@@ -66,10 +61,31 @@ def pack_sequence_as(structure, flat_sequence):
     A structure like `structure` holding the items of `flat_sequence`.
 
   Raises:
-    ValueError: if the number of items does not match.
+    ValueError: if the number of items does not match, or `structure` is a
+      leaf and `flat_sequence` has several items.
     TypeError: if `flat_sequence` is not a sequence.
   """
+  # The two errors Sonnet 1.36 users got from TensorFlow 1 read differently
+  # in TensorFlow 2; the others read the same.
+  if not is_sequence(flat_sequence):
+    raise TypeError(
+        "Attempted to pack value:\n  {}\ninto a sequence, but found "
+        "incompatible type `{}` instead.".format(
+            _truncated_repr(flat_sequence), type(flat_sequence)))
+  if is_sequence(structure):
+    num_leaves = len(flatten(structure))
+    if len(flat_sequence) != num_leaves:
+      raise ValueError(
+          "Could not pack sequence. Structure had {} elements, but "
+          "flat_sequence had {} elements.  Structure: {}, flat_sequence: "
+          "{}.".format(num_leaves, len(flat_sequence), structure,
+                       flat_sequence))
   return tf.nest.pack_sequence_as(structure, flat_sequence)
+
+
+def _truncated_repr(value, limit=100):
+  text = str(value)
+  return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def map(fn_or_op, *inputs):  # pylint: disable=redefined-builtin
@@ -88,8 +104,6 @@ def map(fn_or_op, *inputs):  # pylint: disable=redefined-builtin
   Raises:
     ValueError: if no inputs are given or their structures differ.
   """
-  if not inputs:
-    raise ValueError("nest.map needs at least one input structure.")
   return tf.nest.map_structure(fn_or_op, *inputs)
 
 
@@ -156,8 +170,6 @@ def map_up_to(shallow_tree, fn_or_op, *inputs):
     ValueError: if no inputs are given; ValueError / TypeError as
       `assert_shallow_structure`.
   """
-  if not inputs:
-    raise ValueError("nest.map_up_to needs at least one input structure.")
   return tf_shim.nest_map_structure_up_to(shallow_tree, fn_or_op, *inputs)
 
 
@@ -200,12 +212,9 @@ def flatten_dict_items(dictionary):
 
 
 def is_iterable(seq):
-  """Whether `seq` is a node for the `*_iterable` functions.
+  """Sonnet 1's older name of `is_sequence`.
 
-  Any iterable is, except strings and bytes, NumPy arrays and tensors
-  (which stay leaves, as in `flatten`).
-
-  >>> snt.nest.is_iterable({1, 2}), snt.nest.is_iterable("ab")
+  >>> snt.nest.is_iterable([1]), snt.nest.is_iterable({1, 2})
   (True, False)
 
   Args:
@@ -214,89 +223,40 @@ def is_iterable(seq):
   Returns:
     A bool.
   """
-  if isinstance(seq, (str, bytes, np.ndarray, tf.Tensor, tf.Variable)):
-    return False
-  return isinstance(seq, collections.abc.Iterable)
-
-
-def _iterable_items(structure):
-  """The children of a node: dict values by sorted key, else in order."""
-  if isinstance(structure, collections.abc.Mapping):
-    return [structure[key] for key in sorted(structure)]
-  return list(structure)
-
-
-def _yield_flat(structure):
-  if not is_iterable(structure):
-    yield structure
-    return
-  for item in _iterable_items(structure):
-    yield from _yield_flat(item)
+  return is_sequence(seq)
 
 
 def flatten_iterable(structure):
-  """Flattens any nest of iterables (sets, ranges, ...), not only sequences.
+  """Sonnet 1's older name of `flatten`.
 
-  >>> snt.nest.flatten_iterable([range(2), {"a": 5}])
-  [0, 1, 5]
+  >>> snt.nest.flatten_iterable([{"b": 2, "a": 1}, {5, 6}])
+  [1, 2, {5, 6}]
 
   Args:
-    structure: a nest of iterables, or a single leaf (giving `[leaf]`).
+    structure: a nested structure, or a single leaf (giving `[leaf]`).
 
   Returns:
-    A list of leaves (dict values by sorted key).
+    A list of leaves.
   """
-  return list(_yield_flat(structure))
-
-
-def _rebuild(structure, items):
-  """A container like `structure` holding `items` (its children, in order)."""
-  if isinstance(structure, collections.abc.Mapping):
-    values = dict(zip(sorted(structure), items))
-    return type(structure)((key, values[key]) for key in structure)
-  if hasattr(structure, "_fields"):  # namedtuple
-    return type(structure)(*items)
-  try:
-    return type(structure)(items)
-  except TypeError:  # e.g. a range: not buildable from its items.
-    return list(items)
-
-
-def _pack(structure, flat, index):
-  if not is_iterable(structure):
-    return flat[index], index + 1
-  items = []
-  for child in _iterable_items(structure):
-    item, index = _pack(child, flat, index)
-    items.append(item)
-  return _rebuild(structure, items), index
+  return flatten(structure)
 
 
 def pack_iterable_as(structure, flat_iterable):
-  """Packs a flat iterable into the shape of `structure` (see flatten_iterable).
-
-  Containers are rebuilt by calling their type on the items, so `structure`
-  must hold types that can be built that way (lists, tuples, namedtuples,
-  sets, dicts, ...).
+  """Sonnet 1's older name of `pack_sequence_as`.
 
   >>> snt.nest.pack_iterable_as([(0, 0), {"a": 0}], [1, 2, 3])
   [(1, 2), {'a': 3}]
 
   Args:
-    structure: a nest of iterables giving the shape.
-    flat_iterable: an iterable with one item per leaf of `structure`.
+    structure: a nested structure giving the shape.
+    flat_iterable: a flat sequence with one item per leaf of `structure`.
 
   Returns:
-    A structure like `structure` holding the items.
+    A structure like `structure` holding the items of `flat_iterable`.
 
   Raises:
-    ValueError: if the number of items does not match.
+    ValueError: if the number of items does not match, or `structure` is a
+      leaf and `flat_iterable` has several items.
+    TypeError: if `flat_iterable` is not a sequence.
   """
-  flat = list(flat_iterable)
-  expected = len(flatten_iterable(structure))
-  if len(flat) != expected:
-    raise ValueError(
-        "pack_iterable_as: the structure has %d leaves but %d items were "
-        "given. Structure: %r." % (expected, len(flat), structure))
-  packed, _ = _pack(structure, flat, 0)
-  return packed
+  return pack_sequence_as(structure, flat_iterable)
