@@ -104,15 +104,18 @@ class Linear(base.AbstractModule, base.Transposable,
       raise errors.IncompatibleShapeError(template.format(
           self.scope_name, self._input_shape[-1], input_size))
     dtype = inputs.dtype
-    w_initializer = self._initializers.get("w")
-    if w_initializer is None:
-      w_initializer = default_initializers.weights(input_size, dtype)
+    # As in Sonnet 1, the defaults join the initializers dict, so that
+    # `initializers`, `clone()` and `transpose()` carry them from now on.
+    if "w" not in self._initializers:
+      self._initializers["w"] = default_initializers.weights(input_size, dtype)
+    if self._use_bias and "b" not in self._initializers:
+      self._initializers["b"] = default_initializers.bias()
     output_size = self.output_size
     self._input_shape = input_shape
 
     self._w = tf1.get_variable(
         "w", shape=[input_size, output_size], dtype=dtype,
-        initializer=w_initializer,
+        initializer=self._initializers["w"],
         partitioner=self._partitioners.get("w"),
         regularizer=self._regularizers.get("w"))
     if len(input_shape) > 2:
@@ -122,8 +125,7 @@ class Linear(base.AbstractModule, base.Transposable,
     if self._use_bias:
       self._b = tf1.get_variable(
           "b", shape=[output_size], dtype=dtype,
-          initializer=self._initializers.get(
-              "b", default_initializers.bias()),
+          initializer=self._initializers["b"],
           partitioner=self._partitioners.get("b"),
           regularizer=self._regularizers.get("b"))
       outputs += self._b

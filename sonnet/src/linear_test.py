@@ -143,6 +143,24 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(transposed.transpose().output_size, 4)
 
   @test_utils.in_all_modes
+  def test_default_initializers_are_kept_after_connection(self):
+    linear = snt.Linear(10)
+    early = linear.transpose()
+    self.assertEqual(linear.initializers, {})
+    linear(tf.ones([1, 400]))
+    self.assertEqual(sorted(linear.initializers), ["b", "w"])
+    self.assertAllClose(linear.initializers["w"].get_config()["stddev"],
+                        1 / 20.)
+    # As in Sonnet 1: a transpose made now reuses those defaults, one made
+    # before the connection picks its own.
+    late = linear.transpose()
+    for module in (late, early):
+      module(tf.ones([1, 10]))
+    self.assertAllClose(late.initializers["w"].get_config()["stddev"], 1 / 20.)
+    self.assertAllClose(early.initializers["w"].get_config()["stddev"],
+                        1 / np.sqrt(10.))
+
+  @test_utils.in_all_modes
   def test_transpose_before_parent_connected_raises(self):
     linear = snt.Linear(4)
     transposed = linear.transpose()
