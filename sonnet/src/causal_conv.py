@@ -2,6 +2,7 @@
 
 from sonnet.src import conv
 from sonnet.src import conv_padding
+from sonnet.src import reflection
 
 
 class CausalConv1D(conv.ConvND):
@@ -38,22 +39,25 @@ class CausalConv1D(conv.ConvND):
       regularizers: optional dict with keys "w" / "b".
       mask: optional array multiplied into the kernel, of shape
         `[kernel]` or `[kernel, input_channels, output_channels]`.
-      padding: must be "CAUSAL" (kept for Sonnet 1 compatibility).
+      padding: ignored: the padding is always "CAUSAL" (anything else is
+        replaced, with a deprecation warning, as in Sonnet 1).
       data_format: "NWC" (default) or "NCW" (GPU only in TensorFlow).
       padding_value: "CONSTANT" (zeros, default), "REFLECT" or "SYMMETRIC".
       custom_getter: as for `snt.AbstractModule`.
       name: the module's name.
 
     Raises:
-      ValueError: if `padding` is not "CAUSAL", or as for `snt.Conv1D`.
-      TypeError, KeyError: as for `snt.Conv1D`.
+      ValueError, IncompatibleShapeError, NotSupportedError, TypeError,
+        KeyError: as for `snt.Conv1D`.
     """
     if padding != conv_padding.CAUSAL:
-      raise ValueError("CausalConv1D only supports padding 'CAUSAL', got %r; "
-                       "use snt.Conv1D for other paddings." % (padding,))
+      reflection.deprecation_warning(
+          "You specified a non-causal padding type for CausalConv1D, this has "
+          "been ignored and you will get CAUSAL padding. Note CausalConv1D is "
+          "deprecated, please switch to Conv1D with padding=CAUSAL.")
     super().__init__(
         output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=padding, use_bias=use_bias, initializers=initializers,
+        padding=conv_padding.CAUSAL, use_bias=use_bias, initializers=initializers,
         partitioners=partitioners, regularizers=regularizers, mask=mask,
         data_format=data_format, padding_value=padding_value,
         custom_getter=custom_getter, name=name)

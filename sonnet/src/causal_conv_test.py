@@ -49,7 +49,7 @@ class CausalConv1DTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_mask_and_clone(self):
-    conv = snt.CausalConv1D(2, 3, mask=[1, 1, 0], use_bias=False,
+    conv = snt.CausalConv1D(2, 3, mask=[1., 1., 0.], use_bias=False,
                             initializers={"w": tf1.ones_initializer()})
     clone = conv.clone()
     x = tf.constant([[[1.], [2.], [4.]]])
@@ -59,9 +59,11 @@ class CausalConv1DTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(self.evaluate(y)[0, :, 0], [0., 1., 3.])
     self.assertAllClose(self.evaluate(y_clone), self.evaluate(y))
 
-  def test_other_padding_raises(self):
-    with self.assertRaisesRegex(ValueError, "only supports padding 'CAUSAL'"):
-      snt.CausalConv1D(2, 3, padding=snt.SAME)
+  def test_other_padding_is_replaced_with_a_warning(self):
+    with self.assertWarnsRegex(DeprecationWarning,
+                               "non-causal padding type for CausalConv1D"):
+      conv = snt.CausalConv1D(2, 3, padding=snt.VALID)
+    self.assertEqual(conv.padding, snt.CAUSAL)
 
 
 if __name__ == "__main__":

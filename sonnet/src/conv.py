@@ -33,22 +33,22 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     """Checks the configuration; see the concrete classes for the arguments.
 
     Raises:
-      TypeError, ValueError: for a bad shape, stride, rate, padding, mask or
-        data format, or stride and rate both greater than 1.
+      ValueError: for a bad data format or padding value.
+      IncompatibleShapeError: for a bad kernel shape, stride or rate.
+      NotSupportedError: if a stride and a rate are both greater than 1.
+      TypeError: for a bad padding or mask.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
     """
     n = self._n
     data_format = conv_args.check_data_format(data_format, n)
-    channels_last = data_format.endswith("C")
-    output_channels = conv_args.check_output_channels(output_channels)
-    kernel_shape = conv_args.fill_shape(kernel_shape, n, "kernel_shape")
-    stride = conv_args.fill_stride(stride, n, channels_last)
-    rate = conv_args.fill_shape(rate, n, "rate")
+    kernel_shape = conv_args.verified_shape(kernel_shape, n, "kernel")
+    stride = conv_args.fill_stride(stride, n, data_format)
+    rate = conv_args.verified_shape(rate, n, "rate")
     conv_args.check_stride_and_rate(stride, rate)
     paddings = conv_padding.check_padding(padding, n)
     padding_value = conv_padding.check_padding_value(padding_value)
-    mask = _check_mask(mask, kernel_shape)
+    mask = conv_args.check_mask(mask)
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
     self._set_variable_options(initializers, partitioners, regularizers,
                                keys)
@@ -65,7 +65,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     self._use_bias = use_bias
     self._mask = mask
     self._data_format = data_format
-    self._channels_last = channels_last
+    self._channels_last = data_format.endswith("C")
     self._input_shape = None
     self._input_channels = None
     self._w = None
@@ -91,14 +91,14 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
       The convolved tensor, in the same layout.
 
     Raises:
-      IncompatibleShapeError: if the rank is wrong, or the number of input
-        channels differs from the first connection's (or from a mask's).
+      IncompatibleShapeError: if the rank is wrong, the number of input
+        channels differs from the first connection's, or a mask does not fit
+        the kernel.
       UnderspecifiedError: if the rank or the channel dimension is unknown.
       TypeError: if `inputs` is not floating point.
     """
     input_shape = self._check_inputs(inputs)
     input_channels = input_shape[self._channel_axis]
-    self._check_input_channels(input_channels)
     self._input_shape = input_shape
     self._input_channels = input_channels
 
@@ -122,17 +122,6 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     return conv_args.check_inputs(self.scope_name, inputs, self._data_format,
                                   self._input_channels)
 
-  def _check_input_channels(self, input_channels):
-    """Checks a full-rank mask against the channels, before any variable."""
-    if self._mask is not None and self._mask.ndim == self._n + 2:
-      expected = (input_channels, self.output_channels)
-      if tuple(self._mask.shape[-2:]) != expected:
-        raise errors.IncompatibleShapeError(
-            "%s: a mask of rank %d must have shape kernel_shape + "
-            "[input_channels, output_channels] = %s, got %s."
-            % (self.scope_name, self._n + 2,
-               list(self._kernel_shape + expected), list(self._mask.shape)))
-
   def _get_variable(self, name, shape, dtype, default_initializer):
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
@@ -144,17 +133,20 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     """Creates `w`, `kernel_shape + [input_channels, output_channels]`."""
     fan_in = int(np.prod(self._kernel_shape)) * input_channels
     shape = list(self._kernel_shape) + [input_channels, self.output_channels]
+    if self._mask is not None:
+      conv_args.check_mask_shape(
+          tuple(tf.TensorShape(self._mask.shape).as_list()), tuple(shape))
     self._w = self._get_variable("w", shape, dtype,
                                  default_initializers.weights(fan_in))
     return self._w
 
   def _masked(self, w):
+    """`w` times the mask, whose shape is a leading part of `w`'s."""
     if self._mask is None:
       return w
-    mask = self._mask
-    if mask.ndim == self._n:
-      mask = mask.reshape(mask.shape + (1, 1))
-    return w * tf.constant(mask, dtype=w.dtype)
+    mask = tf.cast(self._mask, w.dtype)
+    missing = w.get_shape().rank - mask.get_shape().rank
+    return w * tf.reshape(mask, mask.get_shape().as_list() + [1] * missing)
 
   def _convolve(self, inputs, w):
     return tf.nn.convolution(
@@ -174,20 +166,15 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
 
   @property
   def output_channels(self):
-    """The number of output channels (resolving a callable).
+    """The number of output channels, an int (resolving a callable).
 
     Raises:
-      ParentNotBuiltError: if it comes from a module (e.g. the one this was
+      NotConnectedError: if it comes from a module (e.g. the one this was
         transposed from) that is not connected yet.
     """
     if callable(self._output_channels):
-      try:
-        self._output_channels = self._output_channels()
-      except errors.NotConnectedError as e:
-        raise errors.ParentNotBuiltError(
-            "%s: its output channels come from another module (e.g. the one "
-            "it was transposed from); connect that module first. (%s)"
-            % (self.scope_name, e))
+      self._output_channels = self._output_channels()
+    self._output_channels = int(self._output_channels)
     return self._output_channels
 
   @property
@@ -198,7 +185,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
   @property
   def stride(self):
     """The full-rank stride: `(1, s..., 1)`, or `(1, 1, s...)` channels first."""
-    return conv_args.one_padded(self._stride, self._channels_last)
+    return conv_args.one_padded(self._stride, self._data_format)
 
   @property
   def rate(self):
@@ -214,8 +201,9 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     """
     if len(set(self._paddings)) != 1:
       raise ValueError(
-          "%s uses a different padding per dimension, %s; read `paddings` "
-          "instead." % (self.scope_name, self._paddings))
+          "This layer uses different paddings for different dimensions. Use "
+          ".paddings if you want a tuple of per-dimension padding settings "
+          "(%s pads %s)." % (self.scope_name, self._paddings))
     return self._paddings[0]
 
   @property
@@ -235,7 +223,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
 
   @property
   def mask(self):
-    """The mask multiplied into the kernel (a NumPy array), or None."""
+    """The mask multiplied into the kernel (a NumPy array or tensor), or None."""
     return self._mask
 
   @property
@@ -268,40 +256,6 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
                       **self._clone_kwargs())
 
 
-def _check_mask(mask, kernel_shape):
-  """Returns the mask as a NumPy array after checking its shape.
-
-  Args:
-    mask: None, or an array-like of shape `kernel_shape` (shared by every
-      channel pair) or `kernel_shape + [input_channels, output_channels]`.
-    kernel_shape: the kernel's spatial shape.
-
-  Returns:
-    None or a NumPy array.
-
-  Raises:
-    TypeError: if `mask` is not array-like numbers.
-    ValueError: if its shape does not start with `kernel_shape` or its rank
-      is neither `N` nor `N + 2`.
-  """
-  if mask is None:
-    return None
-  if isinstance(mask, tf.Tensor):
-    raise TypeError("mask must be a NumPy array or nested lists (a constant "
-                    "known at construction), got a tf.Tensor.")
-  array = np.asarray(mask)
-  if not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
-    raise TypeError("mask must contain numbers, got %r." % (mask,))
-  n = len(kernel_shape)
-  if (array.ndim not in (n, n + 2) or
-      tuple(array.shape[:n]) != tuple(kernel_shape)):
-    raise ValueError(
-        "mask must have shape kernel_shape %s (or kernel_shape + "
-        "[input_channels, output_channels]), got shape %s."
-        % (list(kernel_shape), list(array.shape)))
-  return array.astype(np.float32)
-
-
 class _TransposableConv(ConvND, base.Transposable):
   """A plain convolution whose transpose is `_transpose_class`."""
 
@@ -309,31 +263,31 @@ class _TransposableConv(ConvND, base.Transposable):
     """Returns the matching transposed convolution.
 
     Its output channels and output shape are read from this module's
-    inputs when it is connected, so connect this module first. The mask
-    and padding value are not carried over.
+    inputs when it is connected, so connect this module before the
+    transpose. The mask is not carried over.
 
     Args:
       name: defaults to this module's name + "_transpose".
 
     Raises:
-      NotSupportedError: if this module is dilated (rate > 1) or its padding
-        is not one of SAME / VALID for every dimension.
+      NotSupportedError: if this module is dilated (rate > 1), or does not
+        use SAME (with zeros) or VALID padding in every dimension.
     """
     if any(r > 1 for r in self._rate):
       raise errors.NotSupportedError(
-          "%s: a dilated convolution (rate %s) cannot be transposed."
+          "Cannot transpose a dilated convolution module (%s has rate %s)."
           % (self.scope_name, self._rate))
-    if len(set(self._paddings)) != 1 or self._paddings[0] not in (
-        conv_padding.SAME, conv_padding.VALID):
+    if any(p != self._conv_op_padding for p in self._paddings):
       raise errors.NotSupportedError(
-          "%s: only SAME or VALID padding (the same for every dimension) can "
-          "be transposed, got %s." % (self.scope_name, self._paddings))
+          "Cannot transpose a convolution using mixed paddings or paddings "
+          "other than SAME or VALID (%s pads %s with %s)."
+          % (self.scope_name, self._paddings, self._padding_value))
     return self._transpose_class()(
         output_channels=lambda: self.input_channels,
         output_shape=lambda: conv_args.spatial_dims(self.input_shape,
                                                     self._data_format),
         kernel_shape=self._kernel_shape, stride=self._stride,
-        padding=self._paddings[0], use_bias=self._use_bias,
+        padding=self._conv_op_padding, use_bias=self._use_bias,
         initializers=self._initializers, partitioners=self._partitioners,
         regularizers=self._regularizers, data_format=self._data_format,
         custom_getter=self._custom_getter,
@@ -348,11 +302,13 @@ class _TransposableConv(ConvND, base.Transposable):
 
 _ARGS_DOC = """
     Args:
-      output_channels: the number of output channels, or a callable returning
-        it when the module is first connected (used by `transpose()`).
+      output_channels: the number of output channels (an int, or a whole
+        number such as 12.0), or a callable returning it when the module is
+        first connected (used by `transpose()`).
       kernel_shape: the kernel size, an int or one per spatial dimension.
       stride: the stride, an int, one per spatial dimension, or the
-        full-rank form with 1 over batch and channels. Default 1.
+        full-rank form (e.g. `[1, 2, 2, 1]`), whose batch and channel
+        entries are ignored. Default 1.
       rate: the dilation rate, an int or one per spatial dimension. Default
         1 (no dilation); cannot exceed 1 where a stride does.
       padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
@@ -362,8 +318,10 @@ _ARGS_DOC = """
         truncated normal with stddev 1/sqrt(fan_in) and zeros.
       partitioners: optional dict with keys "w" / "b".
       regularizers: optional dict with keys "w" / "b".
-      mask: optional array multiplied into the kernel, of shape
-        `kernel_shape` or `kernel_shape + [input_channels, output_channels]`.
+      mask: optional float array (NumPy, nested lists or a tensor)
+        multiplied into the kernel; its shape must be a leading part of the
+        kernel's `kernel_shape + [input_channels, output_channels]` (e.g.
+        just `kernel_shape`), and it is broadcast over the rest.
       data_format: channels last (default) or channels first; TensorFlow
         runs channels-first 2-D and 3-D convolutions on GPU only.
       padding_value: how padded positions are filled: "CONSTANT" (zeros,
@@ -372,8 +330,10 @@ _ARGS_DOC = """
       name: the module's name.
 
     Raises:
-      TypeError, ValueError: for a bad shape, stride, rate, padding, mask or
-        data format, or stride and rate both greater than 1.
+      ValueError: "Invalid data_format ...", or a bad padding value.
+      IncompatibleShapeError: "Invalid kernel shape ..." (or stride, rate).
+      NotSupportedError: if a stride and a rate are both greater than 1.
+      TypeError: for a bad padding, or a mask that is not floats.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
 """

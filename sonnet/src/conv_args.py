@@ -2,92 +2,124 @@
 
 import numbers
 
+import numpy as np
 import tensorflow as tf
 
 from sonnet.src import errors
 
+DATA_FORMAT_NWC = "NWC"
+DATA_FORMAT_NCW = "NCW"
+DATA_FORMAT_NHWC = "NHWC"
+DATA_FORMAT_NCHW = "NCHW"
+DATA_FORMAT_NDHWC = "NDHWC"
+DATA_FORMAT_NCDHW = "NCDHW"
+SUPPORTED_1D_DATA_FORMATS = frozenset({DATA_FORMAT_NWC, DATA_FORMAT_NCW})
+SUPPORTED_2D_DATA_FORMATS = frozenset({DATA_FORMAT_NHWC, DATA_FORMAT_NCHW})
+SUPPORTED_3D_DATA_FORMATS = frozenset({DATA_FORMAT_NDHWC, DATA_FORMAT_NCDHW})
 DATA_FORMATS = {
-    1: ("NWC", "NCW"),
-    2: ("NHWC", "NCHW"),
-    3: ("NDHWC", "NCDHW"),
+    1: SUPPORTED_1D_DATA_FORMATS,
+    2: SUPPORTED_2D_DATA_FORMATS,
+    3: SUPPORTED_3D_DATA_FORMATS,
 }
 
-
-def _is_int(value):
-  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+FLOAT_DTYPES = (tf.float16, tf.bfloat16, tf.float32, tf.float64)
 
 
-def fill_shape(value, n, name):
-  """Returns `n` positive ints from an int or a sequence of `n` ints.
+def _positive_int(value):
+  """`value` as an int if it is a positive whole number, else None.
 
-  Args:
-    value: an int (used for every dimension) or a sequence of `n` ints.
-    n: the number of spatial dimensions.
-    name: the argument's name, for error messages.
-
-  Returns:
-    A tuple of `n` ints, each >= 1.
-
-  Raises:
-    TypeError: if `value` is neither an int nor a sequence of ints.
-    ValueError: if the sequence has the wrong length or a value is < 1.
-
-  >>> fill_shape(3, 2, "kernel_shape")
-  (3, 3)
+  Whole numbers are ints, TF1 `Dimension`s and integral floats (e.g. 3.0).
   """
-  if _is_int(value):
-    values = (int(value),) * n
-  elif isinstance(value, (str, bytes)):
-    raise TypeError("%s must be an int or a sequence of %d ints, got %r."
-                    % (name, n, value))
-  else:
-    try:
-      values = tuple(value)
-    except TypeError:
-      raise TypeError("%s must be an int or a sequence of %d ints, got %r."
-                      % (name, n, value)) from None
-    if len(values) != n:
-      raise ValueError("%s must be an int or a sequence of %d ints (one per "
-                       "spatial dimension), got %r." % (name, n, value))
-    if not all(_is_int(v) for v in values):
-      raise TypeError("%s must contain ints, got %r." % (name, value))
-    values = tuple(int(v) for v in values)
-  if any(v < 1 for v in values):
-    raise ValueError("%s must be positive, got %r." % (name, value))
-  return values
+  value = tf.compat.v1.dimension_value(value)
+  if isinstance(value, numbers.Real) and value > 0 and value == int(value):
+    return int(value)
+  return None
 
 
-def fill_stride(stride, n, channels_last):
-  """Returns the `n` spatial strides; also accepts the full-rank form.
+def fill_shape(x, n):
+  """Returns `n` positive ints from one positive int or a sequence of `n`.
 
   Args:
-    stride: an int, `n` ints, or `n + 2` ints with 1 for the batch and
-      channel dimensions (e.g. `[1, 2, 2, 1]` for 2-D channels last).
-    n: the number of spatial dimensions.
-    channels_last: where the channel dimension is in the full-rank form.
+    x: a positive int (used for every dimension) or a sequence of `n` of
+      them; TF1 `Dimension`s and integral floats count as ints.
+    n: the number of dimensions, a positive int.
 
   Returns:
     A tuple of `n` ints.
 
   Raises:
-    TypeError, ValueError: as for `fill_shape`, or if the full-rank form
-      has a stride other than 1 over batch or channels.
+    TypeError: if `n` is not a positive int, or `x` is neither form.
+
+  >>> fill_shape(3, 2)
+  (3, 3)
   """
-  if not _is_int(stride) and hasattr(stride, "__len__") and (
-      len(stride) == n + 2):
-    stride = tuple(stride)
-    outer = (stride[0], stride[-1]) if channels_last else stride[:2]
-    if tuple(outer) != (1, 1):
-      raise ValueError("stride over the batch and channel dimensions must "
-                       "be 1, got %r." % (stride,))
-    stride = stride[1:-1] if channels_last else stride[2:]
-  return fill_shape(stride, n, "stride")
+  if not isinstance(n, numbers.Integral) or n < 1:
+    raise TypeError("n must be a positive integer")
+  if not hasattr(x, "__len__") and _positive_int(x) is not None:
+    return (_positive_int(x),) * n
+  if hasattr(x, "__len__") and not isinstance(x, (str, bytes)) and (
+      len(x) == n):
+    values = tuple(_positive_int(v) for v in x)
+    if None not in values:
+      return values
+  raise TypeError("x is {}, must be either a positive integer or an iterable "
+                  "of positive integers of size {}".format(x, n))
 
 
-def one_padded(spatial, channels_last):
+def verified_shape(x, n, label):
+  """`fill_shape(x, n)`, raising `IncompatibleShapeError` instead.
+
+  Args:
+    x: as for `fill_shape`.
+    n: as for `fill_shape`.
+    label: what `x` is ("kernel", "stride", "rate", ...), for the message.
+
+  Returns:
+    A tuple of `n` ints.
+
+  Raises:
+    IncompatibleShapeError: "Invalid <label> shape: ...", for a bad `x`.
+  """
+  try:
+    return fill_shape(x, n)
+  except TypeError as e:
+    raise errors.IncompatibleShapeError(
+        "Invalid {} shape: {}".format(label, e)) from None
+
+
+def is_full_rank(stride, n):
+  """Whether `stride` has the `n + 2` entries of the batch/channel form."""
+  return (not isinstance(stride, (str, bytes)) and
+          hasattr(stride, "__len__") and len(stride) == n + 2)
+
+
+def fill_stride(stride, n, data_format):
+  """The `n` spatial strides of a convolution.
+
+  Args:
+    stride: an int, `n` ints, or the full-rank form with `n + 2` entries
+      (e.g. `[1, 2, 2, 1]` for NHWC), whose batch and channel entries are
+      ignored.
+    n: the number of spatial dimensions.
+    data_format: where the spatial entries of the full-rank form are.
+
+  Returns:
+    A tuple of `n` ints.
+
+  Raises:
+    IncompatibleShapeError: "Invalid stride shape: ...".
+  """
+  if is_full_rank(stride, n):
+    stride = spatial_dims(stride, data_format)
+  return verified_shape(stride, n, "stride")
+
+
+def one_padded(spatial, data_format):
   """Full-rank strides from spatial ones: `(1, s..., 1)` or `(1, 1, s...)`."""
   spatial = tuple(spatial)
-  return (1,) + spatial + (1,) if channels_last else (1, 1) + spatial
+  if data_format.endswith("C"):
+    return (1,) + spatial + (1,)
+  return (1, 1) + spatial
 
 
 def check_data_format(data_format, n):
@@ -101,52 +133,86 @@ def check_data_format(data_format, n):
     `data_format`.
 
   Raises:
-    ValueError: if the format does not fit `n` spatial dimensions.
+    ValueError: "Invalid data_format ...", if it does not fit `n`.
   """
   if data_format not in DATA_FORMATS[n]:
-    raise ValueError("data_format must be one of %s for a %d-D convolution, "
-                     "got %r." % (DATA_FORMATS[n], n, data_format))
+    raise ValueError("Invalid data_format {}. Allowed formats {}".format(
+        data_format, sorted(DATA_FORMATS[n])))
   return data_format
 
 
-def check_output_channels(output_channels):
-  """Checks a positive int, or a callable returning one later.
+def check_stride_and_rate(stride, rate):
+  """Raises NotSupportedError when both a stride and a rate exceed 1."""
+  if any(s > 1 for s in stride) and any(r > 1 for r in rate):
+    raise errors.NotSupportedError(
+        "Cannot have stride > 1 with rate > 1 (got stride {}, rate {}): "
+        "TensorFlow's dilated convolution has unit strides.".format(
+            stride, rate))
+
+
+def check_channel_multiplier(channel_multiplier):
+  """Returns a positive int (or TF1 `Dimension`) channel multiplier as int.
 
   Raises:
-    TypeError: if it is neither an int nor callable.
-    ValueError: if it is < 1.
+    ValueError: if it is not an integer (or `Dimension`), or is < 1.
   """
-  if callable(output_channels):
-    return output_channels
-  return check_positive_int(output_channels, "output_channels",
-                            " or a callable returning one")
-
-
-def check_positive_int(value, name, alternatives=""):
-  """Returns `value` if it is an int >= 1.
-
-  Raises:
-    TypeError: if it is not an int.
-    ValueError: if it is < 1.
-  """
-  if not _is_int(value):
-    raise TypeError("%s must be an int%s, got %r."
-                    % (name, alternatives, value))
+  value = tf.compat.v1.dimension_value(channel_multiplier)
+  if not isinstance(value, numbers.Integral):
+    raise ValueError("channel_multiplier ({}), must be of type "
+                     "(`tf.Dimension`, `numbers.Integral`).".format(
+                         channel_multiplier))
   if value < 1:
-    raise ValueError("%s must be positive, got %r." % (name, value))
+    raise ValueError("channel_multiplier ({}), must be >= 1".format(
+        channel_multiplier))
   return int(value)
 
 
-def check_stride_and_rate(stride, rate):
-  """Raises ValueError when both a stride and a rate exceed 1."""
-  if any(s > 1 for s in stride) and any(r > 1 for r in rate):
-    raise ValueError(
-        "stride and rate cannot both be greater than 1 (got stride=%r, "
-        "rate=%r): TensorFlow's dilated convolution has unit strides."
-        % (stride, rate))
+def check_mask(mask):
+  """Checks a convolution mask's type and dtype.
+
+  Args:
+    mask: None, a tf.Tensor, or a NumPy array / list / tuple of floats.
+
+  Returns:
+    None, the tensor, or a NumPy array.
+
+  Raises:
+    TypeError: "Invalid type for mask ..." or "Mask needs to have dtype
+      float16, bfloat16, float32 or float64".
+  """
+  if mask is None:
+    return None
+  if isinstance(mask, (tf.Tensor, tf.Variable)):
+    dtype = mask.dtype.base_dtype
+  elif isinstance(mask, (list, tuple, np.ndarray)):
+    mask = np.asarray(mask)
+    dtype = (tf.as_dtype(mask.dtype)
+             if mask.dtype in (np.float16, np.float32, np.float64) else None)
+  else:
+    raise TypeError("Invalid type for mask: {}".format(type(mask)))
+  if dtype not in FLOAT_DTYPES:
+    raise TypeError("Mask needs to have dtype float16, bfloat16, float32 or "
+                    "float64, got {}.".format(mask.dtype))
+  return mask
 
 
-_FLOAT_DTYPES = (tf.float16, tf.bfloat16, tf.float32, tf.float64)
+def check_mask_shape(mask_shape, w_shape):
+  """Checks that a mask's shape is a leading part of the kernel's shape.
+
+  Args:
+    mask_shape: the mask's shape, a tuple.
+    w_shape: the kernel's shape, a tuple.
+
+  Raises:
+    IncompatibleShapeError: "Invalid mask shape: ..." otherwise.
+  """
+  if len(mask_shape) > len(w_shape):
+    raise errors.IncompatibleShapeError(
+        "Invalid mask shape: {}. Max shape: rank {}".format(
+            mask_shape, len(w_shape)))
+  if mask_shape != w_shape[:len(mask_shape)]:
+    raise errors.IncompatibleShapeError(
+        "Invalid mask shape: {}. Weight shape: {}".format(mask_shape, w_shape))
 
 
 def check_inputs(scope_name, inputs, data_format, input_channels=None):
@@ -178,7 +244,7 @@ def check_inputs(scope_name, inputs, data_format, input_channels=None):
         "Input Tensor must have rank %d corresponding to data_format %s, but "
         "instead was %s of rank %d (module %s)."
         % (rank, data_format, input_shape, len(input_shape), scope_name))
-  if inputs.dtype.base_dtype not in _FLOAT_DTYPES:
+  if inputs.dtype.base_dtype not in FLOAT_DTYPES:
     raise TypeError(
         "Input must have dtype tf.float16, tf.bfloat16, tf.float32 or "
         "tf.float64, but dtype was %s (module %s)."

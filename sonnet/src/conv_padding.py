@@ -23,12 +23,14 @@ VALID = "VALID"
 FULL = "FULL"
 CAUSAL = "CAUSAL"
 REVERSE_CAUSAL = "REVERSE_CAUSAL"
-PADDINGS = (SAME, VALID, FULL, CAUSAL, REVERSE_CAUSAL)
+ALLOWED_PADDINGS = frozenset({SAME, VALID, FULL, CAUSAL, REVERSE_CAUSAL})
+CONV_OP_ALLOWED_PADDINGS = frozenset({SAME, VALID})
 
 CONSTANT_PADDING = "CONSTANT"
 REFLECT_PADDING = "REFLECT"
 SYMMETRIC_PADDING = "SYMMETRIC"
-PADDING_VALUES = (CONSTANT_PADDING, REFLECT_PADDING, SYMMETRIC_PADDING)
+ALLOWED_PADDING_VALUES = frozenset(
+    {CONSTANT_PADDING, REFLECT_PADDING, SYMMETRIC_PADDING})
 
 
 def check_padding(padding, n):
@@ -42,28 +44,33 @@ def check_padding(padding, n):
     A tuple of `n` padding names.
 
   Raises:
-    TypeError: if `padding` is neither a string nor a sequence.
-    ValueError: if a name is unknown or the sequence has the wrong length.
+    TypeError: "padding is ...", if `padding` is neither form.
 
   >>> check_padding("SAME", 2)
   ('SAME', 'SAME')
   """
-  if isinstance(padding, str):
-    paddings = (padding,) * n
-  elif isinstance(padding, (list, tuple)):
-    paddings = tuple(padding)
-    if len(paddings) != n:
-      raise ValueError(
-          "padding must be one name or a sequence of %d (one per spatial "
-          "dimension), got %r." % (n, padding))
-  else:
-    raise TypeError("padding must be a string or a sequence of %d strings, "
-                    "got %r." % (n, padding))
-  for p in paddings:
-    if p not in PADDINGS:
-      raise ValueError("Unknown padding %r: use one of %s."
-                       % (p, ", ".join(PADDINGS)))
-  return paddings
+  if isinstance(padding, str) and padding in ALLOWED_PADDINGS:
+    return (padding,) * n
+  if (isinstance(padding, (list, tuple)) and len(padding) == n and
+      all(isinstance(p, str) and p in ALLOWED_PADDINGS for p in padding)):
+    return tuple(padding)
+  raise TypeError("padding is {}, must be member of '{}' or an iterable of "
+                  "these of size {}".format(padding, _names(ALLOWED_PADDINGS), n))
+
+
+def check_conv_op_padding(padding):
+  """Checks a padding that TensorFlow's ops take directly: SAME or VALID.
+
+  Returns:
+    `padding`.
+
+  Raises:
+    ValueError: "Padding must be member of ...", otherwise.
+  """
+  if padding not in CONV_OP_ALLOWED_PADDINGS:
+    raise ValueError("Padding must be member of '{}', not {}".format(
+        _names(CONV_OP_ALLOWED_PADDINGS), padding))
+  return padding
 
 
 def check_padding_value(padding_value):
@@ -77,12 +84,16 @@ def check_padding_value(padding_value):
     `padding_value`.
 
   Raises:
-    ValueError: if it is none of them.
+    ValueError: "Padding must be member of ...", if it is none of them.
   """
-  if padding_value not in PADDING_VALUES:
-    raise ValueError("Unknown padding_value %r: use one of %s."
-                     % (padding_value, ", ".join(PADDING_VALUES)))
+  if padding_value not in ALLOWED_PADDING_VALUES:
+    raise ValueError("Padding must be member of '{}', not {}".format(
+        _names(ALLOWED_PADDING_VALUES), padding_value))
   return padding_value
+
+
+def _names(names):
+  return "{" + ", ".join(sorted(names)) + "}"
 
 
 def conv_op_padding(paddings, padding_value):

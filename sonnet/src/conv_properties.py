@@ -49,5 +49,6 @@ class ConvProperties:
     self._ensure_is_connected()
     if not self._use_bias:
       raise AttributeError(
-          "%s has no bias: it was built with use_bias=False." % self.scope_name)
+          "No bias Variable in %s Module when `use_bias=False` (module %s)."
+          % (type(self).__name__, self.scope_name))
     return self._b

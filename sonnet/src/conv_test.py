@@ -99,7 +99,8 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.parameters(1, 2, 3)
   @test_utils.in_all_modes
   def test_mask_of_kernel_shape(self, n):
-    mask = np.random.RandomState(n).randint(0, 2, size=[3] * n)
+    mask = np.random.RandomState(n).randint(0, 2, size=[3] * n).astype(
+        np.float32)
     x = _random([2] + [5] * n + [2], seed=n)
     conv = _CONVS[n](3, 3, mask=mask, use_bias=False)
     y = conv(tf.constant(x))
@@ -110,15 +111,21 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
     self.assertAllEqual(conv.mask, mask)
 
+  @parameterized.named_parameters(
+      ("full_rank", [2, 2, 3, 4], False), ("input_channels", [2, 2, 3], False),
+      ("first_dim", [2], False), ("tensor", [2, 2, 3], True))
   @test_utils.in_all_modes
-  def test_full_rank_mask(self):
-    mask = np.random.RandomState(5).randint(0, 2, size=[2, 2, 3, 4])
+  def test_mask_broadcast_over_trailing_dims(self, mask_shape, as_tensor):
+    mask = np.random.RandomState(5).randint(0, 2, size=mask_shape).astype(
+        np.float64)
     x = _random([1, 4, 4, 3], seed=5)
-    conv = snt.Conv2D(4, 2, mask=mask, padding=snt.VALID, use_bias=False)
+    conv = snt.Conv2D(4, 2, mask=tf.constant(mask) if as_tensor else mask,
+                      padding=snt.VALID, use_bias=False)
     y = conv(tf.constant(x))
     self.init()
     w, y = self.evaluate([conv.w, y])
-    expected = refs.correlate(x, w * mask, [1, 1], [1, 1], [(0, 0)] * 2)
+    full_mask = mask.reshape(mask.shape + (1,) * (4 - mask.ndim))
+    expected = refs.correlate(x, w * full_mask, [1, 1], [1, 1], [(0, 0)] * 2)
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
 
   @test_utils.in_all_modes
@@ -155,7 +162,9 @@ class ConvVariablesTest(test_utils.TestCase, parameterized.TestCase):
     conv(tf.ones([1, 4, 4, 3]))
     self.assertVariableNames(conv.get_variables(), ["conv_2d/w"])
     self.assertFalse(conv.has_bias)
-    with self.assertRaisesRegex(AttributeError, "use_bias=False"):
+    with self.assertRaisesRegex(
+        AttributeError, "^No bias Variable in Conv2D Module when "
+        "`use_bias=False`"):
       _ = conv.b
 
   @test_utils.in_all_modes
@@ -255,48 +264,64 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
         r"tf.float32 or tf.float64, but dtype was <dtype: 'int32'>"):
       snt.Conv1D(2, 2)(tf.ones([1, 3, 1], dtype=tf.int32))
 
+  @parameterized.named_parameters(
+      ("full_rank", [2, 2, 3, 4]), ("kernel", [2, 3]), ("vector", [3]))
   @test_utils.in_all_modes
-  def test_full_rank_mask_with_wrong_channels_raises(self):
-    conv = snt.Conv2D(4, 2, mask=np.ones([2, 2, 3, 4]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"\[2, 2, 5, 4\], got \[2, 2, 3, 4\]"):
+  def test_mask_not_fitting_the_kernel_raises(self, mask_shape):
+    conv = snt.Conv2D(4, 2, mask=np.ones(mask_shape))
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        r"^Invalid mask shape: \(%s,?\). Weight shape: \(2, 2, 5, 4\)"
+        % ", ".join(str(d) for d in mask_shape)):
       conv(tf.ones([1, 4, 4, 5]))
     self.assertFalse(conv.is_connected)
+    if not self.eager:
+      self.assertEmpty(tf1.global_variables())
+
+  @test_utils.in_all_modes
+  def test_mask_rank_above_kernel_rank_raises(self):
+    conv = snt.Conv1D(2, 3, mask=np.ones([3, 1, 2, 1], np.float32))
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        r"^Invalid mask shape: \(3, 1, 2, 1\). Max shape: rank 3"):
+      conv(tf.ones([1, 4, 1]))
 
   @parameterized.named_parameters(
-      ("negative_kernel", dict(kernel_shape=-1), ValueError,
-       "kernel_shape must be positive"),
-      ("kernel_length", dict(kernel_shape=[3, 3, 3]), ValueError,
-       "sequence of 2 ints"),
-      ("kernel_type", dict(kernel_shape="3"), TypeError,
-       "kernel_shape must be an int or a sequence"),
-      ("kernel_items", dict(kernel_shape=[3, 1.5]), TypeError,
-       "must contain ints"),
-      ("zero_stride", dict(stride=0), ValueError, "stride must be positive"),
-      ("full_rank_stride", dict(stride=[2, 2, 2, 1]), ValueError,
-       "batch and channel dimensions must be 1"),
-      ("zero_rate", dict(rate=(1, 0)), ValueError, "rate must be positive"),
-      ("stride_and_rate", dict(stride=2, rate=2), ValueError,
-       "stride and rate cannot both be greater than 1"),
-      ("unknown_padding", dict(padding="SOME"), ValueError,
-       "Unknown padding 'SOME'"),
-      ("padding_length", dict(padding=["SAME"]), ValueError,
-       "sequence of 2"),
-      ("padding_type", dict(padding=1), TypeError, "padding must be a string"),
+      ("negative_kernel", dict(kernel_shape=-1), snt.IncompatibleShapeError,
+       r"^Invalid kernel shape: x is -1, must be either a positive integer "
+       r"or an iterable of positive integers of size 2"),
+      ("kernel_length", dict(kernel_shape=[3, 3, 3]),
+       snt.IncompatibleShapeError, r"^Invalid kernel shape: x is \[3, 3, 3\]"),
+      ("kernel_type", dict(kernel_shape="3"), snt.IncompatibleShapeError,
+       "^Invalid kernel shape: x is 3,"),
+      ("kernel_items", dict(kernel_shape=[3, 1.5]),
+       snt.IncompatibleShapeError, "^Invalid kernel shape"),
+      ("zero_stride", dict(stride=0), snt.IncompatibleShapeError,
+       "^Invalid stride shape: x is 0,"),
+      ("stride_length", dict(stride=[1, 1, 1]), snt.IncompatibleShapeError,
+       r"^Invalid stride shape: x is \[1, 1, 1\]"),
+      ("zero_rate", dict(rate=(1, 0)), snt.IncompatibleShapeError,
+       r"^Invalid rate shape: x is \(1, 0\)"),
+      ("fractional_rate", dict(rate=0.5), snt.IncompatibleShapeError,
+       "^Invalid rate shape"),
+      ("stride_and_rate", dict(stride=[2, 1], rate=2), snt.NotSupportedError,
+       r"^Cannot have stride > 1 with rate > 1"),
+      ("unknown_padding", dict(padding="SOME"), TypeError,
+       "^padding is SOME, must be member of"),
+      ("padding_length", dict(padding=["SAME"]), TypeError,
+       r"^padding is \['SAME'\], .* of size 2"),
+      ("padding_type", dict(padding=1), TypeError, "^padding is 1"),
       ("padding_value", dict(padding_value="ZERO"), ValueError,
-       "Unknown padding_value 'ZERO'"),
+       r"^Padding must be member of '\{CONSTANT, REFLECT, SYMMETRIC\}', "
+       "not ZERO"),
       ("data_format", dict(data_format="NWC"), ValueError,
-       r"data_format must be one of \('NHWC', 'NCHW'\)"),
-      ("output_channels", dict(output_channels=0), ValueError,
-       "output_channels must be positive"),
-      ("output_channels_type", dict(output_channels=2.5), TypeError,
-       "output_channels must be an int"),
-      ("mask_shape", dict(mask=np.ones([3, 2])), ValueError,
-       r"mask must have shape kernel_shape \[3, 3\]"),
-      ("mask_rank", dict(mask=np.ones([3, 3, 1])), ValueError,
-       "mask must have shape"),
-      ("mask_tensor", dict(mask=tf.ones([3, 3])), TypeError,
-       "got a tf.Tensor"),
+       r"^Invalid data_format NWC. Allowed formats \['NCHW', 'NHWC'\]"),
+      ("mask_int", dict(mask=np.ones([3, 3], np.int32)), TypeError,
+       "^Mask needs to have dtype float16, bfloat16, float32 or float64"),
+      ("mask_int_tensor", dict(mask=tf.ones([3, 3], tf.int32)), TypeError,
+       "^Mask needs to have dtype float16"),
+      ("mask_type", dict(mask="mask"), TypeError,
+       "^Invalid type for mask: <class 'str'>"),
       ("initializer_key", dict(initializers={"v": tf.ones}), KeyError,
        r"Invalid initializer keys 'v'"),
       ("bias_key_without_bias",
@@ -338,11 +363,23 @@ class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(
         snt.Conv1D(1, 1, stride=2, data_format="NCW").stride, (1, 1, 2))
 
+  def test_lenient_arguments_as_sonnet_1(self):
+    conv = snt.Conv2D(12.0, [3.0, tf1.Dimension(2)], stride=[5, 2, 2, 7],
+                      rate=np.int64(1))
+    self.assertEqual(conv.output_channels, 12)
+    self.assertIsInstance(conv.output_channels, int)
+    self.assertEqual(conv.kernel_shape, (3, 2))
+    self.assertEqual(conv.stride, (1, 2, 2, 1))  # Outer entries ignored.
+    nchw = snt.Conv2D(1, 1, stride=[1, 1, 3, 2], data_format="NCHW")
+    self.assertEqual(nchw.stride, (1, 1, 3, 2))
+
   def test_mixed_paddings(self):
     conv = snt.Conv2D(8, 3, padding=[snt.SAME, snt.CAUSAL])
     self.assertEqual(conv.paddings, ("SAME", "CAUSAL"))
     self.assertEqual(conv.conv_op_padding, "VALID")
-    with self.assertRaisesRegex(ValueError, "read `paddings` instead"):
+    with self.assertRaisesRegex(
+        ValueError, r"^This layer uses different paddings for different "
+        r"dimensions. Use .paddings"):
       _ = conv.padding
 
   def test_properties_need_connection(self):

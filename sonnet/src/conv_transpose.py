@@ -21,26 +21,63 @@ from sonnet.src import variable_options
 tf1 = tf.compat.v1
 
 
-def default_output_size(input_size, kernel_size, stride, padding):
-  """The output size to use when none is given, for one spatial dimension.
+def default_transpose_size(input_shape, stride, kernel_shape=None,
+                           padding=conv_padding.SAME):
+  """The largest output shape a transposed convolution maps back from.
 
-  `SAME`: `input * stride`. `VALID`: `input * stride + max(kernel - stride,
-  0)`, so that the kernel covers the whole output.
+  `SAME`: `input * stride`. `VALID`: `input * stride + kernel - 1`. (A
+  convolution with the same stride and padding maps this size back to
+  `input_shape`.)
 
-  >>> default_output_size(4, 3, 2, "VALID")
-  9
+  Args:
+    input_shape: the spatial input sizes, a sequence.
+    stride: an int or one per spatial dimension.
+    kernel_shape: an int or one per spatial dimension (needed for VALID).
+    padding: `SAME` or `VALID`.
+
+  Returns:
+    A tuple of ints, one per spatial dimension.
+
+  Raises:
+    TypeError: if `input_shape` is empty or None.
+    IncompatibleShapeError: for a bad stride or kernel shape.
+    ValueError: if `padding` is neither `SAME` nor `VALID`.
+
+  >>> default_transpose_size([4], 2, kernel_shape=3, padding="VALID")
+  (10,)
   """
-  size = input_size * stride
+  if not input_shape:
+    raise TypeError("input_shape is None; if using Sonnet, are you sure you "
+                    "have connected the module to inputs?")
+  n = len(input_shape)
+  stride = conv_args.verified_shape(stride, n, "stride")
+  padding = conv_padding.check_conv_op_padding(padding)
+  output_shape = tuple(i * s for i, s in zip(input_shape, stride))
   if padding == conv_padding.VALID:
-    size += max(kernel_size - stride, 0)
-  return size
+    kernel_shape = conv_args.verified_shape(kernel_shape, n, "kernel")
+    output_shape = tuple(o + k - 1 for o, k in zip(output_shape, kernel_shape))
+  return output_shape
 
 
-def forward_output_size(output_size, kernel_size, stride, padding):
-  """The size a convolution maps `output_size` to: this module's input size."""
-  if padding == conv_padding.VALID:
-    output_size -= kernel_size - 1
-  return -(-output_size // stride)
+def _transpose_stride(stride, n, data_format):
+  """The spatial strides of a transposed convolution.
+
+  Unlike a convolution's, a full-rank stride must be 1 over batch and
+  channels.
+
+  Raises:
+    IncompatibleShapeError: "Invalid stride ...".
+  """
+  if conv_args.is_full_rank(stride, n):
+    if data_format.endswith("C") and not stride[0] == stride[-1] == 1:
+      raise errors.IncompatibleShapeError(
+          "Invalid stride: First and last element must be 1, got %s."
+          % (stride,))
+    if not data_format.endswith("C") and not stride[0] == stride[1] == 1:
+      raise errors.IncompatibleShapeError(
+          "Invalid stride: First and second element must be 1, got %s."
+          % (stride,))
+  return conv_args.fill_stride(stride, n, data_format)
 
 
 class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
@@ -56,23 +93,21 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     """Checks the configuration; see the concrete classes for the arguments.
 
     Raises:
-      TypeError, ValueError: for a missing or bad kernel shape, a bad output
-        shape, stride, padding or data format.
+      ValueError: for a bad data format or padding, or no kernel shape.
+      IncompatibleShapeError: for a bad output shape, kernel shape or
+        stride.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
     """
     n = self._n
     data_format = conv_args.check_data_format(data_format, n)
-    output_channels = conv_args.check_output_channels(output_channels)
-    if kernel_shape is None:
-      raise ValueError("kernel_shape must be given (an int or %d ints)." % n)
-    kernel_shape = conv_args.fill_shape(kernel_shape, n, "kernel_shape")
-    stride = conv_args.fill_stride(stride, n, data_format.endswith("C"))
     if output_shape is not None and not callable(output_shape):
-      output_shape = conv_args.fill_shape(output_shape, n, "output_shape")
-    if padding not in (conv_padding.SAME, conv_padding.VALID):
-      raise ValueError("padding of a transposed convolution must be 'SAME' "
-                       "or 'VALID', got %r." % (padding,))
+      output_shape = conv_args.verified_shape(output_shape, n, "output_shape")
+    if kernel_shape is None:
+      raise ValueError("`kernel_shape` cannot be None.")
+    kernel_shape = conv_args.verified_shape(kernel_shape, n, "kernel")
+    stride = _transpose_stride(stride, n, data_format)
+    padding = conv_padding.check_conv_op_padding(padding)
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
     self._set_variable_options(initializers, partitioners, regularizers,
                                keys)
@@ -80,6 +115,7 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     super().__init__(custom_getter=custom_getter, name=name)
     self._output_channels = output_channels
     self._output_shape = output_shape
+    self._use_default_output_shape = output_shape is None
     self._kernel_shape = kernel_shape
     self._stride = stride
     self._padding = padding
@@ -100,35 +136,35 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     """Connects the transposed convolution.
 
     Args:
-      inputs: a floating point tensor of rank `N + 2` in `data_format`. Its
-        channels must be known and the same on every connection; its
-        spatial sizes must be known unless `output_shape` was given, and
-        must be what a convolution maps `output_shape` to.
+      inputs: a float tensor of rank `N + 2` in `data_format`. Its channels
+        must be known and the same on every connection; its spatial sizes
+        must be known unless `output_shape` was given, and must be what a
+        convolution maps `output_shape` to (else TensorFlow's op fails when
+        it runs).
 
     Returns:
       A tensor with `output_channels` channels and spatial shape
       `output_shape`.
 
     Raises:
-      IncompatibleShapeError: for a wrong rank, changed channels, or
-        spatial sizes that do not fit `output_shape`.
+      IncompatibleShapeError: for a wrong rank or changed channels.
       UnderspecifiedError: if the rank, the channels, or (with no
         `output_shape`) the spatial sizes are unknown.
-      ParentNotBuiltError: if `output_channels` / `output_shape` come from
-        a module that is not connected yet.
-      TypeError: if `inputs` is not floating point.
+      NotConnectedError: if `output_channels` / `output_shape` come from a
+        module that is not connected yet.
+      TypeError: if `inputs` is not float16, bfloat16, float32 or float64.
     """
     input_shape = conv_args.check_inputs(
         self.scope_name, inputs, self._data_format, self._input_channels)
-    channel_axis = -1 if self._channels_last else 1
-    input_channels = input_shape[channel_axis]
-    in_spatial = conv_args.spatial_dims(input_shape, self._data_format)
-    out_spatial = self._resolve_output_shape(in_spatial)
-    self._check_sizes(in_spatial, out_spatial, input_shape)
+    input_channels = input_shape[self._data_format.index("C")]
+    if self._use_default_output_shape:
+      self._output_shape = self._default_output_shape(input_shape)
+    out_spatial = self.output_shape
     output_channels = self.output_channels
+    if tf.executing_eagerly():
+      self._check_input_fits_output(input_shape, out_spatial)
     self._input_shape = input_shape
     self._input_channels = input_channels
-    self._output_shape = out_spatial
 
     fan_in = int(np.prod(self._kernel_shape)) * input_channels
     w_shape = list(self._kernel_shape) + [output_channels, input_channels]
@@ -145,40 +181,35 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
           data_format="N...C" if self._channels_last else "NC...")
     return outputs
 
-  def _resolve_output_shape(self, in_spatial):
-    output_shape = self._output_shape
-    if callable(output_shape):
-      try:
-        output_shape = output_shape()
-      except errors.NotConnectedError as e:
-        raise errors.ParentNotBuiltError(
-            "%s: its output shape comes from another module (e.g. the one it "
-            "was transposed from); connect that module first. (%s)"
-            % (self.scope_name, e))
-      if any(s is None for s in output_shape):
-        raise errors.UnderspecifiedError(
-            "%s: the output shape %s taken from another module has unknown "
-            "sizes." % (self.scope_name, tuple(output_shape)))
-      return conv_args.fill_shape(output_shape, self._n, "output_shape")
-    if output_shape is not None:
-      return output_shape
-    if any(s is None for s in in_spatial):
+  def _default_output_shape(self, input_shape):
+    """`default_transpose_size` of the spatial input sizes."""
+    in_spatial = conv_args.spatial_dims(input_shape, self._data_format)
+    if None in in_spatial:
       raise errors.UnderspecifiedError(
           "%s: the spatial input sizes must be known to infer the output "
-          "shape, got %s; give output_shape instead."
-          % (self.scope_name, in_spatial))
-    return tuple(default_output_size(i, k, s, self._padding) for i, k, s in
-                 zip(in_spatial, self._kernel_shape, self._stride))
+          "shape, got input shape %s; give output_shape instead."
+          % (self.scope_name, input_shape))
+    return default_transpose_size(in_spatial, self._stride,
+                                  self._kernel_shape, self._padding)
 
-  def _check_sizes(self, in_spatial, out_spatial, input_shape):
+  def _check_input_fits_output(self, input_shape, out_spatial):
+    """Raises what TensorFlow's op would, with a clearer message.
+
+    In graph mode the op itself fails when it runs (as in Sonnet 1).
+
+    Raises:
+      InvalidArgumentError: if a convolution would not map `out_spatial`
+        to the spatial input sizes.
+    """
+    in_spatial = conv_args.spatial_dims(input_shape, self._data_format)
     expected = tuple(
-        forward_output_size(o, k, s, self._padding) for o, k, s in
-        zip(out_spatial, self._kernel_shape, self._stride))
-    if any(e < 1 for e in expected) or any(
-        i is not None and i != e for i, e in zip(in_spatial, expected)):
-      raise errors.IncompatibleShapeError(
+        -(-(o - (k - 1 if self._padding == conv_padding.VALID else 0)) // s)
+        for o, k, s in zip(out_spatial, self._kernel_shape, self._stride))
+    if tuple(in_spatial) != expected:
+      raise tf.errors.InvalidArgumentError(
+          None, None,
           "%s: an output of spatial shape %s (kernel %s, stride %s, %s) "
-          "needs inputs of spatial shape %s, got shape %s."
+          "needs inputs of spatial shape %s, got input shape %s."
           % (self.scope_name, list(out_spatial), list(self._kernel_shape),
              list(self._stride), self._padding, list(expected), input_shape))
 
@@ -218,32 +249,46 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
 
   @property
   def output_channels(self):
-    """The number of output channels (resolving a callable).
+    """The number of output channels, an int (resolving a callable).
 
     Raises:
-      ParentNotBuiltError: if it comes from an unconnected module.
+      NotConnectedError: if it comes from a module (e.g. the one this was
+        transposed from) that is not connected yet.
     """
     if callable(self._output_channels):
-      try:
-        self._output_channels = self._output_channels()
-      except errors.NotConnectedError as e:
-        raise errors.ParentNotBuiltError(
-            "%s: its output channels come from another module (e.g. the one "
-            "it was transposed from); connect that module first. (%s)"
-            % (self.scope_name, e))
+      self._output_channels = self._output_channels()
+    self._output_channels = int(self._output_channels)
     return self._output_channels
 
   @property
   def output_shape(self):
-    """The spatial output shape, a tuple of `N` ints.
+    """The spatial output shape, a tuple of `N` ints (resolving a callable).
 
     Raises:
-      NotConnectedError: if it is inferred from inputs (or comes from
-        another module) and the module is not connected yet.
+      NotConnectedError: if it is inferred from inputs and this module is
+        not connected yet, or it comes from a module (e.g. the one this was
+        transposed from) that is not connected yet.
+      IncompatibleShapeError: if a callable gives the wrong number of sizes.
+      UnderspecifiedError: if a callable gives unknown sizes.
     """
-    if self._output_shape is None or callable(self._output_shape):
+    if self._output_shape is None:
       self._ensure_is_connected()
+    if callable(self._output_shape):
+      self._output_shape = self._resolved_output_shape(self._output_shape())
     return self._output_shape
+
+  def _resolved_output_shape(self, output_shape):
+    """The ints of an output shape that a callable gave."""
+    output_shape = tuple(tf.compat.v1.dimension_value(s) for s in output_shape)
+    if len(output_shape) != self._n:
+      raise errors.IncompatibleShapeError(
+          "Output shape must have rank %d, but instead was %d (module %s)."
+          % (self._n, len(output_shape), self.scope_name))
+    if None in output_shape:
+      raise errors.UnderspecifiedError(
+          "%s: the output shape %s taken from another module has unknown "
+          "sizes." % (self.scope_name, output_shape))
+    return output_shape
 
   @property
   def kernel_shape(self):
@@ -253,7 +298,7 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
   @property
   def stride(self):
     """The full-rank stride: `(1, s..., 1)`, or `(1, 1, s...)` channels first."""
-    return conv_args.one_padded(self._stride, self._channels_last)
+    return conv_args.one_padded(self._stride, self._data_format)
 
   @property
   def padding(self):
@@ -283,8 +328,10 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     Args:
       name: the clone's name; defaults to this module's name + "_clone".
     """
+    output_shape = None if self._use_default_output_shape else (
+        self._output_shape)
     return type(self)(
-        output_channels=self.output_channels, output_shape=self._output_shape,
+        output_channels=self.output_channels, output_shape=output_shape,
         kernel_shape=self._kernel_shape, stride=self._stride,
         padding=self._padding, use_bias=self._use_bias,
         initializers=self._initializers, partitioners=self._partitioners,

@@ -4,6 +4,7 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.src import conv_test_utils as refs
+from sonnet.src import conv_transpose
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -48,7 +49,7 @@ class ConvTransposeNumericsTest(test_utils.TestCase, parameterized.TestCase):
       w = w[0]
     strides = module.stride[1:-1]
     expected_shape = output_shape or [
-        s * st + (max(k - st, 0) if padding == "VALID" else 0)
+        s * st + (k - 1 if padding == "VALID" else 0)
         for s, k, st in zip(spatial, module.kernel_shape, strides)]
     self.assertEqual(module.output_shape, tuple(expected_shape))
     expected = refs.transpose_scatter(x, w, strides, expected_shape,
@@ -97,7 +98,9 @@ class ConvTransposeVariablesTest(test_utils.TestCase, parameterized.TestCase):
     module = snt.Conv2DTranspose(2, kernel_shape=3, use_bias=False)
     module(tf.ones([1, 3, 3, 1]))
     self.assertVariableNames(module.get_variables(), ["conv_2d_transpose/w"])
-    with self.assertRaisesRegex(AttributeError, "use_bias=False"):
+    with self.assertRaisesRegex(
+        AttributeError, "^No bias Variable in Conv2DTranspose Module when "
+        "`use_bias=False`"):
       _ = module.b
 
   @test_utils.in_graph_mode
@@ -149,18 +152,53 @@ class ConvTransposeTransposeTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_transpose_before_parent_connected_raises(self):
     transpose = snt.Conv2D(4, 3).transpose()
-    with self.assertRaisesRegex(snt.ParentNotBuiltError, "connect that"):
+    with self.assertRaisesRegex(
+        snt.NotConnectedError,
+        "^Variables in conv_2d not instantiated yet, __call__ the module "
+        "first."):
       transpose(tf.ones([1, 4, 4, 4]))
-    with self.assertRaises(snt.ParentNotBuiltError):
-      snt.Conv2DTranspose(4, kernel_shape=3).transpose()(tf.ones([1, 3, 3, 4]))
+    up = snt.Conv2DTranspose(4, kernel_shape=3, name="up")
+    with self.assertRaisesRegex(snt.NotConnectedError,
+                                "^Variables in up not instantiated yet"):
+      up.transpose()(tf.ones([1, 3, 3, 4]))
+
+  @test_utils.in_all_modes
+  def test_transpose_of_transpose_reads_parent_lazily(self):
+    up = snt.Conv1DTranspose(5, kernel_shape=2, stride=3, padding=snt.VALID,
+                             name="up")
+    down = up.transpose()
+    self.assertEqual((down.kernel_shape, down.stride, down.conv_op_padding),
+                     ((2,), (1, 3, 1), "VALID"))
+    with self.assertRaisesRegex(snt.NotConnectedError,
+                                "^Variables in up not instantiated yet"):
+      _ = down.output_channels
+    y = up(tf.ones([2, 4, 6]))
+    self.assertEqual(up.output_shape, (13,))  # 4 * 3 + 2 - 1
+    self.assertEqual(down.output_channels, 6)
+    with self.assertRaisesRegex(snt.NotConnectedError,
+                                "^Variables in up_transpose not"):
+      _ = down.input_shape
+    self.assertEqual(down(y).shape.as_list(), [2, 4, 6])
+
+  def test_output_shape_of_transpose_resolved_before_connection(self):
+    conv = snt.Conv2D(4, 3, stride=2)
+    transpose = conv.transpose()
+    conv(tf.ones([1, 9, 7, 2]))
+    self.assertEqual(transpose.output_shape, (9, 7))
 
   def test_untransposable_convolutions(self):
-    with self.assertRaisesRegex(snt.NotSupportedError, "dilated"):
+    with self.assertRaisesRegex(
+        snt.NotSupportedError,
+        "^Cannot transpose a dilated convolution module"):
       snt.Conv2D(4, 3, rate=2).transpose()
-    with self.assertRaisesRegex(snt.NotSupportedError, "SAME or VALID"):
-      snt.Conv1D(4, 3, padding=snt.CAUSAL).transpose()
-    with self.assertRaisesRegex(snt.NotSupportedError, "SAME or VALID"):
-      snt.Conv2D(4, 3, padding=[snt.SAME, snt.VALID]).transpose()
+    for conv in (snt.Conv1D(4, 3, padding=snt.CAUSAL),
+                 snt.Conv2D(4, 3, padding=[snt.SAME, snt.VALID]),
+                 snt.Conv2D(4, 3, padding_value=snt.REFLECT_PADDING)):
+      with self.assertRaisesRegex(
+          snt.NotSupportedError,
+          "^Cannot transpose a convolution using mixed paddings or paddings "
+          "other than SAME or VALID"):
+        conv.transpose()
 
   @test_utils.in_all_modes
   def test_clone(self):
@@ -176,22 +214,57 @@ class ConvTransposeTransposeTest(test_utils.TestCase, parameterized.TestCase):
 class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
-  def test_input_not_matching_output_shape_raises(self):
+  def test_input_not_matching_output_shape_fails_when_run(self):
     module = snt.Conv2DTranspose(2, (8, 8), 3, stride=2)
-    with self.assertRaisesRegex(
-        snt.IncompatibleShapeError,
-        r"conv_2d_transpose: an output of spatial shape \[8, 8\] .* needs "
-        r"inputs of spatial shape \[4, 4\], got shape \(1, 5, 4, 3\)"):
-      module(tf.ones([1, 5, 4, 3]))
-    self.assertFalse(module.is_connected)
+    if self.eager:
+      with self.assertRaisesRegex(
+          tf.errors.InvalidArgumentError,
+          r"conv_2d_transpose: an output of spatial shape \[8, 8\] .* needs "
+          r"inputs of spatial shape \[4, 4\], got input shape "
+          r"\(1, 5, 4, 3\)"):
+        module(tf.ones([1, 5, 4, 3]))
+    else:
+      y = module(tf.ones([1, 5, 4, 3]))  # As Sonnet 1: the op fails later.
+      self.init()
+      with self.assertRaises(tf.errors.OpError):
+        self.evaluate(y)
 
   @test_utils.in_all_modes
-  def test_inferred_output_shape_is_kept(self):
+  def test_inferred_output_shape_follows_each_connection(self):
     module = snt.Conv1DTranspose(2, kernel_shape=3, stride=2)
     module(tf.ones([1, 4, 3]))
     self.assertEqual(module.output_shape, (8,))
-    with self.assertRaises(snt.IncompatibleShapeError):
-      module(tf.ones([1, 5, 3]))
+    self.assertEqual(module(tf.ones([1, 5, 3])).shape.as_list(), [1, 10, 2])
+    self.assertEqual(module.output_shape, (10,))
+
+  def test_output_shape_forms(self):
+    self.assertEqual(
+        snt.Conv2DTranspose(1, tf1.Dimension(6), 3).output_shape, (6, 6))
+    self.assertEqual(
+        snt.Conv2DTranspose(1, tf.TensorShape([4, 5]), 3).output_shape, (4, 5))
+    self.assertEqual(
+        snt.Conv2DTranspose(1, lambda: [tf1.Dimension(2), 3], 1).output_shape,
+        (2, 3))
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "^Output shape must have rank 2, but instead "
+                                "was 3"):
+      _ = snt.Conv2DTranspose(1, lambda: (2, 3, 4), 1).output_shape
+
+  @parameterized.parameters(
+      ([20], [3], [4], "SAME", (60,)),
+      ([23, 11, 13], [7, 1, 2], [1, 3, 2], "VALID", (161, 13, 27)),
+      ([1, 3], [6, 2], [34, 2], "VALID", (39, 7)))
+  def test_default_transpose_size(self, input_shape, stride, kernel, padding,
+                                  expected):
+    self.assertEqual(
+        conv_transpose.default_transpose_size(input_shape, stride, kernel,
+                                              padding), expected)
+
+  def test_default_transpose_size_errors(self):
+    with self.assertRaisesRegex(TypeError, "^input_shape is None"):
+      conv_transpose.default_transpose_size([], 2)
+    with self.assertRaisesRegex(ValueError, "^Padding must be member of"):
+      conv_transpose.default_transpose_size([2], 2, 3, snt.FULL)
 
   @test_utils.in_all_modes
   def test_wrong_rank_and_channels_raise(self):
@@ -218,19 +291,28 @@ class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(snt.Conv2DTranspose(2, 5, 3).output_shape, (5, 5))
 
   @parameterized.named_parameters(
-      ("no_kernel", dict(), ValueError, "kernel_shape must be given"),
-      ("negative_kernel", dict(kernel_shape=-2), ValueError,
-       "kernel_shape must be positive"),
-      ("output_shape", dict(kernel_shape=3, output_shape=[4, 0]), ValueError,
-       "output_shape must be positive"),
+      ("no_kernel", dict(), ValueError, "^`kernel_shape` cannot be None."),
+      ("negative_kernel", dict(kernel_shape=-2), snt.IncompatibleShapeError,
+       "^Invalid kernel shape: x is -2"),
+      ("output_shape", dict(kernel_shape=3, output_shape=[4, 0]),
+       snt.IncompatibleShapeError, r"^Invalid output_shape shape: x is \[4, 0\]"),
       ("output_shape_length", dict(kernel_shape=3, output_shape=[4]),
-       ValueError, "sequence of 2 ints"),
+       snt.IncompatibleShapeError,
+       "must be either a positive integer or an iterable of positive integers "
+       "of size 2"),
       ("padding", dict(kernel_shape=3, padding=snt.FULL), ValueError,
-       "must be 'SAME' or 'VALID', got 'FULL'"),
-      ("stride", dict(kernel_shape=3, stride=[1, 2, 2, 2]), ValueError,
-       "batch and channel"),
+       r"^Padding must be member of '\{SAME, VALID\}', not FULL"),
+      ("stride", dict(kernel_shape=3, stride=[1, 2, 2, 2]),
+       snt.IncompatibleShapeError,
+       "^Invalid stride: First and last element must be 1"),
+      ("stride_nchw", dict(kernel_shape=3, stride=[2, 1, 2, 2],
+                           data_format="NCHW"),
+       snt.IncompatibleShapeError,
+       "^Invalid stride: First and second element must be 1"),
+      ("stride_length", dict(kernel_shape=3, stride=[1, 1, 1]),
+       snt.IncompatibleShapeError, r"^Invalid stride shape: x is \[1, 1, 1\]"),
       ("data_format", dict(kernel_shape=3, data_format="NDHWC"), ValueError,
-       "data_format must be one of"),
+       "^Invalid data_format NDHWC"),
       ("initializer_key", dict(kernel_shape=3, initializers={"u": tf.ones}),
        KeyError, "Invalid initializer keys"),
   )

@@ -9,17 +9,6 @@ from sonnet.src import conv_padding
 from sonnet.src import default_initializers
 
 
-def check_equal_strides(stride):
-  """TensorFlow's depthwise kernels need the same stride along H and W.
-
-  Raises:
-    ValueError: if the two spatial strides differ.
-  """
-  if len(set(stride)) != 1:
-    raise ValueError("Depthwise convolutions need the same stride in every "
-                     "spatial dimension, got %r." % (stride,))
-
-
 class DepthwiseConv2D(conv.ConvND):
   """Depthwise 2-D convolution: `channel_multiplier` filters per input channel.
 
@@ -48,7 +37,7 @@ class DepthwiseConv2D(conv.ConvND):
     Args:
       channel_multiplier: the number of filters per input channel.
       kernel_shape: the kernel size, an int or one per spatial dimension.
-      stride: an int (or two equal ints, or the full-rank form). Default 1.
+      stride: an int, two ints, or the full-rank form. Default 1.
       padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
         "REVERSE_CAUSAL", or one per spatial dimension.
       use_bias: whether to add a bias per output channel.
@@ -62,20 +51,20 @@ class DepthwiseConv2D(conv.ConvND):
       name: the module's name.
 
     Raises:
-      TypeError, ValueError: for a bad multiplier, shape, stride (including
-        unequal strides), padding or data format.
+      ValueError: for a bad multiplier, data format or padding value.
+      IncompatibleShapeError: for a bad kernel shape or stride.
+      TypeError: for a bad padding.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
     """
-    channel_multiplier = conv_args.check_positive_int(channel_multiplier,
-                                                      "channel_multiplier")
+    channel_multiplier = conv_args.check_channel_multiplier(
+        channel_multiplier)
     super().__init__(
         channel_multiplier, kernel_shape, stride=stride, padding=padding,
         use_bias=use_bias, initializers=initializers,
         partitioners=partitioners, regularizers=regularizers,
         data_format=data_format, padding_value=padding_value,
         custom_getter=custom_getter, name=name)
-    check_equal_strides(self._stride)
     self._channel_multiplier = channel_multiplier
 
   def _create_weights(self, input_channels, dtype):

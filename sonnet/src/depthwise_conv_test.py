@@ -18,6 +18,7 @@ class DepthwiseConv2DTest(test_utils.TestCase, parameterized.TestCase):
       ("valid_rect", (2, 3), 1, "VALID"),
       ("full", 2, 1, "FULL"),
       ("per_dim", 3, 2, ("CAUSAL", "REVERSE_CAUSAL")),
+      ("unequal_strides", 3, (1, 2), "SAME"),
   )
   @test_utils.in_all_modes
   def test_matches_numpy(self, kernel, stride, padding):
@@ -62,14 +63,23 @@ class DepthwiseConv2DTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(snt.IncompatibleShapeError, "3 channels"):
       conv(tf.ones([1, 5, 5, 4]))
 
+  def test_channel_multiplier_forms(self):
+    self.assertEqual(
+        snt.DepthwiseConv2D(tf1.Dimension(3), 1).channel_multiplier, 3)
+    self.assertEqual(snt.DepthwiseConv2D(np.int32(2), 1).channel_multiplier, 2)
+
   @parameterized.named_parameters(
       ("multiplier", dict(channel_multiplier=0), ValueError,
-       "channel_multiplier must be positive"),
-      ("multiplier_type", dict(channel_multiplier="2"), TypeError,
-       "channel_multiplier must be an int"),
-      ("unequal_strides", dict(stride=(1, 2)), ValueError,
-       "same stride in every spatial dimension"),
-      ("padding", dict(padding="NONE"), ValueError, "Unknown padding"),
+       r"^channel_multiplier \(0\), must be >= 1"),
+      ("multiplier_type", dict(channel_multiplier=2.0), ValueError,
+       r"^channel_multiplier \(2.0\), must be of type \(`tf.Dimension`, "
+       "`numbers.Integral`\)"),
+      ("stride", dict(stride=[1, 1, 1]), snt.IncompatibleShapeError,
+       r"^Invalid stride shape: x is \[1, 1, 1\], must be either a positive "
+       "integer or an iterable of positive integers of size 2"),
+      ("padding", dict(padding="NONE"), TypeError, "^padding is NONE"),
+      ("data_format", dict(data_format="NCW"), ValueError,
+       "^Invalid data_format NCW"),
   )
   def test_bad_configuration(self, kwargs, error, message):
     config = dict(channel_multiplier=2, kernel_shape=3)

@@ -6,7 +6,6 @@ import tensorflow as tf
 from sonnet.src import conv
 from sonnet.src import conv_padding
 from sonnet.src import default_initializers
-from sonnet.src import depthwise_conv
 
 
 class InPlaneConv2D(conv.ConvND):
@@ -34,7 +33,7 @@ class InPlaneConv2D(conv.ConvND):
 
     Args:
       kernel_shape: the kernel size, an int or one per spatial dimension.
-      stride: an int (or two equal ints, or the full-rank form). Default 1.
+      stride: an int, two ints, or the full-rank form. Default 1.
       padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
         "REVERSE_CAUSAL", or one per spatial dimension.
       use_bias: whether to add a bias per channel.
@@ -48,8 +47,9 @@ class InPlaneConv2D(conv.ConvND):
       name: the module's name.
 
     Raises:
-      TypeError, ValueError: for a bad shape, stride (including unequal
-        strides), padding or data format.
+      ValueError: for a bad data format or padding value.
+      IncompatibleShapeError: for a bad kernel shape or stride.
+      TypeError: for a bad padding.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
     """
@@ -58,7 +58,6 @@ class InPlaneConv2D(conv.ConvND):
         initializers=initializers, partitioners=partitioners,
         regularizers=regularizers, data_format=data_format,
         padding_value=padding_value, custom_getter=custom_getter, name=name)
-    depthwise_conv.check_equal_strides(self._stride)
 
   def _create_weights(self, input_channels, dtype):
     shape = list(self._kernel_shape) + [1, 1]

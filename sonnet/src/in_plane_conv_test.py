@@ -13,7 +13,8 @@ tf1 = tf.compat.v1
 class InPlaneConv2DTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters((3, 1, "SAME"), ((2, 3), 1, "VALID"),
-                            (3, 2, "SAME"), (2, 1, "FULL"))
+                            (3, 2, "SAME"), (2, 1, "FULL"),
+                            (3, (2, 1), "SAME"))
   @test_utils.in_all_modes
   def test_matches_numpy(self, kernel, stride, padding):
     x = np.random.RandomState(0).randn(2, 6, 7, 3).astype(np.float32)
@@ -53,9 +54,11 @@ class InPlaneConv2DTest(test_utils.TestCase, parameterized.TestCase):
       conv(tf.ones([1, 5, 5, 2]))
 
   def test_bad_configuration(self):
-    with self.assertRaisesRegex(ValueError, "same stride"):
-      snt.InPlaneConv2D(3, stride=(1, 2))
-    with self.assertRaisesRegex(ValueError, "kernel_shape must be positive"):
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "^Invalid stride shape: x is 0"):
+      snt.InPlaneConv2D(3, stride=0)
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "^Invalid kernel shape: x is 0"):
       snt.InPlaneConv2D(0)
 
   @test_utils.in_all_modes

@@ -11,7 +11,6 @@ from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import default_initializers
-from sonnet.src import depthwise_conv
 
 
 class _SeparableConv(conv.ConvND):
@@ -20,15 +19,14 @@ class _SeparableConv(conv.ConvND):
   def __init__(self, output_channels, channel_multiplier, kernel_shape,
                stride, rate, padding, use_bias, initializers, partitioners,
                regularizers, data_format, padding_value, custom_getter, name):
-    channel_multiplier = conv_args.check_positive_int(channel_multiplier,
-                                                      "channel_multiplier")
+    channel_multiplier = conv_args.check_channel_multiplier(
+        channel_multiplier)
     super().__init__(
         output_channels, kernel_shape, stride=stride, rate=rate,
         padding=padding, use_bias=use_bias, initializers=initializers,
         partitioners=partitioners, regularizers=regularizers,
         data_format=data_format, padding_value=padding_value,
         custom_getter=custom_getter, name=name)
-    depthwise_conv.check_equal_strides(self._stride)
     self._channel_multiplier = channel_multiplier
     self._w_dw = None
     self._w_pw = None
@@ -128,7 +126,7 @@ _ARGS_DOC = """
       channel_multiplier: the number of depthwise filters per input channel.
       kernel_shape: the depthwise kernel size, an int or one per spatial
         dimension.
-      stride: an int (equal in every dimension), or the full-rank form.
+      stride: an int, one per spatial dimension, or the full-rank form.
         Default 1.
       rate: the dilation rate. Default 1; cannot exceed 1 where the stride
         does.
@@ -146,8 +144,10 @@ _ARGS_DOC = """
       name: the module's name.
 
     Raises:
-      TypeError, ValueError: for a bad size, shape, stride (including
-        unequal strides), rate, padding or data format.
+      ValueError: for a bad multiplier, data format or padding value.
+      IncompatibleShapeError: for a bad kernel shape, stride or rate.
+      NotSupportedError: if a stride and a rate are both greater than 1.
+      TypeError: for a bad padding.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
 """

@@ -20,6 +20,7 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
       ("1d_same", 1, 3, 1, 1, "SAME"),
       ("1d_causal_dilated", 1, 3, 1, 2, "CAUSAL"),
       ("1d_valid_strided", 1, 2, 2, 1, "VALID"),
+      ("2d_unequal_strides", 2, 3, (2, 1), 1, "SAME"),
   )
   @test_utils.in_all_modes
   def test_matches_numpy(self, n, kernel, stride, rate, padding):
@@ -94,11 +95,13 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.named_parameters(
       ("multiplier", dict(channel_multiplier=-1), ValueError,
-       "channel_multiplier must be positive"),
-      ("unequal_strides", dict(stride=(2, 1)), ValueError,
-       "same stride"),
-      ("stride_and_rate", dict(stride=2, rate=2), ValueError,
-       "stride and rate cannot both"),
+       r"^channel_multiplier \(-1\), must be >= 1"),
+      ("multiplier_type", dict(channel_multiplier="2"), ValueError,
+       "^channel_multiplier \\(2\\), must be of type"),
+      ("stride", dict(stride=[1, 1, 1]), snt.IncompatibleShapeError,
+       r"^Invalid stride shape: x is \[1, 1, 1\]"),
+      ("stride_and_rate", dict(stride=2, rate=2), snt.NotSupportedError,
+       "^Cannot have stride > 1 with rate > 1"),
   )
   def test_bad_configuration(self, kwargs, error, message):
     config = dict(output_channels=4, channel_multiplier=2, kernel_shape=3)
