@@ -1,5 +1,6 @@
 """`LayerNorm`: normalizes each example over its features."""
 
+import collections
 import numbers
 
 import tensorflow as tf
@@ -34,8 +35,9 @@ class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
     """Configures the normalization.
 
     Args:
-      axis: the dimension(s) to compute the statistics over: an int or a
-        list of ints. None means every dimension except the first (batch).
+      axis: the dimension(s) to compute the statistics over: an int or an
+        iterable of ints (bools are not ints here). None means every
+        dimension except the first (batch).
       offset: whether to add the learned offset `beta` (initially zeros).
       scale: whether to multiply by the learned scale `gamma` (initially
         ones).
@@ -46,23 +48,17 @@ class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
       name: the module's name.
 
     Raises:
-      ValueError: if `axis` is not None, an int or a list of ints.
+      ValueError: if `axis` is not None, an int or an iterable of ints.
       KeyError: if a dict has a key other than "gamma" / "beta".
       TypeError: if a dict value is not callable.
     """
     super().__init__(name=name)
     if axis is not None:
-      if isinstance(axis, numbers.Integral):
-        axis = (axis,)
-      try:
-        axis = tuple(axis)
-      except TypeError:
-        axis = None
-      if not axis or not all(isinstance(a, numbers.Integral) and
-                             not isinstance(a, bool) for a in axis):
-        raise ValueError("LayerNorm's axis must be None, an int or a list of "
-                         "ints, got %r." % (axis,))
-      axis = tuple(int(a) for a in axis)
+      if _is_int(axis):
+        axis = [axis]
+      if (not isinstance(axis, collections.abc.Iterable) or
+          not all(_is_int(a) for a in axis)):
+        raise ValueError("axis should be an int or an iterable of ints")
     self._axis = axis
     self._offset = offset
     self._scale = scale
@@ -84,25 +80,23 @@ class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
 
     Raises:
       NotSupportedError: if `inputs` has rank < 2.
-      IncompatibleShapeError: if `axis` names a dimension `inputs` lacks.
-      UnderspecifiedError: if the last dimension is unknown.
+      ValueError: if the last dimension is unknown (with `scale` or
+        `offset`), or in graph mode if `axis` names a dimension `inputs`
+        lacks; eager mode raises `tf.errors.InvalidArgumentError` for that.
     """
     inputs = tf.convert_to_tensor(inputs)
     rank = inputs.get_shape().ndims
     if rank is None or rank < 2:
       raise errors.NotSupportedError(
-          "%s: layer normalization needs inputs of rank >= 2, got shape %s."
-          % (self.scope_name, inputs.get_shape()))
-    axis = self._axis if self._axis is not None else tuple(range(1, rank))
-    if any(a >= rank or a < -rank for a in axis):
-      raise errors.IncompatibleShapeError(
-          "%s: axis %s is out of range for inputs of shape %s."
-          % (self.scope_name, list(axis), inputs.get_shape()))
+          "Layer normalization expects inputs of at least rank 2. Got inputs "
+          "of rank {}.".format(rank))
+    axis = list(range(1, rank)) if self._axis is None else list(self._axis)
     num_features = inputs.get_shape().as_list()[-1]
-    if num_features is None:
-      raise errors.UnderspecifiedError(
-          "%s: the last input dimension must be known, got shape %s."
-          % (self.scope_name, inputs.get_shape()))
+    if num_features is None and (self._scale or self._offset):
+      raise ValueError(
+          "%s: the last input dimension (the size of gamma and beta) must be "
+          "known, got shape %s."
+          % (self.scope_name, inputs.get_shape().as_list()))
     original_dtype = inputs.dtype
     if original_dtype in (tf.float16, tf.bfloat16):
       inputs = tf.cast(inputs, tf.float32)
@@ -113,44 +107,41 @@ class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
     if self._offset:
       self._beta = beta = self._variable(
           "beta", num_features, inputs.dtype, tf1.zeros_initializer())
-    mean, variance = tf1.nn.moments(inputs, list(axis), keep_dims=True)
+    mean, variance = tf1.nn.moments(inputs, axis, keep_dims=True)
     outputs = tf.nn.batch_normalization(
         inputs, mean, variance, offset=beta, scale=gamma,
         variance_epsilon=self._eps)
     return tf.cast(outputs, original_dtype)
 
   def _variable(self, name, size, dtype, default):
+    # As in Sonnet 1, a default joins the `initializers` dict once used.
+    self._initializers.setdefault(name, default)
     return tf1.get_variable(
         name, shape=[size], dtype=dtype,
-        initializer=self._initializers.get(name, default),
+        initializer=self._initializers[name],
         partitioner=self._partitioners.get(name),
         regularizer=self._regularizers.get(name))
 
   @property
   def gamma(self):
-    """The scale variable.
+    """The scale variable (None with `scale=False`).
 
     Raises:
       NotConnectedError: before the first connection.
-      AttributeError: if the module was built with `scale=False`.
     """
     self._ensure_is_connected()
-    if not self._scale:
-      raise AttributeError("%s has no gamma: it was built with scale=False."
-                           % self.scope_name)
     return self._gamma
 
   @property
   def beta(self):
-    """The offset variable.
+    """The offset variable (None with `offset=False`).
 
     Raises:
       NotConnectedError: before the first connection.
-      AttributeError: if the module was built with `offset=False`.
     """
     self._ensure_is_connected()
-    if not self._offset:
-      raise AttributeError("%s has no beta: it was built with offset=False."
-                           % self.scope_name)
     return self._beta
 
+
+def _is_int(value):
+  return isinstance(value, numbers.Integral) and not isinstance(value, bool)

@@ -18,7 +18,8 @@ def _numpy_layer_norm(x, axis, gamma, beta, eps):
 class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters((None, (1, 2)), (-1, (2,)), ([1], (1,)),
-                            ((1, 2), (1, 2)))
+                            ((1, 2), (1, 2)), (np.int64(2), (2,)),
+                            (range(1, 3), (1, 2)))
   @test_utils.in_all_modes
   def test_matches_numpy(self, axis, np_axis):
     rng = np.random.RandomState(0)
@@ -57,8 +58,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     x = np.random.RandomState(2).randn(3, 5).astype(np.float32)
     y = norm(tf.constant(x))
     self.assertVariableNames(norm.get_variables(), names)
-    with self.assertRaisesRegex(AttributeError, "has no " + missing):
-      getattr(norm, missing)
+    self.assertIsNone(getattr(norm, missing))
     self.init()
     self.assertAllClose(self.evaluate(y), _numpy_layer_norm(x, 1, 1, 0, 1e-5),
                         atol=1e-5)
@@ -84,27 +84,53 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(list(norm.regularizers), ["gamma"])
 
   @test_utils.in_all_modes
-  def test_shape_errors_create_nothing(self):
+  def test_low_rank_raises_and_creates_nothing(self):
     norm = snt.LayerNorm()
-    with self.assertRaisesRegex(snt.NotSupportedError,
-                                "layer_norm: layer normalization needs "
-                                "inputs of rank >= 2"):
+    with self.assertRaisesRegex(
+        snt.NotSupportedError,
+        "^Layer normalization expects inputs of at least rank 2. Got inputs "
+        "of rank 1."):
       norm(tf.ones([3]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"axis \[2\] is out of range"):
-      snt.LayerNorm(axis=2)(tf.ones([2, 3]))
     self.assertFalse(norm.is_connected)
 
   @test_utils.in_graph_mode
-  def test_unknown_features_raise(self):
-    with self.assertRaisesRegex(snt.UnderspecifiedError,
-                                "last input dimension must be known"):
-      snt.LayerNorm()(tf1.placeholder(tf.float32, [None, None]))
+  def test_axis_out_of_range_raises(self):
+    with self.assertRaisesRegex(ValueError, "Invalid reduction dimension 2"):
+      snt.LayerNorm(axis=2)(tf.ones([2, 3]))
 
-  @parameterized.parameters(("a",), (1.5,), ([],), ([1, "b"],))
+  @test_utils.in_graph_mode
+  def test_unknown_features(self):
+    with self.assertRaisesRegex(
+        ValueError, r"^layer_norm: the last input dimension \(the size of "
+        r"gamma and beta\) must be known, got shape \[None, None\]."):
+      snt.LayerNorm()(tf1.placeholder(tf.float32, [None, None]))
+    # Without variables the size does not matter.
+    norm = snt.LayerNorm(scale=False, offset=False)
+    x = tf1.placeholder(tf.float32, [None, None])
+    value = np.random.RandomState(4).randn(2, 3)
+    got = tf1.get_default_session().run(norm(x), {x: value})
+    self.assertAllClose(got, _numpy_layer_norm(value, 1, 1, 0, 1e-5),
+                        atol=1e-5)
+
+  @parameterized.parameters((True,), (False,), (4.0,), ([2, "b"],),
+                            ([np.float32(1)],))
   def test_bad_axis(self, axis):
-    with self.assertRaisesRegex(ValueError, "axis must be None, an int"):
+    with self.assertRaisesRegex(
+        ValueError, "^axis should be an int or an iterable of ints$"):
       snt.LayerNorm(axis=axis)
+
+  @test_utils.in_all_modes
+  def test_empty_axis_list_normalizes_nothing(self):
+    x = np.random.RandomState(5).randn(2, 3).astype(np.float32)
+    y = snt.LayerNorm(axis=[], offset=False, scale=False)(tf.constant(x))
+    self.assertAllClose(self.evaluate(y), np.zeros_like(x))
+
+  @test_utils.in_all_modes
+  def test_default_initializers_are_kept_after_connection(self):
+    norm = snt.LayerNorm(offset=False)
+    self.assertEqual(norm.initializers, {})
+    norm(tf.ones([2, 3]))
+    self.assertEqual(list(norm.initializers), ["gamma"])
 
   def test_bad_key_and_not_connected(self):
     with self.assertRaisesRegex(KeyError, r"Invalid initializer keys 'w'"):
