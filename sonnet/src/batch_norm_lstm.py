@@ -4,8 +4,8 @@ import tensorflow as tf
 
 from sonnet.src import arg_checks
 from sonnet.src import base
+from sonnet.src import batch_norm
 from sonnet.src import default_initializers
-from sonnet.src import errors
 from sonnet.src import lstm
 from sonnet.src import rnn_core
 
@@ -13,21 +13,17 @@ tf1 = tf.compat.v1
 
 
 class IndexedStatsBatchNorm(base.AbstractModule):
-  """Batch normalization without scale/offset, with one set of moving stats
-  per index (e.g. per time step, the last one shared by all later steps).
+  """Batch normalization whose moving statistics are chosen by an index.
 
-  Variables `<name>/batch_norm/moving_mean` and `moving_variance`, of shape
-  `[max_unique_stats, channels]` (not trainable). The moving averages are
-  updated in place when training.
+  Holds `max_unique_stats` `snt.BatchNorm` modules without scale or offset,
+  named `batch_norm`, `batch_norm_1`, ... in this module's scope; `index`
+  `k` uses the `k`-th, and every index past the last uses the last. Each
+  keeps its moving statistics (`[1, channels]`) and puts its update ops in
+  `tf.GraphKeys.UPDATE_OPS` in graph mode, as `snt.BatchNorm` does.
   """
 
-  # As snt.BatchNorm's defaults: the moving averages' decay, and the
-  # constant added to the variance.
-  DECAY_RATE = 0.999
-  EPS = 1e-3
-
   def __init__(self, max_unique_stats, name=None):
-    """Configures the normalization.
+    """Creates the batch normalizations.
 
     Args:
       max_unique_stats: the number of sets of statistics.
@@ -35,80 +31,65 @@ class IndexedStatsBatchNorm(base.AbstractModule):
     """
     super().__init__(name=name)
     self._max_unique_stats = max_unique_stats
-    self._decay_rate = self.DECAY_RATE
-    self._eps = self.EPS
+    with self._enter_variable_scope():
+      self._batch_norms = [
+          batch_norm.BatchNorm(offset=False, scale=False)
+          for _ in range(max_unique_stats)]
 
-  def _build(self, inputs, index, is_training, test_local_stats=True):
-    """Normalizes `inputs` `[batch, channels]` with the stats of `index`.
+  def _build(self, inputs, index, is_training, test_local_stats):
+    """Normalizes `inputs` with the statistics of `index`.
 
     Args:
       inputs: a float tensor `[batch_size, channels]`.
-      index: an int32 scalar, clipped to `max_unique_stats - 1`.
-      is_training: a Python bool or boolean scalar tensor.
-      test_local_stats: when not training, normalize by the batch's own
-        statistics (True) or the moving averages (False).
+      index: a scalar int32 tensor (unused with one set of statistics).
+      is_training: a Python bool or boolean tensor, as for `snt.BatchNorm`.
+      test_local_stats: as for `snt.BatchNorm`.
 
     Returns:
       The normalized tensor.
     """
-    channels = inputs.shape[-1]
-    shape = [self._max_unique_stats, channels]
-    with tf1.variable_scope("batch_norm"):
-      moving_mean = tf1.get_variable(
-          "moving_mean", shape, dtype=inputs.dtype, trainable=False,
-          initializer=tf1.zeros_initializer(),
-          collections=[tf1.GraphKeys.GLOBAL_VARIABLES,
-                       tf1.GraphKeys.MOVING_AVERAGE_VARIABLES])
-      moving_variance = tf1.get_variable(
-          "moving_variance", shape, dtype=inputs.dtype, trainable=False,
-          initializer=tf1.ones_initializer(),
-          collections=[tf1.GraphKeys.GLOBAL_VARIABLES,
-                       tf1.GraphKeys.MOVING_AVERAGE_VARIABLES])
-    index = tf.minimum(tf.cast(index, tf.int32), self._max_unique_stats - 1)
-    mean, variance = tf.nn.moments(inputs, axes=[0])
+    def normalize_with(k):
+      return lambda: self._batch_norms[k](inputs, is_training,
+                                          test_local_stats)
 
-    def train_branch():
-      decay = 1. - self._decay_rate
-      updates = [
-          tf1.scatter_sub(moving_mean, [index],
-                          (decay * (tf.gather(moving_mean, index) - mean))
-                          [None]),
-          tf1.scatter_sub(moving_variance, [index],
-                          (decay * (tf.gather(moving_variance, index) -
-                                    variance))[None])]
-      with tf.control_dependencies(updates):
-        return tf.identity(mean), tf.identity(variance)
-
-    def test_branch():
-      if test_local_stats:
-        return mean, variance
-      return (tf.gather(tf.convert_to_tensor(moving_mean), index),
-              tf.gather(tf.convert_to_tensor(moving_variance), index))
-
-    if isinstance(is_training, bool):
-      stats = train_branch() if is_training else test_branch()
-    else:
-      stats = tf.cond(is_training, train_branch, test_branch)
-    use_mean, use_variance = stats
-    return (inputs - use_mean) * tf.math.rsqrt(use_variance + self._eps)
+    last = self._max_unique_stats - 1
+    if last == 0:
+      return normalize_with(0)()
+    if tf.executing_eagerly() and not self.is_connected:
+      # Eagerly only the chosen branch below runs. Connect every
+      # normalization once (without updating its statistics) so that all
+      # their variables exist after the first connection, as in a graph.
+      for bn in self._batch_norms:
+        bn(inputs, is_training=False)
+    out = tf.case([(tf.equal(k, index), normalize_with(k))
+                   for k in range(last)], default=normalize_with(last))
+    out.set_shape(inputs.shape)
+    return out
 
 
 class CoreWithExtraBuildArgs(rnn_core.RNNCore):
   """Calls a core with fixed extra arguments: `core(x, s, *args, **kwargs)`.
 
   Lets `dynamic_rnn` (which calls `core(x, s)`) pass e.g. `is_training`.
+  Named `<core's module name>_extra_args`.
   """
 
   def __init__(self, core, *args, **kwargs):
-    """Stores the core and the extra arguments."""
-    super().__init__(name=core.module_name + "_with_args")
+    """Stores the core and the extra arguments.
+
+    Args:
+      core: the `snt.RNNCore` to call.
+      *args: extra positional arguments for its `_build`.
+      **kwargs: extra keyword arguments for its `_build`.
+    """
+    super().__init__(name=core.module_name + "_extra_args")
     self._core = core
     self._args = args
     self._kwargs = kwargs
 
-  def _build(self, inputs, prev_state):
+  def _build(self, inputs, state):
     """Calls the core with the extra arguments."""
-    return self._core(inputs, prev_state, *self._args, **self._kwargs)
+    return self._core(inputs, state, *self._args, **self._kwargs)
 
   @property
   def state_size(self):
@@ -120,31 +101,32 @@ class CoreWithExtraBuildArgs(rnn_core.RNNCore):
     """The core's output size."""
     return self._core.output_size
 
-  def initial_state(self, *args, **kwargs):
-    """The core's `initial_state`."""
-    return self._core.initial_state(*args, **kwargs)
-
-  def zero_state(self, *args, **kwargs):
-    """The core's `zero_state`."""
-    return self._core.zero_state(*args, **kwargs)
-
 
 class BatchNormLSTM(rnn_core.RNNCore):
-  """An LSTM with batch normalization of its recurrent (and input) terms.
+  """An LSTM with batch normalization of its gate terms and cell output.
 
-      gates = BN_h(h w_gates_H) * gamma_h + BN_x(x w_gates_X) [* gamma_x]
+  The previous state is clipped first (`hidden_clip_value`,
+  `cell_clip_value`). With batch norm on the hidden (`h`) or input (`x`)
+  term the gates are
+
+      gates = [gamma_h *] BN_h(h w_gates_H) + [gamma_x *] BN_x(x w_gates_X)
               + b_gates
-      c' = sigmoid(f + forget_bias) * c + sigmoid(i) * tanh(j)
-      h' = sigmoid(o) * tanh(BN_c(c') * gamma_c + beta_c)   (or tanh(c'))
 
-  `BN_x` / `BN_c` only with `use_batch_norm_x` / `use_batch_norm_c`. The
-  normalizations use per-time-step statistics for the first
-  `max_unique_stats` steps (the state then carries a step counter).
-  Trainable variables `<name>/w_gates_X`, `w_gates_H`, `b_gates`,
-  `gamma_h` (etc.); the moving statistics live in modules named
-  `batch_norm_h`, `batch_norm_x`, `batch_norm_c` built beside this one
-  (`batch_norm_h/batch_norm/moving_mean`, as in Sonnet 1). Connect with
-  `is_training` (or use `with_batch_norm_control` for `dynamic_rnn`).
+  (each term normalized only when its flag is on); with neither, one
+  matmul of `[x, h]` with `w_gates`. Then, gate order i, j, f, o:
+
+      c' = sigmoid(f + forget_bias [+ w_f_diag * c]) * c
+           + sigmoid(i [+ w_i_diag * c]) * tanh(j)
+      out = [beta_c + gamma_c * BN_c(c')]  (or c')
+      h' = tanh(out [* (1 + w_o_diag)]) * sigmoid(o)
+
+  The normalizations use separate statistics for each of the first
+  `max_unique_stats` steps (then the state carries a step counter). Their
+  moving statistics live in modules `batch_norm_h`, `batch_norm_x`,
+  `batch_norm_c` built beside this one
+  (`batch_norm_h/batch_norm/moving_mean`, `batch_norm_h/batch_norm_1/...`),
+  whose update ops go to `tf.GraphKeys.UPDATE_OPS` in graph mode. Connect
+  with `is_training` (or use `with_batch_norm_control` for `dynamic_rnn`).
 
   >>> core = snt.BatchNormLSTM(4)
   >>> out, state = core(tf.ones([2, 3]), core.initial_state(2),
@@ -152,6 +134,18 @@ class BatchNormLSTM(rnn_core.RNNCore):
   >>> out.shape.as_list()
   [2, 4]
   """
+
+  W_GATES = "w_gates"
+  B_GATES = "b_gates"
+  W_F_DIAG = "w_f_diag"
+  W_I_DIAG = "w_i_diag"
+  W_O_DIAG = "w_o_diag"
+  GAMMA_H = "gamma_h"
+  GAMMA_X = "gamma_x"
+  GAMMA_C = "gamma_c"
+  BETA_C = "beta_c"
+  POSSIBLE_INITIALIZER_KEYS = {W_GATES, B_GATES, W_F_DIAG, W_I_DIAG, W_O_DIAG,
+                               GAMMA_H, GAMMA_X, GAMMA_C, BETA_C}
 
   CoreWithExtraBuildArgs = CoreWithExtraBuildArgs
   IndexedStatsBatchNorm = IndexedStatsBatchNorm
@@ -169,7 +163,10 @@ class BatchNormLSTM(rnn_core.RNNCore):
       forget_bias: added to the forget gate's pre-activation.
       initializers: optional dict keyed by "w_gates" (both weight
         matrices), "b_gates", peephole names, "gamma_h", "gamma_x",
-        "gamma_c", "beta_c" as configured. Gammas default to 0.1.
+        "gamma_c", "beta_c" as configured. Defaults: truncated normals with
+        stddev 1/sqrt(input_size + hidden_size) for the gate weights and
+        biases, 0.1 for the gammas, the variable scope's default (Glorot
+        uniform) for the peepholes and `beta_c`.
       partitioners: optional dict with the same keys.
       regularizers: optional dict with the same keys.
       use_peepholes: whether the gates see the cell state.
@@ -177,68 +174,125 @@ class BatchNormLSTM(rnn_core.RNNCore):
       use_batch_norm_x: normalize the input-to-gates term.
       use_batch_norm_c: normalize the cell state before the output tanh.
       max_unique_stats: the number of time steps with their own statistics.
-      hidden_clip_value: optional clip of the hidden state.
-      cell_clip_value: optional clip of the cell state.
+      hidden_clip_value: if set, the previous hidden state is clipped to
+        [-value, value] before the step.
+      cell_clip_value: if set, the previous cell state is clipped to
+        [-value, value] before the step.
       custom_getter: as for `snt.AbstractModule`.
       name: the module's name.
 
     Raises:
-      ValueError: if `max_unique_stats` < 1, or it is > 1 with no batch norm.
+      ValueError: if no batch norm is on, `max_unique_stats` < 1 or a clip
+        value is negative.
       KeyError / TypeError: for bad initializer (etc.) dicts.
     """
+    if not any([use_batch_norm_h, use_batch_norm_x, use_batch_norm_c]):
+      raise ValueError("At least one use_batch_norm_* option is required for "
+                       "BatchNormLSTM")
     super().__init__(custom_getter=custom_getter, name=name)
-    if max_unique_stats < 1:
-      raise ValueError("max_unique_stats must be >= 1, got %r."
-                       % (max_unique_stats,))
-    if max_unique_stats > 1 and not (use_batch_norm_h or use_batch_norm_x or
-                                     use_batch_norm_c):
-      raise ValueError("max_unique_stats > 1 needs some batch norm on.")
     self._hidden_size = hidden_size
     self._forget_bias = forget_bias
     self._use_peepholes = use_peepholes
+    self._max_unique_stats = max_unique_stats
     self._use_batch_norm_h = use_batch_norm_h
     self._use_batch_norm_x = use_batch_norm_x
     self._use_batch_norm_c = use_batch_norm_c
-    self._max_unique_stats = max_unique_stats
     self._hidden_clip_value = hidden_clip_value
     self._cell_clip_value = cell_clip_value
-    keys = self.get_possible_initializer_keys(
-        use_peepholes, use_batch_norm_h, use_batch_norm_x, use_batch_norm_c)
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
-    # Built beside the core (not inside its scope), as Sonnet 1 named them.
-    self._bn = {}
-    for part, used in (("h", use_batch_norm_h), ("x", use_batch_norm_x),
-                       ("c", use_batch_norm_c)):
-      if used:
-        self._bn[part] = IndexedStatsBatchNorm(max_unique_stats,
-                                               name="batch_norm_" + part)
+    self.possible_keys = self.get_possible_initializer_keys(
+        use_peepholes=use_peepholes, use_batch_norm_h=use_batch_norm_h,
+        use_batch_norm_x=use_batch_norm_x, use_batch_norm_c=use_batch_norm_c)
+    # Sonnet 1 checked all three dicts as initializers (and said so).
+    self._initializers = arg_checks.check_initializers(
+        initializers, self.possible_keys)
+    self._partitioners = arg_checks.check_initializers(
+        partitioners, self.possible_keys)
+    self._regularizers = arg_checks.check_initializers(
+        regularizers, self.possible_keys)
+    if max_unique_stats < 1:
+      raise ValueError("max_unique_stats must be >= 1")
+    lstm.check_clip_values(hidden_clip_value, cell_clip_value)
     self._input_size = None
+    self._lstm_state_only = False
+    # Built beside the core (not inside its scope), as Sonnet 1 named them.
+    if use_batch_norm_h:
+      self._batch_norm_h = IndexedStatsBatchNorm(max_unique_stats,
+                                                 "batch_norm_h")
+    if use_batch_norm_x:
+      self._batch_norm_x = IndexedStatsBatchNorm(max_unique_stats,
+                                                 "batch_norm_x")
+    if use_batch_norm_c:
+      self._batch_norm_c = IndexedStatsBatchNorm(max_unique_stats,
+                                                 "batch_norm_c")
 
   @classmethod
   def get_possible_initializer_keys(cls, use_peepholes=False,
                                     use_batch_norm_h=True,
                                     use_batch_norm_x=False,
                                     use_batch_norm_c=False):
-    """The variable names for `initializers` (etc.) in a configuration."""
-    keys = {"w_gates", "b_gates"}
+    """The variable names for `initializers` (etc.) in a configuration.
+
+    Args:
+      use_peepholes: whether the peephole weights are included.
+      use_batch_norm_h: whether `gamma_h` is included.
+      use_batch_norm_x: whether `gamma_x` is included.
+      use_batch_norm_c: whether `gamma_c` and `beta_c` are included.
+
+    Returns:
+      A set of strings.
+    """
+    keys = {cls.W_GATES, cls.B_GATES}
     if use_peepholes:
-      keys |= {"w_f_diag", "w_i_diag", "w_o_diag"}
+      keys |= {cls.W_F_DIAG, cls.W_I_DIAG, cls.W_O_DIAG}
     if use_batch_norm_h:
-      keys.add("gamma_h")
+      keys.add(cls.GAMMA_H)
     if use_batch_norm_x:
-      keys.add("gamma_x")
+      keys.add(cls.GAMMA_X)
     if use_batch_norm_c:
-      keys |= {"gamma_c", "beta_c"}
+      keys |= {cls.GAMMA_C, cls.BETA_C}
     return keys
 
-  def _variable(self, name, key, shape, dtype, default):
+  def _variable(self, name, key, shape, dtype, default_initializer=None):
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(key, default),
+        initializer=self._initializers.get(key, default_initializer),
         partitioner=self._partitioners.get(key),
         regularizer=self._regularizers.get(key))
+
+  def _create_gate_variables(self, input_size, dtype):
+    hidden = self._hidden_size
+    gate_init = default_initializers.weights(hidden + input_size)
+    if self._use_batch_norm_h or self._use_batch_norm_x:
+      self._w_h = self._variable(self.W_GATES + "_H", self.W_GATES,
+                                 [hidden, 4 * hidden], dtype, gate_init)
+      self._w_x = self._variable(self.W_GATES + "_X", self.W_GATES,
+                                 [input_size, 4 * hidden], dtype, gate_init)
+    else:
+      self._w_xh = self._variable(self.W_GATES, self.W_GATES,
+                                  [hidden + input_size, 4 * hidden], dtype,
+                                  gate_init)
+    self._b = self._variable(self.B_GATES, self.B_GATES, [4 * hidden], dtype,
+                             gate_init)
+
+  def _create_batch_norm_variables(self, dtype):
+    # 0.1, as the paper recommends for the gradients through the tanh.
+    gamma_init = tf1.constant_initializer(0.1)
+    hidden = self._hidden_size
+    if self._use_batch_norm_h:
+      self._gamma_h = self._variable(self.GAMMA_H, self.GAMMA_H,
+                                     [4 * hidden], dtype, gamma_init)
+    if self._use_batch_norm_x:
+      self._gamma_x = self._variable(self.GAMMA_X, self.GAMMA_X,
+                                     [4 * hidden], dtype, gamma_init)
+    if self._use_batch_norm_c:
+      self._gamma_c = self._variable(self.GAMMA_C, self.GAMMA_C, [hidden],
+                                     dtype, gamma_init)
+      self._beta_c = self._variable(self.BETA_C, self.BETA_C, [hidden], dtype)
+
+  def _create_peephole_variables(self, dtype):
+    for key in (self.W_F_DIAG, self.W_I_DIAG, self.W_O_DIAG):
+      setattr(self, "_" + key,
+              self._variable(key, key, [self._hidden_size], dtype))
 
   def _build(self, inputs, prev_state, is_training=None,
              test_local_stats=True):
@@ -246,86 +300,75 @@ class BatchNormLSTM(rnn_core.RNNCore):
 
     Args:
       inputs: a tensor `[batch_size, input_size]`.
-      prev_state: `LSTMState(hidden, cell)`, or `(hidden, cell, time_step)`
-        with `max_unique_stats` > 1.
-      is_training: a Python bool or boolean tensor; required.
-      test_local_stats: when not training, whether to use the batch's own
-        statistics.
+      prev_state: `(hidden, cell)`, or `(hidden, cell, time_step)` with
+        `max_unique_stats` > 1 (`time_step` a scalar int32 tensor).
+      is_training: a Python bool or boolean tensor; required. When
+        training, the batch statistics normalize and the moving statistics
+        are updated.
+      test_local_stats: when not training, whether to normalize by the
+        batch's own statistics (True) or the moving ones (False).
 
     Returns:
-      `(output, next_state)`.
+      `(output, next_state)`: the new hidden state and `(hidden, cell)`,
+      or `(hidden, cell, time_step + 1)`.
 
     Raises:
-      ValueError: if `is_training` is not given.
-      IncompatibleShapeError: for inputs or a state of the wrong shape.
+      ValueError: if `is_training` is not given, for inputs not of rank 2,
+        or an input size other than the first connection's.
     """
     if is_training is None:
       raise ValueError(
-          "%s: is_training must be given (connect with is_training=..., or "
-          "use core.with_batch_norm_control(is_training) for dynamic_rnn)."
-          % self.scope_name)
-    rnn_core.check_inputs_and_state(self, inputs, prev_state)
-    input_size = inputs.shape[-1]
-    if self._input_size is not None and input_size != self._input_size:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have size %d as in the first connection, got "
-          "shape %s." % (self.scope_name, self._input_size, inputs.shape))
-    self._input_size = input_size
-    if self._max_unique_stats > 1:
-      prev_hidden, prev_cell, time_step = prev_state
-      index = tf.cast(time_step[0], tf.int32)
-    else:
+          "Boolean is_training flag must be explicitly specified when using "
+          "batch normalization. For dynamic_rnn, wrap the core with "
+          "core.with_batch_norm_control(is_training).")
+    if self._max_unique_stats == 1:
       prev_hidden, prev_cell = prev_state
-      index = tf.constant(0)
-    hidden, dtype = self._hidden_size, inputs.dtype
-    gamma_init = tf1.constant_initializer(0.1)
-    w_x = self._variable("w_gates_X", "w_gates", [input_size, 4 * hidden],
-                         dtype, default_initializers.weights(input_size))
-    w_h = self._variable("w_gates_H", "w_gates", [hidden, 4 * hidden], dtype,
-                         default_initializers.weights(hidden))
-    b = self._variable("b_gates", "b_gates", [4 * hidden], dtype,
-                       default_initializers.bias())
-    x_term = tf.matmul(inputs, w_x)
-    h_term = tf.matmul(prev_hidden, w_h)
-    if self._use_batch_norm_h:
-      gamma_h = self._variable("gamma_h", "gamma_h", [4 * hidden], dtype,
-                               gamma_init)
-      h_term = gamma_h * self._bn["h"](h_term, index, is_training,
-                                       test_local_stats)
-    if self._use_batch_norm_x:
-      gamma_x = self._variable("gamma_x", "gamma_x", [4 * hidden], dtype,
-                               gamma_init)
-      x_term = gamma_x * self._bn["x"](x_term, index, is_training,
-                                       test_local_stats)
-    i, j, f, o = tf.split(x_term + h_term + b, 4, axis=1)
+      time_step = None
+    else:
+      prev_hidden, prev_cell, time_step = prev_state
+    prev_hidden, prev_cell = lstm.clip_state(
+        prev_hidden, prev_cell, self._hidden_clip_value,
+        self._cell_clip_value)
+    lstm.check_input_rank(inputs)
+    input_size = tf.compat.dimension_value(inputs.shape[1])
+    lstm.check_input_size(self.scope_name, self._input_size, input_size)
+    self._input_size = input_size
+    dtype = inputs.dtype
+    self._create_gate_variables(input_size, dtype)
+    self._create_batch_norm_variables(dtype)
+
+    def normalize(batch_norm_module, value):
+      return batch_norm_module(value, time_step, is_training,
+                               test_local_stats)
+
+    if self._use_batch_norm_h or self._use_batch_norm_x:
+      gates_h = tf.matmul(prev_hidden, self._w_h)
+      gates_x = tf.matmul(inputs, self._w_x)
+      if self._use_batch_norm_h:
+        gates_h = self._gamma_h * normalize(self._batch_norm_h, gates_h)
+      if self._use_batch_norm_x:
+        gates_x = self._gamma_x * normalize(self._batch_norm_x, gates_x)
+      gates = gates_h + gates_x
+    else:
+      gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), self._w_xh)
+    gates += self._b
+    i, j, f, o = tf.split(gates, 4, axis=1)
     if self._use_peepholes:
-      diag = {n: self._variable(n, n, [hidden], dtype,
-                                default_initializers.weights(hidden))
-              for n in ("w_f_diag", "w_i_diag", "w_o_diag")}
-      f += diag["w_f_diag"] * prev_cell
-      i += diag["w_i_diag"] * prev_cell
+      self._create_peephole_variables(dtype)
+      f += self._w_f_diag * prev_cell
+      i += self._w_i_diag * prev_cell
     next_cell = (tf.sigmoid(f + self._forget_bias) * prev_cell +
                  tf.sigmoid(i) * tf.tanh(j))
-    if self._cell_clip_value is not None:
-      next_cell = tf.clip_by_value(next_cell, -self._cell_clip_value,
-                                   self._cell_clip_value)
-    if self._use_peepholes:
-      o += diag["w_o_diag"] * next_cell
-    cell_out = next_cell
+    cell_output = next_cell
     if self._use_batch_norm_c:
-      gamma_c = self._variable("gamma_c", "gamma_c", [hidden], dtype,
-                               gamma_init)
-      beta_c = self._variable("beta_c", "beta_c", [hidden], dtype,
-                              tf1.zeros_initializer())
-      cell_out = gamma_c * self._bn["c"](next_cell, index, is_training,
-                                         test_local_stats) + beta_c
-    next_hidden = tf.sigmoid(o) * tf.tanh(cell_out)
-    if self._hidden_clip_value is not None:
-      next_hidden = tf.clip_by_value(next_hidden, -self._hidden_clip_value,
-                                     self._hidden_clip_value)
-    if self._max_unique_stats > 1:
-      return next_hidden, (next_hidden, next_cell, time_step + 1)
-    return next_hidden, lstm.LSTMState(hidden=next_hidden, cell=next_cell)
+      cell_output = self._beta_c + self._gamma_c * normalize(
+          self._batch_norm_c, cell_output)
+    if self._use_peepholes:
+      cell_output += self._w_o_diag * cell_output
+    next_hidden = tf.tanh(cell_output) * tf.sigmoid(o)
+    if self._max_unique_stats == 1:
+      return next_hidden, (next_hidden, next_cell)
+    return next_hidden, (next_hidden, next_cell, time_step + 1)
 
   def with_batch_norm_control(self, is_training, test_local_stats=True):
     """A core for `dynamic_rnn` that connects this one with `is_training`.
@@ -345,39 +388,45 @@ class BatchNormLSTM(rnn_core.RNNCore):
                     name=None):
     """The initial state, as `RNNCore.initial_state`.
 
+    With `max_unique_stats` > 1 the hidden and cell parts are made as for
+    an LSTM (learned ones named `<name>_0/w`, `<name>_1/w`) and the step
+    counter is a scalar int32 zero.
+
     Args:
       batch_size: an int or a scalar int32 tensor.
       dtype: the state's dtype.
-      trainable: whether the state is learned (only with
-        `max_unique_stats` == 1).
-      trainable_initializers: as for `RNNCore.initial_state`.
-      trainable_regularizers: as for `RNNCore.initial_state`.
-      name: as for `RNNCore.initial_state`.
+      trainable: whether the hidden and cell parts are learned.
+      trainable_initializers: an optional pair of initializers for them.
+      trainable_regularizers: an optional pair of regularizers for them.
+      name: the learned state's variable prefix; defaults to
+        `<module_name>_initial_state`.
 
     Returns:
-      The state; with `max_unique_stats` > 1 its step counter is zero.
-
-    Raises:
-      NotSupportedError: for a learned state with `max_unique_stats` > 1.
+      `(hidden, cell)` or `(hidden, cell, time_step)`.
     """
+    hidden_and_cell = super().initial_state
     if self._max_unique_stats == 1:
-      return super().initial_state(
+      return hidden_and_cell(
           batch_size, dtype=dtype, trainable=trainable,
           trainable_initializers=trainable_initializers,
           trainable_regularizers=trainable_regularizers, name=name)
-    if trainable:
-      raise errors.NotSupportedError(
-          "%s: a trainable initial state is not supported with "
-          "max_unique_stats > 1." % self.scope_name)
-    return self.zero_state(batch_size, dtype)
+    self._lstm_state_only = True
+    try:
+      hidden, cell = hidden_and_cell(
+          batch_size, dtype=dtype, trainable=trainable,
+          trainable_initializers=trainable_initializers,
+          trainable_regularizers=trainable_regularizers, name=name)
+    finally:
+      self._lstm_state_only = False
+    return hidden, cell, tf.constant(0, dtype=tf.int32)
 
   @property
   def state_size(self):
-    """`LSTMState` of sizes, plus a scalar step counter when needed."""
+    """`(hidden, cell)` sizes, and `TensorShape([1])` for a step counter."""
     size = tf.TensorShape([self._hidden_size])
-    if self._max_unique_stats > 1:
-      return (size, size, tf.TensorShape([]))
-    return lstm.LSTMState(hidden=size, cell=size)
+    if self._max_unique_stats == 1 or self._lstm_state_only:
+      return (size, size)
+    return (size, size, tf.TensorShape([1]))
 
   @property
   def output_size(self):

@@ -1,5 +1,6 @@
 """Tests for snt.BatchNormLSTM."""
 
+from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.src import test_utils
@@ -18,105 +19,266 @@ def normalize(x, mean=None, var=None):
   return (x - mean) / np.sqrt(var + 1e-3)
 
 
-class BatchNormLSTMTest(test_utils.TestCase):
+def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False,
+               peepholes=False, clip=None, stats=None):
+  """One training step of Sonnet 1.36's BatchNormLSTM in NumPy.
+
+  Args:
+    x: the inputs.
+    h: the previous hidden state.
+    c: the previous cell state.
+    v: the variable values by name.
+    bn_h: whether the hidden term is normalized.
+    bn_x: whether the input term is normalized.
+    bn_c: whether the cell is normalized before the output.
+    peepholes: whether the peepholes are used.
+    clip: None, or the value both previous states are clipped to.
+    stats: None, or a dict from "h" / "x" / "c" to `(mean, var)` to
+      normalize with instead of the batch statistics.
+
+  Returns:
+    `(h', c', batch statistics)`, the latter a dict from "h" / "x" / "c" to
+    `(mean, var)`.
+  """
+  stats = stats or {}
+  batch_stats = {}
+
+  def bn(part, value):
+    batch_stats[part] = (value.mean(0), value.var(0))
+    return normalize(value, *stats.get(part, (None, None)))
+
+  if clip is not None:
+    h, c = np.clip(h, -clip, clip), np.clip(c, -clip, clip)
+  if bn_h or bn_x:
+    gates_h, gates_x = h.dot(v["w_gates_H"]), x.dot(v["w_gates_X"])
+    if bn_h:
+      gates_h = v["gamma_h"] * bn("h", gates_h)
+    if bn_x:
+      gates_x = v["gamma_x"] * bn("x", gates_x)
+    gates = gates_h + gates_x
+  else:
+    gates = np.concatenate([x, h], axis=1).dot(v["w_gates"])
+  i, j, f, o = np.split(gates + v["b_gates"], 4, axis=1)
+  if peepholes:
+    f = f + v["w_f_diag"] * c
+    i = i + v["w_i_diag"] * c
+  c = sigmoid(f + 1.) * c + sigmoid(i) * np.tanh(j)
+  out = c
+  if bn_c:
+    out = v["beta_c"] + v["gamma_c"] * bn("c", c)
+  if peepholes:
+    out = out * (1. + v["w_o_diag"])
+  return np.tanh(out) * sigmoid(o), c, batch_stats
+
+
+def random_initializers(keys):
+  return {k: tf1.random_normal_initializer(seed=i)
+          for i, k in enumerate(sorted(keys))}
+
+
+class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
 
   def _values(self, core):
     return {v.name.split("/")[-1][:-2]: self.evaluate(v)
             for v in core.get_variables()}
 
+  @parameterized.named_parameters(
+      ("h", dict(bn_h=True)),
+      ("x_peepholes_clip", dict(bn_h=False, bn_x=True, peepholes=True,
+                                clip=0.5)),
+      ("c_only", dict(bn_h=False, bn_c=True)),
+      ("all", dict(bn_h=True, bn_x=True, bn_c=True, peepholes=True)),
+  )
   @test_utils.in_all_modes
-  def test_training_matches_numpy_and_updates_stats(self):
+  def test_training_step_matches_numpy(self, config):
     rng = np.random.RandomState(0)
     x = rng.randn(3, 5, 2).astype(np.float32)
-    core = snt.BatchNormLSTM(4, use_batch_norm_x=True, use_batch_norm_c=True,
-                             max_unique_stats=2, initializers={
-                                 "b_gates": tf1.random_normal_initializer(
-                                     seed=1)})
-    state = core.initial_state(5)
-    self.assertEqual(state[2].shape.as_list(), [5])
+    keys = snt.BatchNormLSTM.get_possible_initializer_keys(
+        config.get("peepholes", False), config["bn_h"],
+        config.get("bn_x", False), config.get("bn_c", False))
+    core = snt.BatchNormLSTM(
+        4, use_batch_norm_h=config["bn_h"],
+        use_batch_norm_x=config.get("bn_x", False),
+        use_batch_norm_c=config.get("bn_c", False),
+        use_peepholes=config.get("peepholes", False),
+        hidden_clip_value=config.get("clip"),
+        cell_clip_value=config.get("clip"),
+        initializers=random_initializers(keys))
+    state = (tf.constant(rng.randn(5, 4) * 2., tf.float32),
+             tf.constant(rng.randn(5, 4) * 2., tf.float32))
     outputs, final = snt.dynamic_unroll(
-        core.with_batch_norm_control(is_training=True), tf.constant(x), state)
-    self.assertVariableShapes(core.get_all_variables(), {
-        "batch_norm_lstm/w_gates_X": [2, 16],
-        "batch_norm_lstm/w_gates_H": [4, 16],
-        "batch_norm_lstm/b_gates": [16],
-        "batch_norm_lstm/gamma_h": [16], "batch_norm_lstm/gamma_x": [16],
-        "batch_norm_lstm/gamma_c": [4], "batch_norm_lstm/beta_c": [4]})
+        core.with_batch_norm_control(is_training=True), tf.constant(x),
+        state)
     self.init()
     v = self._values(core)
-    outputs, final = self.evaluate([outputs, final])
-    h, c = np.zeros([5, 4]), np.zeros([5, 4])
-    means = {"h": np.zeros([2, 16]), "c": np.zeros([2, 4])}
+    outputs, final, (h, c) = self.evaluate([outputs, final, state])
     for t in range(3):
-      h_term = h.dot(v["w_gates_H"])
-      x_term = x[t].dot(v["w_gates_X"])
-      row = min(t, 1)
-      means["h"][row] += 0.001 * (h_term.mean(0) - means["h"][row])
-      gates = (v["gamma_h"] * normalize(h_term) +
-               v["gamma_x"] * normalize(x_term) + v["b_gates"])
-      i, j, f, o = np.split(gates, 4, axis=1)
-      c = sigmoid(f + 1.) * c + sigmoid(i) * np.tanh(j)
-      means["c"][row] += 0.001 * (c.mean(0) - means["c"][row])
-      h = sigmoid(o) * np.tanh(v["gamma_c"] * normalize(c) + v["beta_c"])
+      h, c, _ = numpy_step(x[t], h, c, v, **config)
       self.assertAllClose(outputs[t], h, atol=1e-4)
-    self.assertAllClose(final[2], np.full([5], 3.))
-    if not self.eager:
-      stats = {var.name[:-2]: var for var in tf1.global_variables()
-               if "moving" in var.name}
-      self.assertVariableShapes(stats.values(), {
-          "batch_norm_h/batch_norm/moving_mean": [2, 16],
-          "batch_norm_h/batch_norm/moving_variance": [2, 16],
-          "batch_norm_x/batch_norm/moving_mean": [2, 16],
-          "batch_norm_x/batch_norm/moving_variance": [2, 16],
-          "batch_norm_c/batch_norm/moving_mean": [2, 4],
-          "batch_norm_c/batch_norm/moving_variance": [2, 4]})
-      self.assertAllClose(
-          self.evaluate(stats["batch_norm_h/batch_norm/moving_mean"]),
-          means["h"], atol=1e-6)
-      self.assertAllClose(
-          self.evaluate(stats["batch_norm_c/batch_norm/moving_mean"]),
-          means["c"], atol=1e-6)
+    self.assertAllClose(final[0], h, atol=1e-4)
+    self.assertAllClose(final[1], c, atol=1e-4)
 
   @test_utils.in_all_modes
-  def test_test_mode_uses_moving_stats(self):
-    x = np.random.RandomState(1).randn(3, 2).astype(np.float32)
-    core = snt.BatchNormLSTM(2)
-    out, _ = core(tf.constant(x), core.initial_state(3), is_training=False,
-                  test_local_stats=False)
+  def test_per_step_statistics(self):
+    """Trains three steps, then uses the moving statistics of each step."""
+    rng = np.random.RandomState(1)
+    x = rng.randn(3, 6, 2).astype(np.float32)
+    core = snt.BatchNormLSTM(3, use_batch_norm_c=True, max_unique_stats=2,
+                             initializers=random_initializers(
+                                 snt.BatchNormLSTM.get_possible_initializer_keys(
+                                     use_batch_norm_c=True)))
+    state = core.initial_state(6)
+    train_outputs = []
+    for t in range(3):  # Unrolled: update ops inside a loop are unusable.
+      out, state = core(tf.constant(x[t]), state, is_training=True)
+      train_outputs.append(out)
     self.init()
     v = self._values(core)
-    out = self.evaluate(out)
-    h_term = np.zeros([3, 8])
-    gates = (v["gamma_h"] * normalize(h_term, 0., 1.) +
-             x.dot(v["w_gates_X"]) + v["b_gates"])
-    i, j, f, o = np.split(gates, 4, axis=1)
-    c = sigmoid(i) * np.tanh(j)
-    self.assertAllClose(out, sigmoid(o) * np.tanh(c), atol=1e-5)
+    self.evaluate(train_outputs)
+    self.assertAllEqual(self.evaluate(state[2]), 3)
+    if test_utils.TF1_BEHAVIOR:
+      # As in Sonnet 1, each step's updates (2 normalizations x 2 sets of
+      # statistics x 2 ops) go to UPDATE_OPS from inside tf.case's branches, where TF1 graphs
+      # cannot fetch them: the per-step statistics only move eagerly or
+      # with TF2 control flow (as control dependencies of the outputs).
+      self.assertLen(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), 24)
+      return
+    self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
+    h, c = np.zeros([6, 3]), np.zeros([6, 3])
+    moving = {part: [(np.zeros(n), np.ones(n)), (np.zeros(n), np.ones(n))]
+              for part, n in (("h", 12), ("c", 3))}
+    for t in range(3):
+      h, c, batch_stats = numpy_step(x[t], h, c, v, bn_c=True)
+      for part, (mean, var) in batch_stats.items():
+        old_mean, old_var = moving[part][min(t, 1)]
+        moving[part][min(t, 1)] = (old_mean + 0.001 * (mean - old_mean),
+                                   old_var + 0.001 * (var - old_var))
+    # Test mode with the moving statistics of steps 0, 1 and 1 again.
+    state = core.initial_state(6)
+    h, c = np.zeros([6, 3]), np.zeros([6, 3])
+    for t in range(3):
+      out, state = core(tf.constant(x[t]), state, is_training=False,
+                        test_local_stats=False)
+      stats = {part: moving[part][min(t, 1)] for part in moving}
+      h, c, _ = numpy_step(x[t], h, c, v, bn_c=True, stats=stats)
+      self.assertAllClose(self.evaluate(out), h, atol=1e-5)
 
   @test_utils.in_graph_mode
-  def test_dynamic_rnn_and_names(self):
-    core = snt.BatchNormLSTM(4)
+  def test_variables_names_and_collections(self):
+    core = snt.BatchNormLSTM(4, use_batch_norm_x=True, use_peepholes=True,
+                             max_unique_stats=2)
+    state = core.initial_state(2)
     tf1.nn.dynamic_rnn(core.with_batch_norm_control(True),
-                       tf.ones([2, 3, 3]), dtype=tf.float32)
-    self.assertVariableShapes(tf1.global_variables(), {
-        "batch_norm_h/batch_norm/moving_mean": [1, 16],
-        "batch_norm_h/batch_norm/moving_variance": [1, 16],
-        "batch_norm_lstm/b_gates": [16], "batch_norm_lstm/gamma_h": [16],
-        "batch_norm_lstm/w_gates_H": [4, 16],
-        "batch_norm_lstm/w_gates_X": [3, 16]})
-    self.assertLen(core.get_variables(), 4)
+                       tf.ones([2, 3, 3]), initial_state=state,
+                       dtype=tf.float32)
+    moving = {"batch_norm_%s/batch_norm%s/moving_%s" % (part, suffix, what):
+              [1, 16] for part in "hx" for suffix in ("", "_1")
+              for what in ("mean", "variance")}
+    self.assertVariableShapes(
+        tf1.get_collection(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES), moving)
+    trainable = {"batch_norm_lstm/w_gates_H": [4, 16],
+                 "batch_norm_lstm/w_gates_X": [3, 16],
+                 "batch_norm_lstm/b_gates": [16],
+                 "batch_norm_lstm/gamma_h": [16],
+                 "batch_norm_lstm/gamma_x": [16],
+                 "batch_norm_lstm/w_f_diag": [4],
+                 "batch_norm_lstm/w_i_diag": [4],
+                 "batch_norm_lstm/w_o_diag": [4]}
+    self.assertVariableShapes(tf1.trainable_variables(), trainable)
+    self.assertVariableShapes(core.get_variables(), trainable)
+    self.assertEqual(core._w_h.name, "batch_norm_lstm/w_gates_H:0")
+    self.assertEqual(core._gamma_x.name, "batch_norm_lstm/gamma_x:0")
+    self.assertEqual(core._w_o_diag.name, "batch_norm_lstm/w_o_diag:0")
+    self.assertEqual(core._batch_norm_h.module_name, "batch_norm_h")
+
+  @test_utils.in_all_modes
+  def test_cell_norm_only_uses_one_gate_matrix(self):
+    core = snt.BatchNormLSTM(4, use_batch_norm_h=False, use_batch_norm_c=True)
+    core(tf.ones([2, 3]), core.initial_state(2), is_training=True)
+    self.assertVariableShapes(core.get_variables(), {
+        "batch_norm_lstm/w_gates": [7, 16], "batch_norm_lstm/b_gates": [16],
+        "batch_norm_lstm/gamma_c": [4], "batch_norm_lstm/beta_c": [4]})
+    self.assertEqual(core._w_xh.name, "batch_norm_lstm/w_gates:0")
+
+  @test_utils.in_all_modes
+  def test_default_initializers(self):
+    core = snt.BatchNormLSTM(50, use_batch_norm_c=True)
+    core(tf.ones([2, 50]), core.initial_state(2), is_training=True)
+    self.init()
+    v = self._values(core)
+    for name in ("w_gates_H", "w_gates_X", "b_gates"):  # Fan in 100.
+      self.assertNear(v[name].std(), 0.088, 0.02, msg=name)
+    self.assertAllClose(v["gamma_h"], np.full([200], 0.1))
+    self.assertAllClose(v["gamma_c"], np.full([50], 0.1))
+    # beta_c: the variable scope's default, Glorot uniform.
+    self.assertLessEqual(np.abs(v["beta_c"]).max(), np.sqrt(6. / 100.))
+    self.assertGreater(v["beta_c"].std(), 0.05)
+
+  @test_utils.in_all_modes
+  def test_initial_state_with_step_counter(self):
+    core = snt.BatchNormLSTM(3, max_unique_stats=3)
+    self.assertEqual(core.state_size, (tf.TensorShape([3]),) * 2 +
+                     (tf.TensorShape([1]),))
+    hidden, cell, step = core.initial_state(
+        2, trainable=True,
+        trainable_initializers=(tf1.ones_initializer(),
+                                tf1.constant_initializer(2.)))
+    self.assertEqual(step.dtype, tf.int32)
+    self.assertEqual(step.shape.as_list(), [])
+    self.init()
+    self.assertAllClose(self.evaluate(hidden), np.ones([2, 3]))
+    self.assertAllClose(self.evaluate(cell), np.full([2, 3], 2.))
+    self.assertEqual(self.evaluate(step), 0)
+    self.assertEqual(core.state_size[2], tf.TensorShape([1]))
+    if not self.eager:
+      self.assertVariableShapes(tf1.global_variables(), {
+          "batch_norm_lstm_initial_state_0/w": [1, 3],
+          "batch_norm_lstm_initial_state_1/w": [1, 3]})
 
   @test_utils.in_all_modes
   def test_errors(self):
     core = snt.BatchNormLSTM(4, name="bn")
-    with self.assertRaisesRegex(ValueError, "bn: is_training"):
+    with self.assertRaisesRegex(
+        ValueError, "Boolean is_training flag must be explicitly specified"):
       core(tf.ones([2, 3]), core.initial_state(2))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "bn: each state"):
-      core(tf.ones([2, 3]), core.initial_state(3), is_training=True)
-    with self.assertRaisesRegex(KeyError, "gamma_c"):
+    with self.assertRaisesRegex(ValueError, "Rank of shape must be 2 not: 3"):
+      core(tf.ones([2, 1, 3]), core.initial_state(2), is_training=True)
+    with self.assertRaisesRegex(KeyError,
+                                "Invalid initializer keys 'gamma_c'"):
       snt.BatchNormLSTM(4, initializers={"gamma_c": tf1.ones_initializer()})
-    with self.assertRaisesRegex(ValueError, "max_unique_stats"):
+    with self.assertRaisesRegex(ValueError, "max_unique_stats must be >= 1"):
       snt.BatchNormLSTM(4, max_unique_stats=0)
+    with self.assertRaisesRegex(ValueError, "At least one use_batch_norm_"):
+      snt.BatchNormLSTM(4, use_batch_norm_h=False)
+    with self.assertRaisesRegex(
+        ValueError, "The value of hidden_clip_value should be nonnegative."):
+      snt.BatchNormLSTM(4, hidden_clip_value=-1.)
+
+  @test_utils.in_all_modes
+  def test_with_batch_norm_control(self):
+    core = snt.BatchNormLSTM(4)
+    wrapped = core.with_batch_norm_control(is_training=True)
+    self.assertIsInstance(wrapped, snt.BatchNormLSTM.CoreWithExtraBuildArgs)
+    self.assertEqual(wrapped.module_name, "batch_norm_lstm_extra_args")
+    self.assertEqual(wrapped.state_size, core.state_size)
+    self.assertEqual(wrapped.output_size, tf.TensorShape([4]))
+    out, _ = wrapped(tf.ones([2, 3]), wrapped.initial_state(2))
+    self.assertEqual(out.shape.as_list(), [2, 4])
+    self.assertLen(core.get_variables(), 4)
+
+  @test_utils.in_eager_mode
+  def test_tf_function_matches_eager(self):
+    core = snt.BatchNormLSTM(3, use_batch_norm_x=True, max_unique_stats=2)
+    x = tf.constant(np.random.RandomState(2).randn(4, 2, 3), tf.float32)
+
+    def run(inputs):
+      return snt.dynamic_unroll(
+          core.with_batch_norm_control(is_training=False), inputs,
+          core.initial_state(2))[0]
+
+    eager_out = run(x)
+    self.assertAllClose(tf.function(run)(x), eager_out, atol=1e-6)
+    self.assertLen(core.get_variables(), 5)
 
 
 if __name__ == "__main__":
