@@ -1,6 +1,6 @@
 """`Sequential`: applies modules and ops one after the other."""
 
-from absl import logging
+import tensorflow as tf
 
 from sonnet.src import base
 
@@ -27,10 +27,12 @@ class Sequential(base.AbstractModule):
     """
     super().__init__(name=name)
     layers = tuple(layers)
-    for index, layer in enumerate(layers):
-      if not callable(layer):
-        raise TypeError("Sequential: layer %d is not callable: %r."
-                        % (index, layer))
+    not_callable = [(i, layer) for i, layer in enumerate(layers)
+                    if not callable(layer)]
+    if not_callable:
+      raise TypeError("Items {} not callable with types: {}".format(
+          ", ".join(str(i) for i, _ in not_callable),
+          ", ".join(type(layer).__name__ for _, layer in not_callable)))
     self._layers = layers
 
   def _build(self, *args):
@@ -67,8 +69,9 @@ class Sequential(base.AbstractModule):
     Returns:
       A tuple of variables.
     """
-    logging.warning(
-        "Sequential.get_variables() returns only variables created in the "
-        "Sequential's own scope, which is usually empty: its layers were built "
-        "outside it. Use get_all_variables() for the layers' variables.")
+    tf.compat.v1.logging.warning(
+        "Calling Sequential.get_variables, which will always return an empty "
+        "tuple: it returns only variables created in the Sequential's own "
+        "scope, and its layers were constructed outside it. Use "
+        "get_all_variables() for the layers' variables.")
     return super().get_variables(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Tests for snt.Sequential."""
 
+from unittest import mock
+
 import numpy as np
 import sonnet as snt
 from sonnet.src import test_utils
@@ -38,9 +40,24 @@ class SequentialTest(test_utils.TestCase):
     self.init()
     self.assertAllClose(*self.evaluate([y1, y2]))
 
-  def test_non_callable_layer(self):
-    with self.assertRaisesRegex(TypeError, "layer 1 is not callable"):
+  def test_non_callable_layers(self):
+    with self.assertRaisesRegex(TypeError,
+                                "^Items 1 not callable with types: int$"):
       snt.Sequential([tf.nn.relu, 3])
+    with self.assertRaisesRegex(
+        TypeError, "^Items 0, 2 not callable with types: str, bool$"):
+      snt.Sequential(["relu", tf.nn.relu, True])
+
+  @test_utils.in_all_modes
+  def test_get_variables_warns_and_is_empty(self):
+    seq = snt.Sequential([snt.Linear(3)])
+    seq(tf.ones([1, 2]))
+    with mock.patch.object(tf.compat.v1.logging, "warning") as warning:
+      self.assertEqual(seq.get_variables(), ())
+    warning.assert_called_once()
+    self.assertIn("will always return an empty tuple",
+                  warning.call_args[0][0])
+    self.assertLen(seq.get_all_variables(), 2)
 
 
 if __name__ == "__main__":
