@@ -30,71 +30,104 @@ def _zeros(batch_size, size, dtype):
     return tf.zeros([batch_size] + dims, dtype=dtype)
   shape = tf.concat([tf.reshape(tf.cast(batch_size, tf.int32), [1]),
                      tf.constant(dims, dtype=tf.int32)], axis=0)
-  return tf.zeros(shape, dtype=dtype)
+  zeros = tf.zeros(shape, dtype=dtype)
+  zeros.set_shape([tf.get_static_value(batch_size)] + dims)
+  return zeros
 
 
-def _tile_batch(value, batch_size):
-  """Tiles a `[1, ...]` value to `[batch_size, ...]`."""
-  rank = value.shape.rank
-  multiples = tf.concat([tf.reshape(tf.cast(batch_size, tf.int32), [1]),
-                         tf.ones([rank - 1], dtype=tf.int32)], axis=0)
-  tiled = tf.tile(value, multiples)
-  if isinstance(batch_size, int):
-    tiled.set_shape([batch_size] + value.shape.as_list()[1:])
-  return tiled
+def _leaf_suffixes(state_size):
+  """Name suffixes of a state's leaves, as Sonnet 1 chose them.
 
-
-def _path_names(structure):
-  """One name per leaf of `structure`: field names / indices joined by "_".
+  A namedtuple with at least as many fields as leaves uses its field names;
+  anything else the leaves' indices in `tf.nest.flatten` order.
 
   Args:
-    structure: a nest of leaves (sizes, tensors, ...).
+    state_size: a nest of sizes.
 
   Returns:
-    A list of strings in `tf.nest.flatten` order; a lone leaf gives `[""]`.
+    A list of strings, one per leaf.
   """
-  if isinstance(structure, tf.TensorShape) or not tf.nest.is_nested(
-      structure):
-    return [""]
-  if isinstance(structure, dict):
-    keys = sorted(structure)
-    items = [(str(k), structure[k]) for k in keys]
-  elif hasattr(structure, "_fields"):
-    items = [(f, getattr(structure, f)) for f in structure._fields]
-  else:
-    items = [(str(i), v) for i, v in enumerate(structure)]
-  names = []
-  for key, value in items:
-    names.extend(key + ("_" + sub if sub else "")
-                 for sub in _path_names(value))
-  return names
-
-
-def _leaf_names(prefix, structure):
-  return [prefix + ("_" + n if n else "") for n in _path_names(structure)]
-
-
-def _flatten_per_leaf(value, state_size, what):
-  """Flattens an optional per-state-leaf argument (initializers, ...)."""
   count = len(tf.nest.flatten(state_size))
-  if value is None:
-    return [None] * count
-  try:
-    tf.nest.assert_same_structure(value, state_size, check_types=False)
-  except (ValueError, TypeError) as e:
-    raise ValueError("%s must have the structure of the state size %s, "
-                     "got %r (%s)." % (what, state_size, value, e))
-  return tf.nest.flatten(value)
+  fields = getattr(state_size, "_fields", ())
+  if len(fields) >= count:
+    return [str(f) for f in fields[:count]]
+  return [str(i) for i in range(count)]
+
+
+def _flat_callables(values, state_size, what):
+  """Flattens optional per-leaf initializers or regularizers.
+
+  Args:
+    values: None (or another false value), or a nest like `state_size` of
+      callables.
+    state_size: the state's sizes.
+    what: "initializers" or "regularizers", for the message.
+
+  Returns:
+    A list with one callable (or None) per leaf.
+
+  Raises:
+    ValueError, TypeError: if `values` does not have the structure of
+      `state_size` (as `tf.nest.assert_same_structure` reports it).
+    ValueError: if a leaf is not callable.
+  """
+  if not values:
+    return [None] * len(tf.nest.flatten(state_size))
+  tf.nest.assert_same_structure(values, state_size)
+  flat = tf.nest.flatten(values)
+  if not all(callable(v) for v in flat):
+    raise ValueError("Not all the passed %s are callable objects." % what)
+  return flat
+
+
+def _state_variable_modules(state_size, dtype, initializers, regularizers,
+                            prefix):
+  """One `TrainableVariable` `<prefix>_<suffix>`, shape `[1] + size`, a leaf.
+
+  Args:
+    state_size: a nest of ints / `TensorShape`s.
+    dtype: the variables' dtype.
+    initializers: optional nest like `state_size` of initializers (zeros by
+      default).
+    regularizers: optional nest like `state_size` of regularizers.
+    prefix: the modules' name prefix.
+
+  Returns:
+    A list of modules in `tf.nest.flatten` order.
+  """
+  flat_inits = _flat_callables(initializers, state_size, "initializers")
+  flat_regs = _flat_callables(regularizers, state_size, "regularizers")
+  modules = []
+  for suffix, size, init, reg in zip(_leaf_suffixes(state_size),
+                                     tf.nest.flatten(state_size), flat_inits,
+                                     flat_regs):
+    modules.append(trainable_variable.TrainableVariable(
+        [1] + _size_list(size), dtype=dtype,
+        initializers={"w": init or tf1.zeros_initializer()},
+        regularizers={"w": reg} if reg else None,
+        name="%s_%s" % (prefix, suffix)))
+  return modules
+
+
+def _tiled_states(modules, batch_size, state_size):
+  """Connects the modules and tiles each variable to `[batch_size, ...]`."""
+  flat = []
+  for module, suffix in zip(modules, _leaf_suffixes(state_size)):
+    variable = module()
+    multiples = [batch_size] + [1] * (variable.shape.rank - 1)
+    flat.append(tf.tile(variable, multiples, name="state_%s_tiled" % suffix))
+  return tf.nest.pack_sequence_as(state_size, flat)
 
 
 def trainable_initial_state(batch_size, state_size, dtype, initializers=None,
                             regularizers=None, name=None):
   """Creates a learned initial state: variables of shape `[1] + size`, tiled.
 
-  For each leaf of `state_size` one variable `<name>_<field>/w` is made with
-  `tf.compat.v1.get_variable` in the current variable scope (call this inside
-  a module's `_build` to share the variables between connections), and tiled
-  along a new batch dimension.
+  Each leaf of `state_size` gets an `snt.TrainableVariable` module named
+  `<name>_<suffix>` (so a variable `<name>_<suffix>/w`), made in the current
+  variable scope on every call, whose value is tiled along a new batch
+  dimension by an op `state_<suffix>_tiled`. The suffix is the field name
+  for a flat namedtuple state, else the leaf's index.
 
   >>> state = snt.trainable_initial_state(
   ...     2, (tf.TensorShape([3]), tf.TensorShape([4])), tf.float32,
@@ -109,28 +142,19 @@ def trainable_initial_state(batch_size, state_size, dtype, initializers=None,
     initializers: optional nest like `state_size` of initializers; the
       default is zeros.
     regularizers: optional nest like `state_size` of regularizers.
-    name: prefix of the variable scopes; defaults to "initial_state".
+    name: prefix of the modules' names; defaults to "initial_state".
 
   Returns:
     A nest like `state_size` of tensors `[batch_size] + size`.
 
   Raises:
-    ValueError: if `initializers` / `regularizers` do not match `state_size`.
+    ValueError: if `initializers` / `regularizers` hold something that is
+      not callable or do not have the structure of `state_size`.
+    TypeError: if they have its structure with other sequence types.
   """
-  name = name or "initial_state"
-  flat_sizes = tf.nest.flatten(state_size)
-  flat_inits = _flatten_per_leaf(initializers, state_size, "initializers")
-  flat_regs = _flatten_per_leaf(regularizers, state_size, "regularizers")
-  flat_states = []
-  for leaf_name, size, init, reg in zip(_leaf_names(name, state_size),
-                                        flat_sizes, flat_inits, flat_regs):
-    with tf1.variable_scope(leaf_name):
-      variable = tf1.get_variable(
-          "w", shape=[1] + _size_list(size), dtype=dtype,
-          initializer=init or tf1.zeros_initializer(), regularizer=reg)
-    flat_states.append(_tile_batch(tf.convert_to_tensor(variable),
-                                   batch_size))
-  return tf.nest.pack_sequence_as(state_size, flat_states)
+  modules = _state_variable_modules(state_size, dtype, initializers,
+                                    regularizers, name or "initial_state")
+  return _tiled_states(modules, batch_size, state_size)
 
 
 class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
@@ -138,7 +162,9 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
 
   Subclasses implement `_build(inputs, prev_state)` returning
   `(outputs, next_state)`, and the properties `state_size` and `output_size`
-  (nests of ints or `TensorShape`s, without the batch dimension).
+  (nests of ints or `TensorShape`s, without the batch dimension). As in
+  Sonnet 1 these two are not abstract: a core that never needs one may
+  leave it out (reading it then raises `NotImplementedError`).
 
   >>> class Counter(snt.RNNCore):
   ...   def _build(self, inputs, prev_state):
@@ -155,17 +181,29 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
   """
 
   @property
-  @abc.abstractmethod
   def state_size(self):
-    """A nest of ints / `TensorShape`s: the state without batch dimension."""
+    """A nest of ints / `TensorShape`s: the state without batch dimension.
+
+    Raises:
+      NotImplementedError: unless a subclass defines it.
+    """
+    raise NotImplementedError("Abstract method")
 
   @property
-  @abc.abstractmethod
   def output_size(self):
-    """A nest of ints / `TensorShape`s: the output without batch dimension."""
+    """A nest of ints / `TensorShape`s: the output without batch dimension.
+
+    Raises:
+      NotImplementedError: unless a subclass defines it.
+    """
+    raise NotImplementedError("Abstract method")
+
+  def _initial_state_scope(self, name):
+    """The name scope (and variable prefix) of `initial_state`'s ops."""
+    return name if name else "%s_initial_state" % self.scope_name
 
   def zero_state(self, batch_size, dtype):
-    """Returns a state of zeros.
+    """Returns a state of zeros, made in a name scope `<Class>ZeroState`.
 
     Args:
       batch_size: an int or a scalar int32 tensor.
@@ -174,7 +212,8 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     Returns:
       A nest like `state_size` of zero tensors `[batch_size] + size`.
     """
-    with tf.name_scope(self.module_name + "_zero_state"):
+    with tf1.name_scope(type(self).__name__ + "ZeroState",
+                        values=[batch_size]):
       return tf.nest.map_structure(
           lambda size: _zeros(batch_size, size, dtype), self.state_size)
 
@@ -183,10 +222,16 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
                     name=None, **unused_kwargs):
     """Returns an initial state: zeros, or learned variables tiled per batch.
 
-    With `trainable=True` each leaf of the state gets a variable
-    `<name>_<field>/w` of shape `[1] + size` (e.g. `lstm_initial_state_cell/w`
-    for an `LSTM` named "lstm"), created on the first call and reused by
-    later calls on this core.
+    The ops live in a name scope `name` (default
+    `<scope_name>_initial_state`). With `trainable=True` each leaf of the
+    state gets an `snt.TrainableVariable` named `<that name>_<suffix>` as
+    `snt.trainable_initial_state` makes them (so
+    `lstm_initial_state_hidden/w` for an `LSTM` named "lstm", and
+    `vanilla_rnn_initial_state_0/w` for a single-tensor state). Unlike
+    Sonnet 1, which made new variables on every call, they are made on the
+    first call with this name and dtype and reused by later calls on this
+    core (also inside `tf.function`), so the learned state can be trained
+    in eager mode.
 
     Args:
       batch_size: an int or a scalar int32 tensor.
@@ -196,50 +241,46 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
         initializers for the learned state (default zeros).
       trainable_regularizers: optional nest like `state_size` of
         regularizers for the learned state.
-      name: prefix of the learned state's variables; defaults to
-        `<module_name>_initial_state`.
+      name: the name scope and variable prefix; defaults to
+        `<scope_name>_initial_state`.
       **unused_kwargs: ignored, so callers may pass core-specific options.
 
     Returns:
       A nest like `state_size` of tensors `[batch_size] + size`.
 
     Raises:
-      ValueError: if the initializers / regularizers do not match
-        `state_size`.
+      ValueError: if the initializers / regularizers are not callables or
+        do not have the structure of `state_size`.
+      TypeError: if they have its structure with other sequence types.
     """
-    if not trainable:
-      return self.zero_state(batch_size, dtype)
-    name = name or self.module_name + "_initial_state"
-    state_size = self.state_size
-    flat_inits = _flatten_per_leaf(trainable_initializers, state_size,
-                                   "trainable_initializers")
-    flat_regs = _flatten_per_leaf(trainable_regularizers, state_size,
-                                  "trainable_regularizers")
-    key = (name, tf.as_dtype(dtype).name)
+    scope = self._initial_state_scope(name)
+    with tf1.name_scope(scope):
+      if not trainable:
+        return self.zero_state(batch_size, dtype)
+      modules = self._initial_state_variables(
+          scope, dtype, trainable_initializers, trainable_regularizers)
+      return _tiled_states(modules, batch_size, self.state_size)
+
+  def _initial_state_variables(self, prefix, dtype, initializers,
+                               regularizers):
+    """The learned state's modules for `prefix`, made on the first call."""
+    key = (prefix, tf.as_dtype(dtype).name)
     cache = self.__dict__.get("_initial_state_modules")
     if cache is None:
       cache = {}
       object.__setattr__(self, "_initial_state_modules", cache)
     modules = cache.get(key)
     if modules is None:
-      modules = []
-      for leaf_name, size, init, reg in zip(
-          _leaf_names(name, state_size), tf.nest.flatten(state_size),
-          flat_inits, flat_regs):
-        # Inside a tf.function, make the module where its variables live.
-        scope = (tf.init_scope() if tf.inside_function()
-                 else contextlib.nullcontext())
-        with scope:
-          modules.append(trainable_variable.TrainableVariable(
-              [1] + _size_list(size), dtype=dtype,
-              initializers={"w": init or tf1.zeros_initializer()},
-              regularizers={"w": reg} if reg else None, name=leaf_name))
+      # Inside a tf.function, make the modules where their variables live.
+      scope = (tf.init_scope() if tf.inside_function()
+               else contextlib.nullcontext())
+      with scope:
+        modules = _state_variable_modules(self.state_size, dtype,
+                                          initializers, regularizers, prefix)
       cache[key] = modules
       # Track the variables for checkpoints.
       setattr(self, "_initial_state_%d" % len(cache), modules)
-    flat = [_tile_batch(tf.convert_to_tensor(m()), batch_size)
-            for m in modules]
-    return tf.nest.pack_sequence_as(state_size, flat)
+    return modules
 
 
 def check_inputs_and_state(core, inputs, prev_state, input_rank=2):

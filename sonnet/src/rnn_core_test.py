@@ -104,14 +104,61 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(value.first.dtype, np.float64)
     self.assertAllEqual(value.first, np.zeros([5, 2]))
 
-  def test_abstract_sizes(self):
+  @test_utils.in_all_modes
+  def test_sizes_are_not_abstract(self):
     class NoSizes(snt.RNNCore):
 
       def _build(self, inputs, prev_state):
-        return inputs, prev_state
+        return inputs, prev_state + 1.
 
-    with self.assertRaises(TypeError):
-      NoSizes()
+    core = NoSizes()  # Sonnet 1 cores may leave the sizes out.
+    output, state = core(tf.ones([2, 3]), tf.zeros([2, 1]))
+    self.assertAllEqual(self.evaluate(state), np.ones([2, 1]))
+    self.assertAllEqual(self.evaluate(output), np.ones([2, 3]))
+    for size in ("state_size", "output_size"):
+      with self.assertRaisesRegex(NotImplementedError, "Abstract method"):
+        getattr(core, size)
+
+  @test_utils.in_graph_mode
+  def test_initial_state_op_names(self):
+    lstm = snt.LSTM(4, name="a")
+    zero = lstm.initial_state(2)
+    self.assertEqual([t.name for t in zero],
+                     ["a_initial_state/LSTMZeroState/zeros:0",
+                      "a_initial_state/LSTMZeroState/zeros_1:0"])
+    self.assertEqual(lstm.zero_state(2, tf.float32).hidden.name,
+                     "LSTMZeroState/zeros:0")
+    learned = lstm.initial_state(tf.constant(2), trainable=True)
+    self.assertEqual([t.name for t in learned],
+                     ["a_initial_state_1/state_hidden_tiled:0",
+                      "a_initial_state_1/state_cell_tiled:0"])
+    self.assertEqual(learned.cell.shape.as_list(), [2, 4])
+    named = snt.VanillaRNN(3).initial_state(2, trainable=True, name="blah")
+    self.assertEqual(named.name, "blah/state_0_tiled:0")
+    self.assertVariableShapes(tf1.global_variables(), {
+        "a_initial_state_hidden/w": [1, 4], "a_initial_state_cell/w": [1, 4],
+        "blah_0/w": [1, 3]})
+
+  @test_utils.in_graph_mode
+  def test_initial_state_names_inside_a_module(self):
+    # Sonnet 1 prefixed the learned state with the core's scope name.
+    class Outer(snt.AbstractModule):
+
+      def __init__(self):
+        super().__init__(name="outer")
+        with self._enter_variable_scope():
+          self.core = snt.VanillaRNN(3, name="core")
+
+      def _build(self, batch_size):
+        return self.core.initial_state(batch_size, trainable=True)
+
+    outer = Outer()
+    first, second = outer(2), outer(3)
+    self.assertEqual(first.name, "outer_1/outer/core_initial_state/"
+                     "state_0_tiled:0")
+    self.assertEqual(second.shape.as_list(), [3, 3])
+    self.assertVariableNames(tf1.global_variables(),
+                             ["outer/outer/core_initial_state_0/w"])
 
   @test_utils.in_all_modes
   def test_trainable_initial_state_names_and_reuse(self):
@@ -142,15 +189,30 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllEqual(value.second[0], np.full([2, 3], 3.))
     self.assertAllEqual(value.second[1], np.full([2, 1], -1.))
     if not self.eager:
-      self.assertVariableNames(
-          tf1.global_variables(),
-          ["init_first/w", "init_second_0/w", "init_second_1/w"])
+      # Field names only for a flat namedtuple, else indices (Sonnet 1).
+      self.assertVariableNames(tf1.global_variables(),
+                               ["init_0/w", "init_1/w", "init_2/w"])
 
   @test_utils.in_all_modes
   def test_trainable_initial_state_bad_initializers(self):
-    with self.assertRaisesRegex(ValueError, "trainable_initializers"):
-      snt.LSTM(4).initial_state(2, trainable=True,
-                                trainable_initializers=(None,))
+    with self.assertRaises(ValueError):  # Another structure.
+      snt.trainable_initial_state(
+          2, (3, 4), tf.float32, initializers=(tf1.zeros_initializer(),))
+    lstm = snt.LSTM(4)
+    with self.assertRaises(TypeError):  # Not the LSTMState namedtuple.
+      lstm.initial_state(2, trainable=True,
+                         trainable_initializers=(tf1.zeros_initializer(),
+                                                 tf1.zeros_initializer()))
+    with self.assertRaisesRegex(
+        ValueError, "Not all the passed initializers are callable objects."):
+      lstm.initial_state(2, trainable=True,
+                         trainable_initializers=snt.LSTMState(
+                             hidden=tf1.zeros_initializer(), cell=None))
+    with self.assertRaisesRegex(
+        ValueError, "Not all the passed regularizers are callable objects."):
+      lstm.initial_state(2, trainable=True,
+                         trainable_regularizers=snt.LSTMState(
+                             hidden=tf.reduce_sum, cell=0.1))
 
   @test_utils.in_graph_mode
   def test_trainable_initial_state_regularizers(self):
@@ -158,11 +220,12 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     lstm.initial_state(
         2, trainable=True,
         trainable_regularizers=snt.LSTMState(
-            hidden=lambda w: tf.reduce_sum(w) + 7., cell=None))
+            hidden=lambda w: tf.reduce_sum(w) + 7.,
+            cell=lambda w: tf.reduce_sum(w) - 1.))
     losses = tf1.get_collection(tf1.GraphKeys.REGULARIZATION_LOSSES)
-    self.assertLen(losses, 1)
+    self.assertLen(losses, 2)
     self.init()
-    self.assertAllClose(self.evaluate(losses[0]), 7.)
+    self.assertAllClose(self.evaluate(losses), [7., -1.])
 
   @test_utils.in_all_modes
   def test_trainable_initial_state_learns(self):
@@ -213,14 +276,21 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
   def test_trainable_initial_state_function(self):
     state = snt.trainable_initial_state(
         tf.constant(2), (tf.TensorShape([3]), 4), tf.float32,
-        initializers=(tf1.ones_initializer(), None), name="s")
+        initializers=(tf1.ones_initializer(), tf1.constant_initializer(2.)),
+        name="s")
     self.init()
     first, second = self.evaluate(state)
     self.assertAllEqual(first, np.ones([2, 3]))
-    self.assertAllEqual(second, np.zeros([2, 4]))
+    self.assertAllEqual(second, np.full([2, 4], 2.))
     if not self.eager:
       self.assertVariableShapes(tf1.global_variables(),
                                 {"s_0/w": [1, 3], "s_1/w": [1, 4]})
+      self.assertEqual(state[1].name, "state_1_tiled:0")
+      # Like Sonnet 1, every call outside a reusing scope makes new ones.
+      snt.trainable_initial_state(2, tf.TensorShape([3]), tf.float32,
+                                  name="s")
+      self.assertVariableNames(tf1.global_variables(),
+                               ["s_0/w", "s_1/w", "s_0_1/w"])
 
 
 class TrainableInitialStateTest(test_utils.TestCase):
@@ -228,21 +298,35 @@ class TrainableInitialStateTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_mask_and_values(self):
     initial = (tf.fill([2, 3], 2.), tf.ones([2, 4]))
-    module = snt.TrainableInitialState(initial, mask=(True, False))
+    with self.assertWarnsRegex(DeprecationWarning, "trainable flag"):
+      module = snt.TrainableInitialState(initial, mask=(True, False))
     first, second = module()
-    module()
-    self.assertVariableNames(module.get_variables(),
-                             ["trainable_initial_state/state_0"])
+    self.assertVariableShapes(
+        module.get_variables(),
+        {"trainable_initial_state/initial_state_0": [1, 3]})
     self.init()
-    first, second = self.evaluate([first, second])
-    self.assertAllEqual(first, np.full([2, 3], 2.))
-    self.assertAllEqual(second, np.ones([2, 4]))
+    self.assertAllEqual(self.evaluate(first), np.full([2, 3], 2.))
+    self.assertAllEqual(self.evaluate(second), np.ones([2, 4]))
+    variable, = module.get_variables()
+    self.evaluate(variable.assign([[1., 5., 7.]]))
+    first, _ = module()
+    self.assertAllEqual(self.evaluate(first), [[1., 5., 7.]] * 2)
+
+  @test_utils.in_all_modes
+  def test_rows_must_be_equal(self):
+    initial = tf.constant([[1., 2.], [1., 3.]])
+    with self.assertRaises(tf.errors.InvalidArgumentError):
+      state = snt.TrainableInitialState(initial)()
+      self.init()
+      self.evaluate(state)
 
   def test_bad_mask(self):
-    with self.assertRaisesRegex(TypeError, "structure"):
-      snt.TrainableInitialState((tf.ones([1]), tf.ones([1])), mask=(True,))
-    with self.assertRaisesRegex(TypeError, "bools"):
-      snt.TrainableInitialState((tf.ones([1]),), mask=(1,))
+    with self.assertRaisesRegex(
+        TypeError, "Mask should be None or a list of boolean values."):
+      snt.TrainableInitialState((tf.ones([1, 1]),), mask=(1,))
+    with self.assertRaises(ValueError):
+      snt.TrainableInitialState((tf.ones([1, 1]), tf.ones([1, 1])),
+                                mask=(True,))
 
 
 class SumCell:
