@@ -7,12 +7,36 @@ from sonnet.src import linear
 from sonnet.src import rnn_core
 
 
-def _scale(structure, weights):
-  return tf.nest.map_structure(lambda s: s * weights, structure)
+def _nested_add(nested_a, nested_b):
+  """Adds two nests of tensors leaf by leaf."""
+  return tf.nest.map_structure(lambda a, b: a + b, nested_a, nested_b)
 
 
-def _add(a, b):
-  return tf.nest.map_structure(lambda x, y: x + y, a, b)
+def _nested_unary_mul(nested_a, p):
+  """Multiplies each leaf of `nested_a` by `p`, broadcast over its rows.
+
+  A leaf of rank 2 is multiplied by `p` as given (`[batch, 1]`); for any
+  other rank `p` is first reshaped to `[-1, 1, ..., 1]` of that rank (for
+  a rank-0 leaf, to `[-1]`).
+
+  Args:
+    nested_a: a nest of tensors.
+    p: a tensor, usually `[batch, 1]`.
+
+  Returns:
+    A nest like `nested_a`.
+  """
+  def scale(tensor):
+    rank = tensor.shape.ndims
+    if rank == 2:
+      return p * tensor
+    return tf.reshape(p, [-1] + [1] * (rank - 1)) * tensor
+  return tf.nest.map_structure(scale, nested_a)
+
+
+def _nested_zeros_like(nested_a):
+  """Zeros like each leaf of `nested_a`."""
+  return tf.nest.map_structure(tf.zeros_like, nested_a)
 
 
 class ACTCore(rnn_core.RNNCore):
@@ -22,14 +46,16 @@ class ACTCore(rnn_core.RNNCore):
   on the first ponder step, 1 after) and its state. After each ponder step
   a halting probability `sigmoid(halting_linear(get_state_for_halting(s)))`
   is accumulated; pondering stops for a batch entry once the sum exceeds
-  `threshold` (or after `max_steps`), the last step getting the remainder
-  `1 - sum` of the others. The output is
+  `threshold` (or after `max_steps`), the last step getting the weight
+  `p_n = 1 - (sum of the earlier steps')`. The output is
   `act_output_linear(sum_n p_n * core_output_n)` and the next state is
   `sum_n p_n * state_n`. Variables `act_core/halting_linear/{w,b}` and
   `act_core/act_output_linear/{w,b}`, plus the core's.
 
   The output is `(output, (iterations, remainder))`, the latter two
-  `[batch, 1]`: the ponder cost is `iterations + remainder`.
+  `[batch, 1]`: the ponder cost is `iterations + remainder`. As in Sonnet 1
+  the remainder is `1 - (halting sum before the last step)`, except that it
+  stays 0 when the first step already halts.
 
   >>> act = snt.ACTCore(snt.GRU(4), output_size=2, threshold=0.9,
   ...                   get_state_for_halting=lambda s: s)
@@ -43,30 +69,32 @@ class ACTCore(rnn_core.RNNCore):
     """Configures the pondering.
 
     Args:
-      core: an `snt.RNNCore` with a single tensor output `[batch, size]`.
+      core: an `snt.RNNCore` whose `output_size` is a single 1-D
+        `TensorShape`.
       output_size: the size of the final output linear layer.
-      threshold: the cumulative halting probability to stop at, in (0, 1].
+      threshold: the cumulative halting probability to stop at, in [0, 1].
       get_state_for_halting: a function from the core's state to a tensor
         `[batch, n]` that the halting unit reads.
       max_steps: the most ponder steps per input (0: no limit).
       name: the module's name.
 
     Raises:
-      ValueError: if `threshold` is not in (0, 1] or `max_steps` < 0.
-      TypeError: if `core` is not an `RNNCore`.
+      ValueError: if the core's output is nested or not 1-D, or `threshold`
+        is not in [0, 1].
     """
     super().__init__(name=name)
-    if not isinstance(core, rnn_core.RNNCore):
-      raise TypeError("ACTCore's core must be an RNNCore, got %r." % (core,))
-    if not 0. < threshold <= 1.:
-      raise ValueError("threshold must be in (0, 1], got %r." % (threshold,))
-    if max_steps < 0:
-      raise ValueError("max_steps must be >= 0, got %r." % (max_steps,))
     self._core = core
     self._output_size = output_size
     self._threshold = threshold
     self._get_state_for_halting = get_state_for_halting
     self._max_steps = max_steps
+    if not isinstance(core.output_size, tf.TensorShape):
+      raise ValueError("Output of core should be single Tensor.")
+    if core.output_size.ndims != 1:
+      raise ValueError("Output of core should be 1D.")
+    if not 0 <= threshold <= 1:
+      raise ValueError("Threshold should be between 0 and 1, but found {}"
+                       .format(threshold))
     self._batch_size = None
     self._dtype = None
     with self._enter_variable_scope():
@@ -76,66 +104,63 @@ class ACTCore(rnn_core.RNNCore):
 
   def _ponder_step(self, x, cumul_out, state, cumul_state, cumul_halting,
                    iteration, remainder):
-    """One ponder step for every batch entry that has not halted."""
+    """One ponder step; halted batch entries get weight 0."""
     ones = tf.ones_like(cumul_halting)
-    running = tf.less(cumul_halting, ones)
-    next_iteration = tf.where(running, iteration + 1., iteration)
+    next_iteration = tf.where(tf.equal(cumul_halting, ones), iteration,
+                              iteration + 1)
     out, next_state = self._core(x, state)
-    halting = tf.sigmoid(self._halting_linear(
-        self._get_state_for_halting(next_state)))
+    halting = tf.sigmoid(
+        self._halting_linear(self._get_state_for_halting(next_state)),
+        name="halting")
     raw = cumul_halting + halting
     stop = raw > self._threshold
     if self._max_steps > 0:
-      stop = tf.logical_or(stop, next_iteration >= self._max_steps)
-    next_cumul_halting = tf.where(running, tf.where(stop, ones, raw),
-                                  cumul_halting)
-    weight = next_cumul_halting - cumul_halting  # 0 once halted.
-    # The remainder is the last step's weight, 1 - (earlier halting sum).
-    next_remainder = tf.where(tf.logical_and(running, stop), weight,
-                              remainder)
-    return (_add(cumul_out, out * weight), next_state,
-            _add(cumul_state, _scale(next_state, weight)),
+      stop = tf.logical_or(stop,
+                           tf.greater_equal(next_iteration, self._max_steps))
+    next_cumul_halting = tf.where(stop, ones, raw)
+    # The remainder 1 - (halting sum) freezes at the step before stopping.
+    next_remainder = tf.where(stop, remainder, 1 - raw)
+    weight = next_cumul_halting - cumul_halting
+    return (cumul_out + weight * out, next_state,
+            _nested_add(cumul_state, _nested_unary_mul(next_state, weight)),
             next_cumul_halting, next_iteration, next_remainder)
 
   def _build(self, x, prev_state):
     """Ponders over one input step.
 
     Args:
-      x: a tensor `[batch_size, input_size]` with known sizes.
+      x: a tensor `[batch_size, input_size]` with a known batch size.
       prev_state: the core's state.
 
     Returns:
       `((output, (iterations, remainder)), next_state)`.
 
     Raises:
-      IncompatibleShapeError: if `x` is not of rank 2.
-      UnderspecifiedError: if its sizes are unknown.
+      ValueError: if `x` is not of rank 2.
+      UnderspecifiedError: if the batch size is unknown.
     """
-    if x.shape.rank != 2:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank 2 ([batch_size, input_size]), got "
-          "shape %s." % (self.scope_name, x.shape))
-    if not x.shape.is_fully_defined():
+    x.get_shape().with_rank(2)
+    batch_size = x.get_shape().as_list()[0]
+    if batch_size is None:
       raise errors.UnderspecifiedError(
-          "%s: the input shape must be fully known, got %s."
-          % (self.scope_name, x.shape))
-    batch_size = x.shape[0]
+          "%s: the batch size of the inputs must be known, got shape %s."
+          % (self.scope_name, x.get_shape()))
     self._batch_size, self._dtype = batch_size, x.dtype
     flag_shape = [batch_size, 1]
     x_first = tf.concat([x, tf.zeros(flag_shape, x.dtype)], axis=1)
     x_later = tf.concat([x, tf.ones(flag_shape, x.dtype)], axis=1)
     zeros = tf.zeros(flag_shape, x.dtype)
-    core_size = tf.TensorShape(self._core.output_size).as_list()
-    cumul_out = tf.zeros([batch_size] + core_size, x.dtype)
-    cumul_state = tf.nest.map_structure(tf.zeros_like, prev_state)
+    cumul_out = tf.zeros([batch_size] + self._core.output_size.as_list(),
+                         x.dtype)
     # The first ponder step always runs: do it outside the loop so that the
     # variables are created outside control flow.
     loop_vars = self._ponder_step(x_first, cumul_out, prev_state,
-                                  cumul_state, zeros, zeros, zeros)
+                                  _nested_zeros_like(prev_state), zeros,
+                                  zeros, zeros)
 
     def cond(unused_out, unused_state, unused_cumul_state, cumul_halting,
              *unused):
-      return tf.reduce_any(cumul_halting < 1.)
+      return tf.reduce_any(cumul_halting < 1)
 
     def body(*loop_vars):
       return self._ponder_step(x_later, *loop_vars)

@@ -3,6 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import act_core
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -29,7 +30,8 @@ def numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps):
       if cumul + h > threshold or (max_steps and n >= max_steps):
         p = 1. - cumul
         out_acc, state_acc = out_acc + p * s, state_acc + p * s
-        remainders.append(p)
+        # Sonnet 1's remainder stays 0 when the first step halts.
+        remainders.append(p if n > 1 else 0.)
         break
       cumul += h
       out_acc, state_acc = out_acc + h * s, state_acc + h * s
@@ -40,9 +42,25 @@ def numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps):
           np.array(remainders))
 
 
+class SizedCore(snt.RNNCore):
+  """A core that only has an output size."""
+
+  def __init__(self, output_size):
+    super().__init__(name="sized_core")
+    self._output_size = output_size
+
+  @property
+  def output_size(self):
+    return self._output_size
+
+  def _build(self, inputs, prev_state):
+    raise NotImplementedError()
+
+
 class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters((0.99, 0), (0.99, 2), (0.3, 0))
+  @parameterized.parameters((0.99, 0), (0.99, 2), (0.3, 0), (0., 0),
+                            (1., 3))
   @test_utils.in_all_modes
   def test_matches_numpy(self, threshold, max_steps):
     rng = np.random.RandomState(0)
@@ -105,19 +123,37 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
       self.assertTrue(np.all(np.isfinite(grad)))
 
   def test_constructor_errors(self):
-    with self.assertRaisesRegex(ValueError, "threshold"):
+    with self.assertRaisesRegex(
+        ValueError, "Threshold should be between 0 and 1, but found 1.5"):
       snt.ACTCore(snt.GRU(2), 1, 1.5, lambda s: s)
-    with self.assertRaisesRegex(TypeError, "RNNCore"):
-      snt.ACTCore(tf.nn.relu, 1, 0.5, lambda s: s)
+    for output_size in ((tf.TensorShape([1]), tf.TensorShape([1])), 1):
+      with self.assertRaisesRegex(ValueError,
+                                  "Output of core should be single Tensor."):
+        snt.ACTCore(SizedCore(output_size), 1, 0.5, lambda s: s)
+    with self.assertRaisesRegex(ValueError, "Output of core should be 1D."):
+      snt.ACTCore(SizedCore(tf.TensorShape([1, 1])), 1, 0.5, lambda s: s)
+
+  def test_nested_helpers(self):
+    a = (tf.constant([[1., 2.]]), (tf.constant([[[1.], [2.]]]),))
+    b = (tf.constant([[3., 4.]]), (tf.constant([[[5.], [6.]]]),))
+    total = self.evaluate(act_core._nested_add(a, b))
+    self.assertAllClose(total[0], [[4., 6.]])
+    self.assertAllClose(total[1][0], [[[6.], [8.]]])
+    scaled = self.evaluate(act_core._nested_unary_mul(
+        (tf.ones([2, 3]), tf.ones([2, 3, 4])), tf.constant([[2.], [3.]])))
+    self.assertAllClose(scaled[0], [[2.] * 3, [3.] * 3])
+    self.assertAllClose(scaled[1], np.stack([np.full([3, 4], 2.),
+                                             np.full([3, 4], 3.)]))
+    zeros = self.evaluate(act_core._nested_zeros_like(a))
+    self.assertAllEqual(zeros[1][0], np.zeros([1, 2, 1]))
 
   @test_utils.in_all_modes
   def test_input_errors(self):
     act = snt.ACTCore(snt.GRU(2), 1, 0.5, lambda s: s, name="act")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "act: inputs"):
+    with self.assertRaisesRegex(ValueError, "must have rank 2"):
       act(tf.ones([2, 3, 1]), act.initial_state(2))
     with self.assertRaises(snt.NotConnectedError):
       _ = act.batch_size
-
 
 if __name__ == "__main__":
   test_utils.main()
