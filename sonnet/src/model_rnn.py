@@ -1,7 +1,5 @@
 """`ModelRNN`: a core that ignores its inputs and applies a model to its state."""
 
-import tensorflow as tf
-
 from sonnet.src import rnn_core
 
 
@@ -19,23 +17,28 @@ class ModelRNN(rnn_core.RNNCore):
   """
 
   def __init__(self, model, name="model_rnn"):
-    """Stores the model.
+    """Stores the model and its output size.
 
     Args:
       model: a callable from a state to the next state, with an
         `output_size` attribute (an int or `TensorShape`, without batch
-        dimension), e.g. an `snt.Linear`.
+        dimension), e.g. an `snt.Linear`; not an `RNNCore`.
       name: the module's name.
 
     Raises:
-      TypeError: if `model` is not callable or has no `output_size`.
+      TypeError: if `model` is not callable or is an `RNNCore`.
+      AttributeError: if `model` has no `output_size`.
     """
     super().__init__(name=name)
     if not callable(model):
-      raise TypeError("ModelRNN's model must be callable, got %r." % (model,))
-    if not hasattr(model, "output_size"):
-      raise TypeError("ModelRNN's model must have an output_size attribute "
-                      "(the state size), got %r." % (model,))
+      raise TypeError("Model must be callable.")
+    if isinstance(model, rnn_core.RNNCore):
+      raise TypeError("Model should not be an RNNCore.")
+    try:
+      self._output_size = model.output_size
+    except AttributeError:
+      raise AttributeError(
+          "Model should have an output_size attribute.") from None
     self._model = model
 
   def _build(self, inputs, prev_state):
@@ -54,10 +57,10 @@ class ModelRNN(rnn_core.RNNCore):
 
   @property
   def state_size(self):
-    """The model's output size."""
-    return tf.TensorShape(self._model.output_size)
+    """The model's `output_size`, as read at construction."""
+    return self._output_size
 
   @property
   def output_size(self):
-    """The model's output size."""
-    return tf.TensorShape(self._model.output_size)
+    """The model's `output_size`, as read at construction."""
+    return self._output_size

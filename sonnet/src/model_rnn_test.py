@@ -27,10 +27,18 @@ class ModelRNNTest(test_utils.TestCase):
     self.assertVariableNames(core.get_all_variables(), ["linear/w", "linear/b"])
 
   def test_bad_model(self):
-    with self.assertRaisesRegex(TypeError, "output_size"):
+    with self.assertRaisesRegex(AttributeError,
+                                "Model should have an output_size attribute."):
       snt.ModelRNN(tf.nn.relu)
-    with self.assertRaisesRegex(TypeError, "callable"):
+    with self.assertRaisesRegex(TypeError, "Model must be callable."):
       snt.ModelRNN(3)
+    with self.assertRaisesRegex(TypeError, "Model should not be an RNNCore."):
+      snt.ModelRNN(snt.LSTM(3))
+
+  def test_sizes_are_the_models(self):
+    core = snt.ModelRNN(snt.Linear(3))
+    self.assertEqual(core.state_size, 3)  # Kept as given, like Sonnet 1.
+    self.assertEqual(core.output_size, 3)
 
 
 if __name__ == "__main__":

@@ -70,11 +70,10 @@ class VanillaRNN(rnn_core.RNNCore):
       `(output, next_state)`, the same tensor `[batch_size, hidden_size]`.
 
     Raises:
-      IncompatibleShapeError: for inputs not of rank 2, or a state of the
-        wrong batch size or size.
-      UnderspecifiedError: if `input_size` is unknown.
+      IncompatibleShapeError: for inputs or a state not of rank 2, or of a
+        size other than on the first connection.
+      UnderspecifiedError: if their last dimension is unknown.
     """
-    rnn_core.check_inputs_and_state(self, input_, prev_state)
     output = self._activation(self._in_to_hidden_linear(input_) +
                               self._hidden_to_hidden_linear(prev_state))
     return output, output

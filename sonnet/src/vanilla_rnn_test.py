@@ -59,10 +59,18 @@ class VanillaRNNTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_errors(self):
     rnn = snt.VanillaRNN(4, name="v")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "v: inputs"):
+    with self.assertRaisesRegex(snt.IncompatibleShapeError,
+                                "in_to_hidden: rank of shape must be 2"):
       rnn(tf.ones([2, 3, 3]), rnn.initial_state(2))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "v: each state"):
-      rnn(tf.ones([2, 3]), tf.ones([1, 4]))
+
+  @test_utils.in_all_modes
+  def test_state_size_is_not_checked(self):
+    # As in Sonnet 1, hidden_to_hidden takes whatever state size comes.
+    rnn = snt.VanillaRNN(4)
+    output, state = rnn(tf.ones([2, 3]), tf.ones([2, 6]))
+    self.assertEqual(output.shape.as_list(), [2, 4])
+    self.assertEqual(rnn.hidden_to_hidden_linear.w.shape.as_list(), [6, 4])
+    self.assertIs(output, state)
 
 
 if __name__ == "__main__":
