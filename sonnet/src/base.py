@@ -5,6 +5,10 @@ connection re-enters that scope through `tf.compat.v1.make_template`, so the
 first connection creates the module's variables and later ones reuse them,
 in graph mode (a `Template`) and in eager mode or inside `tf.function` (an
 `EagerTemplate`, which is also what makes a module checkpointable).
+
+The graph a module belongs to is fixed by its first connection (or the
+first time it enters its variable scope), as in Sonnet 1: a module made at
+the top level may be connected inside `with tf.Graph().as_default():`.
 """
 
 import abc
@@ -20,6 +24,7 @@ from sonnet.src import connections
 from sonnet.src import custom_getter_router as router_lib
 from sonnet.src import eager_replay
 from sonnet.src import errors
+from sonnet.src import failed_connection
 from sonnet.src import module_info
 from sonnet.src import naming
 from sonnet.src import tf_shim
@@ -31,8 +36,11 @@ _INIT_ATTRIBUTES = frozenset([
     "_template", "_unique_name", "_original_name", "_graph", "_used",
     "_connection_count", "_connected_subgraphs", "_custom_getter",
     "_scope_getter", "_method_connected", "_first_variables",
-    "_replay_allowed", "_replay_scope",
-    "_first_connection_names", "_built_eagerly", "_call_fn"])
+    "_replay_allowed", "_replay_scope", "_template_graph",
+    "_first_connection_names", "_call_fn"])
+
+# `_graph` before the module's graph is fixed by its first connection.
+_NOT_FIXED = object()
 
 
 def _scope_filter(scope_name):
@@ -43,6 +51,29 @@ def _scope_filter(scope_name):
 def _in_graph_mode():
   """True when ops go into a `tf.Graph` built by the user (not a function)."""
   return not tf.executing_eagerly() and not tf.inside_function()
+
+
+def _outer_graph():
+  """The graph a connection made now will live in, or None if eager.
+
+  Inside a function being traced this looks through to where the function
+  will run, as `tf.init_scope` does.
+  """
+  if tf.executing_eagerly():
+    return None
+  if not tf.inside_function():
+    return tf1.get_default_graph()
+  with tf.init_scope():
+    return None if tf.executing_eagerly() else tf1.get_default_graph()
+
+
+def _nested_in(graph, ancestor):
+  """Whether `graph` is `ancestor` or a function graph traced inside it."""
+  while graph is not None:
+    if graph is ancestor:
+      return True
+    graph = getattr(graph, "outer_graph", None)
+  return False
 
 
 class AbstractModule(tf_shim.AutoTrackable):
@@ -64,6 +95,22 @@ class AbstractModule(tf_shim.AutoTrackable):
   ['scale/s:0']
   """
 
+  def __init_subclass__(cls, **kwargs):
+    """Gives each module class a `__call__` that shows its `_build`'s face.
+
+    `inspect.signature(module.__call__)` and `module.__call__.__doc__` are
+    those of `_build`, as in Sonnet 1, at no cost per call or per instance.
+
+    Args:
+      **kwargs: passed on to `object.__init_subclass__`.
+    """
+    super().__init_subclass__(**kwargs)
+    inherited = cls.__call__
+    if ("_build" in cls.__dict__ and "__call__" not in cls.__dict__ and
+        (inherited is AbstractModule.__call__ or
+         getattr(inherited, "_snt_build_face", False))):
+      cls.__call__ = _call_with_signature_of(cls._build)
+
   def __init__(self, _sentinel=None, custom_getter=None, name=None):
     """Sets up the module's variable scope.
 
@@ -83,21 +130,20 @@ class AbstractModule(tf_shim.AutoTrackable):
     """
     if _sentinel is not None:
       raise ValueError(
-          "AbstractModule.__init__ takes keyword arguments only: call "
-          "super().__init__(name=name) (and custom_getter=...).")
+          "Calling AbstractModule.__init__ without named arguments is not "
+          "supported. Call super().__init__(name=name) (and custom_getter=...).")
     if name is None:
       name = naming.to_snake_case(type(self).__name__)
-    if not isinstance(name, str):
-      raise TypeError("Module name must be a string, got %r." % (name,))
+    elif not isinstance(name, str):
+      raise TypeError("Name must be a string, not {} of type {}.".format(
+          name, type(name)))
     if isinstance(custom_getter, collections.abc.Mapping):
       scope_getter = router_lib.custom_getter_router(
           custom_getter, name_fn=self._name_relative_to_scope)
     elif custom_getter is None or callable(custom_getter):
       scope_getter = custom_getter
     else:
-      raise TypeError(
-          "custom_getter must be a callable or a dict of callables, got %r."
-          % (custom_getter,))
+      raise TypeError("Given custom_getter is not callable.")
     self._set_untracked(
         _custom_getter=custom_getter,
         _scope_getter=scope_getter,
@@ -110,8 +156,9 @@ class AbstractModule(tf_shim.AutoTrackable):
         _replay_allowed=_plain_scope_getters(scope_getter),
         _connected_subgraphs=[],
         _used=used_variables.UsedVariables(),
-        _built_eagerly=tf.executing_eagerly(),
-        _graph=None if tf.executing_eagerly() else tf1.get_default_graph(),
+        _graph=_NOT_FIXED,
+        _template_graph=(None if tf.executing_eagerly()
+                         else tf1.get_default_graph()),
         _call_fn=self._connect)
     self._template = tf1.make_template(
         name, self._build_wrapper, create_scope_now_=True,
@@ -132,9 +179,9 @@ class AbstractModule(tf_shim.AutoTrackable):
     # constructor sets, that means a subclass skipped it.
     if name in _INIT_ATTRIBUTES and "_connection_count" not in self.__dict__:
       raise errors.NotInitializedError(
-          "%s.__init__ did not call the AbstractModule constructor. Add "
-          "`super().__init__(name=name)` as the first line of %s.__init__."
-          % (type(self).__name__, type(self).__name__))
+          "You may have forgotten to call super at the start of %s.__init__. "
+          "Add `super().__init__(name=name)` as its first line."
+          % type(self).__name__)
     prop = getattr(type(self), name, None)
     if isinstance(prop, property):
       return prop.fget(self)  # Re-raise the property's own AttributeError.
@@ -143,10 +190,9 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   def __getstate__(self):
     raise errors.NotSupportedError(
-        "Sonnet modules cannot be pickled or serialized: they hold variables "
-        "and graph references. Serialize the configuration that built %r "
-        "(its constructor arguments) and rebuild it instead."
-        % self._original_name)
+        "Sonnet AbstractModule instances cannot be serialized. You should "
+        "instead serialize all necessary configuration which will allow "
+        "modules to be rebuilt.")
 
   @abc.abstractmethod
   def _build(self, *args, **kwargs):
@@ -170,18 +216,24 @@ class AbstractModule(tf_shim.AutoTrackable):
     self._check_graph()
     if self._replay_scope is not None and tf.executing_eagerly():
       return self._replay(args, kwargs)
+    first_connection = not self.is_connected
     with connections.connecting(self):
       try:
-        outputs = self._template(*args, **kwargs)
+        with (failed_connection.tidy_up_if_it_fails(self._template)
+              if first_connection else contextlib.nullcontext()):
+          outputs = self._template(*args, **kwargs)
       except Exception:
         if not self.is_connected:
           self._first_connection_names.clear()
           self._first_variables.clear()
+          self._used.clear()
         raise
       finally:
-        if self._built_eagerly and tf.inside_function():
+        if self._template_graph is None and tf.inside_function():
           tf_shim.forget_cached_scope_entry(self._template)
-    if self._replay_allowed and self._built_eagerly and self.is_connected:
+    self._tell_callers(first_connection)
+    if (self._replay_allowed and self._graph is None and
+        self._template_graph is None and self.is_connected):
       prefix = self.scope_name + "/"
       self._set_untracked(_replay_scope=eager_replay.ReplayScope(
           self._template.variable_scope,
@@ -192,16 +244,34 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   def _replay(self, args, kwargs):
     """A later eager connection, with variables looked up in the record."""
-    for module in connections.connecting_modules():
-      if not module.is_connected:  # Its first connection: tell it ours.
-        module._used.update(self._used)  # pylint: disable=protected-access
-        module._first_connection_names.update(self._first_connection_names)  # pylint: disable=protected-access
+    self._tell_callers(first_connection=False)
     with connections.connecting(self):
       with eager_replay.replaying(self._template, self._replay_scope):
         with tf.variable_creator_scope(self._refuse_new_variable):
           outputs = self._build(*args, **kwargs)
     self._record_connection(args, kwargs, outputs)
     return outputs
+
+  def _tell_callers(self, first_connection):
+    """Adds this module's variables to the records of the modules calling it.
+
+    Variables a module holds without fetching them on every connection
+    (made in its constructor, say) reach its callers this way. Callers in
+    their own first connection also learn which names that connection used.
+    Later eager connections, which run every training step, only tell
+    callers that are connecting for the first time.
+
+    Args:
+      first_connection: whether this was this module's first connection.
+    """
+    for module in connections.connecting_modules():
+      if module is self:
+        continue
+      caller_first = not module.is_connected
+      if caller_first or first_connection or not tf.executing_eagerly():
+        module._used.update(self._used)  # pylint: disable=protected-access
+      if caller_first and not first_connection:
+        module._first_connection_names.update(self._first_connection_names)  # pylint: disable=protected-access
 
   def _refuse_new_variable(self, next_creator, **kwargs):
     del next_creator
@@ -213,29 +283,41 @@ class AbstractModule(tf_shim.AutoTrackable):
         % (self.scope_name, kwargs.get("name"), self._connection_count + 1))
 
   def _check_graph(self):
-    """Raises `DifferentGraphError` if connecting outside the module's world."""
-    if self._built_eagerly:
-      if _in_graph_mode():
+    """Fixes the module's graph on first use; refuses any other graph after.
+
+    Raises:
+      DifferentGraphError: if the module is used in a graph other than the
+        first one it was used in, or its variable scope cannot live there.
+    """
+    if (tf.executing_eagerly() and self._graph is None and
+        self._template_graph is None):
+      return  # The common eager case, kept cheap.
+    world = _outer_graph()
+    home = self._template_graph
+    if home is not None and not _nested_in(tf1.get_default_graph(), home):
+      if getattr(home, "outer_graph", None) is not None:
         raise errors.DifferentGraphError(
-            "Module %r was constructed in eager mode and cannot be connected "
-            "to a tf.Graph; construct it inside the graph instead."
+            "Cannot connect module to multiple Graphs: module %r was "
+            "constructed while tracing a tf.function and cannot be used "
+            "outside that trace. Construct it before the function runs (e.g. "
+            "in its parent's __init__, under _enter_variable_scope()), or "
+            "construct a new one in each connection of its parent."
             % self.scope_name)
-      return
-    graph = tf1.get_default_graph()
-    if tf.executing_eagerly() or graph is not self._graph:
-      if tf.inside_function() and graph.outer_graph is not None:
-        return  # A function nested in the module's graph.
-      if getattr(self._graph, "outer_graph", None) is not None:
+      if world is None:
         raise errors.DifferentGraphError(
-            "Module %r was constructed while tracing a tf.function and "
-            "cannot be used outside that trace. Construct it before the "
-            "function runs (e.g. in its parent's __init__, under "
-            "_enter_variable_scope()), or construct a new one in each "
-            "connection of its parent." % self.scope_name)
+            "Cannot connect module to multiple Graphs: module %r was "
+            "constructed in a tf.Graph and cannot be used in eager mode. "
+            "Construct it in eager mode instead." % self.scope_name)
+    if self._graph is _NOT_FIXED:
+      self._set_untracked(_graph=world)
+      if world is not None:
+        module_info.record(self)
+    elif world is not self._graph:
       raise errors.DifferentGraphError(
-          "Module %r was constructed in one tf.Graph and cannot be connected "
-          "to another (or in eager mode). Construct one module per graph."
-          % self.scope_name)
+          "Cannot connect module to multiple Graphs. Module %r was first used "
+          "in %s; construct one module per graph."
+          % (self.scope_name,
+             "eager mode" if self._graph is None else "another tf.Graph"))
 
   def _build_wrapper(self, *args, **kwargs):
     """Runs `_build` inside the template and records the connection."""
@@ -244,22 +326,18 @@ class AbstractModule(tf_shim.AutoTrackable):
     return outputs
 
   def _record_connection(self, args, kwargs, outputs):
-    """Counts a connection and keeps its subgraph (lazily in eager mode)."""
+    """Counts a connection and keeps its subgraph (outside eager mode)."""
     self._set_untracked(_connection_count=self._connection_count + 1)
     if tf.executing_eagerly():
-      # Only the latest eager connection is kept (not every batch), and its
-      # record is made only when asked for: binding inputs costs time.
-      self._connected_subgraphs[:] = [
-          functools.partial(self._subgraph, "", args, kwargs, outputs)]
+      # Sonnet 1 keeps no eager records; observers still hear of it.
       if connections.has_observers():
-        connections.notify_observers(self._connected_subgraphs[0]())
-    else:
-      subgraph = self._subgraph(tf1.get_default_graph().get_name_scope(),
-                                args, kwargs, outputs)
-      self._connected_subgraphs.append(lambda: subgraph)
-      if _in_graph_mode():
-        module_info.record(self)
-      connections.notify_observers(subgraph)
+        connections.notify_observers(
+            self._subgraph("", args, kwargs, outputs))
+      return
+    subgraph = self._subgraph(tf1.get_default_graph().get_name_scope(),
+                              args, kwargs, outputs)
+    self._connected_subgraphs.append(subgraph)
+    connections.notify_observers(subgraph)
 
   def _subgraph(self, name_scope, args, kwargs, outputs):
     return connections.ConnectedSubGraph(
@@ -273,6 +351,7 @@ class AbstractModule(tf_shim.AutoTrackable):
     except TypeError:
       return collections.OrderedDict(
           [("args", args)] + sorted(kwargs.items()))
+    bound.apply_defaults()  # Sonnet 1 recorded defaulted arguments too.
     arguments = collections.OrderedDict(bound.arguments)
     arguments.pop(next(iter(arguments)))  # `self`.
     return arguments
@@ -300,15 +379,22 @@ class AbstractModule(tf_shim.AutoTrackable):
             "call (tf.compat.v1.get_variable, not tf.Variable)."
             % (self.scope_name, name, self._connection_count + 1))
     connecting = connections.connecting_modules()
-    regularizer = None
-    if not _in_graph_mode() and kwargs.get("regularizer") is not None:
-      # No collections here: keep the regularizer to apply on request.
-      regularizer = kwargs.pop("regularizer")
-    variable = getter(*args, **kwargs)
+    regularizer = kwargs.get("regularizer") if not _in_graph_mode() else None
+    variable = failed_connection.adopt(name, kwargs)
+    creation = {}
+    if variable is None and _in_graph_mode():
+      variable = getter(*args, **kwargs)
+    elif variable is None:
+      # No graph collections here: learn the collections the variable is
+      # made for after every custom getter has had its say.
+      with tf.variable_creator_scope(
+          functools.partial(used_variables.note_creation, creation)):
+        variable = getter(*args, **kwargs)
     if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable)):
       if first_call:
         self._first_variables[name] = variable
-      cols = used_variables.collections_of(kwargs)
+      cols = creation.get("collections") or used_variables.collections_of(
+          kwargs)
       for module in connecting:
         module._used.add(variable, cols, regularizer)  # pylint: disable=protected-access
     return variable
@@ -340,13 +426,20 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   @property
   def name_scopes(self):
-    """The name scopes of the module's connections, in order."""
-    return tuple(s.name_scope for s in self.connected_subgraphs)
+    """The name scopes of the module's connections, in order.
+
+    Raises:
+      NotSupportedError: in eager mode, where no records are kept.
+    """
+    if self._eager_records():
+      raise errors.NotSupportedError(
+          "The name_scopes property is not supported in eager mode.")
+    return tuple(s.name_scope for s in self._connected_subgraphs)
 
   @property
   def graph(self):
-    """The graph the module belongs to (None for modules built eagerly)."""
-    return self._graph
+    """The graph the module is connected to (None before, or if eager)."""
+    return None if self._graph is _NOT_FIXED else self._graph
 
   @property
   def is_connected(self):
@@ -355,36 +448,104 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   @property
   def connected_subgraphs(self):
-    """A tuple of `ConnectedSubGraph`s, one per connection.
+    """A tuple of `ConnectedSubGraph`s, one per graph-mode connection.
 
-    In eager mode only the most recent connection is kept, so that a training
-    loop does not hold on to every batch.
+    Raises:
+      NotSupportedError: in eager mode, where connections are not recorded
+        (a training loop would otherwise keep every batch alive).
     """
-    return tuple(record() for record in self._connected_subgraphs)
+    if self._eager_records():
+      raise errors.NotSupportedError(
+          "Connected sub-graphs are not tracked in eager mode.")
+    return tuple(self._connected_subgraphs)
 
   @property
   def last_connected_subgraph(self):
     """The `ConnectedSubGraph` of the most recent connection.
 
     Raises:
+      NotSupportedError: in eager mode.
       NotConnectedError: if the module has not been connected yet.
     """
+    if self._eager_records():
+      raise errors.NotSupportedError(
+          "Connected sub-graphs are not tracked in eager mode.")
     self._ensure_is_connected()
-    return self._connected_subgraphs[-1]()
+    return self._connected_subgraphs[-1]
+
+  def _eager_records(self):
+    """Whether connection records are asked for where none are kept."""
+    return tf.executing_eagerly() and not self._connected_subgraphs
 
   @contextlib.contextmanager
-  def _enter_variable_scope(self, reuse=None):
+  def _enter_variable_scope(self, reuse=None, check_same_graph=True):
     """Enters the module's variable scope, e.g. to build submodules in it.
+
+    Variables made inside the block count as the module's (and as those of
+    every module connecting around it), as variables made by `_build` do.
 
     Args:
       reuse: passed to `tf.compat.v1.variable_scope`.
+      check_same_graph: whether entering fixes the module's graph (the first
+        time) and refuses another graph; pass False only to name scopes.
 
     Yields:
       The module's `VariableScope`.
+
+    Raises:
+      DifferentGraphError: if `check_same_graph` and the module belongs to
+        another graph.
     """
-    with tf1.variable_scope(self._template.variable_scope,
-                            reuse=reuse) as scope:
-      yield scope
+    if check_same_graph:
+      self._check_graph()
+    with self._capturing_variables(connections.SCOPE):
+      with tf1.variable_scope(self._template.variable_scope,
+                              reuse=reuse) as scope:
+        yield scope
+
+  @contextlib.contextmanager
+  def _capturing_variables(self, kind=connections.METHOD):
+    """Counts variables fetched in the block as this module's.
+
+    They are also reported to every module connecting around it, and in
+    eager mode they live in the module's variable store.
+
+    Args:
+      kind: how the module is being used (see `connections`).
+
+    Yields:
+      None.
+    """
+    with connections.connecting(self, kind):
+      if self._template_graph is None:
+        with tf_shim.eager_template_store(self._template).as_default():
+          yield
+      else:
+        yield
+
+  def _record_method_connection(self, method, name_scope, args, kwargs,
+                                outputs):
+    """Records a call of a `reuse_variables` method as a connection.
+
+    Args:
+      method: the undecorated method.
+      name_scope: the name scope its ops were made in.
+      args: its positional arguments, `self` first.
+      kwargs: its keyword arguments.
+      outputs: what it returned.
+    """
+    self._set_untracked(_method_connected=True)
+    if tf.executing_eagerly():
+      return
+    try:
+      inputs = inspect.getcallargs(method, *args, **kwargs)
+    except TypeError:
+      inputs = {"args": args[1:], "kwargs": kwargs}
+    inputs.pop(next(iter(inspect.signature(method).parameters)), None)
+    subgraph = connections.ConnectedSubGraph(
+        module=self, name_scope=name_scope, inputs=inputs, outputs=outputs)
+    self._connected_subgraphs.append(subgraph)
+    connections.notify_observers(subgraph)
 
   def _ensure_is_connected(self):
     """Raises `NotConnectedError` if the module has never been connected."""
@@ -401,6 +562,10 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   # --- variables ---------------------------------------------------------
 
+  def _graph_collections(self):
+    """Whether graph collections are the record of the module's variables."""
+    return self._graph is not None and self._graph is not _NOT_FIXED
+
   def get_variables(self, collection=tf1.GraphKeys.TRAINABLE_VARIABLES):
     """The variables in the module's own scope, in creation order.
 
@@ -415,11 +580,17 @@ class AbstractModule(tf_shim.AutoTrackable):
 
     Raises:
       NotConnectedError: if the module has not been connected yet.
+      NotSupportedError: in eager mode, after `defun()`.
     """
     self._ensure_is_connected()
-    if _in_graph_mode() or not self._built_eagerly:
-      return tuple(self.graph.get_collection(collection,
-                                             _scope_filter(self.scope_name)))
+    if self.defun_wrapped and tf.executing_eagerly():
+      raise errors.NotSupportedError(
+          "`module.get_variables()` relies on TensorFlow collections which "
+          "are not supported when your module is wrapped with defun. Instead "
+          "use `module.trainable_variables` or `module.variables`.")
+    if self._graph_collections():
+      return tuple(self._graph.get_collection(
+          collection, _scope_filter(self.scope_name)))
     prefix = self.scope_name + "/"
     return tuple(v for v in self._used.variables(collection)
                  if v.name.startswith(prefix))
@@ -440,39 +611,56 @@ class AbstractModule(tf_shim.AutoTrackable):
     Raises:
       NotConnectedError: if the module has not been connected yet.
     """
-    own = self.get_variables(collection)
-    if _in_graph_mode() or not self._built_eagerly:
-      members = set(id(v) for v in self.graph.get_collection(collection))
+    self._ensure_is_connected()
+    if self._graph_collections():
+      own = self._graph.get_collection(collection,
+                                       _scope_filter(self.scope_name))
+      members = set(id(v) for v in self._graph.get_collection(collection))
       used = [v for v in self._used.variables() if id(v) in members]
     else:
-      used = self._used.variables(collection)
-    unique = {id(v): v for v in list(own) + used}
-    return tuple(sorted(unique.values(), key=lambda v: v.name))
+      own, used = (), self._used.variables(collection)
+    return _sorted_by_name(list(own) + used)
 
   @property
   def variables(self):
-    """All global variables the module used (`get_all_variables`)."""
-    return self.get_all_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
+    """Every variable the module used, whatever its collections.
+
+    Returns:
+      A tuple of variables sorted by name.
+
+    Raises:
+      NotConnectedError: if the module has not been connected yet.
+    """
+    self._ensure_is_connected()
+    own = ()
+    if self._graph_collections():
+      own = self._graph.get_collection(tf1.GraphKeys.GLOBAL_VARIABLES,
+                                       _scope_filter(self.scope_name))
+    return _sorted_by_name(list(own) + self._used.variables())
+
+  @property
+  def _all_variables(self):
+    """Sonnet 1's name for the set of every variable the module used."""
+    return set(self._used.variables())
 
   @property
   def trainable_variables(self):
-    """All trainable variables the module used."""
-    return self.get_all_variables(tf1.GraphKeys.TRAINABLE_VARIABLES)
+    """The trainable ones of `variables`, sorted by name."""
+    return tuple(v for v in self.variables if v.trainable)
 
   @property
   def non_trainable_variables(self):
-    """All variables the module used that are not trainable."""
-    trainable = set(id(v) for v in self.trainable_variables)
-    return tuple(v for v in self.variables if id(v) not in trainable)
+    """The non-trainable ones of `variables`, sorted by name."""
+    return tuple(v for v in self.variables if not v.trainable)
 
   def get_regularization_losses(self):
     """The regularization losses of every variable the module used.
 
     In graph mode these are the tensors `get_variable` put in the
     `REGULARIZATION_LOSSES` collection. In eager mode and inside
-    `tf.function` there are no collections: each call computes the losses
-    afresh from the current variable values, so call it inside the
-    `tf.GradientTape` that computes the loss.
+    `tf.function` each call computes the losses afresh from the current
+    variable values, so call it inside the `tf.GradientTape` that computes
+    the loss.
 
     Returns:
       A list of scalar tensors.
@@ -481,9 +669,9 @@ class AbstractModule(tf_shim.AutoTrackable):
       NotConnectedError: if the module has not been connected yet.
     """
     self._ensure_is_connected()
-    if _in_graph_mode() or not self._built_eagerly:
+    if self._graph_collections() and _in_graph_mode():
       prefixes = tuple(v.op.name + "/" for v in self.variables)
-      return [loss for loss in self.graph.get_collection(
+      return [loss for loss in self._graph.get_collection(
           tf1.GraphKeys.REGULARIZATION_LOSSES)
               if loss.name.startswith(prefixes)]
     return [regularizer(variable)
@@ -492,14 +680,25 @@ class AbstractModule(tf_shim.AutoTrackable):
   # --- tf.function ---------------------------------------------------------
 
   def defun(self):
-    """Makes later connections run as a `tf.function` (eager mode only)."""
+    """Makes later connections run as one traced graph function.
+
+    As with Sonnet 1's `defun`, the connection is traced once per input
+    signature (a `tf.function` would trace twice when it creates variables).
+    """
     if not self.defun_wrapped:
-      self._set_untracked(_call_fn=tf.function(self._connect))
+      self._set_untracked(
+          _call_fn=tf_shim.trace_once_per_signature(self._connect))
 
   @property
   def defun_wrapped(self):
     """Whether `defun()` has been called on this module."""
     return self._call_fn != self._connect  # pylint: disable=comparison-with-callable
+
+
+def _sorted_by_name(variables):
+  """Distinct variables (by identity), sorted by name, as a tuple."""
+  unique = {id(v): v for v in variables}
+  return tuple(sorted(unique.values(), key=lambda v: v.name))
 
 
 def _plain_scope_getters(scope_getter):
@@ -545,6 +744,29 @@ def _with_cheap_signature(module_getter):
   return custom_getter
 
 
+def _call_with_signature_of(build):
+  """A `__call__` for a module class, introspected as `build` is.
+
+  Args:
+    build: the class's `_build` function.
+
+  Returns:
+    A function `__call__(self, *args, **kwargs)` that connects the module,
+    with `build`'s signature and docstring.
+  """
+
+  def __call__(self, *args, **kwargs):  # pylint: disable=invalid-name
+    return self._call_fn(*args, **kwargs)  # pylint: disable=protected-access
+
+  __call__.__doc__ = build.__doc__
+  __call__._snt_build_face = True  # pylint: disable=protected-access
+  try:
+    __call__.__signature__ = inspect.signature(build)
+  except (TypeError, ValueError):
+    pass  # A `_build` that cannot be inspected keeps the generic face.
+  return __call__
+
+
 @functools.lru_cache(maxsize=None)
 def _build_signature(module_class):
   return inspect.signature(module_class._build)  # pylint: disable=protected-access
@@ -580,10 +802,10 @@ class Module(AbstractModule):
   >>> def scaled(x):
   ...   s = tf.compat.v1.get_variable("s", [], initializer=tf.ones)
   ...   return x * s
-  >>> module = snt.Module(scaled, name="scaled")
+  >>> module = snt.Module(scaled)
   >>> _ = module(tf.ones([2])); _ = module(tf.ones([3]))
-  >>> len(module.get_variables())
-  1
+  >>> len(module.get_variables()), module.module_name
+  (1, 'scaled')
   """
 
   def __init__(self, build, custom_getter=None, name=None):
@@ -593,15 +815,18 @@ class Module(AbstractModule):
       build: a callable that adds ops (and may call
         `tf.compat.v1.get_variable`); called with the module's inputs.
       custom_getter: as for `AbstractModule`.
-      name: the module's name; defaults to "module".
+      name: the module's name; defaults to the snake_case name of `build`
+        (of the function inside a `functools.partial`), or "module" for a
+        lambda or a callable object.
 
     Raises:
       TypeError: if `build` is not callable.
     """
     if not callable(build):
-      raise TypeError("Module's build argument must be callable, got %r."
-                      % (build,))
-    super().__init__(custom_getter=custom_getter, name=name or "module")
+      raise TypeError("Input 'build' must be callable.")
+    if name is None:
+      name = naming.name_for_callable(build)
+    super().__init__(custom_getter=custom_getter, name=name)
     self._build_function = build
 
   def _build(self, *args, **kwargs):

@@ -61,23 +61,30 @@ class ConstructionTest(test_utils.TestCase, parameterized.TestCase):
     module = NoSuperModule(3)
     with self.assertRaisesRegex(
         snt.NotInitializedError,
-        r"NoSuperModule.__init__ did not call the AbstractModule constructor"
-        r".*super\(\).__init__\(name=name\)"):
+        r"You may have forgotten to call super at the start of "
+        r"NoSuperModule.__init__.*super\(\).__init__\(name=name\)"):
       module(tf.ones([1]))
     with self.assertRaises(snt.NotInitializedError):
       _ = module.module_name
 
   def test_positional_arguments_rejected(self):
-    with self.assertRaisesRegex(ValueError, "keyword arguments only"):
+    with self.assertRaisesRegex(
+        ValueError, "Calling AbstractModule.__init__ without named arguments "
+        "is not supported"):
       snt.AbstractModule.__init__(ScaleModule(), "oops")
 
   def test_name_must_be_string(self):
-    with self.assertRaisesRegex(TypeError, "name must be a string"):
+    with self.assertRaisesRegex(TypeError,
+                                "Name must be a string, not 3 of type"):
       ScaleModule(name=3)
 
   def test_custom_getter_must_be_callable(self):
-    with self.assertRaisesRegex(TypeError, "custom_getter must be a callable"):
+    with self.assertRaisesRegex(TypeError,
+                                "Given custom_getter is not callable"):
       ScaleModule(custom_getter=3)
+    with self.assertRaisesRegex(TypeError,
+                                "Given custom_getter is not callable"):
+      ScaleModule(custom_getter={"s": 3})
 
   @test_utils.in_all_modes
   def test_default_name_is_snake_case(self):
@@ -95,8 +102,9 @@ class ConstructionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableNames(module.get_variables(), ["outer/scale_module/s"])
 
   def test_pickling_not_supported(self):
-    with self.assertRaisesRegex(snt.NotSupportedError,
-                                "Serialize the configuration"):
+    with self.assertRaisesRegex(
+        snt.NotSupportedError,
+        "Sonnet AbstractModule instances cannot be serialized"):
       pickle.dumps(ScaleModule())
 
   def test_possible_initializer_keys(self):
@@ -116,17 +124,37 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
   def test_not_connected_errors(self):
     module = ScaleModule()
     self.assertFalse(module.is_connected)
-    for getter in (lambda: module.get_variables(),
-                   lambda: module.variable_scope,
-                   lambda: module.last_connected_subgraph):
-      with self.assertRaisesRegex(snt.NotConnectedError,
-                                  "Variables in scale_module not instantiated yet"):
+    getters = [lambda: module.get_variables(), lambda: module.variable_scope,
+               lambda: module.variables]
+    if not self.eager:  # Eager mode keeps no subgraphs to ask for.
+      getters.append(lambda: module.last_connected_subgraph)
+    for getter in getters:
+      with self.assertRaisesRegex(
+          snt.NotConnectedError,
+          "Variables in scale_module not instantiated yet, __call__ the "
+          "module first"):
         getter()
     module(tf.ones([1]))
     self.assertTrue(module.is_connected)
     self.assertEqual(module.variable_scope.name, "scale_module")
 
-  @test_utils.in_all_modes
+  @test_utils.in_eager_mode
+  def test_no_subgraphs_in_eager_mode(self):
+    module = ScaleModule()
+    for connect in (False, True):
+      if connect:
+        module(tf.ones([2]))
+      with self.assertRaisesRegex(snt.NotSupportedError,
+                                  "not tracked in eager mode"):
+        _ = module.connected_subgraphs
+      with self.assertRaisesRegex(snt.NotSupportedError,
+                                  "not tracked in eager mode"):
+        _ = module.last_connected_subgraph
+      with self.assertRaisesRegex(snt.NotSupportedError,
+                                  "not supported in eager mode"):
+        _ = module.name_scopes
+
+  @test_utils.in_graph_mode
   def test_connected_subgraphs(self):
     module = ScaleModule()
     x = tf.ones([2])
@@ -138,10 +166,9 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(subgraph.inputs["extra"], 1.)
     self.assertIs(subgraph.outputs, y)
     module(x)
-    expected = 1 if self.eager else 2  # Eager keeps only the latest.
-    self.assertLen(module.connected_subgraphs, expected)
-    if not self.eager:
-      self.assertEqual(module.name_scopes, ("scale_module", "scale_module_1"))
+    self.assertLen(module.connected_subgraphs, 2)
+    self.assertIs(module.connected_subgraphs[0], subgraph)
+    self.assertEqual(module.name_scopes, ("scale_module", "scale_module_1"))
 
   @test_utils.in_all_modes
   def test_observe_connections(self):
@@ -185,7 +212,35 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
     module(tf.ones([]))
     with tf.Graph().as_default():
       with self.assertRaisesRegex(snt.DifferentGraphError,
-                                  "'scale_module'.*one module per graph"):
+                                  "Cannot connect module to multiple Graphs"):
+        module(tf.ones([]))
+
+  def test_graph_is_fixed_by_the_first_connection(self):
+    # Built at the top level (eager with TF2 behaviour, the default graph
+    # with TF1's), connected in a graph of its own: fine, as in Sonnet 1.
+    module = ScaleModule()
+    self.assertIsNone(module.graph)
+    with tf.Graph().as_default() as graph:
+      module(tf.ones([]))
+      module(tf.ones([2]))
+      self.assertVariableNames(tf1.global_variables(), ["scale_module/s"])
+    self.assertIs(module.graph, graph)
+    self.assertLen(module.get_variables(), 1)
+    with tf.Graph().as_default():
+      with self.assertRaisesRegex(snt.DifferentGraphError,
+                                  "Cannot connect module to multiple Graphs"):
+        module(tf.ones([]))
+
+  def test_entering_the_scope_fixes_the_graph(self):
+    module = ScaleModule()
+    with tf.Graph().as_default() as graph:
+      with module._enter_variable_scope():  # pylint: disable=protected-access
+        pass
+    self.assertIs(module.graph, graph)
+    with tf.Graph().as_default():
+      with module._enter_variable_scope(check_same_graph=False):  # pylint: disable=protected-access
+        pass
+      with self.assertRaises(snt.DifferentGraphError):
         module(tf.ones([]))
 
   @test_utils.in_eager_mode
@@ -220,12 +275,21 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
                         abs(self.evaluate(w)).sum(), rtol=1e-5)
 
   @test_utils.in_eager_mode
-  def test_eager_module_in_graph(self):
+  def test_eager_module_stays_eager(self):
     module = ScaleModule()
+    module(tf.ones([]))
     with tf.Graph().as_default():
       with self.assertRaisesRegex(snt.DifferentGraphError,
-                                  "constructed in eager mode"):
+                                  "first used in eager mode"):
         module(tf.ones([]))
+
+  @test_utils.in_eager_mode
+  def test_graph_module_cannot_run_eagerly(self):
+    with tf.Graph().as_default():
+      module = ScaleModule()
+    with self.assertRaisesRegex(snt.DifferentGraphError,
+                                "constructed in a tf.Graph"):
+      module(tf.ones([]))
 
   @test_utils.in_all_modes
   def test_module_wraps_function(self):
@@ -240,10 +304,11 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableNames(module.get_variables(), ["wrapped/w"])
     self.init()
     self.assertAllClose(self.evaluate(y), [[3., 3.]])
-    self.assertEqual(snt.Module(build).module_name, "module")
+    self.assertEqual(snt.Module(build).module_name, "build")
+    self.assertEqual(snt.Module(lambda x: x).module_name, "module")
 
   def test_module_needs_callable(self):
-    with self.assertRaisesRegex(TypeError, "must be callable"):
+    with self.assertRaisesRegex(TypeError, "^Input 'build' must be callable.$"):
       snt.Module(3)
 
 
@@ -302,9 +367,11 @@ class CustomGetterTest(test_utils.TestCase):
     identity = lambda getter, *a, **k: getter(*a, **k)
     router = snt.custom_getter_router({"w.*": identity, ".*": identity},
                                       name_fn=lambda name: name)
-    with self.assertRaisesRegex(KeyError, "more than one custom getter"):
+    with self.assertRaisesRegex(
+        KeyError, r"More than one custom_getter matched w \(w\): \['w.\*', "
+        r"'.\*'\]"):
       router(lambda *a, **k: None, "w")
-    with self.assertRaisesRegex(TypeError, "not callable"):
+    with self.assertRaisesRegex(TypeError, "Given custom_getter is not callable"):
       snt.custom_getter_router({"w": 1}, name_fn=str)
 
 
@@ -398,7 +465,10 @@ class CheckpointTest(test_utils.TestCase):
     model.defun()
     self.assertTrue(model.defun_wrapped)
     self.assertAllClose(model(tf.ones([2])), [2., 2.])
-    self.assertLen(model.get_variables(), 1)
+    self.assertVariableNames(model.variables, ["scale_module/s"])
+    with self.assertRaisesRegex(snt.NotSupportedError,
+                                "wrapped with defun"):
+      model.get_variables()
 
   @test_utils.in_eager_mode
   def test_gradient_tape_trains(self):
@@ -415,44 +485,6 @@ class CheckpointTest(test_utils.TestCase):
       optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
       losses.append(float(loss))
     self.assertLess(losses[-1], losses[0] / 5)
-
-
-class ModuleInfoTest(test_utils.TestCase):
-
-  @test_utils.in_graph_mode
-  def test_collection_round_trips_through_meta_graph(self):
-    x = tf1.placeholder(tf.float32, [None, 3], name="x")
-    mlp = snt.Sequential([snt.Linear(4, name="hidden"), tf.nn.relu],
-                         name="mlp")
-    y = mlp(x)
-    modules = tf1.get_collection(snt.SONNET_COLLECTION_NAME)
-    self.assertEqual([m.module_name for m in modules], ["hidden", "mlp"])
-    meta_graph = tf1.train.export_meta_graph()
-
-    with tf.Graph().as_default():
-      tf1.train.import_meta_graph(meta_graph)
-      infos = tf1.get_collection(snt.SONNET_COLLECTION_NAME)
-      self.assertEqual([i.module_name for i in infos], ["hidden", "mlp"])
-      mlp_info = infos[1]
-      self.assertEqual(mlp_info.scope_name, "mlp")
-      self.assertEqual(mlp_info.class_name, "sonnet.src.sequential.Sequential")
-      subgraph = mlp_info.connected_subgraphs[0]
-      self.assertIs(subgraph.module, mlp_info)
-      self.assertEqual(subgraph.inputs["args"][0].name, x.name)
-      self.assertEqual(subgraph.outputs.name, y.name)
-
-  @test_utils.in_graph_mode
-  def test_nested_outputs_round_trip(self):
-    split = snt.Module(lambda x: {"a": (x, x + 1.), "n": 3}, name="split")
-    split(tf.ones([2], name="ones"))
-    meta_graph = tf1.train.export_meta_graph()
-    with tf.Graph().as_default():
-      tf1.train.import_meta_graph(meta_graph, import_scope="imported")
-      info, = tf1.get_collection(snt.SONNET_COLLECTION_NAME)
-      outputs = info.connected_subgraphs[0].outputs
-      self.assertEqual(info.scope_name, "imported/split")
-      self.assertEqual(outputs["n"], 3)
-      self.assertEqual(outputs["a"][0].name, "imported/ones:0")
 
 
 if __name__ == "__main__":

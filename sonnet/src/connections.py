@@ -35,6 +35,7 @@ _STATE = _ThreadState()
 
 CALL = "call"
 METHOD = "method"
+SCOPE = "scope"  # Inside `_enter_variable_scope`.
 
 
 def connecting_modules():
@@ -56,7 +57,8 @@ def connecting(module, kind=CALL):
 
   Args:
     module: the module.
-    kind: CALL for `__call__`, METHOD for a `reuse_variables` method.
+    kind: CALL for `__call__`, METHOD for a `reuse_variables` method,
+      SCOPE for `_enter_variable_scope`.
 
   Yields:
     None.

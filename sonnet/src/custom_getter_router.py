@@ -29,10 +29,9 @@ def custom_getter_router(custom_getter_map, name_fn):
   if not isinstance(custom_getter_map, dict):
     raise TypeError("custom_getter_map must be a dict, got %r."
                     % (custom_getter_map,))
-  for key, getter in custom_getter_map.items():
+  for getter in custom_getter_map.values():
     if not callable(getter):
-      raise TypeError("The custom getter for %r is not callable: %r."
-                      % (key, getter))
+      raise TypeError("Given custom_getter is not callable.")
   patterns = [(re.compile(key), getter)
               for key, getter in custom_getter_map.items()]
 
@@ -40,9 +39,8 @@ def custom_getter_router(custom_getter_map, name_fn):
     relative_name = name_fn(name)
     matches = [(p.pattern, g) for p, g in patterns if p.match(relative_name)]
     if len(matches) > 1:
-      raise KeyError(
-          "Variable %r matches more than one custom getter key: %s. Make the "
-          "patterns exclusive." % (name, sorted(key for key, _ in matches)))
+      raise KeyError("More than one custom_getter matched {} ({}): {}".format(
+          name, relative_name, [key for key, _ in matches]))
     if matches:
       return matches[0][1](getter, name, *args, **kwargs)
     return getter(name, *args, **kwargs)

@@ -250,7 +250,15 @@ class GuideExamplesTest(test_utils.TestCase):
     self.assertLen(nae.get_variables(), 4)
     self.assertTrue(nae.is_connected)
 
-  @test_utils.in_all_modes
+  @test_utils.in_eager_mode
+  def test_reusable_plain_object_is_graph_only(self):
+    obj = Reusable("reusable")
+    with self.assertRaisesRegex(
+        ValueError, "reuse_variables is not supported in eager mode except "
+        "in Sonnet modules"):
+      obj.reusable_var()
+
+  @test_utils.in_graph_mode
   def test_reusable_object(self):
     obj = Reusable("reusable")
     a1 = obj.reusable_var()
@@ -258,7 +266,7 @@ class GuideExamplesTest(test_utils.TestCase):
     self.assertIs(a1, a2)
     self.assertEqual(a1.name, "reusable/a:0")
 
-  @test_utils.in_all_modes
+  @test_utils.in_graph_mode
   def test_bad_reusable_raises(self):
     obj = BadReusable("bad_reusable")
     obj.reusable_var()

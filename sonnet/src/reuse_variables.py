@@ -1,95 +1,50 @@
 """`reuse_variables`: several methods of one object sharing one scope."""
 
-import contextlib
 import functools
+import inspect
+import weakref
 
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import connections
-from sonnet.src import tf_shim
+from sonnet.src import naming
 
 tf1 = tf.compat.v1
 
-_STATE_ATTRIBUTE = "_snt_reuse_variables_state"
+
+def _entered_scope_names(graph, graphs_seen, eager_seen):
+  """The set of scope names a method has already run in, for this world."""
+  if graph is None:
+    return eager_seen
+  return graphs_seen.setdefault(graph, set())
 
 
-class _ReuseState:
-  """Per-object record: which methods ran, and which variables each made."""
-
-  def __init__(self):
-    self.names_by_method = {}
-    self.eager_store = None
-
-  def all_names(self):
-    return set().union(*self.names_by_method.values())
-
-
-def _state_of(obj):
-  state = obj.__dict__.get(_STATE_ATTRIBUTE)
-  if state is None:
-    state = _ReuseState()
-    object.__setattr__(obj, _STATE_ATTRIBUTE, state)
-  return state
-
-
-def _scope_of(obj):
-  if isinstance(obj, base.AbstractModule):
-    return obj._template.variable_scope  # pylint: disable=protected-access
-  try:
-    return obj.variable_scope
-  except AttributeError:
-    raise AttributeError(
-        "reuse_variables needs %r to be a Sonnet module or to have a "
-        "`variable_scope` attribute (a tf.compat.v1.VariableScope)."
-        % type(obj).__name__) from None
-
-
-def _eager_store(obj, state):
-  """The variable store that keeps `obj`'s variables outside graph mode."""
-  if isinstance(obj, base.AbstractModule):
-    return tf_shim.eager_template_store(obj._template)  # pylint: disable=protected-access
-  if state.eager_store is None:
-    state.eager_store = tf_shim.new_eager_variable_store()
-  return state.eager_store
-
-
-def _reuse_checking_getter(method_name, state, first_call):
-  """Enforces graph-mode reuse rules where variables are AUTO_REUSE'd."""
-  own_names = state.names_by_method[method_name]
-
-  def checking_getter(getter, name, *args, **kwargs):
-    if first_call:
-      if name in state.all_names() and name not in own_names:
-        raise ValueError(
-            "Variable %r already exists, created by another method; with "
-            "reuse_variables each method must own its variables." % name)
-      own_names.add(name)
-    elif name not in own_names:
-      raise ValueError(
-          "Variable %r does not exist: %s() created no such variable on its "
-          "first call, and later calls may only reuse." % (name, method_name))
-    return getter(name, *args, **kwargs)
-
-  return checking_getter
+def _absolute(name_scope):
+  """`name_scope` in the form `tf.name_scope` takes as absolute."""
+  return name_scope + "/" if name_scope and not name_scope.endswith("/") else (
+      name_scope)
 
 
 def reuse_variables(method):
   """Makes a method share its object's variable scope, reusing on later calls.
 
-  The object is a Sonnet module, or any object with a `variable_scope`
-  attribute. Every decorated method enters that scope; each method has its
-  own reuse flag, so methods may be called in any order and may call each
-  other, but a variable belongs to the method that created it.
+  The object is a Sonnet module, or (in graph mode) any object with a
+  `variable_scope` attribute. Each call enters that scope, under a name scope
+  `<scope name>/<method name in snake_case>`. The first call of a method in a
+  scope (per graph) may create variables; later calls of that method in a
+  scope of the same name reuse them. Each decorated method has its own reuse
+  flag, so methods may be called in any order and may call each other.
 
   Args:
-    method: the method to decorate.
+    method: the method to decorate; its first parameter must be `self`.
 
   Returns:
     The decorated method.
 
   Raises:
-    AttributeError: (on call) if the object has no variable scope.
+    TypeError: if `method` is not a method.
+    ValueError: (on call) in eager mode, if the object is not a Sonnet
+      module.
 
   >>> class Pair(snt.AbstractModule):
   ...   def _build(self, x):
@@ -102,35 +57,42 @@ def reuse_variables(method):
   >>> len(pair.get_variables())
   1
   """
-  method_name = method.__name__
+  parameters = list(inspect.signature(method).parameters)
+  if not parameters or parameters[0] != "self":
+    raise TypeError("reuse_variables can only be used with methods.")
+  method_name = naming.to_snake_case(method.__name__)
+  graphs_seen = weakref.WeakKeyDictionary()
+  eager_seen = set()
 
   @functools.wraps(method)
   def reusing_method(obj, *args, **kwargs):
-    scope = _scope_of(obj)
-    state = _state_of(obj)
-    first_call = method_name not in state.names_by_method
-    state.names_by_method.setdefault(method_name, set())
     is_module = isinstance(obj, base.AbstractModule)
-    graph_mode = not tf.executing_eagerly() and not tf.inside_function()
-    try:
-      with (connections.connecting(obj, connections.METHOD) if is_module
-            else contextlib.nullcontext()):
-        if graph_mode:
-          with tf1.variable_scope(scope, reuse=not first_call):
-            outputs = method(obj, *args, **kwargs)
-        else:
-          checker = _reuse_checking_getter(method_name, state, first_call)
-          with _eager_store(obj, state).as_default():
-            with tf1.variable_scope(scope, reuse=tf1.AUTO_REUSE,
-                                    custom_getter=checker):
-              outputs = method(obj, *args, **kwargs)
-    except Exception:
-      if first_call:
-        del state.names_by_method[method_name]
-      raise
+    if tf.executing_eagerly() and not is_module:
+      raise ValueError(
+          "reuse_variables is not supported in eager mode except in Sonnet "
+          "modules.")
     if is_module:
-      obj._set_untracked(_method_connected=True)  # pylint: disable=protected-access
+      obj._check_graph()  # pylint: disable=protected-access
+      scope = obj._template.variable_scope  # pylint: disable=protected-access
+    else:
+      scope = obj.variable_scope
+    with tf.init_scope():
+      world = None if tf.executing_eagerly() else tf1.get_default_graph()
+    seen = _entered_scope_names(world, graphs_seen, eager_seen)
+    reuse = scope.name in seen
+    with tf1.variable_scope(scope, reuse=reuse, auxiliary_name_scope=False):
+      current = tf1.get_default_graph().get_name_scope()
+      with tf1.name_scope(_absolute(current)):
+        with tf1.name_scope("%s/%s" % (scope.name, method_name)) as ops_scope:
+          if is_module:
+            with obj._capturing_variables():  # pylint: disable=protected-access
+              outputs = method(obj, *args, **kwargs)
+          else:
+            outputs = method(obj, *args, **kwargs)
+    seen.add(scope.name)
+    if is_module:
+      obj._record_method_connection(  # pylint: disable=protected-access
+          method, ops_scope, (obj,) + args, kwargs, outputs)
     return outputs
 
   return reusing_method
-

@@ -4,8 +4,14 @@ Every private `tensorflow.python` name the library needs is imported here, so
 that a TensorFlow upgrade that moves one has a single file to fix.
 """
 
+import threading
+
 # pylint: disable=g-direct-tensorflow-import
+from tensorflow.core.function.capture import capture_container as _captures
+from tensorflow.core.function.polymorphism import function_cache as _cache
+from tensorflow.python.eager.polymorphic_function import tracing_compilation as _tracing
 from tensorflow.python.framework import ops as _ops
+from tensorflow.python.ops import template as _template
 from tensorflow.python.ops import init_ops as _init_ops
 from tensorflow.python.ops import variable_scope as _variable_scope
 from tensorflow.python.ops import variables as _variables
@@ -72,3 +78,83 @@ nest_map_structure_up_to = _nest.map_structure_up_to
 def variable_scope_store():
   """The per-thread record of the current variable scope and name counts."""
   return _variable_scope.get_variable_scope_store()
+
+
+def trace_once_per_signature(fn):
+  """Wraps `fn` to run as a graph function traced once per input signature.
+
+  This is TF1's `defun`: unlike `tf.function`, it does not trace a second
+  time when the first trace creates variables, and it runs no autograph.
+
+  Args:
+    fn: a Python callable.
+
+  Returns:
+    A callable with `fn`'s arguments.
+  """
+  options = _tracing.TracingOptions(
+      python_function=fn, name=getattr(fn, "__name__", "function"),
+      autograph=False, function_cache=_cache.FunctionCache(),
+      function_captures=_captures.FunctionCaptures(), lock=threading.RLock())
+
+  def call(*args, **kwargs):
+    return _tracing.call_function(args, kwargs, options)
+
+  return call
+
+
+def _store_of(template):
+  """The `_VariableStore` that `get_variable` uses inside `template` now."""
+  if isinstance(template, _template.EagerTemplate):
+    return template._template_store._eager_variable_store._store  # pylint: disable=protected-access
+  return _variable_scope._get_default_variable_store()  # pylint: disable=protected-access
+
+
+def unstore_variables(template, names):
+  """Removes variables from the store `template` fetches them from.
+
+  Args:
+    template: a `Template` or `EagerTemplate`.
+    names: full variable names.
+  """
+  store = _store_of(template)
+  for name in names:
+    store._vars.pop(name, None)  # pylint: disable=protected-access
+    store._partitioned_vars.pop(name, None)  # pylint: disable=protected-access
+
+
+def restore_stored_variable(name, variable):
+  """Puts a variable back in the current default variable store."""
+  _variable_scope._get_default_variable_store()._vars[name] = variable  # pylint: disable=protected-access
+
+
+def untrack_variables(trackable, variables):
+  """Drops checkpoint dependencies of `trackable` on the given variables."""
+  ids = set(id(v) for v in variables)
+  refs = trackable._self_unconditional_checkpoint_dependencies  # pylint: disable=protected-access
+  refs[:] = [ref for ref in refs if id(ref.ref) not in ids]
+  names = trackable._self_unconditional_dependency_names  # pylint: disable=protected-access
+  for name in [n for n, v in names.items() if id(v) in ids]:
+    del names[name]
+
+
+def used_name_count(graph):
+  """How many op and name-scope names `graph` has handed out so far."""
+  return len(graph._names_in_use)  # pylint: disable=protected-access
+
+
+def release_names_since(graph, count):
+  """Frees names handed out since `used_name_count` was `count` and unused.
+
+  A name that no op carries (a name scope whose ops never appeared) is
+  forgotten, so that the next use of it gets no `_1` suffix.
+
+  Args:
+    graph: a `tf.Graph`.
+    count: an earlier `used_name_count(graph)`.
+  """
+  in_use = graph._names_in_use  # pylint: disable=protected-access
+  op_names = set(op.name.lower() for op in graph.get_operations())
+  for key in list(in_use)[count:]:
+    if key not in op_names:
+      del in_use[key]

@@ -23,6 +23,24 @@ def collections_of(getter_kwargs):
   return frozenset(collections)
 
 
+def note_creation(record, next_creator, **kwargs):
+  """A variable creator that notes the collections of what it creates.
+
+  Use with `functools.partial(note_creation, record)` as a
+  `tf.variable_creator_scope` creator.
+
+  Args:
+    record: a dict; "collections" is set to the created variable's.
+    next_creator: the next creator in TensorFlow's chain.
+    **kwargs: the creation arguments.
+
+  Returns:
+    The created variable.
+  """
+  record["collections"] = collections_of(kwargs)
+  return next_creator(**kwargs)
+
+
 class UsedVariables:
   """An insertion-ordered set of variables with their collections."""
 
@@ -42,6 +60,10 @@ class UsedVariables:
     """Records every variable `other` (another `UsedVariables`) holds."""
     for variable, collections, regularizer in other._entries.values():  # pylint: disable=protected-access
       self.add(variable, collections, regularizer)
+
+  def clear(self):
+    """Forgets every record (after a failed first connection)."""
+    self._entries.clear()
 
   def __len__(self):
     return len(self._entries)
