@@ -3,7 +3,6 @@
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import errors
 
 tf1 = tf.compat.v1
 
@@ -39,9 +38,9 @@ class MovingAverage(base.AbstractModule):
       ValueError: if `decay` is not in [0, 1].
     """
     super().__init__(name=name)
-    if not 0.0 <= decay <= 1.0:
-      raise ValueError("MovingAverage's decay must be in [0, 1], got %r."
-                       % (decay,))
+    if decay < 0.0 or decay > 1.0:
+      raise ValueError("Decay must be a float in the [0, 1] range, but is {}."
+                       .format(decay))
     self._decay = decay
     self._local = local
     self._initialized = None
@@ -58,25 +57,24 @@ class MovingAverage(base.AbstractModule):
       The updated average, with the shape and dtype of `inputs`.
 
     Raises:
-      UnderspecifiedError: if the shape of `inputs` is not fully known.
-      IncompatibleShapeError: if the shape differs from the first
-        connection's.
+      ValueError: if the shape of `inputs` is not fully known, or differs
+        from the first connection's.
       TypeError: if `inputs` is not a float tensor.
     """
     inputs = tf.convert_to_tensor(inputs)
     shape = inputs.get_shape()
     if not shape.is_fully_defined():
-      raise errors.UnderspecifiedError(
-          "%s: the shape of inputs must be fully known, got %s."
-          % (self.scope_name, shape))
+      raise ValueError("%s: the shape of inputs must be fully known, got %s."
+                       % (self.scope_name, shape.as_list()))
     if not inputs.dtype.is_floating:
       raise TypeError("%s: inputs must be a float tensor, got dtype %s."
                       % (self.scope_name, inputs.dtype.name))
     if (self._moving_average is not None and
         shape != self._moving_average.get_shape()):
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have shape %s as in the first connection, got %s."
-          % (self.scope_name, self._moving_average.get_shape(), shape))
+      raise ValueError(
+          "Trying to share variable %s/moving_average, but specified shape %s "
+          "and found shape %s." % (self.scope_name, tuple(shape.as_list()),
+                                   tuple(self._moving_average.shape.as_list())))
     collections = [tf1.GraphKeys.LOCAL_VARIABLES if self._local
                    else tf1.GraphKeys.GLOBAL_VARIABLES]
     self._initialized = tf1.get_variable(
@@ -87,18 +85,20 @@ class MovingAverage(base.AbstractModule):
         "moving_average", shape=shape, dtype=inputs.dtype,
         initializer=tf1.zeros_initializer(), trainable=False,
         use_resource=True, collections=collections)
-    # Before the first update the previous average gets weight 0.
-    decay = tf.where(self._initialized.read_value(),
-                     tf.constant(self._decay, inputs.dtype),
-                     tf.constant(0.0, inputs.dtype))
+    # Sonnet 1's update, `average -= (average - inputs) * (1 - decay)`, in
+    # the same order of operations so that the numbers match bit for bit.
+    # The first update (and the first after `reset`) takes the inputs as
+    # they are: the average starts at zero and gets weight 0.
+    weight = tf.where(self._initialized.read_value(),
+                      tf.constant(1.0 - self._decay, inputs.dtype),
+                      tf.constant(1.0, inputs.dtype))
     average = self._moving_average.read_value()
-    updated = self._moving_average.assign(
-        decay * average + (1.0 - decay) * inputs)
+    updated = self._moving_average.assign_sub((average - inputs) * weight)
     with tf.control_dependencies([updated]):
       mark = self._initialized.assign(True)
     with tf.control_dependencies([mark]):
       updated = tf.identity(updated)
-    return inputs + tf.stop_gradient(updated - inputs)
+    return _pass_through_gradients(inputs, updated)
 
   def reset(self):
     """Forgets the average: the next connection starts it afresh.
@@ -114,3 +114,35 @@ class MovingAverage(base.AbstractModule):
     return tf.group(
         self._initialized.assign(False),
         self._moving_average.assign(tf.zeros_like(self._moving_average)))
+
+
+def _pass_through_gradients(x, moving_avg, name="pass_through_gradients"):
+  """`moving_avg` on the way forward; on the way back, the gradient of `x`.
+
+  Args:
+    x: the latest inputs of the average.
+    moving_avg: the average, of the same dtype.
+    name: the name scope of the ops.
+
+  Returns:
+    A tensor equal to `moving_avg` with the static shape of `x`, whose
+    gradient flows to `x` unchanged (and not to `moving_avg`).
+
+  Raises:
+    TypeError: if the dtypes differ.
+  """
+  with tf1.name_scope(name, "pass_through_gradients", [x, moving_avg]):
+    if x.dtype.base_dtype != moving_avg.dtype.base_dtype:
+      raise TypeError(
+          "Inputs to _differentiate_last_step are expected to be of the same "
+          "type, but were {} and {}.".format(x.dtype.base_dtype,
+                                            moving_avg.dtype.base_dtype))
+    output = _average_with_gradient_of_x(x, moving_avg)
+    output.set_shape(x.get_shape())
+  return output
+
+
+@tf.custom_gradient
+def _average_with_gradient_of_x(x, moving_avg):
+  del x  # Only its gradient is used.
+  return tf.identity(moving_avg), lambda dy: (dy, None)

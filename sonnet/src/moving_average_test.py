@@ -3,6 +3,8 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import moving_average as compat_moving_average
+from sonnet.src import moving_average
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -21,16 +23,18 @@ class MovingAverageTest(test_utils.TestCase, parameterized.TestCase):
     session = tf1.get_default_session()
     return [session.run(y, {x: v}) for v in values]
 
-  @parameterized.parameters(0.9, 0.5, 0.0)
+  @parameterized.parameters(0.9, 0.5, 0.0, 1.0)
   @test_utils.in_all_modes
-  def test_matches_numpy(self, decay):
-    values = np.random.RandomState(0).randn(5, 2, 3).astype(np.float32)
+  def test_matches_numpy_bit_for_bit(self, decay):
+    values = np.random.RandomState(0).randn(6, 2, 3).astype(np.float32) * 100
     outputs = self._run(snt.MovingAverage(decay=decay), list(values))
+    # Sonnet 1's float32 update: average -= (average - x) * (1 - decay).
+    weight = np.float32(1.0 - decay)
     expected = values[0]
-    self.assertAllClose(outputs[0], expected)
+    self.assertAllEqual(outputs[0], expected)
     for value, output in zip(values[1:], outputs[1:]):
-      expected = decay * expected + (1 - decay) * value
-      self.assertAllClose(output, expected, atol=1e-6)
+      expected = expected - (expected - value) * weight
+      self.assertAllEqual(output, expected)
 
   @parameterized.parameters(False, True)
   @test_utils.in_all_modes
@@ -92,20 +96,50 @@ class MovingAverageTest(test_utils.TestCase, parameterized.TestCase):
       module(tf.constant([1, 2]))
     self.assertFalse(module.is_connected)
     module(tf.ones([2]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"shape \(2,\) as in the first connection"):
+    with self.assertRaisesRegex(
+        ValueError, r"^Trying to share variable moving_average/moving_average, "
+        r"but specified shape \(3,\) and found shape \(2,\)."):
       module(tf.ones([3]))
 
   @test_utils.in_graph_mode
   def test_unknown_shape_raises(self):
-    with self.assertRaisesRegex(snt.UnderspecifiedError, "fully known"):
+    with self.assertRaisesRegex(
+        ValueError, r"^moving_average: the shape of inputs must be fully "
+        r"known, got \[None, 2\]."):
       snt.MovingAverage()(tf1.placeholder(tf.float32, [None, 2]))
 
-  def test_bad_decay_and_not_connected(self):
-    with self.assertRaisesRegex(ValueError, r"decay must be in \[0, 1\]"):
-      snt.MovingAverage(decay=1.5)
+  @parameterized.parameters(1.5, -0.1)
+  def test_bad_decay(self, decay):
+    with self.assertRaisesRegex(
+        ValueError,
+        r"^Decay must be a float in the \[0, 1\] range, but is %s.$" % decay):
+      snt.MovingAverage(decay=decay)
+
+  def test_reset_needs_connection(self):
     with self.assertRaises(snt.NotConnectedError):
       snt.MovingAverage().reset()
+
+  @test_utils.in_all_modes
+  def test_pass_through_gradients(self):
+    pass_through = moving_average._pass_through_gradients  # pylint: disable=protected-access
+    x = tf.constant([1., 2.])
+    average = tf.constant([5., 7.])
+    with tf.GradientTape(persistent=True) as tape:
+      tape.watch([x, average])
+      y = pass_through(x, average)
+      loss = tf.reduce_sum(y * [2., 3.])
+    self.assertAllEqual(self.evaluate(y), [5., 7.])
+    self.assertAllEqual(self.evaluate(tape.gradient(loss, x)), [2., 3.])
+    self.assertIsNone(tape.gradient(loss, average))
+    with self.assertRaisesRegex(
+        TypeError, "expected to be of the same type, but were <dtype: "
+        "'float32'> and <dtype: 'float64'>"):
+      pass_through(x, tf.constant([1.], tf.float64))
+
+  def test_sonnet1_path_has_pass_through_gradients(self):
+    # pylint: disable=protected-access
+    self.assertIs(compat_moving_average._pass_through_gradients,
+                  moving_average._pass_through_gradients)
 
   @test_utils.in_eager_mode
   def test_tf_function(self):
