@@ -1,30 +1,50 @@
 """Convolutional LSTMs: `Conv1DLSTM`, `Conv2DLSTM` (Shi et al., 2015)."""
 
-import math
-
 import tensorflow as tf
 
 from sonnet.src import conv
 from sonnet.src import conv_padding
-from sonnet.src import errors
 from sonnet.src import layer_norm
-from sonnet.src import lstm
+from sonnet.src import reflection
 from sonnet.src import rnn_core
+
+tf1 = tf.compat.v1
+
+_CONV_CLASSES = {1: conv.Conv1D, 2: conv.Conv2D, 3: conv.Conv3D}
+
+
+def _without_bias(entries):
+  """A copy of an initializers (etc.) dict without its "b" entry."""
+  if not entries:
+    return entries
+  return {key: value for key, value in entries.items() if key != "b"}
+
+
+def _num_elements(shape):
+  count = 1
+  for dim in shape:
+    count *= dim
+  return count
 
 
 class ConvLSTM(rnn_core.RNNCore):
   """An LSTM whose gates come from convolutions of the input and hidden state.
 
-  Gates `[i, j, f, o] = input_conv(x) + hidden_conv(h)` (each conv with
-  `4 * output_channels` channels, SAME padding on the hidden state), then
-  the LSTM update with `forget_bias`. Variables `<name>/input/w`,
-  `<name>/hidden/w` and biases `<name>/input/b` (and, with
-  `legacy_bias_behaviour`, also `<name>/hidden/b`, as Sonnet 1 made).
-  The state is `LSTMState(hidden, cell)`, each `[batch] + spatial +
-  [output_channels]`.
-  """
+  Gates `[i, j, f, o] = input_conv(x) + hidden_conv(h)` split along the
+  channels (each convolution has `4 * output_channels` channels and the
+  given kernel shape, stride, rate and padding), optionally layer-normalized
+  over all non-batch dimensions together, then
 
-  _CONV_CLASSES = {1: conv.Conv1D, 2: conv.Conv2D}
+      c' = sigmoid(f + forget_bias) * c + sigmoid(i) * tanh(j)
+      h' = tanh(c') * sigmoid(o)
+
+  The convolutions are `<name>/conv` (input) and `<name>/conv_1` (hidden),
+  each with `w` and, with `use_bias`, `b` (the hidden one only with
+  `legacy_bias_behaviour`). The layer norm's `gamma`, `beta` have one entry
+  per gate pre-activation (`spatial * 4 * output_channels`). The state is
+  `(hidden, cell)`, each `[batch] + spatial + [output_channels]` with the
+  input's spatial shape.
+  """
 
   def __init__(self, conv_ndims, input_shape, output_channels, kernel_shape,
                stride=1, rate=1, padding=conv_padding.SAME, use_bias=True,
@@ -34,119 +54,155 @@ class ConvLSTM(rnn_core.RNNCore):
     """Configures the core.
 
     Args:
-      conv_ndims: the number of spatial dimensions (1 or 2).
+      conv_ndims: the number of spatial dimensions (1, 2 or 3).
       input_shape: the input's shape without batch dimension (spatial
         dimensions + channels).
       output_channels: the number of channels of the hidden and cell
         states.
       kernel_shape: the convolutions' kernel shape.
-      stride: the input convolution's stride (the state's spatial shape
-        is the input's divided by it, rounded up).
+      stride: the convolutions' stride. `output_size` divides the channels
+        by `stride * stride` when it is not 1, as Sonnet 1 did.
       rate: the convolutions' dilation rate.
-      padding: the input convolution's padding; only SAME is supported
-        (the state keeps the input's spatial shape).
+      padding: the convolutions' padding, `snt.SAME` or `snt.VALID`.
       use_bias: whether the convolutions have biases.
       legacy_bias_behaviour: with `use_bias`, give both convolutions a bias
-        (as Sonnet 1); otherwise only the input convolution.
+        (a redundant one, as Sonnet 1); otherwise only the input one.
       forget_bias: added to the forget gate's pre-activation.
-      initializers: optional dict with keys "w" / "b" for both convolutions.
+      initializers: optional dict with keys "w" / "b" for both
+        convolutions, checked when they are made.
       partitioners: optional dict with keys "w" / "b".
       regularizers: optional dict with keys "w" / "b".
-      use_layer_norm: whether to layer-normalize the gate pre-activations.
+      use_layer_norm: whether to layer-normalize the gate pre-activations
+        (deprecated in Sonnet 1: its scale and offset are per position).
       custom_getter: as for `snt.AbstractModule`.
       name: the module's name.
 
     Raises:
-      ValueError: for an unsupported `conv_ndims` or `padding`, or an
-        `input_shape` of the wrong length.
+      ValueError: for a `conv_ndims` other than 1, 2 or 3, or an
+        `input_shape` that does not have `conv_ndims + 1` entries.
       KeyError / TypeError: for bad initializer (etc.) dicts.
     """
     super().__init__(custom_getter=custom_getter, name=name)
-    if conv_ndims not in self._CONV_CLASSES:
-      raise ValueError("conv_ndims must be 1 or 2, got %r." % (conv_ndims,))
-    if padding != conv_padding.SAME:
-      raise ValueError("ConvLSTM supports only SAME padding, got %r."
-                       % (padding,))
-    input_shape = tuple(input_shape)
-    if len(input_shape) != conv_ndims + 1:
-      raise ValueError("input_shape must have %d entries (spatial + "
-                       "channels), got %r." % (conv_ndims + 1, input_shape))
+    conv_class = self._get_conv_class(conv_ndims)
+    if conv_ndims != len(input_shape) - 1:
+      raise ValueError("Invalid input_shape {} for conv_ndims={}.".format(
+          input_shape, conv_ndims))
     self._conv_ndims = conv_ndims
-    self._input_shape = input_shape
+    self._input_shape = tuple(input_shape)
     self._output_channels = output_channels
+    self._kernel_shape = kernel_shape
+    self._stride = stride
+    self._rate = rate
+    self._padding = padding
+    self._use_bias = use_bias
+    self._legacy_bias_behaviour = legacy_bias_behaviour
     self._forget_bias = forget_bias
+    self._initializers = initializers
+    self._partitioners = partitioners
+    self._regularizers = regularizers
+    if use_layer_norm:
+      reflection.deprecation_warning(
+          "`use_layer_norm` is deprecated for ConvLSTM: its scale and offset "
+          "have spatial_dims * channels entries instead of channels.")
     self._use_layer_norm = use_layer_norm
-    strides = (stride,) * conv_ndims if isinstance(stride, int) else stride
-    self._state_spatial = tuple(
-        int(math.ceil(d / s)) for d, s in zip(input_shape[:-1], strides))
-    keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    conv_class = self._CONV_CLASSES[conv_ndims]
-    common = dict(kernel_shape=kernel_shape, rate=rate, padding=padding,
-                  initializers=initializers, partitioners=partitioners,
-                  regularizers=regularizers)
-    del keys  # The convolutions check the dicts.
+    self._total_output_channels = output_channels
+    if self._stride != 1:
+      self._total_output_channels //= self._stride * self._stride
+    if use_bias and legacy_bias_behaviour:
+      tf1.logging.warning(
+          "ConvLSTM will create redundant bias variables for input and "
+          "hidden convolutions. To avoid this, pass "
+          "legacy_bias_behaviour=False.")
     with self._enter_variable_scope():
-      self._input_conv = conv_class(4 * output_channels, stride=stride,
-                                    use_bias=use_bias, name="input", **common)
-      hidden_common = dict(common)
-      if not (use_bias and legacy_bias_behaviour):
-        for arg in ("initializers", "partitioners", "regularizers"):
-          if hidden_common[arg]:
-            hidden_common[arg] = {k: v for k, v in hidden_common[arg].items()
-                                  if k != "b"}
-      self._hidden_conv = conv_class(
-          4 * output_channels, stride=1,
-          use_bias=use_bias and legacy_bias_behaviour, name="hidden",
-          **hidden_common)
+      self._convolutions = {"input": self._new_convolution(conv_class,
+                                                           use_bias)}
+      self._convolutions["hidden"] = self._new_convolution(
+          conv_class, use_bias and legacy_bias_behaviour)
       if use_layer_norm:
         self._layer_norm = layer_norm.LayerNorm(name="layer_norm")
 
   @classmethod
-  def get_possible_initializer_keys(cls, use_bias=True):
-    """`{"w", "b"}`, or `{"w"}` without biases."""
-    return {"w", "b"} if use_bias else {"w"}
+  def _get_conv_class(cls, conv_ndims):
+    if conv_ndims not in _CONV_CLASSES:
+      raise ValueError("Invalid convolution dimensionality.")
+    return _CONV_CLASSES[conv_ndims]
 
-  def _build(self, inputs, prev_state):
+  @classmethod
+  def get_possible_initializer_keys(cls, conv_ndims, use_bias=True):
+    """The convolutions' variable names: `{"w", "b"}`, or `{"w"}`.
+
+    Args:
+      conv_ndims: the number of spatial dimensions (1, 2 or 3).
+      use_bias: whether the biases are included.
+
+    Returns:
+      A set of strings.
+
+    Raises:
+      ValueError: for a `conv_ndims` other than 1, 2 or 3.
+    """
+    return cls._get_conv_class(conv_ndims).get_possible_initializer_keys(
+        use_bias)
+
+  def _new_convolution(self, conv_class, use_bias):
+    """A convolution named "conv" (uniquified), dropping "b" without bias."""
+    def dict_for(entries):
+      return entries if use_bias else _without_bias(entries)
+    return conv_class(
+        output_channels=4 * self._output_channels,
+        kernel_shape=self._kernel_shape, stride=self._stride,
+        rate=self._rate, padding=self._padding, use_bias=use_bias,
+        initializers=dict_for(self._initializers),
+        partitioners=dict_for(self._partitioners),
+        regularizers=dict_for(self._regularizers), name="conv")
+
+  def _build(self, inputs, state):
     """Runs one step.
 
     Args:
       inputs: a tensor `[batch_size] + input_shape`.
-      prev_state: an `LSTMState` of tensors `[batch_size] + state spatial
-        shape + [output_channels]`.
+      state: `(hidden, cell)` tensors `[batch_size] + spatial +
+        [output_channels]`.
 
     Returns:
-      `(output, next_state)`: the new hidden state and an `LSTMState`.
-
-    Raises:
-      IncompatibleShapeError: for inputs or a state of the wrong shape.
+      `(output, (output, next_cell))`.
     """
-    expected = tf.TensorShape([None]).concatenate(self._input_shape)
-    if not inputs.shape.is_compatible_with(expected):
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have shape [batch_size] + %s, got %s."
-          % (self.scope_name, list(self._input_shape), inputs.shape))
-    rnn_core.check_inputs_and_state(self, inputs, prev_state,
-                                    input_rank=self._conv_ndims + 2)
-    prev_hidden, prev_cell = prev_state
-    gates = self._input_conv(inputs) + self._hidden_conv(prev_hidden)
+    hidden, cell = state
+    gates = (self._convolutions["input"](inputs) +
+             self._convolutions["hidden"](hidden))
     if self._use_layer_norm:
-      gates = self._layer_norm(gates)
-    i, j, f, o = tf.split(gates, 4, axis=-1)
-    next_cell = (tf.sigmoid(f + self._forget_bias) * prev_cell +
-                 tf.sigmoid(i) * tf.tanh(j))
-    next_hidden = tf.sigmoid(o) * tf.tanh(next_cell)
-    return next_hidden, lstm.LSTMState(hidden=next_hidden, cell=next_cell)
+      # Normalize over all non-batch dimensions at once.
+      shape = gates.get_shape().as_list()[1:]
+      flat = tf.reshape(gates, [-1, _num_elements(shape)])
+      gates = tf.reshape(self._layer_norm(flat), [-1] + shape)
+    input_gate, next_input, forget_gate, output_gate = tf.split(
+        gates, 4, axis=self._conv_ndims + 1)
+    next_cell = tf.sigmoid(forget_gate + self._forget_bias) * cell
+    next_cell += tf.sigmoid(input_gate) * tf.tanh(next_input)
+    output = tf.tanh(next_cell) * tf.sigmoid(output_gate)
+    return output, (output, next_cell)
+
+  @property
+  def convolutions(self):
+    """A dict: the "input" and "hidden" convolution modules."""
+    return self._convolutions
 
   @property
   def state_size(self):
-    """`LSTMState` of `TensorShape(state spatial + [output_channels])`."""
-    shape = tf.TensorShape(self._state_spatial + (self._output_channels,))
-    return lstm.LSTMState(hidden=shape, cell=shape)
+    """`(hidden, cell)`, each `TensorShape(spatial + [output_channels])`."""
+    size = tf.TensorShape(self._input_shape[:-1] + (self._output_channels,))
+    return size, size
 
   @property
   def output_size(self):
-    """`TensorShape(state spatial + [output_channels])`."""
-    return tf.TensorShape(self._state_spatial + (self._output_channels,))
+    """`TensorShape(spatial + [output_channels // stride**2])`."""
+    return tf.TensorShape(
+        self._input_shape[:-1] + (self._total_output_channels,))
+
+  @property
+  def use_layer_norm(self):
+    """Whether the gate pre-activations are layer-normalized."""
+    return self._use_layer_norm
 
 
 class Conv1DLSTM(ConvLSTM):
@@ -166,7 +222,7 @@ class Conv1DLSTM(ConvLSTM):
   @classmethod
   def get_possible_initializer_keys(cls, use_bias=True):
     """`{"w", "b"}`, or `{"w"}` without biases."""
-    return super().get_possible_initializer_keys(use_bias=use_bias)
+    return super().get_possible_initializer_keys(1, use_bias)
 
 
 class Conv2DLSTM(ConvLSTM):
@@ -186,4 +242,4 @@ class Conv2DLSTM(ConvLSTM):
   @classmethod
   def get_possible_initializer_keys(cls, use_bias=True):
     """`{"w", "b"}`, or `{"w"}` without biases."""
-    return super().get_possible_initializer_keys(use_bias=use_bias)
+    return super().get_possible_initializer_keys(2, use_bias)

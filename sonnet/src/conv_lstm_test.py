@@ -1,7 +1,9 @@
 """Tests for snt.Conv1DLSTM and snt.Conv2DLSTM."""
 
+from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import gated_rnn
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -22,42 +24,76 @@ def conv1d_same(x, w, b):
   return out + (b if b is not None else 0.)
 
 
-class ConvLSTMTest(test_utils.TestCase):
+def layer_norm_all(x, gamma, beta):
+  """Normalizes each example over all its entries (flattened)."""
+  flat = x.reshape([x.shape[0], -1])
+  mean = flat.mean(axis=1, keepdims=True)
+  var = flat.var(axis=1, keepdims=True)
+  flat = (flat - mean) / np.sqrt(var + 1e-5) * gamma + beta
+  return flat.reshape(x.shape)
 
+
+class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.named_parameters(
+      ("plain", False, True),
+      ("layer_norm_no_hidden_bias", True, False),
+  )
   @test_utils.in_all_modes
-  def test_conv1d_lstm_matches_numpy(self):
+  def test_conv1d_lstm_matches_numpy(self, use_layer_norm, legacy):
     rng = np.random.RandomState(0)
     x = rng.randn(3, 2, 6, 3).astype(np.float32)
-    core = snt.Conv1DLSTM(input_shape=(6, 3), output_channels=4,
-                          kernel_shape=3, forget_bias=0.5, initializers={
-                              "b": tf1.random_normal_initializer(seed=1)})
+    core = snt.Conv1DLSTM(
+        input_shape=(6, 3), output_channels=4, kernel_shape=3,
+        forget_bias=0.5, use_layer_norm=use_layer_norm,
+        legacy_bias_behaviour=legacy,
+        initializers={"b": tf1.random_normal_initializer(seed=1)})
     outputs, final = snt.dynamic_unroll(core, tf.constant(x),
                                         core.initial_state(2))
     self.init()
-    v = {var.name[len("conv_1d_lstm/"):-2]: self.evaluate(var)
+    v = {var.name.split(":")[0].split("/", 1)[1]: self.evaluate(var)
          for var in core.get_all_variables()}
     outputs, final = self.evaluate([outputs, final])
     h = c = np.zeros([2, 6, 4])
     for t in range(3):
-      gates = (conv1d_same(x[t], v["input/w"], v["input/b"]) +
-               conv1d_same(h, v["hidden/w"], v["hidden/b"]))
+      gates = (conv1d_same(x[t], v["conv/w"], v["conv/b"]) +
+               conv1d_same(h, v["conv_1/w"], v.get("conv_1/b")))
+      if use_layer_norm:
+        gates = layer_norm_all(gates, v["layer_norm/gamma"],
+                               v["layer_norm/beta"])
       i, j, f, o = np.split(gates, 4, axis=-1)
       c = sigmoid(f + 0.5) * c + sigmoid(i) * np.tanh(j)
-      h = sigmoid(o) * np.tanh(c)
+      h = np.tanh(c) * sigmoid(o)
       self.assertAllClose(outputs[t], h, atol=1e-5)
-    self.assertAllClose(final.cell, c, atol=1e-5)
+    self.assertAllClose(final[1], c, atol=1e-5)
 
+  @parameterized.parameters(
+      (True, True, False, ["conv/w", "conv/b", "conv_1/w", "conv_1/b"]),
+      (True, False, True, ["conv/w", "conv/b", "conv_1/w", "layer_norm/gamma",
+                           "layer_norm/beta"]),
+      (False, True, False, ["conv/w", "conv_1/w"]),
+  )
   @test_utils.in_all_modes
-  def test_conv2d_lstm_variables_and_shapes(self):
+  def test_conv2d_lstm_variables(self, use_bias, legacy, use_layer_norm,
+                                 names):
     core = snt.Conv2DLSTM(input_shape=(5, 4, 3), output_channels=2,
-                          kernel_shape=3, legacy_bias_behaviour=False)
-    self.assertEqual(core.state_size.cell, tf.TensorShape([5, 4, 2]))
+                          kernel_shape=3, use_bias=use_bias,
+                          legacy_bias_behaviour=legacy,
+                          use_layer_norm=use_layer_norm)
+    self.assertEqual(core.use_layer_norm, use_layer_norm)
+    self.assertEqual(core.state_size, (tf.TensorShape([5, 4, 2]),) * 2)
     outputs, _ = snt.dynamic_unroll(core, tf.ones([3, 2, 5, 4, 3]),
                                     core.initial_state(2))
     self.assertEqual(outputs.shape.as_list(), [3, 2, 5, 4, 2])
+    shapes = {"conv/w": [3, 3, 3, 8], "conv/b": [8], "conv_1/w": [3, 3, 2, 8],
+              "conv_1/b": [8], "layer_norm/gamma": [5 * 4 * 8],
+              "layer_norm/beta": [5 * 4 * 8]}
     self.assertVariableShapes(core.get_all_variables(), {
-        "conv_2d_lstm/input/w": [3, 3, 3, 8], "conv_2d_lstm/input/b": [8],
-        "conv_2d_lstm/hidden/w": [3, 3, 2, 8]})
+        "conv_2d_lstm/" + name: shapes[name] for name in names})
+    self.assertEqual(sorted(core.convolutions), ["hidden", "input"])
+    self.assertEqual(core.convolutions["input"].module_name, "conv")
+    self.assertEqual(core.convolutions["hidden"].module_name, "conv_1")
+    self.assertEqual(core.convolutions["hidden"].has_bias, use_bias and legacy)
 
   @test_utils.in_graph_mode
   def test_with_dynamic_rnn(self):
@@ -69,18 +105,39 @@ class ConvLSTMTest(test_utils.TestCase):
     self.assertLen(core.get_all_variables(), 4)
 
   @test_utils.in_all_modes
+  def test_valid_padding_and_3d(self):
+    core = gated_rnn.ConvLSTM(conv_ndims=3, input_shape=(2, 3, 4, 1),
+                              output_channels=2, kernel_shape=1,
+                              padding=snt.VALID)
+    out, state = core(tf.ones([2, 2, 3, 4, 1]), core.initial_state(2))
+    self.assertEqual(out.shape.as_list(), [2, 2, 3, 4, 2])
+    self.assertEqual(state[1].shape.as_list(), [2, 2, 3, 4, 2])
+
+  def test_stride_divides_output_channels(self):
+    core = snt.Conv1DLSTM(input_shape=(6, 3), output_channels=8,
+                          kernel_shape=1, stride=2)
+    self.assertEqual(core.output_size, tf.TensorShape([6, 2]))
+    self.assertEqual(core.state_size[0], tf.TensorShape([6, 8]))
+
+  def test_possible_initializer_keys(self):
+    self.assertEqual(snt.Conv1DLSTM.get_possible_initializer_keys(), {"w", "b"})
+    self.assertEqual(snt.Conv2DLSTM.get_possible_initializer_keys(False),
+                     {"w"})
+    self.assertEqual(gated_rnn.ConvLSTM.get_possible_initializer_keys(3),
+                     {"w", "b"})
+
   def test_errors(self):
-    core = snt.Conv1DLSTM(input_shape=(6, 3), output_channels=4,
-                          kernel_shape=3, name="c")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "c: inputs"):
-      core(tf.ones([2, 5, 3]), core.initial_state(2))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "c: each state"):
-      core(tf.ones([2, 6, 3]), core.initial_state(3))
-    with self.assertRaisesRegex(ValueError, "SAME"):
-      snt.Conv1DLSTM(input_shape=(6, 3), output_channels=4, kernel_shape=3,
-                     padding=snt.VALID)
-    with self.assertRaisesRegex(ValueError, "input_shape"):
+    with self.assertRaisesRegex(ValueError,
+                                r"Invalid input_shape \(6, 3\) for "
+                                r"conv_ndims=2."):
       snt.Conv2DLSTM(input_shape=(6, 3), output_channels=4, kernel_shape=3)
+    with self.assertRaisesRegex(ValueError,
+                                "Invalid convolution dimensionality."):
+      gated_rnn.ConvLSTM(conv_ndims=4, input_shape=(1, 1, 1, 1, 1),
+                         output_channels=4, kernel_shape=1)
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'v'"):
+      snt.Conv1DLSTM(input_shape=(6, 3), output_channels=4, kernel_shape=3,
+                     initializers={"v": tf1.zeros_initializer()})
 
 
 if __name__ == "__main__":
