@@ -57,8 +57,9 @@ class CausalConv1D(conv.ConvND):
           "deprecated, please switch to Conv1D with padding=CAUSAL.")
     super().__init__(
         output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=conv_padding.CAUSAL, use_bias=use_bias, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers, mask=mask,
+        padding=conv_padding.CAUSAL, use_bias=use_bias,
+        initializers=initializers, partitioners=partitioners,
+        regularizers=regularizers, mask=mask,
         data_format=data_format, padding_value=padding_value,
         custom_getter=custom_getter, name=name)
 

@@ -1,4 +1,4 @@
-"""N-d convolutions: the shared `ConvND` base, and `Conv1D`/`Conv2D`/`Conv3D`."""
+"""N-d convolutions: the shared `ConvND` base and `Conv1D`/`2D`/`3D`."""
 
 import numpy as np
 import tensorflow as tf
@@ -11,7 +11,6 @@ from sonnet.src import default_initializers
 from sonnet.src import errors
 from sonnet.src import variable_options
 
-tf1 = tf.compat.v1
 
 
 class ConvND(base.AbstractModule, conv_properties.ConvProperties,
@@ -122,13 +121,6 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     return conv_args.check_inputs(self.scope_name, inputs, self._data_format,
                                   self._input_channels)
 
-  def _get_variable(self, name, shape, dtype, default_initializer):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default_initializer),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
-
   def _create_weights(self, input_channels, dtype):
     """Creates `w`, `kernel_shape + [input_channels, output_channels]`."""
     fan_in = int(np.prod(self._kernel_shape)) * input_channels
@@ -137,7 +129,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
       conv_args.check_mask_shape(
           tuple(tf.TensorShape(self._mask.shape).as_list()), tuple(shape))
     self._w = self._get_variable("w", shape, dtype,
-                                 default_initializers.weights(fan_in))
+                                 default_initializers.weights(fan_in, dtype))
     return self._w
 
   def _masked(self, w):
@@ -184,7 +176,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
 
   @property
   def stride(self):
-    """The full-rank stride: `(1, s..., 1)`, or `(1, 1, s...)` channels first."""
+    """The full-rank stride: `(1, s..., 1)`; `(1, 1, s...)` channels first."""
     return conv_args.one_padded(self._stride, self._data_format)
 
   @property
@@ -223,7 +215,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
 
   @property
   def mask(self):
-    """The mask multiplied into the kernel (a NumPy array or tensor), or None."""
+    """The mask multiplied into the kernel (NumPy array or tensor), or None."""
     return self._mask
 
   @property

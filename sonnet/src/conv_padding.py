@@ -54,8 +54,9 @@ def check_padding(padding, n):
   if (isinstance(padding, (list, tuple)) and len(padding) == n and
       all(isinstance(p, str) and p in ALLOWED_PADDINGS for p in padding)):
     return tuple(padding)
-  raise TypeError("padding is {}, must be member of '{}' or an iterable of "
-                  "these of size {}".format(padding, _names(ALLOWED_PADDINGS), n))
+  raise TypeError(
+      "padding is {}, must be member of '{}' or an iterable of these of size "
+      "{}".format(padding, _names(ALLOWED_PADDINGS), n))
 
 
 def check_conv_op_padding(padding):

@@ -401,6 +401,19 @@ class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIsNot(clone.w, conv.w)
 
   @test_utils.in_all_modes
+  def test_default_initializers_join_the_dict_at_connection(self):
+    given = {"b": tf1.zeros_initializer()}
+    conv = snt.Conv2D(4, 3, initializers=given)
+    self.assertEqual(set(conv.initializers), {"b"})
+    conv(tf.ones([1, 5, 5, 2]))
+    self.assertEqual(set(conv.initializers), {"w", "b"})
+    self.assertEqual(set(given), {"b"})  # The caller's dict is left alone.
+    # As in Sonnet 1, later clones and transposes reuse the same initializer
+    # (here: stddev 1/sqrt(3 * 3 * 2), not that of their own fan-in).
+    self.assertIs(conv.clone().initializers["w"], conv.initializers["w"])
+    self.assertIs(conv.transpose().initializers["w"], conv.initializers["w"])
+
+  @test_utils.in_all_modes
   def test_callable_output_channels(self):
     conv = snt.Conv2D(lambda: 6, 1)
     self.assertEqual(conv(tf.ones([1, 2, 2, 1])).shape.as_list(),

@@ -1,4 +1,4 @@
-"""Transposed convolutions: `Conv1DTranspose`, `Conv2DTranspose`, `Conv3DTranspose`.
+"""Transposed convolutions: `ConvNDTranspose` and its 1-D, 2-D, 3-D forms.
 
 A transposed convolution is the gradient of a convolution with respect to
 its input: it maps a small spatial grid to a larger one (e.g. for decoders),
@@ -18,7 +18,6 @@ from sonnet.src import default_initializers
 from sonnet.src import errors
 from sonnet.src import variable_options
 
-tf1 = tf.compat.v1
 
 
 def default_transpose_size(input_shape, stride, kernel_shape=None,
@@ -170,8 +169,9 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     w_shape = list(self._kernel_shape) + [output_channels, input_channels]
     if self._n == 1:
       w_shape = [1] + w_shape  # Sonnet 1 stored the 1-D kernel as 2-D.
-    self._w = self._get_variable("w", w_shape, inputs.dtype,
-                                 default_initializers.weights(fan_in))
+    self._w = self._get_variable(
+        "w", w_shape, inputs.dtype,
+        default_initializers.weights(fan_in, inputs.dtype))
     outputs = self._convolve(inputs, out_spatial, output_channels)
     if self._use_bias:
       self._b = self._get_variable("b", [output_channels], inputs.dtype,
@@ -212,13 +212,6 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
           "needs inputs of spatial shape %s, got input shape %s."
           % (self.scope_name, list(out_spatial), list(self._kernel_shape),
              list(self._stride), self._padding, list(expected), input_shape))
-
-  def _get_variable(self, name, shape, dtype, default_initializer):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default_initializer),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   def _convolve(self, inputs, out_spatial, output_channels):
     batch = tf.shape(inputs)[:1]
@@ -297,7 +290,7 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
 
   @property
   def stride(self):
-    """The full-rank stride: `(1, s..., 1)`, or `(1, 1, s...)` channels first."""
+    """The full-rank stride: `(1, s..., 1)`; `(1, 1, s...)` channels first."""
     return conv_args.one_padded(self._stride, self._data_format)
 
   @property

@@ -208,7 +208,8 @@ class ConvTransposeTransposeTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual((clone.output_shape, clone.kernel_shape, clone.stride),
                      ((4, 4), (2, 2), (1, 2, 2, 1)))
     clone(tf.ones([1, 2, 2, 1]))
-    self.assertVariableNames(clone.get_variables(), ["up_clone/w", "up_clone/b"])
+    self.assertVariableNames(clone.get_variables(),
+                             ["up_clone/w", "up_clone/b"])
 
 
 class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
@@ -295,7 +296,8 @@ class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
       ("negative_kernel", dict(kernel_shape=-2), snt.IncompatibleShapeError,
        "^Invalid kernel shape: x is -2"),
       ("output_shape", dict(kernel_shape=3, output_shape=[4, 0]),
-       snt.IncompatibleShapeError, r"^Invalid output_shape shape: x is \[4, 0\]"),
+       snt.IncompatibleShapeError,
+       r"^Invalid output_shape shape: x is \[4, 0\]"),
       ("output_shape_length", dict(kernel_shape=3, output_shape=[4]),
        snt.IncompatibleShapeError,
        "must be either a positive integer or an iterable of positive integers "

@@ -72,7 +72,7 @@ class DepthwiseConv2D(conv.ConvND):
                                         self._channel_multiplier]
     fan_in = int(np.prod(self._kernel_shape))
     self._w = self._get_variable("w", shape, dtype,
-                                 default_initializers.weights(fan_in))
+                                 default_initializers.weights(fan_in, dtype))
     return self._w
 
   def _convolve(self, inputs, w):

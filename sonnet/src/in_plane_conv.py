@@ -63,7 +63,7 @@ class InPlaneConv2D(conv.ConvND):
     shape = list(self._kernel_shape) + [1, 1]
     fan_in = int(np.prod(self._kernel_shape))
     self._w = self._get_variable("w", shape, dtype,
-                                 default_initializers.weights(fan_in))
+                                 default_initializers.weights(fan_in, dtype))
     return tf.tile(self._w, [1, 1, input_channels, 1])
 
   def _convolve(self, inputs, w):

@@ -45,10 +45,10 @@ class _SeparableConv(conv.ConvND):
                 self.output_channels]
     self._w_dw = self._get_variable(
         "w_dw", dw_shape, dtype,
-        default_initializers.weights(int(np.prod(self._kernel_shape))))
+        default_initializers.weights(int(np.prod(self._kernel_shape)), dtype))
     self._w_pw = self._get_variable(
         "w_pw", pw_shape, dtype,
-        default_initializers.weights(pw_shape[2]))
+        default_initializers.weights(pw_shape[2], dtype))
     self._w = (self._w_dw, self._w_pw)
     return self._w
 
