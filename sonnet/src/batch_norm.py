@@ -5,12 +5,11 @@ import tensorflow as tf
 from sonnet.src import base
 from sonnet.src import errors
 from sonnet.src import moving_stats
-from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
+class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
   """Normalizes inputs by batch statistics; keeps their moving averages.
 
   Over the reduction `axis` (by default every dimension but the last), the
@@ -21,10 +20,11 @@ class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
   averages are used, and nothing is updated.
 
   Variables, each of the input's shape with size 1 over `axis` (e.g.
-  `[1, C]` for `[N, C]` inputs): `beta` (trainable, with `offset`), `gamma`
-  (trainable, with `scale`), `moving_mean` and `moving_variance` (not
+  `[1, C]` for `[N, C]` inputs): `moving_mean` and `moving_variance` (not
   trainable; in the `GLOBAL_VARIABLES` and `MOVING_AVERAGE_VARIABLES`
-  collections).
+  collections; float32 for 16-bit inputs), `beta` (with `offset`) and
+  `gamma` (with `scale`). With `fused=True`, `beta` and `gamma` always
+  exist, trainable only with `offset` / `scale`.
 
   Updates of the moving averages: in graph mode they go to the
   `update_ops_collection` (run them with the train op, e.g.
@@ -41,12 +41,6 @@ class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
   0.002
   """
 
-  GAMMA = "gamma"
-  BETA = "beta"
-  MOVING_MEAN = "moving_mean"
-  MOVING_VARIANCE = "moving_variance"
-  POSSIBLE_INITIALIZER_KEYS = {GAMMA, BETA, MOVING_MEAN, MOVING_VARIANCE}
-
   def __init__(self, axis=None, offset=True, scale=False, decay_rate=0.999,
                eps=1e-3, initializers=None, partitioners=None,
                regularizers=None, update_ops_collection="update_ops",
@@ -54,84 +48,76 @@ class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
     """Configures the module.
 
     Args:
-      axis: the dimensions to compute statistics over (a list of ints);
+      axis: the dimensions to compute statistics over (non-negative ints);
         None means every dimension but the last (e.g. batch, height and
         width of NHWC images).
       offset: whether to add a learned offset `beta`.
       scale: whether to multiply by a learned scale `gamma`.
-      decay_rate: the decay of the moving averages (in [0, 1]).
+      decay_rate: the decay of the moving averages.
       eps: added to the variance before its square root, for stability.
       initializers: optional dict keyed by "gamma", "beta", "moving_mean",
         "moving_variance"; defaults are ones, zeros, zeros and ones.
-      partitioners: optional dict with the same keys.
-      regularizers: optional dict with the same keys (callables from a
-        tensor to a scalar loss).
+      partitioners: optional dict keyed by "gamma", "beta".
+      regularizers: optional dict keyed by "gamma", "beta" (callables from
+        a tensor to a scalar loss).
       update_ops_collection: the graph collection that receives the update
         ops of the moving averages (default `tf.compat.v1.GraphKeys.
         UPDATE_OPS`); None applies them in place, as control dependencies
         of the output. Ignored in eager mode and inside `tf.function`,
         where the updates are always in place.
-      fused: use `tf.compat.v1.nn.fused_batch_norm`. Needs the default
-        `axis`. Its outputs equal the unfused ones; the moving variance
-        tracks the same (biased) batch variance in both.
+      fused: use `tf.compat.v1.nn.fused_batch_norm`: 4-D float16/float32
+        inputs, reduced over `(0, 1, 2)` (NHWC) or `(0, 2, 3)` (NCHW). The
+        moving variance then tracks the kernel's Bessel-corrected batch
+        variance.
       name: the module's name.
 
     Raises:
       KeyError: if a dict has an unknown key.
       TypeError: if a dict value is not callable.
-      ValueError: if `decay_rate` is not in [0, 1], `eps` is not positive,
-        `axis` has repeated entries, or `fused` is used with an `axis`.
     """
     super().__init__(name=name)
-    moving_stats.check_decay_and_eps(decay_rate, eps)
-    if axis is not None:
-      axis = list(axis)
-      if len(set(axis)) != len(axis):
-        raise ValueError("axis must not repeat a dimension, got %r." % axis)
-      if fused:
-        raise ValueError(
-            "fused=True supports only the default axis (every dimension but "
-            "the last); got axis=%r. Use fused=False." % (axis,))
-    self._axis = axis
+    # A plain attribute: a tracked list wrapper would show in error messages.
+    object.__setattr__(self, "_axis", axis)
     self._offset = offset
     self._scale = scale
     self._decay_rate = decay_rate
     self._eps = eps
     self._update_ops_collection = update_ops_collection
     self._fused = fused
-    keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
+    self._set_batch_norm_options(initializers, partitioners, regularizers)
+    self._mean_shape = None
     self._moving_mean = None
     self._moving_variance = None
     self._beta = None
     self._gamma = None
 
-  def _reduction_axes(self, rank):
-    """The validated reduction axes (non-negative, sorted)."""
+  def _reduction_axis(self, input_shape):
+    """The dimensions to reduce over, checked against the input's rank."""
+    rank = len(input_shape)
     if self._axis is None:
-      return list(range(rank - 1))
-    axes = []
-    for a in self._axis:
-      if not -rank <= a < rank:
-        raise errors.IncompatibleShapeError(
-            "%s: axis %d is out of range for inputs of rank %d."
-            % (self.scope_name, a, rank))
-      axes.append(a % rank)
-    if len(set(axes)) != len(axes):
+      return tuple(range(rank - 1))
+    if len(self._axis) > rank:
       raise errors.IncompatibleShapeError(
-          "%s: axis %r names a dimension twice for inputs of rank %d."
-          % (self.scope_name, self._axis, rank))
-    return sorted(axes)
+          "Too many indices specified in axis: len({}) > len({}).".format(
+              self._axis, input_shape))
+    if max(self._axis) >= rank:
+      raise errors.IncompatibleShapeError(
+          "One or more index in axis is too large for input shape: "
+          "{} >= {:d}.".format(self._axis, rank))
+    if min(self._axis) < 0:
+      raise errors.IncompatibleShapeError(
+          "Indices in axis must be non-negative: {} < 0.".format(self._axis))
+    return self._axis
 
   def _build(self, input_batch, is_training, test_local_stats=True):
     """Normalizes `input_batch`.
 
     Args:
       input_batch: a float tensor of known rank; the dimensions outside
-        `axis` must be known and the same on every connection.
-      is_training: a Python bool or a boolean tensor. When True, batch
-        statistics normalize the input and the moving averages are updated.
+        `axis` must be known.
+      is_training: a Python bool (or 0/1) or a boolean tensor. When True,
+        batch statistics normalize the input and the moving averages are
+        updated.
       test_local_stats: when not training, whether to normalize by the
         batch statistics (True) or the moving averages (False).
 
@@ -139,115 +125,186 @@ class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
       A tensor of the input's shape and dtype.
 
     Raises:
-      IncompatibleShapeError: if the rank is unknown or below 2 with the
-        default axis, `axis` does not fit the rank, or the statistics shape
+      IncompatibleShapeError: if `axis` does not fit the input's rank.
+      NotImplementedError: if `fused` and the input is not 4-D.
+      ValueError: if the rank is unknown, `fused` is used with an `axis`
+        other than NHWC's or NCHW's, or the statistics' shape or dtype
         differs from the first connection's.
-      UnderspecifiedError: if a dimension outside `axis` is unknown.
-      NotSupportedError: if the input dtype is not floating point.
-      TypeError: if `is_training` is not a bool or a boolean tensor.
+      NotSupportedError: if `fused` and the input is bfloat16.
+      TypeError: if the input is not floating point (float16 or float32
+        with `fused`), or `is_training` is not a bool or boolean tensor.
     """
     input_batch = tf.convert_to_tensor(input_batch)
-    shape = input_batch.get_shape()
-    if shape.rank is None:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have a known rank." % self.scope_name)
-    rank = shape.rank
-    if self._axis is None and rank < 2:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank >= 2 ([batch_size, ..., channels]) "
-          "with the default axis, got shape %s." % (self.scope_name, shape))
-    axes = self._reduction_axes(rank)
-    dims = shape.as_list()
-    stats_shape = [1 if i in axes else d for i, d in enumerate(dims)]
-    if any(d is None for d in stats_shape):
-      raise errors.UnderspecifiedError(
-          "%s: the dimensions outside axis %s must be known, got shape %s."
-          % (self.scope_name, axes, shape))
-    if (self._moving_mean is not None and
-        stats_shape != self._moving_mean.get_shape().as_list()):
-      raise errors.IncompatibleShapeError(
-          "%s: inputs give statistics of shape %s, but the first connection "
-          "gave %s." % (self.scope_name, stats_shape,
-                        self._moving_mean.get_shape().as_list()))
+    input_shape = input_batch.get_shape()
+    axis = self._reduction_axis(input_shape)
     moving_stats.check_float(input_batch, self.scope_name)
+    dtype = input_batch.dtype.base_dtype
+    if self._fused:
+      moving_stats.check_fusable(dtype, self.scope_name)
+      self._infer_fused_data_format(input_batch)
     is_training = moving_stats.check_flag(is_training, self.scope_name)
     test_local_stats = moving_stats.check_flag(
         test_local_stats, self.scope_name, "test_local_stats")
-    dtype = input_batch.dtype
+    stat_dtype = moving_stats.stat_dtype(dtype)
+    self._mean_shape = [1 if i in axis else d
+                        for i, d in enumerate(input_shape.as_list())]
 
-    self._create_variables(stats_shape, dtype)
-    use_batch_stats = (
-        True if test_local_stats is True else
-        is_training if test_local_stats is False else
-        tf.logical_or(test_local_stats, is_training))
+    use_batch_stats = moving_stats.either(is_training, test_local_stats)
+    mean, variance = self._build_statistics(input_batch, axis,
+                                            use_batch_stats, stat_dtype)
+    self._build_scale_offset(dtype)
+    out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
+                                              use_batch_stats, stat_dtype)
+    update_ops = self._build_update_ops(mean, variance, is_training)
+    return moving_stats.apply_updates(out, update_ops,
+                                      self._update_ops_collection)
+
+  def _build_statistics(self, input_batch, axis, use_batch_stats, stat_dtype):
+    """Creates the moving averages; returns the statistics to normalize by.
+
+    Args:
+      input_batch: the input tensor.
+      axis: the dimensions to reduce over.
+      use_batch_stats: Python bool or boolean tensor: batch statistics
+        (True) or the moving averages (False).
+      stat_dtype: the dtype of the moving averages.
+
+    Returns:
+      (mean, variance) of `self._mean_shape`, in the input's dtype.
+    """
+    self._moving_mean = self._moving_variable(
+        self.MOVING_MEAN, self._mean_shape, stat_dtype,
+        tf1.zeros_initializer(), self._moving_mean)
+    self._moving_variance = self._moving_variable(
+        self.MOVING_VARIANCE, self._mean_shape, stat_dtype,
+        tf1.ones_initializer(), self._moving_variance)
+    input_dtype = input_batch.dtype.base_dtype
+
+    def batch_stats():
+      return tf.nn.moments(input_batch, axis, keepdims=True,
+                           name="normalize_moments")
+
+    def moving_averages():
+      return (moving_stats.value_as(self._moving_mean, input_dtype),
+              moving_stats.value_as(self._moving_variance, input_dtype))
+
+    return moving_stats.smart_cond(use_batch_stats, batch_stats,
+                                   moving_averages)
+
+  def _build_update_ops(self, mean, variance, is_training):
+    """Builds the moving-average updates towards `mean` and `variance`.
+
+    Args:
+      mean: the batch mean, of the moving mean's shape and dtype.
+      variance: the batch variance, likewise.
+      is_training: Python bool or boolean tensor.
+
+    Returns:
+      (update_mean_op, update_variance_op), or None when `is_training` is
+      False.
+    """
+    if is_training is False:
+      return None
+
+    def update():
+      return (moving_stats.assign_moving_average(
+          self._moving_mean, mean, self._decay_rate, "update_moving_mean"),
+              moving_stats.assign_moving_average(
+                  self._moving_variance, variance, self._decay_rate,
+                  "update_moving_variance"))
+
+    return moving_stats.smart_cond(is_training, update,
+                                   moving_stats.no_update)
+
+  def _infer_fused_data_format(self, input_batch):
+    """The fused kernel's data format for this input and `axis`.
+
+    Args:
+      input_batch: the input tensor.
+
+    Returns:
+      "NHWC" for `axis` (0, 1, 2) (the default), "NCHW" for (0, 2, 3).
+
+    Raises:
+      NotImplementedError: if the input is not 4-D.
+      ValueError: for any other `axis`.
+    """
+    rank = len(input_batch.get_shape().as_list())
+    if rank != 4:
+      raise NotImplementedError(
+          "fused batch norm supports only input with 4 dimensions, it "
+          "received input of dimensionality {:d}".format(rank))
+    axis = tuple(range(rank - 1) if self._axis is None else self._axis)
+    if axis == (0, 1, 2):
+      return "NHWC"
+    if axis == (0, 2, 3):
+      return "NCHW"
+    raise ValueError(
+        "Invalid axis option {}. This does not correspond to either the NHWC "
+        "format (0, 1, 2) or the NCHW (0, 2, 3).".format(axis))
+
+  def _fused_batch_norm_op(self, input_batch, mean, variance,
+                           use_batch_stats):
+    """Normalizes with the fused kernel.
+
+    Args:
+      input_batch: the 4-D input.
+      mean: the moving mean (used when not `use_batch_stats`).
+      variance: the moving variance, likewise.
+      use_batch_stats: Python bool or boolean tensor.
+
+    Returns:
+      (output, mean, variance): the statistics the kernel returns (with
+      batch statistics, the Bessel-corrected variance), of `mean`'s shape.
+    """
+    out, batch_mean, batch_variance = moving_stats.fused_batch_norm(
+        input_batch, self._gamma, self._beta, mean, variance, self._eps,
+        self._infer_fused_data_format(input_batch), use_batch_stats)
+    return (out, tf.reshape(batch_mean, mean.get_shape()),
+            tf.reshape(batch_variance, variance.get_shape()))
+
+  def _batch_norm_op(self, input_batch, mean, variance, use_batch_stats,
+                     stat_dtype):
+    """Normalizes `input_batch`, fused or not.
+
+    Args:
+      input_batch: the input tensor.
+      mean: the mean to normalize by, in the input's dtype (ignored when
+        fused: the kernel computes or reads the statistics itself).
+      variance: the variance to normalize by, likewise.
+      use_batch_stats: Python bool or boolean tensor.
+      stat_dtype: the dtype of the moving averages.
+
+    Returns:
+      (output, mean, variance), the statistics in `stat_dtype`.
+    """
     if self._fused:
-      out, mean, variance = self._fused_normalize(input_batch, use_batch_stats)
-    else:
-      out, mean, variance = self._normalize(input_batch, axes,
-                                            use_batch_stats)
-    return moving_stats.update(
-        out, [self._moving_mean, self._moving_variance], [mean, variance],
-        self._decay_rate, is_training, self._update_ops_collection)
+      return self._fused_batch_norm_op(
+          input_batch, self._moving_mean, self._moving_variance,
+          use_batch_stats)
+    out = tf.nn.batch_normalization(
+        input_batch, mean, variance, moving_stats.maybe_value(self._beta),
+        moving_stats.maybe_value(self._gamma), self._eps, name="batch_norm")
+    return out, tf.cast(mean, stat_dtype), tf.cast(variance, stat_dtype)
 
-  def _variable(self, name, shape, dtype, default):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
+  def _build_scale_offset(self, dtype):
+    """Creates `beta` and `gamma` as configured (both when fused).
 
-  def _create_variables(self, stats_shape, dtype):
-    self._moving_mean = moving_stats.get_moving_variable(
-        self.MOVING_MEAN, stats_shape, dtype,
-        self._initializers.get(self.MOVING_MEAN, tf1.zeros_initializer()),
-        self._partitioners.get(self.MOVING_MEAN))
-    self._moving_variance = moving_stats.get_moving_variable(
-        self.MOVING_VARIANCE, stats_shape, dtype,
-        self._initializers.get(self.MOVING_VARIANCE, tf1.ones_initializer()),
-        self._partitioners.get(self.MOVING_VARIANCE))
-    if self._offset:
-      self._beta = self._variable(self.BETA, stats_shape, dtype,
-                                  tf1.zeros_initializer())
-    if self._scale:
-      self._gamma = self._variable(self.GAMMA, stats_shape, dtype,
-                                   tf1.ones_initializer())
-
-  def _affine(self):
-    beta = moving_stats.read(self._beta) if self._offset else None
-    gamma = moving_stats.read(self._gamma) if self._scale else None
-    return beta, gamma
-
-  def _normalize(self, x, axes, use_batch_stats):
-    """Unfused path: returns (output, batch mean, batch variance)."""
-    beta, gamma = self._affine()
-    mean, variance = tf.nn.moments(x, axes=axes, keepdims=True)
-    moving_mean = moving_stats.read(self._moving_mean)
-    moving_variance = moving_stats.read(self._moving_variance)
-    norm_mean, norm_variance = moving_stats.smart_cond(
-        use_batch_stats, lambda: (mean, variance),
-        lambda: (moving_mean, moving_variance))
-    out = tf.nn.batch_normalization(x, norm_mean, norm_variance, beta, gamma,
-                                    self._eps)
-    return out, mean, variance
-
-  def _fused_normalize(self, x, use_batch_stats):
-    """Fused path: returns (output, batch mean, batch variance)."""
-    channels = x.get_shape().as_list()[-1]
-    beta, gamma = self._affine()
-    dtype = x.dtype
-    if beta is None:
-      beta = tf.zeros([channels], dtype)
-    if gamma is None:
-      gamma = tf.ones([channels], dtype)
-    return fused_batch_norm(
-        x, tf.reshape(gamma, [channels]), tf.reshape(beta, [channels]),
-        tf.reshape(moving_stats.read(self._moving_mean), [channels]),
-        tf.reshape(moving_stats.read(self._moving_variance), [channels]),
-        self._eps, use_batch_stats, stats_shape=self._moving_mean.get_shape())
+    Args:
+      dtype: the input's dtype (float32 is used for float16 when fused).
+    """
+    if self._fused and dtype == tf.float16:
+      dtype = tf.float32
+    self._beta = self._affine_variable(
+        self.BETA, self._mean_shape, dtype, tf1.zeros_initializer(),
+        self._offset, self._beta) if self._offset or self._fused else None
+    self._gamma = self._affine_variable(
+        self.GAMMA, self._mean_shape, dtype, tf1.ones_initializer(),
+        self._scale, self._gamma) if self._scale or self._fused else None
 
   @property
   def moving_mean(self):
-    """The moving average of the batch means.
+    """The moving average of the batch means (a variable).
 
     Raises:
       NotConnectedError: before the first connection.
@@ -257,7 +314,7 @@ class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
 
   @property
   def moving_variance(self):
-    """The moving average of the batch variances.
+    """The moving average of the batch variances (a variable).
 
     Raises:
       NotConnectedError: before the first connection.
@@ -267,86 +324,20 @@ class BatchNorm(base.AbstractModule, variable_options.VariableOptions):
 
   @property
   def beta(self):
-    """The learned offset.
+    """The offset variable.
 
     Raises:
       NotConnectedError: before the first connection.
-      AttributeError: if the module was built with `offset=False`.
+      Error: if the module has no offset.
     """
-    self._ensure_is_connected()
-    if not self._offset:
-      raise AttributeError(
-          "%s has no beta: it was built with offset=False." % self.scope_name)
-    return self._beta
+    return self._affine_property(self.BETA)
 
   @property
   def gamma(self):
-    """The learned scale.
+    """The scale variable.
 
     Raises:
       NotConnectedError: before the first connection.
-      AttributeError: if the module was built with `scale=False`.
+      Error: if the module has no scale.
     """
-    self._ensure_is_connected()
-    if not self._scale:
-      raise AttributeError(
-          "%s has no gamma: it was built with scale=False." % self.scope_name)
-    return self._gamma
-
-
-def fused_batch_norm(x, gamma, beta, mean, variance, eps, use_batch_stats,
-                     stats_shape, channels_first=False):
-  """Runs `fused_batch_norm` on inputs of any rank >= 2.
-
-  The input is reshaped to 4-D so that the fused kernel reduces over every
-  dimension but the channels. Its batch variance is Bessel-corrected; it is
-  turned back into the biased variance the unfused path reports.
-
-  Args:
-    x: the input, channels last (or second with `channels_first`).
-    gamma: scale, shape `[C]`.
-    beta: offset, shape `[C]`.
-    mean: moving mean, shape `[C]`.
-    variance: moving variance, shape `[C]`.
-    eps: variance epsilon.
-    use_batch_stats: Python bool or boolean tensor.
-    stats_shape: the shape to give the returned batch statistics.
-    channels_first: whether the channels are dimension 1.
-
-  Returns:
-    (output, batch mean, batch variance).
-  """
-  dims = x.get_shape().as_list()
-  channels = dims[1] if channels_first else dims[-1]
-  if channels_first:
-    x4 = tf.reshape(x, [tf.shape(x)[0], channels, 1, -1])
-    data_format = "NCHW"
-  else:
-    x4 = tf.reshape(x, [-1, 1, 1, channels])
-    data_format = "NHWC"
-  compute_dtype = tf.float32 if x.dtype in (tf.float16, tf.bfloat16) else (
-      x.dtype)
-  gamma, beta, mean, variance = [tf.cast(t, compute_dtype)
-                                 for t in (gamma, beta, mean, variance)]
-
-  def with_batch_stats():
-    out, batch_mean, batch_var = tf1.nn.fused_batch_norm(
-        x4, gamma, beta, epsilon=eps, data_format=data_format,
-        is_training=True)
-    n = tf.cast(tf.size(x4) // channels, compute_dtype)
-    batch_var *= (n - 1.) / tf.maximum(n, 1.)
-    return out, batch_mean, batch_var
-
-  def with_moving_stats():
-    out, _, _ = tf1.nn.fused_batch_norm(
-        x4, gamma, beta, mean=mean, variance=variance, epsilon=eps,
-        data_format=data_format, is_training=False)
-    return out, mean, variance
-
-  out, batch_mean, batch_var = moving_stats.smart_cond(
-      use_batch_stats, with_batch_stats, with_moving_stats)
-  out = tf.reshape(out, tf.shape(x))
-  out.set_shape(x.get_shape())
-  batch_mean = tf.cast(tf.reshape(batch_mean, stats_shape), x.dtype)
-  batch_var = tf.cast(tf.reshape(batch_var, stats_shape), x.dtype)
-  return out, batch_mean, batch_var
+    return self._affine_property(self.GAMMA)

@@ -16,17 +16,40 @@ def _np_batch_norm(x, axes, mean=None, var=None, gamma=1., beta=0., eps=1e-3):
   return (x - mean) / np.sqrt(var + eps) * gamma + beta
 
 
-def _inputs(shape, seed=0):
+def _np_batch_stats(x, axes, fused):
+  """The statistics Sonnet 1.36 moves its averages towards.
+
+  The unfused path uses the biased batch variance; the fused kernel returns
+  the Bessel-corrected one.
+
+  Args:
+    x: the input.
+    axes: the reduced dimensions.
+    fused: whether the fused kernel computes them.
+
+  Returns:
+    (mean, variance) with the reduced dimensions kept.
+  """
+  mean = x.mean(axes, keepdims=True)
+  var = x.var(axes, keepdims=True)
+  if fused:
+    n = x.size // mean.size
+    var = var * n / (n - 1.)
+  return mean, var
+
+
+def _inputs(shape, seed=0, dtype=np.float32):
   rng = np.random.RandomState(seed)
-  return (rng.randn(*shape) * 2. + 3.).astype(np.float32)
+  return (rng.randn(*shape) * 2. + 3.).astype(dtype)
 
 
 class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(
       (False, (6, 3), None), (False, (5, 2, 3, 4), None),
-      (False, (5, 2, 3, 4), [0, 3]), (True, (6, 3), None),
-      (True, (5, 2, 3, 4), None), (True, (4, 5, 3), None))
+      (False, (5, 2, 3, 4), [0, 3]), (False, (3, 4), [0, 1]),
+      (True, (5, 2, 3, 4), None), (True, (5, 2, 3, 4), [0, 2, 3]),
+      (True, (2, 3, 1, 4), (0, 1, 2)))
   @test_utils.in_all_modes
   def test_training_output_and_update(self, fused, shape, axis):
     x = _inputs(shape)
@@ -40,18 +63,19 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     axes = tuple(range(len(shape) - 1)) if axis is None else tuple(axis)
     self.assertAllClose(y, _np_batch_norm(x, axes, gamma=2., beta=.5),
                         atol=1e-4, rtol=1e-4)
-    mean, var = self.evaluate([bn.moving_mean, bn.moving_variance])
-    self.assertAllClose(mean, 0.1 * x.mean(axes, keepdims=True), atol=1e-5)
-    self.assertAllClose(var, 0.9 + 0.1 * x.var(axes, keepdims=True),
+    mean, var = _np_batch_stats(x, axes, fused)
+    self.assertAllClose(self.evaluate(bn.moving_mean), 0.1 * mean, atol=1e-5)
+    self.assertAllClose(self.evaluate(bn.moving_variance), 0.9 + 0.1 * var,
                         atol=1e-5)
 
-  @parameterized.parameters(True, False)
+  @parameterized.parameters((True, False), (False, False), (True, True),
+                            (False, True))
   @test_utils.in_all_modes
-  def test_test_mode(self, test_local_stats):
-    x = _inputs((6, 4))
-    init_mean = np.arange(4, dtype=np.float32).reshape(1, 4)
-    init_var = np.full((1, 4), 2., np.float32)
-    bn = snt.BatchNorm(update_ops_collection=None, initializers={
+  def test_test_mode(self, test_local_stats, fused):
+    x = _inputs((6, 1, 1, 4))
+    init_mean = np.arange(4, dtype=np.float32).reshape(1, 1, 1, 4)
+    init_var = np.full((1, 1, 1, 4), 2., np.float32)
+    bn = snt.BatchNorm(update_ops_collection=None, fused=fused, initializers={
         "moving_mean": tf1.constant_initializer(init_mean),
         "moving_variance": tf1.constant_initializer(init_var)})
     y = bn(tf.constant(x), is_training=False,
@@ -59,29 +83,33 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     y = self.evaluate(y)
     if test_local_stats:
-      expected = _np_batch_norm(x, (0,))
+      expected = _np_batch_norm(x, (0, 1, 2))
     else:
-      expected = _np_batch_norm(x, (0,), init_mean, init_var)
-    self.assertAllClose(y, expected, atol=1e-5)
+      expected = _np_batch_norm(x, (0, 1, 2), init_mean, init_var)
+    self.assertAllClose(y, expected, atol=1e-4)
     # Nothing was updated.
     self.assertAllClose(self.evaluate(bn.moving_mean), init_mean)
     self.assertAllClose(self.evaluate(bn.moving_variance), init_var)
 
+  @parameterized.parameters(False, True)
   @test_utils.in_graph_mode
-  def test_update_ops_collection(self):
-    x = _inputs((8, 3))
-    bn = snt.BatchNorm(decay_rate=0.5)
+  def test_update_ops_collection(self, fused):
+    x = _inputs((8, 1, 1, 3))
+    bn = snt.BatchNorm(decay_rate=0.5, fused=fused)
     y = bn(tf.constant(x), is_training=True)
     update_ops = tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)
     self.assertLen(update_ops, 2)
+    for op, name in zip(update_ops, ["mean", "variance"]):
+      self.assertIsInstance(op, tf.Operation)
+      self.assertStartsWith(op.name, "batch_norm/update_moving_" + name)
     self.init()
     self.evaluate(y)  # The output alone does not update.
-    self.assertAllClose(self.evaluate(bn.moving_mean), np.zeros([1, 3]))
+    self.assertAllClose(self.evaluate(bn.moving_mean), np.zeros([1, 1, 1, 3]))
     self.evaluate(update_ops)
-    self.assertAllClose(self.evaluate(bn.moving_mean),
-                        0.5 * x.mean(0, keepdims=True), atol=1e-5)
-    self.assertAllClose(self.evaluate(bn.moving_variance),
-                        0.5 + 0.5 * x.var(0, keepdims=True), atol=1e-5)
+    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
+    self.assertAllClose(self.evaluate(bn.moving_mean), 0.5 * mean, atol=1e-5)
+    self.assertAllClose(self.evaluate(bn.moving_variance), 0.5 + 0.5 * var,
+                        atol=1e-5)
     bn(tf.constant(x), is_training=False)
     self.assertLen(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), 2)
 
@@ -92,13 +120,15 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     bn(tf.constant(x), is_training=True)
     self.assertLen(tf1.get_collection("my_updates"), 2)
     self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
-    in_place = snt.BatchNorm(update_ops_collection=None, decay_rate=0.)
-    y = in_place(tf.constant(x), is_training=True)
-    self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
-    self.init()
-    self.evaluate(y)
-    self.assertAllClose(self.evaluate(in_place.moving_mean),
-                        x.mean(0, keepdims=True), atol=1e-5)
+    for collection in (None, ""):
+      in_place = snt.BatchNorm(update_ops_collection=collection,
+                               decay_rate=0.)
+      y = in_place(tf.constant(x), is_training=True)
+      self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
+      self.init()
+      self.evaluate(y)
+      self.assertAllClose(self.evaluate(in_place.moving_mean),
+                          x.mean(0, keepdims=True), atol=1e-5)
 
   @test_utils.in_eager_mode
   def test_eager_updates_in_place_despite_collection(self):
@@ -108,15 +138,18 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(bn.moving_mean.numpy(), x.mean(0, keepdims=True),
                         atol=1e-5)
 
+  @parameterized.parameters(False, True)
   @test_utils.in_eager_mode
-  def test_tf_function_updates_in_place(self):
-    x = _inputs((8, 3))
-    bn = snt.BatchNorm(decay_rate=0.5)
+  def test_tf_function_updates_in_place(self, fused):
+    x = _inputs((8, 1, 1, 3))
+    bn = snt.BatchNorm(decay_rate=0.5, fused=fused)
     step = tf.function(lambda t: bn(t, is_training=True))
     step(tf.constant(x))
     step(tf.constant(x))
-    self.assertAllClose(bn.moving_mean.numpy(),
-                        0.75 * x.mean(0, keepdims=True), atol=1e-5)
+    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
+    self.assertAllClose(bn.moving_mean.numpy(), 0.75 * mean, atol=1e-5)
+    self.assertAllClose(bn.moving_variance.numpy(), 0.25 + 0.75 * var,
+                        atol=1e-5)
 
   @parameterized.parameters(True, False)
   @test_utils.in_all_modes
@@ -128,59 +161,75 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
                            "moving_mean": tf1.constant_initializer(1.)})
     if self.eager:
       flag = tf.Variable(False)
-      outputs = lambda: bn(tf.constant(x), is_training=tf.identity(flag),
-                           test_local_stats=False)
+      step = tf.function(lambda: bn(tf.constant(x), is_training=flag.value(),
+                                    test_local_stats=False))
+      run = lambda value: (flag.assign(value), step().numpy())[1]
     else:
       flag = tf1.placeholder(tf.bool, [])
       out = bn(tf.constant(x), is_training=flag, test_local_stats=False)
+      run = lambda value: tf1.get_default_session().run(out, {flag: value})
     self.init()
-    if self.eager:
-      y = outputs().numpy()
-    else:
-      y = tf1.get_default_session().run(out, feed_dict={flag: False})
     expected = _np_batch_norm(x, (0, 1, 2), init_mean, np.ones_like(init_mean))
-    self.assertAllClose(y, expected, atol=1e-5)
+    self.assertAllClose(run(False), expected, atol=1e-5)
     self.assertAllClose(self.evaluate(bn.moving_mean), init_mean)
-    if self.eager:
-      flag.assign(True)
-      y = outputs().numpy()
+    self.assertAllClose(run(True), _np_batch_norm(x, (0, 1, 2)), atol=1e-4)
+    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
+    self.assertAllClose(self.evaluate(bn.moving_mean), mean, atol=1e-5)
+    self.assertAllClose(self.evaluate(bn.moving_variance), var, atol=1e-5)
+
+  @parameterized.parameters(1, 0, np.bool_(True))
+  @test_utils.in_all_modes
+  def test_integer_flags_as_in_sonnet(self, flag):
+    x = _inputs((4, 2))
+    bn = snt.BatchNorm(decay_rate=0., update_ops_collection=None)
+    y = bn(tf.constant(x), is_training=flag, test_local_stats=False)
+    self.init()
+    mean = self.evaluate(bn.moving_mean)
+    self.evaluate(y)
+    if flag:
+      self.assertAllClose(self.evaluate(bn.moving_mean),
+                          x.mean(0, keepdims=True), atol=1e-5)
     else:
-      y = tf1.get_default_session().run(out, feed_dict={flag: True})
-    self.assertAllClose(y, _np_batch_norm(x, (0, 1, 2)), atol=1e-4)
-    self.assertAllClose(self.evaluate(bn.moving_mean),
-                        x.mean((0, 1, 2), keepdims=True), atol=1e-5)
+      self.assertAllClose(self.evaluate(y), x / np.sqrt(1. + 1e-3))
+      self.assertAllClose(self.evaluate(bn.moving_mean), mean)
 
   @test_utils.in_all_modes
-  def test_fused_and_unfused_agree(self):
+  def test_fused_and_unfused_differ_only_in_moving_variance(self):
     x = _inputs((8, 3, 3, 4))
     results = []
     for fused in (False, True):
       bn = snt.BatchNorm(fused=fused, scale=True, update_ops_collection=None,
-                         decay_rate=0.5)
+                         decay_rate=0.)
       train = bn(tf.constant(x), is_training=True)
       self.init()
       train = self.evaluate(train)
-      test = self.evaluate(bn(tf.constant(x), is_training=False,
-                              test_local_stats=False))
-      results.append([train, test] + self.evaluate(
+      results.append([train] + self.evaluate(
           [bn.moving_mean, bn.moving_variance]))
-    for unfused, fused in zip(*results):
-      self.assertAllClose(unfused, fused, atol=1e-4, rtol=1e-4)
+    (train, mean, var), (fused_train, fused_mean, fused_var) = results
+    self.assertAllClose(train, fused_train, atol=1e-4)
+    self.assertAllClose(mean, fused_mean, atol=1e-5)
+    n = 8 * 3 * 3
+    self.assertAllClose(var * n / (n - 1.), fused_var, atol=1e-5)
 
   @parameterized.parameters(
       ({}, ["beta", "moving_mean", "moving_variance"], ["beta"]),
       ({"scale": True}, ["beta", "gamma", "moving_mean", "moving_variance"],
        ["beta", "gamma"]),
-      ({"offset": False}, ["moving_mean", "moving_variance"], []))
+      ({"offset": False}, ["moving_mean", "moving_variance"], []),
+      ({"offset": False, "fused": True},
+       ["beta", "gamma", "moving_mean", "moving_variance"], []),
+      ({"scale": True, "fused": True},
+       ["beta", "gamma", "moving_mean", "moving_variance"],
+       ["beta", "gamma"]))
   @test_utils.in_all_modes
   def test_variable_names_and_sharing(self, kwargs, names, trainable):
     bn = snt.BatchNorm(**kwargs)
-    bn(tf.ones([2, 3]), is_training=True)
-    bn(tf.ones([5, 3]), is_training=False)
+    bn(tf.ones([2, 1, 1, 3]), is_training=True)
+    bn(tf.ones([5, 1, 1, 3]), is_training=False)
     prefixed = ["batch_norm/" + n for n in names]
     self.assertVariableShapes(
         bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
-        {n: [1, 3] for n in prefixed})
+        {n: [1, 1, 1, 3] for n in prefixed})
     self.assertVariableNames(bn.get_variables(),
                              ["batch_norm/" + n for n in trainable])
     self.assertVariableNames(
@@ -188,11 +237,57 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
         ["batch_norm/moving_mean", "batch_norm/moving_variance"])
 
   @test_utils.in_all_modes
-  def test_image_variable_shapes(self):
-    bn = snt.BatchNorm(fused=True)
-    bn(tf.ones([2, 4, 4, 3]), is_training=True)
-    self.assertEqual(bn.moving_mean.shape.as_list(), [1, 1, 1, 3])
-    self.assertEqual(bn.beta.shape.as_list(), [1, 1, 1, 3])
+  def test_fused_affine_without_offset_and_scale(self):
+    bn = snt.BatchNorm(fused=True, offset=False)
+    bn(tf.ones([2, 1, 1, 3]), is_training=True)
+    self.init()
+    self.assertAllClose(self.evaluate(bn.beta), np.zeros([1, 1, 1, 3]))
+    self.assertAllClose(self.evaluate(bn.gamma), np.ones([1, 1, 1, 3]))
+
+  @parameterized.parameters(
+      (False, tf.float16, tf.float16), (False, tf.bfloat16, tf.bfloat16),
+      (True, tf.float16, tf.float32), (False, tf.float64, tf.float64))
+  @test_utils.in_all_modes
+  def test_dtypes(self, fused, dtype, affine_dtype):
+    x = _inputs((4, 2, 2, 3))
+    bn = snt.BatchNorm(fused=fused, scale=True, decay_rate=0.5,
+                       update_ops_collection=None)
+    y = bn(tf.constant(x, dtype), is_training=True)
+    self.init()
+    self.assertEqual(y.dtype, dtype)
+    stat_dtype = tf.float64 if dtype == tf.float64 else tf.float32
+    self.assertEqual(bn.moving_mean.dtype.base_dtype, stat_dtype)
+    self.assertEqual(bn.moving_variance.dtype.base_dtype, stat_dtype)
+    self.assertEqual(bn.gamma.dtype.base_dtype, affine_dtype)
+    self.assertEqual(bn.beta.dtype.base_dtype, affine_dtype)
+    tol = 1e-6 if dtype == tf.float64 else 5e-2
+    self.assertAllClose(self.evaluate(tf.cast(y, tf.float32)),
+                        _np_batch_norm(x, (0, 1, 2)), atol=tol, rtol=tol)
+    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
+    self.assertAllClose(self.evaluate(bn.moving_mean), 0.5 * mean,
+                        atol=tol, rtol=tol)
+    self.assertAllClose(self.evaluate(bn.moving_variance), 0.5 + 0.5 * var,
+                        atol=tol, rtol=tol)
+
+  @test_utils.in_all_modes
+  def test_zero_eps_and_any_decay_are_accepted(self):
+    x = _inputs((5, 2))
+    bn = snt.BatchNorm(eps=0., decay_rate=1.5, update_ops_collection=None)
+    y = bn(tf.constant(x), is_training=True)
+    self.init()
+    self.assertAllClose(self.evaluate(y), _np_batch_norm(x, (0,), eps=0.),
+                        atol=1e-5)
+    self.assertAllClose(self.evaluate(bn.moving_mean),
+                        -0.5 * x.mean(0, keepdims=True), atol=1e-5)
+    self.assertEqual((bn._decay_rate, bn._eps), (1.5, 0.))
+
+  @test_utils.in_all_modes
+  def test_rank_one_input_reduces_nothing(self):
+    bn = snt.BatchNorm(initializers={"beta": tf1.constant_initializer(0.5)})
+    y = bn(tf.constant([1., 2., 3.]), is_training=True)
+    self.init()
+    self.assertAllClose(self.evaluate(y), [0.5] * 3)
+    self.assertEqual(bn.moving_mean.shape.as_list(), [3])
 
   @test_utils.in_all_modes
   def test_regularizers(self):
@@ -202,43 +297,103 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     self.assertAllClose(self.evaluate(bn.get_regularization_losses()), [1.5])
 
+  @test_utils.in_graph_mode
+  def test_partitioned_gamma_and_beta(self):
+    x = _inputs((6, 4))
+    part = tf1.fixed_size_partitioner(2, axis=1)
+    bn = snt.BatchNorm(scale=True, update_ops_collection=None, partitioners={
+        "gamma": part, "beta": part}, initializers={
+            "gamma": tf1.constant_initializer(3.)})
+    y = bn(tf.constant(x), is_training=True)
+    self.assertLen(list(bn.gamma), 2)
+    self.assertLen(list(bn.beta), 2)
+    self.init()
+    self.assertAllClose(self.evaluate(y), _np_batch_norm(x, (0,), gamma=3.),
+                        atol=1e-4)
+
+  @parameterized.parameters(
+      ([0, 1, 2, 3, 0], snt.IncompatibleShapeError,
+       r"^Too many indices specified in axis: len\(\[0, 1, 2, 3, 0\]\) > "
+       r"len\(\((\?|None), 2, 3, 4\)\)"),
+      ([4], snt.IncompatibleShapeError,
+       r"^One or more index in axis is too large for input shape: \[4\] >= 4"),
+      ([-1], snt.IncompatibleShapeError,
+       r"^Indices in axis must be non-negative: \[-1\] < 0"),
+      ([], ValueError, "empty"))
+  @test_utils.in_graph_mode
+  def test_bad_axis(self, axis, error, message):
+    with self.assertRaisesRegex(error, message):
+      snt.BatchNorm(axis=axis)(tf1.placeholder(tf.float32, [None, 2, 3, 4]),
+                               is_training=True)
+
   @test_utils.in_all_modes
-  def test_errors_create_no_variables(self):
-    bn = snt.BatchNorm(axis=[0, 5])
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "batch_norm: axis 5 is out of range"):
-      bn(tf.ones([2, 3]), is_training=True)
-    self.assertFalse(bn.is_connected)
-    bn2 = snt.BatchNorm()
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "rank >= 2"):
-      bn2(tf.ones([3]), is_training=True)
+  def test_fused_refusals(self):
+    with self.assertRaisesRegex(
+        NotImplementedError, "^fused batch norm supports only input with 4 "
+        "dimensions, it received input of dimensionality 2"):
+      snt.BatchNorm(fused=True)(tf.ones([2, 3]), is_training=True)
+    with self.assertRaisesRegex(
+        ValueError, r"^Invalid axis option \(1, 2, 3\). This does not "
+        r"correspond to either the NHWC format \(0, 1, 2\) or the NCHW "
+        r"\(0, 2, 3\)."):
+      snt.BatchNorm(axis=[1, 2, 3], fused=True)(tf.ones([2, 2, 2, 2]),
+                                                 is_training=True)
+    with self.assertRaisesRegex(
+        snt.NotSupportedError,
+        "^Fused batch norm does not support tf.bfloat16."):
+      snt.BatchNorm(fused=True)(tf.ones([2, 2, 2, 2], tf.bfloat16),
+                                is_training=True)
+    with self.assertRaisesRegex(TypeError, "float16 or float32"):
+      snt.BatchNorm(fused=True)(tf.ones([2, 2, 2, 2], tf.float64),
+                                is_training=True)
+
+  @test_utils.in_all_modes
+  def test_input_errors_create_no_variables(self):
+    bn = snt.BatchNorm()
     with self.assertRaisesRegex(TypeError, "is_training must be a Python bool"):
-      bn2(tf.ones([2, 3]), is_training=1)
-    with self.assertRaisesRegex(snt.NotSupportedError, "floating point"):
-      bn2(tf.ones([2, 3], tf.int32), is_training=True)
-    self.assertFalse(bn2.is_connected)
-    bn2(tf.ones([2, 3]), is_training=True)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"statistics of shape \[1, 4\]"):
-      bn2(tf.ones([2, 4]), is_training=True)
+      bn(tf.ones([2, 3]), is_training=None)
+    with self.assertRaisesRegex(TypeError, "floating point"):
+      bn(tf.ones([2, 3], tf.int32), is_training=True)
+    with self.assertRaises(NotImplementedError):
+      snt.BatchNorm(fused=True)(tf.ones([2, 3]), is_training=True)
+    self.assertFalse(bn.is_connected)
+    self.assertEmpty(tf1.global_variables())
+
+  @test_utils.in_all_modes
+  def test_second_connection_must_share_shapes_and_dtypes(self):
+    bn = snt.BatchNorm(scale=True)
+    bn(tf.ones([2, 3]), is_training=True)
+    with self.assertRaisesRegex(
+        ValueError, r"^Trying to share variable batch_norm/moving_mean, but "
+        r"specified shape \(1, 4\) and found shape \(1, 3\)."):
+      bn(tf.ones([2, 4]), is_training=True)
+    with self.assertRaisesRegex(
+        ValueError, "^Trying to share variable batch_norm/beta, but "
+        "specified dtype float16 and found dtype float32"):
+      bn(tf.ones([2, 3], tf.float16), is_training=True)
 
   @test_utils.in_graph_mode
-  def test_unknown_channels_raise(self):
+  def test_unknown_dimensions(self):
     bn = snt.BatchNorm()
-    with self.assertRaisesRegex(snt.UnderspecifiedError, "must be known"):
+    with self.assertRaisesRegex(ValueError, "shape.*fully defined"):
       bn(tf1.placeholder(tf.float32, [None, None]), is_training=True)
     y = bn(tf1.placeholder(tf.float32, [None, 3]), is_training=True)
     self.assertEqual(y.shape.as_list(), [None, 3])
+    with self.assertRaisesRegex(ValueError, "unknown rank"):
+      bn(tf1.placeholder(tf.float32), is_training=True)
 
-  @parameterized.parameters(
-      ({"decay_rate": 1.5}, ValueError, "decay_rate"),
-      ({"eps": 0.}, ValueError, "eps must be positive"),
-      ({"axis": [0, 0]}, ValueError, "repeat"),
-      ({"axis": [0], "fused": True}, ValueError, "default axis"),
-      ({"initializers": {"w": tf.ones}}, KeyError, "Invalid initializer"))
-  def test_bad_constructor_args(self, kwargs, error, message):
-    with self.assertRaisesRegex(error, message):
-      snt.BatchNorm(**kwargs)
+  def test_option_dicts(self):
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w'"):
+      snt.BatchNorm(initializers={"w": tf.ones})
+    with self.assertRaisesRegex(
+        KeyError, "Invalid partitioner keys 'moving_mean', partitioners can "
+        "only be provided for 'beta', 'gamma'"):
+      snt.BatchNorm(partitioners={"moving_mean": tf1.fixed_size_partitioner(2)})
+    with self.assertRaisesRegex(KeyError, "Invalid regularizer keys"):
+      snt.BatchNorm(regularizers={"moving_variance": tf.nn.l2_loss})
+    initializers = {"moving_mean": tf1.zeros_initializer()}
+    self.assertEqual(snt.BatchNorm(initializers=initializers).initializers,
+                     initializers)
 
   def test_properties_need_connection(self):
     bn = snt.BatchNorm(scale=True)
@@ -247,21 +402,40 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
         getattr(bn, name)
 
   @test_utils.in_all_modes
-  def test_missing_gamma_property(self):
-    bn = snt.BatchNorm()
+  def test_missing_gamma_and_beta(self):
+    bn = snt.BatchNorm(offset=False)
     bn(tf.ones([2, 3]), is_training=False)
-    with self.assertRaisesRegex(AttributeError, "scale=False"):
+    with self.assertRaisesRegex(
+        snt.Error, "^Batch normalization doesn't have a scale, so no gamma$"):
       _ = bn.gamma
+    with self.assertRaisesRegex(
+        snt.Error, "^Batch normalization doesn't have an offset, so no beta$"):
+      _ = bn.beta
+    self.assertIs(bn._moving_mean, bn.moving_mean)
 
   @test_utils.in_all_modes
-  def test_half_precision_fused(self):
-    x = _inputs((4, 2, 2, 3))
-    bn = snt.BatchNorm(fused=True, update_ops_collection=None)
-    y = bn(tf.constant(x, tf.float16), is_training=True)
+  def test_subclass_overrides_statistics_and_updates(self):
+
+    class FixedStats(snt.BatchNorm):
+      """Normalizes by given statistics and never updates."""
+
+      def _build_statistics(self, input_batch, axis, use_batch_stats,
+                            stat_dtype):
+        super()._build_statistics(input_batch, axis, use_batch_stats,
+                                  stat_dtype)
+        self.seen = (tuple(axis), use_batch_stats, stat_dtype)
+        return tf.fill(self._mean_shape, 1.), tf.fill(self._mean_shape, 4.)
+
+      def _build_update_ops(self, mean, variance, is_training):
+        return None
+
+    bn = FixedStats(eps=0., update_ops_collection=None)
+    x = _inputs((3, 2))
+    y = bn(tf.constant(x), is_training=True)
     self.init()
-    self.assertEqual(y.dtype, tf.float16)
-    self.assertAllClose(self.evaluate(y), _np_batch_norm(x, (0, 1, 2)),
-                        atol=1e-2, rtol=1e-2)
+    self.assertEqual(bn.seen, ((0,), True, tf.float32))
+    self.assertAllClose(self.evaluate(y), (x - 1.) / 2.)
+    self.assertAllClose(self.evaluate(bn.moving_mean), np.zeros([1, 2]))
 
 
 if __name__ == "__main__":

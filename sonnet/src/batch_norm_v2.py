@@ -1,31 +1,32 @@
 """`BatchNormV2`: batch normalization over all but the channel dimension."""
 
+import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import batch_norm
 from sonnet.src import errors
 from sonnet.src import moving_stats
-from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
-# Data formats by rank: channels last, then channels first.
+# The data format inferred from the input's rank when none is given.
 _CHANNELS_LAST = {2: "NC", 3: "NWC", 4: "NHWC", 5: "NDHWC"}
-_CHANNELS_FIRST = {3: "NCW", 4: "NCHW", 5: "NCDHW"}
 SUPPORTED_DATA_FORMATS = frozenset(
-    list(_CHANNELS_LAST.values()) + list(_CHANNELS_FIRST.values()))
+    list(_CHANNELS_LAST.values()) + ["NCW", "NCHW", "NCDHW"])
 
 
-class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
+class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
   """Batch normalization with per-channel statistics, fused by default.
 
   Statistics are computed over every dimension but the channel one, which
-  `data_format` names (by default the last). Unlike `BatchNorm`, all four
-  variables are vectors of shape `[C]` and always exist: `gamma` is not
-  trainable when `scale=False` (it stays at its initial value, 1), nor is
-  `beta` when `offset=False`. `moving_mean` and `moving_variance` are not
-  trainable and are in the `MOVING_AVERAGE_VARIABLES` collection.
+  `data_format` names (by default the last; the format inferred on the
+  first connection is kept for later ones). The variables are vectors of
+  shape `[C]`: `moving_mean` and `moving_variance` (not trainable, in the
+  `MOVING_AVERAGE_VARIABLES` collection, float32 for 16-bit inputs), `beta`
+  (with `offset`) and `gamma` (with `scale`). With `fused=True` (the
+  default) `beta` and `gamma` always exist, trainable only with `offset` /
+  `scale`. The properties return them reshaped to broadcast against the
+  input (e.g. `[1, C, 1, 1]` for NCHW).
 
   The moving averages are updated in place (as control dependencies of the
   output) by default; give `update_ops_collection` to collect the update
@@ -36,14 +37,10 @@ class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
   >>> bn(tf.ones([2, 3, 4, 4]), is_training=True).shape.as_list()
   [2, 3, 4, 4]
   >>> bn.moving_mean.shape.as_list()
-  [3]
+  [1, 3, 1, 1]
   """
 
-  GAMMA = "gamma"
-  BETA = "beta"
-  MOVING_MEAN = "moving_mean"
-  MOVING_VARIANCE = "moving_variance"
-  POSSIBLE_INITIALIZER_KEYS = {GAMMA, BETA, MOVING_MEAN, MOVING_VARIANCE}
+  SUPPORTED_DATA_FORMATS = SUPPORTED_DATA_FORMATS
 
   def __init__(self, data_format=None, offset=True, scale=False,
                decay_rate=0.999, eps=1e-3, initializers=None,
@@ -54,32 +51,30 @@ class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
     Args:
       data_format: one of "NC", "NWC", "NCW", "NHWC", "NCHW", "NDHWC",
         "NCDHW"; None infers a channels-last format from the input rank.
-      offset: whether `beta` is trainable (otherwise it stays 0).
-      scale: whether `gamma` is trainable (otherwise it stays 1).
-      decay_rate: the decay of the moving averages (in [0, 1]).
+      offset: whether to add a learned offset `beta`.
+      scale: whether to multiply by a learned scale `gamma`.
+      decay_rate: the decay of the moving averages.
       eps: added to the variance before its square root.
       initializers: optional dict keyed by "gamma", "beta", "moving_mean",
         "moving_variance"; defaults are ones, zeros, zeros and ones.
-      partitioners: optional dict with the same keys.
-      regularizers: optional dict with the same keys.
+      partitioners: optional dict keyed by "gamma", "beta".
+      regularizers: optional dict keyed by "gamma", "beta".
       update_ops_collection: None (the default) applies the moving-average
         updates in place; a collection name (e.g. `tf.compat.v1.GraphKeys.
         UPDATE_OPS`) collects them instead, in graph mode.
-      fused: use `tf.compat.v1.nn.fused_batch_norm` (inputs of any rank are
-        reshaped to 4-D for it).
+      fused: use `tf.compat.v1.nn.fused_batch_norm` (float16 and float32
+        inputs of any supported rank, reshaped to 4-D for it). The moving
+        variance then tracks the kernel's Bessel-corrected batch variance.
       name: the module's name.
 
     Raises:
+      ValueError: if `data_format` is unknown.
       KeyError: if a dict has an unknown key.
       TypeError: if a dict value is not callable.
-      ValueError: if `data_format` is unknown, `decay_rate` is not in
-        [0, 1] or `eps` is not positive.
     """
     super().__init__(name=name)
     if data_format is not None and data_format not in SUPPORTED_DATA_FORMATS:
-      raise ValueError("data_format must be None or one of %s, got %r."
-                       % (sorted(SUPPORTED_DATA_FORMATS), data_format))
-    moving_stats.check_decay_and_eps(decay_rate, eps)
+      raise ValueError("Invalid data_format: %r" % (data_format,))
     self._data_format = data_format
     self._offset = offset
     self._scale = scale
@@ -87,28 +82,11 @@ class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
     self._eps = eps
     self._update_ops_collection = update_ops_collection
     self._fused = fused
-    keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
+    self._set_batch_norm_options(initializers, partitioners, regularizers)
     self._moving_mean = None
     self._moving_variance = None
     self._beta = None
     self._gamma = None
-
-  def _infer_data_format(self, shape):
-    rank = shape.rank
-    if self._data_format is None:
-      if rank not in _CHANNELS_LAST:
-        raise errors.IncompatibleShapeError(
-            "%s: inputs must have rank 2 to 5, got shape %s."
-            % (self.scope_name, shape))
-      return _CHANNELS_LAST[rank]
-    if rank != len(self._data_format):
-      raise errors.IncompatibleShapeError(
-          "%s: data_format %r needs inputs of rank %d, got shape %s."
-          % (self.scope_name, self._data_format, len(self._data_format),
-             shape))
-    return self._data_format
 
   def _build(self, input_batch, is_training, test_local_stats=False):
     """Normalizes `input_batch`.
@@ -116,8 +94,9 @@ class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
     Args:
       input_batch: a float tensor whose rank matches `data_format` (2 to 5
         when it is None) and whose channel dimension is known.
-      is_training: a Python bool or a boolean tensor. When True, batch
-        statistics normalize the input and the moving averages are updated.
+      is_training: a Python bool (or 0/1) or a boolean tensor. When True,
+        batch statistics normalize the input and the moving averages are
+        updated.
       test_local_stats: when not training, whether to normalize by the
         batch statistics (True) or the moving averages (False).
 
@@ -125,135 +104,245 @@ class BatchNormV2(base.AbstractModule, variable_options.VariableOptions):
       A tensor of the input's shape and dtype.
 
     Raises:
-      IncompatibleShapeError: if the rank does not fit `data_format`, or
-        the channel count differs from the first connection's.
-      UnderspecifiedError: if the channel dimension is unknown.
-      NotSupportedError: if the input dtype is not floating point.
-      TypeError: if `is_training` is not a bool or a boolean tensor.
+      IncompatibleShapeError: if the rank does not fit `data_format` (or
+        is not 2 to 5 without one).
+      ValueError: if the rank is unknown, or the channel count or dtype
+        differs from the first connection's.
+      NotSupportedError: if `fused` and the input is bfloat16.
+      TypeError: if the channel dimension is unknown, the input is not
+        floating point (float16 or float32 with `fused`), or `is_training`
+        is not a bool or boolean tensor.
     """
     input_batch = tf.convert_to_tensor(input_batch)
-    shape = input_batch.get_shape()
-    if shape.rank is None:
+    input_shape = input_batch.get_shape()
+    rank = len(input_shape.as_list())
+    if not self._data_format:
+      if rank not in _CHANNELS_LAST:
+        raise errors.IncompatibleShapeError(
+            "Input shape {} has too many or too few dimensions.".format(
+                input_shape))
+      self._data_format = _CHANNELS_LAST[rank]
+    self._channel_index = self._data_format.index("C")
+    self._axis = [i for i in range(len(self._data_format))
+                  if i != self._channel_index]
+    if len(self._data_format) != rank:
       raise errors.IncompatibleShapeError(
-          "%s: inputs must have a known rank." % self.scope_name)
-    data_format = self._infer_data_format(shape)
-    channels_first = data_format.startswith("NC") and len(data_format) > 2
-    channel_axis = 1 if channels_first else shape.rank - 1
-    channels = shape.as_list()[channel_axis]
-    if channels is None:
-      raise errors.UnderspecifiedError(
-          "%s: the channel dimension (%d for data_format %r) must be known, "
-          "got shape %s." % (self.scope_name, channel_axis, data_format,
-                             shape))
-    if (self._moving_mean is not None and
-        [channels] != self._moving_mean.get_shape().as_list()):
-      raise errors.IncompatibleShapeError(
-          "%s: inputs have %d channels, but the first connection had %s."
-          % (self.scope_name, channels,
-             self._moving_mean.get_shape().as_list()[0]))
+          "Incorrect data format {} for input shape {}.".format(
+              self._data_format, input_shape))
     moving_stats.check_float(input_batch, self.scope_name)
+    dtype = input_batch.dtype.base_dtype
+    if self._fused:
+      moving_stats.check_fusable(dtype, self.scope_name)
     is_training = moving_stats.check_flag(is_training, self.scope_name)
     test_local_stats = moving_stats.check_flag(
         test_local_stats, self.scope_name, "test_local_stats")
-    dtype = input_batch.dtype
-    self._create_variables(channels, dtype)
-
-    use_batch_stats = (
-        True if test_local_stats is True else
-        is_training if test_local_stats is False else
-        tf.logical_or(test_local_stats, is_training))
-    gamma = moving_stats.read(self._gamma)
-    beta = moving_stats.read(self._beta)
-    moving_mean = moving_stats.read(self._moving_mean)
-    moving_variance = moving_stats.read(self._moving_variance)
-    if self._fused:
-      out, mean, variance = batch_norm.fused_batch_norm(
-          input_batch, gamma, beta, moving_mean, moving_variance, self._eps,
-          use_batch_stats, stats_shape=[channels],
-          channels_first=channels_first)
+    stat_dtype = moving_stats.stat_dtype(dtype)
+    self._num_channels = int(input_shape.as_list()[self._channel_index])
+    spatial = (slice(2, rank) if self._channel_index == 1 else
+               slice(1, rank - 1))
+    if input_shape[spatial].is_fully_defined():
+      self._image_shape = input_shape[spatial].as_list()
     else:
-      axes = [i for i in range(shape.rank) if i != channel_axis]
-      mean, variance = tf.nn.moments(input_batch, axes=axes)
-      norm_mean, norm_variance = moving_stats.smart_cond(
-          use_batch_stats, lambda: (mean, variance),
-          lambda: (moving_mean, moving_variance))
-      bshape = [1] * shape.rank
-      bshape[channel_axis] = channels
-      out = tf.nn.batch_normalization(
-          input_batch, tf.reshape(norm_mean, bshape),
-          tf.reshape(norm_variance, bshape), tf.reshape(beta, bshape),
-          tf.reshape(gamma, bshape), self._eps)
-    return moving_stats.update(
-        out, [self._moving_mean, self._moving_variance], [mean, variance],
-        self._decay_rate, is_training, self._update_ops_collection)
+      self._image_shape = tf.shape(input_batch)[spatial]
+    self._expanded_mean_shape = [
+        self._num_channels if i == self._channel_index else 1
+        for i in range(rank)]
 
-  def _create_variables(self, channels, dtype):
-    shape = [channels]
-    self._moving_mean = moving_stats.get_moving_variable(
-        self.MOVING_MEAN, shape, dtype,
-        self._initializers.get(self.MOVING_MEAN, tf1.zeros_initializer()),
-        self._partitioners.get(self.MOVING_MEAN))
-    self._moving_variance = moving_stats.get_moving_variable(
-        self.MOVING_VARIANCE, shape, dtype,
-        self._initializers.get(self.MOVING_VARIANCE, tf1.ones_initializer()),
-        self._partitioners.get(self.MOVING_VARIANCE))
-    self._beta = tf1.get_variable(
-        self.BETA, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(self.BETA,
-                                           tf1.zeros_initializer()),
-        partitioner=self._partitioners.get(self.BETA),
-        regularizer=self._regularizers.get(self.BETA),
-        trainable=self._offset)
-    self._gamma = tf1.get_variable(
-        self.GAMMA, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(self.GAMMA,
-                                           tf1.ones_initializer()),
-        partitioner=self._partitioners.get(self.GAMMA),
-        regularizer=self._regularizers.get(self.GAMMA),
-        trainable=self._scale)
+    use_batch_stats = moving_stats.either(is_training, test_local_stats)
+    mean, variance = self._build_statistics(input_batch, use_batch_stats,
+                                            stat_dtype)
+    self._build_scale_offset(dtype)
+    out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
+                                              use_batch_stats, stat_dtype)
+    update_ops = self._build_update_ops(mean, variance, is_training)
+    return moving_stats.apply_updates(out, update_ops,
+                                      self._update_ops_collection)
+
+  def _build_statistics(self, input_batch, use_batch_stats, stat_dtype):
+    """Creates the moving averages; returns the statistics to normalize by.
+
+    Args:
+      input_batch: the input tensor.
+      use_batch_stats: Python bool or boolean tensor: batch statistics
+        (True) or the moving averages (False).
+      stat_dtype: the dtype of the moving averages.
+
+    Returns:
+      (mean, variance) in the input's dtype: the batch's (of the input's
+      rank, size 1 but over channels) or the moving averages (`[C]`).
+    """
+    shape = (self._num_channels,)
+    self._moving_mean = self._moving_variable(
+        self.MOVING_MEAN, shape, stat_dtype, tf1.zeros_initializer(),
+        self._moving_mean)
+    self._moving_variance = self._moving_variable(
+        self.MOVING_VARIANCE, shape, stat_dtype, tf1.ones_initializer(),
+        self._moving_variance)
+    input_dtype = input_batch.dtype.base_dtype
+
+    def batch_stats():
+      return tf.nn.moments(input_batch, self._axis, keepdims=True,
+                           name="normalize_moments")
+
+    def moving_averages():
+      return (moving_stats.value_as(self._moving_mean, input_dtype),
+              moving_stats.value_as(self._moving_variance, input_dtype))
+
+    return moving_stats.smart_cond(use_batch_stats, batch_stats,
+                                   moving_averages)
+
+  def _build_update_ops(self, mean, variance, is_training):
+    """Builds the moving-average updates towards `mean` and `variance`.
+
+    Args:
+      mean: the batch mean (C elements) in the moving averages' dtype.
+      variance: the batch variance, likewise.
+      is_training: Python bool or boolean tensor.
+
+    Returns:
+      (update_mean_op, update_variance_op), or None when `is_training` is
+      False.
+    """
+    if is_training is False:
+      return None
+    shape = (self._num_channels,)
+
+    def update():
+      return (moving_stats.assign_moving_average(
+          self._moving_mean, tf.reshape(mean, shape), self._decay_rate,
+          "update_moving_mean"),
+              moving_stats.assign_moving_average(
+                  self._moving_variance, tf.reshape(variance, shape),
+                  self._decay_rate, "update_moving_variance"))
+
+    return moving_stats.smart_cond(is_training, update,
+                                   moving_stats.no_update)
+
+  def _fusable_batch(self, input_batch):
+    """The input as a 4-D batch for the fused kernel, and its format."""
+    if len(self._data_format) == 4:
+      return input_batch, self._data_format
+    if isinstance(self._image_shape, list):
+      size = int(np.prod(self._image_shape))
+    else:
+      size = tf.reduce_prod(self._image_shape)
+    if self._channel_index == 1 and len(self._data_format) > 2:
+      return tf.reshape(input_batch, [-1, self._num_channels, 1, size]), (
+          "NCHW")
+    return tf.reshape(input_batch, [-1, 1, size, self._num_channels]), (
+        "NHWC")
+
+  def _fused_batch_norm_op(self, input_batch, mean, variance,
+                           use_batch_stats):
+    """Normalizes with the fused kernel.
+
+    Args:
+      input_batch: the input.
+      mean: the moving mean (used when not `use_batch_stats`).
+      variance: the moving variance, likewise.
+      use_batch_stats: Python bool or boolean tensor.
+
+    Returns:
+      (output, mean, variance): the statistics the kernel returns (with
+      batch statistics, the Bessel-corrected variance), of `mean`'s shape.
+    """
+    fusable, data_format = self._fusable_batch(input_batch)
+    out, batch_mean, batch_variance = moving_stats.fused_batch_norm(
+        fusable, self._gamma, self._beta, mean, variance, self._eps,
+        data_format, use_batch_stats)
+    if fusable is not input_batch:
+      out = tf.reshape(out, tf.shape(input_batch))
+    return (out, tf.reshape(batch_mean, mean.get_shape()),
+            tf.reshape(batch_variance, variance.get_shape()))
+
+  def _batch_norm_op(self, input_batch, mean, variance, use_batch_stats,
+                     stat_dtype):
+    """Normalizes `input_batch`, fused or not.
+
+    Args:
+      input_batch: the input tensor.
+      mean: the mean to normalize by, in the input's dtype (ignored when
+        fused: the kernel computes or reads the statistics itself).
+      variance: the variance to normalize by, likewise.
+      use_batch_stats: Python bool or boolean tensor.
+      stat_dtype: the dtype of the moving averages.
+
+    Returns:
+      (output, mean, variance), the statistics in `stat_dtype`.
+    """
+    if self._fused:
+      return self._fused_batch_norm_op(
+          input_batch, self._moving_mean, self._moving_variance,
+          use_batch_stats)
+    expand = self._expand
+    out = tf.nn.batch_normalization(
+        input_batch, expand(mean), expand(variance), expand(self._beta),
+        expand(self._gamma), self._eps, name="batch_norm")
+    return out, tf.cast(mean, stat_dtype), tf.cast(variance, stat_dtype)
+
+  def _expand(self, value):
+    """`value` reshaped to broadcast against the input (None stays None)."""
+    if value is None:
+      return None
+    return tf.reshape(value, self._expanded_mean_shape)
+
+  def _build_scale_offset(self, dtype):
+    """Creates `beta` and `gamma` as configured (both when fused).
+
+    Args:
+      dtype: the input's dtype (float32 is used for float16 when fused).
+    """
+    if self._fused and dtype == tf.float16:
+      dtype = tf.float32
+    shape = (self._num_channels,)
+    self._beta = self._affine_variable(
+        self.BETA, shape, dtype, tf1.zeros_initializer(), self._offset,
+        self._beta) if self._offset or self._fused else None
+    self._gamma = self._affine_variable(
+        self.GAMMA, shape, dtype, tf1.ones_initializer(), self._scale,
+        self._gamma) if self._scale or self._fused else None
 
   @property
   def data_format(self):
-    """The data format given at construction (None: inferred)."""
+    """The data format: as given, or as inferred on the first connection."""
     return self._data_format
 
   @property
   def moving_mean(self):
-    """The moving average of the batch means, shape `[C]`.
+    """The moving mean, shaped to broadcast against the input.
 
     Raises:
       NotConnectedError: before the first connection.
     """
     self._ensure_is_connected()
-    return self._moving_mean
+    return self._expand(self._moving_mean)
 
   @property
   def moving_variance(self):
-    """The moving average of the batch variances, shape `[C]`.
+    """The moving variance, shaped to broadcast against the input.
 
     Raises:
       NotConnectedError: before the first connection.
     """
     self._ensure_is_connected()
-    return self._moving_variance
+    return self._expand(self._moving_variance)
 
   @property
   def beta(self):
-    """The offset, shape `[C]` (not trainable with `offset=False`).
+    """The offset, shaped to broadcast against the input.
 
     Raises:
       NotConnectedError: before the first connection.
+      Error: if the module has no offset.
     """
-    self._ensure_is_connected()
-    return self._beta
+    return self._expand(self._affine_property(self.BETA))
 
   @property
   def gamma(self):
-    """The scale, shape `[C]` (not trainable with `scale=False`).
+    """The scale, shaped to broadcast against the input.
 
     Raises:
       NotConnectedError: before the first connection.
+      Error: if the module has no scale.
     """
-    self._ensure_is_connected()
-    return self._gamma
-
+    return self._expand(self._affine_property(self.GAMMA))

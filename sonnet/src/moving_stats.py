@@ -1,30 +1,166 @@
-"""Moving statistics of normalization modules and their training flag.
+"""What `BatchNorm` and `BatchNormV2` share.
 
-`BatchNorm` and `BatchNormV2` share three things: a training flag that is a
-Python bool or a boolean tensor, variables that track exponential moving
-averages, and the choice between putting the updates of those averages in a
-graph collection or applying them in place.
+Their four variables and the options dicts for them, the training flags (a
+Python bool, 0 / 1, or a boolean tensor), the fused kernel, the moving
+averages' update ops, and the choice between putting those ops in a graph
+collection or making the output depend on them.
 """
 
 import numpy as np
 import tensorflow as tf
 
+from sonnet.src import arg_checks
 from sonnet.src import errors
-from sonnet.src import tf_shim
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
-MOVING_COLLECTIONS = (tf1.GraphKeys.GLOBAL_VARIABLES,
-                      tf1.GraphKeys.MOVING_AVERAGE_VARIABLES)
+MOVING_COLLECTIONS = (tf1.GraphKeys.MOVING_AVERAGE_VARIABLES,
+                      tf1.GraphKeys.GLOBAL_VARIABLES)
 
 
-def in_graph_mode():
-  """True when ops go into a user's `tf.Graph` (collections are meaningful)."""
-  return not tf.executing_eagerly() and not tf.inside_function()
+class BatchNormVariables(variable_options.VariableOptions):
+  """Mixin: the four variables of the batch norm modules and their options.
+
+  Initializers may be given for all four variables; partitioners and
+  regularizers only for the learned `gamma` and `beta`.
+  """
+
+  GAMMA = "gamma"
+  BETA = "beta"
+  MOVING_MEAN = "moving_mean"
+  MOVING_VARIANCE = "moving_variance"
+  POSSIBLE_INITIALIZER_KEYS = {GAMMA, BETA, MOVING_MEAN, MOVING_VARIANCE}
+  POSSIBLE_PARTITIONER_KEYS = {GAMMA, BETA}
+  POSSIBLE_REGULARIZER_KEYS = {GAMMA, BETA}
+
+  def _set_batch_norm_options(self, initializers, partitioners,
+                              regularizers):
+    """Checks and keeps the three dicts (see `snt.check_initializers`).
+
+    Args:
+      initializers: None or a dict keyed by the four variable names.
+      partitioners: None or a dict keyed by "gamma" and "beta".
+      regularizers: None or a dict keyed by "gamma" and "beta".
+
+    Raises:
+      KeyError: for a key not allowed in its dict.
+      TypeError: for a value that is not callable.
+    """
+    object.__setattr__(self, "_initializers", arg_checks.check_initializers(
+        initializers, self.POSSIBLE_INITIALIZER_KEYS))
+    object.__setattr__(self, "_partitioners", arg_checks.check_partitioners(
+        partitioners, self.POSSIBLE_PARTITIONER_KEYS))
+    object.__setattr__(self, "_regularizers", arg_checks.check_regularizers(
+        regularizers, self.POSSIBLE_REGULARIZER_KEYS))
+
+  def _affine_variable(self, name, shape, dtype, default, trainable,
+                       previous):
+    """Creates (or shares) `gamma` or `beta` with its options.
+
+    Args:
+      name: "gamma" or "beta".
+      shape: its shape.
+      dtype: its dtype.
+      default: the initializer when the dict has none.
+      trainable: whether it is trainable.
+      previous: the variable of an earlier connection, or None.
+
+    Returns:
+      The variable (or partitioned variable).
+
+    Raises:
+      ValueError: if an earlier connection made it with another shape or
+        dtype.
+    """
+    check_shared(previous, shape, dtype)
+    return tf1.get_variable(
+        name, shape=shape, dtype=dtype,
+        initializer=self._initializers.get(name, default),
+        partitioner=self._partitioners.get(name),
+        regularizer=self._regularizers.get(name),
+        trainable=trainable)
+
+  def _moving_variable(self, name, shape, dtype, default, previous):
+    """Creates (or shares) a non-trainable moving-statistic variable.
+
+    Args:
+      name: "moving_mean" or "moving_variance".
+      shape: its shape.
+      dtype: its dtype.
+      default: the initializer when the dict has none.
+      previous: the variable of an earlier connection, or None.
+
+    Returns:
+      The variable, in the `MOVING_AVERAGE_VARIABLES` and
+      `GLOBAL_VARIABLES` collections.
+
+    Raises:
+      ValueError: if an earlier connection made it with another shape or
+        dtype.
+    """
+    check_shared(previous, shape, dtype)
+    return tf1.get_variable(
+        name, shape=shape, dtype=dtype,
+        initializer=self._initializers.get(name, default), trainable=False,
+        collections=list(MOVING_COLLECTIONS))
+
+  def _affine_property(self, name):
+    """`gamma` or `beta`, for their properties.
+
+    Args:
+      name: "gamma" or "beta".
+
+    Returns:
+      The variable.
+
+    Raises:
+      NotConnectedError: before the first connection.
+      Error: if the module has no such variable.
+    """
+    self._ensure_is_connected()
+    variable = self._gamma if name == self.GAMMA else self._beta
+    if variable is None:
+      raise errors.Error("Batch normalization doesn't have %s, so no %s"
+                         % (_AFFINE_ROLES[name], name))
+    return variable
+
+
+_AFFINE_ROLES = {BatchNormVariables.GAMMA: "a scale",
+                 BatchNormVariables.BETA: "an offset"}
+
+
+def check_shared(variable, shape, dtype):
+  """Raises ValueError if `variable` exists with another shape or dtype.
+
+  Graph mode's `get_variable` refuses such a request itself; later eager
+  connections answer `get_variable` from a record, so the check is made
+  here for every mode alike, in TensorFlow's words.
+
+  Args:
+    variable: the variable of an earlier connection, or None.
+    shape: the shape a new connection asks for.
+    dtype: the dtype it asks for.
+
+  Raises:
+    ValueError: if the shapes are incompatible or the dtypes differ.
+  """
+  if variable is None:
+    return
+  name = variable.name.split(":")[0]
+  found = variable.get_shape()
+  if not tf.TensorShape(shape).is_compatible_with(found):
+    raise ValueError(
+        "Trying to share variable %s, but specified shape %s and found "
+        "shape %s." % (name, tf.TensorShape(shape), found))
+  if tf.as_dtype(dtype) != variable.dtype.base_dtype:
+    raise ValueError(
+        "Trying to share variable %s, but specified dtype %s and found "
+        "dtype %s." % (name, tf.as_dtype(dtype).name, variable.dtype.name))
 
 
 def check_flag(flag, scope_name, arg_name="is_training"):
-  """Checks a training flag: a Python bool or a scalar boolean tensor.
+  """Checks a training flag: a Python bool (or 0/1) or a boolean tensor.
 
   Args:
     flag: the value to check.
@@ -36,9 +172,11 @@ def check_flag(flag, scope_name, arg_name="is_training"):
     known statically.
 
   Raises:
-    TypeError: if `flag` is neither a bool nor a boolean tensor.
+    TypeError: if `flag` is neither a bool, 0, 1, nor a boolean tensor.
   """
   if isinstance(flag, (bool, np.bool_)):
+    return bool(flag)
+  if isinstance(flag, (int, np.integer)) and flag in (0, 1):
     return bool(flag)
   if isinstance(flag, (tf.Tensor, tf.Variable)) and flag.dtype == tf.bool:
     static = tf.get_static_value(flag)
@@ -48,6 +186,17 @@ def check_flag(flag, scope_name, arg_name="is_training"):
       % (scope_name, arg_name, flag))
 
 
+def either(a, b):
+  """`a or b` for two flags from `check_flag`, as a bool or a tensor."""
+  if a is True or b is True:
+    return True
+  if a is False:
+    return b
+  if b is False:
+    return a
+  return tf.logical_or(a, b)
+
+
 def smart_cond(pred, true_fn, false_fn):
   """Calls one function for a Python bool, or builds a `tf.cond`."""
   if isinstance(pred, bool):
@@ -55,104 +204,136 @@ def smart_cond(pred, true_fn, false_fn):
   return tf.cond(pred, true_fn, false_fn)
 
 
-def get_moving_variable(name, shape, dtype, initializer, partitioner):
-  """Creates a non-trainable moving-statistic variable.
+def in_graph_mode():
+  """True when ops go into a user's `tf.Graph` (collections are meaningful)."""
+  return not tf.executing_eagerly() and not tf.inside_function()
 
-  The variable goes in the `GLOBAL_VARIABLES` and `MOVING_AVERAGE_VARIABLES`
-  collections (in graph mode), as Sonnet 1's moving statistics did.
+
+def value_as(variable, dtype):
+  """The value of `variable` in `dtype` (a cast only when they differ)."""
+  if variable.dtype.base_dtype == dtype:
+    return tf.identity(variable)
+  return tf.cast(variable, dtype)
+
+
+def maybe_value(variable):
+  """The value of a (possibly partitioned) variable, or None for None."""
+  return None if variable is None else tf.convert_to_tensor(variable)
+
+
+def check_float(inputs, scope_name):
+  """Raises TypeError unless `inputs` has a floating point dtype."""
+  if not inputs.dtype.is_floating:
+    raise TypeError(
+        "%s: inputs must have a floating point dtype, got %s."
+        % (scope_name, inputs.dtype.name))
+
+
+def check_fusable(dtype, scope_name):
+  """Checks that the fused kernel takes inputs of `dtype`.
 
   Args:
-    name: the variable's name.
-    shape: its shape.
-    dtype: its dtype.
-    initializer: its initializer.
-    partitioner: None or a partitioner.
+    dtype: the input's dtype.
+    scope_name: the module's scope name, for error messages.
+
+  Raises:
+    NotSupportedError: for bfloat16.
+    TypeError: for any other dtype than float16 and float32.
+  """
+  if dtype == tf.bfloat16:
+    raise errors.NotSupportedError(
+        "Fused batch norm does not support tf.bfloat16.")
+  if dtype not in (tf.float16, tf.float32):
+    raise TypeError(
+        "%s: fused batch norm takes float16 or float32 inputs, got %s; use "
+        "fused=False." % (scope_name, dtype.name))
+
+
+def fused_batch_norm(x, scale, offset, mean, variance, eps, data_format,
+                     use_batch_stats):
+  """`tf.compat.v1.nn.fused_batch_norm` with batch or given statistics.
+
+  Args:
+    x: a 4-D input.
+    scale: gamma, of any shape with C elements.
+    offset: beta, likewise.
+    mean: the mean to use without batch statistics, likewise.
+    variance: the variance to use without batch statistics, likewise.
+    eps: the variance epsilon.
+    data_format: "NHWC" or "NCHW".
+    use_batch_stats: Python bool or boolean tensor.
 
   Returns:
-    The variable (or a partitioned variable).
+    (output, mean, variance) as the kernel returns them: with batch
+    statistics the batch mean and the Bessel-corrected batch variance,
+    shape `[C]`.
   """
-  return tf1.get_variable(
-      name, shape=shape, dtype=dtype, initializer=initializer,
-      partitioner=partitioner, trainable=False,
-      collections=list(MOVING_COLLECTIONS))
+  scale, offset, mean, variance = [
+      tf.reshape(t, [-1]) for t in (scale, offset, mean, variance)]
+
+  def with_batch_stats():
+    return tf1.nn.fused_batch_norm(
+        x, scale, offset, epsilon=eps, data_format=data_format,
+        is_training=True, name="batch_norm")
+
+  def with_given_stats():
+    return tf1.nn.fused_batch_norm(
+        x, scale, offset, mean=mean, variance=variance, epsilon=eps,
+        data_format=data_format, is_training=False, name="batch_norm")
+
+  return smart_cond(use_batch_stats, with_batch_stats, with_given_stats)
 
 
-def _moving_average_update(variable, value, decay):
-  """Returns the op(s) moving `variable` towards `value` by `1 - decay`."""
-  if isinstance(variable, tf_shim.PartitionedVariable):
-    shards = list(variable)
-    full = variable.get_shape().as_list()
-    axis = next((i for i in range(len(full))
-                 if shards[0].get_shape().as_list()[i] != full[i]), 0)
-    sizes = [s.get_shape().as_list()[axis] for s in shards]
-    pieces = tf.split(value, sizes, axis=axis)
-    return tf.concat([_moving_average_update(s, p, decay)
-                      for s, p in zip(shards, pieces)], axis=axis)
-  delta = (tf.convert_to_tensor(variable) - value) * (1. - decay)
-  return tf1.assign_sub(variable, delta)
+def stat_dtype(dtype):
+  """The dtype of the moving statistics: at least float32 precision."""
+  return tf.float32 if dtype in (tf.float16, tf.bfloat16) else dtype
 
 
-def read(variable):
-  """The value of a (possibly partitioned) variable, as a tensor."""
-  if isinstance(variable, tf_shim.PartitionedVariable):
-    return variable.as_tensor()
-  return tf.convert_to_tensor(variable)
+def assign_moving_average(variable, value, decay, name):
+  """Moves `variable` towards `value`: `v -= (v - value) * (1 - decay)`.
+
+  Args:
+    variable: the moving-statistic variable.
+    value: the new statistic, of the variable's shape and dtype.
+    decay: the decay rate.
+    name: the name of the assign op (its name scope for resource
+      variables).
+
+  Returns:
+    The assign op in a graph; its result in eager mode.
+  """
+  with tf.name_scope(name) as scope:
+    delta = (variable - value) * tf.cast(1. - decay, value.dtype)
+    update = tf1.assign_sub(variable, delta, name=scope)
+  return update if tf.executing_eagerly() else update.op
 
 
-def update(outputs, variables, values, decay, is_training, collection):
-  """Moves each variable towards its value, when training.
+def no_update():
+  """The update ops of the not-training branch of a `tf.cond`."""
+  return tf.no_op(), tf.no_op()
 
-  In graph mode with a `collection`, the update ops are added to that
-  collection (the user runs them, e.g. via control dependencies on the
-  train op) and `outputs` is returned as it is. Otherwise (no collection,
-  eager mode, or inside `tf.function`, where collections do not exist) the
-  updates are applied in place: eagerly at once, or as control
-  dependencies of the returned outputs.
+
+def apply_updates(outputs, update_ops, collection):
+  """Puts update ops in `collection`, or makes `outputs` depend on them.
+
+  In graph mode with a (non-empty) `collection`, the ops are added to it and
+  the user runs them. Otherwise (no collection, or inside `tf.function`,
+  where collections do not exist) they become control dependencies of the
+  returned outputs. In eager mode they have already run.
 
   Args:
     outputs: the module's output tensor.
-    variables: the moving-statistic variables.
-    values: the batch statistics, one per variable.
-    decay: the decay rate of the moving averages.
-    is_training: a Python bool or a boolean tensor; no update happens when
-      it is False.
-    collection: the graph collection for the update ops, or None.
+    update_ops: the update ops, or None when there are none.
+    collection: the graph collection's name, or None.
 
   Returns:
     `outputs`, possibly with the updates as control dependencies.
   """
-  if is_training is False:
+  if not update_ops or tf.executing_eagerly():
     return outputs
-
-  def do_update():
-    return [_moving_average_update(v, x, decay)
-            for v, x in zip(variables, values)]
-
-  def keep():
-    return [tf.identity(read(v)) for v in variables]
-
-  ops = smart_cond(is_training, do_update, keep)
-  if tf.executing_eagerly():
-    return outputs
-  if collection is not None and in_graph_mode():
-    for op in ops:
+  if collection and in_graph_mode():
+    for op in update_ops:
       tf1.add_to_collection(collection, op)
     return outputs
-  with tf.control_dependencies(ops):
+  with tf.control_dependencies(update_ops):
     return tf.identity(outputs)
-
-
-def check_decay_and_eps(decay_rate, eps):
-  """Raises ValueError unless 0 <= decay_rate <= 1 and eps > 0."""
-  if not 0. <= decay_rate <= 1.:
-    raise ValueError("decay_rate must be in [0, 1], got %r." % (decay_rate,))
-  if eps <= 0:
-    raise ValueError("eps must be positive, got %r." % (eps,))
-
-
-def check_float(inputs, scope_name):
-  """Raises NotSupportedError unless `inputs` has a floating point dtype."""
-  if not inputs.dtype.is_floating:
-    raise errors.NotSupportedError(
-        "%s: inputs must have a floating point dtype, got %s."
-        % (scope_name, inputs.dtype.name))
