@@ -8,7 +8,7 @@ posterior and a prior (`prior_builder`, `kl_builder`) is recorded, so that
 """
 
 import collections
-import contextlib
+import collections.abc
 import weakref
 
 import tensorflow as tf
@@ -17,6 +17,8 @@ from sonnet.src.custom_getters import bbb_builders
 
 tf1 = tf.compat.v1
 
+_OK_DTYPES_FOR_BBB = (tf.float16, tf.float32, tf.float64, tf.bfloat16)
+
 
 class EstimatorModes:
   """Values of `sampling_mode_tensor`: how each weight is estimated.
@@ -24,18 +26,15 @@ class EstimatorModes:
   Attributes:
     sample: draw a fresh sample from the posterior.
     mean: use the posterior mean (e.g. for evaluation).
-    last_sample: reuse the most recent sample drawn in `sample` mode (zeros
-      before the first one).
+    last_sample: the posterior's `last_sample()`, for posteriors that have
+      one (Sonnet's Gaussians do not: this mode then fails when run).
   """
   sample = "sample"
   mean = "mean"
   last_sample = "last"
 
 
-_MODES = (EstimatorModes.sample, EstimatorModes.mean,
-          EstimatorModes.last_sample)
-
-_VariableMetadata = collections.namedtuple("_VariableMetadata", [
+_VariableMetadata = collections.namedtuple("VariableMetadata", [
     "raw_variable_name", "raw_variable_shape", "scope_name", "posterior",
     "posterior_estimate", "prior", "kl_cost", "prior_vars",
     "posterior_vars"])
@@ -53,59 +52,48 @@ def _registry():
   return _registry_by_graph[graph]
 
 
-def _recording(getter, found):
-  """Wraps `getter` so every variable it returns is appended to `found`."""
-
-  def wrapped(*args, **kwargs):
-    variable = getter(*args, **kwargs)
-    found.append(variable)
-    return variable
-
-  return wrapped
+def _distribution_and_vars(built):
+  """A builder's result: a distribution, or a (distribution, vars) pair."""
+  if isinstance(built, collections.abc.Sequence):
+    distribution, variables = built
+    return distribution, variables
+  return built, {}
 
 
-def _check_mode_tensor(sampling_mode_tensor):
-  if sampling_mode_tensor is None:
-    return
-  if isinstance(sampling_mode_tensor, str):
-    if sampling_mode_tensor not in _MODES:
-      raise ValueError("sampling_mode_tensor must be one of %s, got %r."
-                       % (list(_MODES), sampling_mode_tensor))
-    return
-  dtype = getattr(sampling_mode_tensor, "dtype", None)
-  if dtype is None or tf.as_dtype(dtype).base_dtype != tf.string:
-    raise TypeError("sampling_mode_tensor must be a scalar string tensor (or "
-                    "variable) holding an EstimatorModes value, got %r."
-                    % (sampling_mode_tensor,))
+def _check_reparameterized(distribution):
+  """Refuses TensorFlow Probability distributions without reparameterized
+  samples (Sonnet's own Gaussians have no `reparameterization_type`)."""
+  kind = getattr(distribution, "reparameterization_type", None)
+  if kind is not None and "FULLY_REPARAMETERIZED" not in repr(kind):
+    raise ValueError("Distribution {} incompatible with Bayes by "
+                     "Backprop.".format(type(distribution).__name__))
 
 
-def _estimate(posterior, mode, noise, last_sample):
-  """The weight estimate: a sample, the mean or the last sample."""
-  if mode is None:
-    return _draw(posterior, noise)
+def _posterior_estimate(posterior, mode, name, noise=None):
+  """The weight estimate selected by the string tensor `mode`."""
+  def sample():
+    if noise is not None:
+      return posterior.sample(noise=noise)
+    return posterior.sample()
 
-  def sample_and_store():
-    value = _draw(posterior, noise)
-    with tf.control_dependencies([last_sample.assign(value)]):
-      return tf.identity(value)
+  cases = [(tf.equal(mode, EstimatorModes.sample, name="equal_sample_mode"),
+            sample),
+           (tf.equal(mode, EstimatorModes.mean, name="equal_mean_mode"),
+            posterior.mean)]
+  if hasattr(posterior, "last_sample"):
+    cases.append((tf.equal(mode, EstimatorModes.last_sample,
+                           name="equal_last_sample_mode"),
+                  posterior.last_sample))
 
-  mode = tf.convert_to_tensor(mode, dtype=tf.string)
-  known = tf.reduce_any(tf.equal(mode, list(_MODES)))
-  check = tf.debugging.Assert(
-      known, ["sampling_mode_tensor must be one of", list(_MODES), "got",
-              mode])
-  with tf.control_dependencies([check]):
-    mode = tf.identity(mode)
-  return tf.cond(
-      tf.equal(mode, EstimatorModes.sample), sample_and_store,
-      lambda: tf.cond(tf.equal(mode, EstimatorModes.mean), posterior.mean,
-                      last_sample.read_value))
+  def invalid_mode():
+    check = tf.debugging.Assert(
+        tf.constant(False), data=[tf.constant("Invalid posterior estimate "
+                                              "mode.")])
+    with tf.control_dependencies([check]):
+      return posterior.mean()
 
-
-def _draw(posterior, noise):
-  if noise is not None:
-    return posterior.sample(noise=noise)
-  return posterior.sample()
+  return tf.case(cases, exclusive=True, default=invalid_mode,
+                 name="{}_posterior_estimate".format(name))
 
 
 def bayes_by_backprop_getter(
@@ -115,32 +103,34 @@ def bayes_by_backprop_getter(
     sampling_mode_tensor=None,
     fresh_noise_per_connection=True,
     keep_control_dependencies=False):
-  """Returns a custom getter that replaces variables by posterior samples.
+  """Returns a custom getter that replaces variables by posterior estimates.
 
-  For a variable `name` the getter builds `posterior_builder(getter, name,
-  ...)` (by default creating `name/posterior_loc` and
-  `name/posterior_scale`) and `prior_builder(getter, name, ...)`, returns an
-  estimate of the weight and records `kl_builder(posterior, prior,
-  estimate)` for `get_total_kl_cost`. Each connection replaces the metadata
-  recorded for its variables by an earlier connection in the same graph (in
-  eager mode: by an earlier call), so the total KL counts each variable once.
+  For each trainable float variable `name` the getter builds
+  `posterior_builder(getter, name, ...)` (by default creating
+  `name/posterior_loc` and `name/posterior_scale`) and
+  `prior_builder(getter, name, ...)`; each may return a distribution or a
+  `(distribution, dict_of_variables)` pair. It returns the estimate that
+  `sampling_mode_tensor` selects and records `kl_builder(posterior, prior,
+  estimate)` for `get_total_kl_cost`, once per variable: in graph mode the
+  first connection's record is kept; in eager mode each call replaces the
+  record, so the total KL is that of the latest call. Non-trainable
+  variables are fetched unchanged.
 
   Args:
     posterior_builder: `(getter, name, *args, **kwargs) -> distribution`
-      with `sample()`, `mean()` and `log_prob()`.
+      with `sample()` and `mean()` (and optionally `last_sample()`).
     prior_builder: `(getter, name, *args, **kwargs) -> distribution`.
-    kl_builder: `(posterior, prior, sample) -> scalar`; see
+    kl_builder: `(posterior, prior, estimate) -> scalar`; see
       `stochastic_kl_builder` and `analytic_kl_builder`.
-    sampling_mode_tensor: None to always sample; otherwise a scalar string
-      tensor or `tf.Variable` holding an `EstimatorModes` value, read on each
-      connection (in eager mode, use a variable to switch modes). A
-      non-trainable local variable `name/posterior_last_sample` then keeps
-      the last sample.
-    fresh_noise_per_connection: if False, every connection in the same graph
-      (in eager mode: every call) reuses the noise drawn by the first, so
+    sampling_mode_tensor: a scalar string tensor (or variable) holding an
+      `EstimatorModes` value, read on each run; None always samples. Other
+      values fail when run ("Invalid posterior estimate mode.").
+    fresh_noise_per_connection: if False, connecting a variable again gives
+      the estimate of its first connection (in eager mode, with Sonnet's
+      Gaussian posteriors: a new estimate from the first call's noise), so
       all connections see the same weights.
-    keep_control_dependencies: if False, the posterior, prior and sample are
-      built outside any control dependencies and control-flow context
+    keep_control_dependencies: if False, the posterior, prior and estimate
+      are built outside any control dependencies and control-flow context
       active at the connection (e.g. once outside a `while_loop` body rather
       than once per step); if True they are built where the variable is
       requested.
@@ -148,69 +138,60 @@ def bayes_by_backprop_getter(
   Returns:
     A custom getter.
 
-  Raises:
-    TypeError: if a builder is not callable or `sampling_mode_tensor` is
-      not a string tensor.
-    ValueError: if `sampling_mode_tensor` is a string other than an
-      `EstimatorModes` value.
+  Raises (from the getter):
+    ValueError: for a variable whose dtype is not a float type, or a
+      posterior without reparameterized samples.
 
   >>> bbb = snt.custom_getters.bayes_by_backprop
   >>> linear = snt.Linear(3, custom_getter=bbb.bayes_by_backprop_getter())
   >>> y = linear(tf.ones([1, 2]))
   >>> kl = bbb.get_total_kl_cost()
   """
-  for arg_name, builder in (("posterior_builder", posterior_builder),
-                            ("prior_builder", prior_builder),
-                            ("kl_builder", kl_builder)):
-    if not callable(builder):
-      raise TypeError("%s must be callable, got %r." % (arg_name, builder))
-  _check_mode_tensor(sampling_mode_tensor)
-  # Noise (or samples) reused across connections: key -> {name: tensor}.
-  shared_noise = weakref.WeakKeyDictionary()
+  if sampling_mode_tensor is None:
+    sampling_mode_tensor = EstimatorModes.sample
+  # Eager mode, fresh_noise_per_connection=False: graph -> {name: noise}.
+  first_noise = weakref.WeakKeyDictionary()
 
-  def noise_store():
-    graph = tf1.get_default_graph()
-    if graph not in shared_noise:
-      shared_noise[graph] = {}
-    return shared_noise[graph]
+  def eager_noise(name, posterior):
+    """The first call's noise for `name`, for posteriors that take noise."""
+    if (fresh_noise_per_connection or not tf.executing_eagerly() or
+        not hasattr(posterior, "standard_noise")):
+      return None
+    store = first_noise.setdefault(tf1.get_default_graph(), {})
+    if name not in store:
+      store[name] = posterior.standard_noise()
+    return store[name]
 
   def custom_getter(getter, name, *args, **kwargs):
-    scope = (contextlib.nullcontext() if keep_control_dependencies
-             else tf.control_dependencies(None))
-    posterior_vars, prior_vars = [], []
-    with scope:
-      # Variables must be created outside any name scope opened here: it
-      # would become part of their names.
-      last_sample = None
-      if sampling_mode_tensor is not None:
-        last_sample = getter(
-            name + "/posterior_last_sample", shape=kwargs.get("shape"),
-            dtype=kwargs.get("dtype"), initializer=tf1.zeros_initializer(),
-            trainable=False, collections=[tf1.GraphKeys.LOCAL_VARIABLES])
-      posterior = posterior_builder(_recording(getter, posterior_vars), name,
-                                    *args, **kwargs)
-      prior = prior_builder(_recording(getter, prior_vars), name, *args,
-                            **kwargs)
-      with tf1.name_scope(name + "_bbb"):
-        noise = None
-        if hasattr(posterior, "standard_noise"):
-          store = noise_store()
-          if fresh_noise_per_connection or name not in store:
-            store[name] = posterior.standard_noise()
-          noise = store[name]
-        estimate = _estimate(posterior, sampling_mode_tensor, noise,
-                             last_sample)
-        kl_cost = kl_builder(posterior, prior, estimate)
-    _registry()[name] = _VariableMetadata(
-        raw_variable_name=name,
-        raw_variable_shape=tf.TensorShape(kwargs.get("shape")),
-        scope_name=tf1.get_variable_scope().name,
-        posterior=posterior,
-        posterior_estimate=estimate,
-        prior=prior,
-        kl_cost=kl_cost,
-        prior_vars=tuple(prior_vars),
-        posterior_vars=tuple(posterior_vars))
+    if not kwargs.get("trainable", True):
+      return getter(name, *args, **kwargs)
+    if kwargs["dtype"] not in _OK_DTYPES_FOR_BBB:
+      raise ValueError("Disallowed data type {}.".format(kwargs["dtype"]))
+    registry = _registry()
+    eager = tf.executing_eagerly()
+    if not fresh_noise_per_connection and name in registry and not eager:
+      return registry[name].posterior_estimate
+    control_inputs = [] if keep_control_dependencies else None
+    with tf.control_dependencies(control_inputs):
+      posterior, posterior_vars = _distribution_and_vars(
+          posterior_builder(getter, name=name, *args, **kwargs))
+      prior, prior_vars = _distribution_and_vars(
+          prior_builder(getter, name=name, *args, **kwargs))
+      _check_reparameterized(posterior)
+      estimate = _posterior_estimate(posterior, sampling_mode_tensor, name,
+                                     eager_noise(name, posterior))
+      kl_cost = kl_builder(posterior, prior, estimate)
+    if name not in registry or eager:
+      registry[name] = _VariableMetadata(
+          raw_variable_name=name,
+          raw_variable_shape=kwargs["shape"],
+          scope_name=tf1.get_variable_scope().name,
+          posterior=posterior,
+          posterior_estimate=estimate,
+          prior=prior,
+          kl_cost=kl_cost,
+          prior_vars=prior_vars,
+          posterior_vars=posterior_vars)
     return estimate
 
   return custom_getter
@@ -224,10 +205,11 @@ def get_variable_metadata(scope_name_substring=None):
       contains it.
 
   Returns:
-    A list of namedtuples with fields `raw_variable_name`,
-    `raw_variable_shape`, `scope_name`, `posterior`, `posterior_estimate`,
-    `prior`, `kl_cost`, `prior_vars` and `posterior_vars`, in order of
-    first creation.
+    A list of `VariableMetadata` namedtuples with fields
+    `raw_variable_name`, `raw_variable_shape`, `scope_name`, `posterior`,
+    `posterior_estimate`, `prior`, `kl_cost`, `prior_vars` and
+    `posterior_vars` (the dicts the builders returned, or `{}`), in order
+    of first connection.
   """
   return [m for m in _registry().values()
           if scope_name_substring is None or
@@ -242,24 +224,15 @@ def get_total_kl_cost(name="total_kl_cost", filter_by_name_substring=None):
 
   Args:
     name: the name of the sum op.
-    filter_by_name_substring: if given, only variables whose full name
-      contains it.
+    filter_by_name_substring: if given, only variables whose variable scope
+      name contains it (as `get_variable_metadata`).
 
   Returns:
-    A scalar tensor.
-
-  Raises:
-    ValueError: if no variable (matching the filter) was made by a
-      `bayes_by_backprop_getter` in the current graph.
+    A scalar tensor; 0.0 (and a logged warning) if no variable was made by
+    a `bayes_by_backprop_getter` (or none matches the filter).
   """
-  costs = [m.kl_cost for m in _registry().values()
-           if filter_by_name_substring is None or
-           filter_by_name_substring in m.raw_variable_name]
-  if not costs:
-    raise ValueError(
-        "get_total_kl_cost found no variable made by a "
-        "bayes_by_backprop_getter%s in the current graph: connect a module "
-        "built with custom_getter=bayes_by_backprop_getter() first."
-        % ("" if filter_by_name_substring is None else
-           " with %r in its name" % filter_by_name_substring))
-  return tf.add_n(costs, name=name)
+  metadata = get_variable_metadata(filter_by_name_substring)
+  if not metadata:
+    tf1.logging.warning("No Bayes by Backprop variables found!")
+    return tf.constant(0.0, shape=())
+  return tf.add_n([m.kl_cost for m in metadata], name=name)

@@ -1,15 +1,23 @@
 """Tests for snt.custom_getters.bayes_by_backprop."""
 
+import math
+
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.custom_getters import bayes_by_backprop as deep_bbb
 from sonnet.src import test_utils
+from sonnet.src.custom_getters import gaussian
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 bbb = snt.custom_getters.bayes_by_backprop
 
-_PRIOR_SCALE = 0.01  # Documented scale of fixed_gaussian_prior_builder.
+_PRIOR_SCALE = 0.01  # Sonnet 1.36's scale of the fixed prior.
+_X = np.array([[1., 2.]], np.float32)
+# Constant initial values, so that the numbers below are known.
+_INITIALIZERS = {"w": tf1.constant_initializer(0.3),
+                 "b": tf1.constant_initializer(-0.2)}
 
 
 def _softplus(x):
@@ -21,108 +29,192 @@ def _np_log_normal(x, loc, scale):
           - 0.5 * np.log(2 * np.pi))
 
 
+def _np_kl(m1, s1, m2, s2):
+  return np.log(s2 / s1) + (s1 ** 2 + (m1 - m2) ** 2) / (2 * s2 ** 2) - 0.5
+
+
 def _by_name(variables):
   return {v.name.split(":")[0]: v for v in variables}
+
+
+def _mode_variable(value):
+  return tf1.get_variable("mode", dtype=tf.string, shape=(), trainable=False,
+                          initializer=tf1.constant_initializer(value))
+
+
+class _GaussianWithLastSample(gaussian.DiagonalGaussian):
+  """A posterior with `last_sample()`: its sample is `loc + scale * 1`."""
+
+  def sample(self, seed=None, noise=None):
+    del seed, noise
+    return self.last_sample()
+
+  def last_sample(self):
+    return self.loc + self.scale
+
+
+def _posterior_with_vars(getter, name, *args, **kwargs):
+  loc = getter(name + "/q_loc", *args, **kwargs)
+  kwargs["initializer"] = tf1.constant_initializer(-1.)
+  scale = getter(name + "/q_scale", *args, **kwargs)
+  return (_GaussianWithLastSample(loc, tf.nn.softplus(scale)),
+          {"loc": loc, "scale": scale})
 
 
 class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
-  def test_variable_names_shapes_and_sharing(self):
-    linear = snt.Linear(4, custom_getter=bbb.bayes_by_backprop_getter())
-    linear(tf.ones([2, 3]))
-    expected = {"linear/w/posterior_loc": [3, 4],
-                "linear/w/posterior_scale": [3, 4],
-                "linear/b/posterior_loc": [4],
-                "linear/b/posterior_scale": [4]}
+  def test_variables_and_metadata(self):
+    linear = snt.Linear(3, custom_getter=bbb.bayes_by_backprop_getter())
+    linear(tf.constant(_X))
+    expected = {"linear/w/posterior_loc": [2, 3],
+                "linear/w/posterior_scale": [2, 3],
+                "linear/b/posterior_loc": [3],
+                "linear/b/posterior_scale": [3]}
     self.assertVariableShapes(linear.get_variables(), expected)
-    linear(tf.ones([5, 3]))
-    self.assertVariableShapes(linear.variables, expected)
+    linear(tf.constant(_X))
+    self.assertVariableShapes(linear.get_variables(), expected)
     metadata = bbb.get_variable_metadata()
+    self.assertEqual(type(metadata[0]).__name__, "VariableMetadata")
     self.assertEqual([m.raw_variable_name for m in metadata],
                      ["linear/w", "linear/b"])
-    self.assertEqual(metadata[0].raw_variable_shape.as_list(), [3, 4])
+    self.assertEqual(list(metadata[0].raw_variable_shape), [2, 3])
     self.assertEqual(metadata[0].scope_name, "linear")
-    self.assertVariableNames(metadata[0].posterior_vars,
-                             ["linear/w/posterior_loc",
-                              "linear/w/posterior_scale"])
-    self.assertEqual(metadata[0].prior_vars, ())
-    self.assertLen(bbb.get_variable_metadata("linear"), 2)
+    self.assertEqual(metadata[0].posterior_vars, {})
+    self.assertEqual(metadata[0].prior_vars, {})
+    self.assertLen(bbb.get_variable_metadata("lin"), 2)
     self.assertEqual(bbb.get_variable_metadata("other"), [])
 
   @test_utils.in_all_modes
-  def test_initial_posterior_scales(self):
-    linear = snt.Linear(50, custom_getter=bbb.bayes_by_backprop_getter())
-    linear(tf.ones([1, 40]))
+  def test_mean_mode_values_and_stochastic_kl(self):
+    linear = snt.Linear(3, initializers=_INITIALIZERS,
+                        custom_getter=bbb.bayes_by_backprop_getter(
+                            sampling_mode_tensor=_mode_variable("mean")))
+    y = linear(tf.constant(_X))
+    kl = bbb.get_total_kl_cost()
     self.init()
-    raw = self.evaluate(_by_name(linear.variables)["linear/w/posterior_scale"])
-    scales = _softplus(raw.astype(np.float64))
-    self.assertGreaterEqual(scales.min(), 1e-3 - 1e-6)
-    self.assertLessEqual(scales.max(), 5e-2 + 1e-6)
-    self.assertGreater(scales.std(), 1e-3)  # Spread, not constant.
+    y, kl, variables = self.evaluate([y, kl, _by_name(linear.variables)])
+    # Both posterior variables start from the variable's own initializer.
+    self.assertAllClose(variables["linear/w/posterior_scale"],
+                        np.full([2, 3], 0.3))
+    self.assertAllClose(variables["linear/b/posterior_scale"],
+                        np.full([3], -0.2))
+    self.assertAllClose(y, _X.dot(np.full([2, 3], 0.3)) - 0.2)
+    expected = 0.
+    for mean in (np.full([2, 3], 0.3), np.full([3], -0.2)):
+      expected += (np.sum(_np_log_normal(mean, mean, _softplus(mean))) -
+                   np.sum(_np_log_normal(mean, 0., _PRIOR_SCALE)))
+    self.assertAllClose(kl, expected, rtol=1e-5)
 
   @test_utils.in_all_modes
-  def test_adaptive_prior_variables(self):
+  def test_adaptive_prior_and_analytic_kl(self):
     getter = bbb.bayes_by_backprop_getter(
         prior_builder=bbb.adaptive_gaussian_prior_builder,
         kl_builder=bbb.analytic_kl_builder)
-    linear = snt.Linear(4, use_bias=False, custom_getter=getter)
-    linear(tf.ones([2, 3]))
+    linear = snt.Linear(3, initializers=_INITIALIZERS, custom_getter=getter)
+    linear(tf.constant(_X))
     self.assertVariableShapes(linear.get_variables(), {
-        "linear/w/posterior_loc": [3, 4], "linear/w/posterior_scale": [3, 4],
-        "linear/w/prior_loc": [], "linear/w/prior_scale": []})
+        "linear/w/posterior_loc": [2, 3], "linear/w/posterior_scale": [2, 3],
+        "linear/w_prior_loc": [], "linear/w_prior_scale": [],
+        "linear/b/posterior_loc": [3], "linear/b/posterior_scale": [3],
+        "linear/b_prior_loc": [], "linear/b_prior_scale": []})
+    kl_w = bbb.get_variable_metadata()[0].kl_cost
     self.init()
-    variables = _by_name(linear.variables)
-    loc, raw_scale, prior_loc, prior_raw, kl = self.evaluate([
-        variables["linear/w/posterior_loc"],
-        variables["linear/w/posterior_scale"],
-        variables["linear/w/prior_loc"], variables["linear/w/prior_scale"],
-        bbb.get_total_kl_cost()])
-    self.assertAllClose(prior_loc, 0.)
-    self.assertAllClose(_softplus(prior_raw), _PRIOR_SCALE, rtol=1e-4)
-    scale = _softplus(raw_scale) + 1e-5
-    prior_scale = _softplus(prior_raw) + 1e-5
-    expected = np.sum(np.log(prior_scale / scale) +
-                      (scale ** 2 + (loc - prior_loc) ** 2) /
-                      (2 * prior_scale ** 2) - 0.5)
-    self.assertAllClose(kl, expected, rtol=1e-4)
+    kl_w, variables = self.evaluate([kl_w, _by_name(linear.variables)])
+    self.assertAllClose(variables["linear/w_prior_loc"], 0.3)
+    self.assertAllClose(variables["linear/w_prior_scale"],
+                        math.log(math.exp(0.01) - 1.))
+    self.assertAllClose(
+        kl_w, np.sum(_np_kl(0.3, _softplus(0.3), 0.3, 0.01) *
+                     np.ones([2, 3])), rtol=1e-5)
 
   @test_utils.in_all_modes
-  def test_analytic_kl_matches_numpy(self):
-    getter = bbb.bayes_by_backprop_getter(kl_builder=bbb.analytic_kl_builder)
-    linear = snt.Linear(4, custom_getter=getter)
-    linear(tf.ones([2, 3]))
-    kl = bbb.get_total_kl_cost()
-    kl_w = bbb.get_total_kl_cost(filter_by_name_substring="/w")
+  def test_sample_mode_is_stochastic_and_switchable(self):
+    mode = _mode_variable(bbb.EstimatorModes.sample)
+    linear = snt.Linear(3, initializers=_INITIALIZERS,
+                        custom_getter=bbb.bayes_by_backprop_getter(
+                            sampling_mode_tensor=mode))
+    connect = lambda: linear(tf.constant(_X))
+    y = connect()
     self.init()
-    kl, kl_w, variables = self.evaluate(
-        [kl, kl_w, _by_name(linear.variables)])
-    total = 0.
-    for var in ("w", "b"):
-      loc = variables["linear/%s/posterior_loc" % var]
-      scale = _softplus(variables["linear/%s/posterior_scale" % var]) + 1e-5
-      part = np.sum(np.log(_PRIOR_SCALE / scale) +
-                    (scale ** 2 + loc ** 2) / (2 * _PRIOR_SCALE ** 2) - 0.5)
-      if var == "w":
-        self.assertAllClose(kl_w, part, rtol=1e-4)
-      total += part
-    self.assertGreater(kl, 0.)
-    self.assertAllClose(kl, total, rtol=1e-4)
+    run = (lambda: connect().numpy()) if self.eager else (
+        lambda: self.evaluate(y))
+    first, second = run(), run()
+    self.assertGreater(np.abs(first - second).max(), 1e-3)
+    self.evaluate(mode.assign(bbb.EstimatorModes.mean))
+    self.assertAllClose(run(), _X.dot(np.full([2, 3], 0.3)) - 0.2)
+
+  @parameterized.parameters("last", "median")
+  @test_utils.in_all_modes
+  def test_modes_the_posterior_cannot_serve_fail_when_run(self, value):
+    mode = _mode_variable(value)
+    getter = bbb.bayes_by_backprop_getter(sampling_mode_tensor=mode)
+    with self.assertRaisesRegex(tf.errors.InvalidArgumentError,
+                                "Invalid posterior estimate mode."):
+      y = snt.Linear(3, custom_getter=getter)(tf.constant(_X))
+      self.init()
+      self.evaluate(y)
 
   @test_utils.in_all_modes
-  def test_stochastic_kl_matches_numpy(self):
-    linear = snt.Linear(4, use_bias=False,
-                        custom_getter=bbb.bayes_by_backprop_getter())
-    linear(tf.ones([2, 3]))
-    meta, = bbb.get_variable_metadata()
+  def test_builders_may_return_variables_and_last_sample(self):
+    mode = _mode_variable(bbb.EstimatorModes.last_sample)
+    getter = bbb.bayes_by_backprop_getter(
+        posterior_builder=_posterior_with_vars,
+        sampling_mode_tensor=mode)
+    y = snt.Linear(3, initializers=_INITIALIZERS, custom_getter=getter)(
+        tf.constant(_X))
+    metadata = bbb.get_variable_metadata()
+    self.assertEqual(sorted(metadata[0].posterior_vars), ["loc", "scale"])
+    self.assertEqual(metadata[0].posterior_vars["loc"].name,
+                     "linear/w/q_loc:0")
     self.init()
-    sample, kl, variables = self.evaluate(
-        [meta.posterior_estimate, meta.kl_cost, _by_name(linear.variables)])
-    loc = variables["linear/w/posterior_loc"]
-    scale = _softplus(variables["linear/w/posterior_scale"]) + 1e-5
-    expected = np.sum(_np_log_normal(sample, loc, scale) -
-                      _np_log_normal(sample, 0., _PRIOR_SCALE))
-    self.assertAllClose(kl, expected, rtol=1e-4)
+    scale = _softplus(-1.)
+    self.assertAllClose(self.evaluate(y),
+                        _X.dot(np.full([2, 3], 0.3 + scale)) - 0.2 + scale)
+
+  @test_utils.in_all_modes
+  def test_non_trainable_variables_pass_through(self):
+    def posterior_with_noise(getter, name, *args, **kwargs):
+      # A nested get_variable goes through the getter again.
+      noise = tf1.get_variable(name.split("/")[-1] + "_noise", [],
+                               trainable=False)
+      posterior = bbb.diagonal_gaussian_posterior_builder(getter, name, *args,
+                                                          **kwargs)
+      return posterior, {"noise": noise}
+
+    module = snt.Module(
+        lambda: tf1.get_variable("v", [2]), name="scope",
+        custom_getter=bbb.bayes_by_backprop_getter(
+            posterior_builder=posterior_with_noise))
+    module()
+    self.assertVariableNames(
+        module.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
+        ["scope/v/posterior_loc", "scope/v/posterior_scale", "scope/v_noise"])
+    self.assertEqual([m.raw_variable_name for m in
+                      bbb.get_variable_metadata()], ["scope/v"])
+
+  def test_refusals(self):
+    with tf.Graph().as_default():
+      with self.assertRaisesRegex(ValueError,
+                                  "^Disallowed data type <dtype: 'int32'>.$"):
+        with tf1.variable_scope(
+            "s", custom_getter=bbb.bayes_by_backprop_getter()):
+          tf1.get_variable("i", [2], dtype=tf.int32)
+
+      class NotReparameterized(gaussian.DiagonalGaussian):
+        reparameterization_type = "<Reparameterization Type: " \
+            "NOT_REPARAMETERIZED>"
+
+      def builder(getter, name, *args, **kwargs):
+        del getter, args, kwargs
+        return NotReparameterized(0., 1., name=name)
+
+      with self.assertRaisesRegex(ValueError, "^Distribution "
+                                  "NotReparameterized incompatible with "
+                                  "Bayes by Backprop.$"):
+        with tf1.variable_scope("t", custom_getter=bbb.bayes_by_backprop_getter(
+            posterior_builder=builder)):
+          tf1.get_variable("v", [2])
 
   @parameterized.parameters(True, False)
   @test_utils.in_all_modes
@@ -137,6 +229,39 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
       self.assertGreater(np.abs(y1 - y2).max(), 1e-6)
     else:
       self.assertAllClose(y1, y2)
+
+  @test_utils.in_all_modes
+  def test_metadata_of_the_first_graph_connection_is_kept(self):
+    linear = snt.Linear(4, custom_getter=bbb.bayes_by_backprop_getter())
+    linear(tf.ones([1, 3]))
+    first = bbb.get_variable_metadata()[0].posterior_estimate
+    linear(tf.ones([1, 3]))
+    latest = bbb.get_variable_metadata()[0].posterior_estimate
+    self.assertLen(bbb.get_variable_metadata(), 2)
+    if self.eager:  # Each call replaces the record, to be differentiated.
+      self.assertIsNot(latest, first)
+    else:
+      self.assertIs(latest, first)
+
+  def test_total_kl_cost_filters_by_scope_and_defaults_to_zero(self):
+    with tf.Graph().as_default():
+      with self.assertLogs(level="WARNING") as logs:
+        empty = bbb.get_total_kl_cost()
+      self.assertIn("No Bayes by Backprop variables found!", logs.output[0])
+      getter = bbb.bayes_by_backprop_getter(kl_builder=bbb.analytic_kl_builder)
+      snt.Linear(2, name="a", custom_getter=getter)(tf.ones([1, 2]))
+      snt.Linear(2, name="b", custom_getter=getter)(tf.ones([1, 2]))
+      total = bbb.get_total_kl_cost()
+      only_a = bbb.get_total_kl_cost(filter_by_name_substring="a")
+      self.assertEqual(total.name, "total_kl_cost:0")
+      costs = [m.kl_cost for m in bbb.get_variable_metadata()]
+      with self.session() as session:
+        session.run(tf1.global_variables_initializer())
+        empty, total, only_a, costs = session.run(
+            [empty, total, only_a, costs])
+      self.assertEqual(empty, 0.)
+      self.assertAllClose(total, sum(costs))
+      self.assertAllClose(only_a, costs[0] + costs[1])
 
   @test_utils.in_all_modes
   def test_gradients_reach_posterior(self):
@@ -161,82 +286,6 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
       self.assertTrue(np.all(np.isfinite(grad)))
       self.assertGreater(np.abs(grad).max(), 0.)
 
-  @test_utils.in_all_modes
-  def test_sampling_modes(self):
-    if self.eager:
-      mode = tf.Variable(bbb.EstimatorModes.sample)
-      set_mode = mode.assign
-      run = lambda fn: self.evaluate(fn())
-    else:
-      mode = tf1.placeholder(tf.string, [])
-      set_mode = lambda value: None
-    getter = bbb.bayes_by_backprop_getter(sampling_mode_tensor=mode)
-    linear = snt.Linear(4, custom_getter=getter)
-    x = np.ones([1, 3], np.float32)
-    if not self.eager:
-      y = linear(tf.constant(x))
-      self.init()
-      run = lambda fn: tf1.get_default_session().run(
-          y, feed_dict={mode: self._mode_value})
-    else:
-      linear(tf.constant(x))
-      fn = lambda: linear(tf.constant(x))
-    self.assertIn("linear/w/posterior_last_sample",
-                  [v.name.split(":")[0] for v in tf1.local_variables()]
-                  if not self.eager else
-                  [v.name.split(":")[0] for v in
-                   linear.get_all_variables(tf1.GraphKeys.LOCAL_VARIABLES)])
-    self.assertLen(linear.variables, 4)  # The local variables are extra.
-
-    def output(value):
-      self._mode_value = value
-      set_mode(value)
-      return run(lambda: linear(tf.constant(x)))
-
-    variables = self.evaluate(_by_name(linear.variables))
-    mean = (x.dot(variables["linear/w/posterior_loc"]) +
-            variables["linear/b/posterior_loc"])
-    self.assertAllClose(output(bbb.EstimatorModes.mean), mean, rtol=1e-5)
-    sample = output(bbb.EstimatorModes.sample)
-    self.assertGreater(np.abs(sample - mean).max(), 1e-6)
-    self.assertAllClose(output(bbb.EstimatorModes.last_sample), sample)
-    self.assertAllClose(output(bbb.EstimatorModes.last_sample), sample)
-    with self.assertRaisesRegex(tf.errors.InvalidArgumentError,
-                                "sampling_mode_tensor must be one of"):
-      output("median")
-
-  def test_bad_configuration(self):
-    with self.assertRaisesRegex(ValueError, "must be one of"):
-      bbb.bayes_by_backprop_getter(sampling_mode_tensor="median")
-    with self.assertRaisesRegex(TypeError, "scalar string tensor"):
-      bbb.bayes_by_backprop_getter(sampling_mode_tensor=tf.constant(1.))
-    with self.assertRaisesRegex(TypeError, "kl_builder must be callable"):
-      bbb.bayes_by_backprop_getter(kl_builder="analytic")
-    with self.assertRaisesRegex(ValueError, "positive scale"):
-      bbb.scale_variable_initializer(0.)
-    with tf.Graph().as_default():
-      with self.assertRaisesRegex(ValueError, "found no variable"):
-        bbb.get_total_kl_cost()
-      snt.Linear(2, custom_getter=bbb.bayes_by_backprop_getter())(
-          tf.ones([1, 2]))
-      with self.assertRaisesRegex(ValueError, "with 'nothing' in its name"):
-        bbb.get_total_kl_cost(filter_by_name_substring="nothing")
-    with self.assertRaisesRegex(TypeError, "kl_divergence method"):
-      bbb.analytic_kl_builder(object(), None, None)
-
-  def test_inverse_softplus(self):
-    y = np.array([1e-4, 0.01, 1., 30.])
-    self.assertAllClose(_softplus(bbb.inverse_softplus(y)), y, rtol=1e-10)
-    self.assertAllClose(
-        self.evaluate(tf.nn.softplus(bbb.inverse_softplus(tf.constant(y)))),
-        y, rtol=1e-10)
-    with tf.Graph().as_default():
-      v = tf1.get_variable("v", [2], initializer=bbb.scale_variable_initializer(
-          0.25))
-      with self.session() as session:
-        session.run(v.initializer)
-        self.assertAllClose(_softplus(session.run(v)), [0.25, 0.25])
-
   @test_utils.in_graph_mode
   def test_keep_control_dependencies(self):
     for keep in (False, True):
@@ -247,7 +296,8 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
         with tf.control_dependencies([marker]):
           linear(tf.ones([2, 4]))
         dependent = [op.name for op in graph.get_operations()
-                     if marker in op.control_inputs and "_bbb/" in op.name]
+                     if marker in op.control_inputs and
+                     "_posterior_estimate" in op.name]
         self.assertEqual(bool(dependent), keep)
 
   @test_utils.in_eager_mode
@@ -265,6 +315,26 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     self.assertLen(grads, 4)
     self.assertNotIn(None, grads)
     self.assertTrue(np.isfinite(loss.numpy()))
+
+  def test_inverse_softplus(self):
+    self.assertIsInstance(bbb.inverse_softplus(0.01), float)
+    self.assertEqual(bbb.inverse_softplus(0.01), math.log(math.exp(0.01) - 1))
+    y = np.array([1e-4, 0.01, 1., 30.])
+    self.assertAllClose(_softplus(bbb.inverse_softplus(y)), y, rtol=1e-10)
+    self.assertAllClose(
+        self.evaluate(tf.nn.softplus(bbb.inverse_softplus(tf.constant(y)))),
+        y, rtol=1e-10)
+    with tf.Graph().as_default():
+      v = tf1.get_variable("v", [2], initializer=bbb.scale_variable_initializer(
+          0.25))
+      with self.session() as session:
+        session.run(v.initializer)
+        self.assertAllClose(_softplus(session.run(v)), [0.25, 0.25])
+
+  def test_sonnet1_path(self):
+    self.assertIs(deep_bbb.bayes_by_backprop_getter,
+                  bbb.bayes_by_backprop_getter)
+    self.assertIs(deep_bbb.EstimatorModes, bbb.EstimatorModes)
 
 
 if __name__ == "__main__":

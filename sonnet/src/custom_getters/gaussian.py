@@ -64,9 +64,15 @@ class DiagonalGaussian:
     return self.loc + self.scale * noise
 
   def log_prob(self, value):
-    """The elementwise log-density at `value`."""
-    z = (value - self.loc) / self.scale
-    return -0.5 * tf.square(z) - tf.math.log(self.scale) - _HALF_LOG_TWO_PI
+    """The elementwise log-density at `value`.
+
+    Computed as TensorFlow Probability's `Normal` does, so the numbers
+    match Sonnet 1.36's:
+    `-(value/s - m/s)^2 / 2 - (log(2 pi) / 2 + log(s))`.
+    """
+    z_squared = tf.math.squared_difference(value / self.scale,
+                                           self.loc / self.scale)
+    return -0.5 * z_squared - (_HALF_LOG_TWO_PI + tf.math.log(self.scale))
 
   def kl_divergence(self, other):
     """The elementwise KL divergence `KL(self || other)`.
@@ -75,8 +81,11 @@ class DiagonalGaussian:
       other: another `DiagonalGaussian` (broadcastable shape).
 
     Returns:
-      A tensor `log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2`.
+      `(m1/s2 - m2/s2)^2 / 2 + expm1(2 d) / 2 - d` with
+      `d = log(s1) - log(s2)`, i.e.
+      `log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2`.
     """
-    ratio = tf.square(self.scale / other.scale)
-    mean_term = tf.square((self.loc - other.loc) / other.scale)
-    return 0.5 * (ratio + mean_term - 1. - tf.math.log(ratio))
+    log_ratio = tf.math.log(self.scale) - tf.math.log(other.scale)
+    mean_term = tf.math.squared_difference(self.loc / other.scale,
+                                           other.loc / other.scale)
+    return 0.5 * mean_term + 0.5 * tf.math.expm1(2. * log_ratio) - log_ratio
