@@ -3,8 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src import arg_checks
-from sonnet.src import default_initializers
-from sonnet.src import errors
+from sonnet.src import lstm
 from sonnet.src import rnn_core
 
 tf1 = tf.compat.v1
@@ -45,8 +44,9 @@ class GRU(rnn_core.RNNCore):
 
     Args:
       hidden_size: the size of the state.
-      initializers: optional dict keyed by the variable names; defaults are
-        truncated normals with stddev 1/sqrt(fan in) and zero biases.
+      initializers: optional dict keyed by the variable names; the default
+        is the variable scope's (Glorot uniform, biases included), as in
+        Sonnet 1.
       partitioners: optional dict with the same keys.
       regularizers: optional dict with the same keys.
       custom_getter: as for `snt.AbstractModule`.
@@ -64,10 +64,10 @@ class GRU(rnn_core.RNNCore):
     self._regularizers = arg_checks.check_regularizers(regularizers, keys)
     self._input_size = None
 
-  def _variable(self, name, shape, dtype, default_initializer):
+  def _variable(self, name, shape, dtype):
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default_initializer),
+        initializer=self._initializers.get(name),
         partitioner=self._partitioners.get(name),
         regularizer=self._regularizers.get(name))
 
@@ -83,34 +83,28 @@ class GRU(rnn_core.RNNCore):
       `(output, next_state)`, the same tensor `[batch_size, hidden_size]`.
 
     Raises:
-      IncompatibleShapeError: for inputs not of rank 2, an input size other
-        than the first connection's, or a state of the wrong shape.
-      UnderspecifiedError: if `input_size` is unknown.
+      ValueError: for an input size other than the first connection's.
     """
-    rnn_core.check_inputs_and_state(self, inputs, prev_state)
-    input_size = inputs.shape[-1]
-    if self._input_size is not None and input_size != self._input_size:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have size %d as in the first connection, got "
-          "shape %s." % (self.scope_name, self._input_size, inputs.shape))
+    input_size = tf.compat.dimension_value(inputs.shape[1])
+    lstm.check_input_size(self.scope_name, self._input_size, input_size)
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
-    w_init = default_initializers.weights(input_size)
-    u_init = default_initializers.weights(hidden)
-    b_init = default_initializers.bias()
-    wz = self._variable(self.WZ, [input_size, hidden], dtype, w_init)
-    uz = self._variable(self.UZ, [hidden, hidden], dtype, u_init)
-    bz = self._variable(self.BZ, [hidden], dtype, b_init)
-    z = tf.sigmoid(tf.matmul(inputs, wz) + tf.matmul(prev_state, uz) + bz)
-    wr = self._variable(self.WR, [input_size, hidden], dtype, w_init)
-    ur = self._variable(self.UR, [hidden, hidden], dtype, u_init)
-    br = self._variable(self.BR, [hidden], dtype, b_init)
-    r = tf.sigmoid(tf.matmul(inputs, wr) + tf.matmul(prev_state, ur) + br)
-    wh = self._variable(self.WH, [input_size, hidden], dtype, w_init)
-    uh = self._variable(self.UH, [hidden, hidden], dtype, u_init)
-    bh = self._variable(self.BH, [hidden], dtype, b_init)
-    candidate = tf.tanh(tf.matmul(inputs, wh) +
-                        tf.matmul(r * prev_state, uh) + bh)
+    w_shape, u_shape = [input_size, hidden], [hidden, hidden]
+    self._wz = self._variable(self.WZ, w_shape, dtype)
+    self._uz = self._variable(self.UZ, u_shape, dtype)
+    self._bz = self._variable(self.BZ, [hidden], dtype)
+    z = tf.sigmoid(tf.matmul(inputs, self._wz) +
+                   tf.matmul(prev_state, self._uz) + self._bz)
+    self._wr = self._variable(self.WR, w_shape, dtype)
+    self._ur = self._variable(self.UR, u_shape, dtype)
+    self._br = self._variable(self.BR, [hidden], dtype)
+    r = tf.sigmoid(tf.matmul(inputs, self._wr) +
+                   tf.matmul(prev_state, self._ur) + self._br)
+    self._wh = self._variable(self.WH, w_shape, dtype)
+    self._uh = self._variable(self.UH, u_shape, dtype)
+    self._bh = self._variable(self.BH, [hidden], dtype)
+    candidate = tf.tanh(tf.matmul(inputs, self._wh) +
+                        tf.matmul(r * prev_state, self._uh) + self._bh)
     next_state = (1 - z) * prev_state + z * candidate
     return next_state, next_state
 

@@ -66,14 +66,31 @@ class GRUTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_errors(self):
     gru = snt.GRU(4, name="g")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "g: inputs"):
-      gru(tf.ones([2]), gru.initial_state(2))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "g: each state"):
-      gru(tf.ones([2, 3]), tf.ones([2, 5]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "g: each state"):
-      gru(tf.ones([2, 3]), tf.ones([4, 4]))
-    with self.assertRaisesRegex(KeyError, "w_gates"):
+    gru(tf.ones([2, 3]), gru.initial_state(2))
+    with self.assertRaisesRegex(ValueError,
+                                "g: inputs must have size 3 as in the first "
+                                "connection, got 5."):
+      gru(tf.ones([2, 5]), gru.initial_state(2))
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w_gates'"):
       snt.GRU(4, initializers={"w_gates": tf1.zeros_initializer()})
+    with self.assertRaisesRegex(KeyError, "Invalid partitioner keys 'x'"):
+      snt.GRU(4, partitioners={"x": tf1.fixed_size_partitioner(2)})
+
+  @test_utils.in_all_modes
+  def test_default_initializers_and_attributes(self):
+    gru = snt.GRU(40)
+    gru(tf.ones([2, 60]), gru.initial_state(2))
+    self.init()
+    # Every variable, biases included, gets the scope's default initializer
+    # (Glorot uniform), as in Sonnet 1.
+    for key, (fan_in, fan_out) in (("wz", (60, 40)), ("uh", (40, 40)),
+                                   ("br", (40, 40))):
+      variable = getattr(gru, "_" + key)
+      self.assertEqual(variable.name, "gru/%s:0" % key)
+      value = self.evaluate(variable)
+      limit = np.sqrt(6. / (fan_in + fan_out))  # A vector's: its length.
+      self.assertLessEqual(np.abs(value).max(), limit)
+      self.assertGreater(value.std(), limit / 3.)
 
 
 if __name__ == "__main__":

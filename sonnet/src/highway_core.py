@@ -3,8 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src import arg_checks
-from sonnet.src import default_initializers
-from sonnet.src import errors
+from sonnet.src import lstm
 from sonnet.src import recurrent_dropout
 from sonnet.src import rnn_core
 
@@ -37,24 +36,20 @@ class HighwayCore(rnn_core.RNNCore):
 
     Args:
       hidden_size: the size of the state.
-      num_layers: the number of highway layers per step (>= 1).
+      num_layers: the number of highway layers per step.
       initializers: optional dict keyed by the variable names (see
-        `get_possible_initializer_keys`); defaults are truncated normals
-        with stddev 1/sqrt(fan in) and zero biases.
+        `get_possible_initializer_keys`); the default is the variable
+        scope's (Glorot uniform, biases included), as in Sonnet 1.
       partitioners: optional dict with the same keys.
       regularizers: optional dict with the same keys.
       custom_getter: as for `snt.AbstractModule`.
       name: the module's name.
 
     Raises:
-      ValueError: if `num_layers` < 1.
       KeyError: for an unknown key.
       TypeError: if a dict value is not callable.
     """
     super().__init__(custom_getter=custom_getter, name=name)
-    if num_layers < 1:
-      raise ValueError("HighwayCore needs num_layers >= 1, got %r."
-                       % (num_layers,))
     self._hidden_size = hidden_size
     self._num_layers = num_layers
     keys = self.get_possible_initializer_keys(num_layers)
@@ -79,10 +74,10 @@ class HighwayCore(rnn_core.RNNCore):
                "bh%d" % layer}
     return keys
 
-  def _variable(self, name, shape, dtype, default_initializer):
+  def _variable(self, name, shape, dtype):
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default_initializer),
+        initializer=self._initializers.get(name),
         partitioner=self._partitioners.get(name),
         regularizer=self._regularizers.get(name))
 
@@ -90,45 +85,35 @@ class HighwayCore(rnn_core.RNNCore):
     """Runs one step.
 
     Args:
-      inputs: a tensor `[batch_size, input_size]`.
+      inputs: a tensor `[batch_size, input_size]`, the same `input_size` on
+        every connection.
       prev_state: a tensor `[batch_size, hidden_size]`.
 
     Returns:
       `(output, next_state)`, the same tensor.
 
     Raises:
-      IncompatibleShapeError: for a wrong input rank or size, or state
-        shape.
-      UnderspecifiedError: if `input_size` is unknown.
+      ValueError: for an input size other than the first connection's.
     """
-    rnn_core.check_inputs_and_state(self, inputs, prev_state)
-    input_size = inputs.shape[-1]
-    if self._input_size is not None and input_size != self._input_size:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have size %d as in the first connection, got "
-          "shape %s." % (self.scope_name, self._input_size, inputs.shape))
+    input_size = tf.compat.dimension_value(inputs.shape[1])
+    lstm.check_input_size(self.scope_name, self._input_size, input_size)
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
-    wt = self._variable("wt", [input_size, hidden], dtype,
-                        default_initializers.weights(input_size))
-    wh = self._variable("wh", [input_size, hidden], dtype,
-                        default_initializers.weights(input_size))
+    wt = self._variable("wt", [input_size, hidden], dtype)
+    wh = self._variable("wh", [input_size, hidden], dtype)
     state = prev_state
     for layer in range(self._num_layers):
-      u_init = default_initializers.weights(hidden)
-      wt_l = self._variable("wt%d" % layer, [hidden, hidden], dtype, u_init)
-      wh_l = self._variable("wh%d" % layer, [hidden, hidden], dtype, u_init)
-      bt_l = self._variable("bt%d" % layer, [hidden], dtype,
-                            default_initializers.bias())
-      bh_l = self._variable("bh%d" % layer, [hidden], dtype,
-                            default_initializers.bias())
+      wt_l = self._variable("wt%d" % layer, [hidden, hidden], dtype)
+      bt_l = self._variable("bt%d" % layer, [hidden], dtype)
+      wh_l = self._variable("wh%d" % layer, [hidden, hidden], dtype)
+      bh_l = self._variable("bh%d" % layer, [hidden], dtype)
       pre_t = tf.matmul(state, wt_l) + bt_l
       pre_h = tf.matmul(state, wh_l) + bh_l
       if layer == 0:
         pre_t += tf.matmul(inputs, wt)
         pre_h += tf.matmul(inputs, wh)
       t = tf.sigmoid(pre_t)
-      state = tf.tanh(pre_h) * t + state * (1. - t)
+      state = state * (1. - t) + tf.tanh(pre_h) * t
     return state, state
 
   @property

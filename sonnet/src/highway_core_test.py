@@ -53,17 +53,39 @@ class HighwayCoreTest(test_utils.TestCase):
         "highwaycore/bh1": [4], "highwaycore/bt1": [4]})
 
   def test_constructor_errors(self):
-    with self.assertRaisesRegex(ValueError, "num_layers"):
-      snt.HighwayCore(4, num_layers=0)
-    with self.assertRaisesRegex(KeyError, "wh2"):
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'wh2'"):
       snt.HighwayCore(4, num_layers=2,
                       initializers={"wh2": tf1.zeros_initializer()})
 
   @test_utils.in_all_modes
-  def test_shape_errors(self):
+  def test_input_size_error(self):
     core = snt.HighwayCore(4, num_layers=1, name="hw")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "hw: each state"):
-      core(tf.ones([2, 3]), tf.ones([2, 5]))
+    core(tf.ones([2, 3]), core.initial_state(2))
+    with self.assertRaisesRegex(ValueError, "hw: inputs must have size 3"):
+      core(tf.ones([2, 5]), core.initial_state(2))
+
+  @test_utils.in_all_modes
+  def test_no_layers_keeps_the_state(self):
+    core = snt.HighwayCore(3, num_layers=0)
+    state = tf.constant([[1., -2., 3.]])
+    out, next_state = core(tf.ones([1, 2]), state)
+    self.init()
+    self.assertAllClose(self.evaluate(out), [[1., -2., 3.]])
+    self.assertAllClose(self.evaluate(next_state), [[1., -2., 3.]])
+    self.assertVariableShapes(core.get_variables(), {
+        "highwaycore/wt": [2, 3], "highwaycore/wh": [2, 3]})
+
+  @test_utils.in_all_modes
+  def test_default_initializers_are_glorot(self):
+    core = snt.HighwayCore(40, num_layers=1)
+    core(tf.ones([2, 60]), core.initial_state(2))
+    self.init()
+    v = {var.name.split("/")[-1][:-2]: self.evaluate(var)
+         for var in core.get_variables()}
+    for name, fans in (("wt", 100), ("wh0", 80), ("bt0", 80)):
+      limit = np.sqrt(6. / fans)
+      self.assertLessEqual(np.abs(v[name]).max(), limit)
+      self.assertGreater(v[name].std(), limit / 3.)
 
 
 if __name__ == "__main__":
