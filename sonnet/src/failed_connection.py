@@ -92,7 +92,8 @@ def adopt(name, getter_kwargs):
     getter_kwargs: the keyword arguments of the `get_variable` call.
 
   Returns:
-    The variable (back in its collections and the variable store), or None
+    The variable (back in its collections and the variable store, with its
+    regularization loss made again), or None
     if no failed connection left a variable of that name, shape and dtype in
     the current graph.
   """
@@ -115,6 +116,12 @@ def adopt(name, getter_kwargs):
   for key in orphan.collections:
     graph.add_to_collection(key, variable)
   tf_shim.restore_stored_variable(name, variable)
+  regularizer = getter_kwargs.get("regularizer")
+  if regularizer is not None:  # Its loss went with the failed connection.
+    with tf1.name_scope(name + "/Regularizer/"):
+      loss = regularizer(variable)
+    if loss is not None:
+      graph.add_to_collection(tf1.GraphKeys.REGULARIZATION_LOSSES, loss)
   return variable
 
 
