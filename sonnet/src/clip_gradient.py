@@ -1,29 +1,34 @@
 """`clip_gradient`: identity forward, clipped gradient backward."""
 
-import numbers
-
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
+@tf.custom_gradient
+def _identity_with_clipped_gradient(x, clip_value_min, clip_value_max):
+  def grad(dy):
+    return tf.clip_by_value(dy, clip_value_min, clip_value_max), None, None
+  return tf.identity(x), grad
+
+
 def clip_gradient(net, clip_value_min, clip_value_max, name=None):
-  """Returns `net` unchanged; its gradient is clipped elementwise on the way back.
+  """Identity on the way forward; clips the gradient elementwise on the way back.
 
   Args:
-    net: a tensor.
-    clip_value_min: the lowest gradient value let through (number or scalar
-      tensor).
-    clip_value_max: the highest gradient value let through.
+    net: a float tensor (or a value convertible to one).
+    clip_value_min: the lowest gradient value let through: a number or
+      scalar tensor, converted to `net`'s dtype.
+    clip_value_max: the highest gradient value let through, likewise.
     name: the name scope of the ops; defaults to "clip_gradient".
 
   Returns:
     A tensor equal to `net` whose gradient `g` becomes
-    `clip_by_value(g, clip_value_min, clip_value_max)`.
+    `tf.clip_by_value(g, clip_value_min, clip_value_max)`.
 
   Raises:
-    ValueError: if both bounds are numbers and `clip_value_min` exceeds
-      `clip_value_max`.
+    ValueError: if `net` is not a float tensor, or a bound cannot be
+      converted to its dtype.
 
   >>> x = tf.constant([1., 2.])
   >>> with tf.GradientTape() as tape:
@@ -32,19 +37,11 @@ def clip_gradient(net, clip_value_min, clip_value_max, name=None):
   >>> tape.gradient(y, x).numpy()
   array([1., 1.], dtype=float32)
   """
-  if (isinstance(clip_value_min, numbers.Real) and
-      isinstance(clip_value_max, numbers.Real) and
-      clip_value_min > clip_value_max):
-    raise ValueError("clip_gradient: clip_value_min (%r) must not exceed "
-                     "clip_value_max (%r)." % (clip_value_min, clip_value_max))
+  net = tf.convert_to_tensor(net)
+  if not net.dtype.is_floating:
+    raise ValueError("clip_gradient does not support non-float `net` inputs.")
   with tf1.name_scope(name, "clip_gradient", [net]):
-    net = tf.convert_to_tensor(net)
-
-    @tf.custom_gradient
-    def identity_with_clipped_gradient(x):
-      def grad(dy):
-        return tf.clip_by_value(dy, tf.cast(clip_value_min, dy.dtype),
-                                tf.cast(clip_value_max, dy.dtype))
-      return tf.identity(x), grad
-
-    return identity_with_clipped_gradient(net)
+    dtype = net.dtype.base_dtype
+    return _identity_with_clipped_gradient(
+        net, tf.convert_to_tensor(clip_value_min, dtype=dtype),
+        tf.convert_to_tensor(clip_value_max, dtype=dtype))

@@ -54,10 +54,28 @@ class ClipGradientTest(test_utils.TestCase):
     self.assertAllClose(numerical[0], 4. * np.eye(2), atol=1e-2)
     self.assertAllClose(theoretical[0], 2. * np.eye(2))
 
-  def test_bad_bounds(self):
-    with self.assertRaisesRegex(ValueError, r"clip_value_min \(1.0\) must not "
-                                "exceed clip_value_max \\(-1.0\\)"):
-      snt.clip_gradient(tf.ones([2]), 1., -1.)
+  @test_utils.in_all_modes
+  def test_bounds_are_not_checked(self):
+    # As tf.clip_by_value (and Sonnet 1): with min > max, every value is min.
+    grad = _gradient(lambda t: tf.reduce_sum(snt.clip_gradient(t, 1., -1.)),
+                     tf.ones([2]))
+    self.assertAllEqual(self.evaluate(grad), [1., 1.])
+
+  @test_utils.in_all_modes
+  def test_non_float_net_raises(self):
+    with self.assertRaisesRegex(
+        ValueError, "^clip_gradient does not support non-float `net` inputs.$"):
+      snt.clip_gradient(tf.constant([1, 2]), 0, 1)
+
+  @test_utils.in_all_modes
+  def test_bounds_take_the_dtype_of_net(self):
+    x = tf.constant([1., 2.], tf.float64)
+    grad = _gradient(lambda t: tf.reduce_sum(snt.clip_gradient(t, 0, 1) * 3.),
+                     x)
+    self.assertEqual(grad.dtype, tf.float64)
+    self.assertAllEqual(self.evaluate(grad), [1., 1.])
+    with self.assertRaisesRegex(ValueError, "requested dtype float32"):
+      snt.clip_gradient(tf.ones([2]), tf.constant(0., tf.float64), 1.)
 
   @test_utils.in_eager_mode
   def test_tf_function(self):
