@@ -13,7 +13,7 @@ def _identity_with_clipped_gradient(x, clip_value_min, clip_value_max):
 
 
 def clip_gradient(net, clip_value_min, clip_value_max, name=None):
-  """Identity on the way forward; clips the gradient elementwise on the way back.
+  """Identity on the way forward; clips the gradient on the way back.
 
   Args:
     net: a float tensor (or a value convertible to one).
