@@ -85,6 +85,9 @@ class AlexNet(base.AbstractModule, variable_options.VariableOptions):
     self._min_size = self._calc_min_size(self._conv_layers)
     self._set_variable_options(initializers, partitioners, regularizers,
                                self.POSSIBLE_INITIALIZER_KEYS)
+    # Sonnet 1.36 made the layers anew in each connection; making them once
+    # here gives the same names and variables, works when the first
+    # connection is traced by tf.function, and keeps eager calls cheap.
     with self._enter_variable_scope():
       self._make_modules()
 
@@ -179,9 +182,9 @@ class AlexNet(base.AbstractModule, variable_options.VariableOptions):
       net = tf.nn.relu(net)
       if pooling is not None:
         size, stride = pooling
-        net = tf.nn.max_pool2d(net, ksize=[1, size, size, 1],
-                               strides=[1, stride, stride, 1],
-                               padding=conv_padding.VALID)
+        net = tf.compat.v1.nn.max_pool(net, ksize=[1, size, size, 1],
+                                       strides=[1, stride, stride, 1],
+                                       padding=conv_padding.VALID)
     net = self._flatten(net)
     for layer, norm in zip(self._linear_modules, self._linear_norms):
       net = layer(net)

@@ -104,6 +104,14 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
       h = np.maximum(h.dot(w) + b, 0.)
     self.assertAllClose(y, h, atol=1e-4, rtol=1e-4)
 
+  @test_utils.in_eager_mode
+  def test_first_connection_inside_tf_function(self):
+    net = snt.nets.AlexNetMini(use_batch_norm=True)
+    x = tf.random.uniform([2, 17, 17, 3])
+    step = tf.function(lambda: net(x, is_training=False, keep_prob=1.))
+    self.assertAllClose(step(), net(x, is_training=False))
+    self.assertLen(net.get_variables(), 5 * 3 + 2 * 2)
+
   @test_utils.in_all_modes
   def test_batch_norm_names(self):
     net = snt.nets.AlexNet(snt.nets.AlexNet.MINI, use_batch_norm=True,
