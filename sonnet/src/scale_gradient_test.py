@@ -47,11 +47,46 @@ class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_tensor_scale_and_dtype(self):
     x = tf.constant([1., 2.], tf.float64)
-    scale = tf.constant(0.25)  # float32 scale on a float64 tensor.
-    grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, scale)), x)
-    grad = self.evaluate(grad)
-    self.assertEqual(grad.dtype, np.float64)
-    self.assertAllClose(grad, [0.25, 0.25])
+    for scale in (tf.constant(0.25, tf.float64), 0.25, np.array(0.25)):
+      grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, scale)),
+                       x)
+      grad = self.evaluate(grad)
+      self.assertEqual(grad.dtype, np.float64)
+      self.assertAllClose(grad, [0.25, 0.25])
+    with self.assertRaisesRegex(ValueError, "requested dtype float64"):
+      snt.scale_gradient(x, tf.constant(0.25))
+
+  @test_utils.in_graph_mode
+  def test_op_types_and_names(self):
+    x = tf1.placeholder(tf.float32, [2])
+    zero = snt.scale_gradient(x, 0.)
+    one = snt.scale_gradient(x, 1)
+    half = snt.scale_gradient(x, 0.5, name="half")
+    self.assertEqual((zero.op.type, zero.op.name),
+                     ("StopGradient", "scale_gradient"))
+    self.assertEqual((one.op.type, one.op.name),
+                     ("Identity", "scale_gradient_1"))
+    self.assertEqual(half.op.type, "IdentityN")
+    self.assertStartsWith(half.op.name, "half/")
+
+  @test_utils.in_all_modes
+  def test_non_float_net(self):
+    ints = tf.constant([1, 2])
+    self.assertAllEqual(self.evaluate(snt.scale_gradient(ints, 0)), [1, 2])
+    self.assertAllEqual(self.evaluate(snt.scale_gradient(ints, 1.)), [1, 2])
+    with self.assertRaisesRegex(
+        ValueError, "^clip_gradient does not support non-float `net` inputs."):
+      snt.scale_gradient(ints, 0.5)
+
+  @test_utils.in_eager_mode
+  def test_callable_net_in_eager_mode(self):
+    x = tf.constant([1., 2.])
+    scaled = snt.scale_gradient(lambda t: t * 3., -0.5)
+    with tf.GradientTape() as tape:
+      tape.watch(x)
+      y = tf.reduce_sum(scaled(x))
+    self.assertAllClose(y, 9.)
+    self.assertAllClose(tape.gradient(y, x), [-1.5, -1.5])
 
   @test_utils.in_all_modes
   def test_compute_gradient_jacobian(self):
@@ -78,8 +113,9 @@ class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     self.assertAllClose(self.evaluate(grad), np.full([3, 2], 0.1))
 
+  @test_utils.in_all_modes
   def test_bad_scale(self):
-    with self.assertRaisesRegex(TypeError, "scale must be a number"):
+    with self.assertRaises(TypeError):
       snt.scale_gradient(tf.ones([2]), "half")
 
   @test_utils.in_eager_mode
