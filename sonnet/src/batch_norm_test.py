@@ -395,6 +395,23 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(snt.BatchNorm(initializers=initializers).initializers,
                      initializers)
 
+  @parameterized.parameters(
+      ({}, ["beta", "moving_mean", "moving_variance"]),
+      ({"fused": True, "offset": False},
+       ["beta", "gamma", "moving_mean", "moving_variance"]),
+      ({"scale": True, "offset": False},
+       ["gamma", "moving_mean", "moving_variance"]))
+  @test_utils.in_all_modes
+  def test_default_initializers_join_the_dict(self, kwargs, keys):
+    mean_init = tf1.constant_initializer(2.)
+    bn = snt.BatchNorm(initializers={"moving_mean": mean_init}, **kwargs)
+    bn(tf.ones([2, 1, 1, 3]), is_training=False, test_local_stats=False)
+    initializers = bn.initializers
+    self.assertCountEqual(initializers, keys)
+    self.assertIs(initializers["moving_mean"], mean_init)
+    self.assertIsInstance(initializers["moving_variance"],
+                          tf1.ones_initializer)
+
   def test_properties_need_connection(self):
     bn = snt.BatchNorm(scale=True)
     for name in ("moving_mean", "moving_variance", "beta", "gamma"):

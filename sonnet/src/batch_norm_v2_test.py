@@ -278,6 +278,14 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
                         (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3) * 3.,
                         atol=1e-4)
 
+  @test_utils.in_all_modes
+  def test_default_initializers_join_the_dict(self):
+    bn = snt.BatchNormV2(fused=False)
+    bn(tf.ones([2, 3]), is_training=True)
+    self.assertCountEqual(bn.initializers,
+                          ["beta", "moving_mean", "moving_variance"])
+    self.assertIsInstance(bn.initializers["beta"], tf1.zeros_initializer)
+
   def test_constructor_refusals(self):
     with self.assertRaisesRegex(ValueError, "^Invalid data_format: 'HWCN'"):
       snt.BatchNormV2(data_format="HWCN")

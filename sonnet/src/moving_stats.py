@@ -23,7 +23,9 @@ class BatchNormVariables(variable_options.VariableOptions):
   """Mixin: the four variables of the batch norm modules and their options.
 
   Initializers may be given for all four variables; partitioners and
-  regularizers only for the learned `gamma` and `beta`.
+  regularizers only for the learned `gamma` and `beta`. As in Sonnet 1, the
+  default initializer of each variable created joins the `initializers`
+  dict.
   """
 
   GAMMA = "gamma"
@@ -76,7 +78,7 @@ class BatchNormVariables(variable_options.VariableOptions):
     check_shared(previous, shape, dtype)
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default),
+        initializer=self._initializers.setdefault(name, default),
         partitioner=self._partitioners.get(name),
         regularizer=self._regularizers.get(name),
         trainable=trainable)
@@ -102,7 +104,7 @@ class BatchNormVariables(variable_options.VariableOptions):
     check_shared(previous, shape, dtype)
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default), trainable=False,
+        initializer=self._initializers.setdefault(name, default), trainable=False,
         collections=list(MOVING_COLLECTIONS))
 
   def _affine_property(self, name):
