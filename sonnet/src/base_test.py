@@ -181,6 +181,26 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual([s.module.module_name for s in seen], ["inner", "outer"])
 
   @test_utils.in_all_modes
+  def test_module_and_connection_stacks(self):
+    from sonnet.python.modules import base as sonnet1_base  # pylint: disable=g-import-not-at-top
+    seen = []
+
+    class Peek(snt.AbstractModule):
+
+      def _build(self, inputs):
+        seen.append([m.module_name for m in sonnet1_base.get_module_stack()])
+        return inputs
+
+    outer = snt.Sequential([Peek(name="peek")], name="outer")
+    observer = seen.append
+    with snt.observe_connections(observer):
+      self.assertEqual(sonnet1_base.get_connection_stack(), [observer])
+      outer(tf.ones([1]))
+    self.assertEqual(seen[0], ["outer", "peek"])
+    self.assertEqual(sonnet1_base.get_connection_stack(), [])
+    self.assertEqual(sonnet1_base.get_module_stack(), [])
+
+  @test_utils.in_all_modes
   def test_new_variable_on_later_connection_is_an_error(self):
     module = GrowingModule()
     module(tf.ones([]))

@@ -43,6 +43,20 @@ def connecting_modules():
   return [module for module, _ in _STATE.connecting]
 
 
+def get_module_stack():
+  """Sonnet 1's name for `connecting_modules()` (a new list each call)."""
+  return connecting_modules()
+
+
+def get_connection_stack():
+  """The observers active on this thread, innermost last (Sonnet 1's name).
+
+  Returns:
+    The live list `observe_connections` pushes to.
+  """
+  return _STATE.observers
+
+
 def innermost_connection_kind(module):
   """How `module` is connecting now: CALL, METHOD or None if it is not."""
   for other, kind in reversed(_STATE.connecting):

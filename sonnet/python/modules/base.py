@@ -5,6 +5,8 @@ from sonnet.src.base import AbstractModule
 from sonnet.src.base import Module
 from sonnet.src.base import Transposable
 from sonnet.src.connections import ConnectedSubGraph
+from sonnet.src.connections import get_connection_stack
+from sonnet.src.connections import get_module_stack
 from sonnet.src.connections import observe_connections
 from sonnet.src.errors import DifferentGraphError
 from sonnet.src.errors import Error
