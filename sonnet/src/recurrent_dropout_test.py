@@ -15,6 +15,7 @@ class RecurrentDropoutTest(test_utils.TestCase):
   def test_train_core_matches_numpy_with_its_masks(self):
     x = np.random.RandomState(0).randn(4, 3, 2).astype(np.float32)
     train, test = snt.lstm_with_recurrent_dropout(6, keep_prob=0.5)
+    self.assertEqual(train.module_name, "lstm_recdropout")
     initial = train.initial_state(3)
     outputs, final = snt.dynamic_unroll(train, tf.constant(x), initial)
     test_outputs, _ = snt.dynamic_unroll(test, tf.constant(x),
@@ -28,36 +29,46 @@ class RecurrentDropoutTest(test_utils.TestCase):
     mask, = masks
     self.assertEqual(mask.shape, (3, 6))
     self.assertAllInSet(mask, [0., 2.])
+    # Each step's new hidden state is masked; the output is the LSTM's.
     h, c = np.zeros([3, 6]), np.zeros([3, 6])
     for t in range(4):
-      h, c = lstm_test.numpy_lstm_step(x[t], h * mask, c, values)
-      self.assertAllClose(outputs[t], h, atol=1e-5)
+      out, c = lstm_test.numpy_lstm_step(x[t], h, c, values)
+      h = out * mask
+      self.assertAllClose(outputs[t], out, atol=1e-5)
+    self.assertAllClose(final[0].hidden, h, atol=1e-5)
+    self.assertAllClose(final[0].cell, c, atol=1e-5)
     self.assertAllClose(final[1][0], mask)  # Masks fixed for the sequence.
     h, c = np.zeros([3, 6]), np.zeros([3, 6])
     for t in range(4):
       h, c = lstm_test.numpy_lstm_step(x[t], h, c, values)
     self.assertAllClose(test_outputs[-1], h, atol=1e-5)
 
-  @test_utils.in_graph_mode
-  def test_with_dynamic_rnn_zero_state(self):
+  @test_utils.in_all_modes
+  def test_sizes_and_zero_state(self):
     train, _ = snt.lstm_with_recurrent_dropout(4, keep_prob=0.9)
-    outputs, state = tf1.nn.dynamic_rnn(train, tf.ones([2, 3, 1]),
-                                        dtype=tf.float32)
-    self.init()
-    masks = self.evaluate(state[1][0])
-    self.assertGreater(masks.max(), 0.)  # Not an all-zero "zero state".
-    self.assertEqual(self.evaluate(outputs).shape, (2, 3, 4))
+    self.assertEqual(train.state_size, (
+        snt.LSTMState(tf.TensorShape([4]), tf.TensorShape([4])),
+        [tf.TensorShape([4])]))
+    self.assertEqual(train.output_size, tf.TensorShape([4]))
+    # As in Sonnet 1, the zero state's masks are zeros too (use
+    # initial_state to draw masks).
+    _, masks = train.zero_state(2, tf.float32)
+    self.assertAllClose(self.evaluate(masks[0]), np.zeros([2, 4]))
 
   @test_utils.in_all_modes
   def test_highway_core_with_recurrent_dropout(self):
     train, test = snt.highway_core_with_recurrent_dropout(4, 2, keep_prob=0.7)
     state = train.initial_state(5)
     self.assertEqual(train.state_size,
-                     (tf.TensorShape([4]), (tf.TensorShape([4]),)))
-    out, _ = train(tf.ones([5, 3]), state)
-    test(tf.ones([5, 3]), test.initial_state(5))
+                     (tf.TensorShape([4]), [tf.TensorShape([4])]))
+    out, (next_state, masks) = train(tf.ones([5, 3]), state)
+    test_out, _ = test(tf.ones([5, 3]), test.initial_state(5))
     self.assertLen(test.get_variables(), 10)
-    self.assertEqual(out.shape.as_list(), [5, 4])
+    self.init()
+    out, next_state, masks, test_out = self.evaluate(
+        [out, next_state, masks, test_out])
+    self.assertAllClose(out, test_out)
+    self.assertAllClose(next_state, test_out * masks[0])
 
 
 if __name__ == "__main__":

@@ -9,60 +9,53 @@ from sonnet.src import rnn_core
 class ZoneoutWrapper(rnn_core.RNNCore):
   """Keeps each state unit's previous value with probability `1 - keep_prob`.
 
-  In training, `s' = s + mask * (core(s) - s)` with `mask ~
-  Bernoulli(keep_prob)` drawn at every step; at test time the expectation,
-  `s' = s + keep_prob * (core(s) - s)`. The output is the new state's
-  part that the core outputs when it is the state itself (as for an LSTM's
-  hidden state); otherwise the core's output.
+  In training, `s' = s + keep_prob * dropout(core(s) - s, keep_prob)`,
+  i.e. each unit takes its new value with probability `keep_prob` (drawn at
+  every step) and keeps its old one otherwise; at test time the
+  expectation, `s' = (1 - keep_prob) * s + keep_prob * core(s)`. The output
+  is the core's own. Named `<core's module name>_zoneout`.
   """
 
-  def __init__(self, core, keep_probs, is_training, name="zoneout_wrapper"):
+  def __init__(self, core, keep_probs, is_training):
     """Stores the core.
 
     Args:
       core: the `snt.RNNCore` to wrap.
       keep_probs: a nest like `core.state_size` of update probabilities
         (None: always update that part).
-      is_training: whether to sample masks (True) or use expectations.
-      name: the module's name.
+      is_training: whether to sample (True) or use expectations.
     """
-    super().__init__(name=name)
-    tf.nest.assert_same_structure(keep_probs, core.state_size,
-                                  check_types=False)
+    super().__init__(name=core.module_name + "_zoneout")
     self._core = core
     self._keep_probs = keep_probs
     self._is_training = is_training
 
   def _build(self, inputs, prev_state):
-    """Steps the core, then zones out the state."""
-    outputs, next_state = self._core(inputs, prev_state)
+    """Steps the core, then zones out its new state."""
+    output, next_state = self._core(inputs, prev_state)
 
-    def zoneout(prob, new, old):
-      if prob is None:
-        return new
+    def zoneout(keep_prob, next_s, prev_s):
+      if keep_prob is None:
+        return next_s
       if self._is_training:
-        mask = tf.cast(tf.random.uniform(tf.shape(new)) < prob, new.dtype)
-        return old + mask * (new - old)
-      return old + prob * (new - old)
+        # Dropout zeroes the change (keeping prev_s) with probability
+        # 1 - keep_prob and otherwise scales it by 1 / keep_prob.
+        diff = next_s - prev_s
+        return prev_s + tf.nn.dropout(diff, rate=1. - keep_prob) * keep_prob
+      return prev_s * (1 - keep_prob) + next_s * keep_prob
 
-    flat_new = tf.nest.flatten(next_state)
-    zoned = tf.nest.pack_sequence_as(next_state, [
-        zoneout(p, n, o) for p, n, o in zip(
-            tf.nest.flatten(self._keep_probs), flat_new,
-            tf.nest.flatten(prev_state))])
-    flat_zoned = tf.nest.flatten(zoned)
-    for new, zoned_leaf in zip(flat_new, flat_zoned):
-      if new is outputs:
-        outputs = zoned_leaf
-    return outputs, zoned
+    next_state = tf.nest.map_structure(zoneout, self._keep_probs,
+                                       next_state, prev_state)
+    return output, next_state
 
-  def initial_state(self, *args, **kwargs):
+  def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
+                    trainable_initializers=None, trainable_regularizers=None,
+                    name=None):
     """The core's `initial_state`."""
-    return self._core.initial_state(*args, **kwargs)
-
-  def zero_state(self, *args, **kwargs):
-    """The core's `zero_state`."""
-    return self._core.zero_state(*args, **kwargs)
+    return self._core.initial_state(
+        batch_size, dtype=dtype, trainable=trainable,
+        trainable_initializers=trainable_initializers,
+        trainable_regularizers=trainable_regularizers, name=name)
 
   @property
   def state_size(self):

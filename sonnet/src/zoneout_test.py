@@ -12,7 +12,9 @@ class ZoneoutTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_test_core_uses_expectation(self):
     x = np.random.RandomState(0).randn(3, 2, 4).astype(np.float32)
-    _, test = snt.lstm_with_zoneout(5, keep_prob_c=0.3, keep_prob_h=0.8)
+    train, test = snt.lstm_with_zoneout(5, keep_prob_c=0.3, keep_prob_h=0.8)
+    self.assertEqual(train.module_name, "lstm_zoneout")
+    self.assertEqual(test.module_name, "lstm_zoneout_1")
     outputs, final = snt.dynamic_unroll(test, tf.constant(x),
                                         test.initial_state(2))
     self.init()
@@ -22,8 +24,10 @@ class ZoneoutTest(test_utils.TestCase):
     h, c = np.zeros([2, 5]), np.zeros([2, 5])
     for t in range(3):
       new_h, new_c = lstm_test.numpy_lstm_step(x[t], h, c, values)
-      h, c = h + 0.8 * (new_h - h), c + 0.3 * (new_c - c)
-      self.assertAllClose(outputs[t], h, atol=1e-5)
+      # The output is the LSTM's; the state is the expectation.
+      self.assertAllClose(outputs[t], new_h, atol=1e-5)
+      h, c = h * 0.2 + new_h * 0.8, c * 0.7 + new_c * 0.3
+    self.assertAllClose(final.hidden, h, atol=1e-5)
     self.assertAllClose(final.cell, c, atol=1e-5)
 
   @test_utils.in_all_modes
@@ -34,13 +38,15 @@ class ZoneoutTest(test_utils.TestCase):
         hidden=tf.constant(np.random.RandomState(2).randn(200, 50),
                            tf.float32),
         cell=tf.constant(np.random.RandomState(3).randn(200, 50), tf.float32))
-    _, zoned = train(tf.constant(x), prev)
-    _, plain = test._core(tf.constant(x), prev)  # The LSTM's own update.
+    out, zoned = train(tf.constant(x), prev)
+    plain_out, plain = test._core(tf.constant(x), prev)  # The LSTM's step.
     self.init()
-    zoned, plain, prev = self.evaluate([zoned, plain, prev])
+    out, zoned, plain_out, plain, prev = self.evaluate(
+        [out, zoned, plain_out, plain, prev])
+    self.assertAllClose(out, plain_out)
     for field, keep in (("cell", 0.25), ("hidden", 0.5)):
       new, old, got = (getattr(s, field) for s in (plain, prev, zoned))
-      updated = np.isclose(got, new, atol=1e-6)
+      updated = np.isclose(got, new, atol=1e-5)
       kept = np.isclose(got, old, atol=1e-6)
       self.assertTrue(np.all(updated | kept))
       self.assertAllClose(updated.mean(), keep, atol=0.03)
