@@ -294,6 +294,17 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(self.evaluate(losses[0]),
                         abs(self.evaluate(w)).sum(), rtol=1e-5)
 
+  @test_utils.in_all_modes
+  def test_regularization_losses_reach_the_collection(self):
+    # As in Sonnet 1.36, eager mode included (computed at creation there).
+    linear = snt.Linear(2, regularizers={"w": snt.regularizers.l1(1.)})
+    linear(tf.ones([1, 3]))
+    self.init()
+    collected = tf1.get_collection(tf1.GraphKeys.REGULARIZATION_LOSSES)
+    self.assertLen(collected, 1)
+    self.assertAllClose(self.evaluate(tf.add_n(collected)),
+                        abs(self.evaluate(linear.w)).sum(), rtol=1e-5)
+
   @test_utils.in_eager_mode
   def test_eager_module_stays_eager(self):
     module = ScaleModule()
