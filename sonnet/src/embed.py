@@ -1,7 +1,5 @@
 """`Embed`: looks up a learned vector for each integer id."""
 
-import numbers
-
 import numpy as np
 import tensorflow as tf
 
@@ -19,7 +17,12 @@ def default_embed_dim(vocab_size):
 
   Returns:
     An int.
+
+  Raises:
+    ValueError: if `vocab_size` is not positive.
   """
+  if not vocab_size or vocab_size <= 0:
+    raise ValueError("Invalid vocab_size %g." % vocab_size)
   return int(round(6.0 * vocab_size ** 0.25))
 
 
@@ -57,11 +60,12 @@ class Embed(base.AbstractModule):
     Args:
       vocab_size: the number of ids; required unless `existing_vocab` is
         given.
-      embed_dim: the size of each embedding; defaults to
+      embed_dim: the size of each embedding; if not given (or 0), it is
         round(6 * vocab_size ** 0.25).
       existing_vocab: optional `[vocab_size, embed_dim]` array or tensor
-        holding the initial embeddings; then `vocab_size`, `embed_dim`,
-        `initializers` and `partitioners` must not be given.
+        holding the initial embeddings, converted to float32; then
+        `vocab_size`, `embed_dim`, `initializers` and `partitioners` must
+        not be given.
       densify_gradients: if True, the gradient of the embeddings is a dense
         tensor rather than `tf.IndexedSlices` (faster when most rows are
         looked up each step).
@@ -75,39 +79,29 @@ class Embed(base.AbstractModule):
 
     Raises:
       ValueError: if neither `vocab_size` nor `existing_vocab` is given,
-        both are, `existing_vocab` is not a matrix, or a size is not a
-        positive integer.
+        `existing_vocab` comes with another of the arguments it replaces,
+        `existing_vocab` is not a fully known matrix (or a non-float32
+        tensor), or `vocab_size` is not positive (with no `embed_dim`).
       KeyError: if a dict has a key other than "embeddings".
       TypeError: if a dict value is not callable.
     """
+    if vocab_size is None and existing_vocab is None:
+      raise ValueError("Must provide on of vocab_size or existing_vocab.")
+    if existing_vocab is not None and any(
+        x is not None
+        for x in (vocab_size, embed_dim, initializers, partitioners)):
+      raise ValueError("If existing_vocab is provided, none of vocab_size, "
+                       "embedding_dim, initializers, or partitioners is "
+                       "needed.")
     super().__init__(custom_getter=custom_getter, name=name)
     if existing_vocab is None:
-      if vocab_size is None:
-        raise ValueError("Embed needs vocab_size or existing_vocab.")
-      if embed_dim is None and _is_positive_int(vocab_size):
-        embed_dim = default_embed_dim(vocab_size)
+      embed_dim = embed_dim or default_embed_dim(vocab_size)
     else:
-      if any(x is not None for x in (vocab_size, embed_dim, initializers,
-                                     partitioners)):
-        raise ValueError(
-            "With existing_vocab, Embed takes its sizes and initial values "
-            "from it: leave vocab_size, embed_dim, initializers and "
-            "partitioners unset.")
-      if not tf.is_tensor(existing_vocab):
-        existing_vocab = np.asarray(existing_vocab)
-      shape = existing_vocab.shape
-      if len(shape) != 2:
-        raise ValueError("existing_vocab must be a matrix [vocab_size, "
-                         "embed_dim], got shape %s." % (shape,))
-      vocab_size, embed_dim = (int(d) if d is not None else None
-                               for d in tuple(shape))
-    for what, value in (("vocab_size", vocab_size), ("embed_dim", embed_dim)):
-      if not _is_positive_int(value):
-        raise ValueError("Embed's %s must be a positive integer, got %r."
-                         % (what, value))
+      existing_vocab, (vocab_size, embed_dim) = _float32_matrix(
+          existing_vocab)
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._vocab_size = int(vocab_size)
-    self._embed_dim = int(embed_dim)
+    self._vocab_size = vocab_size
+    self._embed_dim = embed_dim
     self._existing_vocab = existing_vocab
     self._densify_gradients = densify_gradients
     self._trainable = trainable
@@ -148,18 +142,18 @@ class Embed(base.AbstractModule):
           regularizer=self._regularizers.get("embeddings"),
           trainable=self._trainable)
     else:
-      vocab = self._existing_vocab
-      dtype = tf.float32 if vocab.dtype == np.float64 else vocab.dtype
       self._embeddings = tf1.get_variable(
-          "embeddings", shape=shape, dtype=dtype,
-          initializer=tf1.constant_initializer(vocab),
+          "embeddings", shape=shape, dtype=tf.float32,
+          initializer=tf1.constant_initializer(self._existing_vocab),
           regularizer=self._regularizers.get("embeddings"),
           trainable=self._trainable)
     embeddings = self._embeddings
     if self._densify_gradients:
       embeddings = _densify_gradient(tf.convert_to_tensor(embeddings))
-    # "div": a partitioned variable holds contiguous blocks of rows.
-    return tf1.nn.embedding_lookup(embeddings, ids, partition_strategy="div")
+    # Sonnet 1 looked partitioned embeddings up with TF1's default "mod"
+    # strategy: id i is row i // n of partition i % n. Checkpoints made with
+    # it need the same mapping.
+    return tf1.nn.embedding_lookup(embeddings, ids, partition_strategy="mod")
 
   @property
   def vocab_size(self):
@@ -182,6 +176,21 @@ class Embed(base.AbstractModule):
     return self._embeddings
 
 
-def _is_positive_int(value):
-  return (isinstance(value, numbers.Integral) and not isinstance(value, bool)
-          and value > 0)
+def _float32_matrix(existing_vocab):
+  """`existing_vocab` as a float32 array (or tensor) of known 2-D shape.
+
+  Returns:
+    The converted value and its shape, as a list of two ints.
+
+  Raises:
+    ValueError: if it is a tensor of another dtype, or not a fully known
+      matrix.
+  """
+  if tf.is_tensor(existing_vocab):
+    existing_vocab = tf.convert_to_tensor(existing_vocab, dtype=tf.float32)
+    shape = existing_vocab.get_shape()
+  else:
+    existing_vocab = np.asarray(existing_vocab, dtype=np.float32)
+    shape = tf.TensorShape(existing_vocab.shape)
+  shape.with_rank(2).assert_is_fully_defined()
+  return existing_vocab, shape.as_list()

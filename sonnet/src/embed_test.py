@@ -86,14 +86,18 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
                         [3.0])
 
   @test_utils.in_graph_mode
-  def test_partitioned(self):
+  def test_partitioned_lookup_is_mod(self):
     embed = snt.Embed(
         6, 2, partitioners={"embeddings": tf1.fixed_size_partitioner(2)})
-    ids = np.array([5, 0, 3])
+    ids = np.array([5, 0, 3, 1])
     y = embed(tf.constant(ids))
     self.init()
-    table = self.evaluate(tf.concat(list(embed.embeddings), 0))
-    self.assertAllEqual(self.evaluate(y), table[ids])
+    part_0, part_1 = self.evaluate(list(embed.embeddings))
+    # Sonnet 1 (TF1's default "mod" strategy): id i is row i // 2 of
+    # partition i % 2.
+    parts = (part_0, part_1)
+    self.assertAllEqual(self.evaluate(y),
+                        [parts[i % 2][i // 2] for i in ids])
 
   @test_utils.in_all_modes
   def test_float_ids_raise(self):
@@ -103,16 +107,35 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
     self.assertFalse(embed.is_connected)
 
   @parameterized.parameters(
-      (dict(), "needs vocab_size or existing_vocab"),
-      (dict(vocab_size=0), "vocab_size must be a positive integer"),
-      (dict(vocab_size=3, embed_dim=-1), "embed_dim must be a positive"),
-      (dict(existing_vocab=np.zeros([2, 3]), vocab_size=2), "leave vocab_size"),
+      (dict(), "^Must provide on of vocab_size or existing_vocab.$"),
+      (dict(vocab_size=0), "^Invalid vocab_size 0.$"),
+      (dict(vocab_size=-2, embed_dim=0), "^Invalid vocab_size -2.$"),
+      (dict(existing_vocab=np.zeros([2, 3]), vocab_size=2),
+       "^If existing_vocab is provided, none of vocab_size, embedding_dim, "
+       "initializers, or partitioners is needed.$"),
       (dict(existing_vocab=np.zeros([2, 3]),
-            initializers={"embeddings": tf.zeros}), "leave vocab_size"),
-      (dict(existing_vocab=np.zeros([6])), "must be a matrix"))
+            initializers={"embeddings": tf.zeros}), "none of vocab_size"),
+      (dict(existing_vocab=np.zeros([6])), r"^Shape \(6,\) must have rank 2$"),
+      (dict(existing_vocab=tf.zeros([2, 3], tf.float64)),
+       "requested dtype float32"))
   def test_bad_arguments(self, kwargs, message):
     with self.assertRaisesRegex(ValueError, message):
       snt.Embed(**kwargs)
+
+  @parameterized.parameters(0, None)
+  def test_no_embed_dim_means_the_default(self, embed_dim):
+    self.assertEqual(snt.Embed(10, embed_dim).embed_dim, 11)
+
+  @test_utils.in_all_modes
+  def test_existing_vocab_becomes_float32(self):
+    vocab = [[1, 2], [3, 4], [5, 6]]
+    for value in (vocab, np.array(vocab, np.int32), np.array(vocab, float)):
+      embed = snt.Embed(existing_vocab=value)
+      self.assertEqual((embed.vocab_size, embed.embed_dim), (3, 2))
+      y = embed(tf.constant([2, 0]))
+      self.assertEqual(embed.embeddings.dtype.base_dtype, tf.float32)
+      self.init()
+      self.assertAllEqual(self.evaluate(y), [[5., 6.], [1., 2.]])
 
   def test_bad_key_and_not_connected(self):
     with self.assertRaisesRegex(KeyError, "embeddings"):
