@@ -1,19 +1,22 @@
 """`DeepRNN`: a stack of cores (and plain ops) run as one core."""
 
+import collections.abc
+
 import tensorflow as tf
 
-from sonnet.src import errors
 from sonnet.src import rnn_core
 
-
-def _last_dim_sum(sizes):
-  return sum(tf.TensorShape(s).as_list()[-1] for s in tf.nest.flatten(sizes))
+tf1 = tf.compat.v1
 
 
-def _concat(nests):
-  """Concatenates the leaves of several nests along the last axis."""
-  flat = [leaf for nest in nests for leaf in tf.nest.flatten(nest)]
-  return flat[0] if len(flat) == 1 else tf.concat(flat, axis=-1)
+def _flat_output_dims(core):
+  """A core's flattened `output_size` as lists of ints."""
+  return [tf.TensorShape(size).as_list()
+          for size in tf.nest.flatten(core.output_size)]
+
+
+def _concat_last(*tensors):
+  return tf.concat(tensors, axis=-1)
 
 
 class DeepRNN(rnn_core.RNNCore):
@@ -21,10 +24,12 @@ class DeepRNN(rnn_core.RNNCore):
 
   `cores` may mix `snt.RNNCore`s with plain callables (e.g. `tf.nn.relu` or
   an `snt.Linear`), which are applied to the previous output and hold no
-  state. The state is a tuple with one entry per `RNNCore`.
+  state. The state is a tuple with one entry per `RNNCore` (`()` if there
+  is none; `DeepRNN([], skip_connections=False)` is the identity).
 
-  With `skip_connections`, every core after the first sees the step's input
-  concatenated with the previous core's output, and the output is the
+  With `skip_connections` (only for stacks of `RNNCore`s), every core after
+  the first sees the step's input concatenated (leaf by leaf, along the
+  last axis) with the previous core's output, and the output is the
   concatenation of all cores' outputs (`concat_final_output_if_skip`) or
   the last core's output.
 
@@ -39,84 +44,88 @@ class DeepRNN(rnn_core.RNNCore):
     """Configures the stack.
 
     Args:
-      cores: a non-empty list of `snt.RNNCore`s and callables.
+      cores: an iterable of `snt.RNNCore`s and callables.
       skip_connections: whether to feed the input to every core and
-        concatenate their outputs; only for stacks of `RNNCore`s.
+        concatenate their outputs; only for stacks of `RNNCore`s, whose
+        outputs must then differ only in their last dimension.
       concat_final_output_if_skip: with skip connections, whether the output
         concatenates all cores' outputs (True) or is the last one's.
       name: the module's name.
 
     Raises:
-      ValueError: if `cores` is empty, or `skip_connections` is used with a
-        core that is not an `RNNCore`.
-      TypeError: if a core is not callable.
+      ValueError: if `cores` is not iterable, or `skip_connections` is used
+        with a core that is not an `RNNCore` or with outputs that cannot be
+        concatenated.
     """
     super().__init__(name=name)
-    cores = list(cores)
-    if not cores:
-      raise ValueError("DeepRNN needs at least one core.")
-    for core in cores:
-      if not callable(core):
-        raise TypeError("DeepRNN's cores must be RNNCores or callables, got "
-                        "%r." % (core,))
-    self._is_recurrent = [isinstance(c, rnn_core.RNNCore) for c in cores]
-    if skip_connections and not all(self._is_recurrent):
-      raise ValueError(
-          "skip_connections are only supported when all cores are RNNCores; "
-          "got %r. Pass skip_connections=False to mix in plain modules."
-          % (cores,))
+    if not isinstance(cores, collections.abc.Iterable):
+      raise ValueError("Cores should be an iterable object.")
     self._cores = tuple(cores)
     self._skip_connections = skip_connections
     self._concat_final_output_if_skip = concat_final_output_if_skip
+    self._is_recurrent_list = [isinstance(core, rnn_core.RNNCore)
+                               for core in self._cores]
+    if skip_connections:
+      tf1.logging.log_first_n(
+          tf1.logging.WARN,
+          "The `skip_connections` argument will be deprecated.", 1)
+      if not all(self._is_recurrent_list):
+        raise ValueError(
+            "skip_connections are enabled but not all cores are "
+            "`snt.RNNCore`s, which is not supported. The following cores "
+            "were specified: {}.".format(self._cores))
+      self._check_cores_output_sizes()
+    self._num_recurrent = sum(self._is_recurrent_list)
+    self._last_output_size = None
+
+  def _check_cores_output_sizes(self):
+    """Refuses outputs that differ in more than their last dimension.
+
+    Raises:
+      ValueError: if two cores' outputs differ before the last dimension.
+    """
+    for sizes in zip(*[_flat_output_dims(core) for core in self._cores]):
+      for i, size in enumerate(sizes[1:]):
+        if size[1:] != sizes[0][1:]:
+          raise ValueError(
+              "The outputs of the provided cores are not able to be "
+              "concatenated along the first feature dimension. Core 0 has "
+              "shape %s, whereas Core %d has shape %s - these must only "
+              "differ in the first dimension" % (sizes[0], i + 1, size))
 
   def _build(self, inputs, prev_state, **kwargs):
     """Runs each core once.
 
     Args:
-      inputs: the step's inputs (a tensor, or a nest for the first core).
-      prev_state: a tuple with one state per `RNNCore` in `cores`.
-      **kwargs: extra arguments passed to every `RNNCore`.
+      inputs: the step's inputs (a tensor, or a nest).
+      prev_state: a sequence with one state per `RNNCore` in `cores`.
+      **kwargs: extra arguments passed to every core.
 
     Returns:
-      `(output, next_state)`.
-
-    Raises:
-      IncompatibleShapeError: if `prev_state` has not one entry per
-        `RNNCore`.
+      `(output, next_state)`, `next_state` a tuple.
     """
-    num_recurrent = sum(self._is_recurrent)
-    try:
-      if (not isinstance(prev_state, (tuple, list)) or
-          len(prev_state) != num_recurrent):
-        raise ValueError("not one state per RNNCore")
-      tf.nest.assert_same_structure(prev_state, self.state_size,
-                                    check_types=False)
-    except (ValueError, TypeError):
-      raise errors.IncompatibleShapeError(
-          "%s: prev_state must be a tuple of %d states (one per RNNCore) "
-          "with the structure of state_size %s, got %r. Use "
-          "initial_state(batch_size) to make one."
-          % (self.scope_name, num_recurrent, self.state_size,
-             prev_state)) from None
+    current = inputs
     next_states = []
     outputs = []
-    current = inputs
-    state_index = 0
-    for i, (core, recurrent) in enumerate(zip(self._cores,
-                                              self._is_recurrent)):
+    recurrent_index = 0
+    for i, core in enumerate(self._cores):
       if self._skip_connections and i > 0:
-        current = _concat([inputs, current])
-      if recurrent:
-        current, state = core(current, prev_state[state_index], **kwargs)
-        next_states.append(state)
-        state_index += 1
+        current = tf.nest.map_structure(_concat_last, inputs, current)
+      if self._is_recurrent_list[i]:
+        current, next_state = core(current, prev_state[recurrent_index],
+                                   **kwargs)
+        next_states.append(next_state)
+        recurrent_index += 1
       else:
-        current = core(current)
-      outputs.append(current)
+        current = core(current, **kwargs)
+      if self._skip_connections:
+        outputs.append(current)
     if self._skip_connections and self._concat_final_output_if_skip:
-      output = _concat(outputs)
+      output = tf.nest.map_structure(_concat_last, *outputs)
     else:
       output = current
+    self._last_output_size = tf.nest.map_structure(lambda t: t.shape[1:],
+                                                   output)
     return output, tuple(next_states)
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
@@ -124,60 +133,97 @@ class DeepRNN(rnn_core.RNNCore):
                     name=None):
     """Returns a tuple of the `RNNCore`s' initial states.
 
+    The cores' own `initial_state`s run (with their default names) inside a
+    name scope `name`, by default `<scope_name>_initial_state`.
+
     Args:
       batch_size: an int or a scalar int32 tensor.
       dtype: the dtype of the states.
       trainable: whether the initial states are learned.
-      trainable_initializers: optional list with one entry per `RNNCore`.
-      trainable_regularizers: optional list with one entry per `RNNCore`.
-      name: optional prefix; core `i` uses `<name>_<i>`. By default each
-        core uses its own name (`<core>_initial_state`).
+      trainable_initializers: optional sequence with one entry per
+        `RNNCore`.
+      trainable_regularizers: optional sequence with one entry per
+        `RNNCore`.
+      name: the name scope.
 
     Returns:
       A tuple of states.
 
     Raises:
-      ValueError: if a per-core list has the wrong length.
+      ValueError: if `trainable_initializers` does not have one entry per
+        `RNNCore`.
     """
-    recurrent = [c for c, r in zip(self._cores, self._is_recurrent) if r]
-    per_core = []
-    for what, values in (("trainable_initializers", trainable_initializers),
-                         ("trainable_regularizers", trainable_regularizers)):
-      if values is None:
-        values = [None] * len(recurrent)
-      elif len(values) != len(recurrent):
-        raise ValueError("%s must have one entry per RNNCore (%d), got %d."
-                         % (what, len(recurrent), len(values)))
-      per_core.append(values)
-    return tuple(
-        core.initial_state(
+    if trainable_initializers is None:
+      trainable_initializers = [None] * self._num_recurrent
+    if trainable_regularizers is None:
+      trainable_regularizers = [None] * self._num_recurrent
+    if len(trainable_initializers) != self._num_recurrent:
+      raise ValueError(
+          "The number of initializers and recurrent cores should be the "
+          "same. Received %d initializers for %d specified recurrent cores."
+          % (len(trainable_initializers), self._num_recurrent))
+    states = []
+    with tf1.name_scope(self._initial_state_scope(name)):
+      for core in self._recurrent_cores():
+        index = len(states)
+        states.append(core.initial_state(
             batch_size, dtype=dtype, trainable=trainable,
-            trainable_initializers=inits, trainable_regularizers=regs,
-            name=None if name is None else "%s_%d" % (name, i))
-        for i, (core, inits, regs) in enumerate(zip(recurrent, *per_core)))
+            trainable_initializers=trainable_initializers[index],
+            trainable_regularizers=trainable_regularizers[index]))
+    return tuple(states)
+
+  def _recurrent_cores(self):
+    return [core for core, recurrent
+            in zip(self._cores, self._is_recurrent_list) if recurrent]
 
   @property
   def state_size(self):
     """A tuple of the `RNNCore`s' state sizes."""
-    return tuple(c.state_size for c, r in zip(self._cores, self._is_recurrent)
-                 if r)
+    return tuple(core.state_size for core in self._recurrent_cores())
 
   @property
   def output_size(self):
-    """The output size (needs the last core to have an `output_size`).
+    """The output size.
+
+    With concatenated skip outputs, the cores' sizes with their last
+    dimensions summed. Otherwise the last core's `output_size`; if it has
+    none, the size of the last connection's output or, before the first
+    connection, the `output_size` of the last core that has one (both with
+    a logged warning).
 
     Raises:
-      ValueError: if it cannot be determined.
+      ValueError: if no core has an `output_size` and the stack has not
+        been connected.
     """
     if self._skip_connections and self._concat_final_output_if_skip:
-      return tf.TensorShape([_last_dim_sum([c.output_size
-                                            for c in self._cores])])
-    last = self._cores[-1]
-    if hasattr(last, "output_size"):
-      size = last.output_size
-      return tf.TensorShape([size]) if isinstance(size, int) else size
-    raise ValueError("%s: the output size is unknown because the last core "
-                     "%r has no output_size." % (self.scope_name, last))
+      summed = []
+      for sizes in zip(*[_flat_output_dims(core) for core in self._cores]):
+        summed.append(tf.TensorShape(
+            sizes[0][:-1] + [sum(size[-1] for size in sizes)]))
+      return tf.nest.pack_sequence_as(self._cores[0].output_size, summed)
+    final_core = self._cores[-1]
+    if hasattr(final_core, "output_size"):
+      return final_core.output_size
+    if self._last_output_size is not None:
+      tf1.logging.warning(
+          "Final core does not contain .output_size, but the DeepRNN has "
+          "been connected into the graph, so inferred output size as %s",
+          self._last_output_size)
+      return self._last_output_size
+    try:
+      guessed = next(core.output_size for core in reversed(self._cores)
+                     if hasattr(core, "output_size"))
+    except StopIteration:
+      raise ValueError(
+          "None of the 'cores' have output_size information.") from None
+    tf1.logging.warning(
+        "Trying to infer output_size of DeepRNN, but the final core %s does "
+        "not have the .output_size field. The guessed output_size is %s but "
+        "this may not be correct. If you see shape errors following this "
+        "warning, you must change the cores used in the DeepRNN so that the "
+        "final core used has a correct .output_size property.", final_core,
+        guessed)
+    return guessed
 
   @property
   def cores(self):

@@ -94,24 +94,85 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllEqual(second, np.zeros([4, 3]))
     if not self.eager:
       self.assertVariableNames(tf1.global_variables(),
-                               ["a_initial_state/w", "b_initial_state/w"])
-    with self.assertRaisesRegex(ValueError, "one entry per RNNCore"):
+                               ["a_initial_state_0/w", "b_initial_state_0/w"])
+      self.assertEqual(state[1].name,
+                       "deep_rnn_initial_state/b_initial_state/"
+                       "state_0_tiled:0")
+    with self.assertRaisesRegex(
+        ValueError, "The number of initializers and recurrent cores should "
+        "be the same. Received 1 initializers for 2 specified recurrent "
+        "cores."):
       deep.initial_state(4, trainable=True, trainable_initializers=[None])
 
+  @test_utils.in_graph_mode
+  def test_initial_state_names(self):
+    deep = snt.DeepRNN([snt.LSTM(3, name="a"), tf.tanh, snt.GRU(2, name="b")],
+                       skip_connections=False)
+    zero = deep.initial_state(2, name="start")
+    self.assertEqual([t.name for t in tf.nest.flatten(zero)],
+                     ["start/a_initial_state/LSTMZeroState/zeros:0",
+                      "start/a_initial_state/LSTMZeroState/zeros_1:0",
+                      "start/b_initial_state/GRUZeroState/zeros:0"])
+
   def test_constructor_errors(self):
-    with self.assertRaisesRegex(ValueError, "at least one"):
-      snt.DeepRNN([])
-    with self.assertRaisesRegex(ValueError, "skip_connections"):
+    with self.assertRaisesRegex(ValueError,
+                                "Cores should be an iterable object."):
+      snt.DeepRNN(snt.LSTM(2))
+    with self.assertRaisesRegex(
+        ValueError, "skip_connections are enabled but not all cores are "
+        "`snt.RNNCore`s, which is not supported. The following cores were "
+        "specified: "):
       snt.DeepRNN([snt.LSTM(2), tf.nn.relu])
-    with self.assertRaisesRegex(TypeError, "callables"):
-      snt.DeepRNN([snt.LSTM(2), 3], skip_connections=False)
+    with self.assertRaisesRegex(
+        ValueError, "not able to be concatenated along the first feature "
+        "dimension. Core 0 has shape \\[4, 4, 3\\], whereas Core 1 has shape "
+        "\\[3\\]"):
+      snt.DeepRNN([snt.Conv2DLSTM(input_shape=(4, 4, 2), output_channels=3,
+                                  kernel_shape=1), snt.LSTM(3)])
 
   @test_utils.in_all_modes
-  def test_wrong_state_structure(self):
-    deep = snt.DeepRNN([snt.LSTM(2), snt.LSTM(2)], name="deep")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "deep: prev_state must be a tuple of 2"):
-      deep(tf.ones([1, 3]), snt.LSTM(2).initial_state(1))
+  def test_empty_stack_is_the_identity(self):
+    deep = snt.DeepRNN([], skip_connections=False)
+    self.assertEqual(deep.state_size, ())
+    self.assertEqual(deep.initial_state(2), ())
+    x = tf.constant([[1., 2.]])
+    output, state = deep(x, ())
+    self.assertAllEqual(self.evaluate(output), [[1., 2.]])
+    self.assertEqual(state, ())
+
+  @test_utils.in_all_modes
+  def test_nested_skip_connections_and_sizes(self):
+    rng = np.random.RandomState(2)
+    x = rng.randn(2, 4, 4, 2).astype(np.float32)
+    cores = [snt.Conv2DLSTM(input_shape=(4, 4, 2), output_channels=3,
+                            kernel_shape=1, name="c%d" % i) for i in range(2)]
+    deep = snt.DeepRNN(cores)
+    self.assertEqual(deep.output_size, tf.TensorShape([4, 4, 6]))
+    output, _ = deep(tf.constant(x), deep.initial_state(2))
+    self.assertEqual(output.shape.as_list(), [2, 4, 4, 6])
+
+  @test_utils.in_all_modes
+  def test_output_size_without_a_final_size(self):
+    deep = snt.DeepRNN([snt.VanillaRNN(3), snt.Linear(2), tf.tanh],
+                       skip_connections=False)
+    self.assertEqual(deep.output_size, 2)  # The last core with a size.
+    deep(tf.ones([1, 4]), deep.initial_state(1))
+    self.assertEqual(deep.output_size, tf.TensorShape([2]))
+    with self.assertRaisesRegex(
+        ValueError, "None of the 'cores' have output_size information."):
+      _ = snt.DeepRNN([tf.tanh], skip_connections=False).output_size
+
+  @test_utils.in_all_modes
+  def test_kwargs_reach_every_core(self):
+    seen = []
+
+    def plain(x, is_training):
+      seen.append(is_training)
+      return x
+
+    deep = snt.DeepRNN([plain, plain], skip_connections=False)
+    deep(tf.ones([1, 2]), (), is_training=True)
+    self.assertEqual(seen, [True, True])
 
   @test_utils.in_all_modes
   def test_learns_periodic_sequence(self):
