@@ -1,6 +1,6 @@
 """`TrainableVariable`: a module whose output is one variable."""
 
-import numbers
+import math
 
 import numpy as np
 import tensorflow as tf
@@ -32,7 +32,8 @@ class TrainableVariable(base.AbstractModule):
     """Configures the variable.
 
     Args:
-      shape: the variable's shape, a list of positive ints.
+      shape: the variable's shape (a list of ints or a `tf.TensorShape`);
+        it is checked when the module is connected.
       dtype: the variable's dtype.
       initializers: optional dict with key "w"; the default is a truncated
         normal with stddev 1/sqrt(number of elements).
@@ -42,18 +43,12 @@ class TrainableVariable(base.AbstractModule):
       name: the module's name.
 
     Raises:
-      ValueError: if `shape` holds something other than positive ints.
       KeyError: if a dict has a key other than "w".
       TypeError: if a dict value is not callable.
     """
     super().__init__(custom_getter=custom_getter, name=name)
-    shape = tuple(shape)
-    if not all(isinstance(d, numbers.Integral) and not isinstance(d, bool)
-               and d > 0 for d in shape):
-      raise ValueError("TrainableVariable's shape must be a list of positive "
-                       "integers, got %r." % (shape,))
-    self._shape = tuple(int(d) for d in shape)
-    self._dtype = tf.as_dtype(dtype)
+    self._shape = tuple(shape)
+    self._dtype = dtype
     keys = self.POSSIBLE_INITIALIZER_KEYS
     self._initializers = arg_checks.check_initializers(initializers, keys)
     self._partitioners = arg_checks.check_partitioners(partitioners, keys)
@@ -65,12 +60,20 @@ class TrainableVariable(base.AbstractModule):
 
     Returns:
       The variable `w`, of shape `shape`.
+
+    Raises:
+      ValueError: if `shape` has a negative size and no "w" initializer
+        was given.
+      ZeroDivisionError: if `shape` has a zero size and no "w" initializer
+        was given.
     """
-    default = tf1.truncated_normal_initializer(
-        stddev=1. / np.sqrt(np.prod(self._shape)))
+    if "w" not in self._initializers:
+      # Kept in the dict once made, as in Sonnet 1.
+      self._initializers["w"] = tf1.truncated_normal_initializer(
+          stddev=1 / math.sqrt(np.prod(self._shape)))
     self._w = tf1.get_variable(
         "w", shape=self._shape, dtype=self._dtype,
-        initializer=self._initializers.get("w", default),
+        initializer=self._initializers["w"],
         partitioner=self._partitioners.get("w"),
         regularizer=self._regularizers.get("w"))
     return self._w

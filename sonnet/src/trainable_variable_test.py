@@ -45,10 +45,25 @@ class TrainableVariableTest(test_utils.TestCase, parameterized.TestCase):
     self.assertLess(np.abs(w).max(), 0.02 + 1e-6)
     self.assertAllClose(w.std(), 0.88 / 100, rtol=0.05)
 
-  @parameterized.parameters([[0, 2]], [[2, -1]], [[1.5]])
-  def test_bad_shape(self, shape):
-    with self.assertRaisesRegex(ValueError, "positive integers"):
-      snt.TrainableVariable(shape)
+  @parameterized.parameters(
+      ([0, 2], ZeroDivisionError, "division by zero"),
+      ([2, -1], ValueError, "math domain error"),
+      ([1.5], TypeError, "Dimension value must be integer"))
+  @test_utils.in_all_modes
+  def test_bad_shape_raises_on_connection(self, shape, error, message):
+    module = snt.TrainableVariable(shape)  # Sonnet 1 checked it only here.
+    with self.assertRaisesRegex(error, message):
+      module()
+
+  @parameterized.parameters(([0, 2],), (tf.TensorShape([2, 3]),), ([],))
+  @test_utils.in_all_modes
+  def test_shapes_with_initializer(self, shape):
+    module = snt.TrainableVariable(
+        shape, initializers={"w": tf1.constant_initializer(2.)})
+    w = module()
+    self.assertEqual(w.shape.as_list(), list(shape))
+    self.init()
+    self.assertAllEqual(self.evaluate(w), np.full(list(shape), 2.))
 
   def test_bad_key_and_not_connected(self):
     with self.assertRaisesRegex(KeyError, r"Invalid initializer keys 'b'"):
