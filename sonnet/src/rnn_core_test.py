@@ -360,6 +360,16 @@ class RNNCellWrapperTest(test_utils.TestCase):
     self.assertAllClose(outputs[0], 2 * x[0])
     self.assertEqual(core.state_size, 3)
 
+  @test_utils.in_all_modes
+  def test_wrapper_takes_the_custom_getter(self):
+    def doubled(getter, *args, **kwargs):
+      return getter(*args, **kwargs) * 2.
+
+    core = snt.RNNCellWrapper(SumCell, custom_getter=doubled)
+    output, _ = core(tf.ones([1, 3]), tf.zeros([1, 3]))
+    self.init()
+    self.assertAllClose(self.evaluate(output), [[4., 4., 4.]])
+
 
 class UnrollTest(test_utils.TestCase, parameterized.TestCase):
 
