@@ -50,6 +50,8 @@ class CausalConv1D(conv.ConvND):
       ValueError, IncompatibleShapeError, NotSupportedError, TypeError,
         KeyError: as for `snt.Conv1D`.
     """
+    reflection.deprecation_warning(
+        "CausalConv1D is deprecated, please use Conv1D with padding=CAUSAL.")
     if padding != conv_padding.CAUSAL:
       reflection.deprecation_warning(
           "You specified a non-causal padding type for CausalConv1D, this has "

@@ -1,9 +1,12 @@
 """Tests for snt.CausalConv1D."""
 
+from unittest import mock
+
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.src import conv_test_utils as refs
+from sonnet.src import reflection
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -59,7 +62,12 @@ class CausalConv1DTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(self.evaluate(y)[0, :, 0], [0., 1., 3.])
     self.assertAllClose(self.evaluate(y_clone), self.evaluate(y))
 
-  def test_other_padding_is_replaced_with_a_warning(self):
+  @mock.patch.object(reflection, "_warned_messages", set())
+  def test_deprecation_warnings(self):
+    with self.assertWarnsRegex(
+        DeprecationWarning,
+        "^CausalConv1D is deprecated, please use Conv1D with padding=CAUSAL"):
+      snt.CausalConv1D(2, 3, name="first")
     with self.assertWarnsRegex(DeprecationWarning,
                                "non-causal padding type for CausalConv1D"):
       conv = snt.CausalConv1D(2, 3, padding=snt.VALID)

@@ -90,11 +90,12 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
       The convolved tensor, in the same layout.
 
     Raises:
-      IncompatibleShapeError: if the rank is wrong, the number of input
-        channels differs from the first connection's, or a mask does not fit
+      IncompatibleShapeError: if the rank is wrong, or a mask does not fit
         the kernel.
-      UnderspecifiedError: if the rank or the channel dimension is unknown.
-      TypeError: if `inputs` is not floating point.
+      ValueError: if the rank is unknown, or the number of input channels
+        differs from the first connection's.
+      UnderspecifiedError: if the channel dimension is unknown.
+      TypeError: if `inputs` is not float16, bfloat16, float32 or float64.
     """
     input_shape = self._check_inputs(inputs)
     input_channels = input_shape[self._channel_axis]

@@ -26,12 +26,9 @@ FLOAT_DTYPES = (tf.float16, tf.bfloat16, tf.float32, tf.float64)
 
 
 def _positive_int(value):
-  """`value` as an int if it is a positive whole number, else None.
-
-  Whole numbers are ints, TF1 `Dimension`s and integral floats (e.g. 3.0).
-  """
+  """`value` as an int if it is a positive int (or TF1 `Dimension`)."""
   value = tf.compat.v1.dimension_value(value)
-  if isinstance(value, numbers.Real) and value > 0 and value == int(value):
+  if isinstance(value, numbers.Integral) and value > 0:
     return int(value)
   return None
 
@@ -41,7 +38,7 @@ def fill_shape(x, n):
 
   Args:
     x: a positive int (used for every dimension) or a sequence of `n` of
-      them; TF1 `Dimension`s and integral floats count as ints.
+      them; TF1 `Dimension`s count as ints.
     n: the number of dimensions, a positive int.
 
   Returns:
@@ -228,16 +225,18 @@ def check_inputs(scope_name, inputs, data_format, input_channels=None):
     The static input shape, a tuple.
 
   Raises:
-    UnderspecifiedError: if the rank or the channel dimension is unknown.
-    IncompatibleShapeError: if the rank is wrong or the channels differ from
-      `input_channels`.
+    ValueError: if the rank is unknown, or the channels differ from
+      `input_channels` (the variables could not be shared).
+    IncompatibleShapeError: if the rank is wrong.
     TypeError: if `inputs` is not float16, bfloat16, float32 or float64.
+    UnderspecifiedError: if the channel dimension is unknown.
   """
   rank = len(data_format)
   if inputs.get_shape().rank is None:
-    raise errors.UnderspecifiedError(
-        "Input Tensor must have rank %d corresponding to data_format %s, but "
-        "its rank is unknown (module %s)." % (rank, data_format, scope_name))
+    raise ValueError(
+        "as_list() is not defined on an unknown TensorShape: the inputs of "
+        "%s must have a known rank, %d for data_format %s."
+        % (scope_name, rank, data_format))
   input_shape = tuple(inputs.get_shape().as_list())
   if len(input_shape) != rank:
     raise errors.IncompatibleShapeError(
@@ -256,10 +255,10 @@ def check_inputs(scope_name, inputs, data_format, input_channels=None):
         "%s, data_format %s, input shape %s)."
         % (scope_name, data_format, input_shape))
   if input_channels is not None and channels != input_channels:
-    raise errors.IncompatibleShapeError(
-        "Number of input channels must match the first connection's %d "
-        "channels, but the input shape was %s (module %s)."
-        % (input_channels, input_shape, scope_name))
+    raise ValueError(
+        "Trying to share variables of %s, but the inputs have %d channels "
+        "(shape %s) where its first connection's had %d channels."
+        % (scope_name, channels, input_shape, input_channels))
   return input_shape
 
 

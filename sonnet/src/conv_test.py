@@ -239,9 +239,10 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
   def test_changed_channels_raise(self):
     conv = snt.Conv1D(4, 3)
     conv(tf.ones([2, 5, 3]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "^Number of input channels must match the "
-                                "first connection's 3 channels"):
+    with self.assertRaisesRegex(
+        ValueError, r"^Trying to share variables of conv_1d, but the inputs "
+        r"have 2 channels \(shape \(2, 5, 2\)\) where its first "
+        "connection's had 3 channels"):
       conv(tf.ones([2, 5, 2]))
 
   @test_utils.in_graph_mode
@@ -251,9 +252,10 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
                                 "^Number of input channels must be known at "
                                 "module build time"):
       conv(tf1.placeholder(tf.float32, [None, 5, 5, None]))
-    with self.assertRaisesRegex(snt.UnderspecifiedError,
-                                "^Input Tensor must have rank 4 .* its rank "
-                                "is unknown"):
+    with self.assertRaisesRegex(
+        ValueError, "^as_list\\(\\) is not defined on an unknown TensorShape: "
+        "the inputs of conv_2d must have a known rank, 4 for data_format "
+        "NHWC"):
       conv(tf1.placeholder(tf.float32))
     self.assertEmpty(tf1.global_variables())
 
@@ -296,6 +298,8 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
        "^Invalid kernel shape: x is 3,"),
       ("kernel_items", dict(kernel_shape=[3, 1.5]),
        snt.IncompatibleShapeError, "^Invalid kernel shape"),
+      ("kernel_float", dict(kernel_shape=3.0), snt.IncompatibleShapeError,
+       "^Invalid kernel shape: x is 3.0"),
       ("zero_stride", dict(stride=0), snt.IncompatibleShapeError,
        "^Invalid stride shape: x is 0,"),
       ("stride_length", dict(stride=[1, 1, 1]), snt.IncompatibleShapeError,
@@ -364,7 +368,7 @@ class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
         snt.Conv1D(1, 1, stride=2, data_format="NCW").stride, (1, 1, 2))
 
   def test_lenient_arguments_as_sonnet_1(self):
-    conv = snt.Conv2D(12.0, [3.0, tf1.Dimension(2)], stride=[5, 2, 2, 7],
+    conv = snt.Conv2D(12.0, [3, tf1.Dimension(2)], stride=[5, 2, 2, 7],
                       rate=np.int64(1))
     self.assertEqual(conv.output_channels, 12)
     self.assertIsInstance(conv.output_channels, int)

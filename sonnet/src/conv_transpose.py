@@ -59,13 +59,16 @@ def default_transpose_size(input_shape, stride, kernel_shape=None,
 
 
 def _transpose_stride(stride, n, data_format):
-  """The spatial strides of a transposed convolution.
+  """The spatial strides of a transposed convolution, checked as Sonnet 1 did.
 
   Unlike a convolution's, a full-rank stride must be 1 over batch and
   channels.
 
   Raises:
-    IncompatibleShapeError: "Invalid stride ...".
+    IncompatibleShapeError: "Invalid stride ..." for a full-rank stride with
+      other batch or channel entries, or "stride is ..." for a sequence of
+      neither `n` nor `n + 2` entries.
+    TypeError: for a non-positive int, or up to `n` bad entries.
   """
   if conv_args.is_full_rank(stride, n):
     if data_format.endswith("C") and not stride[0] == stride[-1] == 1:
@@ -76,7 +79,12 @@ def _transpose_stride(stride, n, data_format):
       raise errors.IncompatibleShapeError(
           "Invalid stride: First and second element must be 1, got %s."
           % (stride,))
-  return conv_args.fill_stride(stride, n, data_format)
+    return conv_args.fill_stride(stride, n, data_format)
+  if hasattr(stride, "__len__") and len(stride) > n:
+    raise errors.IncompatibleShapeError(
+        "stride is {} ({}), must be either a positive integer or an iterable "
+        "of positive integers of size {}".format(stride, type(stride), n))
+  return conv_args.fill_shape(stride, n)
 
 
 class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
@@ -146,9 +154,11 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
       `output_shape`.
 
     Raises:
-      IncompatibleShapeError: for a wrong rank or changed channels.
-      UnderspecifiedError: if the rank, the channels, or (with no
-        `output_shape`) the spatial sizes are unknown.
+      IncompatibleShapeError: for a wrong rank.
+      ValueError: if the rank is unknown, or the number of input channels
+        differs from the first connection's.
+      UnderspecifiedError: if the channels or (with no `output_shape`) the
+        spatial sizes are unknown.
       NotConnectedError: if `output_channels` / `output_shape` come from a
         module that is not connected yet.
       TypeError: if `inputs` is not float16, bfloat16, float32 or float64.

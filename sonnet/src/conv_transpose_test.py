@@ -273,7 +273,7 @@ class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(snt.IncompatibleShapeError, "rank 5"):
       module(tf.ones([1, 4, 4, 3]))
     module(tf.ones([1, 2, 2, 2, 3]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "3 channels"):
+    with self.assertRaisesRegex(ValueError, "^Trying to share variables"):
       module(tf.ones([1, 2, 2, 2, 4]))
 
   @test_utils.in_graph_mode
@@ -312,7 +312,13 @@ class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
        snt.IncompatibleShapeError,
        "^Invalid stride: First and second element must be 1"),
       ("stride_length", dict(kernel_shape=3, stride=[1, 1, 1]),
-       snt.IncompatibleShapeError, r"^Invalid stride shape: x is \[1, 1, 1\]"),
+       snt.IncompatibleShapeError,
+       r"^stride is \[1, 1, 1\] \(<class 'list'>\), must be either a "
+       "positive integer or an iterable of positive integers of size 2"),
+      ("zero_stride", dict(kernel_shape=3, stride=0), TypeError,
+       "^x is 0, must be either a positive integer"),
+      ("short_stride", dict(kernel_shape=3, stride=[2]), TypeError,
+       r"^x is \[2\], must be either"),
       ("data_format", dict(kernel_shape=3, data_format="NDHWC"), ValueError,
        "^Invalid data_format NDHWC"),
       ("initializer_key", dict(kernel_shape=3, initializers={"u": tf.ones}),

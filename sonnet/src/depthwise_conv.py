@@ -37,7 +37,8 @@ class DepthwiseConv2D(conv.ConvND):
     Args:
       channel_multiplier: the number of filters per input channel.
       kernel_shape: the kernel size, an int or one per spatial dimension.
-      stride: an int, two ints, or the full-rank form. Default 1.
+      stride: an int, two ints, or the full-rank form. Default 1. (Some of
+        TensorFlow's kernels only run equal strides.)
       padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
         "REVERSE_CAUSAL", or one per spatial dimension.
       use_bias: whether to add a bias per output channel.

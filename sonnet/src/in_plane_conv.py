@@ -33,7 +33,8 @@ class InPlaneConv2D(conv.ConvND):
 
     Args:
       kernel_shape: the kernel size, an int or one per spatial dimension.
-      stride: an int, two ints, or the full-rank form. Default 1.
+      stride: an int, two ints, or the full-rank form. Default 1. (Some of
+        TensorFlow's kernels only run equal strides.)
       padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
         "REVERSE_CAUSAL", or one per spatial dimension.
       use_bias: whether to add a bias per channel.

@@ -13,8 +13,7 @@ tf1 = tf.compat.v1
 class InPlaneConv2DTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters((3, 1, "SAME"), ((2, 3), 1, "VALID"),
-                            (3, 2, "SAME"), (2, 1, "FULL"),
-                            (3, (2, 1), "SAME"))
+                            (3, 2, "SAME"), (2, 1, "FULL"))
   @test_utils.in_all_modes
   def test_matches_numpy(self, kernel, stride, padding):
     x = np.random.RandomState(0).randn(2, 6, 7, 3).astype(np.float32)
@@ -50,7 +49,7 @@ class InPlaneConv2DTest(test_utils.TestCase, parameterized.TestCase):
   def test_changed_channels_raise(self):
     conv = snt.InPlaneConv2D(3)
     conv(tf.ones([1, 5, 5, 3]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "3 channels"):
+    with self.assertRaisesRegex(ValueError, "^Trying to share variables"):
       conv(tf.ones([1, 5, 5, 2]))
 
   def test_bad_configuration(self):

@@ -127,7 +127,7 @@ _ARGS_DOC = """
       kernel_shape: the depthwise kernel size, an int or one per spatial
         dimension.
       stride: an int, one per spatial dimension, or the full-rank form.
-        Default 1.
+        Default 1. (Some of TensorFlow's kernels only run equal strides.)
       rate: the dilation rate. Default 1; cannot exceed 1 where the stride
         does.
       padding: "SAME" (default), "VALID", "FULL", "CAUSAL" or
