@@ -34,7 +34,8 @@ class ConcatLinear(base.AbstractModule):
     """Configures the layer.
 
     Args:
-      output_size: the number of output units.
+      output_size: the number of output units, or a callable returning it
+        when the module is first connected.
       use_bias: whether to add a bias `b`.
       initializers: optional dict with keys "w" / "b" ("w" applies to the
         weights of every input); the defaults are `snt.Linear`'s (truncated
@@ -63,69 +64,95 @@ class ConcatLinear(base.AbstractModule):
 
     Args:
       inputs_list: a non-empty list of tensors of shape
-        `[batch_size, input_size_i]`, with known `input_size_i`. The number
-        of inputs and their sizes must be the same on every connection.
+        `[batch_size, input_size_i]`, with known `input_size_i`. A later
+        connection may pass fewer inputs, but each must keep its size.
 
     Returns:
       A tensor of shape `[batch_size, output_size]`.
 
     Raises:
-      IncompatibleShapeError: if `inputs_list` is empty, an input does not
-        have rank 2, the batch sizes differ, or the number or sizes of the
-        inputs differ from the first connection's.
-      UnderspecifiedError: if an input size is unknown.
+      IncompatibleShapeError: if an input does not have rank 2, or its
+        size is unknown (with Sonnet 1's messages, which name the
+        per-input scope).
+      ValueError: if `inputs_list` is empty, the batch sizes differ, or an
+        input size differs from the first connection's (or there are more
+        inputs); or if an input is not a float tensor and no "w"
+        initializer was given.
     """
     inputs_list = [tf.convert_to_tensor(x) for x in inputs_list]
     sizes = self._check_inputs(inputs_list)
-    self._input_sizes = sizes
+    output_size = self.output_size
     outputs = []
     for i, (inputs, size) in enumerate(zip(inputs_list, sizes)):
       # The scopes of the `snt.Linear` modules Sonnet 1 built, one per input.
-      with tf1.variable_scope("linear" if i == 0 else "linear_%d" % i):
+      with tf1.variable_scope(_linear_scope(i)):
+        weights = self._initializers.get("w")
+        if weights is None:
+          weights = default_initializers.weights(size, inputs.dtype)
         outputs.append(tf.matmul(inputs, self._variable(
-            "w", [size, self._output_size], inputs.dtype,
-            default_initializers.weights(size))))
+            "w", [size, output_size], inputs.dtype, weights)))
         if i == 0 and self._use_bias:
-          bias = self._variable("b", [self._output_size], inputs.dtype,
-                                default_initializers.bias())
+          bias = self._variable("b", [output_size], inputs.dtype,
+                                self._initializers.get(
+                                    "b", default_initializers.bias()))
+    if self._input_sizes is None:
+      self._input_sizes = sizes
     outputs = outputs[0] if len(outputs) == 1 else tf.add_n(outputs)
     return outputs + bias if self._use_bias else outputs
 
-  def _variable(self, name, shape, dtype, default):
+  def _variable(self, name, shape, dtype, initializer):
     return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default),
+        name, shape=shape, dtype=dtype, initializer=initializer,
         partitioner=self._partitioners.get(name),
         regularizer=self._regularizers.get(name))
 
   def _check_inputs(self, inputs_list):
     """Validates the inputs before any variable exists; returns their sizes."""
     if not inputs_list:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs_list must hold at least one tensor." % self.scope_name)
+      raise ValueError("Inputs must be an iterable of at least one "
+                       "Tensor/IndexedSlices with the same dtype and shape.")
+    scopes = ["%s/%s" % (self.scope_name, _linear_scope(i))
+              for i in range(len(inputs_list))]
     shapes = [x.get_shape() for x in inputs_list]
-    for i, shape in enumerate(shapes):
+    for i, (scope, shape) in enumerate(zip(scopes, shapes)):
       if shape.ndims != 2:
         raise errors.IncompatibleShapeError(
-            "%s: every input must have rank 2 ([batch_size, input_size]); "
-            "input %d has shape %s." % (self.scope_name, i, shape))
+            "{}: rank of shape must be 2 not: {}. To apply a batched linear "
+            "over higher-dimensional inputs, set `allow_many_batch_dims=True`"
+            .format(scope, shape.ndims))
       if shape.as_list()[1] is None:
-        raise errors.UnderspecifiedError(
-            "%s: the size of input %d must be known, got shape %s."
-            % (self.scope_name, i, shape))
-      if not shape[:1].is_compatible_with(shapes[0][:1]):
         raise errors.IncompatibleShapeError(
+            "{}: Input size must be specified at module build time".format(
+                scope))
+      if not shape[:1].is_compatible_with(shapes[0][:1]):
+        raise ValueError(
             "%s: every input must have the same batch size; input 0 has "
             "shape %s and input %d has %s."
-            % (self.scope_name, shapes[0], i, shape))
+            % (self.scope_name, shapes[0].as_list(), i, shape.as_list()))
     sizes = tuple(shape.as_list()[1] for shape in shapes)
-    if self._input_sizes is not None and sizes != self._input_sizes:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have sizes %s as in the first connection, got %s."
-          % (self.scope_name, list(self._input_sizes), list(sizes)))
+    first = self._input_sizes
+    if first is not None:
+      for scope, size, first_size in zip(scopes, sizes, first):
+        if size != first_size:
+          raise ValueError(
+              "Trying to share variable %s/w, but specified shape %s and "
+              "found shape %s." % (scope, (size, self.output_size),
+                                   (first_size, self.output_size)))
+      if len(sizes) > len(first):
+        raise ValueError(
+            "Variable %s/w does not exist, or was not created with "
+            "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
+            "VarScope?" % scopes[len(first)])
     return sizes
 
   @property
   def output_size(self):
-    """The number of output units."""
+    """The number of output units (resolving a callable `output_size`)."""
+    if callable(self._output_size):
+      self._output_size = self._output_size()
     return self._output_size
+
+
+def _linear_scope(index):
+  """The scope of input `index`'s weights: "linear", "linear_1", ..."""
+  return "linear" if index == 0 else "linear_%d" % index

@@ -60,27 +60,54 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_bad_inputs_raise_and_create_nothing(self):
     module = snt.ConcatLinear(2)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "concat_linear: every input must have rank 2"
-                                ".* input 1 has shape"):
-      module([tf.ones([2, 3]), tf.ones([2, 3, 4])])
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "same batch size"):
-      module([tf.ones([2, 3]), tf.ones([4, 3])])
-    with self.assertRaisesRegex(snt.IncompatibleShapeError, "at least one"):
-      module([])
-    self.assertFalse(module.is_connected)
-    module([tf.ones([2, 3]), tf.ones([2, 1])])
     with self.assertRaisesRegex(
         snt.IncompatibleShapeError,
-        r"sizes \[3, 1\] as in the first connection, got \[3\]"):
-      module([tf.ones([2, 3])])
-    self.assertLen(module.get_variables(), 3)
+        "^concat_linear/linear_1: rank of shape must be 2 not: 3. To apply a "
+        "batched linear"):
+      module([tf.ones([2, 3]), tf.ones([2, 3, 4])])
+    with self.assertRaisesRegex(ValueError, "same batch size"):
+      module([tf.ones([2, 3]), tf.ones([4, 3])])
+    with self.assertRaisesRegex(
+        ValueError, "^Inputs must be an iterable of at least one"):
+      module([])
+    with self.assertRaisesRegex(
+        ValueError, "^Expected floating point type, got <dtype: 'int32'>"):
+      module([tf.ones([2, 3], tf.int32)])
+    self.assertFalse(module.is_connected)
+    module([tf.ones([2, 3]), tf.ones([2, 1])])
+    self.assertVariableNames(module.get_variables(), [
+        "concat_linear/linear/w", "concat_linear/linear/b",
+        "concat_linear/linear_1/w"])
+
+  @test_utils.in_all_modes
+  def test_later_connections(self):
+    module = snt.ConcatLinear(2, initializers={"w": tf1.ones_initializer()})
+    module([tf.ones([2, 3]), tf.ones([2, 1])])
+    # Fewer inputs reuse the first weights, as Sonnet 1's per-input Linears.
+    y = module([tf.constant([[1., 2., 3.]])])
+    self.init()
+    self.assertAllEqual(self.evaluate(y), [[6., 6.]])
+    with self.assertRaisesRegex(
+        ValueError, r"^Trying to share variable concat_linear/linear_1/w, but "
+        r"specified shape \(5, 2\) and found shape \(1, 2\)."):
+      module([tf.ones([2, 3]), tf.ones([2, 5])])
+    with self.assertRaisesRegex(
+        ValueError, "^Variable concat_linear/linear_2/w does not exist"):
+      module([tf.ones([2, 3]), tf.ones([2, 1]), tf.ones([2, 1])])
+
+  @test_utils.in_all_modes
+  def test_callable_output_size(self):
+    module = snt.ConcatLinear(lambda: 4)
+    y = module([tf.ones([2, 3]), tf.ones([2, 5])])
+    self.assertEqual(y.shape.as_list(), [2, 4])
+    self.assertEqual(module.output_size, 4)
 
   @test_utils.in_graph_mode
   def test_unknown_input_size_raises(self):
-    with self.assertRaisesRegex(snt.UnderspecifiedError,
-                                "size of input 0 must be known"):
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        "^concat_linear/linear: Input size must be specified at module build "
+        "time"):
       snt.ConcatLinear(2)([tf1.placeholder(tf.float32, [None, None])])
 
   def test_bad_constructor_arguments(self):
