@@ -364,12 +364,13 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
 
 _ARGS_DOC = """
     Args:
-      output_channels: the number of output channels, or a callable returning
-        it when the module is first connected (used by `transpose()`).
-      output_shape: the spatial output shape (an int or one per spatial
-        dimension), or a callable returning it. None (default) infers it at
-        the first connection: `input * stride` for SAME, plus
-        `max(kernel - stride, 0)` for VALID.
+      output_channels: the number of output channels (an int, or a whole
+        number such as 12.0), or a callable returning it when the module is
+        first connected (used by `transpose()`).
+      output_shape: the spatial output shape (an int, one per spatial
+        dimension, or a `TensorShape`), or a callable returning it. None
+        (default) infers it at each connection: `input * stride` for SAME,
+        plus `kernel - 1` for VALID.
       kernel_shape: the kernel size, an int or one per spatial dimension
         (required).
       stride: an int, one per spatial dimension, or the full-rank form with
@@ -387,8 +388,11 @@ _ARGS_DOC = """
       name: the module's name.
 
     Raises:
-      TypeError, ValueError: for a missing or bad kernel shape, a bad
-        output shape, stride, padding or data format.
+      ValueError: "Invalid data_format ...", a padding other than SAME or
+        VALID, or no kernel shape.
+      IncompatibleShapeError: "Invalid kernel shape ..." (or output_shape),
+        or a bad full-rank or too long stride.
+      TypeError: a non-positive stride.
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
 """
