@@ -6,7 +6,6 @@ from sonnet.src import base
 from sonnet.src import errors
 from sonnet.src import moving_stats
 
-tf1 = tf.compat.v1
 
 
 class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
@@ -173,11 +172,10 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
       (mean, variance) of `self._mean_shape`, in the input's dtype.
     """
     self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, self._mean_shape, stat_dtype,
-        tf1.zeros_initializer(), self._moving_mean)
+        self.MOVING_MEAN, self._mean_shape, stat_dtype, self._moving_mean)
     self._moving_variance = self._moving_variable(
         self.MOVING_VARIANCE, self._mean_shape, stat_dtype,
-        tf1.ones_initializer(), self._moving_variance)
+        self._moving_variance)
     input_dtype = input_batch.dtype.base_dtype
 
     def batch_stats():
@@ -296,11 +294,11 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
     if self._fused and dtype == tf.float16:
       dtype = tf.float32
     self._beta = self._affine_variable(
-        self.BETA, self._mean_shape, dtype, tf1.zeros_initializer(),
-        self._offset, self._beta) if self._offset or self._fused else None
+        self.BETA, self._mean_shape, dtype, self._offset,
+        self._beta) if self._offset or self._fused else None
     self._gamma = self._affine_variable(
-        self.GAMMA, self._mean_shape, dtype, tf1.ones_initializer(),
-        self._scale, self._gamma) if self._scale or self._fused else None
+        self.GAMMA, self._mean_shape, dtype, self._scale,
+        self._gamma) if self._scale or self._fused else None
 
   @property
   def moving_mean(self):

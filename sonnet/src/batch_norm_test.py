@@ -412,6 +412,17 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIsInstance(initializers["moving_variance"],
                           tf1.ones_initializer)
 
+  def test_default_initializer_functions_on_sonnet_1_paths(self):
+    # pylint: disable=g-import-not-at-top
+    from sonnet.python.modules import batch_norm as bn_path
+    from sonnet.python.modules import batch_norm_v2 as bn_v2_path
+    # pylint: enable=g-import-not-at-top
+    for path in (bn_path, bn_v2_path):
+      for name, value in (("beta", 0.), ("gamma", 1.), ("mean", 0.),
+                          ("variance", 1.)):
+        initializer = getattr(path, "create_%s_initializer" % name)()
+        self.assertAllEqual(self.evaluate(initializer([2])), [value] * 2)
+
   def test_properties_need_connection(self):
     bn = snt.BatchNorm(scale=True)
     for name in ("moving_mean", "moving_variance", "beta", "gamma"):

@@ -7,7 +7,6 @@ from sonnet.src import base
 from sonnet.src import errors
 from sonnet.src import moving_stats
 
-tf1 = tf.compat.v1
 
 # The data format inferred from the input's rank when none is given.
 _CHANNELS_LAST = {2: "NC", 3: "NWC", 4: "NHWC", 5: "NDHWC"}
@@ -173,11 +172,9 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
     """
     shape = (self._num_channels,)
     self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, shape, stat_dtype, tf1.zeros_initializer(),
-        self._moving_mean)
+        self.MOVING_MEAN, shape, stat_dtype, self._moving_mean)
     self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, shape, stat_dtype, tf1.ones_initializer(),
-        self._moving_variance)
+        self.MOVING_VARIANCE, shape, stat_dtype, self._moving_variance)
     input_dtype = input_batch.dtype.base_dtype
 
     def batch_stats():
@@ -296,10 +293,10 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       dtype = tf.float32
     shape = (self._num_channels,)
     self._beta = self._affine_variable(
-        self.BETA, shape, dtype, tf1.zeros_initializer(), self._offset,
+        self.BETA, shape, dtype, self._offset,
         self._beta) if self._offset or self._fused else None
     self._gamma = self._affine_variable(
-        self.GAMMA, shape, dtype, tf1.ones_initializer(), self._scale,
+        self.GAMMA, shape, dtype, self._scale,
         self._gamma) if self._scale or self._fused else None
 
   @property

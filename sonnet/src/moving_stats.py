@@ -19,6 +19,26 @@ MOVING_COLLECTIONS = (tf1.GraphKeys.MOVING_AVERAGE_VARIABLES,
                       tf1.GraphKeys.GLOBAL_VARIABLES)
 
 
+def create_beta_initializer():
+  """The default initializer of `beta`: zeros."""
+  return tf1.zeros_initializer()
+
+
+def create_gamma_initializer():
+  """The default initializer of `gamma`: ones."""
+  return tf1.ones_initializer()
+
+
+def create_mean_initializer():
+  """The default initializer of `moving_mean`: zeros."""
+  return tf1.zeros_initializer()
+
+
+def create_variance_initializer():
+  """The default initializer of `moving_variance`: ones."""
+  return tf1.ones_initializer()
+
+
 class BatchNormVariables(variable_options.VariableOptions):
   """Mixin: the four variables of the batch norm modules and their options.
 
@@ -56,15 +76,13 @@ class BatchNormVariables(variable_options.VariableOptions):
     object.__setattr__(self, "_regularizers", arg_checks.check_regularizers(
         regularizers, self.POSSIBLE_REGULARIZER_KEYS))
 
-  def _affine_variable(self, name, shape, dtype, default, trainable,
-                       previous):
+  def _affine_variable(self, name, shape, dtype, trainable, previous):
     """Creates (or shares) `gamma` or `beta` with its options.
 
     Args:
       name: "gamma" or "beta".
       shape: its shape.
       dtype: its dtype.
-      default: the initializer when the dict has none.
       trainable: whether it is trainable.
       previous: the variable of an earlier connection, or None.
 
@@ -78,19 +96,18 @@ class BatchNormVariables(variable_options.VariableOptions):
     check_shared(previous, shape, dtype)
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.setdefault(name, default),
+        initializer=self._initializer(name),
         partitioner=self._partitioners.get(name),
         regularizer=self._regularizers.get(name),
         trainable=trainable)
 
-  def _moving_variable(self, name, shape, dtype, default, previous):
+  def _moving_variable(self, name, shape, dtype, previous):
     """Creates (or shares) a non-trainable moving-statistic variable.
 
     Args:
       name: "moving_mean" or "moving_variance".
       shape: its shape.
       dtype: its dtype.
-      default: the initializer when the dict has none.
       previous: the variable of an earlier connection, or None.
 
     Returns:
@@ -104,8 +121,14 @@ class BatchNormVariables(variable_options.VariableOptions):
     check_shared(previous, shape, dtype)
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
-        initializer=self._initializers.setdefault(name, default), trainable=False,
+        initializer=self._initializer(name), trainable=False,
         collections=list(MOVING_COLLECTIONS))
+
+  def _initializer(self, name):
+    """The initializer of variable `name`; a default joins the dict."""
+    if name not in self._initializers:
+      self._initializers[name] = _DEFAULT_INITIALIZERS[name]()
+    return self._initializers[name]
 
   def _affine_property(self, name):
     """`gamma` or `beta`, for their properties.
@@ -130,6 +153,11 @@ class BatchNormVariables(variable_options.VariableOptions):
 
 _AFFINE_ROLES = {BatchNormVariables.GAMMA: "a scale",
                  BatchNormVariables.BETA: "an offset"}
+_DEFAULT_INITIALIZERS = {
+    BatchNormVariables.GAMMA: create_gamma_initializer,
+    BatchNormVariables.BETA: create_beta_initializer,
+    BatchNormVariables.MOVING_MEAN: create_mean_initializer,
+    BatchNormVariables.MOVING_VARIANCE: create_variance_initializer}
 
 
 def check_shared(variable, shape, dtype):

@@ -2,3 +2,7 @@
 
 # pylint: disable=unused-import
 from sonnet.src.batch_norm_v2 import BatchNormV2
+from sonnet.src.moving_stats import create_beta_initializer
+from sonnet.src.moving_stats import create_gamma_initializer
+from sonnet.src.moving_stats import create_mean_initializer
+from sonnet.src.moving_stats import create_variance_initializer
