@@ -118,10 +118,9 @@ class Linear(base.AbstractModule, base.Transposable,
         initializer=self._initializers["w"],
         partitioner=self._partitioners.get("w"),
         regularizer=self._regularizers.get("w"))
-    if len(input_shape) > 2:
-      outputs = tf.tensordot(inputs, self._w, axes=[[-1], [0]])
-    else:
-      outputs = tf.matmul(inputs, self._w)
+    # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
+    # kernel, so the same rounding.
+    outputs = tf.matmul(inputs, self._w)
     if self._use_bias:
       self._b = tf1.get_variable(
           "b", shape=[output_size], dtype=dtype,

@@ -53,12 +53,15 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_many_batch_dims(self):
-    x = np.random.RandomState(1).randn(2, 3, 5).astype(np.float32)
+    x = np.random.RandomState(1).randn(2, 3, 37).astype(np.float32)
     linear = snt.Linear(4, allow_many_batch_dims=True)
     y = linear(tf.constant(x))
     self.init()
     w, b, y = self.evaluate([linear.w, linear.b, y])
     self.assertAllClose(y, np.einsum("abi,io->abo", x, w) + b, atol=1e-5)
+    # Sonnet 1's broadcasting batch matmul, to the bit (a tensordot, i.e. a
+    # reshape to 2-D, rounds differently).
+    self.assertAllEqual(y, self.evaluate(tf.matmul(tf.constant(x), w) + b))
 
   @test_utils.in_all_modes
   def test_wrong_rank_raises_and_creates_nothing(self):
