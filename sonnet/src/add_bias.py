@@ -156,12 +156,15 @@ class AddBias(base.AbstractModule, base.Transposable):
   def transpose(self, name=None):
     """Returns an `AddBias` for inputs shaped like this module's inputs.
 
+    As in Sonnet 1, the new module is not partitioned.
+
     Args:
       name: defaults to this module's name + "_transpose".
     """
+    if name is None:
+      name = self.module_name + "_transpose"
     return AddBias(output_shape=lambda: self._input_shape,
                    bias_dims=self._bias_dims,
                    initializers=self._initializers,
-                   partitioners=self._partitioners,
                    regularizers=self._regularizers,
-                   name=name or self.module_name + "_transpose")
+                   name=name)

@@ -88,6 +88,16 @@ class AddBiasTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaises(snt.IncompatibleShapeError):
       module.transpose()(tf.ones([2, 4]))
 
+  @test_utils.in_graph_mode
+  def test_transpose_is_not_partitioned(self):
+    module = snt.AddBias(
+        partitioners={"b": tf1.fixed_size_partitioner(num_shards=2)})
+    module(tf.ones([2, 4]))
+    transposed = module.transpose()
+    transposed(tf.ones([2, 4]))
+    self.assertLen(list(module.b), 2)
+    self.assertVariableNames(transposed.get_variables(), ["add_transpose/b"])
+
   def test_bad_initializer_key(self):
     with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w'"):
       snt.AddBias(initializers={"w": tf.ones})

@@ -184,32 +184,38 @@ class Linear(base.AbstractModule, base.Transposable,
   def clone(self, name=None):
     """Returns a new, unconnected `Linear` with the same configuration.
 
+    As in Sonnet 1, the clone has no custom getter, and its initializers
+    include the defaults this module picked if it is already connected.
+
     Args:
       name: the clone's name; defaults to this module's name + "_clone".
     """
+    if name is None:
+      name = self.module_name + "_clone"
     return Linear(output_size=self.output_size, use_bias=self._use_bias,
                   initializers=self._initializers,
                   partitioners=self._partitioners,
                   regularizers=self._regularizers,
-                  custom_getter=self._custom_getter,
                   allow_many_batch_dims=self._allow_many_batch_dims,
-                  name=name or self.module_name + "_clone")
+                  name=name)
 
   def transpose(self, name=None):
     """Returns a `Linear` mapping `output_size` back to this input size.
 
     The new module's output size is read from this module's input shape
     when the new module is connected, so this module must be connected
-    first.
+    first. As in Sonnet 1, it has no custom getter, and its initializers
+    include the defaults this module picked if it is already connected.
 
     Args:
       name: defaults to this module's name + "_transpose".
     """
+    if name is None:
+      name = self.module_name + "_transpose"
     return Linear(output_size=lambda: self.input_shape[-1],
                   use_bias=self._use_bias,
                   initializers=self._initializers,
                   partitioners=self._partitioners,
                   regularizers=self._regularizers,
-                  custom_getter=self._custom_getter,
                   allow_many_batch_dims=self._allow_many_batch_dims,
-                  name=name or self.module_name + "_transpose")
+                  name=name)

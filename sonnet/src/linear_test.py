@@ -187,6 +187,24 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableNames(clone.get_variables(), ["linear_clone/w"])
     self.assertFalse(clone.has_bias)
 
+  @test_utils.in_graph_mode
+  def test_clone_and_transpose_drop_the_custom_getter(self):
+    seen = []
+
+    def getter(getter, name, *args, **kwargs):
+      seen.append(name)
+      return getter(name, *args, **kwargs)
+
+    linear = snt.Linear(3, custom_getter=getter, partitioners={
+        "w": tf1.fixed_size_partitioner(num_shards=2)})
+    linear(tf.ones([2, 4]))
+    transposed, clone = linear.transpose(), linear.clone()
+    transposed(tf.ones([2, 3]))
+    clone(tf.ones([2, 4]))
+    self.assertEqual(seen, ["linear/w", "linear/b"])
+    for module in (transposed, clone):  # The partitioners are kept.
+      self.assertLen(list(module.w), 2)
+
   @test_utils.in_all_modes
   def test_callable_output_size(self):
     linear = snt.Linear(lambda: 6)
