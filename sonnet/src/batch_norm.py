@@ -172,10 +172,9 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
       (mean, variance) of `self._mean_shape`, in the input's dtype.
     """
     self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, self._mean_shape, stat_dtype, self._moving_mean)
+        self.MOVING_MEAN, self._mean_shape, stat_dtype)
     self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, self._mean_shape, stat_dtype,
-        self._moving_variance)
+        self.MOVING_VARIANCE, self._mean_shape, stat_dtype)
     input_dtype = input_batch.dtype.base_dtype
 
     def batch_stats():
@@ -293,12 +292,13 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
     """
     if self._fused and dtype == tf.float16:
       dtype = tf.float32
-    self._beta = self._affine_variable(
-        self.BETA, self._mean_shape, dtype, self._offset,
-        self._beta) if self._offset or self._fused else None
-    self._gamma = self._affine_variable(
-        self.GAMMA, self._mean_shape, dtype, self._scale,
-        self._gamma) if self._scale or self._fused else None
+    beta = self._affine_variable(
+        self.BETA, self._mean_shape, dtype, self._offset) if (
+            self._offset or self._fused) else None
+    gamma = self._affine_variable(
+        self.GAMMA, self._mean_shape, dtype, self._scale) if (
+            self._scale or self._fused) else None
+    self._beta, self._gamma = beta, gamma
 
   @property
   def moving_mean(self):

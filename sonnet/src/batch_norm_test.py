@@ -372,6 +372,24 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
         "specified dtype float16 and found dtype float32"):
       bn(tf.ones([2, 3], tf.float16), is_training=True)
 
+  @test_utils.in_all_modes
+  def test_retry_after_a_failed_first_connection(self):
+    calls = []
+
+    def failing_once(gamma):
+      calls.append(gamma)
+      if len(calls) == 1:
+        raise RuntimeError("first call fails")
+      return tf.reduce_sum(gamma)
+
+    bn = snt.BatchNorm(scale=True, regularizers={"gamma": failing_once})
+    with self.assertRaisesRegex(RuntimeError, "first call fails"):
+      bn(tf.ones([2, 3]), is_training=True)
+    self.assertFalse(bn.is_connected)
+    bn(tf.ones([2, 4]), is_training=True)
+    self.assertEqual(bn.moving_mean.shape.as_list(), [1, 4])
+    self.assertEqual(bn.gamma.shape.as_list(), [1, 4])
+
   @test_utils.in_graph_mode
   def test_unknown_dimensions(self):
     bn = snt.BatchNorm()

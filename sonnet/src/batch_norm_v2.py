@@ -172,9 +172,9 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
     """
     shape = (self._num_channels,)
     self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, shape, stat_dtype, self._moving_mean)
+        self.MOVING_MEAN, shape, stat_dtype)
     self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, shape, stat_dtype, self._moving_variance)
+        self.MOVING_VARIANCE, shape, stat_dtype)
     input_dtype = input_batch.dtype.base_dtype
 
     def batch_stats():
@@ -292,12 +292,13 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
     if self._fused and dtype == tf.float16:
       dtype = tf.float32
     shape = (self._num_channels,)
-    self._beta = self._affine_variable(
-        self.BETA, shape, dtype, self._offset,
-        self._beta) if self._offset or self._fused else None
-    self._gamma = self._affine_variable(
-        self.GAMMA, shape, dtype, self._scale,
-        self._gamma) if self._scale or self._fused else None
+    beta = self._affine_variable(
+        self.BETA, shape, dtype, self._offset) if (
+            self._offset or self._fused) else None
+    gamma = self._affine_variable(
+        self.GAMMA, shape, dtype, self._scale) if (
+            self._scale or self._fused) else None
+    self._beta, self._gamma = beta, gamma
 
   @property
   def data_format(self):

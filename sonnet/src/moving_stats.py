@@ -76,7 +76,7 @@ class BatchNormVariables(variable_options.VariableOptions):
     object.__setattr__(self, "_regularizers", arg_checks.check_regularizers(
         regularizers, self.POSSIBLE_REGULARIZER_KEYS))
 
-  def _affine_variable(self, name, shape, dtype, trainable, previous):
+  def _affine_variable(self, name, shape, dtype, trainable):
     """Creates (or shares) `gamma` or `beta` with its options.
 
     Args:
@@ -84,7 +84,6 @@ class BatchNormVariables(variable_options.VariableOptions):
       shape: its shape.
       dtype: its dtype.
       trainable: whether it is trainable.
-      previous: the variable of an earlier connection, or None.
 
     Returns:
       The variable (or partitioned variable).
@@ -93,7 +92,7 @@ class BatchNormVariables(variable_options.VariableOptions):
       ValueError: if an earlier connection made it with another shape or
         dtype.
     """
-    check_shared(previous, shape, dtype)
+    self._check_shared(name, shape, dtype)
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
         initializer=self._initializer(name),
@@ -101,14 +100,13 @@ class BatchNormVariables(variable_options.VariableOptions):
         regularizer=self._regularizers.get(name),
         trainable=trainable)
 
-  def _moving_variable(self, name, shape, dtype, previous):
+  def _moving_variable(self, name, shape, dtype):
     """Creates (or shares) a non-trainable moving-statistic variable.
 
     Args:
       name: "moving_mean" or "moving_variance".
       shape: its shape.
       dtype: its dtype.
-      previous: the variable of an earlier connection, or None.
 
     Returns:
       The variable, in the `MOVING_AVERAGE_VARIABLES` and
@@ -118,11 +116,41 @@ class BatchNormVariables(variable_options.VariableOptions):
       ValueError: if an earlier connection made it with another shape or
         dtype.
     """
-    check_shared(previous, shape, dtype)
+    self._check_shared(name, shape, dtype)
     return tf1.get_variable(
         name, shape=shape, dtype=dtype,
         initializer=self._initializer(name), trainable=False,
         collections=list(MOVING_COLLECTIONS))
+
+  def _check_shared(self, name, shape, dtype):
+    """Checks a later connection's request against the variable it shares.
+
+    Graph mode's `get_variable` refuses another shape or dtype itself;
+    later eager connections answer `get_variable` from a record, so the
+    check is made here for every mode alike, in TensorFlow's words.
+
+    Args:
+      name: the variable's name; the module keeps it as `_<name>`.
+      shape: the shape asked for.
+      dtype: the dtype asked for.
+
+    Raises:
+      ValueError: if the shapes are incompatible or the dtypes differ.
+    """
+    variable = getattr(self, "_" + name)
+    if not self.is_connected or variable is None:
+      return
+    full_name = variable.name.split(":")[0]
+    found = variable.get_shape()
+    if not tf.TensorShape(shape).is_compatible_with(found):
+      raise ValueError(
+          "Trying to share variable %s, but specified shape %s and found "
+          "shape %s." % (full_name, tf.TensorShape(shape), found))
+    if tf.as_dtype(dtype) != variable.dtype.base_dtype:
+      raise ValueError(
+          "Trying to share variable %s, but specified dtype %s and found "
+          "dtype %s." % (full_name, tf.as_dtype(dtype).name,
+                         variable.dtype.name))
 
   def _initializer(self, name):
     """The initializer of variable `name`; a default joins the dict."""
@@ -158,35 +186,6 @@ _DEFAULT_INITIALIZERS = {
     BatchNormVariables.BETA: create_beta_initializer,
     BatchNormVariables.MOVING_MEAN: create_mean_initializer,
     BatchNormVariables.MOVING_VARIANCE: create_variance_initializer}
-
-
-def check_shared(variable, shape, dtype):
-  """Raises ValueError if `variable` exists with another shape or dtype.
-
-  Graph mode's `get_variable` refuses such a request itself; later eager
-  connections answer `get_variable` from a record, so the check is made
-  here for every mode alike, in TensorFlow's words.
-
-  Args:
-    variable: the variable of an earlier connection, or None.
-    shape: the shape a new connection asks for.
-    dtype: the dtype it asks for.
-
-  Raises:
-    ValueError: if the shapes are incompatible or the dtypes differ.
-  """
-  if variable is None:
-    return
-  name = variable.name.split(":")[0]
-  found = variable.get_shape()
-  if not tf.TensorShape(shape).is_compatible_with(found):
-    raise ValueError(
-        "Trying to share variable %s, but specified shape %s and found "
-        "shape %s." % (name, tf.TensorShape(shape), found))
-  if tf.as_dtype(dtype) != variable.dtype.base_dtype:
-    raise ValueError(
-        "Trying to share variable %s, but specified dtype %s and found "
-        "dtype %s." % (name, tf.as_dtype(dtype).name, variable.dtype.name))
 
 
 def check_flag(flag, scope_name, arg_name="is_training"):
