@@ -219,10 +219,10 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
     """The input as a 4-D batch for the fused kernel, and its format."""
     if len(self._data_format) == 4:
       return input_batch, self._data_format
-    if isinstance(self._image_shape, list):
-      size = int(np.prod(self._image_shape))
-    else:
+    if isinstance(self._image_shape, tf.Tensor):
       size = tf.reduce_prod(self._image_shape)
+    else:
+      size = int(np.prod(self._image_shape))
     if self._channel_index == 1 and len(self._data_format) > 2:
       return tf.reshape(input_batch, [-1, self._num_channels, 1, size]), (
           "NCHW")
