@@ -17,9 +17,9 @@ class IndexedStatsBatchNorm(base.AbstractModule):
 
   Holds `max_unique_stats` `snt.BatchNorm` modules without scale or offset,
   named `batch_norm`, `batch_norm_1`, ... in this module's scope; `index`
-  `k` uses the `k`-th, and every index past the last uses the last. Each
-  keeps its moving statistics (`[1, channels]`) and puts its update ops in
-  `tf.GraphKeys.UPDATE_OPS` in graph mode, as `snt.BatchNorm` does.
+  `k` uses the `k`-th, and every other index the last. Each keeps its
+  moving statistics (`[1, channels]`) and makes its update ops as
+  `snt.BatchNorm` does (`tf.GraphKeys.UPDATE_OPS` in graph mode).
   """
 
   def __init__(self, max_unique_stats, name=None):
@@ -48,23 +48,19 @@ class IndexedStatsBatchNorm(base.AbstractModule):
     Returns:
       The normalized tensor.
     """
-    def normalize_with(k):
-      return lambda: self._batch_norms[k](inputs, is_training,
-                                          test_local_stats)
-
+    if self._max_unique_stats == 1:
+      return self._batch_norms[0](inputs, is_training, test_local_stats)
+    # Every normalization runs, so that all their variables and update ops
+    # exist in every mode, but only the chosen one is trained and used.
     last = self._max_unique_stats - 1
-    if last == 0:
-      return normalize_with(0)()
-    if tf.executing_eagerly() and not self.is_connected:
-      # Eagerly only the chosen branch below runs. Connect every
-      # normalization once (without updating its statistics) so that all
-      # their variables exist after the first connection, as in a graph.
-      for bn in self._batch_norms:
-        bn(inputs, is_training=False)
-    out = tf.case([(tf.equal(k, index), normalize_with(k))
-                   for k in range(last)], default=normalize_with(last))
-    out.set_shape(inputs.shape)
-    return out
+    index = tf.convert_to_tensor(index, tf.int32)
+    chosen = tf.where(tf.logical_and(index >= 0, index < last), index, last)
+    outputs = []
+    for k, bn in enumerate(self._batch_norms):
+      training = (is_training if is_training is False else
+                  tf.logical_and(is_training, tf.equal(chosen, k)))
+      outputs.append(bn(inputs, training, test_local_stats))
+    return tf.gather(tf.stack(outputs), chosen)
 
 
 class CoreWithExtraBuildArgs(rnn_core.RNNCore):

@@ -132,18 +132,18 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     for t in range(3):  # Unrolled: update ops inside a loop are unusable.
       out, state = core(tf.constant(x[t]), state, is_training=True)
       train_outputs.append(out)
+    updates = tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)
+    if self.eager:
+      self.assertEmpty(updates)  # Applied at once.
+    else:  # 3 steps x 2 normalizations x 2 sets of statistics x 2 ops.
+      self.assertLen(updates, 24)
     self.init()
     v = self._values(core)
     self.evaluate(train_outputs)
+    if not self.eager:
+      # Unlike Sonnet 1's (made inside tf.case branches), these can run.
+      self.evaluate(updates)
     self.assertAllEqual(self.evaluate(state[2]), 3)
-    if test_utils.TF1_BEHAVIOR:
-      # As in Sonnet 1, each step's updates (2 normalizations x 2 sets of
-      # statistics x 2 ops) go to UPDATE_OPS from inside tf.case's branches, where TF1 graphs
-      # cannot fetch them: the per-step statistics only move eagerly or
-      # with TF2 control flow (as control dependencies of the outputs).
-      self.assertLen(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), 24)
-      return
-    self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
     h, c = np.zeros([6, 3]), np.zeros([6, 3])
     moving = {part: [(np.zeros(n), np.ones(n)), (np.zeros(n), np.ones(n))]
               for part, n in (("h", 12), ("c", 3))}
