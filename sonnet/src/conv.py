@@ -1,13 +1,11 @@
 """N-d convolutions: the shared `ConvND` base and `Conv1D`/`2D`/`3D`."""
 
-import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
-from sonnet.src import default_initializers
 from sonnet.src import errors
 from sonnet.src import variable_options
 
@@ -111,8 +109,9 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     outputs = self._convolve(inputs, weights)
     if self._use_bias:
       bias_size = outputs.get_shape().as_list()[self._channel_axis]
-      self._b = self._get_variable("b", [bias_size], inputs.dtype,
-                                   default_initializers.bias())
+      self._b = self._get_variable(
+          "b", [bias_size], inputs.dtype,
+          conv_properties.create_bias_initializer([bias_size], inputs.dtype))
       outputs = tf.nn.bias_add(outputs, self._b,
                                data_format=self._bias_data_format)
     return outputs
@@ -124,13 +123,13 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
 
   def _create_weights(self, input_channels, dtype):
     """Creates `w`, `kernel_shape + [input_channels, output_channels]`."""
-    fan_in = int(np.prod(self._kernel_shape)) * input_channels
     shape = list(self._kernel_shape) + [input_channels, self.output_channels]
     if self._mask is not None:
       conv_args.check_mask_shape(
           tuple(tf.TensorShape(self._mask.shape).as_list()), tuple(shape))
-    self._w = self._get_variable("w", shape, dtype,
-                                 default_initializers.weights(fan_in, dtype))
+    self._w = self._get_variable(
+        "w", shape, dtype,
+        conv_properties.create_weight_initializer(shape[:-1], dtype))
     return self._w
 
   def _masked(self, w):

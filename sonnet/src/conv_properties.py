@@ -1,6 +1,42 @@
 """Properties and variable creation that convolutions and transposes share."""
 
+import numpy as np
 import tensorflow as tf
+
+from sonnet.src import default_initializers
+
+
+def create_weight_initializer(fan_in_shape, dtype=tf.float32):
+  """The default kernel initializer, as Sonnet 1 made it.
+
+  A truncated normal with stddev `1/sqrt(fan_in)`.
+
+  Args:
+    fan_in_shape: the kernel dimensions that feed one output, e.g.
+      `kernel_shape + (input_channels,)`; `fan_in` is their product.
+    dtype: the dtype of the kernel.
+
+  Returns:
+    A `tf.compat.v1` initializer.
+
+  >>> create_weight_initializer((3, 3, 4))(tf.TensorShape([3, 3, 4, 2])).shape
+  TensorShape([3, 3, 4, 2])
+  """
+  return default_initializers.weights(int(np.prod(fan_in_shape)), dtype)
+
+
+def create_bias_initializer(unused_bias_shape, dtype=tf.float32):
+  """The default bias initializer: zeros.
+
+  Args:
+    unused_bias_shape: ignored (Sonnet 1's signature).
+    dtype: ignored: the variable's dtype is used.
+
+  Returns:
+    A `tf.compat.v1` initializer.
+  """
+  del unused_bias_shape, dtype  # Zeros fit every shape and dtype.
+  return default_initializers.bias()
 
 
 class ConvProperties:

@@ -3,6 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import conv as conv_v1
 from sonnet.src import conv_test_utils as refs
 from sonnet.src import test_utils
 import tensorflow as tf
@@ -339,6 +340,40 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
       snt.Conv2D(**config)
 
 
+class SonnetOnePathTest(test_utils.TestCase, parameterized.TestCase):
+
+  def test_constants(self):
+    self.assertEqual(
+        (conv_v1.DATA_FORMAT_NWC, conv_v1.DATA_FORMAT_NCW,
+         conv_v1.DATA_FORMAT_NHWC, conv_v1.DATA_FORMAT_NCHW,
+         conv_v1.DATA_FORMAT_NDHWC, conv_v1.DATA_FORMAT_NCDHW),
+        ("NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW"))
+    self.assertEqual(conv_v1.SUPPORTED_2D_DATA_FORMATS, {"NHWC", "NCHW"})
+    self.assertEqual(conv_v1.ALLOWED_PADDINGS,
+                     {"SAME", "VALID", "FULL", "CAUSAL", "REVERSE_CAUSAL"})
+    self.assertEqual(conv_v1.CONV_OP_ALLOWED_PADDINGS, {"SAME", "VALID"})
+    self.assertEqual(conv_v1.ALLOWED_PADDING_VALUES,
+                     {"CONSTANT", "REFLECT", "SYMMETRIC"})
+
+  def test_fill_shape(self):
+    self.assertEqual(conv_v1._fill_shape(2, 3), (2, 2, 2))
+    self.assertEqual(conv_v1._fill_shape([1, tf1.Dimension(2)], 2), (1, 2))
+    with self.assertRaisesRegex(TypeError, "^n must be a positive integer"):
+      conv_v1._fill_shape(2, 0)
+    with self.assertRaisesRegex(
+        TypeError, r"^x is \[2\], must be either a positive integer or an "
+        "iterable of positive integers of size 2"):
+      conv_v1._fill_shape([2], 2)
+
+  def test_initializer_factories(self):
+    self.assertAllClose(
+        conv_v1.create_weight_initializer((3, 3, 4), tf.float16).stddev, 1 / 6)
+    self.assertIsInstance(conv_v1.create_bias_initializer([5]),
+                          tf1.zeros_initializer)
+    self.assertEqual(conv_v1._default_transpose_size([3, 4], 2, 3, "VALID"),
+                     (8, 10))
+
+
 class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
 
   def test_constants(self):
@@ -416,6 +451,22 @@ class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
     # (here: stddev 1/sqrt(3 * 3 * 2), not that of their own fan-in).
     self.assertIs(conv.clone().initializers["w"], conv.initializers["w"])
     self.assertIs(conv.transpose().initializers["w"], conv.initializers["w"])
+    self.assertAllClose(conv.initializers["w"].stddev, 1 / np.sqrt(18))
+
+  @parameterized.parameters(
+      (lambda: snt.Conv1DTranspose(2, None, 3), [1, 4, 5], 1 / np.sqrt(15)),
+      (lambda: snt.DepthwiseConv2D(2, (2, 3)), [1, 4, 4, 5], 1 / np.sqrt(6)),
+      (lambda: snt.InPlaneConv2D(3), [1, 4, 4, 5], 1 / 3))
+  def test_default_weight_stddev(self, make, input_shape, stddev):
+    module = make()
+    module(tf.ones(input_shape))
+    self.assertAllClose(module.initializers["w"].stddev, stddev)
+
+  def test_separable_default_weight_stddevs(self):
+    conv = snt.SeparableConv1D(4, 2, 3)
+    conv(tf.ones([1, 6, 5]))
+    self.assertAllClose(conv.initializers["w_dw"].stddev, 1 / np.sqrt(3))
+    self.assertAllClose(conv.initializers["w_pw"].stddev, 1 / np.sqrt(10))
 
   @test_utils.in_all_modes
   def test_callable_output_channels(self):

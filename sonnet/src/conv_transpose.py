@@ -6,7 +6,6 @@ and the convolution with the same kernel shape, stride and padding maps the
 result back to the input's size.
 """
 
-import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
@@ -14,7 +13,6 @@ from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
-from sonnet.src import default_initializers
 from sonnet.src import errors
 from sonnet.src import variable_options
 
@@ -175,17 +173,19 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     self._input_shape = input_shape
     self._input_channels = input_channels
 
-    fan_in = int(np.prod(self._kernel_shape)) * input_channels
     w_shape = list(self._kernel_shape) + [output_channels, input_channels]
     if self._n == 1:
       w_shape = [1] + w_shape  # Sonnet 1 stored the 1-D kernel as 2-D.
+    fan_in_shape = self._kernel_shape + (input_channels,)
     self._w = self._get_variable(
         "w", w_shape, inputs.dtype,
-        default_initializers.weights(fan_in, inputs.dtype))
+        conv_properties.create_weight_initializer(fan_in_shape, inputs.dtype))
     outputs = self._convolve(inputs, out_spatial, output_channels)
     if self._use_bias:
-      self._b = self._get_variable("b", [output_channels], inputs.dtype,
-                                   default_initializers.bias())
+      self._b = self._get_variable(
+          "b", [output_channels], inputs.dtype,
+          conv_properties.create_bias_initializer([output_channels],
+                                                  inputs.dtype))
       outputs = tf.nn.bias_add(
           outputs, self._b,
           data_format="N...C" if self._channels_last else "NC...")

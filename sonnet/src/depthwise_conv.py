@@ -1,12 +1,11 @@
 """`DepthwiseConv2D`: each input channel convolved with its own filters."""
 
-import numpy as np
 import tensorflow as tf
 
 from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
-from sonnet.src import default_initializers
+from sonnet.src import conv_properties
 
 
 class DepthwiseConv2D(conv.ConvND):
@@ -71,9 +70,9 @@ class DepthwiseConv2D(conv.ConvND):
   def _create_weights(self, input_channels, dtype):
     shape = list(self._kernel_shape) + [input_channels,
                                         self._channel_multiplier]
-    fan_in = int(np.prod(self._kernel_shape))
-    self._w = self._get_variable("w", shape, dtype,
-                                 default_initializers.weights(fan_in, dtype))
+    self._w = self._get_variable(
+        "w", shape, dtype,
+        conv_properties.create_weight_initializer(self._kernel_shape, dtype))
     return self._w
 
   def _convolve(self, inputs, w):

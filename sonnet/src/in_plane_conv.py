@@ -1,11 +1,10 @@
 """`InPlaneConv2D`: one 2-D filter applied to every channel separately."""
 
-import numpy as np
 import tensorflow as tf
 
 from sonnet.src import conv
 from sonnet.src import conv_padding
-from sonnet.src import default_initializers
+from sonnet.src import conv_properties
 
 
 class InPlaneConv2D(conv.ConvND):
@@ -62,9 +61,9 @@ class InPlaneConv2D(conv.ConvND):
 
   def _create_weights(self, input_channels, dtype):
     shape = list(self._kernel_shape) + [1, 1]
-    fan_in = int(np.prod(self._kernel_shape))
-    self._w = self._get_variable("w", shape, dtype,
-                                 default_initializers.weights(fan_in, dtype))
+    self._w = self._get_variable(
+        "w", shape, dtype,
+        conv_properties.create_weight_initializer(self._kernel_shape, dtype))
     return tf.tile(self._w, [1, 1, input_channels, 1])
 
   def _convolve(self, inputs, w):

@@ -4,13 +4,12 @@
 spatial dimension of size 1, and stored that way, as in Sonnet 1).
 """
 
-import numpy as np
 import tensorflow as tf
 
 from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
-from sonnet.src import default_initializers
+from sonnet.src import conv_properties
 
 
 class _SeparableConv(conv.ConvND):
@@ -45,10 +44,10 @@ class _SeparableConv(conv.ConvND):
                 self.output_channels]
     self._w_dw = self._get_variable(
         "w_dw", dw_shape, dtype,
-        default_initializers.weights(int(np.prod(self._kernel_shape)), dtype))
+        conv_properties.create_weight_initializer(self._kernel_shape, dtype))
     self._w_pw = self._get_variable(
         "w_pw", pw_shape, dtype,
-        default_initializers.weights(pw_shape[2], dtype))
+        conv_properties.create_weight_initializer(pw_shape[:3], dtype))
     self._w = (self._w_dw, self._w_pw)
     return self._w
 

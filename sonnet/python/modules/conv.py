@@ -26,6 +26,8 @@ from sonnet.src.conv_padding import REVERSE_CAUSAL
 from sonnet.src.conv_padding import SAME
 from sonnet.src.conv_padding import SYMMETRIC_PADDING
 from sonnet.src.conv_padding import VALID
+from sonnet.src.conv_properties import create_bias_initializer
+from sonnet.src.conv_properties import create_weight_initializer
 from sonnet.src.conv_transpose import Conv1DTranspose
 from sonnet.src.conv_transpose import Conv2DTranspose
 from sonnet.src.conv_transpose import Conv3DTranspose
