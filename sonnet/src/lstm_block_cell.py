@@ -46,8 +46,10 @@ class _LSTMBlockCellImpl:
   """A duck-typed RNN cell calling the fused kernel; variables via get_variable."""
 
   def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
-               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+               use_peephole=False, dtype=None, reuse=None, name=None,
+               scope_name="lstm_cell"):
     del reuse, name  # Sharing comes from the wrapping module's scope.
+    self._scope_name = scope_name
     self._num_units = num_units
     self._forget_bias = forget_bias
     self._cell_clip = cell_clip
@@ -63,6 +65,10 @@ class _LSTMBlockCellImpl:
     return self._num_units
 
   def __call__(self, inputs, state):
+    with tf1.variable_scope(self._scope_name):
+      return self._step(inputs, state)
+
+  def _step(self, inputs, state):
     c, h = state
     input_size = inputs.shape[-1]
     dtype = self._dtype or inputs.dtype
@@ -88,9 +94,11 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
   """An LSTM core computed by TensorFlow's fused `LSTMBlockCell` op.
 
   Same maths as `snt.LSTM` (gate order i, j, f, o; optional peepholes and
-  cell clipping), one kernel per step. Variables `<name>/kernel`
+  cell clipping), one kernel per step. As in Sonnet 1 (a TensorFlow cell in
+  the module's scope), the variables are `lstm_block_cell/lstm_cell/kernel`
   (`[input_size + num_units, 4 * num_units]`, default glorot uniform),
-  `<name>/bias` and, with peepholes, `w_i_diag` / `w_f_diag` / `w_o_diag`.
+  `.../bias` and, with peepholes, `w_i_diag` / `w_f_diag` / `w_o_diag`; a
+  `name` names both levels (`foo/foo/kernel`).
   The state is `LSTMStateTuple(c, h)` (cell first, as in TensorFlow 1).
 
   >>> cell = snt.LSTMBlockCell(4)
@@ -100,7 +108,7 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
   """
 
   def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
-               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+               use_peephole=False, dtype=None, reuse=None, name=None):
     """Configures the cell.
 
     Args:
@@ -110,8 +118,11 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
       use_peephole: whether the gates see the cell state.
       dtype: the variables' dtype; by default the inputs'.
       reuse: ignored (variables are shared through the module).
-      name: the module's name.
+      name: the module's and the cell's name; by default
+        "lstm_block_cell" and "lstm_cell".
     """
     super().__init__(_LSTMBlockCellImpl, num_units, forget_bias=forget_bias,
                      cell_clip=cell_clip, use_peephole=use_peephole,
-                     dtype=dtype, reuse=reuse, name=name)
+                     dtype=dtype, reuse=reuse,
+                     name=name or "lstm_block_cell",
+                     scope_name=name or "lstm_cell")

@@ -58,11 +58,19 @@ class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_variables(self):
     cell = snt.LSTMBlockCell(4, use_peephole=True)
+    self.assertEqual(cell.module_name, "lstm_block_cell")
     snt.dynamic_unroll(cell, tf.ones([3, 2, 3]), cell.initial_state(2))
+    cell(tf.ones([2, 3]), cell.initial_state(2))
     self.assertVariableShapes(cell.get_variables(), {
-        "lstm_cell/kernel": [7, 16], "lstm_cell/bias": [16],
-        "lstm_cell/w_i_diag": [4], "lstm_cell/w_f_diag": [4],
-        "lstm_cell/w_o_diag": [4]})
+        "lstm_block_cell/lstm_cell/kernel": [7, 16],
+        "lstm_block_cell/lstm_cell/bias": [16],
+        "lstm_block_cell/lstm_cell/w_i_diag": [4],
+        "lstm_block_cell/lstm_cell/w_f_diag": [4],
+        "lstm_block_cell/lstm_cell/w_o_diag": [4]})
+    named = snt.LSTMBlockCell(4, name="foo")
+    named(tf.ones([2, 3]), named.initial_state(2))
+    self.assertVariableShapes(named.get_variables(), {
+        "foo/foo/kernel": [7, 16], "foo/foo/bias": [16]})
 
   @test_utils.in_all_modes
   def test_gradients_match_lstm(self):
