@@ -40,7 +40,11 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     n = self._n
     data_format = conv_args.check_data_format(data_format, n)
     kernel_shape = conv_args.verified_shape(kernel_shape, n, "kernel")
-    stride = conv_args.fill_stride(stride, n, data_format)
+    if conv_args.is_full_rank(stride, n):
+      # Sonnet 1.36 took the middle entries whatever the data format, so
+      # [1, 1, 3, 2] in NCHW means strides (1, 3): kept for its numbers.
+      stride = tuple(stride)[1:-1]
+    stride = conv_args.verified_shape(stride, n, "stride")
     rate = conv_args.verified_shape(rate, n, "rate")
     conv_args.check_stride_and_rate(stride, rate)
     paddings = conv_padding.check_padding(padding, n)
