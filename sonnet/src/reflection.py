@@ -190,5 +190,5 @@ def deprecation_warning(deprecation_message):
   if deprecation_message in _warned_messages:
     return
   _warned_messages.add(deprecation_message)
-  logging.warning("DEPRECATION WARNING: %s", deprecation_message)
+  logging.warning("%s", deprecation_message)
   warnings.warn(deprecation_message, DeprecationWarning, stacklevel=2)

@@ -201,8 +201,8 @@ class DeprecationWarningTest(test_utils.TestCase):
         snt.deprecation_warning("Use snt.Foo instead of snt.Bar (test 1).")
         snt.deprecation_warning("Use snt.Baz (test 2).")
     self.assertEqual([r.getMessage() for r in logs.records], [
-        "DEPRECATION WARNING: Use snt.Foo instead of snt.Bar (test 1).",
-        "DEPRECATION WARNING: Use snt.Baz (test 2)."])
+        "Use snt.Foo instead of snt.Bar (test 1).",
+        "Use snt.Baz (test 2)."])
     self.assertEqual([(w.category, str(w.message)) for w in caught], [
         (DeprecationWarning, "Use snt.Foo instead of snt.Bar (test 1)."),
         (DeprecationWarning, "Use snt.Baz (test 2).")])

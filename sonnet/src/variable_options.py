@@ -37,7 +37,12 @@ class VariableOptions:
 
   @property
   def initializers(self):
-    """The initializers dict given at construction."""
+    """The initializers dict: those given, plus defaults once connected.
+
+    As in Sonnet 1, a module adds the default initializers it used to this
+    dict on its first connection, so `clone()` and `transpose()` start from
+    the same values.
+    """
     return dict(self._initializers)
 
   @property
