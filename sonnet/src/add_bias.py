@@ -18,15 +18,16 @@ def bias_shape(input_shape, bias_dims):
       values; the others share them.
 
   Returns:
-    A tuple: the trailing part of the input shape with size 1 in shared
-    dimensions, starting at the first dimension with its own values.
+    `input_shape[1:]` if `bias_dims` is None; otherwise a tuple: the
+    trailing part of the input shape with size 1 in shared dimensions,
+    starting at the first dimension with its own values.
 
   Raises:
     ValueError: if `bias_dims` includes the batch dimension.
   """
   rank = len(input_shape)
   if bias_dims is None:
-    return tuple(input_shape[1:])
+    return input_shape[1:]
   shape = [1] * rank
   for dim in bias_dims:
     dim %= rank

@@ -3,6 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import basic as compat_basic
 from sonnet.src import add_bias
 from sonnet.src import test_utils
 import tensorflow as tf
@@ -21,6 +22,10 @@ class BiasShapeTest(parameterized.TestCase):
       ((8, 4, 5, 3), [], ()))
   def test_bias_shape(self, input_shape, bias_dims, expected):
     self.assertEqual(add_bias.bias_shape(input_shape, bias_dims), expected)
+
+  def test_sonnet1_calculate_bias_shape(self):
+    self.assertIs(compat_basic.calculate_bias_shape, add_bias.bias_shape)
+    self.assertEqual(compat_basic.calculate_bias_shape([8, 4, 3], None), [4, 3])
 
   def test_batch_dimension_rejected(self):
     with self.assertRaisesRegex(
@@ -97,6 +102,12 @@ class AddBiasTest(test_utils.TestCase, parameterized.TestCase):
     transposed(tf.ones([2, 4]))
     self.assertLen(list(module.b), 2)
     self.assertVariableNames(transposed.get_variables(), ["add_transpose/b"])
+
+  @test_utils.in_all_modes
+  def test_sonnet1_create_bias_initializer(self):
+    value = compat_basic.create_bias_initializer((3,), tf.float64)([3])
+    self.assertEqual(value.dtype, tf.float64)
+    self.assertAllEqual(self.evaluate(value), np.zeros([3]))
 
   def test_bad_initializer_key(self):
     with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w'"):

@@ -25,12 +25,16 @@ def weights(fan_in, dtype=tf.float32):
     ValueError: if `dtype` is not a floating point type (Sonnet 1 refused
       these before creating any variable).
   """
+  _check_floating(dtype)
+  return _weights(int(fan_in))
+
+
+def _check_floating(dtype):
   dtype = tf.as_dtype(dtype)
   if not dtype.is_floating:
     raise ValueError("Expected floating point type, got %s. The default "
                      "weight initializer is a float distribution: pass an "
                      "initializer for integer weights." % dtype)
-  return _weights(int(fan_in))
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,3 +51,26 @@ def bias():
     A `tf.compat.v1` initializer.
   """
   return tf.compat.v1.zeros_initializer()
+
+
+def create_linear_initializer(input_size, dtype=tf.float32):
+  """Sonnet 1's `basic.create_linear_initializer`, for its deep path.
+
+  Args:
+    input_size: the number of inputs of the layer.
+    dtype: the initializer's default dtype.
+
+  Returns:
+    A truncated normal initializer with stddev 1/sqrt(input_size).
+
+  Raises:
+    ValueError: if `dtype` is not a floating point type.
+  """
+  _check_floating(dtype)
+  return tf.compat.v1.truncated_normal_initializer(
+      stddev=1 / math.sqrt(input_size), dtype=dtype)
+
+
+def create_bias_initializer(unused_bias_shape, dtype=tf.float32):
+  """Sonnet 1's `basic.create_bias_initializer`: zeros of `dtype`."""
+  return tf.compat.v1.zeros_initializer(dtype=dtype)

@@ -103,10 +103,10 @@ class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
     gamma = beta = None
     if self._scale:
       self._gamma = gamma = self._variable(
-          "gamma", num_features, inputs.dtype, tf1.ones_initializer())
+          "gamma", num_features, inputs.dtype, create_gamma_initializer())
     if self._offset:
       self._beta = beta = self._variable(
-          "beta", num_features, inputs.dtype, tf1.zeros_initializer())
+          "beta", num_features, inputs.dtype, create_beta_initializer())
     mean, variance = tf1.nn.moments(inputs, axis, keep_dims=True)
     outputs = tf.nn.batch_normalization(
         inputs, mean, variance, offset=beta, scale=gamma,
@@ -141,6 +141,16 @@ class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
     """
     self._ensure_is_connected()
     return self._beta
+
+
+def create_beta_initializer():
+  """The default initializer of `beta`: zeros (Sonnet 1's name for it)."""
+  return tf1.zeros_initializer()
+
+
+def create_gamma_initializer():
+  """The default initializer of `gamma`: ones (Sonnet 1's name for it)."""
+  return tf1.ones_initializer()
 
 
 def _is_int(value):

@@ -3,6 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import layer_norm as compat_layer_norm
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -131,6 +132,12 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(norm.initializers, {})
     norm(tf.ones([2, 3]))
     self.assertEqual(list(norm.initializers), ["gamma"])
+
+  def test_sonnet1_default_initializers(self):
+    self.assertAllEqual(compat_layer_norm.create_gamma_initializer()([2]),
+                        [1., 1.])
+    self.assertAllEqual(compat_layer_norm.create_beta_initializer()([2]),
+                        [0., 0.])
 
   def test_bad_key_and_not_connected(self):
     with self.assertRaisesRegex(KeyError, r"Invalid initializer keys 'w'"):

@@ -3,6 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules import basic as compat_basic
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -204,6 +205,14 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(seen, ["linear/w", "linear/b"])
     for module in (transposed, clone):  # The partitioners are kept.
       self.assertLen(list(module.w), 2)
+
+  def test_sonnet1_create_linear_initializer(self):
+    initializer = compat_basic.create_linear_initializer(400, tf.float64)
+    self.assertAllClose(initializer.get_config()["stddev"], 0.05)
+    self.assertEqual(initializer.dtype, tf.float64)
+    with self.assertRaisesRegex(
+        ValueError, "^Expected floating point type, got <dtype: 'int32'>."):
+      compat_basic.create_linear_initializer(4, tf.int32)
 
   @test_utils.in_all_modes
   def test_callable_output_size(self):
