@@ -1,4 +1,4 @@
-"""`ModelRNN`: a core that ignores its inputs and applies a model to its state."""
+"""`ModelRNN`: a core that applies a model to its state, ignoring inputs."""
 
 from sonnet.src import rnn_core
 

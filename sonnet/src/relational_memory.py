@@ -1,4 +1,4 @@
-"""`RelationalMemory`: a memory core with multi-head self-attention (Santoro et al., 2018)."""
+"""`RelationalMemory`: a self-attention memory core (Santoro et al., 2018)."""
 
 import numpy as np
 import tensorflow as tf
