@@ -13,6 +13,7 @@ from sonnet.src.nest import map_structure
 from sonnet.src.nest import map_up_to
 from sonnet.src.nest import pack_iterable_as
 from sonnet.src.nest import pack_sequence_as
+from sonnet.src.nest import with_deprecation_warning
 
 __all__ = [
     "assert_same_structure",
@@ -28,4 +29,5 @@ __all__ = [
     "map_up_to",
     "pack_iterable_as",
     "pack_sequence_as",
+    "with_deprecation_warning",
 ]

@@ -9,9 +9,41 @@ tensors, NumPy arrays, numbers, ...) is a leaf. The `*_iterable` names are
 Sonnet 1's older names of `flatten`, `pack_sequence_as` and `is_sequence`.
 """
 
+import functools
+
 import tensorflow as tf
 
 from sonnet.src import tf_shim
+
+# The extra messages `with_deprecation_warning` has already logged.
+_WARNED = set()
+
+
+def with_deprecation_warning(fn, extra_message=""):
+  """Wraps `fn` to log Sonnet 1.36's deprecation warning on its first call.
+
+  The warning is logged once per `extra_message`. (Sonnet 1.36 wrapped
+  every `snt.nest` function this way; here the functions do not warn.)
+
+  Args:
+    fn: a callable.
+    extra_message: text appended to the warning.
+
+  Returns:
+    A callable forwarding its arguments to `fn`.
+  """
+
+  @functools.wraps(fn)
+  def warn_then_call(*args, **kwargs):
+    if extra_message not in _WARNED:
+      _WARNED.add(extra_message)
+      tf.compat.v1.logging.warning(
+          "Sonnet nest is deprecated. Please use tf.contrib.framework.nest "
+          "instead. " + extra_message +
+          " (In TensorFlow 2, tf.contrib.framework.nest is tf.nest.)")
+    return fn(*args, **kwargs)
+
+  return warn_then_call
 
 
 def assert_same_structure(nest1, nest2, check_types=True):

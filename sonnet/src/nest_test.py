@@ -125,11 +125,25 @@ class NestTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(snt.nest.flatten_iterable(5), [5])
     self.assertEqual(snt.nest.pack_iterable_as(5, [6]), 6)
 
+  def test_with_deprecation_warning_warns_once_per_message(self):
+    calls = []
+    first = snt.nest.with_deprecation_warning(
+        lambda *a, **k: calls.append((a, k)) or len(calls), "Unique A.")
+    second = snt.nest.with_deprecation_warning(len, "Unique A.")
+    with self.assertLogs(level="WARNING") as logs:
+      self.assertEqual(first(1, b=2), 1)
+    self.assertEqual(calls, [((1,), {"b": 2})])
+    self.assertRegex(logs.output[0], "Sonnet nest is deprecated. Please use "
+                     "tf.contrib.framework.nest instead. Unique A.")
+    with self.assertNoLogs(level="WARNING"):
+      first()
+      self.assertEqual(second("ab"), 2)
+
   @parameterized.parameters(
       "assert_same_structure", "flatten", "pack_sequence_as", "map",
       "map_up_to", "flatten_up_to", "assert_shallow_structure", "is_sequence",
       "flatten_dict_items", "flatten_iterable", "pack_iterable_as",
-      "is_iterable")
+      "is_iterable", "with_deprecation_warning")
   def test_sonnet1_path(self, name):
     self.assertIs(getattr(deep_nest, name), getattr(snt.nest, name))
 

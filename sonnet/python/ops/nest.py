@@ -14,3 +14,4 @@ from sonnet.src.nest import map_structure
 from sonnet.src.nest import map_up_to
 from sonnet.src.nest import pack_iterable_as
 from sonnet.src.nest import pack_sequence_as
+from sonnet.src.nest import with_deprecation_warning
