@@ -102,8 +102,9 @@ class ConvLSTM(rnn_core.RNNCore):
     self._regularizers = regularizers
     if use_layer_norm:
       reflection.deprecation_warning(
-          "`use_layer_norm` is deprecated for ConvLSTM: its scale and offset "
-          "have spatial_dims * channels entries instead of channels.")
+          "`use_layer_norm` kwarg is being deprecated as the implementation "
+          "is currently incorrect - scale and offset params are created for "
+          "spatial_dims * channels instead of just channels.")
     self._use_layer_norm = use_layer_norm
     self._total_output_channels = output_channels
     if self._stride != 1:
@@ -111,8 +112,9 @@ class ConvLSTM(rnn_core.RNNCore):
     if use_bias and legacy_bias_behaviour:
       tf1.logging.warning(
           "ConvLSTM will create redundant bias variables for input and "
-          "hidden convolutions. To avoid this, pass "
-          "legacy_bias_behaviour=False.")
+          "hidden convolutions. To avoid this, invoke the constructor with "
+          "option `legacy_bias_behaviour=False`. In future, this will be the "
+          "default.")
     with self._enter_variable_scope():
       self._convolutions = {"input": self._new_convolution(conv_class,
                                                            use_bias)}
