@@ -395,8 +395,12 @@ class AbstractModule(tf_shim.AutoTrackable):
         self._first_variables[name] = variable
       cols = creation.get("collections") or used_variables.collections_of(
           kwargs)
+      parts = (list(variable)
+               if isinstance(variable, tf_shim.PartitionedVariable)
+               else [variable])
       for module in connecting:
-        module._used.add(variable, cols, regularizer)  # pylint: disable=protected-access
+        for part in parts:
+          module._used.add(part, cols, regularizer)  # pylint: disable=protected-access
     return variable
 
   # --- names and scopes --------------------------------------------------

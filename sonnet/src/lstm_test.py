@@ -222,13 +222,9 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
     out, _ = lstm(tf.ones([2, 3]), lstm.initial_state(2))
     self.assertEmpty(lstm.get_variables())
     all_vars = lstm.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
-    if self.eager:  # Eager mode does not partition variables.
-      self.assertVariableShapes(all_vars, {"lstm/w_gates": [7, 16],
-                                           "lstm/b_gates": [16]})
-    else:
-      self.assertVariableShapes(all_vars, {
-          "lstm/w_gates/part_0": [4, 16], "lstm/w_gates/part_1": [3, 16],
-          "lstm/b_gates": [16]})
+    self.assertVariableShapes(all_vars, {
+        "lstm/w_gates/part_0": [4, 16], "lstm/w_gates/part_1": [3, 16],
+        "lstm/b_gates": [16]})
     losses = lstm.get_regularization_losses()
     self.init()
     self.assertEqual(self.evaluate(out).shape, (2, 4))
