@@ -42,22 +42,20 @@ class VanillaRNN(rnn_core.RNNCore):
     """
     super().__init__(name=name)
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    initializers = arg_checks.check_initializers(initializers, keys)
-    partitioners = arg_checks.check_partitioners(partitioners, keys)
-    regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._initializers = arg_checks.check_initializers(initializers, keys)
+    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
+    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
     self._hidden_size = hidden_size
     self._activation = activation
-    with self._enter_variable_scope():
-      self._in_to_hidden_linear = linear.Linear(
-          hidden_size, initializers=initializers.get(self.IN_TO_HIDDEN),
-          partitioners=partitioners.get(self.IN_TO_HIDDEN),
-          regularizers=regularizers.get(self.IN_TO_HIDDEN),
-          name=self.IN_TO_HIDDEN)
-      self._hidden_to_hidden_linear = linear.Linear(
-          hidden_size, initializers=initializers.get(self.HIDDEN_TO_HIDDEN),
-          partitioners=partitioners.get(self.HIDDEN_TO_HIDDEN),
-          regularizers=regularizers.get(self.HIDDEN_TO_HIDDEN),
-          name=self.HIDDEN_TO_HIDDEN)
+    self._in_to_hidden_linear = None
+    self._hidden_to_hidden_linear = None
+
+  def _linear(self, key):
+    """The `snt.Linear` for "in_to_hidden" or "hidden_to_hidden"."""
+    return linear.Linear(
+        self._hidden_size, initializers=self._initializers.get(key),
+        partitioners=self._partitioners.get(key),
+        regularizers=self._regularizers.get(key), name=key)
 
   def _build(self, input_, prev_state):
     """Runs one step.
@@ -74,18 +72,25 @@ class VanillaRNN(rnn_core.RNNCore):
         size other than on the first connection.
       UnderspecifiedError: if their last dimension is unknown.
     """
+    if self._in_to_hidden_linear is None:
+      # Made on the first connection, as in Sonnet 1 (so a malformed
+      # initializers entry is reported there), and kept for later ones.
+      self._in_to_hidden_linear = self._linear(self.IN_TO_HIDDEN)
+      self._hidden_to_hidden_linear = self._linear(self.HIDDEN_TO_HIDDEN)
     output = self._activation(self._in_to_hidden_linear(input_) +
                               self._hidden_to_hidden_linear(prev_state))
     return output, output
 
   @property
   def in_to_hidden_linear(self):
-    """The input `snt.Linear`."""
+    """The input `snt.Linear` (after connection)."""
+    self._ensure_is_connected()
     return self._in_to_hidden_linear
 
   @property
   def hidden_to_hidden_linear(self):
-    """The recurrent `snt.Linear`."""
+    """The recurrent `snt.Linear` (after connection)."""
+    self._ensure_is_connected()
     return self._hidden_to_hidden_linear
 
   @property

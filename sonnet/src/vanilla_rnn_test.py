@@ -52,9 +52,18 @@ class VanillaRNNTest(test_utils.TestCase):
   def test_bad_initializers(self):
     with self.assertRaisesRegex(KeyError, "in_to_hidden"):
       snt.VanillaRNN(4, initializers={"w": tf1.zeros_initializer()})
-    with self.assertRaisesRegex(KeyError, "'c'"):
-      snt.VanillaRNN(4, initializers={
-          "in_to_hidden": {"c": tf1.zeros_initializer()}})
+    # The inner Linears are made on the first connection, as in Sonnet 1.36,
+    # so their own keys and dicts are checked there.
+    rnn = snt.VanillaRNN(4, initializers={
+        "in_to_hidden": {"c": tf1.zeros_initializer()}})
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys"):
+      rnn(tf.ones([2, 3]), rnn.initial_state(2))
+    rnn = snt.VanillaRNN(4, initializers={
+        "hidden_to_hidden": tf1.truncated_normal_initializer()})
+    with self.assertRaisesRegex(TypeError, "Expected a dict"):
+      rnn(tf.ones([2, 3]), rnn.initial_state(2))
+    with self.assertRaisesRegex(snt.NotConnectedError, "not instantiated"):
+      _ = rnn.in_to_hidden_linear
 
   @test_utils.in_all_modes
   def test_errors(self):
