@@ -82,15 +82,17 @@ class ConcatLinear(base.AbstractModule):
     inputs_list = [tf.convert_to_tensor(x) for x in inputs_list]
     sizes = self._check_inputs(inputs_list)
     output_size = self.output_size
+    # Every default is made (and integer inputs refused) before any variable.
+    w_initializers = [
+        self._initializers["w"] if "w" in self._initializers
+        else default_initializers.weights(size, inputs.dtype)
+        for inputs, size in zip(inputs_list, sizes)]
     outputs = []
     for i, (inputs, size) in enumerate(zip(inputs_list, sizes)):
       # The scopes of the `snt.Linear` modules Sonnet 1 built, one per input.
       with tf1.variable_scope(_linear_scope(i)):
-        weights = self._initializers.get("w")
-        if weights is None:
-          weights = default_initializers.weights(size, inputs.dtype)
         outputs.append(tf.matmul(inputs, self._variable(
-            "w", [size, output_size], inputs.dtype, weights)))
+            "w", [size, output_size], inputs.dtype, w_initializers[i])))
         if i == 0 and self._use_bias:
           bias = self._variable("b", [output_size], inputs.dtype,
                                 self._initializers.get(

@@ -72,7 +72,7 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
       module([])
     with self.assertRaisesRegex(
         ValueError, "^Expected floating point type, got <dtype: 'int32'>"):
-      module([tf.ones([2, 3], tf.int32)])
+      module([tf.ones([2, 3]), tf.ones([2, 1], tf.int32)])
     self.assertFalse(module.is_connected)
     module([tf.ones([2, 3]), tf.ones([2, 1])])
     self.assertVariableNames(module.get_variables(), [
