@@ -131,9 +131,10 @@ class BatchReshape(base.AbstractModule, base.Transposable):
     Args:
       name: defaults to this module's name + "_transpose".
     """
+    if name is None:
+      name = self.module_name + "_transpose"
     return BatchReshape(shape=lambda: self.input_shape,
-                        preserve_dims=self._preserve_dims,
-                        name=name or self.module_name + "_transpose")
+                        preserve_dims=self._preserve_dims, name=name)
 
 
 class BatchFlatten(BatchReshape):
