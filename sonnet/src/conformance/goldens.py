@@ -257,6 +257,11 @@ _RECURRENT = (
            lambda: snt.RelationalMemory(mem_slots=2, head_size=4,
                                         num_heads=2),
            _step(3)),
+    Golden("relational_memory_memory_gates",
+           lambda: snt.RelationalMemory(mem_slots=3, head_size=2,
+                                        gate_style="memory",
+                                        attention_mlp_layers=1),
+           _step(3)),
 )
 
 _NETS = (
@@ -271,6 +276,16 @@ _NETS = (
            lambda: snt.nets.ConvNet2D([4, 5], [3], [1], ["SAME"],
                                       use_batch_norm=True, use_bias=False),
            _features(6, 6, 3), call_kwargs={"is_training": True}),
+    Golden("conv_net_2d_layer_norm",
+           lambda: snt.nets.ConvNet2D([4, 5], [3], [1], ["SAME"],
+                                      normalization_ctor=snt.LayerNorm,
+                                      normalize_final=True),
+           _features(6, 6, 3)),
+    Golden("conv_net_2d_batch_norm_v2",
+           lambda: snt.nets.ConvNet2D([4, 5], [3], [1], ["SAME"],
+                                      normalization_ctor=snt.BatchNormV2,
+                                      normalization_kwargs={"scale": True}),
+           _features(6, 6, 3), call_kwargs={"is_training": False}),
     Golden("conv_net_2d_transpose",
            lambda: snt.nets.ConvNet2DTranspose(
                [4, 5], [[6, 6], [12, 12]], [3], [2], ["SAME"]),
@@ -295,6 +310,11 @@ _NETS = (
            _with(_features(4), False)),
     Golden("transformer_tower",
            lambda: snt.nets.TransformerTower(**_transformer_config()),
+           _with(_features(3, 8), None, None, False)),
+    Golden("transformer_tower_output_size",
+           lambda: snt.nets.TransformerTower(
+               causal=False, output_size=6, layer_norm="output",
+               **_transformer_config()),
            _with(_features(3, 8), None, None, False)),
     Golden("transformer_xl",
            lambda: snt.nets.TransformerXL(_transformer_config(),
