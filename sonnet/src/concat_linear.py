@@ -45,18 +45,12 @@ class ConcatLinear(base.AbstractModule):
       custom_getter: as for `snt.AbstractModule`.
       name: the module's name.
 
-    Raises:
-      KeyError: if a dict has a key other than "w" / "b" (or "b" without
-        `use_bias`).
-      TypeError: if a dict value is not callable.
+    The three dicts are checked on the first connection, as Sonnet 1 did.
     """
     super().__init__(custom_getter=custom_getter, name=name)
-    keys = linear_lib.Linear.get_possible_initializer_keys(use_bias=use_bias)
     self._output_size = output_size
     self._use_bias = use_bias
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._unchecked_options = (initializers, partitioners, regularizers)
     self._input_sizes = None
 
   def _build(self, inputs_list):
@@ -71,6 +65,9 @@ class ConcatLinear(base.AbstractModule):
       A tensor of shape `[batch_size, output_size]`.
 
     Raises:
+      KeyError: if a dict given to the constructor has a key other than
+        "w" / "b" (or "b" without `use_bias`).
+      TypeError: if a value in those dicts is not callable.
       IncompatibleShapeError: if an input does not have rank 2, or its
         size is unknown (with Sonnet 1's messages, which name the
         per-input scope).
@@ -79,6 +76,8 @@ class ConcatLinear(base.AbstractModule):
         inputs); or if an input is not a float tensor and no "w"
         initializer was given.
     """
+    if self._unchecked_options is not None:
+      self._check_variable_options()
     inputs_list = [tf.convert_to_tensor(x) for x in inputs_list]
     sizes = self._check_inputs(inputs_list)
     output_size = self.output_size
@@ -101,6 +100,15 @@ class ConcatLinear(base.AbstractModule):
       self._input_sizes = sizes
     outputs = outputs[0] if len(outputs) == 1 else tf.add_n(outputs)
     return outputs + bias if self._use_bias else outputs
+
+  def _check_variable_options(self):
+    initializers, partitioners, regularizers = self._unchecked_options
+    keys = linear_lib.Linear.get_possible_initializer_keys(
+        use_bias=self._use_bias)
+    self._initializers = arg_checks.check_initializers(initializers, keys)
+    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
+    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._unchecked_options = None
 
   def _variable(self, name, shape, dtype, initializer):
     return tf1.get_variable(

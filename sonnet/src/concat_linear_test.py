@@ -110,11 +110,19 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
         "time"):
       snt.ConcatLinear(2)([tf1.placeholder(tf.float32, [None, None])])
 
-  def test_bad_constructor_arguments(self):
-    with self.assertRaisesRegex(KeyError, "only be provided for"):
-      snt.ConcatLinear(2, use_bias=False, initializers={"b": tf.zeros})
-    with self.assertRaises(TypeError):
-      snt.ConcatLinear(2, partitioners={"w": 3})
+  @test_utils.in_all_modes
+  def test_variable_options_are_checked_on_connection(self):
+    # As in Sonnet 1, whose per-input Linears were made when connecting.
+    module = snt.ConcatLinear(2, use_bias=False, initializers={"b": tf.zeros})
+    with self.assertRaisesRegex(
+        KeyError, r"Invalid initializer keys \\?'b\\?', initializers can only "
+        r"be provided for \\?'w\\?'"):
+      module([tf.ones([1, 2])])
+    self.assertFalse(module.is_connected)
+    module = snt.ConcatLinear(2, partitioners={"w": 3})
+    with self.assertRaisesRegex(TypeError,
+                                "Partitioner for 'w' is not a callable"):
+      module([tf.ones([1, 2])])
 
   @test_utils.in_eager_mode
   def test_tf_function_and_checkpoint(self):
