@@ -1,301 +1,346 @@
-"""Multi-head attention for the transformer nets, and its masks.
+"""Multi-head attention of the transformer nets, its masks and positions.
 
-Shapes: B batch, N the chunk (query) length, M the memory length, H heads,
-K the key size and V the value size per head, D the model width.
+Shapes: B batch, N the chunk (input) length, L the query length (N unless
+queries come separately), M the memory length, H heads, K the key size and
+V the value size per head, D the width of the inputs (`H * V` inside a
+tower).
 """
+
+import collections
 
 import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import errors
-from sonnet.src import default_initializers
+from sonnet.src import batch_apply
+from sonnet.src import linear
+from sonnet.src import reuse_variables
 
 tf1 = tf.compat.v1
 
+AttentionState = collections.namedtuple(
+    "AttentionState",
+    ("queries", "keys", "values", "logits", "weights", "embeddings",
+     "read_words"))
+
+CompressedMemoryState = collections.namedtuple(
+    "CompressedMemoryState", ("episodic_memory", "compressed_memory", "index"))
+
 # Added to the logits of positions a query may not attend to.
-MASK_VALUE = -1e6
+_MASK_VALUE = -1e6
 
 
-def static_dims(tensor):
-  """The static shape of `tensor` as a list of ints / None (None if no rank).
+def rel_shift(position_logits):
+  """Shifts relative-position logits so that column j is distance i - j.
 
-  (`TensorShape` items are `Dimension`s under TF1 behaviour; lists are not.)
+  Each row i of the last two dimensions moves right by `N - 1 - i` places
+  (wrapping, with one zero let in), so that for query i the logit of the
+  relative embedding of distance d ends up in column `T - 1 - d`. As in
+  Transformer-XL, the entries above the diagonal are not exactly shifted;
+  a causal mask hides them.
+
+  >>> x = tf.constant([[[[5., 4., 3., 2., 1.]] * 5]])
+  >>> rel_shift(x)[0, 0, :2].numpy().tolist()
+  [[1.0, 0.0, 5.0, 4.0, 3.0], [2.0, 1.0, 0.0, 5.0, 4.0]]
+
+  Args:
+    position_logits: a tensor `[B, H, N, T]`.
+
+  Returns:
+    A tensor of the same shape.
+
+  Raises:
+    ValueError: if `position_logits` is not 4-D.
   """
-  shape = tf.TensorShape(getattr(tensor, "shape", None))
-  return None if shape.rank is None else shape.as_list()
+  if position_logits.get_shape().ndims != 4:
+    raise ValueError("Expected 4D position logits.")
+  shape = tf.shape(position_logits)
+  batch_size, num_heads, rows, cols = tf.unstack(shape)
+  zeros = tf.zeros([batch_size, num_heads, rows, 1], position_logits.dtype)
+  padded = tf.concat([zeros, position_logits], -1)
+  shifted = tf.reshape(padded, [batch_size, num_heads, cols + 1, rows])
+  return tf.reshape(shifted[:, :, 1:], shape)
 
 
 def future_mask(chunk_size, dtype):
   """An additive attention mask that stops position i from seeing j > i.
 
   >>> snt.nets.future_mask(3, tf.float32)[0, 0].numpy().tolist()
-  [[0.0, -1000000.0, -1000000.0], [0.0, 0.0, -1000000.0], [0.0, 0.0, 0.0]]
+  [[-0.0, -1000000.0, -1000000.0], [-0.0, -0.0, -1000000.0], [-0.0, -0.0, -0.0]]
 
   Args:
     chunk_size: the sequence length N.
     dtype: the mask's dtype (that of the logits it is added to).
 
   Returns:
-    A tensor of shape `[1, 1, N, N]` (broadcasting over batch and heads)
-    holding 0 on and below the diagonal and -1e6 above it.
+    A tensor `[1, 1, N, N]` (broadcasting over batch and heads): -1e6
+    above the diagonal, (minus) zero elsewhere.
   """
   ones = tf.ones([chunk_size, chunk_size], dtype=dtype)
-  above = ones - tf.linalg.band_part(ones, -1, 0)
-  return tf.reshape(_to_mask(above), [1, 1, chunk_size, chunk_size])
+  above = tf.linalg.band_part(ones, 0, -1) - tf.linalg.band_part(ones, 0, 0)
+  return _MASK_VALUE * tf.reshape(above, [1, 1, chunk_size, chunk_size])
 
 
-def _to_mask(hidden):
-  """MASK_VALUE where `hidden` is 1, 0 (not -0) where it is 0."""
-  return tf.where(hidden > 0, MASK_VALUE * hidden, tf.zeros_like(hidden))
-
-
-def attention_mask(chunk_size, memory_size, causal, same_attention_length,
-                   dtype):
-  """The additive mask of N queries over M memory slots then N inputs.
+def memory_size(state):
+  """The number of memory slots of one layer's state.
 
   Args:
-    chunk_size: N.
-    memory_size: M (0 without memory).
-    causal: whether query i may not see inputs after i.
-    same_attention_length: whether query i may not see the first i memory
-      slots, so that every query sees itself and exactly M earlier
-      positions (as a sliding window would).
-    dtype: the mask's dtype.
+    state: a tensor `[B, M, D]` or a `CompressedMemoryState` (whose two
+      memories count together).
 
   Returns:
-    None (nothing masked) or a tensor of shape `[1, 1, N, M + N]`.
+    An int.
   """
-  if not causal and not (same_attention_length and memory_size):
-    return None
-  if causal:
-    chunk_mask = future_mask(chunk_size, dtype)
-  else:
-    chunk_mask = tf.zeros([1, 1, chunk_size, chunk_size], dtype)
-  if not memory_size:
-    return chunk_mask
-  memory_mask = tf.zeros([chunk_size, memory_size], dtype)
-  if same_attention_length:
-    ones = tf.ones([chunk_size, memory_size], dtype=dtype)
-    # Slot j is hidden from query i when j < i: the strict lower triangle.
-    memory_mask = _to_mask(ones - tf.linalg.band_part(ones, 0, -1))
-  memory_mask = tf.reshape(memory_mask, [1, 1, chunk_size, memory_size])
-  return tf.concat([memory_mask, chunk_mask], axis=3)
+  if isinstance(state, CompressedMemoryState):
+    return (state.episodic_memory.get_shape().as_list()[1] +
+            state.compressed_memory.get_shape().as_list()[1])
+  return state.get_shape().as_list()[1]
 
 
-def sinusoid_embeddings(positions, size, dtype):
-  """Sine/cosine embeddings of (relative) positions, as in Vaswani et al.
+def create_mask(inputs, state, equal_window):
+  """The causal mask of a chunk over (optional) memory and itself.
 
   Args:
-    positions: a 1-D float tensor of positions or distances.
-    size: the (even) embedding size.
-    dtype: the result's dtype.
+    inputs: a tensor `[B, N, D]`.
+    state: None, one layer's memory (see `memory_size`), or a list of them
+      (the largest memory decides the mask's width).
+    equal_window: whether query i may not see the first i columns (of the
+      memory, if any), so that every query sees as many positions.
 
   Returns:
-    A tensor `[len(positions), size]`: sines then cosines of the positions
-    times `10000 ** (-2k / size)` for k < size / 2.
+    A tensor `[1, 1, N, M + N]` to add to the logits.
   """
-  inverse_frequencies = 1. / (10000. ** (np.arange(0, size, 2.) / size))
-  angles = (tf.cast(positions, dtype)[:, None] *
-            tf.constant(inverse_frequencies, dtype=dtype)[None, :])
-  return tf.concat([tf.sin(angles), tf.cos(angles)], axis=1)
+  chunk_size = inputs.get_shape().as_list()[1]
+  dtype = inputs.dtype
+  mask = future_mask(chunk_size, dtype)
+  if state is not None:
+    if isinstance(state, (tuple, list)):
+      state = state[int(np.argmax([memory_size(s) for s in state]))]
+    zeros = tf.zeros([1, 1, chunk_size, memory_size(state)], dtype=dtype)
+    mask = tf.concat([zeros, mask], 3)
+  if equal_window:
+    ones = tf.ones([chunk_size, chunk_size], dtype=dtype)
+    below = tf.linalg.band_part(ones, -1, 0) - tf.linalg.band_part(ones, 0, 0)
+    start_mask = tf.reshape(below, [1, 1, chunk_size, chunk_size]) * _MASK_VALUE
+    mask = tf.concat([mask[:, :, :, :chunk_size] + start_mask,
+                      mask[:, :, :, chunk_size:]], 3)
+  return mask
 
 
-def _project(name, values, size):
-  """`values @ w` over the last axis, with `w` made in the scope `name`."""
-  input_size = static_dims(values)[-1]
-  with tf1.variable_scope(name):
-    w = tf1.get_variable(
-        "w", [input_size, size], dtype=values.dtype,
-        initializer=default_initializers.weights(input_size))
-  return tf.tensordot(values, w, axes=[[-1], [0]])
+def get_position_encodings(sequence_length, hidden_size, clamp_value,
+                           max_timescale=10000., min_timescale=2.0):
+  """Sinusoid encodings of the positions T - 1, ..., 1, 0 (oldest first).
+
+  Args:
+    sequence_length: T.
+    hidden_size: the encoding width (that of the inputs): it must come out
+      as `2 * ceil(hidden_size / min_timescale)`, i.e. even for the default.
+    clamp_value: if positive, positions beyond it are clamped to it.
+    max_timescale: the longest wavelength (up to 2 pi).
+    min_timescale: the step between the frequency exponents.
+
+  Returns:
+    A float32 tensor `[1, T, hidden_size]`: sines, then cosines.
+
+  Raises:
+    ValueError: if the encoding width differs from `hidden_size`.
+  """
+  positions = tf.range(sequence_length - 1, -1, -1.0)
+  if clamp_value > 0:
+    positions = tf.minimum(positions, clamp_value)
+  exponents = tf.range(0, hidden_size, min_timescale) / hidden_size
+  angles = tf.einsum("i,j->ij", positions, 1 / (max_timescale ** exponents))
+  encodings = tf.concat([tf.sin(angles), tf.cos(angles)], -1)[None]
+  width = encodings.get_shape().as_list()[-1]
+  if width != hidden_size:
+    raise ValueError(
+        "position embedding dimension ({}) does not match that of the input "
+        "({}).".format(width, hidden_size))
+  return encodings
+
+
+def simple_attention(queries, keys, values):
+  """`softmax(queries keys^T) values`, over the last two dimensions."""
+  weights = tf.nn.softmax(tf.matmul(queries, keys, transpose_b=True))
+  return tf.matmul(weights, values)
 
 
 class MultiheadAttention(base.AbstractModule):
-  """Multi-head dot-product attention of a chunk over memory and itself.
+  """Multi-head attention of inputs over (optional) memory and themselves.
 
-  Queries come from the inputs `[B, N, D]`; keys and values from the memory
-  `[B, M, D]` (if any) followed by the inputs. Each head computes
-  `softmax(q k^T / sqrt(K) + mask) v`; the heads' results are concatenated
-  and projected back to D.
+  Each head's queries (from the inputs, or `query_inputs`), keys and values
+  (from the memory followed by the inputs) come from `multihead_linear`
+  (variables `query/linear/w [D, H*K]`, `key/linear/w`, `value/linear/w
+  [D, H*V]`); the logits `q k^T` (q scaled by `1/sqrt(K)`) get `mask`
+  added, and the heads' softmax-weighted values are concatenated and mixed
+  by an `snt.Linear` ("linear", `[H*V, H*V]` with bias).
 
-  With `use_relative_positions`, the logits of query i and key j also get
-  a term from their distance (Transformer-XL, Dai et al. 2019):
-  `(q_i + u) . k_j + (q_i + v) . R(d_ij)`, where `u` ("content_bias") and
-  `v` ("position_bias") are learned `[H, K]` biases and `R` projects
-  sinusoid embeddings of the distance `d_ij` (clipped to
-  `[-clamp_time_range, clamp_time_range]` if that is positive).
+  With `use_relative_positions`, the logits are those of Transformer-XL
+  (Dai et al. 2019): `(q + r_w_bias) k^T + rel_shift((q + r_r_bias) R^T)`,
+  where `R` maps `positional_encodings` through `relative_keys/linear/w`
+  and the biases `r_w_bias`, `r_r_bias` are `[1, H, 1, K]`. Several
+  `(key, query)` encoding pairs (one per memory type, oldest first) get
+  their own `relative_keys_i` / `r_r_bias_i` variables, the last pair
+  none. Without relative positions, the (single) pair is added to the
+  keys' and the queries' inputs.
 
-  Variables: `query/w [D, H*K]`, `key/w [D, H*K]`, `value/w [D, H*V]`,
-  `output/w [H*V, D]`; with relative positions also
-  `relative_position/w [E, H*K]` (E: D rounded up to even),
-  `content_bias [H, K]` and `position_bias [H, K]`.
-
-  >>> from sonnet.src.nets import attention_layers
-  >>> attend = attention_layers.MultiheadAttention(4, 4, 2)
-  >>> attend(tf.ones([3, 5, 8])).shape.as_list()
-  [3, 5, 8]
+  As in Sonnet 1.36, `mask` and `positional_encodings` are fixed when the
+  module is made (a `TransformerTower` sets them anew for each connection).
   """
 
-  def __init__(self, value_size, key_size, num_heads, causal=True,
-               use_relative_positions=False, clamp_time_range=0,
-               same_attention_length=False,
+  def __init__(self, value_size, key_size, num_heads, mask=None,
+               scaling=True, positional_encodings=None,
+               use_relative_positions=False, init_std=2.,
                name="multihead_attention"):
     """Configures the attention.
 
     Args:
-      value_size: V, the value size per head.
-      key_size: K, the query and key size per head.
+      value_size: V.
+      key_size: K (of queries too).
       num_heads: H.
-      causal: whether a query may not attend to later inputs.
-      use_relative_positions: whether to add Transformer-XL relative
-        position logits.
-      clamp_time_range: if positive, relative distances are clipped to this
-        range (so farther positions share one embedding).
-      same_attention_length: see `attention_mask`.
+      mask: None, or a tensor added to the logits `[B, H, L, M + N]`
+        (broadcast); if wider, its last `M + N` columns are used.
+      scaling: whether to scale the queries by `1/sqrt(K)`.
+      positional_encodings: None, or a list of `(key_encodings,
+        query_encodings)` pairs `([1, T, D], [1, N, D])`.
+      use_relative_positions: see the class docstring.
+      init_std: the scale of the variance scaling initializer of the
+        projections.
       name: the module's name.
-
-    Raises:
-      ValueError: if a size is not a positive int, or `clamp_time_range` is
-        negative.
     """
     super().__init__(name=name)
-    for arg, value in (("value_size", value_size), ("key_size", key_size),
-                       ("num_heads", num_heads)):
-      if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError("%s must be a positive int, got %r." % (arg, value))
-    if not isinstance(clamp_time_range, int) or clamp_time_range < 0:
-      raise ValueError("clamp_time_range must be an int >= 0, got %r."
-                       % (clamp_time_range,))
     self._value_size = value_size
     self._key_size = key_size
     self._num_heads = num_heads
-    self._causal = causal
+    self._sizes = {
+        "value": value_size,
+        "key": key_size,
+        "query": key_size,
+        "relative_keys": key_size,
+        "relative_keys_0": key_size,
+    }
+    self._scaling = scaling
     self._use_relative_positions = use_relative_positions
-    self._clamp_time_range = clamp_time_range
-    self._same_attention_length = same_attention_length
-    self._model_size = None
+    self._init = {"w": tf1.variance_scaling_initializer(init_std)}
+    self._set_context(mask, positional_encodings)
+    with self._enter_variable_scope():
+      self._output_linear = batch_apply.BatchApply(
+          linear.Linear(value_size * num_heads))
 
-  def _check_inputs(self, inputs, memory):
-    """Validates the shapes before any variable is made; returns D, M."""
-    shape = static_dims(inputs)
-    if shape is None or len(shape) != 3:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank 3 ([batch, time, features]), got shape "
-          "%s." % (self.scope_name, shape))
-    model_size = shape[-1]
-    if model_size is None or shape[1] is None:
-      raise errors.UnderspecifiedError(
-          "%s: the time and feature dimensions of the inputs must be known, "
-          "got shape %s." % (self.scope_name, shape))
-    if self._model_size is not None and model_size != self._model_size:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have %d features as in the first connection, got "
-          "shape %s." % (self.scope_name, self._model_size, shape))
-    memory_size = 0
-    if memory is not None:
-      memory_shape = static_dims(memory)
-      if (memory_shape is None or len(memory_shape) != 3 or
-          memory_shape[-1] != model_size or memory_shape[1] is None):
-        raise errors.IncompatibleShapeError(
-            "%s: memory must have shape [batch, memory_size, %d] (known "
-            "memory_size), like the inputs %s; got %s."
-            % (self.scope_name, model_size, shape, memory_shape))
-      memory_size = memory_shape[1]
-    return model_size, memory_size
+  def _set_context(self, mask, positional_encodings):
+    """Sets the mask and positional encodings of the next connections."""
+    self._set_untracked(_mask=mask,
+                        _positional_encodings=positional_encodings)
 
-  def _build(self, inputs, memory=None):
-    """Attends from `inputs` over `memory` and `inputs`.
+  @reuse_variables.reuse_variables
+  def multihead_linear(self, inputs, name):
+    """Projects `inputs` `[B, T, D]` to `[B, H, T, size]` for each head.
+
+    The weights are `<name>/linear/w [D, H * size]` in this module's scope,
+    made on the first use of `name` (from any caller) and reused after.
 
     Args:
-      inputs: a float tensor `[B, N, D]` with N and D known; D must be the
-        same on every connection.
-      memory: optional float tensor `[B, M, D]` of earlier activations, all
-        visible to every query (unless `same_attention_length`).
+      inputs: a tensor `[B, T, D]`.
+      name: "query", "key", "value", "relative_keys" or "relative_keys_0".
 
     Returns:
-      A tensor `[B, N, D]`.
+      A tensor `[B, H, T, size]`.
+    """
+    with tf1.variable_scope(name, reuse=tf1.AUTO_REUSE):
+      hidden_size = self._sizes[name]
+      input_size = inputs.get_shape().as_list()[-1]
+      w = tf1.get_variable(
+          "linear/w", shape=[input_size, self._num_heads * hidden_size],
+          dtype=inputs.dtype, initializer=self._init["w"])
+      w = tf.reshape(w, [input_size, self._num_heads, hidden_size])
+      return tf.einsum("bij,jhk->bhik", inputs, w)
+
+  def _build(self, inputs, query_inputs=None, state=None, is_training=False,
+             dropout_keep_prob=0.5):
+    """Attends from the queries over the memory and the inputs.
+
+    Args:
+      inputs: a tensor `[B, N, D]`.
+      query_inputs: optional tensor `[B, L, D]` to take the queries from
+        (default: `inputs`).
+      state: None, a memory `[B, M, D]`, or a `CompressedMemoryState`
+        (compressed then episodic memory come before the inputs).
+      is_training: a Python bool: whether to drop out attention weights.
+      dropout_keep_prob: their keep probability while training.
+
+    Returns:
+      A pair `(output [B, L, H*V], AttentionState)`; the state holds the
+      scaled queries, keys, values, the content logits (without positions
+      and mask), the weights, `inputs` (as `embeddings`) and the output.
 
     Raises:
-      IncompatibleShapeError: for inputs not of rank 3, a D differing from
-        the first connection's, or a memory not `[B, M, D]`.
-      UnderspecifiedError: if N or D is unknown.
+      ValueError: with absolute positions, if `positional_encodings` holds
+        more than one pair.
     """
-    model_size, memory_size = self._check_inputs(inputs, memory)
-    self._model_size = model_size
-    chunk_size = static_dims(inputs)[1]
-    heads, key_size = self._num_heads, self._key_size
-    dtype = inputs.dtype
-    keys_from = inputs if memory is None else tf.concat([memory, inputs], 1)
+    embedding_size = self._value_size * self._num_heads
+    q_inputs = inputs if query_inputs is None else query_inputs
+    query_size = q_inputs.get_shape().as_list()[1]
+    if state is None:
+      k_inputs = inputs
+    elif isinstance(state, CompressedMemoryState):
+      k_inputs = tf.concat(
+          [state.compressed_memory, state.episodic_memory, inputs], 1)
+    else:
+      k_inputs = tf.concat([state, inputs], 1)
+    v_inputs = k_inputs
+    batch_size = tf.shape(inputs)[0]
+    chunk_size = inputs.get_shape().as_list()[1]
+    att_size = k_inputs.get_shape().as_list()[1]
+    encodings = self._positional_encodings
+    if encodings and not self._use_relative_positions:
+      if len(encodings) != 1:
+        raise ValueError(
+            "Absolute positional encodings must be a single (keys, queries) "
+            "pair, got %d." % len(encodings))
+      key_positions, query_positions = encodings[0]
+      k_inputs += key_positions
+      q_inputs += query_positions
 
-    def project(name, values, size):
-      return _project(name, values, size)
-
-    def split_heads(values, size):  # [B, T, H * size] -> [B, H, T, size]
-      values = tf.reshape(values, [tf.shape(values)[0], tf.shape(values)[1],
-                                   heads, size])
-      return tf.transpose(values, [0, 2, 1, 3])
-
-    queries = split_heads(project("query", inputs, heads * key_size),
-                          key_size)
-    keys = split_heads(project("key", keys_from, heads * key_size), key_size)
-    values = split_heads(
-        project("value", keys_from, heads * self._value_size),
-        self._value_size)
+    q = self.multihead_linear(q_inputs, "query")  # [B, H, L, K]
+    k = self.multihead_linear(k_inputs, "key")  # [B, H, M + N, K]
+    v = self.multihead_linear(v_inputs, "value")  # [B, H, M + N, V]
+    if self._scaling:
+      q *= self._key_size ** -0.5
 
     if self._use_relative_positions:
-      content_bias = tf1.get_variable(
-          "content_bias", [heads, key_size], dtype=dtype,
-          initializer=tf1.zeros_initializer())
-      position_bias = tf1.get_variable(
-          "position_bias", [heads, key_size], dtype=dtype,
-          initializer=tf1.zeros_initializer())
-      logits = tf.matmul(queries + content_bias[:, None, :], keys,
-                         transpose_b=True)
-      logits += self._position_logits(queries + position_bias[:, None, :],
-                                      chunk_size, memory_size, model_size)
+      content_logits = tf.matmul(q + self._bias("r_w_bias", inputs.dtype), k,
+                                 transpose_b=True)
+      relative_logits = []
+      for i, (key_positions, _) in enumerate(encodings):
+        is_final = i == len(encodings) - 1
+        suffix = "" if is_final else "_%d" % i
+        key_positions = key_positions[:, -att_size:]  # This layer's memory.
+        relative_keys = tf.tile(
+            self.multihead_linear(key_positions, "relative_keys" + suffix),
+            [batch_size, 1, 1, 1])
+        logits_i = rel_shift(tf.matmul(
+            q + self._bias("r_r_bias" + suffix, inputs.dtype),
+            relative_keys, transpose_b=True))
+        if not is_final:  # The last pair covers the inputs themselves.
+          logits_i = logits_i[:, :, :, :-chunk_size]
+        relative_logits.append(logits_i)
+      logits = content_logits + tf.concat(relative_logits, 3)
     else:
-      logits = tf.matmul(queries, keys, transpose_b=True)
-    logits *= key_size ** -0.5
-    mask = attention_mask(chunk_size, memory_size, self._causal,
-                          self._same_attention_length, dtype)
-    if mask is not None:
-      logits += mask
+      logits = content_logits = tf.matmul(q, k, transpose_b=True)
+
+    if self._mask is not None:
+      logits += self._mask[:, :, :, -att_size:]
     weights = tf.nn.softmax(logits)
-    read = tf.matmul(weights, values)  # [B, H, N, V]
-    read = tf.transpose(read, [0, 2, 1, 3])
-    read = tf.reshape(read, [tf.shape(read)[0], chunk_size,
-                             heads * self._value_size])
-    return project("output", read, model_size)
+    if is_training:
+      weights = tf.nn.dropout(weights, rate=1. - dropout_keep_prob)
+    read = tf.einsum("bhij,bhjk->bihk", weights, v)  # [B, L, H, V]
+    read = tf.reshape(read, [batch_size, query_size, embedding_size])
+    output = self._output_linear(read)
+    return output, AttentionState(
+        queries=q, keys=k, values=v, weights=weights, logits=content_logits,
+        embeddings=inputs, read_words=output)
 
-  def _position_logits(self, queries, chunk_size, memory_size, model_size):
-    """`queries . R(distance)` for every query / key pair: `[B, H, N, M+N]`.
-
-    The distance of query i (at position M + i) to key j is `M + i - j`.
-    The logits are computed once per distinct (clipped) distance and then
-    gathered into place.
-    """
-    total = memory_size + chunk_size
-    distances = (memory_size + np.arange(chunk_size)[:, None] -
-                 np.arange(total)[None, :])
-    if self._clamp_time_range:
-      distances = np.clip(distances, -self._clamp_time_range,
-                          self._clamp_time_range)
-    low = distances.min()
-    num_distances = distances.max() - low + 1
-    embedding_size = model_size + model_size % 2
-    embeddings = sinusoid_embeddings(
-        np.arange(low, low + num_distances), embedding_size, queries.dtype)
-    heads, key_size = self._num_heads, self._key_size
-    relative = _project("relative_position", embeddings, heads * key_size)
-    relative = tf.transpose(
-        tf.reshape(relative, [num_distances, heads, key_size]), [1, 0, 2])
-    per_distance = tf.einsum("bhnk,hdk->bhnd", queries, relative)
-    # Row i, key j reads entry (i, distances[i, j] - low).
-    index = (np.arange(chunk_size)[:, None] * num_distances +
-             distances - low).reshape([-1])
-    flat = tf.reshape(per_distance, [tf.shape(queries)[0], heads,
-                                     chunk_size * num_distances])
-    gathered = tf.gather(flat, index.astype(np.int32), axis=2)
-    return tf.reshape(gathered, [tf.shape(queries)[0], heads, chunk_size,
-                                 total])
+  def _bias(self, name, dtype):
+    """A learned per-head query bias `[1, H, 1, K]` (default initializer)."""
+    return tf1.get_variable(name, [1, self._num_heads, 1, self._key_size],
+                            dtype=dtype)

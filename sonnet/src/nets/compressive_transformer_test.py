@@ -1,178 +1,266 @@
-"""Tests for snt.nets.CompressiveTransformer and its ConvCompressor."""
+"""Tests for snt.nets.CompressiveTransformer and its compressors."""
 
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.python.modules.nets import transformer as deep_path
+from sonnet.python.modules.nets import transformer as deep_transformer
 from sonnet.src import test_utils
+from sonnet.src.nets import attention_layers
+from sonnet.src.nets import attention_test_utils as ref
 from sonnet.src.nets import compressive_transformer
 import tensorflow as tf
 
-_CONFIG = dict(value_size=2, num_heads=2, num_layers=2, mlp_hidden_sizes=(8,),
+tf1 = tf.compat.v1
+
+_CONFIG = dict(value_size=2, num_heads=2, num_layers=2, mlp_hidden_sizes=(5,),
                dropout_rate=0.)
 
 
-def np_compress(memory, w, b, rate):
-  batch, time, width = memory.shape
-  groups = memory.reshape(batch, time // rate, rate, width)
-  return np.einsum("bsrd,rde->bse", groups, w) + b
+def _np_conv(memory, w, rate):
+  """Bias-free VALID conv over time, kernel `len(w)`, stride `rate`."""
+  kernel = w.shape[0]
+  steps = (memory.shape[1] - kernel) // rate + 1
+  return np.stack([np.einsum("bkd,kde->be",
+                             memory[:, t * rate:t * rate + kernel], w)
+                   for t in range(steps)], 1)
 
 
-class ConvCompressorTest(test_utils.TestCase, parameterized.TestCase):
+def _np_read(queries, memory, p, num_heads):
+  keys = ref.heads(memory, p["key/linear/w"], num_heads)
+  values = ref.heads(memory, p["value/linear/w"], num_heads)
+  return ref.softmax(queries @ keys.transpose([0, 1, 3, 2])) @ values
 
-  @parameterized.parameters(1, 2, 3)
-  @test_utils.in_all_modes
-  def test_matches_numpy(self, rate):
-    memory = np.random.RandomState(0).randn(2, 6, 4).astype(np.float32)
-    compress = compressive_transformer.ConvCompressor(rate)
-    y = compress(tf.constant(memory))
-    compress(tf.constant(memory))  # Shares the variables.
-    self.init()
-    self.assertVariableShapes(compress.get_variables(), {
-        "conv_compressor/conv_1d/w": [rate, 4, 4],
-        "conv_compressor/conv_1d/b": [4]})
-    w, b = self.evaluate(list(compress.get_variables()))
-    self.assertAllClose(self.evaluate(y), np_compress(memory, w, b, rate),
-                        atol=1e-5)
 
-  @test_utils.in_all_modes
-  def test_errors(self):
-    compress = compressive_transformer.ConvCompressor(4)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "conv_compressor: memory must have shape "
-                                r"\[batch, time, features\] with time a "
-                                "multiple of 4"):
-      compress(tf.ones([2, 6, 3]))
-    with self.assertRaisesRegex(ValueError, "compression_rate"):
-      compressive_transformer.ConvCompressor(0)
+def _np_step(x, state, p, config, chunk_size, rate, episodic_size):
+  """One step in NumPy: (output, next state, mean compression loss)."""
+  num_heads = config["num_heads"]
+  key_size = config["value_size"]
+  hidden = ref.mlp(x, ref.sub_params(p, "mlp"), 1, activate_final=True)
+  tower_p = ref.sub_params(p, "transformer_tower")
+  output, attended = ref.tower(
+      hidden, tower_p, config, [s.episodic_memory for s in state],
+      [s.compressed_memory for s in state])
+  num_to_compress = min(max(rate, chunk_size), chunk_size + episodic_size - 1)
+  next_state, losses = [], []
+  for i, (s, inputs) in enumerate(zip(state, attended)):
+    concat = np.concatenate([s.episodic_memory, inputs], 1)
+    to_compress = concat[:, :num_to_compress]
+    conv_w = p["conv_compressor%s/conv_1d/w" % ("_%d" % i if i else "")]
+    compressed = _np_conv(to_compress, conv_w, rate)
+    att_p = ref.sub_params(tower_p, "layer_%d/multihead_attention" % i)
+    queries = ref.heads(inputs, att_p["query/linear/w"], num_heads)
+    queries = queries[:, :, max(num_to_compress - episodic_size, 0):]
+    queries /= np.sqrt(key_size)
+    losses.append(np.mean(np.square(
+        _np_read(queries, to_compress, att_p, num_heads) -
+        _np_read(queries, compressed, att_p, num_heads))))
+    size = s.compressed_memory.shape[1]
+    next_state.append(attention_layers.CompressedMemoryState(
+        episodic_memory=concat[:, -episodic_size:],
+        compressed_memory=np.concatenate(
+            [s.compressed_memory, compressed], 1)[:, -size:],
+        index=s.index + 1))
+  return output, next_state, np.mean(losses)
 
 
 class CompressiveTransformerTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
+  def test_matches_numpy_over_chunks(self):
+    core = snt.nets.CompressiveTransformer(
+        _CONFIG, chunk_size=4, episodic_memory_size=5,
+        compressed_memory_size=3)
+    chunks = np.random.RandomState(0).randn(3, 2, 4, 7).astype(np.float32)
+    core(tf.constant(chunks[0]), core.initial_state(2), is_training=False)
+    self.init()
+    p = ref.randomize(self, core)
+    tf1.get_default_graph().clear_collection("auxiliary_losses")
+    state = core.initial_state(2)
+    outputs, states = [], []
+    for chunk in chunks:
+      output, state = core(tf.constant(chunk), state, is_training=True)
+      outputs.append(output)
+      states.append(state)
+    losses = tf1.get_collection("auxiliary_losses")
+    self.assertLen(losses, 3)
+    outputs, states, losses = self.evaluate([outputs, states, losses])
+    np_state = [attention_layers.CompressedMemoryState(
+        np.zeros([2, 5, 4]), np.zeros([2, 3, 4]), np.zeros([2, 1]))] * 2
+    for chunk, output, state, loss in zip(chunks, outputs, states, losses):
+      expected, np_state, expected_loss = _np_step(
+          chunk, np_state, p, _CONFIG, 4, 2, 5)
+      self.assertAllClose(output, expected, atol=1e-4, rtol=1e-4)
+      self.assertAllClose(loss, expected_loss, atol=1e-5, rtol=1e-3)
+      for layer, np_layer in zip(state, np_state):
+        for field in layer._fields:
+          self.assertAllClose(getattr(layer, field), getattr(np_layer, field),
+                              atol=1e-4)
+
+  @test_utils.in_all_modes
   def test_sizes_and_variables(self):
     core = snt.nets.CompressiveTransformer(
-        _CONFIG, chunk_size=4, episodic_memory_size=6,
-        compressed_memory_size=3)
-    state_size = core.state_size
-    self.assertLen(state_size, 2)
-    self.assertEqual(state_size[0].episodic_memory, tf.TensorShape([6, 4]))
-    self.assertEqual(state_size[0].compressed_memory, tf.TensorShape([3, 4]))
-    self.assertEqual(core.output_size, tf.TensorShape([4, 4]))
-    outputs, state = core(tf.ones([2, 4, 4]), core.initial_state(2))
-    core(tf.ones([2, 4, 4]), state)  # Shares the variables.
-    self.assertEqual(outputs.shape.as_list(), [2, 4, 4])
-    self.assertIsInstance(state[1], compressive_transformer.
-                          CompressiveMemoryState)
-    self.assertEqual(state[1].compressed_memory.shape.as_list(), [2, 3, 4])
-    names = [v.name for v in core.get_variables()]
-    self.assertLen(names, 34)  # 2 * 15 tower + 2 * 2 compressor.
-    self.assertIn("compressive_transformer/layer_1/conv_compressor/conv_1d/"
-                  "w:0", names)
-    self.assertIn("compressive_transformer/transformer_tower/layer_0/"
-                  "attention/key/w:0", names)
-    self.assertEqual(core.stats, {})
+        dict(_CONFIG, output_size=3), chunk_size=8, episodic_memory_size=6,
+        compressed_memory_size=3,
+        compression_config={"dilation_rates": [1, 2], "kernel_size": 1})
+    self.assertEqual(core.state_size, (attention_layers.CompressedMemoryState(
+        episodic_memory=tf.TensorShape([6, 4]),
+        compressed_memory=tf.TensorShape([3, 4]),
+        index=tf.TensorShape([1])),) * 2)
+    self.assertEqual(core.output_size, tf.TensorShape([8, 4]))
+    output, state = core(tf.ones([2, 8, 7]), core.initial_state(2))
+    self.assertEqual(output.shape.as_list(), [2, 8, 3])
+    self.assertIsInstance(state, tuple)
+    self.assertEqual([t.shape.as_list() for t in state[1]],
+                     [[2, 6, 4], [2, 3, 4], [2, 1]])
+    shapes = {v.name: v.shape.as_list() for v in core.get_variables()}
+    for i, suffix in enumerate(("", "_1")):
+      compressor = "compressive_transformer/conv_compressor%s/" % suffix
+      self.assertEqual(shapes[compressor + "conv_rate_1/w:0"], [2, 4, 4])
+      self.assertEqual(shapes[compressor + "conv_rate_2/w:0"], [2, 4, 4])
+      self.assertEqual(shapes[compressor + "conv_1d/w:0"], [3, 4, 4])
+      self.assertIn("compressive_transformer/transformer_tower/layer_%d/"
+                    "multihead_attention/r_r_bias_0:0" % i, shapes)
+    self.assertEqual(shapes["compressive_transformer/mlp/linear_0/w:0"],
+                     [7, 4])
+    self.assertLen(shapes, 2 + 2 * (16 + 2) + 1 + 2 * 3)
 
-  @parameterized.parameters((6, 3, 2), (2, 5, 2), (4, 1, 4))
-  @test_utils.in_all_modes
-  def test_memory_update(self, episodic, compressed, rate):
-    rng = np.random.RandomState(1)
+  @test_utils.in_graph_mode
+  def test_what_the_compression_loss_trains(self):
     core = snt.nets.CompressiveTransformer(
-        _CONFIG, chunk_size=4, episodic_memory_size=episodic,
-        compressed_memory_size=compressed, compression_rate=rate,
-        export_stats=True)
-    x = rng.randn(2, 4, 4).astype(np.float32)
-    state = tuple(compressive_transformer.CompressiveMemoryState(
-        tf.constant(rng.randn(2, episodic, 4), tf.float32),
-        tf.constant(rng.randn(2, compressed, 4), tf.float32))
-                  for _ in range(2))
-    _, next_state = core(tf.constant(x), state, is_training=False)
-    memories = [tf.concat([s.compressed_memory, s.episodic_memory], 1)
-                for s in state]
-    _, layer_inputs = core.tower(tf.constant(x), memories, is_training=False)
-    stats = core.stats
-    self.init()
-    state, next_state, layer_inputs, stats = self.evaluate(
-        [state, next_state, layer_inputs, stats])
-    self.assertAllClose(layer_inputs[0], x)
-    for i in range(2):
-      w, b = self.evaluate(
-          list(core._compressors[i].get_variables()))  # pylint: disable=protected-access
-      everything = np.concatenate([state[i].episodic_memory,
-                                   layer_inputs[i]], 1)
-      self.assertAllClose(next_state[i].episodic_memory,
-                          everything[:, -episodic:])
-      new = np_compress(everything[:, :4], w, b, rate)
-      expected = np.concatenate([state[i].compressed_memory, new],
-                                1)[:, -compressed:]
-      self.assertAllClose(next_state[i].compressed_memory, expected,
-                          atol=1e-5)
-      self.assertAllClose(stats["layer_%d/compressed_memory_mean_abs" % i],
-                          np.abs(expected).mean(), atol=1e-5)
-
-  @test_utils.in_all_modes
-  def test_memory_carries_across_chunks(self):
-    rng = np.random.RandomState(2)
-    core = snt.nets.CompressiveTransformer(
-        _CONFIG, chunk_size=2, episodic_memory_size=2,
+        dict(_CONFIG, num_layers=1), chunk_size=4, episodic_memory_size=4,
         compressed_memory_size=2)
-    chunks_a = [tf.constant(rng.randn(1, 2, 4), tf.float32) for _ in range(3)]
-    chunks_b = [tf.constant(rng.randn(1, 2, 4), tf.float32)] + chunks_a[1:]
-    outputs = []
-    for chunks in (chunks_a, chunks_b):
-      state = core.initial_state(1)
-      for chunk in chunks:
-        output, state = core(chunk, state, is_training=False)
-      outputs.append(output)
-    self.init()
-    out_a, out_b = self.evaluate(outputs)
-    # The first chunk has left the episodic memory, but its compressed form
-    # is still attended to.
-    self.assertTrue((np.abs(out_a - out_b) > 1e-6).all())
+    x = tf.constant(np.random.RandomState(5).randn(2, 4, 7), tf.float32)
+    _, state = core(x, core.initial_state(2))
+    core(x, state)
+    loss = tf1.get_collection("auxiliary_losses")[-1]
+    variables = core.get_variables()
+    trained = sorted(v.name for v, g in zip(variables,
+                                            tf.gradients(loss, variables))
+                     if g is not None)
+    # As in Sonnet 1.36: the compressor, and the key and value projections
+    # (its stop-gradient context was never installed).
+    attention = "compressive_transformer/transformer_tower/layer_0/"
+    self.assertEqual(trained, [
+        "compressive_transformer/conv_compressor/conv_1d/w:0",
+        attention + "multihead_attention/key/linear/w:0",
+        attention + "multihead_attention/value/linear/w:0"])
 
-  @test_utils.in_all_modes
-  def test_custom_compressor(self):
-    def mean_compressor(rate, scale=1.):
-      def compress(memory):
-        shape = tf.shape(memory)
-        groups = tf.reshape(memory, [shape[0], -1, rate, shape[2]])
-        return scale * tf.reduce_mean(groups, axis=2)
-      return compress
+  @test_utils.in_graph_mode
+  def test_no_loss_from_zero_memories(self):
     core = snt.nets.CompressiveTransformer(
         _CONFIG, chunk_size=4, episodic_memory_size=4,
-        compressed_memory_size=2, compression_ctor=mean_compressor,
-        compression_config={"scale": 2.})
-    x = np.random.RandomState(3).randn(1, 4, 4).astype(np.float32)
-    _, state = core(tf.constant(x), core.initial_state(1))
+        compressed_memory_size=2)
+    x = tf.constant(np.random.RandomState(1).randn(2, 4, 7), tf.float32)
+    _, state = core(x, core.initial_state(2))
+    core(x, state)
+    core(x, state, is_training=False)  # Adds no loss.
     self.init()
-    compressed = self.evaluate(state[0].compressed_memory)
-    self.assertAllClose(compressed, np.zeros([1, 2, 4]))  # Zeros evicted.
-    self.assertLen(core.get_variables(), 30)
+    losses = self.evaluate(tf1.get_collection("auxiliary_losses"))
+    self.assertLen(losses, 2)
+    self.assertEqual(losses[0], 0.)
+    self.assertGreater(losses[1], 0.)
 
-  def test_bad_arguments(self):
-    with self.assertRaisesRegex(ValueError, r"chunk_size \(3\) must be a "
-                                "multiple of compression_rate"):
-      snt.nets.CompressiveTransformer(_CONFIG, 3, 4, 4, compression_rate=2)
-    with self.assertRaisesRegex(ValueError, "episodic_memory_size"):
-      snt.nets.CompressiveTransformer(_CONFIG, 4, 0, 4)
+  @parameterized.parameters("mha", "ae")
+  @test_utils.in_all_modes
+  def test_single_steps_compress_every_rate_steps(self, loss):
+    core = snt.nets.CompressiveTransformer(
+        dict(_CONFIG, num_layers=1), chunk_size=0, episodic_memory_size=3,
+        compressed_memory_size=4, compression_rate=3,
+        compression_config={"loss": loss})
+    self.assertEqual(core.output_size, tf.TensorShape([4]))
+    steps = np.random.RandomState(2).randn(7, 2, 7).astype(np.float32)
+    state = core.initial_state(2)
+    compressed = []
+    for step in steps:
+      output, state = core(tf.constant(step), state, is_training=False)
+      compressed.append(state[0].compressed_memory)
+    self.assertEqual(output.shape.as_list(), [2, 4])
+    self.init()
+    compressed, index = self.evaluate([compressed, state[0].index])
+    self.assertAllEqual(index, np.full([2, 1], 7.))
+    changed = [not np.allclose(a, b)
+               for a, b in zip([np.zeros([2, 4, 4])] + compressed[:-1],
+                               compressed)]
+    # Index 2 and 5 (every third step) compress.
+    self.assertEqual(changed, [False, False, True, False, False, True, False])
+
+  @test_utils.in_all_modes
+  def test_pool_compressor(self):
+    core = snt.nets.CompressiveTransformer(
+        dict(_CONFIG, num_layers=1), chunk_size=4, episodic_memory_size=4,
+        compressed_memory_size=2,
+        compression_ctor=compressive_transformer.PoolCompressor)
+    x = np.random.RandomState(3).randn(2, 4, 7).astype(np.float32)
+    _, state = core(tf.constant(x), core.initial_state(2), is_training=False)
+    _, state = core(tf.constant(x), state, is_training=False)
+    self.init()
+    first_memory, compressed = self.evaluate(
+        [core(tf.constant(x), core.initial_state(2), is_training=False)[1][0]
+         .episodic_memory, state[0].compressed_memory])
+    # The second step pools the first step's memory (all 4 slots) in pairs.
+    self.assertAllClose(compressed, first_memory.reshape(2, 2, 2, 4).mean(2),
+                        atol=1e-5)
+    self.assertEqual([v.name for v in core.get_variables()
+                      if "compressor" in v.name], [])
+
+  @test_utils.in_all_modes
+  def test_export_stats(self):
+    core = snt.nets.CompressiveTransformer(
+        _CONFIG, chunk_size=6, episodic_memory_size=6,
+        compressed_memory_size=6, export_stats=True)
+    core(tf.ones([1, 6, 7]), core.initial_state(1))
+    stats = tf1.get_collection("stats_export")[-1]
+    self.assertIn("compression_loss_l01", stats)
+    self.assertIn("cm_p5_l00", stats)
+    self.assertIn("seq_p0", stats)
+    self.init()
+    stats = self.evaluate(stats)
+    total = sum(v for k, v in stats.items() if k.endswith("_l00") and
+                not k.startswith("compression"))
+    self.assertAllClose(total, 1., atol=1e-5)  # The weights of one layer.
 
   @test_utils.in_eager_mode
-  def test_tf_function(self):
-    core = snt.nets.CompressiveTransformer(_CONFIG, 2, 2, 2)
-    x = tf.constant(np.random.RandomState(4).randn(1, 2, 4), tf.float32)
-    state = core.initial_state(1)
-    eager = core(x, state, is_training=False)
-    traced = tf.function(lambda x, s: core(x, s, is_training=False))(x, state)
-    self.assertAllClose(eager, traced)
+  def test_first_connection_inside_tf_function(self):
+    core = snt.nets.CompressiveTransformer(
+        _CONFIG, chunk_size=4, episodic_memory_size=4,
+        compressed_memory_size=2)
+    x = tf.random.normal([2, 4, 7])
+    step = tf.function(lambda x, s: core(x, s, is_training=False))
+    _, state = step(x, core.initial_state(2))
+    output, state = step(x, state)
+    _, expected_state = core(x, core.initial_state(2), is_training=False)
+    expected, expected_state = core(x, expected_state, is_training=False)
+    self.assertAllClose(output, expected)
+    self.assertAllClose(state, expected_state)
 
-  def test_sonnet1_path(self):
-    self.assertIs(deep_path.CompressiveTransformer,
+  def test_deep_path(self):
+    self.assertIs(deep_transformer.CompressiveTransformer,
                   snt.nets.CompressiveTransformer)
-    self.assertIs(deep_path.TransformerTower, snt.nets.TransformerTower)
-    self.assertIs(deep_path.TransformerXL, snt.nets.TransformerXL)
-    self.assertIs(deep_path.future_mask, snt.nets.future_mask)
-    self.assertIs(deep_path.ConvCompressor,
+    self.assertIs(deep_transformer.ConvCompressor,
                   compressive_transformer.ConvCompressor)
+    self.assertIs(deep_transformer.PoolCompressor,
+                  compressive_transformer.PoolCompressor)
+
+
+class ConvCompressorTest(test_utils.TestCase):
+
+  @test_utils.in_graph_mode
+  def test_ae_loss_and_unknown_loss(self):
+    memory = tf.constant(np.random.RandomState(4).randn(2, 6, 3), tf.float32)
+    queries = attention_layers.AttentionState(*([tf.zeros([2, 1, 6, 2])] * 7))
+    compress = compressive_transformer.ConvCompressor(
+        2, compressed_memory_size=3, episodic_memory_size=6, loss="ae")
+    compressed, loss = compress(memory, attention_state=queries)
+    self.assertEqual(compressed.shape.as_list(), [2, 3, 3])
+    self.assertEqual(loss.shape.as_list(), [])
+    self.assertVariableNames(compress.get_variables(), [
+        "conv_compressor/conv_1d/w", "conv_compressor/conv_1d_transpose/w"])
+    bad = compressive_transformer.ConvCompressor(
+        2, compressed_memory_size=3, episodic_memory_size=6, loss="l2")
+    with self.assertRaisesRegex(NotImplementedError,
+                                "Unrecognised loss: 'l2', expected `ae` or "
+                                "`mha`"):
+      bad(memory, attention_state=queries)
 
 
 if __name__ == "__main__":

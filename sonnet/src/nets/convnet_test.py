@@ -31,7 +31,8 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     net = snt.nets.ConvNet2D([4, 5], kernel_shapes=[3, 2], strides=[2, 1],
                              paddings=[snt.VALID],
                              activate_final=activate_final,
-                             initializers={"b": tf1.random_normal_initializer()})
+                             initializers={
+                                 "b": tf1.random_normal_initializer()})
     y = net(tf.constant(x))
     self.init()
     y, params = self.evaluate([y, [(l.w, l.b) for l in net.layers]])

@@ -1,66 +1,128 @@
-"""`TransformerTower`: a stack of self-attention and MLP layers."""
+"""`TransformerTower`: residual blocks of multi-head attention and an MLP."""
 
+import numpy as np
 import tensorflow as tf
 
 from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src import batch_apply
 from sonnet.src import layer_norm as layer_norm_lib
+from sonnet.src import leading_dims
 from sonnet.src import linear
 from sonnet.src.nets import attention_layers
 from sonnet.src.nets import mlp as mlp_lib
 
 tf1 = tf.compat.v1
 
-_LAYER_NORM_MODES = ("input", "output", "none")
+
+def default_mlp(hidden_sizes, activate_final=False, init_std=2., **kwargs):
+  """An `snt.nets.MLP` with dropout, applied over `[B, N, ...]` inputs.
+
+  Args:
+    hidden_sizes: the layer sizes.
+    activate_final: whether the last layer is activated.
+    init_std: the scale of the weights' variance scaling initializer.
+    **kwargs: further `snt.nets.MLP` arguments.
+
+  Returns:
+    An `snt.BatchApply` of the MLP (made in the current scope, so the
+    variables are `mlp/linear_i/{w,b}`).
+  """
+  init = {"w": tf1.variance_scaling_initializer(
+      init_std, distribution="truncated_normal")}
+  mlp = mlp_lib.MLP(hidden_sizes, activate_final=activate_final,
+                    use_dropout=True, initializers=init, **kwargs)
+  return batch_apply.BatchApply(mlp)
 
 
-def _positive_int(name, value):
-  if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-    raise ValueError("%s must be a positive int, got %r." % (name, value))
+class ResidualDropoutWrapper(base.AbstractModule):
+  """`inputs + dropout(layer(norm(inputs)))`: a residual transformer block.
+
+  `layer_norm` places an `snt.LayerNorm` over the features ("layer_norm",
+  and "layer_norm_1" for the output with "both"): "input" normalizes what
+  `layer` sees, "output" the sum, "both" both. Dropout (rate
+  `dropout_rate`) applies while `is_training`, which must be passed by
+  keyword. A `layer` returning `(output, state)` makes the wrapper return
+  `(sum, state)`.
+  """
+
+  def __init__(self, layer, dropout_rate, layer_norm="input",
+               name="residual_dropout_wrapper"):
+    """Configures the block.
+
+    Args:
+      layer: the module (or callable) to wrap.
+      dropout_rate: the dropout rate of its output while training.
+      layer_norm: "input", "output" or "both" (anything else: none).
+      name: the module's name.
+    """
+    super().__init__(name=name)
+    self._module = layer
+    self._dropout_rate = dropout_rate
+    self._layer_norm = layer_norm
+    with self._enter_variable_scope():
+      self._input_norm = (layer_norm_lib.LayerNorm()
+                          if layer_norm in ("both", "input") else None)
+      self._output_norm = (layer_norm_lib.LayerNorm()
+                           if layer_norm in ("both", "output") else None)
+
+  def _build(self, inputs, *args, **kwargs):
+    """Applies the block.
+
+    Args:
+      inputs: a tensor `[..., D]`.
+      *args: more arguments of the layer.
+      **kwargs: keyword arguments of the layer; `is_training` (a Python
+        bool) is required.
+
+    Returns:
+      The sum, or `(sum, state)` if the layer returned a pair.
+
+    Raises:
+      KeyError: if `is_training` is not given.
+    """
+    normed_inputs = _normalize(self._input_norm, inputs)
+    module_output = self._module(normed_inputs, *args, **kwargs)
+    module_state = None
+    if isinstance(module_output, tuple):
+      module_output, module_state = module_output
+    if kwargs["is_training"]:
+      module_output = tf.nn.dropout(module_output, rate=self._dropout_rate)
+    output = _normalize(self._output_norm, inputs + module_output)
+    if module_state is None:
+      return output
+    return output, module_state
 
 
-def dropout(inputs, rate, is_training):
-  """Dropout at `rate` when `is_training` (a bool or a scalar bool tensor)."""
-  if not rate:
+def _normalize(norm, inputs):
+  """Layer-normalizes the last dimension of `inputs` (None: unchanged)."""
+  if norm is None:
     return inputs
-  if isinstance(is_training, bool):
-    return tf.nn.dropout(inputs, rate=rate) if is_training else inputs
-  return tf.cond(tf.convert_to_tensor(is_training),
-                 lambda: tf.nn.dropout(inputs, rate=rate),
-                 lambda: tf.identity(inputs))
+  batch_dims = inputs.get_shape().ndims - 1
+  if batch_dims == 1:
+    return norm(inputs)
+  outputs = norm(leading_dims.merge_leading_dims(inputs, batch_dims))
+  return leading_dims.split_leading_dim(outputs, inputs, batch_dims)
 
 
 class TransformerTower(base.AbstractModule):
-  """A transformer: `num_layers` of multi-head self-attention and an MLP.
+  """A stack of transformer blocks (Vaswani et al. 2017), as Sonnet 1.36.
 
-  The model width is `D = value_size * num_heads`; inputs with another
-  number of features are first mapped to D by a `Linear`
-  ("input_projection"). Each layer applies two sublayers with residual
-  connections, each output dropped out at `dropout_rate` while training:
-  multi-head attention over the layer's memory (if a `state` is given)
-  and its own inputs, then an MLP of `mlp_hidden_sizes + [D]` (ReLU).
-  `layer_norm` says where `snt.LayerNorm` (over features) goes:
-  "input" normalizes each sublayer's input (`x + f(norm(x))`), "output"
-  normalizes after the residual sum (`norm(x + f(x))`), "none" omits it.
-  With `output_size`, a final `Linear` ("output_projection") maps D to it.
-
-  Memory (Transformer-XL recurrence): `state` holds, per layer, earlier
-  activations `[B, M, D]` that the layer's queries may attend to; the second
-  result of a connection holds each layer's inputs of this call
-  `[B, N, D]`, which is what a recurrent caller (`TransformerXL`) appends to
-  the memory for the next chunk.
-
-  Variables, for layer i (scope `layer_i`): `attention/{query,key,value,
-  output}/w` (and `attention/relative_position/w`,
-  `attention/content_bias`, `attention/position_bias` with relative
-  positions), `attention_layer_norm/{gamma,beta}`, `mlp/linear_k/{w,b}`,
-  `mlp_layer_norm/{gamma,beta}`. With `shared_attention`, one
-  `attention/...` set directly under the tower's scope serves all layers.
+  Layer i (variable scope `layer_i`) is a `ResidualDropoutWrapper`
+  ("residual_dropout_wrapper") around `MultiheadAttention`
+  ("multihead_attention") over the layer's memory and inputs, then one
+  ("residual_dropout_wrapper_1") around an MLP ("mlp") of
+  `mlp_hidden_sizes + [D]`, where `D = value_size * num_heads` is also the
+  width the inputs (and each memory) must have. Every connection
+  computes sinusoid position encodings for the chunk and memory (dropped
+  out while training), relative (Transformer-XL) by default, and with
+  `causal` a mask hiding later inputs. With `output_size`, a final
+  bias-free `snt.Linear` ("linear") maps D to it. The projections are
+  initialized with scale `2 / sqrt(num_layers)`.
 
   >>> tower = snt.nets.TransformerTower(value_size=4, num_heads=2,
   ...                                   num_layers=2, mlp_hidden_sizes=(16,))
-  >>> outputs, layer_inputs = tower(tf.ones([3, 5, 8]), is_training=False)
-  >>> outputs.shape.as_list(), len(layer_inputs)
+  >>> outputs, states = tower(tf.ones([3, 5, 8]), is_training=False)
+  >>> outputs.shape.as_list(), len(states)
   ([3, 5, 8], 2)
   """
 
@@ -73,257 +135,140 @@ class TransformerTower(base.AbstractModule):
     """Configures the tower.
 
     Args:
-      value_size: the value size per head; `value_size * num_heads` is the
-        model width D.
-      num_heads: the number of attention heads.
-      num_layers: the number of layers.
+      value_size: V, the value size per head.
+      num_heads: H; the tower's width is D = H * V.
+      num_layers: the number of blocks.
       causal: whether position i may not attend to inputs after i.
-      key_size: the query and key size per head; None means `value_size`.
-      shared_attention: whether all layers use one attention module (one
-        set of attention variables).
-      output_size: if given, the outputs are projected to this size;
-        None keeps D.
-      mlp_hidden_sizes: the hidden layer sizes of each layer's MLP (its
-        last layer has size D).
-      dropout_rate: the fraction of each sublayer's outputs dropped while
-        training; 0 disables dropout.
-      use_relative_positions: whether attention logits get Transformer-XL
-        relative position terms. Without them the tower sees no positions:
-        add position embeddings to the inputs yourself.
-      clamp_time_range: if positive, relative distances beyond it share
-        one embedding.
-      same_attention_length: with a memory of M slots, whether every
-        position attends to exactly itself and M earlier positions.
-      layer_norm: "input", "output" or "none" (see the class docstring).
+      key_size: K, the query and key size per head; None means V.
+      shared_attention: whether all blocks share one attention module
+        (made in `layer_0`).
+      output_size: if given, the outputs are projected to this size.
+      mlp_hidden_sizes: the hidden sizes of each block's MLP.
+      dropout_rate: the dropout rate (block outputs, attention weights,
+        MLP activations, position encodings) while training.
+      use_relative_positions: whether to use Transformer-XL relative
+        positions (else the encodings are added to the inputs).
+      clamp_time_range: if positive, positions beyond it are clamped.
+      same_attention_length: see `create_mask` (`equal_window`).
+      layer_norm: "input", "output" or "both" (see
+        `ResidualDropoutWrapper`).
       name: the module's name.
-
-    Raises:
-      ValueError: for a size that is not a positive int, a `dropout_rate`
-        outside [0, 1), a negative `clamp_time_range` or an unknown
-        `layer_norm`.
     """
     super().__init__(name=name)
-    key_size = value_size if key_size is None else key_size
-    for arg, value in (("value_size", value_size), ("num_heads", num_heads),
-                       ("num_layers", num_layers), ("key_size", key_size)):
-      _positive_int(arg, value)
-    if output_size is not None:
-      _positive_int("output_size", output_size)
-    mlp_hidden_sizes = tuple(mlp_hidden_sizes)
-    for size in mlp_hidden_sizes:
-      _positive_int("each of mlp_hidden_sizes", size)
-    if not 0. <= dropout_rate < 1.:
-      raise ValueError("dropout_rate must be in [0, 1), got %r."
-                       % (dropout_rate,))
-    if layer_norm not in _LAYER_NORM_MODES:
-      raise ValueError("layer_norm must be one of %s, got %r."
-                       % (", ".join(_LAYER_NORM_MODES), layer_norm))
+    self._causal = causal
+    self._key_size = value_size if key_size is None else key_size
     self._value_size = value_size
     self._num_heads = num_heads
     self._num_layers = num_layers
-    self._key_size = key_size
-    self._model_size = value_size * num_heads
-    self._output_size = output_size
-    self._mlp_hidden_sizes = mlp_hidden_sizes
-    self._dropout_rate = dropout_rate
-    self._layer_norm = layer_norm
     self._shared_attention = shared_attention
-    self._condition_size = None
-
-    def make_attention():
-      return attention_layers.MultiheadAttention(
-          value_size, key_size, num_heads, causal=causal,
-          use_relative_positions=use_relative_positions,
-          clamp_time_range=clamp_time_range,
-          same_attention_length=same_attention_length, name="attention")
-
-    def make_norm(name):
-      if layer_norm == "none":
-        return None
-      return layer_norm_lib.LayerNorm(axis=-1, name=name)
-
+    self._output_size = output_size
+    self._embedding_size = value_size * num_heads
+    self._mlp_hidden_sizes = list(mlp_hidden_sizes) + [self._embedding_size]
+    self._dropout_rate = dropout_rate
+    self._use_relative_positions = use_relative_positions
+    self._clamp_time_range = clamp_time_range
+    self._same_attention_length = same_attention_length
+    self._layer_norm = layer_norm
+    self._attention_modules = []
+    self._object_mlps = []
+    self._layers = []
     with self._enter_variable_scope():
-      self._input_projection = linear.Linear(
-          self._model_size, allow_many_batch_dims=True,
-          name="input_projection")
-      shared = make_attention() if shared_attention else None
-      self._attention, self._attention_norms = [], []
-      self._mlps, self._mlp_norms = [], []
       for i in range(num_layers):
         with tf1.variable_scope("layer_%d" % i):
-          self._attention.append(shared or make_attention())
-          self._attention_norms.append(make_norm("attention_layer_norm"))
-          self._mlps.append(mlp_lib.MLP(
-              mlp_hidden_sizes + (self._model_size,), name="mlp"))
-          self._mlp_norms.append(make_norm("mlp_layer_norm"))
-      self._output_projection = None
+          self._layers.append(self._make_layer(i))
+      self._output_linear = None
       if output_size is not None:
-        self._output_projection = linear.Linear(
-            output_size, allow_many_batch_dims=True, name="output_projection")
+        self._output_linear = batch_apply.BatchApply(
+            linear.Linear(output_size, use_bias=False))
 
-  @property
-  def model_size(self):
-    """D, the width of every layer: `value_size * num_heads`."""
-    return self._model_size
-
-  @property
-  def num_layers(self):
-    """The number of layers."""
-    return self._num_layers
-
-  @property
-  def output_size(self):
-    """The feature size of the outputs: `output_size`, or D."""
-    return self._output_size or self._model_size
-
-  def attention_module(self, i):
-    """The attention module of layer `i` (the same one for all if shared).
-
-    Raises:
-      ValueError: if `i` is not in `[0, num_layers)`.
-    """
-    if not 0 <= i < self._num_layers:
-      raise ValueError("%s has layers 0 to %d, not %r."
-                       % (self.scope_name, self._num_layers - 1, i))
-    return self._attention[i]
-
-  def _residual(self, fn, norm, inputs, is_training):
-    """`inputs + dropout(fn(.))`, with the layer norm where configured."""
-    if self._layer_norm == "input":
-      outputs = inputs + dropout(fn(norm), self._dropout_rate, is_training)
+  def _make_layer(self, i):
+    """Block i: its attention wrapper and MLP wrapper, made in that order."""
+    init_std = 2. / np.sqrt(self._num_layers)
+    if i == 0 or not self._shared_attention:
+      attention = attention_layers.MultiheadAttention(
+          value_size=self._value_size, key_size=self._key_size,
+          num_heads=self._num_heads,
+          use_relative_positions=self._use_relative_positions,
+          init_std=init_std)
+      attention_block = ResidualDropoutWrapper(
+          attention, self._dropout_rate, layer_norm=self._layer_norm)
     else:
-      identity = lambda x: x
-      outputs = inputs + dropout(fn(identity), self._dropout_rate,
-                                 is_training)
-      if self._layer_norm == "output":
-        outputs = norm(outputs)
-    return outputs
+      attention, attention_block = (self._attention_modules[0],
+                                    self._layers[0][0])
+    mlp = default_mlp(self._mlp_hidden_sizes, init_std=init_std)
+    mlp_block = ResidualDropoutWrapper(mlp, self._dropout_rate,
+                                       layer_norm=self._layer_norm)
+    self._attention_modules.append(attention)
+    self._object_mlps.append(mlp)
+    return attention_block, mlp_block
 
-  def get_sublayers(self, is_training):
-    """The layers' sublayers as functions, for callers that interleave them.
-
-    Args:
-      is_training: whether the sublayers apply dropout.
-
-    Returns:
-      A list with, per layer, a pair `(attend, transform)`:
-      `attend(inputs, memory=None)` is the attention sublayer with its
-      residual connection, layer norm and dropout (inputs `[B, N, D]`,
-      memory `[B, M, D]`); `transform(inputs, condition=None)` is the MLP
-      sublayer likewise (condition `[B, C]`, see `_build`).
-    """
-    sublayers = []
-    for i in range(self._num_layers):
-      attention = self._attention[i]
-      attention_norm = self._attention_norms[i]
-      mlp = self._mlps[i]
-      mlp_norm = self._mlp_norms[i]
-
-      def attend(inputs, memory=None, attention=attention,
-                 norm_module=attention_norm):
-        def fn(norm):
-          normed_memory = None if memory is None else norm(memory)
-          return attention(norm(inputs), normed_memory)
-        return self._residual(fn, norm_module, inputs, is_training)
-
-      def transform(inputs, condition=None, mlp=mlp, norm_module=mlp_norm):
-        def fn(norm):
-          hidden = norm(inputs)
-          if condition is not None:
-            tiled = tf.tile(condition[:, None, :],
-                            [1, tf.shape(inputs)[1], 1])
-            hidden = tf.concat([hidden, tiled], axis=2)
-          size = attention_layers.static_dims(hidden)[-1]
-          flat = tf.reshape(hidden, [-1, size])
-          return tf.reshape(mlp(flat, is_training=is_training),
-                            tf.shape(inputs))
-        return self._residual(fn, norm_module, inputs, is_training)
-
-      sublayers.append((attend, transform))
-    return sublayers
-
-  def _check_inputs(self, inputs, state, condition):
-    """Validates everything before any variable is made."""
-    shape = attention_layers.static_dims(inputs)
-    if shape is None or len(shape) != 3:
-      raise errors.IncompatibleShapeError(
-          "%s: inputs must have rank 3 ([batch, time, features]), got shape "
-          "%s." % (self.scope_name, shape))
-    if shape[1] is None or shape[2] is None:
-      raise errors.UnderspecifiedError(
-          "%s: the time and feature dimensions of the inputs must be known, "
-          "got shape %s." % (self.scope_name, shape))
-    if state is not None:
-      if (not isinstance(state, (list, tuple)) or
-          len(state) != self._num_layers):
-        raise errors.IncompatibleShapeError(
-            "%s: state must be a list of %d memories (one per layer) of "
-            "shape [batch, memory_size, %d], got %r."
-            % (self.scope_name, self._num_layers, self._model_size, state))
-      for memory in state:
-        memory_shape = attention_layers.static_dims(memory)
-        if (memory_shape is None or len(memory_shape) != 3 or
-            memory_shape[2] != self._model_size or memory_shape[1] is None):
-          raise errors.IncompatibleShapeError(
-              "%s: each memory in state must have shape [batch, "
-              "memory_size, %d] with a known memory_size, got %s."
-              % (self.scope_name, self._model_size, memory_shape))
-    condition_shape = attention_layers.static_dims(condition)
-    if condition is not None and (condition_shape is None or
-                                  len(condition_shape) != 2 or
-                                  condition_shape[1] is None):
-      raise errors.IncompatibleShapeError(
-          "%s: condition must have shape [batch, condition_size] with a "
-          "known condition_size, got %s." % (self.scope_name,
-                                             condition.shape))
-    condition_size = None if condition is None else condition_shape[1]
-    if self.is_connected and condition_size != self._condition_size:
-      raise errors.IncompatibleShapeError(
-          "%s: the MLPs were built for %s on the first connection; a later "
-          "connection must match it, got a condition of shape %s."
-          % (self.scope_name,
-             "no condition" if self._condition_size is None else
-             "a condition of size %d" % self._condition_size,
-             None if condition is None else condition.shape))
-    return condition_size
+  def _position_encodings(self, inputs, state, is_training):
+    """`(key, query)` encodings per memory type (compressed, episodic)."""
+    if state is None:
+      memory_sizes = [0]
+    elif isinstance(state[0], attention_layers.CompressedMemoryState):
+      memory_sizes = [
+          max(attention_layers.memory_size(s.compressed_memory)
+              for s in state),
+          max(attention_layers.memory_size(s.episodic_memory) for s in state)]
+    else:
+      memory_sizes = [max(attention_layers.memory_size(s) for s in state)]
+    chunk_size, hidden_size = inputs.get_shape().as_list()[1:3]
+    encodings = []
+    for size in memory_sizes:
+      key_positions = attention_layers.get_position_encodings(
+          sequence_length=chunk_size + size, hidden_size=hidden_size,
+          clamp_value=self._clamp_time_range)
+      if is_training:
+        key_positions = tf.nn.dropout(key_positions, rate=self._dropout_rate)
+      key_positions = tf.cast(key_positions, dtype=inputs.dtype)
+      encodings.append((key_positions, key_positions[:, -chunk_size:, :]))
+    return encodings
 
   def _build(self, inputs, state=None, condition=None, is_training=True):
-    """Applies the tower to a chunk of inputs.
+    """Applies the blocks to a chunk.
 
     Args:
-      inputs: a float tensor `[B, N, F]` with known N and F.
-      state: optional list of `num_layers` memories `[B, M_i, D]`, earlier
-        activations each layer attends to before its inputs (e.g. the
-        second result of earlier calls, concatenated over time).
-      condition: optional float tensor `[B, C]`, given (repeated over time)
-        to every MLP alongside its input. Give one on every connection or
-      on none.
-      is_training: a bool or scalar bool tensor: whether to apply dropout.
+      inputs: a tensor `[B, N, F]`; F (plus the condition's size) must be D.
+      state: None, or a list with each layer's memory: tensors `[B, M, D]`
+        or `CompressedMemoryState`s.
+      condition: optional tensor `[B, C]`, appended to every input step.
+      is_training: a Python bool: whether to apply dropout.
 
     Returns:
-      A pair `(outputs, layer_inputs)`: `outputs` `[B, N, output_size]`,
-      and `layer_inputs`, a list of `num_layers` tensors `[B, N, D]`: the
-      input of each layer (what a recurrent caller keeps as memory).
+      A pair: the output `[B, N, output_size or D]`, and a list with each
+      layer's `AttentionState` (its `embeddings` are what the layer
+      attended with, e.g. for a memory).
 
     Raises:
-      IncompatibleShapeError: for inputs not of rank 3, a malformed state
-        (wrong length, rank or D), a condition not of rank 2, or one given
-        or sized differently from the first connection.
-      UnderspecifiedError: if N or F is unknown.
+      ValueError: if D is odd (the position encodings need an even width)
+        or differs from the input width.
     """
-    inputs = tf.convert_to_tensor(inputs)
     if condition is not None:
-      condition = tf.convert_to_tensor(condition)
-    self._condition_size = self._check_inputs(inputs, state, condition)
-    hidden = inputs
-    if attention_layers.static_dims(inputs)[-1] != self._model_size:
-      hidden = self._input_projection(inputs)
-    memories = state if state is not None else [None] * self._num_layers
-    layer_inputs = []
-    for (attend, transform), memory in zip(self.get_sublayers(is_training),
-                                           memories):
-      layer_inputs.append(hidden)
-      hidden = transform(attend(hidden, memory), condition)
-    if self._output_projection is not None:
-      hidden = self._output_projection(hidden)
-    return hidden, layer_inputs
+      condition_tile = tf.tile(tf.expand_dims(condition, 1),
+                               [1, tf.shape(inputs)[1], 1])
+      inputs = tf.concat([inputs, condition_tile], -1)
+    encodings = self._position_encodings(inputs, state, is_training)
+    mask = None
+    if self._causal:
+      mask = attention_layers.create_mask(inputs, state,
+                                          self._same_attention_length)
+    keep_prob = 1. - self._dropout_rate
+    output = inputs
+    attention_states = []
+    for i, (attention_block, mlp_block) in enumerate(self._layers):
+      attention = self._attention_modules[i]
+      attention._set_context(mask, encodings)  # pylint: disable=protected-access
+      attention_outputs, attention_state = attention_block(
+          output, state=None if state is None else state[i],
+          is_training=is_training, dropout_keep_prob=keep_prob)
+      attention_states.append(attention_state)
+      output = mlp_block(attention_outputs, is_training=is_training,
+                         dropout_keep_prob=keep_prob)
+    if self._output_linear is not None:
+      output = self._output_linear(output)
+    return output, attention_states
+
+  def attention_module(self, i):
+    """The `MultiheadAttention` of block `i`."""
+    return self._attention_modules[i]

@@ -1,255 +1,233 @@
-"""Tests for snt.nets.TransformerTower."""
+"""Tests for snt.nets.TransformerTower and its blocks."""
 
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules.nets import transformer as deep_transformer
 from sonnet.src import test_utils
-from sonnet.src.nets import attention_test_utils
+from sonnet.src.nets import attention_layers
+from sonnet.src.nets import attention_test_utils as ref
+from sonnet.src.nets import transformer
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
-def np_layer_norm(x, p, prefix):
-  mean = x.mean(-1, keepdims=True)
-  var = x.var(-1, keepdims=True)
-  return ((x - mean) / np.sqrt(var + 1e-5) * p[prefix + "/gamma"] +
-          p[prefix + "/beta"])
-
-
-def np_mlp(x, p, prefix, num_layers):
+def _tower_variable_names(prefix, num_layers, output_size):
+  names = []
   for i in range(num_layers):
-    x = x @ p["%s/linear_%d/w" % (prefix, i)] + p["%s/linear_%d/b" % (prefix,
-                                                                      i)]
-    if i < num_layers - 1:
-      x = np.maximum(x, 0.)
-  return x
-
-
-def tower_params(tower, evaluate):
-  variables = tower.get_variables()
-  prefix = tower.scope_name + "/"
-  return {v.name[len(prefix):].split(":")[0]: value
-          for v, value in zip(variables, evaluate(list(variables)))}
+    layer = "%s/layer_%d/" % (prefix, i)
+    names += [layer + "multihead_attention/" + n for n in (
+        "query/linear/w", "key/linear/w", "value/linear/w", "r_w_bias",
+        "relative_keys/linear/w", "r_r_bias", "linear/w", "linear/b")]
+    names += [layer + "mlp/linear_%d/%s" % (j, v)
+              for j in range(2) for v in ("w", "b")]
+    names += [layer + "residual_dropout_wrapper%s/layer_norm/%s" % (s, v)
+              for s in ("", "_1") for v in ("gamma", "beta")]
+  if output_size:
+    names.append(prefix + "/linear/w")
+  return names
 
 
 class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters("input", "output", "none")
+  @parameterized.named_parameters(
+      ("defaults", {}, False, False),
+      ("memory", {}, True, False),
+      ("condition", {"output_size": 5}, False, True),
+      ("output_norm", {"layer_norm": "output"}, True, False),
+      ("both_norms_not_causal", {"layer_norm": "both", "causal": False},
+       True, False),
+      ("equal_window_clamped", {"same_attention_length": True,
+                                "clamp_time_range": 2}, True, False),
+      ("absolute_positions", {"use_relative_positions": False}, True, False),
+      ("shared_attention", {"shared_attention": True}, True, False))
   @test_utils.in_all_modes
-  def test_matches_numpy(self, layer_norm):
+  def test_matches_numpy(self, overrides, with_memory, with_condition):
+    config = dict(value_size=3, num_heads=2, num_layers=2, key_size=2,
+                  mlp_hidden_sizes=(7,), dropout_rate=0.5)
+    config.update(overrides)
     rng = np.random.RandomState(2)
-    x = rng.randn(2, 4, 3).astype(np.float32)
-    memory = [rng.randn(2, 2, 6).astype(np.float32) for _ in range(2)]
+    x = rng.randn(2, 4, 6 - 2 * with_condition).astype(np.float32)
     condition = rng.randn(2, 2).astype(np.float32)
-    tower = snt.nets.TransformerTower(
-        value_size=3, num_heads=2, num_layers=2, key_size=2, output_size=5,
-        mlp_hidden_sizes=(7,), dropout_rate=0.5,
-        use_relative_positions=True, layer_norm=layer_norm)
-    y, layer_inputs = tower(tf.constant(x), [tf.constant(m) for m in memory],
-                            condition=tf.constant(condition),
-                            is_training=False)
+    memory = [rng.randn(2, 3, 6).astype(np.float32) for _ in range(2)]
+    tower = snt.nets.TransformerTower(**config)
+    kwargs = dict(state=[tf.constant(m) for m in memory] if with_memory
+                  else None,
+                  condition=tf.constant(condition) if with_condition
+                  else None, is_training=False)
+    tower(tf.constant(x), **kwargs)
     self.init()
-    p = tower_params(tower, self.evaluate)
-    y, layer_inputs = self.evaluate([y, layer_inputs])
-
-    hidden = x @ p["input_projection/w"] + p["input_projection/b"]
-    for i in range(2):
-      self.assertAllClose(layer_inputs[i], hidden, atol=1e-4)
-      layer = "layer_%d" % i
-      attention = {k[len(layer) + 11:]: v for k, v in p.items()
-                   if k.startswith(layer + "/attention/")}
-      norm = lambda v, name, layer=layer: np_layer_norm(v, p, layer + name)
-      pre = layer_norm == "input"
-
-      def attend(h, m, attention=attention):
-        return attention_test_utils.np_attention(
-            h, m, attention, 2, 2, 3, relative=True)
-      if pre:
-        hidden = hidden + attend(norm(hidden, "/attention_layer_norm"),
-                                 norm(memory[i], "/attention_layer_norm"))
-      else:
-        hidden = hidden + attend(hidden, memory[i])
-        if layer_norm == "output":
-          hidden = norm(hidden, "/attention_layer_norm")
-      mlp_in = norm(hidden, "/mlp_layer_norm") if pre else hidden
-      mlp_in = np.concatenate(
-          [mlp_in, np.repeat(condition[:, None], 4, axis=1)], axis=2)
-      hidden = hidden + np_mlp(mlp_in, p, layer + "/mlp", 2)
-      if layer_norm == "output":
-        hidden = norm(hidden, "/mlp_layer_norm")
-    expected = hidden @ p["output_projection/w"] + p["output_projection/b"]
+    p = ref.randomize(self, tower)
+    y, states = self.evaluate(tower(tf.constant(x), **kwargs))
+    if with_condition:
+      x = np.concatenate([x, np.tile(condition[:, None], [1, 4, 1])], -1)
+    expected, attended = ref.tower(x, p, config,
+                                   memory if with_memory else None)
     self.assertAllClose(y, expected, atol=1e-4, rtol=1e-4)
+    for state, inputs in zip(states, attended):
+      self.assertAllClose(state.embeddings, inputs, atol=1e-4)
 
   @test_utils.in_all_modes
-  def test_variable_names_and_sharing(self):
-    tower = snt.nets.TransformerTower(2, 2, 2, mlp_hidden_sizes=(8,))
-    tower(tf.ones([1, 3, 4]))
-    tower(tf.ones([2, 5, 4]), [tf.ones([2, 2, 4])] * 2, is_training=False)
-    expected = {}
-    for i in range(2):
-      layer = "transformer_tower/layer_%d/" % i
-      expected.update({
-          layer + "attention/query/w": [4, 4],
-          layer + "attention/key/w": [4, 4],
-          layer + "attention/value/w": [4, 4],
-          layer + "attention/output/w": [4, 4],
-          layer + "attention/relative_position/w": [4, 4],
-          layer + "attention/content_bias": [2, 2],
-          layer + "attention/position_bias": [2, 2],
-          layer + "attention_layer_norm/gamma": [4],
-          layer + "attention_layer_norm/beta": [4],
-          layer + "mlp/linear_0/w": [4, 8],
-          layer + "mlp/linear_0/b": [8],
-          layer + "mlp/linear_1/w": [8, 4],
-          layer + "mlp/linear_1/b": [4],
-          layer + "mlp_layer_norm/gamma": [4],
-          layer + "mlp_layer_norm/beta": [4]})
-    self.assertVariableShapes(tower.get_variables(), expected)
-    self.assertLen(tower.get_variables(), 30)
-    if not self.eager:
-      self.assertLen(tf1.global_variables(), 30)
-
-  @test_utils.in_all_modes
-  def test_shared_attention_without_norm(self):
-    tower = snt.nets.TransformerTower(
-        2, 1, 3, shared_attention=True, use_relative_positions=False,
-        layer_norm="none", mlp_hidden_sizes=())
-    tower(tf.ones([1, 3, 2]))
-    self.assertIs(tower.attention_module(0), tower.attention_module(2))
-    self.assertVariableNames(tower.get_variables(), [
-        "transformer_tower/attention/query/w",
-        "transformer_tower/attention/key/w",
-        "transformer_tower/attention/value/w",
-        "transformer_tower/attention/output/w",
-        "transformer_tower/layer_0/mlp/linear_0/w",
-        "transformer_tower/layer_0/mlp/linear_0/b",
-        "transformer_tower/layer_1/mlp/linear_0/w",
-        "transformer_tower/layer_1/mlp/linear_0/b",
-        "transformer_tower/layer_2/mlp/linear_0/w",
-        "transformer_tower/layer_2/mlp/linear_0/b"])
-
-  @parameterized.parameters(0, 3)
-  @test_utils.in_all_modes
-  def test_causal(self, memory_size):
+  def test_compressed_memory_matches_numpy(self):
+    config = dict(value_size=2, num_heads=2, num_layers=2,
+                  mlp_hidden_sizes=(3,))
     rng = np.random.RandomState(3)
-    x = rng.randn(1, 6, 4).astype(np.float32)
-    changed = x.copy()
-    changed[:, 3:] += rng.randn(1, 3, 4)
-    state = None
-    if memory_size:
-      state = [tf.constant(rng.randn(1, memory_size, 4), tf.float32)] * 2
-    tower = snt.nets.TransformerTower(2, 2, 2, mlp_hidden_sizes=(8,))
-    both = [tower(tf.constant(v), state, is_training=False)[0]
-            for v in (x, changed)]
+    x = rng.randn(2, 3, 4).astype(np.float32)
+    episodic = [rng.randn(2, 4, 4).astype(np.float32) for _ in range(2)]
+    compressed = [rng.randn(2, 2, 4).astype(np.float32) for _ in range(2)]
+    state = [attention_layers.CompressedMemoryState(
+        episodic_memory=tf.constant(e), compressed_memory=tf.constant(c),
+        index=tf.zeros([2, 1])) for e, c in zip(episodic, compressed)]
+    tower = snt.nets.TransformerTower(**config)
+    tower(tf.constant(x), state=state, is_training=False)
     self.init()
-    before, after = self.evaluate(both)
-    self.assertAllClose(before[:, :3], after[:, :3], atol=1e-6)
-    self.assertTrue((np.abs(before[:, 3:] - after[:, 3:]) > 1e-4).all())
+    p = ref.randomize(self, tower)
+    y, _ = tower(tf.constant(x), state=state, is_training=False)
+    expected, _ = ref.tower(x, p, config, episodic, compressed)
+    self.assertAllClose(self.evaluate(y), expected, atol=1e-4, rtol=1e-4)
 
   @test_utils.in_all_modes
-  def test_not_causal_sees_the_future(self):
-    rng = np.random.RandomState(3)
-    x = rng.randn(1, 4, 4).astype(np.float32)
-    changed = x.copy()
-    changed[:, 3] += rng.randn(4)  # Not a constant: layer norm hides those.
-    tower = snt.nets.TransformerTower(2, 2, 1, causal=False)
-    both = [tower(tf.constant(v), is_training=False)[0] for v in (x, changed)]
-    self.init()
-    before, after = self.evaluate(both)
-    self.assertTrue((np.abs(before[:, 0] - after[:, 0]) > 1e-5).any())
+  def test_variable_names(self):
+    tower = snt.nets.TransformerTower(value_size=3, num_heads=2, num_layers=2,
+                                      mlp_hidden_sizes=(5,), output_size=7)
+    y, states = tower(tf.ones([4, 6, 6]), is_training=True)
+    tower(tf.ones([1, 2, 6]), is_training=False)  # Shares the variables.
+    self.assertEqual(y.shape.as_list(), [4, 6, 7])
+    self.assertLen(states, 2)
+    self.assertIsInstance(states[0], attention_layers.AttentionState)
+    self.assertVariableNames(
+        tower.get_variables(),
+        _tower_variable_names("transformer_tower", 2, output_size=7))
+    shapes = {v.name: v.shape.as_list() for v in tower.get_variables()}
+    for name, shape in (("layer_1/multihead_attention/r_r_bias",
+                         [1, 2, 1, 3]),
+                        ("layer_1/multihead_attention/linear/w", [6, 6]),
+                        ("layer_1/mlp/linear_0/w", [6, 5]),
+                        ("layer_1/mlp/linear_1/w", [5, 6]),
+                        ("linear/w", [6, 7])):
+      self.assertEqual(shapes["transformer_tower/%s:0" % name], shape)
+    self.assertEqual(tower.attention_module(1).scope_name,
+                     "transformer_tower/layer_1/multihead_attention")
 
   @test_utils.in_all_modes
-  def test_dropout(self):
-    tower = snt.nets.TransformerTower(4, 2, 2, dropout_rate=0.5,
-                                      mlp_hidden_sizes=(16,))
-    x = tf.constant(np.random.RandomState(4).randn(2, 5, 8), tf.float32)
-    test1 = tower(x, is_training=False)[0]
-    self.init()
-    if self.eager:
-      test2 = tower(x, is_training=False)[0]
-      train1 = tower(x, is_training=True)[0]
-      train2 = tower(x, is_training=True)[0]
-    else:
-      test2 = test1
-      train1 = train2 = tower(x, is_training=True)[0]
-    test1, test2 = self.evaluate(test1), self.evaluate(test2)
-    train1, train2 = self.evaluate(train1), self.evaluate(train2)
-    self.assertAllEqual(test1, test2)
-    self.assertNotAllClose(train1, train2)
-    self.assertNotAllClose(train1, test1)
-
-  @test_utils.in_graph_mode
-  def test_dropout_flag_tensor(self):
-    tower = snt.nets.TransformerTower(2, 2, 1, dropout_rate=0.5)
-    flag = tf1.placeholder(tf.bool, [])
-    x = tf.constant(np.random.RandomState(4).randn(2, 5, 4), tf.float32)
-    y = tower(x, is_training=flag)[0]
-    reference = tower(x, is_training=False)[0]
-    self.init()
-    session = tf1.get_default_session()
-    self.assertAllClose(session.run(y, {flag: False}),
-                        session.run(reference))
-    self.assertNotAllClose(session.run(y, {flag: True}),
-                           session.run(reference))
+  def test_shared_attention_variables(self):
+    tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=2,
+                                      mlp_hidden_sizes=(3,),
+                                      shared_attention=True)
+    tower(tf.ones([1, 2, 4]), is_training=False)
+    names = [v.name for v in tower.get_variables()]
+    self.assertLen([n for n in names if "multihead_attention" in n], 8)
+    self.assertIn("transformer_tower/layer_1/residual_dropout_wrapper/"
+                  "layer_norm/gamma:0", names)
+    self.assertIs(tower.attention_module(0), tower.attention_module(1))
 
   @test_utils.in_all_modes
-  def test_get_sublayers(self):
-    tower = snt.nets.TransformerTower(2, 2, 2, mlp_hidden_sizes=(8,))
-    x = tf.constant(np.random.RandomState(5).randn(2, 3, 4), tf.float32)
-    y = tower(x, is_training=False)[0]
-    hidden = x
-    sublayers = tower.get_sublayers(is_training=False)
-    self.assertLen(sublayers, 2)
-    for attend, transform in sublayers:
-      hidden = transform(attend(hidden))
+  def test_dropout_only_while_training(self):
+    tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=1,
+                                      mlp_hidden_sizes=(8,),
+                                      dropout_rate=0.5)
+    x = tf.constant(np.random.RandomState(4).randn(4, 6, 4), tf.float32)
+    train = [tower(x, is_training=True)[0] for _ in range(2)]
+    test = [tower(x, is_training=False)[0] for _ in range(2)]
+    no_dropout = snt.nets.TransformerTower(
+        value_size=2, num_heads=2, num_layers=1, mlp_hidden_sizes=(8,),
+        dropout_rate=0., name="no_dropout")
+    no_train, no_test = (no_dropout(x, is_training=t)[0]
+                         for t in (True, False))
     self.init()
-    self.assertAllClose(*self.evaluate([y, hidden]))
-    self.assertLen(tower.get_variables(), 30)  # No new variables.
+    train, test, no_train, no_test = self.evaluate(
+        [train, test, no_train, no_test])
+    self.assertAllClose(test[0], test[1])
+    self.assertNotAllClose(train[0], train[1])
+    self.assertNotAllClose(train[0], test[0])
+    self.assertAllClose(no_train, no_test, atol=1e-5)
 
   @test_utils.in_all_modes
-  def test_errors(self):
-    tower = snt.nets.TransformerTower(2, 2, 2)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "transformer_tower: inputs must have rank 3"):
-      tower(tf.ones([2, 4]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "state must be a list of 2 memories"):
-      tower(tf.ones([2, 3, 4]), [tf.ones([2, 1, 4])])
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"memory_size, 4\] with a known"):
-      tower(tf.ones([2, 3, 4]), [tf.ones([2, 1, 5])] * 2)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "condition must have shape"):
-      tower(tf.ones([2, 3, 4]), condition=tf.ones([2, 3, 4]))
-    self.assertFalse(tower.is_connected)
-    if not self.eager:
-      self.assertEmpty(tf1.global_variables())
-    tower(tf.ones([2, 3, 4]))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "built for no condition"):
-      tower(tf.ones([2, 3, 4]), condition=tf.ones([2, 3]))
-    with self.assertRaisesRegex(ValueError, "has layers 0 to 1"):
-      tower.attention_module(2)
+  def test_causal_by_gradient(self):
+    tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=2,
+                                      mlp_hidden_sizes=(4,))
+    x = tf.constant(np.random.RandomState(5).randn(1, 4, 4), tf.float32)
+    with tf.GradientTape(persistent=True) as tape:
+      tape.watch(x)
+      y, _ = tower(x, is_training=False)
+      rows = [tf.reduce_sum(y[0, t]) for t in range(4)]
+    grads = [tf.reduce_sum(tf.abs(tape.gradient(r, x)), axis=[0, 2])
+             for r in rows]
+    self.init()
+    for t, grad in enumerate(self.evaluate(grads)):
+      self.assertAllEqual(grad[t + 1:], np.zeros(3 - t))
+      self.assertTrue((grad[:t + 1] > 0).all())
 
-  def test_bad_constructor_arguments(self):
-    with self.assertRaisesRegex(ValueError, "layer_norm must be one of"):
-      snt.nets.TransformerTower(2, 2, 2, layer_norm="pre")
-    with self.assertRaisesRegex(ValueError, "dropout_rate"):
-      snt.nets.TransformerTower(2, 2, 2, dropout_rate=1.)
-    with self.assertRaisesRegex(ValueError, "num_layers must be a positive"):
-      snt.nets.TransformerTower(2, 2, 0)
+  @parameterized.parameters(5, 3)
+  def test_input_width_must_be_value_size_times_heads(self, width):
+    with tf.Graph().as_default():
+      tower = snt.nets.TransformerTower(
+          value_size=2, num_heads=2, num_layers=1, mlp_hidden_sizes=(4,),
+          use_relative_positions=False)
+      with self.assertRaises(ValueError):
+        tower(tf1.placeholder(tf.float32, [2, 3, width]))
 
   @test_utils.in_eager_mode
-  def test_tf_function(self):
-    tower = snt.nets.TransformerTower(2, 2, 2, output_size=3)
-    x = tf.constant(np.random.RandomState(6).randn(2, 3, 4), tf.float32)
-    memory = [tf.ones([2, 2, 4])] * 2
-    eager = tower(x, memory, is_training=False)[0]
-    traced = tf.function(
-        lambda x, m: tower(x, m, is_training=False)[0])(x, memory)
-    self.assertAllClose(eager, traced)
-    self.assertLen(tower.get_variables(), 32)
+  def test_first_connection_inside_tf_function(self):
+    tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=2,
+                                      mlp_hidden_sizes=(4,), output_size=3)
+    x = tf.random.normal([2, 5, 4])
+    step = tf.function(lambda x: tower(x, is_training=False)[0])
+    self.assertAllClose(step(x), tower(x, is_training=False)[0])
+
+  def test_deep_path(self):
+    self.assertIs(deep_transformer.TransformerTower, snt.nets.TransformerTower)
+    self.assertIs(deep_transformer.ResidualDropoutWrapper,
+                  transformer.ResidualDropoutWrapper)
+    self.assertIs(deep_transformer.default_mlp, transformer.default_mlp)
+
+
+class ResidualDropoutWrapperTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters("input", "output", "both", "none")
+  @test_utils.in_all_modes
+  def test_matches_numpy(self, layer_norm):
+    x = np.random.RandomState(6).randn(2, 3, 4).astype(np.float32)
+    block = transformer.ResidualDropoutWrapper(
+        lambda h, is_training: (2. * h, "state"), 0.5, layer_norm=layer_norm)
+    y, state = block(tf.constant(x), is_training=False)
+    self.init()
+    p = ref.randomize(self, block)
+    y, _ = block(tf.constant(x), is_training=False)
+    names = iter(["layer_norm", "layer_norm_1"])
+    normed = x
+    if layer_norm in ("input", "both"):
+      name = next(names)
+      normed = ref.layer_norm(x, p[name + "/gamma"], p[name + "/beta"])
+    expected = x + 2. * normed
+    if layer_norm in ("output", "both"):
+      name = next(names)
+      expected = ref.layer_norm(expected, p[name + "/gamma"],
+                                p[name + "/beta"])
+    self.assertEqual(state, "state")
+    self.assertAllClose(self.evaluate(y), expected, atol=1e-5)
+
+  def test_is_training_is_required(self):
+    with tf.Graph().as_default():
+      block = transformer.ResidualDropoutWrapper(tf.identity, 0.1)
+      with self.assertRaisesRegex(KeyError, "is_training"):
+        block(tf.ones([2, 3]))
+
+  @test_utils.in_all_modes
+  def test_default_mlp(self):
+    with tf1.variable_scope("scope"):
+      mlp = transformer.default_mlp([4, 3], init_std=1.)
+    x = np.random.RandomState(7).randn(2, 5, 6).astype(np.float32)
+    y = mlp(tf.constant(x), is_training=False)
+    self.init()
+    p = ref.randomize(self, mlp, prefix="scope/")
+    y = mlp(tf.constant(x), is_training=False)
+    self.assertAllClose(self.evaluate(y),
+                        ref.mlp(x, ref.sub_params(p, "mlp"), 2), atol=1e-5)
+    self.assertVariableNames(mlp.get_all_variables(), [
+        "scope/mlp/linear_0/w", "scope/mlp/linear_0/b",
+        "scope/mlp/linear_1/w", "scope/mlp/linear_1/b"])
 
 
 if __name__ == "__main__":

@@ -2,63 +2,30 @@
 
 import tensorflow as tf
 
-from sonnet.src import errors
 from sonnet.src import rnn_core
-from sonnet.src.nets import attention_layers
 from sonnet.src.nets import transformer
-
-tf1 = tf.compat.v1
-
-
-def positive_int(name, value):
-  """Raises ValueError unless `value` is an int >= 1."""
-  if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-    raise ValueError("%s must be a positive int, got %r." % (name, value))
-
-
-def make_tower(module, core_config):
-  """Builds a `TransformerTower` from a dict of its arguments, in `module`."""
-  if not isinstance(core_config, dict):
-    raise TypeError("core_config must be a dict of TransformerTower "
-                    "arguments, got %r." % (core_config,))
-  with module._enter_variable_scope():  # pylint: disable=protected-access
-    return transformer.TransformerTower(**core_config)
-
-
-def check_chunk(core, inputs, chunk_size):
-  """Raises unless `inputs` is `[B, chunk_size, F]`."""
-  shape = attention_layers.static_dims(inputs)
-  if shape is not None and len(shape) == 3 and shape[1] != chunk_size:
-    raise errors.IncompatibleShapeError(
-        "%s: inputs must be one chunk of shape [batch, %d, features], got "
-        "%s." % (core.scope_name, chunk_size, inputs.shape))
-
-
-def append_memory(memory, activations, size):
-  """The last `size` slots of `memory` followed by `activations` (no grad)."""
-  return tf.stop_gradient(
-      tf.concat([memory, activations], axis=1)[:, -size:])
 
 
 class TransformerXL(rnn_core.RNNCore):
-  """Transformer-XL (Dai et al., 2019): a tower that remembers past chunks.
+  """Transformer-XL (Dai et al. 2019): a tower that remembers past chunks.
 
-  Each step of this core is one chunk of `chunk_size` time steps. Every
-  layer of the `TransformerTower` attends to a memory of its own inputs of
-  the last `memory_size` steps (from earlier chunks) before those of the
-  chunk; after the step the chunk's layer inputs are appended to the memory
-  and the oldest slots dropped. The memory carries no gradient (as in the
-  paper). Variables are those of the tower, under `transformer_xl/`.
+  Each step maps a chunk `[B, N, F]` (or one time step `[B, F]`) through
+  an MLP with dropout ("mlp", one ReLU layer of width
+  `D = value_size * num_heads`) and a `TransformerTower`
+  ("transformer_tower", configured by `core_config`). Every layer attends
+  to a memory of the last `memory_size` inputs it attended with (the
+  `embeddings` of its `AttentionState`); the new state appends the chunk's
+  and drops the oldest. With `chunk_size=0` the core takes and returns
+  single steps (`[B, F]` -> `[B, D]`), e.g. for `tf.nn.dynamic_rnn`.
 
-  The state is a tuple with one tensor `[B, memory_size, D]` per layer
-  (D = `value_size * num_heads`); `initial_state` gives zeros, which every
-  query may attend to, so warm up or mask as you see fit.
+  The state is a list with one tensor `[B, memory_size, D]` per layer;
+  `initial_state` gives zeros.
 
   >>> core = snt.nets.TransformerXL(
   ...     dict(value_size=4, num_heads=2, num_layers=1,
   ...          mlp_hidden_sizes=(8,)), memory_size=6, chunk_size=3)
   >>> state = core.initial_state(2)
-  >>> outputs, state = core(tf.ones([2, 3, 8]), state, is_training=False)
+  >>> outputs, state = core(tf.ones([2, 3, 5]), state, is_training=False)
   >>> outputs.shape.as_list(), state[0].shape.as_list()
   ([2, 3, 8], [2, 6, 8])
   """
@@ -69,62 +36,65 @@ class TransformerXL(rnn_core.RNNCore):
 
     Args:
       core_config: a dict of `snt.nets.TransformerTower` arguments.
-      memory_size: M, the number of past steps each layer remembers.
-      chunk_size: N, the number of time steps of each input chunk.
+      memory_size: the number of past steps each layer remembers (0: none).
+      chunk_size: the time steps of each input chunk; 0 for single steps.
       name: the module's name.
 
     Raises:
-      ValueError: if a size is not a positive int, or for a bad tower
-        argument.
-      TypeError: if `core_config` is not a dict.
+      KeyError: if `core_config` lacks "num_layers", "value_size" or
+        "num_heads".
     """
     super().__init__(name=name)
-    positive_int("memory_size", memory_size)
-    positive_int("chunk_size", chunk_size)
+    self._core_config = core_config
     self._memory_size = memory_size
     self._chunk_size = chunk_size
-    self._tower = make_tower(self, core_config)
+    self._num_layers = core_config["num_layers"]
+    self._value_size = core_config["value_size"]
+    self._key_size = core_config.get("key_size") or self._value_size
+    self._num_heads = core_config["num_heads"]
+    self._dropout_rate = core_config.get("dropout_rate", 0.)
+    self._embedding_size = self._num_heads * self._value_size
+    with self._enter_variable_scope():
+      self._input_mlp = transformer.default_mlp([self._embedding_size],
+                                                activate_final=True)
+      self._transformer = transformer.TransformerTower(**core_config)
 
-  @property
-  def tower(self):
-    """The `TransformerTower` applied to each chunk."""
-    return self._tower
+  def _build(self, inputs, prev_state, is_training=True):
+    """Processes one chunk (or one step).
+
+    Args:
+      inputs: a tensor `[B, N, F]`, or `[B, F]` for a single step.
+      prev_state: the list of per-layer memories `[B, memory_size, D]`.
+      is_training: a Python bool: whether to apply dropout.
+
+    Returns:
+      A pair `(output, next_state)`: `[B, N, output size]` (`[B, output
+      size]` with `chunk_size=0`) and the updated list of memories.
+    """
+    if inputs.get_shape().ndims == 2:
+      inputs = tf.expand_dims(inputs, 1)
+    chunk_size = inputs.get_shape().as_list()[1]
+    inputs = self._input_mlp(inputs, is_training=is_training,
+                             dropout_keep_prob=1 - self._dropout_rate)
+    output, attention_states = self._transformer(
+        inputs, state=None if self._memory_size == 0 else prev_state,
+        is_training=is_training)
+    next_state = [
+        tf.concat([memory, attention.embeddings], 1)[:, chunk_size:]
+        for memory, attention in zip(prev_state, attention_states)]
+    if self._chunk_size == 0:
+      output = tf.squeeze(output, 1)
+    return output, next_state
 
   @property
   def state_size(self):
-    """One `TensorShape([memory_size, D])` per layer, in a tuple."""
-    return tuple(tf.TensorShape([self._memory_size, self._tower.model_size])
-                 for _ in range(self._tower.num_layers))
+    """A list of `TensorShape([memory_size, D])`, one per layer."""
+    return [tf.TensorShape([self._memory_size, self._embedding_size])
+           ] * self._num_layers
 
   @property
   def output_size(self):
-    """`TensorShape([chunk_size, output size of the tower])`."""
-    return tf.TensorShape([self._chunk_size, self._tower.output_size])
-
-  def _build(self, inputs, prev_state, is_training=True):
-    """Processes one chunk.
-
-    Args:
-      inputs: a float tensor `[B, chunk_size, F]` with a known F.
-      prev_state: a tuple of per-layer memories `[B, memory_size, D]`, e.g.
-        `initial_state(B)` or the state a previous step returned.
-      is_training: whether the tower applies dropout.
-
-    Returns:
-      A pair `(outputs, next_state)`: `[B, chunk_size, output_size]` and
-      the updated memories.
-
-    Raises:
-      IncompatibleShapeError: for inputs not `[B, chunk_size, F]` or a state
-        not matching `state_size`.
-      UnderspecifiedError: if F is unknown.
-    """
-    inputs = tf.convert_to_tensor(inputs)
-    check_chunk(self, inputs, self._chunk_size)
-    rnn_core.check_inputs_and_state(self, inputs, prev_state, input_rank=3)
-    outputs, layer_inputs = self._tower(inputs, state=list(prev_state),
-                                        is_training=is_training)
-    next_state = tuple(
-        append_memory(memory, activations, self._memory_size)
-        for memory, activations in zip(prev_state, layer_inputs))
-    return outputs, next_state
+    """`[D]` for single steps, else `[chunk_size, D]` (as Sonnet 1.36)."""
+    if self._chunk_size == 0:
+      return tf.TensorShape([self._embedding_size])
+    return tf.TensorShape([self._chunk_size, self._embedding_size])

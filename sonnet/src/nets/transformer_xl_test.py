@@ -3,129 +3,179 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.python.modules.nets import transformer as deep_transformer
 from sonnet.src import test_utils
+from sonnet.src.nets import attention_test_utils as ref
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
-_CONFIG = dict(value_size=2, num_heads=2, num_layers=2, mlp_hidden_sizes=(8,),
-               dropout_rate=0.)
+_CONFIG = dict(value_size=3, num_heads=2, num_layers=2, key_size=2,
+               mlp_hidden_sizes=(5,), dropout_rate=0.5)
+
+
+def _np_step(x, memories, p, config):
+  """One TransformerXL step in NumPy: (output, next memories)."""
+  hidden = ref.mlp(x, ref.sub_params(p, "mlp"), 1, activate_final=True)
+  output, attended = ref.tower(hidden, ref.sub_params(p, "transformer_tower"),
+                               config, memories)
+  chunk = x.shape[1]
+  return output, [np.concatenate([m, a], 1)[:, chunk:]
+                  for m, a in zip(memories, attended)]
 
 
 class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
 
+  @parameterized.parameters(({},), ({"output_size": 4},),
+                            ({"same_attention_length": True},))
+  @test_utils.in_all_modes
+  def test_matches_numpy_over_chunks(self, overrides):
+    config = dict(_CONFIG, **overrides)
+    rng = np.random.RandomState(0)
+    chunks = rng.randn(3, 2, 4, 7).astype(np.float32)
+    core = snt.nets.TransformerXL(config, memory_size=5, chunk_size=4)
+    core(tf.constant(chunks[0]), core.initial_state(2), is_training=False)
+    self.init()
+    p = ref.randomize(self, core)
+    state = core.initial_state(2)
+    outputs = []
+    for chunk in chunks:
+      output, state = core(tf.constant(chunk), state, is_training=False)
+      outputs.append(output)
+    outputs, state = self.evaluate([outputs, state])
+    memories = [np.zeros([2, 5, 6])] * 2
+    for chunk, output in zip(chunks, outputs):
+      expected, memories = _np_step(chunk, memories, p, config)
+      self.assertAllClose(output, expected, atol=1e-4, rtol=1e-4)
+    for memory, expected in zip(state, memories):
+      self.assertAllClose(memory, expected, atol=1e-4)
+
   @test_utils.in_all_modes
   def test_sizes_and_variables(self):
-    core = snt.nets.TransformerXL(dict(_CONFIG, output_size=3),
-                                  memory_size=5, chunk_size=3)
-    self.assertEqual(core.state_size, (tf.TensorShape([5, 4]),) * 2)
-    self.assertEqual(core.output_size, tf.TensorShape([3, 3]))
-    state = core.initial_state(2)
-    outputs, next_state = core(tf.ones([2, 3, 6]), state)
-    core(tf.ones([2, 3, 6]), next_state)  # Shares the variables.
-    self.assertEqual(outputs.shape.as_list(), [2, 3, 3])
-    self.assertIsInstance(next_state, tuple)
-    self.assertEqual([s.shape.as_list() for s in next_state], [[2, 5, 4]] * 2)
-    names = [v.name for v in core.get_variables()]
-    self.assertLen(names, 34)  # 2 * 15 + input and output projections.
-    self.assertIn("transformer_xl/transformer_tower/layer_1/attention/"
-                  "query/w:0", names)
-    self.assertIn("transformer_xl/transformer_tower/input_projection/w:0",
-                  names)
-
-  @parameterized.parameters(2, 3, 5)
-  @test_utils.in_all_modes
-  def test_memory_update(self, memory_size):
-    rng = np.random.RandomState(0)
-    core = snt.nets.TransformerXL(_CONFIG, memory_size=memory_size,
+    core = snt.nets.TransformerXL(dict(_CONFIG, output_size=4), memory_size=5,
                                   chunk_size=3)
-    x = rng.randn(2, 3, 4).astype(np.float32)
-    state = tuple(tf.constant(rng.randn(2, memory_size, 4), tf.float32)
-                  for _ in range(2))
-    _, next_state = core(tf.constant(x), state, is_training=False)
-    _, layer_inputs = core.tower(tf.constant(x), list(state),
-                                 is_training=False)
-    self.init()
-    state, next_state, layer_inputs = self.evaluate(
-        [state, next_state, layer_inputs])
-    self.assertAllClose(layer_inputs[0], x)  # F == D: no input projection.
-    for i in range(2):
-      expected = np.concatenate([state[i], layer_inputs[i]], 1)
-      self.assertAllClose(next_state[i], expected[:, -memory_size:])
-
-  @test_utils.in_all_modes
-  def test_memory_carries_across_chunks(self):
-    rng = np.random.RandomState(1)
-    core = snt.nets.TransformerXL(_CONFIG, memory_size=4, chunk_size=2)
-    first_a, first_b, second = (
-        tf.constant(rng.randn(1, 2, 4), tf.float32) for _ in range(3))
-    outputs = []
-    for first in (first_a, first_b):
-      _, state = core(first, core.initial_state(1), is_training=False)
-      outputs.append(core(second, state, is_training=False)[0])
-    self.init()
-    out_a, out_b = self.evaluate(outputs)
-    self.assertTrue((np.abs(out_a - out_b) > 1e-5).all())
-
-  @test_utils.in_all_modes
-  def test_chunks_match_one_long_sequence(self):
-    # With one layer the memory holds the raw inputs, so the second chunk
-    # sees exactly what it would see in one causal pass over both chunks
-    # (relative positions make the logits depend on distances only).
-    config = dict(_CONFIG, num_layers=1)
-    core = snt.nets.TransformerXL(config, memory_size=3, chunk_size=3)
-    x = tf.constant(np.random.RandomState(2).randn(2, 6, 4), tf.float32)
-    _, state = core(x[:, :3], core.initial_state(2), is_training=False)
-    second, _ = core(x[:, 3:], state, is_training=False)
-    whole, _ = core.tower(x, is_training=False)
-    self.init()
-    second, whole = self.evaluate([second, whole])
-    self.assertAllClose(second, whole[:, 3:], atol=1e-5)
-
-  @test_utils.in_all_modes
-  def test_no_gradient_through_memory(self):
-    core = snt.nets.TransformerXL(_CONFIG, memory_size=2, chunk_size=2)
-    x = tf.ones([1, 2, 4])
-    with tf.GradientTape() as tape:
-      tape.watch(x)
-      _, state = core(x, core.initial_state(1))
-    self.assertIsNone(tape.gradient(state, x))
-
-  @test_utils.in_all_modes
-  def test_errors(self):
-    core = snt.nets.TransformerXL(_CONFIG, memory_size=2, chunk_size=3)
+    self.assertEqual(core.state_size, [tf.TensorShape([5, 6])] * 2)
+    # As in Sonnet 1.36, the output size ignores `output_size`.
+    self.assertEqual(core.output_size, tf.TensorShape([3, 6]))
     state = core.initial_state(2)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"transformer_xl: inputs must be one chunk "
-                                r"of shape \[batch, 3, features\]"):
-      core(tf.ones([2, 4, 4]), state)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "prev_state must have the structure"):
-      core(tf.ones([2, 3, 4]), state[:1])
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "each state tensor must have shape"):
-      core(tf.ones([2, 3, 4]), (tf.ones([2, 3, 4]),) * 2)
-    self.assertFalse(core.is_connected)
-    with self.assertRaisesRegex(ValueError, "memory_size must be a positive"):
-      snt.nets.TransformerXL(_CONFIG, memory_size=0, chunk_size=3)
-    with self.assertRaisesRegex(TypeError, "core_config must be a dict"):
-      snt.nets.TransformerXL([2, 2, 2], memory_size=1, chunk_size=3)
+    self.assertIsInstance(state, list)
+    output, state = core(tf.ones([2, 3, 7]), state)
+    self.assertEqual(output.shape.as_list(), [2, 3, 4])
+    self.assertEqual([s.shape.as_list() for s in state], [[2, 5, 6]] * 2)
+    names = [v.name for v in core.get_variables()]
+    self.assertLen(names, 2 + 2 * 16 + 1)
+    for name in ("transformer_xl/mlp/linear_0/w:0",
+                 "transformer_xl/mlp/linear_0/b:0",
+                 "transformer_xl/transformer_tower/layer_1/"
+                 "multihead_attention/relative_keys/linear/w:0",
+                 "transformer_xl/transformer_tower/linear/w:0"):
+      self.assertIn(name, names)
+
+  @test_utils.in_all_modes
+  def test_single_steps(self):
+    config = dict(_CONFIG, num_layers=1)
+    core = snt.nets.TransformerXL(config, memory_size=3, chunk_size=0)
+    self.assertEqual(core.output_size, tf.TensorShape([6]))
+    rng = np.random.RandomState(1)
+    steps = rng.randn(4, 2, 7).astype(np.float32)
+    core(tf.constant(steps[0]), core.initial_state(2), is_training=False)
+    self.init()
+    p = ref.randomize(self, core)
+    state = core.initial_state(2)
+    outputs = []
+    for step in steps:
+      output, state = core(tf.constant(step), state, is_training=False)
+      outputs.append(output)
+    outputs = self.evaluate(outputs)
+    memories = [np.zeros([2, 3, 6])]
+    for step, output in zip(steps, outputs):
+      expected, memories = _np_step(step[:, None], memories, p, config)
+      self.assertAllClose(output, expected[:, 0], atol=1e-4, rtol=1e-4)
+
+  @test_utils.in_graph_mode
+  def test_dynamic_rnn(self):
+    core = snt.nets.TransformerXL(_CONFIG, memory_size=4, chunk_size=0)
+    inputs = tf.constant(np.random.RandomState(2).randn(5, 2, 7), tf.float32)
+    outputs, state = tf1.nn.dynamic_rnn(
+        core, inputs, time_major=True, initial_state=core.initial_state(2))
+    self.init()
+    outputs, state = self.evaluate([outputs, state])
+    self.assertEqual(outputs.shape, (5, 2, 6))
+    self.assertEqual([s.shape for s in state], [(2, 4, 6)] * 2)
+
+  @test_utils.in_all_modes
+  def test_no_memory(self):
+    core = snt.nets.TransformerXL(_CONFIG, memory_size=0, chunk_size=4)
+    x = np.random.RandomState(3).randn(2, 4, 7).astype(np.float32)
+    output, state = core(tf.constant(x), core.initial_state(2),
+                         is_training=False)
+    self.init()
+    p = ref.randomize(self, core)
+    output, state = core(tf.constant(x), core.initial_state(2),
+                         is_training=False)
+    hidden = ref.mlp(x, ref.sub_params(p, "mlp"), 1, activate_final=True)
+    expected, _ = ref.tower(hidden, ref.sub_params(p, "transformer_tower"),
+                            _CONFIG)
+    output, state = self.evaluate([output, state])
+    self.assertAllClose(output, expected, atol=1e-4, rtol=1e-4)
+    self.assertEqual([s.shape for s in state], [(2, 0, 6)] * 2)
+
+  @test_utils.in_graph_mode
+  def test_dynamic_batch_size(self):
+    core = snt.nets.TransformerXL(_CONFIG, memory_size=3, chunk_size=4)
+    inputs = tf1.placeholder(tf.float32, [None, 4, 7])
+    output, _ = core(inputs, core.initial_state(tf.shape(inputs)[0]))
+    self.init()
+    for batch_size in (1, 3):
+      value = tf1.get_default_session().run(
+          output, {inputs: np.ones([batch_size, 4, 7])})
+      self.assertEqual(value.shape, (batch_size, 4, 6))
+
+  @test_utils.in_all_modes
+  def test_gradients_reach_the_memory(self):
+    core = snt.nets.TransformerXL(_CONFIG, memory_size=3, chunk_size=2)
+    state = [tf.constant(np.random.RandomState(4).randn(2, 3, 6),
+                         tf.float32) for _ in range(2)]
+    with tf.GradientTape() as tape:
+      tape.watch(state)
+      output, _ = core(tf.ones([2, 2, 7]), state, is_training=False)
+    grads = tape.gradient(output, state)
+    self.init()
+    for grad in self.evaluate(grads):
+      self.assertGreater(np.abs(grad).sum(), 0.)
+
+  @test_utils.in_all_modes
+  def test_dropout_only_while_training(self):
+    core = snt.nets.TransformerXL(_CONFIG, memory_size=3, chunk_size=4)
+    x = tf.ones([2, 4, 7])
+    state = core.initial_state(2)
+    train = [core(x, state, is_training=True)[0] for _ in range(2)]
+    test = [core(x, state, is_training=False)[0] for _ in range(2)]
+    self.init()
+    train, test = self.evaluate([train, test])
+    self.assertAllClose(test[0], test[1])
+    self.assertNotAllClose(train[0], train[1])
 
   @test_utils.in_eager_mode
-  def test_tf_function_loop(self):
-    core = snt.nets.TransformerXL(_CONFIG, memory_size=4, chunk_size=2)
-    chunks = tf.constant(np.random.RandomState(3).randn(3, 1, 2, 4),
-                         tf.float32)
+  def test_first_connection_inside_tf_function(self):
+    core = snt.nets.TransformerXL(_CONFIG, memory_size=3, chunk_size=4)
+    x = tf.random.normal([2, 4, 7])
+    step = tf.function(lambda x, s: core(x, s, is_training=False))
+    output, state = step(x, core.initial_state(2))
+    expected, expected_state = core(x, core.initial_state(2),
+                                    is_training=False)
+    self.assertAllClose(output, expected)
+    self.assertAllClose(state, expected_state)
 
-    def run(chunks):
-      state = core.initial_state(1)
-      outputs = []
-      for i in range(3):
-        output, state = core(chunks[i], state, is_training=False)
-        outputs.append(output)
-      return tf.stack(outputs)
+  def test_core_config_needs_the_sizes(self):
+    with tf.Graph().as_default():
+      with self.assertRaisesRegex(KeyError, "num_layers"):
+        snt.nets.TransformerXL(dict(value_size=2, num_heads=2),
+                               memory_size=2, chunk_size=2)
 
-    self.assertAllClose(run(chunks), tf.function(run)(chunks), atol=1e-5)
+  def test_deep_path(self):
+    self.assertIs(deep_transformer.TransformerXL, snt.nets.TransformerXL)
+    self.assertIs(deep_transformer.future_mask, snt.nets.future_mask)
 
 
 if __name__ == "__main__":
