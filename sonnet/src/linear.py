@@ -82,11 +82,16 @@ class Linear(base.AbstractModule, base.Transposable,
       NotConnectedError: if `output_size` comes from a module (e.g. the one
         this was transposed from) that is not connected yet.
       ValueError: if `inputs` is not a float tensor and no "w" initializer
-        was given (the default one is a float distribution).
+        was given (the default one is a float distribution), or has rank
+        < 2 with `allow_many_batch_dims`.
     """
     input_shape = tuple(inputs.get_shape().as_list())
-    if len(input_shape) != 2 and not (
-        self._allow_many_batch_dims and len(input_shape) > 2):
+    if self._allow_many_batch_dims and len(input_shape) < 2:
+      raise ValueError(
+          "%s: Shape must be rank 2 but is rank %d: a Linear with "
+          "allow_many_batch_dims needs inputs of rank >= 2."
+          % (self.scope_name, len(input_shape)))
+    if len(input_shape) != 2 and not self._allow_many_batch_dims:
       raise errors.IncompatibleShapeError(
           "{}: rank of shape must be 2 not: {}. To apply a batched linear "
           "over higher-dimensional inputs, set `allow_many_batch_dims=True`"

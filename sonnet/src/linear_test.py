@@ -60,6 +60,9 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     w, b, y = self.evaluate([linear.w, linear.b, y])
     self.assertAllClose(y, np.einsum("abi,io->abo", x, w) + b, atol=1e-5)
+    with self.assertRaisesRegex(
+        ValueError, "^linear_1: Shape must be rank 2 but is rank 1"):
+      snt.Linear(4, allow_many_batch_dims=True)(tf.ones([37]))
     # Sonnet 1's broadcasting batch matmul, to the bit (a tensordot, i.e. a
     # reshape to 2-D, rounds differently).
     self.assertAllEqual(y, self.evaluate(tf.matmul(tf.constant(x), w) + b))
