@@ -49,7 +49,8 @@ def load_digits(num_test=297, seed=0):
   except ImportError as e:
     raise ImportError(
         "The digits data set comes with scikit-learn, which the examples "
-        "need: pip install scikit-learn (it is in requirements.txt), or pass "
+        "need: pip install scikit-learn (pinned in examples/requirements.txt, "
+        "which ./configure installs), or pass "
         "--data_dir with MNIST IDX files.") from e
   digits = datasets.load_digits()
   images = (digits.images / 16.0).astype(np.float32)
