@@ -31,10 +31,11 @@ class RNNCellWrapper(rnn_core.RNNCore):
       cell_ctor: the cell's class (or a function returning a cell).
       *args: positional arguments of `cell_ctor`.
       **kwargs: keyword arguments of `cell_ctor`; `name` (if given) is also
-        this module's name, default "rnn_cell_wrapper"; `custom_getter` (if
-        given) is this module's only, not passed to `cell_ctor`.
+        this module's name, which defaults to the snake_case class name
+        ("rnn_cell_wrapper", or a subclass's); `custom_getter` (if given) is
+        this module's only, not passed to `cell_ctor`.
     """
-    super().__init__(name=kwargs.get("name", "rnn_cell_wrapper"),
+    super().__init__(name=kwargs.get("name"),
                      custom_getter=kwargs.pop("custom_getter", None))
     with self._enter_variable_scope():
       self._cell = cell_ctor(*args, **kwargs)

@@ -227,11 +227,11 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     state gets an `snt.TrainableVariable` named `<that name>_<suffix>` as
     `snt.trainable_initial_state` makes them (so
     `lstm_initial_state_hidden/w` for an `LSTM` named "lstm", and
-    `vanilla_rnn_initial_state_0/w` for a single-tensor state). Unlike
-    Sonnet 1, which made new variables on every call, they are made on the
-    first call with this name and dtype and reused by later calls on this
-    core (also inside `tf.function`), so the learned state can be trained
-    in eager mode.
+    `vanilla_rnn_initial_state_0/w` for a single-tensor state). In graph
+    mode, as in Sonnet 1, each call makes new variables (the second call's
+    are `..._1/w`). In eager mode and inside `tf.function` they are made on
+    the first call with this name and dtype and reused by later calls on
+    this core, so the learned state can be trained there.
 
     Args:
       batch_size: an int or a scalar int32 tensor.
@@ -263,13 +263,14 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
 
   def _initial_state_variables(self, prefix, dtype, initializers,
                                regularizers):
-    """The learned state's modules for `prefix`, made on the first call."""
+    """The learned state's modules for `prefix` (see `initial_state`)."""
     key = (prefix, tf.as_dtype(dtype).name)
     cache = self.__dict__.get("_initial_state_modules")
     if cache is None:
       cache = {}
       object.__setattr__(self, "_initial_state_modules", cache)
-    modules = cache.get(key)
+    in_graph = not tf.executing_eagerly() and not tf.inside_function()
+    modules = None if in_graph else cache.get(key)
     if modules is None:
       # Inside a tf.function, make the modules where their variables live.
       scope = (tf.init_scope() if tf.inside_function()

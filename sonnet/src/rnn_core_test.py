@@ -165,11 +165,17 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     lstm = snt.LSTM(4)
     state = lstm.initial_state(2, trainable=True)
     again = lstm.initial_state(3, trainable=True)
-    variables = tf1.global_variables() if not self.eager else None
-    if variables is not None:
-      self.assertVariableShapes(variables, {
+    if self.eager:  # Reused, so that eager training can learn them.
+      modules, = lstm._initial_state_modules.values()  # pylint: disable=protected-access
+      modules[0].w.assign(tf.ones([1, 4]))  # The hidden part.
+      self.assertAllEqual(lstm.initial_state(3, trainable=True).hidden,
+                          np.ones([3, 4]))
+    else:  # New variables on each call, as in Sonnet 1.36.
+      self.assertVariableShapes(tf1.global_variables(), {
           "lstm_initial_state_hidden/w": [1, 4],
-          "lstm_initial_state_cell/w": [1, 4]})
+          "lstm_initial_state_cell/w": [1, 4],
+          "lstm_initial_state_hidden_1/w": [1, 4],
+          "lstm_initial_state_cell_1/w": [1, 4]})
     self.assertIsInstance(state, snt.LSTMState)
     self.assertEqual(again.cell.shape.as_list(), [3, 4])
     self.init()

@@ -49,6 +49,7 @@ class VanillaRNN(rnn_core.RNNCore):
     self._activation = activation
     self._in_to_hidden_linear = None
     self._hidden_to_hidden_linear = None
+    self._linears_graph = None
 
   def _linear(self, key):
     """The `snt.Linear` for "in_to_hidden" or "hidden_to_hidden"."""
@@ -72,11 +73,14 @@ class VanillaRNN(rnn_core.RNNCore):
         size other than on the first connection.
       UnderspecifiedError: if their last dimension is unknown.
     """
-    if self._in_to_hidden_linear is None:
-      # Made on the first connection, as in Sonnet 1 (so a malformed
-      # initializers entry is reported there), and kept for later ones.
+    graph = tf.compat.v1.get_default_graph()
+    if self._linears_graph is not graph:
+      # Made on connection, as in Sonnet 1 (so a malformed initializers
+      # entry is reported there), and again in each new graph (a function
+      # or loop body being traced), whose Linears could not leave it.
       self._in_to_hidden_linear = self._linear(self.IN_TO_HIDDEN)
       self._hidden_to_hidden_linear = self._linear(self.HIDDEN_TO_HIDDEN)
+      self._linears_graph = graph
     output = self._activation(self._in_to_hidden_linear(input_) +
                               self._hidden_to_hidden_linear(prev_state))
     return output, output
