@@ -5,6 +5,14 @@
 [2, 4]
 """
 
+# Sonnet 1's `snt.nets` was the package of these modules, so code reaches
+# them as `snt.nets.transformer` and so on.
+from sonnet.python.modules.nets import alexnet
+from sonnet.python.modules.nets import convnet
+from sonnet.python.modules.nets import dilation
+from sonnet.python.modules.nets import mlp
+from sonnet.python.modules.nets import transformer
+from sonnet.python.modules.nets import vqvae
 from sonnet.src.nets.alexnet import AlexNet
 from sonnet.src.nets.alexnet import AlexNetFull
 from sonnet.src.nets.alexnet import AlexNetMini

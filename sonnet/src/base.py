@@ -17,6 +17,7 @@ import contextlib
 import functools
 import inspect
 import re
+import types
 
 import tensorflow as tf
 
@@ -95,22 +96,6 @@ class AbstractModule(tf_shim.AutoTrackable):
   ['scale/s:0']
   """
 
-  def __init_subclass__(cls, **kwargs):
-    """Gives each module class a `__call__` that shows its `_build`'s face.
-
-    `inspect.signature(module.__call__)` and `module.__call__.__doc__` are
-    those of `_build`, as in Sonnet 1, at no cost per call or per instance.
-
-    Args:
-      **kwargs: passed on to `object.__init_subclass__`.
-    """
-    super().__init_subclass__(**kwargs)
-    inherited = cls.__call__
-    if ("_build" in cls.__dict__ and "__call__" not in cls.__dict__ and
-        (inherited is AbstractModule.__call__ or
-         getattr(inherited, "_snt_build_face", False))):
-      cls.__call__ = _call_with_signature_of(cls._build)
-
   def __init__(self, _sentinel=None, custom_getter=None, name=None):
     """Sets up the module's variable scope.
 
@@ -167,7 +152,10 @@ class AbstractModule(tf_shim.AutoTrackable):
     # modules built inside this scope know their getters are Sonnet's own.
     self._template.variable_scope.custom_getter._snt_module = self  # pylint: disable=protected-access
     self._set_untracked(
-        _unique_name=self._template.variable_scope.name.split("/")[-1])
+        _unique_name=self._template.variable_scope.name.split("/")[-1],
+        # `module.__call__` shows `_build`'s signature and docstring, as in
+        # Sonnet 1 (calls still go through the class's `__call__`).
+        __call__=types.MethodType(_call_with_signature_of(type(self)), self))
 
   def _set_untracked(self, **attributes):
     """Sets bookkeeping attributes that checkpoints must not follow."""
@@ -748,26 +736,31 @@ def _with_cheap_signature(module_getter):
   return custom_getter
 
 
-def _call_with_signature_of(build):
-  """A `__call__` for a module class, introspected as `build` is.
+def _call_with_signature_of(module_class):
+  """A `__call__` function introspected as `module_class._build` is.
 
   Args:
-    build: the class's `_build` function.
+    module_class: a module class.
 
   Returns:
     A function `__call__(self, *args, **kwargs)` that connects the module,
-    with `build`'s signature and docstring.
+    with `_build`'s signature and docstring; made once per class and kept
+    on the class.
   """
+  made = module_class.__dict__.get("_snt_call_face")
+  if made is not None:
+    return made
+  build = module_class._build  # pylint: disable=protected-access
 
   def __call__(self, *args, **kwargs):  # pylint: disable=invalid-name
     return self._call_fn(*args, **kwargs)  # pylint: disable=protected-access
 
   __call__.__doc__ = build.__doc__
-  __call__._snt_build_face = True  # pylint: disable=protected-access
   try:
     __call__.__signature__ = inspect.signature(build)
   except (TypeError, ValueError):
     pass  # A `_build` that cannot be inspected keeps the generic face.
+  type.__setattr__(module_class, "_snt_call_face", __call__)
   return __call__
 
 

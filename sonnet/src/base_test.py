@@ -1,5 +1,6 @@
 """Tests for the AbstractModule contract (sonnet/src/base.py)."""
 
+import inspect
 import pickle
 
 from absl.testing import parameterized
@@ -106,6 +107,18 @@ class ConstructionTest(test_utils.TestCase, parameterized.TestCase):
         snt.NotSupportedError,
         "Sonnet AbstractModule instances cannot be serialized"):
       pickle.dumps(ScaleModule())
+
+  @test_utils.in_all_modes
+  def test_call_shows_the_signature_of_build(self):
+    module = ScaleModule()
+    self.assertEqual(str(inspect.signature(module.__call__)),
+                     "(inputs, extra=0.0)")
+    self.assertEqual(module.__call__.__doc__, ScaleModule._build.__doc__)
+    # The module itself stays callable with any arguments (e.g. for defun).
+    self.assertEqual(str(inspect.signature(module)), "(*args, **kwargs)")
+    outputs = module.__call__(tf.ones([]), extra=1.)
+    self.init()
+    self.assertEqual(self.evaluate(outputs), 3.)
 
   def test_possible_initializer_keys(self):
     self.assertEqual(snt.Linear.get_possible_initializer_keys(), {"w", "b"})

@@ -1,7 +1,9 @@
 """Sonnet 1's deep import paths re-export the very objects `snt` exposes."""
 
+import collections
 import importlib
 import inspect
+import os
 import pkgutil
 
 from absl.testing import parameterized
@@ -22,7 +24,26 @@ def _compat_modules():
       compat_root.__path__, prefix="sonnet.python."))
 
 
+def _sonnet1_deep_names():
+  """(module, name) pairs of every public name of Sonnet 1.36's deep paths."""
+  path = os.path.join(os.path.dirname(__file__), "testdata",
+                      "sonnet1_deep_names.txt")
+  names = collections.defaultdict(list)
+  with open(path) as listing:
+    for line in listing:
+      module_name, name = line.split()
+      names[module_name].append(name)
+  return sorted(names.items())
+
+
 class CompatPathsTest(test_utils.TestCase, parameterized.TestCase):
+
+  @parameterized.parameters(*_sonnet1_deep_names())
+  def test_every_sonnet1_module_and_name_exists(self, module_name, names):
+    module = importlib.import_module(module_name)
+    missing = [name for name in names if not hasattr(module, name)]
+    self.assertEqual(missing, [], "%s lacks Sonnet 1.36's %s"
+                     % (module_name, ", ".join(missing)))
 
   @parameterized.parameters(*_compat_modules())
   def test_names_are_the_public_objects(self, module_name):

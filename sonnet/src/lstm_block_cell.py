@@ -4,6 +4,7 @@ import collections
 
 import tensorflow as tf
 
+from sonnet.src import reflection
 from sonnet.src import rnn_cell_wrapper
 
 tf1 = tf.compat.v1
@@ -46,10 +47,21 @@ class _LSTMBlockCellImpl:
   """A duck-typed RNN cell calling the fused kernel; variables via get_variable."""
 
   def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
-               use_peephole=False, dtype=None, reuse=None, name=None,
-               scope_name="lstm_cell"):
-    del reuse, name  # Sharing comes from the wrapping module's scope.
-    self._scope_name = scope_name
+               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+    """Configures the cell.
+
+    Args:
+      num_units: the cell size.
+      forget_bias: added to the forget gate's pre-activation.
+      cell_clip: if set, the cell state is clipped to [-value, value].
+      use_peephole: whether the gates see the cell state.
+      dtype: the variables' dtype; by default the inputs'.
+      reuse: ignored (variables are shared through the wrapping module).
+      name: the cell's variable scope inside the module ("lstm_cell"); a
+        name given to `snt.LSTMBlockCell` also names the module.
+    """
+    del reuse  # Sharing comes from the wrapping module's scope.
+    self._scope_name = name
     self._num_units = num_units
     self._forget_bias = forget_bias
     self._cell_clip = cell_clip
@@ -107,22 +119,9 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
   [2, 4]
   """
 
-  def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
-               use_peephole=False, dtype=None, reuse=None, name=None):
-    """Configures the cell.
-
-    Args:
-      num_units: the cell size.
-      forget_bias: added to the forget gate's pre-activation.
-      cell_clip: if set, the cell state is clipped to [-value, value].
-      use_peephole: whether the gates see the cell state.
-      dtype: the variables' dtype; by default the inputs'.
-      reuse: ignored (variables are shared through the module).
-      name: the module's and the cell's name; by default
-        "lstm_block_cell" and "lstm_cell".
-    """
-    super().__init__(_LSTMBlockCellImpl, num_units, forget_bias=forget_bias,
-                     cell_clip=cell_clip, use_peephole=use_peephole,
-                     dtype=dtype, reuse=reuse,
-                     name=name or "lstm_block_cell",
-                     scope_name=name or "lstm_cell")
+  @reflection.with_doc(_LSTMBlockCellImpl.__init__)
+  def __init__(self, *args, **kwargs):
+    # As in Sonnet 1.36, the signature shown is the cell's; a `name` names
+    # the module and the cell, and without one they are "lstm_block_cell"
+    # (the class's) and "lstm_cell".
+    super().__init__(_LSTMBlockCellImpl, *args, **kwargs)

@@ -4,6 +4,7 @@
 with `**kwargs` can neither promise nor refuse an argument.
 """
 
+import functools
 import importlib
 import inspect
 import warnings
@@ -192,3 +193,37 @@ def deprecation_warning(deprecation_message):
   _warned_messages.add(deprecation_message)
   logging.warning("%s", deprecation_message)
   warnings.warn(deprecation_message, DeprecationWarning, stacklevel=2)
+
+
+def with_doc(fn_with_doc_to_copy):
+  """A decorator for methods that take another function's face.
+
+  The decorated method keeps its own body but shows the name, docstring and
+  signature of `fn_with_doc_to_copy`, e.g. a wrapper's `__init__` presenting
+  the constructor of the class it wraps.
+
+  Args:
+    fn_with_doc_to_copy: the function whose documentation is shown.
+
+  Returns:
+    A decorator for a method `(self, *args, **kwargs)`.
+
+  >>> def documented(x, y=2):
+  ...   "Adds."
+  >>> class Wrapper:
+  ...   @with_doc(documented)
+  ...   def __init__(self, *args, **kwargs):
+  ...     self.args = args
+  >>> Wrapper.__init__.__doc__, Wrapper(1).args
+  ('Adds.', (1,))
+  """
+
+  def decorator(wrapper_method):
+
+    @functools.wraps(fn_with_doc_to_copy)
+    def method(instance, *args, **kwargs):
+      return wrapper_method(instance, *args, **kwargs)
+
+    return method
+
+  return decorator

@@ -269,6 +269,22 @@ class TransformerTower(base.AbstractModule):
       output = self._output_linear(output)
     return output, attention_states
 
+  def get_sublayers(self, is_training):
+    """Makes one more block's attention and MLP wrappers, as Sonnet 1 did.
+
+    The tower makes its own blocks when constructed; this is Sonnet 1's
+    public way to make another pair (sharing the attention module of block
+    0 when `shared_attention`).
+
+    Args:
+      is_training: unused, as in Sonnet 1.
+
+    Returns:
+      `(attention_wrapper, mlp_wrapper)`, two `ResidualDropoutWrapper`s.
+    """
+    del is_training
+    return self._make_layer(len(self._attention_modules))
+
   def attention_module(self, i):
     """The `MultiheadAttention` of block `i`."""
     return self._attention_modules[i]

@@ -123,6 +123,20 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIs(tower.attention_module(0), tower.attention_module(1))
 
   @test_utils.in_all_modes
+  def test_get_sublayers_makes_another_block(self):
+    for shared in (False, True):
+      tower = snt.nets.TransformerTower(value_size=2, num_heads=2,
+                                        num_layers=1, mlp_hidden_sizes=(3,),
+                                        shared_attention=shared)
+      attention, mlp = tower.get_sublayers(is_training=True)
+      self.assertIsInstance(attention, snt.nets.transformer.ResidualDropoutWrapper)
+      self.assertIsInstance(mlp, snt.nets.transformer.ResidualDropoutWrapper)
+      self.assertEqual(tower.attention_module(1) is tower.attention_module(0),
+                       shared)
+      outputs = mlp(tf.ones([1, 2, 4]), is_training=False)
+      self.assertEqual(outputs.shape.as_list(), [1, 2, 4])
+
+  @test_utils.in_all_modes
   def test_dropout_only_while_training(self):
     tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=1,
                                       mlp_hidden_sizes=(8,),

@@ -18,3 +18,5 @@ from sonnet.python.modules.nets.transformer import CompressiveTransformer
 from sonnet.python.modules.nets.transformer import future_mask
 from sonnet.python.modules.nets.transformer import TransformerTower
 from sonnet.python.modules.nets.transformer import TransformerXL
+from sonnet.python.modules.nets.vqvae import VectorQuantizer
+from sonnet.python.modules.nets.vqvae import VectorQuantizerEMA
