@@ -12,20 +12,32 @@ normalization's moving averages are updated by the ops it puts in the
 It trains on scikit-learn's 8x8 digits (or MNIST with `--data_dir`) in
 graph mode with `tf.compat.v1.train.MonitoredTrainingSession`, which saves
 checkpoints to `--checkpoint_dir` and resumes from them, and prints the
-held-out accuracy every `--report_interval` steps.
+held-out accuracy every `--report_interval` steps (and writes it, with the
+loss, to TensorBoard logs there: it prints the `tensorboard --logdir ...`
+command at the start). TensorFlow's own log lines are hidden; `--verbose`
+shows them.
 """
 
 import collections
+import sys
 import time
 
+if __name__ == "__main__":
+  # Before TensorFlow is imported: hide its start-up lines (see console.py).
+  from examples import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow(sys.argv)
+
+# pylint: disable=g-import-not-at-top,g-bad-import-order
 from absl import app
 from absl import flags
-from absl import logging
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+from examples import console
+from examples import curves
 from examples import image_data
+# pylint: enable=g-import-not-at-top,g-bad-import-order
 
 tf1 = tf.compat.v1
 
@@ -91,6 +103,7 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
   """Trains (or resumes) on `data`; returns a Result."""
   num_classes = int(max(data.train_labels.max(), data.test_labels.max())) + 1
   shape = list(data.image_shape)
+  curves.print_tensorboard_command(checkpoint_dir)
   with tf.Graph().as_default():
     tf1.set_random_seed(seed)
     net = Classifier(hidden_size, num_classes, keep_prob)
@@ -122,6 +135,7 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
       if start:
         print("Resuming from step %d (%s)." % (start, checkpoint_dir))
       rng = np.random.default_rng(seed + start)
+      log = curves.ScalarLog(checkpoint_dir)
       losses, t0, last = [], time.time(), step
       while step < num_training_iterations:
         idx = rng.integers(0, len(data.train), batch_size)
@@ -130,11 +144,15 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
         losses.append(float(value))
         step += 1
         if step % report_interval == 0 or step == num_training_iterations:
+          mean_loss, held_out = np.mean(losses[last - step:]), accuracy()
           print("step %5d/%d  loss %.3f  held-out accuracy %.3f  %.0f "
-                "steps/s" % (step, num_training_iterations,
-                             np.mean(losses[last - step:]), accuracy(),
-                             (step - last) / (time.time() - t0)), flush=True)
+                "steps/s" % (step, num_training_iterations, mean_loss,
+                             held_out, (step - last) / (time.time() - t0)),
+                flush=True)
+          log.write(step, {"loss/train": mean_loss,
+                           "accuracy/test": held_out})
           t0, last = time.time(), step
+      log.close()
       test_accuracy = accuracy()
   print("Held-out accuracy %.3f at step %d." % (test_accuracy, step))
   return Result(start, step, losses, test_accuracy)
@@ -142,8 +160,7 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
 
 def main(argv):
   del argv  # Unused.
-  tf.get_logger().setLevel("ERROR")
-  logging.set_verbosity(logging.WARNING)
+  console.set_log_levels()
   train(image_data.load(FLAGS.data_dir or None),
         FLAGS.num_training_iterations, FLAGS.checkpoint_dir,
         hidden_size=FLAGS.hidden_size, keep_prob=FLAGS.keep_prob,

@@ -9,17 +9,30 @@ the evaluation connection share them. The task is made up on the spot:
 learn y = sin(3x) from noisy samples with x in [-1, 1]. It is the oldest
 style of TensorFlow program: a graph, a `tf.compat.v1.Session`, and a
 `tf.compat.v1.train.Saver` that checkpoints to `--checkpoint_dir` and from
-which a later run resumes.
+which a later run resumes. The errors also go to TensorBoard logs there (it
+prints the `tensorboard --logdir ...` command at the start). TensorFlow's
+own log lines are hidden; `--verbose` shows them.
 """
 
 import collections
 import os
+import sys
 
+if __name__ == "__main__":
+  # Before TensorFlow is imported: hide its start-up lines (see console.py).
+  from examples import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow(sys.argv)
+
+# pylint: disable=g-import-not-at-top,g-bad-import-order
 from absl import app
 from absl import flags
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
+
+from examples import console
+from examples import curves
+# pylint: enable=g-import-not-at-top,g-bad-import-order
 
 tf1 = tf.compat.v1
 
@@ -76,6 +89,7 @@ def train(num_training_iterations, checkpoint_dir, hidden_size=32,
   test_x = np.linspace(-1, 1, 201, dtype=np.float32)[:, None]
   test_y = target(test_x)
   baseline = float(np.mean((test_y - test_y.mean()) ** 2))
+  curves.print_tensorboard_command(checkpoint_dir)
   with tf.Graph().as_default():
     tf1.set_random_seed(seed)
     mlp = MyMLP(hidden_size, 1, _NONLINEARITIES[nonlinearity])
@@ -101,6 +115,7 @@ def train(num_training_iterations, checkpoint_dir, hidden_size=32,
       if start:
         print("Resuming from step %d (%s)." % (start, latest))
       rng = np.random.default_rng(seed + start)
+      log = curves.ScalarLog(checkpoint_dir)
       losses = []
       while step < num_training_iterations:
         bx = rng.uniform(-1, 1, [batch_size, 1]).astype(np.float32)
@@ -109,11 +124,14 @@ def train(num_training_iterations, checkpoint_dir, hidden_size=32,
         losses.append(float(value))
         step += 1
         if step % report_interval == 0 or step == num_training_iterations:
+          train_mse = np.mean(losses[-report_interval:])
+          step_test_mse = float(sess.run(test_loss))
           print("step %5d/%d  train MSE %.4f  test MSE %.5f (a constant: "
-                "%.3f)" % (step, num_training_iterations,
-                           np.mean(losses[-report_interval:]),
-                           sess.run(test_loss), baseline), flush=True)
+                "%.3f)" % (step, num_training_iterations, train_mse,
+                           step_test_mse, baseline), flush=True)
+          log.write(step, {"mse/train": train_mse, "mse/test": step_test_mse})
           saver.save(sess, prefix, global_step=step)
+      log.close()
       test_mse = float(sess.run(test_loss))
   print("Test MSE %.5f at step %d." % (test_mse, step))
   return Result(start, step, losses, test_mse, baseline)
@@ -121,7 +139,7 @@ def train(num_training_iterations, checkpoint_dir, hidden_size=32,
 
 def main(argv):
   del argv  # Unused.
-  tf.get_logger().setLevel("ERROR")
+  console.set_log_levels()
   train(FLAGS.num_training_iterations, FLAGS.checkpoint_dir,
         hidden_size=FLAGS.hidden_size, nonlinearity=FLAGS.nonlinearity,
         learning_rate=FLAGS.learning_rate,

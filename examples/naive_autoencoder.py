@@ -9,20 +9,31 @@ after the other on the same variables. Training runs in eager mode: the step
 is a `tf.function`, and `tf.train.CheckpointManager` saves to
 `--checkpoint_dir`, from which a later run resumes. It prints the held-out
 mean squared reconstruction error next to that of always answering the mean
-training image.
+training image, writes both to TensorBoard logs in `--checkpoint_dir` and
+prints the `tensorboard --logdir ...` command that shows them. TensorFlow's
+own log lines are hidden; `--verbose` shows them.
 """
 
 import collections
+import sys
 import time
 
+if __name__ == "__main__":
+  # Before TensorFlow is imported: hide its start-up lines (see console.py).
+  from examples import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow(sys.argv)
+
+# pylint: disable=g-import-not-at-top,g-bad-import-order
 from absl import app
 from absl import flags
-from absl import logging
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+from examples import console
+from examples import curves
 from examples import image_data
+# pylint: enable=g-import-not-at-top,g-bad-import-order
 
 tf1 = tf.compat.v1
 
@@ -35,7 +46,7 @@ flags.DEFINE_float("learning_rate", 1e-2, "Adam learning rate.")
 flags.DEFINE_string("data_dir", "",
                     "MNIST IDX folder; empty means scikit-learn's digits.")
 flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/naive_autoencoder",
-                    "Where checkpoints go.")
+                    "Where checkpoints and TensorBoard logs go.")
 
 Result = collections.namedtuple(
     "Result", ["start_step", "final_step", "losses", "test_mse",
@@ -102,6 +113,7 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
                               global_step=step_var)
     return loss
 
+  curves.print_tensorboard_command(checkpoint_dir)
   model(tf.zeros([1, n_out]))   # Create the variables before restoring.
   checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer,
                                    step=step_var)
@@ -115,6 +127,7 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
     print("Resuming from step %d (%s)." % (start, checkpoint_dir))
 
   rng = np.random.default_rng(seed + start)
+  log = curves.ScalarLog(checkpoint_dir)
   losses, t0, last = [], time.time(), step
   while step < num_training_iterations:
     batch = train_x[rng.integers(0, len(train_x), batch_size)]
@@ -122,13 +135,15 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
     step += 1
     if step % report_interval == 0 or step == num_training_iterations:
       rate = (step - last) / (time.time() - t0)
+      train_mse, test_mse = np.mean(losses[last - step:]), float(mse(test_x))
       print("step %5d/%d  train MSE %.4f  held-out MSE %.4f (mean image: "
             "%.4f)  %.0f steps/s" % (
-                step, num_training_iterations,
-                np.mean(losses[last - step:]), float(mse(test_x)),
+                step, num_training_iterations, train_mse, test_mse,
                 baseline, rate), flush=True)
+      log.write(step, {"mse/train": train_mse, "mse/test": test_mse})
       manager.save(checkpoint_number=step)
       t0, last = time.time(), step
+  log.close()
   test_mse = float(mse(test_x))
   print("Held-out reconstruction MSE %.4f (mean image %.4f) at step %d." %
         (test_mse, baseline, step))
@@ -137,8 +152,7 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
 
 def main(argv):
   del argv  # Unused.
-  tf.get_logger().setLevel("ERROR")
-  logging.set_verbosity(logging.WARNING)
+  console.set_log_levels()
   train(image_data.load(FLAGS.data_dir or None),
         FLAGS.num_training_iterations, FLAGS.checkpoint_dir,
         n_latent=FLAGS.n_latent, batch_size=FLAGS.batch_size,

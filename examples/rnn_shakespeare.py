@@ -21,20 +21,33 @@ after an interruption (even `kill -9`); the global step goes on from the
 last checkpoint. Graph mode uses `tf.compat.v1.train.MonitoredTrainingSession`
 (checkpoints, TensorBoard summaries); `--mode=eager` runs the same model
 under `tf.function` with `tf.train.CheckpointManager`.
+
+At the start it prints the `tensorboard --logdir ...` command that shows the
+losses; at the end it draws them into `--checkpoint_dir/<mode>/curves.png`.
+TensorFlow's own log lines are hidden; `--verbose` shows them.
 """
 
 import collections
 import os
+import sys
 import time
 
+if __name__ == "__main__":
+  # Before TensorFlow is imported: hide its start-up lines (see console.py).
+  from examples import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow(sys.argv)
+
+# pylint: disable=g-import-not-at-top,g-bad-import-order
 from absl import app
 from absl import flags
-from absl import logging
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+from examples import console
+from examples import curves
 from examples import shakespeare_data
+# pylint: enable=g-import-not-at-top,g-bad-import-order
 
 tf1 = tf.compat.v1
 
@@ -87,7 +100,8 @@ Config = collections.namedtuple("Config", [
 
 # What `train` returns. `history` holds one `Report` per report interval.
 Result = collections.namedtuple(
-    "Result", ["start_step", "final_step", "history", "test_loss", "sample"])
+    "Result", ["start_step", "final_step", "history", "test_loss", "sample",
+               "curves_path"])
 Report = collections.namedtuple(
     "Report", ["step", "train_loss", "valid_loss", "steps_per_second"])
 
@@ -237,6 +251,30 @@ def _say_resumed(config, start_step, ckpt_dir):
           "--checkpoint_dir to start afresh." % start_step, flush=True)
 
 
+def _evaluating_test(data):
+  return console.step("Evaluating on the whole test split (%d characters)" %
+                      len(data.splits["test"]))
+
+
+def _plot(config, run_dir):
+  """Draws the run's losses (from its event files) into run_dir/curves.png."""
+  scalars = curves.read_scalars(run_dir)
+  lines = [(label, *scalars[tag]) for label, tag in
+           (("train", "loss/train"), ("valid", "loss/valid")) if tag in scalars]
+  points = []
+  if "loss/test" in scalars:
+    steps, values = scalars["loss/test"]
+    points.append(("test", steps[-1], values[-1]))
+  path = curves.plot(
+      os.path.join(run_dir, "curves.png"),
+      "rnn_shakespeare (%s mode): loss per character" % config.mode, lines,
+      "nats per character", points=points,
+      baseline=("uniform over 65 characters", np.log(65)))
+  if path:
+    print("Wrote %s: the training and validation losses." % path, flush=True)
+  return path
+
+
 def train_graph(config, data):
   """Trains in graph mode with MonitoredTrainingSession; returns a Result."""
   ckpt_dir = os.path.join(config.checkpoint_dir, "graph")
@@ -261,13 +299,16 @@ def train_graph(config, data):
 
     # Summaries are written by hand (below), not by a hook, so that
     # evaluation runs never trigger a summary of the training loss.
-    with tf1.train.MonitoredTrainingSession(
-        checkpoint_dir=ckpt_dir,
-        save_checkpoint_steps=config.checkpoint_interval,
-        save_checkpoint_secs=None,
-        save_summaries_steps=None,
-        save_summaries_secs=None,
-        log_step_count_steps=None) as sess:
+    with console.step("Starting the session (restoring the latest checkpoint"
+                      " in %s, if any)" % ckpt_dir):
+      session = tf1.train.MonitoredTrainingSession(
+          checkpoint_dir=ckpt_dir,
+          save_checkpoint_steps=config.checkpoint_interval,
+          save_checkpoint_secs=None,
+          save_summaries_steps=None,
+          save_summaries_secs=None,
+          log_step_count_steps=None)
+    with session as sess:
       writer = tf1.summary.FileWriterCache.get(ckpt_dir)
 
       def summarize(step, values):
@@ -296,10 +337,11 @@ def train_graph(config, data):
           train_loss = progress.report(step, valid_loss)
           summarize(step, {"loss/train": train_loss, "loss/valid": valid_loss})
           _print_sample(config, data.decode(sess.run(sample)))
-      test_loss = evaluate("test")
+      with _evaluating_test(data):
+        test_loss = evaluate("test")
       summarize(step, {"loss/test": test_loss})
       text = data.decode(sess.run(sample))
-  return Result(start_step, step, progress.history, test_loss, text)
+  return Result(start_step, step, progress.history, test_loss, text, None)
 
 
 def train_eager(config, data):
@@ -382,10 +424,11 @@ def train_eager(config, data):
   if step > start_step and manager.latest_checkpoint != os.path.join(
       ckpt_dir, "ckpt-%d" % step):
     manager.save(checkpoint_number=step)
-  test_loss = evaluate("test")
+  with _evaluating_test(data):
+    test_loss = evaluate("test")
   summarize(step, {"loss/test": test_loss})
   text = data.decode(sample().numpy())
-  return Result(start_step, step, progress.history, test_loss, text)
+  return Result(start_step, step, progress.history, test_loss, text, None)
 
 
 def train(config, data=None):
@@ -396,12 +439,14 @@ def train(config, data=None):
         "(uniform baseline %.2f nats/char). Mode: %s." %
         (len(data.splits["train"]), data.vocab_size,
          np.log(data.vocab_size), config.mode), flush=True)
+  curves.print_tensorboard_command(config.checkpoint_dir)
   fn = train_graph if config.mode == "graph" else train_eager
   result = fn(config, data)
   print("Test loss %.3f nats/char (perplexity %.2f) at step %d." %
         (result.test_loss, np.exp(result.test_loss), result.final_step),
         flush=True)
-  return result
+  return result._replace(curves_path=_plot(
+      config, os.path.join(config.checkpoint_dir, config.mode)))
 
 
 def config_from_flags():
@@ -411,10 +456,10 @@ def config_from_flags():
 def main(argv):
   del argv  # Unused.
   # TensorFlow logs every checkpoint and deprecation at INFO/WARNING; the
-  # example prints its own progress instead.
-  tf.get_logger().setLevel("ERROR")
-  logging.set_verbosity(logging.WARNING)
-  data = shakespeare_data.TinyShakespeare(FLAGS.data_dir or None)
+  # example prints its own progress instead (--verbose shows them).
+  console.set_log_levels()
+  with console.step("Reading Tiny Shakespeare"):
+    data = shakespeare_data.TinyShakespeare(FLAGS.data_dir or None)
   train(config_from_flags(), data)
 
 

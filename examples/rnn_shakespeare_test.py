@@ -13,6 +13,7 @@ import numpy as np
 from sonnet.src import test_utils
 import tensorflow as tf
 
+from examples import curves
 from examples import rnn_shakespeare
 from examples import shakespeare_data
 
@@ -72,6 +73,12 @@ class DataTest(tf.test.TestCase):
 
 class TrainTest(test_utils.TestCase):
 
+  def check_png(self, path):
+    with open(path, "rb") as f:
+      picture = self.evaluate(tf.io.decode_png(f.read(), channels=3))
+    self.assertEqual(picture.shape, (curves.PNG_SIZE[1], curves.PNG_SIZE[0],
+                                     3))
+
   @classmethod
   def setUpClass(cls):
     super().setUpClass()
@@ -89,6 +96,16 @@ class TrainTest(test_utils.TestCase):
     self.assertLess(first.test_loss, _UNIFORM - 1.0)
     self.assertLen(first.sample, 40)
     self.assertTrue(set(first.sample) <= set(self.data.vocab))
+    # The losses went to TensorBoard, and from there into curves.png.
+    run_dir = os.path.join(ckpt, mode)
+    self.assertEqual(first.curves_path, os.path.join(run_dir, "curves.png"))
+    self.check_png(first.curves_path)
+    scalars = curves.read_scalars(run_dir)
+    self.assertEqual(scalars["loss/train"][0], [20, 40, 60, 80, 100])
+    np.testing.assert_allclose(scalars["loss/train"][1], losses, rtol=1e-5)
+    self.assertEqual(scalars["loss/test"][0], [100])
+    self.assertAlmostEqual(scalars["loss/test"][1][0], first.test_loss,
+                           places=5)
 
     # A second run with more steps goes on from the last checkpoint, with the
     # trained weights (its loss starts where the first run stopped).
@@ -97,6 +114,10 @@ class TrainTest(test_utils.TestCase):
     self.assertEqual(second.final_step, 140)
     self.assertEqual([r.step for r in second.history], [120, 140])
     self.assertLess(second.history[0].train_loss, losses[0] - 0.3)
+    # The picture of the resumed run shows the whole run.
+    self.assertEqual(curves.read_scalars(run_dir)["loss/valid"][0],
+                     [20, 40, 60, 80, 100, 120, 140])
+    self.check_png(second.curves_path)
 
     # Already there: nothing to train, still evaluates.
     third = rnn_shakespeare.train(_config(ckpt, mode, 140), self.data)

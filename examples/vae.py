@@ -17,22 +17,34 @@ modelled as independent Bernoullis. Training runs in graph mode under
 `--checkpoint_dir` and resumes from there. Every `--report_interval` steps
 it prints the training and held-out ELBO (nats per image; higher is
 better); at the end it also prints the importance-weighted log p(x) estimate
-and writes a PNG: samples on top, then pairs of rows of held-out images and
-their reconstructions.
+and writes two PNGs: `samples.png` (samples on top, then pairs of rows of
+held-out images and their reconstructions) and `curves.png` (the training
+and held-out ELBO over the run). At the start it prints the
+`tensorboard --logdir ...` command that shows the same curves. TensorFlow's
+own log lines are hidden; `--verbose` shows them.
 """
 
 import collections
 import os
+import sys
 import time
 
+if __name__ == "__main__":
+  # Before TensorFlow is imported: hide its start-up lines (see console.py).
+  from examples import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow(sys.argv)
+
+# pylint: disable=g-import-not-at-top,g-bad-import-order
 from absl import app
 from absl import flags
-from absl import logging
 import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+from examples import console
+from examples import curves
 from examples import image_data
+# pylint: enable=g-import-not-at-top,g-bad-import-order
 
 tf1 = tf.compat.v1
 
@@ -51,7 +63,8 @@ flags.DEFINE_string("data_dir", "",
                     "Folder with MNIST IDX files; empty means scikit-learn's "
                     "8x8 digits.")
 flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/vae",
-                    "Checkpoints, summaries and samples.png go here.")
+                    "Checkpoints, summaries, samples.png and curves.png go "
+                    "here.")
 flags.DEFINE_integer("seed", 0, "Random seed.")
 
 Config = collections.namedtuple("Config", [
@@ -61,7 +74,7 @@ Config = collections.namedtuple("Config", [
 ])
 Result = collections.namedtuple("Result", [
     "start_step", "final_step", "history", "test_elbo", "test_log_prob",
-    "png_path"
+    "png_path", "curves_path"
 ])
 Report = collections.namedtuple("Report", ["step", "train_elbo", "test_elbo"])
 
@@ -195,6 +208,7 @@ def train(config, data):
   print("%s: %d training and %d held-out images of %s." %
         (data.name, len(data.train), len(data.test), data.image_shape),
         flush=True)
+  curves.print_tensorboard_command(config.checkpoint_dir)
   with tf.Graph().as_default():
     tf1.set_random_seed(config.seed)
     vae = VAE(data.image_shape, config.n_latent,
@@ -212,11 +226,14 @@ def train(config, data):
     picture = tf1.placeholder(tf.uint8, [None, None, 1])
     png = tf.io.encode_png(picture)
 
-    with tf1.train.MonitoredTrainingSession(
-        checkpoint_dir=config.checkpoint_dir,
-        save_checkpoint_steps=config.checkpoint_interval,
-        save_checkpoint_secs=None, save_summaries_steps=None,
-        save_summaries_secs=None, log_step_count_steps=None) as sess:
+    with console.step("Starting the session (restoring the latest checkpoint"
+                      " in %s, if any)" % config.checkpoint_dir):
+      session = tf1.train.MonitoredTrainingSession(
+          checkpoint_dir=config.checkpoint_dir,
+          save_checkpoint_steps=config.checkpoint_interval,
+          save_checkpoint_secs=None, save_summaries_steps=None,
+          save_summaries_secs=None, log_step_count_steps=None)
+    with session as sess:
       writer = tf1.summary.FileWriterCache.get(config.checkpoint_dir)
 
       def mean_over_test(tensor):
@@ -258,7 +275,10 @@ def train(config, data):
           elbos, t_train, last = [], 0.0, step
 
       test_elbo = mean_over_test(elbo)
-      test_log_prob = mean_over_test(log_prob)
+      with console.step("Estimating log p(x) of the %d held-out images (%d "
+                        "importance samples each)" % (
+                            len(test_images), config.num_importance_samples)):
+        test_log_prob = mean_over_test(log_prob)
       print("Held-out: ELBO %.2f, log p(x) >= %.2f (%d importance samples) "
             "nats/image at step %d." % (test_elbo, test_log_prob,
                                         config.num_importance_samples, step),
@@ -275,7 +295,23 @@ def train(config, data):
         f.write(sess.run(png, {picture: grid}))
       print("Wrote %s: 4 rows of samples, then 3 pairs of rows of held-out "
             "images and their reconstructions." % png_path, flush=True)
-  return Result(start_step, step, history, test_elbo, test_log_prob, png_path)
+  return Result(start_step, step, history, test_elbo, test_log_prob, png_path,
+                _plot(config))
+
+
+def _plot(config):
+  """Draws the run's ELBOs (from its event files) into curves.png."""
+  scalars = curves.read_scalars(config.checkpoint_dir)
+  lines = [(label, *scalars[tag]) for label, tag in
+           (("train", "elbo/train"), ("held-out", "elbo/test"))
+           if tag in scalars]
+  path = curves.plot(
+      os.path.join(config.checkpoint_dir, "curves.png"),
+      "vae: evidence lower bound (higher is better)", lines,
+      "ELBO, nats per image")
+  if path:
+    print("Wrote %s: the training and held-out ELBO." % path, flush=True)
+  return path
 
 
 def config_from_flags():
@@ -284,9 +320,12 @@ def config_from_flags():
 
 def main(argv):
   del argv  # Unused.
-  tf.get_logger().setLevel("ERROR")
-  logging.set_verbosity(logging.WARNING)
-  train(config_from_flags(), image_data.load(FLAGS.data_dir or None))
+  console.set_log_levels()
+  with console.step("Loading %s" % (
+      "MNIST from " + FLAGS.data_dir if FLAGS.data_dir else
+      "scikit-learn's 8x8 digits")):
+    data = image_data.load(FLAGS.data_dir or None)
+  train(config_from_flags(), data)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import numpy as np
 from sonnet.src import test_utils
 import tensorflow as tf
 
+from examples import curves
 from examples import image_data
 from examples import vae
 
@@ -142,8 +143,22 @@ class TrainTest(test_utils.TestCase):
     rows, cols = 4 + 6, 10
     self.assertEqual(picture.shape, (rows * 33 + 1, cols * 33 + 1, 1))
 
+    # The ELBOs went to TensorBoard, and from there into curves.png.
+    self.assertEqual(first.curves_path, os.path.join(ckpt, "curves.png"))
+    with open(first.curves_path, "rb") as f:
+      picture = self.evaluate(tf.io.decode_png(f.read(), channels=3))
+    self.assertEqual(picture.shape, (curves.PNG_SIZE[1], curves.PNG_SIZE[0],
+                                     3))
+    scalars = curves.read_scalars(ckpt)
+    self.assertEqual(scalars["elbo/test"][0], [100, 200, 300])
+    np.testing.assert_allclose(scalars["elbo/train"][1],
+                               [r.train_elbo for r in first.history],
+                               rtol=1e-5)
+
     second = vae.train(_config(ckpt, 400), data)
     self.assertEqual((second.start_step, second.final_step), (300, 400))
+    self.assertEqual(curves.read_scalars(ckpt)["elbo/test"][0],
+                     [100, 200, 300, 400])
     self.assertGreater(second.test_elbo, baseline + 1.0)
 
   def test_mnist_idx_files(self):

@@ -13,19 +13,31 @@ checkpoint, the global step going on from where it stopped.
 
 Every `--report_interval` steps it prints the mean loss (nats per sequence,
 on the output phase only) and the mean number of wrong bits per sequence
-over the interval.
+over the interval, and writes both to TensorBoard logs in the run's folder
+(it prints the `tensorboard --logdir ...` command at the start).
+TensorFlow's own log lines are hidden; `--verbose` shows them.
 """
 
 import collections
 import os
+import sys
 import time
 
+if __name__ == "__main__":
+  # Before TensorFlow is imported: hide its start-up lines (see console.py).
+  from examples import console  # pylint: disable=g-import-not-at-top
+  console.quiet_tensorflow(sys.argv)
+
+# pylint: disable=g-import-not-at-top,g-bad-import-order
 from absl import app
 from absl import flags
 import tensorflow as tf
 
+from examples import console
+from examples import curves
 from examples.dnc import dnc
 from examples.dnc import repeat_copy
+# pylint: enable=g-import-not-at-top,g-bad-import-order
 
 tf1 = tf.compat.v1
 
@@ -107,9 +119,10 @@ def clipped_gradients(loss, variables, max_grad_norm, tape=None):
 class _Reporter:
   """Averages losses over report intervals and prints one line each."""
 
-  def __init__(self, config, log):
+  def __init__(self, config, log, logdir):
     self._config = config
     self._log = log
+    self._scalars = curves.ScalarLog(logdir)
     self._losses, self._errors = [], []
     self._start = time.time()
     self.first_loss = None
@@ -125,6 +138,8 @@ class _Reporter:
       mean_loss = sum(self._losses) / len(self._losses)
       mean_errors = sum(self._errors) / len(self._errors)
       self.history.append((step, mean_loss, mean_errors))
+      self._scalars.write(step, {"loss/train": mean_loss,
+                                 "wrong_bits/train": mean_errors})
       self._log("step %d: loss %.3f nats/seq, %.3f wrong bits/seq "
                 "(%.1f s)" % (step, mean_loss, mean_errors,
                               time.time() - self._start))
@@ -158,7 +173,8 @@ def train_graph(config, log=print):
         global_step=global_step)
     with tf.control_dependencies([train_op]):
       step_after = tf.identity(global_step)  # The step this update made.
-    reporter = _Reporter(config, log)
+    reporter = _Reporter(config, log, os.path.join(config.checkpoint_dir,
+                                                   "graph"))
     with tf1.train.MonitoredTrainingSession(
         checkpoint_dir=os.path.join(config.checkpoint_dir, "graph"),
         save_checkpoint_steps=config.checkpoint_interval,
@@ -208,7 +224,8 @@ def train_eager(config, log=print):
   step = first_step = int(global_step.numpy())
   if first_step:
     log("Resumed from a checkpoint at step %d." % first_step)
-  reporter = _Reporter(config, log)
+  reporter = _Reporter(config, log, os.path.join(config.checkpoint_dir,
+                                                 "eager"))
   data = first
   while step < config.num_training_iterations:
     loss_value, errors_value = train_step(*data)
@@ -222,6 +239,7 @@ def train_eager(config, log=print):
 
 
 def train(config, log=print):
+  log(curves.tensorboard_line(config.checkpoint_dir))
   if config.mode == "eager":
     return train_eager(config, log)
   return train_graph(config, log)
@@ -229,6 +247,7 @@ def train(config, log=print):
 
 def main(argv):
   del argv
+  console.set_log_levels()
   config = config_from_flags()
   start = time.time()
   result = train(config)
