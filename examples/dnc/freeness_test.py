@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from examples.dnc import freeness
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import test_utils
 
 

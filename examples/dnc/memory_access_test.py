@@ -7,7 +7,7 @@ import tensorflow as tf
 from examples.dnc import freeness
 from examples.dnc import memory_access
 from examples.dnc import temporal_linkage
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import test_utils
 
 LAYERS = ("write_vectors", "erase_vectors", "free_gate", "allocation_gate",

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from examples.dnc import temporal_linkage
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import test_utils
 
 

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import linear
 from sonnet.src import rnn_core
 

@@ -5,8 +5,8 @@ import collections
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src.core import base
+from sonnet.src.core import errors
 
 tf1 = tf.compat.v1
 

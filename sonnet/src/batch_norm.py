@@ -2,8 +2,8 @@
 
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src.core import base
+from sonnet.src.core import errors
 from sonnet.src import moving_stats
 
 

@@ -3,7 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src import arg_checks
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import batch_norm
 from sonnet.src import default_initializers
 from sonnet.src import lstm

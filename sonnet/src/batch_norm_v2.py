@@ -3,8 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src.core import base
+from sonnet.src.core import errors
 from sonnet.src import moving_stats
 
 

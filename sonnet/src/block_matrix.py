@@ -7,7 +7,7 @@ Not part of `snt.*`: Sonnet 1 kept these in
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 
 
 class BlockTriangularMatrix(base.AbstractModule):

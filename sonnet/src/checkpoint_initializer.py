@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from sonnet.src import tf_shim
+from sonnet.src.core import tf_shim
 
 
 class restore_initializer(tf_shim.InitializerV1):  # pylint: disable=invalid-name

@@ -3,9 +3,9 @@
 import tensorflow as tf
 
 from sonnet.src import arg_checks
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import default_initializers
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import linear as linear_lib
 
 tf1 = tf.compat.v1

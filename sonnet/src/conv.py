@@ -2,11 +2,11 @@
 
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import variable_options
 
 

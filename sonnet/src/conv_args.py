@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import errors
+from sonnet.src.core import errors
 
 DATA_FORMAT_NWC = "NWC"
 DATA_FORMAT_NCW = "NCW"

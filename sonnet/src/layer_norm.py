@@ -5,8 +5,8 @@ import numbers
 
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src.core import base
+from sonnet.src.core import errors
 from sonnet.src import variable_options
 
 tf1 = tf.compat.v1

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 
 tf1 = tf.compat.v1
 

@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from sonnet.src import arg_checks
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import variable_options
 
 tf1 = tf.compat.v1

@@ -13,7 +13,7 @@ import functools
 
 import tensorflow as tf
 
-from sonnet.src import tf_shim
+from sonnet.src.core import tf_shim
 
 # The extra messages `with_deprecation_warning` has already logged.
 _WARNED = set()

@@ -11,8 +11,8 @@ import warnings
 
 from absl import logging
 
-from sonnet.src.naming import name_for_callable  # pylint: disable=unused-import
-from sonnet.src.naming import to_snake_case  # pylint: disable=unused-import
+from sonnet.src.core.naming import name_for_callable  # pylint: disable=unused-import
+from sonnet.src.core.naming import to_snake_case  # pylint: disable=unused-import
 
 SUPPORTED = "supported"
 MAYBE_SUPPORTED = "maybe_supported"

@@ -9,7 +9,7 @@ import numbers
 
 import numpy as np
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import leading_dims
 
 _UNKNOWN_DIMS = ("Unknown non-preserved dimensions are not allowed in the "

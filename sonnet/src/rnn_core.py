@@ -11,8 +11,8 @@ import contextlib
 
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src.core import base
+from sonnet.src.core import errors
 from sonnet.src import trainable_variable
 
 tf1 = tf.compat.v1

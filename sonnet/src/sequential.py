@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 
 
 class Sequential(base.AbstractModule):

@@ -15,8 +15,8 @@ import abc
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
+from sonnet.src.core import base
+from sonnet.src.core import errors
 
 
 class AffineWarpConstraints:

@@ -9,8 +9,8 @@ import functools
 
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import custom_getter_router
+from sonnet.src.core import base
+from sonnet.src.core import custom_getter_router
 from sonnet.src.custom_getters import context
 
 tf1 = tf.compat.v1

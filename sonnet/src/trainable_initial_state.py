@@ -4,7 +4,7 @@ import warnings
 
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 
 tf1 = tf.compat.v1
 

@@ -8,7 +8,7 @@ step, as `dynamic_rnn` does.
 
 import tensorflow as tf
 
-from sonnet.src import errors
+from sonnet.src.core import errors
 
 
 def _check_sequence(core, flat_inputs):

@@ -13,9 +13,9 @@ import re
 from absl import logging
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import errors
-from sonnet.src import tf_shim
+from sonnet.src.core import base
+from sonnet.src.core import errors
+from sonnet.src.core import tf_shim
 
 tf1 = tf.compat.v1
 

@@ -9,7 +9,7 @@ made by the constructors, and inputs must be float32.
 
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 
 tf1 = tf.compat.v1
 

@@ -5,9 +5,9 @@ from sonnet.src.arg_checks import check_initializers
 from sonnet.src.arg_checks import check_partitioners
 from sonnet.src.arg_checks import check_regularizers
 from sonnet.src.convert_gradient import convert_gradient_to_tensor
-from sonnet.src.custom_getter_router import custom_getter_router
-from sonnet.src.naming import name_for_callable
-from sonnet.src.naming import to_snake_case
+from sonnet.src.core.custom_getter_router import custom_getter_router
+from sonnet.src.core.naming import name_for_callable
+from sonnet.src.core.naming import to_snake_case
 from sonnet.src.reflection import deprecation_warning
 from sonnet.src.reflection import has_variable_scope
 from sonnet.src.reflection import MAYBE_SUPPORTED
@@ -16,7 +16,7 @@ from sonnet.src.reflection import parse_string_to_constructor
 from sonnet.src.reflection import remove_unsupported_kwargs
 from sonnet.src.reflection import SUPPORTED
 from sonnet.src.reflection import supports_kwargs
-from sonnet.src.reuse_variables import reuse_variables
+from sonnet.src.core.reuse_variables import reuse_variables
 from sonnet.src.variable_format import format_variable_map
 from sonnet.src.variable_format import format_variables
 from sonnet.src.variable_format import log_variables

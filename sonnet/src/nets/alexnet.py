@@ -3,11 +3,11 @@
 from absl import logging
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import batch_norm
 from sonnet.src import conv
 from sonnet.src import conv_padding
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import linear
 from sonnet.src import reshape
 from sonnet.src import variable_options

@@ -11,10 +11,10 @@ import collections
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import batch_apply
 from sonnet.src import linear
-from sonnet.src import reuse_variables
+from sonnet.src.core import reuse_variables
 
 tf1 = tf.compat.v1
 

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import conv
 from sonnet.src import conv_padding
 from sonnet.src import rnn_core

@@ -5,7 +5,7 @@ import collections.abc
 from absl import logging
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import batch_norm
 from sonnet.src import batch_norm_v2
 from sonnet.src import conv

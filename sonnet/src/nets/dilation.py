@@ -8,9 +8,9 @@ so before training the module passes its (non-negative) input through.
 import tensorflow as tf
 
 from sonnet.src import arg_checks
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import conv
-from sonnet.src import errors
+from sonnet.src.core import errors
 from sonnet.src import sequential
 
 # Per layer: (width in multiples of num_output_classes for "large", dilation

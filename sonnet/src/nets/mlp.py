@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import linear as linear_lib
 from sonnet.src import variable_options
 

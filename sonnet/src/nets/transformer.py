@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import base
+from sonnet.src.core import base
 from sonnet.src import batch_apply
 from sonnet.src import layer_norm as layer_norm_lib
 from sonnet.src import leading_dims

@@ -6,8 +6,8 @@ import weakref
 
 import tensorflow as tf
 
-from sonnet.src import base
-from sonnet.src import naming
+from sonnet.src.core import base
+from sonnet.src.core import naming
 
 tf1 = tf.compat.v1
 

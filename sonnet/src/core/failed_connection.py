@@ -22,7 +22,7 @@ import weakref
 
 import tensorflow as tf
 
-from sonnet.src import tf_shim
+from sonnet.src.core import tf_shim
 
 tf1 = tf.compat.v1
 

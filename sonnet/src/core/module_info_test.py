@@ -1,4 +1,4 @@
-"""Tests for sonnet.src.module_info: module records in MetaGraphs."""
+"""Tests for sonnet.src.core.module_info: module records in MetaGraphs."""
 
 import collections
 import os
@@ -7,10 +7,10 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules import base_info
-from sonnet.src import module_info
-from sonnet.src import module_proto
+from sonnet.src.core import module_info
+from sonnet.src.core import module_proto
 from sonnet.src import test_utils
-from sonnet.src.testdata import make_sonnet136_meta
+from sonnet.src.core.testdata import make_sonnet136_meta
 import tensorflow as tf
 
 tf1 = tf.compat.v1

@@ -21,15 +21,15 @@ import types
 
 import tensorflow as tf
 
-from sonnet.src import connections
-from sonnet.src import custom_getter_router as router_lib
-from sonnet.src import eager_replay
-from sonnet.src import errors
-from sonnet.src import failed_connection
-from sonnet.src import module_info
-from sonnet.src import naming
-from sonnet.src import tf_shim
-from sonnet.src import used_variables
+from sonnet.src.core import connections
+from sonnet.src.core import custom_getter_router as router_lib
+from sonnet.src.core import eager_replay
+from sonnet.src.core import errors
+from sonnet.src.core import failed_connection
+from sonnet.src.core import module_info
+from sonnet.src.core import naming
+from sonnet.src.core import tf_shim
+from sonnet.src.core import used_variables
 
 tf1 = tf.compat.v1
 

@@ -25,10 +25,10 @@ import weakref
 from absl import logging
 import tensorflow as tf
 
-from sonnet.src import connections
-from sonnet.src import errors
-from sonnet.src import module_proto
-from sonnet.src import tf_shim
+from sonnet.src.core import connections
+from sonnet.src.core import errors
+from sonnet.src.core import module_proto
+from sonnet.src.core import tf_shim
 
 SONNET_COLLECTION_NAME = "sonnet"
 

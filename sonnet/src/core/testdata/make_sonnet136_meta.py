@@ -6,8 +6,8 @@ with this library. Run it against the original Sonnet 1.36 (TF1 behaviour),
 from the repository root, with the conformance kit:
 
   ORIGINAL_SONNET=/path/to/sonnet-1.36 ../shared/conformance/oracle.sh \\
-      sonnet/src/testdata/make_sonnet136_meta.py \\
-      "$PWD/sonnet/src/testdata/sonnet136_modules.meta"
+      sonnet/src/core/testdata/make_sonnet136_meta.py \\
+      "$PWD/sonnet/src/core/testdata/sonnet136_modules.meta"
 
 The graph: an MLP (with its two inner Linears) and a module of
 our own connected twice (the second time under the name scope "outer"),

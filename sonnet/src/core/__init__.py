@@ -1,0 +1,1 @@
+"""The module system: `AbstractModule`, connections, records, errors."""
