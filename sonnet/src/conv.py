@@ -12,7 +12,7 @@ from sonnet.src import variable_options
 
 
 class ConvND(base.AbstractModule, conv_properties.ConvProperties,
-             variable_options.VariableOptions):
+             variable_options.PublicVariableOptions):
   """Base of the convolution modules: checks, padding, variables, bias.
 
   A subclass sets `_n` (the number of spatial dimensions) and may override

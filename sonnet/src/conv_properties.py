@@ -43,30 +43,8 @@ class ConvProperties:
   """Mixin: `data_format`, `has_bias`, `input_shape`, `input_channels`, `b`.
 
   For modules that set `_data_format`, `_use_bias`, `_input_shape`,
-  `_input_channels` and `_b`, and derive from `snt.AbstractModule` and
-  `snt.VariableOptions`.
+  `_input_channels` and `_b`, and derive from `snt.AbstractModule`.
   """
-
-  def _get_variable(self, name, shape, dtype, default_initializer):
-    """Creates (or reuses) variable `name` with the module's options.
-
-    As in Sonnet 1, a default initializer joins the `initializers` dict, so
-    that later `clone()`s and `transpose()`s start from it too.
-
-    Args:
-      name: the variable name, e.g. "w".
-      shape: its shape.
-      dtype: its dtype.
-      default_initializer: used when `initializers` has no entry for `name`.
-
-    Returns:
-      The variable.
-    """
-    return tf.compat.v1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.setdefault(name, default_initializer),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   @property
   def data_format(self):

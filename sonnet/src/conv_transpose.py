@@ -86,7 +86,7 @@ def _transpose_stride(stride, n, data_format):
 
 
 class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
-                      base.Transposable, variable_options.VariableOptions):
+                      base.Transposable, variable_options.PublicVariableOptions):
   """Base of the transposed convolutions; subclasses set `_n`."""
 
   _n = None

@@ -12,7 +12,7 @@ from sonnet.src import variable_options
 tf1 = tf.compat.v1
 
 
-class LayerNorm(base.AbstractModule, variable_options.VariableOptions):
+class LayerNorm(base.AbstractModule, variable_options.PublicVariableOptions):
   """Layer normalization (Ba et al., 2016).
 
   Each example is normalized to zero mean and unit variance over `axis`,

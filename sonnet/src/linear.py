@@ -11,7 +11,7 @@ tf1 = tf.compat.v1
 
 
 class Linear(base.AbstractModule, base.Transposable,
-             variable_options.VariableOptions):
+             variable_options.PublicVariableOptions):
   """A linear map from the last input dimension to `output_size` units.
 
   Variables: `w` of shape `[input_size, output_size]` and, with `use_bias`,

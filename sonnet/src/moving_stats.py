@@ -39,7 +39,7 @@ def create_variance_initializer():
   return tf1.ones_initializer()
 
 
-class BatchNormVariables(variable_options.VariableOptions):
+class BatchNormVariables(variable_options.PublicVariableOptions):
   """Mixin: the four variables of the batch norm modules and their options.
 
   Initializers may be given for all four variables; partitioners and

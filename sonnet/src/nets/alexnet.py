@@ -13,7 +13,7 @@ from sonnet.src import reshape
 from sonnet.src import variable_options
 
 
-class AlexNet(base.AbstractModule, variable_options.VariableOptions):
+class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
   """The AlexNet image network, as Sonnet 1.36 built it.
 
   Five VALID convolutions `conv_0` ... `conv_4` (each followed by ReLU and

@@ -101,7 +101,7 @@ def _normalization(use_batch_norm, batch_norm_config, normalization_ctor,
 
 
 class ConvNet2D(base.AbstractModule, base.Transposable,
-                variable_options.VariableOptions):
+                variable_options.PublicVariableOptions):
   """A stack of `Conv2D` layers, each optionally normalized and activated.
 
   Layer `i` is `snt.Conv2D` named "conv_2d_i" (variables

@@ -12,7 +12,7 @@ from sonnet.src import variable_options
 
 
 class MLP(base.AbstractModule, base.Transposable,
-          variable_options.VariableOptions):
+          variable_options.PublicVariableOptions):
   """A multi-layer perceptron: `Linear` layers separated by an activation.
 
   Layer `i` is a `snt.Linear` named "linear_i" inside the MLP's scope, so
