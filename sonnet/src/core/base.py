@@ -9,6 +9,8 @@ in graph mode (a `Template`) and in eager mode or inside `tf.function` (an
 The graph a module belongs to is fixed by its first connection (or the
 first time it enters its variable scope), as in Sonnet 1: a module made at
 the top level may be connected inside `with tf.Graph().as_default():`.
+All that a module learns from its connections lives in one
+`ConnectionRecord` (see connection_record.py).
 """
 
 import abc
@@ -16,14 +18,15 @@ import collections
 import contextlib
 import functools
 import inspect
+import os
 import re
 import types
 
 import tensorflow as tf
 
+from sonnet.src.core import connection_record
 from sonnet.src.core import connections
 from sonnet.src.core import custom_getter_router as router_lib
-from sonnet.src.core import eager_replay
 from sonnet.src.core import errors
 from sonnet.src.core import failed_connection
 from sonnet.src.core import module_info
@@ -33,15 +36,14 @@ from sonnet.src.core import used_variables
 
 tf1 = tf.compat.v1
 
-_INIT_ATTRIBUTES = frozenset([
-    "_template", "_unique_name", "_original_name", "_graph", "_used",
-    "_connection_count", "_connected_subgraphs", "_custom_getter",
-    "_scope_getter", "_method_connected", "_first_variables",
-    "_replay_allowed", "_replay_scope", "_template_graph",
-    "_first_connection_names", "_call_fn"])
+# The fast path of later eager connections (`_replay`). On unless the
+# environment sets SONNET_EAGER_REPLAY=0; tests compare both paths.
+EAGER_REPLAY = os.environ.get("SONNET_EAGER_REPLAY", "1") != "0"
 
-# `_graph` before the module's graph is fixed by its first connection.
-_NOT_FIXED = object()
+# What `AbstractModule.__init__` sets; anything else is the subclass's.
+_INIT_ATTRIBUTES = frozenset(
+    ["_template", "_record", "_custom_getter", "_original_name", "_call_fn",
+     "__call__"])
 
 
 def _scope_filter(scope_name):
@@ -52,29 +54,6 @@ def _scope_filter(scope_name):
 def _in_graph_mode():
   """True when ops go into a `tf.Graph` built by the user (not a function)."""
   return not tf.executing_eagerly() and not tf.inside_function()
-
-
-def _outer_graph():
-  """The graph a connection made now will live in, or None if eager.
-
-  Inside a function being traced this looks through to where the function
-  will run, as `tf.init_scope` does.
-  """
-  if tf.executing_eagerly():
-    return None
-  if not tf.inside_function():
-    return tf1.get_default_graph()
-  with tf.init_scope():
-    return None if tf.executing_eagerly() else tf1.get_default_graph()
-
-
-def _nested_in(graph, ancestor):
-  """Whether `graph` is `ancestor` or a function graph traced inside it."""
-  while graph is not None:
-    if graph is ancestor:
-      return True
-    graph = getattr(graph, "outer_graph", None)
-  return False
 
 
 class AbstractModule(tf_shim.AutoTrackable):
@@ -131,31 +110,19 @@ class AbstractModule(tf_shim.AutoTrackable):
       raise TypeError("Given custom_getter is not callable.")
     self._set_untracked(
         _custom_getter=custom_getter,
-        _scope_getter=scope_getter,
         _original_name=name,
-        _connection_count=0,
-        _method_connected=False,
-        _first_connection_names=set(),
-        _first_variables={},
-        _replay_scope=None,
-        _replay_allowed=_plain_scope_getters(scope_getter),
-        _connected_subgraphs=[],
-        _used=used_variables.UsedVariables(),
-        _graph=_NOT_FIXED,
-        _template_graph=(None if tf.executing_eagerly()
-                         else tf1.get_default_graph()),
-        _call_fn=self._connect)
-    self._template = tf1.make_template(
-        name, self._build_wrapper, create_scope_now_=True,
-        custom_getter_=_with_cheap_signature(self._module_getter))
-    # Marks the scope's (possibly composed) getter as this module's, so that
-    # modules built inside this scope know their getters are Sonnet's own.
-    self._template.variable_scope.custom_getter._snt_module = self  # pylint: disable=protected-access
-    self._set_untracked(
-        _unique_name=self._template.variable_scope.name.split("/")[-1],
+        _record=connection_record.ConnectionRecord(
+            scope_getter, _plain_scope_getters(scope_getter)),
+        _call_fn=self._connect,
         # `module.__call__` shows `_build`'s signature and docstring, as in
         # Sonnet 1 (calls still go through the class's `__call__`).
         __call__=types.MethodType(_call_with_signature_of(type(self)), self))
+    self._template = tf1.make_template(
+        name, self._build_wrapper, create_scope_now_=True,
+        custom_getter_=tf_shim.cheaply_inspected(self._module_getter))
+    # Marks the scope's (possibly composed) getter as this module's, so that
+    # modules built inside this scope know their getters are Sonnet's own.
+    self._template.variable_scope.custom_getter._snt_module = self  # pylint: disable=protected-access
 
   def _set_untracked(self, **attributes):
     """Sets bookkeeping attributes that checkpoints must not follow."""
@@ -165,7 +132,7 @@ class AbstractModule(tf_shim.AutoTrackable):
   def __getattr__(self, name):
     # Only reached when normal lookup fails: for the attributes the base
     # constructor sets, that means a subclass skipped it.
-    if name in _INIT_ATTRIBUTES and "_connection_count" not in self.__dict__:
+    if name in _INIT_ATTRIBUTES and "_record" not in self.__dict__:
       raise errors.NotInitializedError(
           "You may have forgotten to call super at the start of %s.__init__. "
           "Add `super().__init__(name=name)` as its first line."
@@ -201,65 +168,60 @@ class AbstractModule(tf_shim.AutoTrackable):
     return self._call_fn(*args, **kwargs)
 
   def _connect(self, *args, **kwargs):
+    """One connection: the full path through the template, or a replay."""
+    record = self._record
     self._check_graph()
-    if self._replay_scope is not None and tf.executing_eagerly():
+    if record.replay_scope is not None and tf.executing_eagerly():
       return self._replay(args, kwargs)
-    first_connection = not self.is_connected
+    first_connection = not record.is_connected
+    tidy_up = (failed_connection.tidy_up_if_it_fails(self._template)
+               if first_connection else contextlib.nullcontext())
     with connections.connecting(self):
       try:
-        with (failed_connection.tidy_up_if_it_fails(self._template)
-              if first_connection else contextlib.nullcontext()):
+        with tidy_up:
           outputs = self._template(*args, **kwargs)
       except Exception:
-        if not self.is_connected:
-          self._first_connection_names.clear()
-          self._first_variables.clear()
-          self._used.clear()
+        if not record.is_connected:
+          record.forget_first_connection()
         raise
       finally:
-        if self._template_graph is None and tf.inside_function():
+        if record.eager_template and tf.inside_function():
           tf_shim.forget_cached_scope_entry(self._template)
     self._tell_callers(first_connection)
-    if (self._replay_allowed and self._graph is None and
-        self._template_graph is None and self.is_connected):
+    if (record.replay_scope is None and record.count and EAGER_REPLAY and
+        record.replay_allowed and record.graph is None and
+        record.eager_template):
       prefix = self.scope_name + "/"
-      self._set_untracked(_replay_scope=eager_replay.ReplayScope(
+      record.replay_scope = tf_shim.replay_scope(
           self._template.variable_scope,
           {name[len(prefix):]: variable
-           for name, variable in self._first_variables.items()
-           if name.startswith(prefix)}))
+           for name, variable in record.first_variables.items()
+           if name.startswith(prefix)})
     return outputs
 
   def _replay(self, args, kwargs):
-    """A later eager connection, with variables looked up in the record."""
+    """A later eager connection: `_build` with its variables known.
+
+    `_build` runs in a copy of the module's scope whose `get_variable`
+    answers from the first connection's record, so the template, the
+    variable scopes and the custom getters are skipped (they cost several
+    times the ops of a small layer). Anything else `_build` does (nested
+    scopes, submodules) still goes through TensorFlow, and a new variable
+    is refused.
+    """
     self._tell_callers(first_connection=False)
     with connections.connecting(self):
-      with eager_replay.replaying(self._template, self._replay_scope):
+      with tf_shim.replaying(self._template, self._record.replay_scope):
         with tf.variable_creator_scope(self._refuse_new_variable):
           outputs = self._build(*args, **kwargs)
     self._record_connection(args, kwargs, outputs)
     return outputs
 
   def _tell_callers(self, first_connection):
-    """Adds this module's variables to the records of the modules calling it.
-
-    Variables a module holds without fetching them on every connection
-    (made in its constructor, say) reach its callers this way. Callers in
-    their own first connection also learn which names that connection used.
-    Later eager connections, which run every training step, only tell
-    callers that are connecting for the first time.
-
-    Args:
-      first_connection: whether this was this module's first connection.
-    """
+    """Shares this module's record with the modules connecting around it."""
     for module in connections.connecting_modules():
-      if module is self:
-        continue
-      caller_first = not module.is_connected
-      if caller_first or first_connection or not tf.executing_eagerly():
-        module._used.update(self._used)  # pylint: disable=protected-access
-      if caller_first and not first_connection:
-        module._first_connection_names.update(self._first_connection_names)  # pylint: disable=protected-access
+      if module is not self:
+        self._record.tell(module._record, first_connection)  # pylint: disable=protected-access
 
   def _refuse_new_variable(self, next_creator, **kwargs):
     del next_creator
@@ -268,44 +230,16 @@ class AbstractModule(tf_shim.AutoTrackable):
         "connection did not create it. A module must create all of its "
         "variables on the first connection, with the same names on every "
         "call (tf.compat.v1.get_variable, not tf.Variable)."
-        % (self.scope_name, kwargs.get("name"), self._connection_count + 1))
+        % (self.scope_name, kwargs.get("name"), self._record.count + 1))
 
   def _check_graph(self):
-    """Fixes the module's graph on first use; refuses any other graph after.
+    """Fixes the module's graph on first use; refuses any other after.
 
     Raises:
-      DifferentGraphError: if the module is used in a graph other than the
-        first one it was used in, or its variable scope cannot live there.
+      DifferentGraphError: see `ConnectionRecord.fix_graph`.
     """
-    if (tf.executing_eagerly() and self._graph is None and
-        self._template_graph is None):
-      return  # The common eager case, kept cheap.
-    world = _outer_graph()
-    home = self._template_graph
-    if home is not None and not _nested_in(tf1.get_default_graph(), home):
-      if getattr(home, "outer_graph", None) is not None:
-        raise errors.DifferentGraphError(
-            "Cannot connect module to multiple Graphs: module %r was "
-            "constructed while tracing a tf.function and cannot be used "
-            "outside that trace. Construct it before the function runs (e.g. "
-            "in its parent's __init__, under _enter_variable_scope()), or "
-            "construct a new one in each connection of its parent."
-            % self.scope_name)
-      if world is None:
-        raise errors.DifferentGraphError(
-            "Cannot connect module to multiple Graphs: module %r was "
-            "constructed in a tf.Graph and cannot be used in eager mode. "
-            "Construct it in eager mode instead." % self.scope_name)
-    if self._graph is _NOT_FIXED:
-      self._set_untracked(_graph=world)
-      if world is not None:
-        module_info.record(self)
-    elif world is not self._graph:
-      raise errors.DifferentGraphError(
-          "Cannot connect module to multiple Graphs. Module %r was first used "
-          "in %s; construct one module per graph."
-          % (self.scope_name,
-             "eager mode" if self._graph is None else "another tf.Graph"))
+    if self._record.fix_graph(self.scope_name):
+      module_info.record(self)
 
   def _build_wrapper(self, *args, **kwargs):
     """Runs `_build` inside the template and records the connection."""
@@ -315,7 +249,7 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   def _record_connection(self, args, kwargs, outputs):
     """Counts a connection and keeps its subgraph (outside eager mode)."""
-    self._set_untracked(_connection_count=self._connection_count + 1)
+    self._record.count += 1
     if tf.executing_eagerly():
       # Sonnet 1 keeps no eager records; observers still hear of it.
       if connections.has_observers():
@@ -324,7 +258,7 @@ class AbstractModule(tf_shim.AutoTrackable):
       return
     subgraph = self._subgraph(tf1.get_default_graph().get_name_scope(),
                               args, kwargs, outputs)
-    self._connected_subgraphs.append(subgraph)
+    self._record.subgraphs.append(subgraph)
     connections.notify_observers(subgraph)
 
   def _subgraph(self, name_scope, args, kwargs, outputs):
@@ -347,26 +281,22 @@ class AbstractModule(tf_shim.AutoTrackable):
   def _module_getter(self, getter, *args, **kwargs):
     """The custom getter of the module's scope: user getter, then recording."""
     record = functools.partial(self._recording_getter, getter)
-    if self._scope_getter is not None:
-      return self._scope_getter(record, *args, **kwargs)
+    scope_getter = self._record.scope_getter
+    if scope_getter is not None:
+      return scope_getter(record, *args, **kwargs)
     return record(*args, **kwargs)
 
   def _recording_getter(self, getter, *args, **kwargs):
     """Fetches a variable and reports it to every connecting module."""
     name = kwargs.get("name", args[0] if args else None)
+    record = self._record
     first_call = False
     if connections.innermost_connection_kind(self) == connections.CALL:
-      if self._connection_count == 0:
-        self._first_connection_names.add(name)
+      if record.count == 0:
+        record.first_names.add(name)
         first_call = True
-      elif name not in self._first_connection_names:
-        raise ValueError(
-            "Module %r asked for variable %r in connection %d, but its first "
-            "connection did not create it. A module must create all of its "
-            "variables on the first connection, with the same names on every "
-            "call (tf.compat.v1.get_variable, not tf.Variable)."
-            % (self.scope_name, name, self._connection_count + 1))
-    connecting = connections.connecting_modules()
+      else:
+        record.check_later_fetch(name, self.scope_name)
     regularizer = kwargs.get("regularizer") if not _in_graph_mode() else None
     variable = failed_connection.adopt(name, kwargs)
     creation = {}
@@ -380,15 +310,15 @@ class AbstractModule(tf_shim.AutoTrackable):
         variable = getter(*args, **kwargs)
     if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable)):
       if first_call:
-        self._first_variables[name] = variable
+        record.first_variables[name] = variable
       cols = creation.get("collections") or used_variables.collections_of(
           kwargs)
       parts = (list(variable)
                if isinstance(variable, tf_shim.PartitionedVariable)
                else [variable])
-      for module in connecting:
+      for module in connections.connecting_modules():
         for part in parts:
-          module._used.add(part, cols, regularizer)  # pylint: disable=protected-access
+          module._record.used.add(part, cols, regularizer)  # pylint: disable=protected-access
     return variable
 
   # --- names and scopes --------------------------------------------------
@@ -399,7 +329,7 @@ class AbstractModule(tf_shim.AutoTrackable):
   @property
   def module_name(self):
     """The module's name after uniquification (e.g. "linear_1")."""
-    return self._unique_name
+    return self.scope_name.split("/")[-1]
 
   @property
   def scope_name(self):
@@ -426,17 +356,23 @@ class AbstractModule(tf_shim.AutoTrackable):
     if self._eager_records():
       raise errors.NotSupportedError(
           "The name_scopes property is not supported in eager mode.")
-    return tuple(s.name_scope for s in self._connected_subgraphs)
+    return tuple(s.name_scope for s in self._record.subgraphs)
 
   @property
   def graph(self):
     """The graph the module is connected to (None before, or if eager)."""
-    return None if self._graph is _NOT_FIXED else self._graph
+    graph = self._record.graph
+    return None if graph is connection_record.NOT_FIXED else graph
+
+  @property
+  def _graph(self):
+    """Sonnet 1's name for `graph`."""
+    return self.graph
 
   @property
   def is_connected(self):
     """Whether the module has been connected at least once."""
-    return self._connection_count > 0 or self._method_connected
+    return self._record.is_connected
 
   @property
   def connected_subgraphs(self):
@@ -449,7 +385,7 @@ class AbstractModule(tf_shim.AutoTrackable):
     if self._eager_records():
       raise errors.NotSupportedError(
           "Connected sub-graphs are not tracked in eager mode.")
-    return tuple(self._connected_subgraphs)
+    return tuple(self._record.subgraphs)
 
   @property
   def last_connected_subgraph(self):
@@ -463,11 +399,11 @@ class AbstractModule(tf_shim.AutoTrackable):
       raise errors.NotSupportedError(
           "Connected sub-graphs are not tracked in eager mode.")
     self._ensure_is_connected()
-    return self._connected_subgraphs[-1]
+    return self._record.subgraphs[-1]
 
   def _eager_records(self):
     """Whether connection records are asked for where none are kept."""
-    return tf.executing_eagerly() and not self._connected_subgraphs
+    return tf.executing_eagerly() and not self._record.subgraphs
 
   @contextlib.contextmanager
   def _enter_variable_scope(self, reuse=None, check_same_graph=True):
@@ -509,7 +445,7 @@ class AbstractModule(tf_shim.AutoTrackable):
       None.
     """
     with connections.connecting(self, kind):
-      if self._template_graph is None:
+      if self._record.eager_template:
         with tf_shim.eager_template_store(self._template).as_default():
           yield
       else:
@@ -526,7 +462,7 @@ class AbstractModule(tf_shim.AutoTrackable):
       kwargs: its keyword arguments.
       outputs: what it returned.
     """
-    self._set_untracked(_method_connected=True)
+    self._record.method_connected = True
     if tf.executing_eagerly():
       return
     try:
@@ -536,12 +472,12 @@ class AbstractModule(tf_shim.AutoTrackable):
     inputs.pop(next(iter(inspect.signature(method).parameters)), None)
     subgraph = connections.ConnectedSubGraph(
         module=self, name_scope=name_scope, inputs=inputs, outputs=outputs)
-    self._connected_subgraphs.append(subgraph)
+    self._record.subgraphs.append(subgraph)
     connections.notify_observers(subgraph)
 
   def _ensure_is_connected(self):
     """Raises `NotConnectedError` if the module has never been connected."""
-    if not self.is_connected:
+    if not self._record.is_connected:
       raise errors.NotConnectedError(
           "Variables in {} not instantiated yet, __call__ the module first. "
           "Its variables and inferred shapes exist only after it is called "
@@ -554,9 +490,10 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   # --- variables ---------------------------------------------------------
 
-  def _graph_collections(self):
-    """Whether graph collections are the record of the module's variables."""
-    return self._graph is not None and self._graph is not _NOT_FIXED
+  def _own_in_graph(self, collection):
+    """The module's own variables in a graph collection (graph mode only)."""
+    return self._record.graph.get_collection(
+        collection, _scope_filter(self.scope_name))
 
   def get_variables(self, collection=tf1.GraphKeys.TRAINABLE_VARIABLES):
     """The variables in the module's own scope, in creation order.
@@ -580,11 +517,10 @@ class AbstractModule(tf_shim.AutoTrackable):
           "`module.get_variables()` relies on TensorFlow collections which "
           "are not supported when your module is wrapped with defun. Instead "
           "use `module.trainable_variables` or `module.variables`.")
-    if self._graph_collections():
-      return tuple(self._graph.get_collection(
-          collection, _scope_filter(self.scope_name)))
+    if self._record.in_graph:
+      return tuple(self._own_in_graph(collection))
     prefix = self.scope_name + "/"
-    return tuple(v for v in self._used.variables(collection)
+    return tuple(v for v in self._record.used.variables(collection)
                  if v.name.startswith(prefix))
 
   def get_all_variables(self, collection=tf1.GraphKeys.TRAINABLE_VARIABLES):
@@ -604,14 +540,12 @@ class AbstractModule(tf_shim.AutoTrackable):
       NotConnectedError: if the module has not been connected yet.
     """
     self._ensure_is_connected()
-    if self._graph_collections():
-      own = self._graph.get_collection(collection,
-                                       _scope_filter(self.scope_name))
-      members = set(id(v) for v in self._graph.get_collection(collection))
-      used = [v for v in self._used.variables() if id(v) in members]
-    else:
-      own, used = (), self._used.variables(collection)
-    return _sorted_by_name(list(own) + used)
+    record = self._record
+    if record.in_graph:
+      members = set(id(v) for v in record.graph.get_collection(collection))
+      used = [v for v in record.used.variables() if id(v) in members]
+      return _sorted_by_name(list(self._own_in_graph(collection)) + used)
+    return _sorted_by_name(record.used.variables(collection))
 
   @property
   def variables(self):
@@ -625,15 +559,14 @@ class AbstractModule(tf_shim.AutoTrackable):
     """
     self._ensure_is_connected()
     own = ()
-    if self._graph_collections():
-      own = self._graph.get_collection(tf1.GraphKeys.GLOBAL_VARIABLES,
-                                       _scope_filter(self.scope_name))
-    return _sorted_by_name(list(own) + self._used.variables())
+    if self._record.in_graph:
+      own = self._own_in_graph(tf1.GraphKeys.GLOBAL_VARIABLES)
+    return _sorted_by_name(list(own) + self._record.used.variables())
 
   @property
   def _all_variables(self):
     """Sonnet 1's name for the set of every variable the module used."""
-    return set(self._used.variables())
+    return set(self._record.used.variables())
 
   @property
   def trainable_variables(self):
@@ -661,13 +594,14 @@ class AbstractModule(tf_shim.AutoTrackable):
       NotConnectedError: if the module has not been connected yet.
     """
     self._ensure_is_connected()
-    if self._graph_collections() and _in_graph_mode():
+    record = self._record
+    if record.in_graph and _in_graph_mode():
       prefixes = tuple(v.op.name + "/" for v in self.variables)
-      return [loss for loss in self._graph.get_collection(
+      return [loss for loss in record.graph.get_collection(
           tf1.GraphKeys.REGULARIZATION_LOSSES)
               if loss.name.startswith(prefixes)]
     return [regularizer(variable)
-            for variable, regularizer in self._used.regularized()]
+            for variable, regularizer in record.used.regularized()]
 
   # --- tf.function ---------------------------------------------------------
 
@@ -696,9 +630,9 @@ def _sorted_by_name(variables):
 def _plain_scope_getters(scope_getter):
   """Whether a new module's scope will have only Sonnet's own getters.
 
-  Later eager connections may then skip the getters (see `eager_replay`):
-  the module has no custom getter of its own, and neither has the scope it
-  is built in, or that scope belongs to a module for which the same holds.
+  Later eager connections may then skip the getters (see `_replay`): the
+  module has no custom getter of its own, and neither has the scope it is
+  built in, or that scope belongs to a module for which the same holds.
 
   Args:
     scope_getter: the new module's own custom getter, or None.
@@ -712,28 +646,7 @@ def _plain_scope_getters(scope_getter):
   if enclosing is None:
     return True
   owner = getattr(enclosing, "_snt_module", None)
-  return owner is not None and owner._replay_allowed  # pylint: disable=protected-access
-
-
-def _with_cheap_signature(module_getter):
-  """Wraps a custom getter so TensorFlow can inspect it without cost.
-
-  `get_variable` inspects the signature of the scope's custom getter on
-  every call; a plain function that carries its `__signature__` answers at
-  once, where a bound method costs tens of microseconds per variable.
-
-  Args:
-    module_getter: a callable `(getter, *args, **kwargs)`.
-
-  Returns:
-    An equivalent plain function.
-  """
-
-  def custom_getter(getter, *args, **kwargs):
-    return module_getter(getter, *args, **kwargs)
-
-  custom_getter.__signature__ = inspect.signature(custom_getter)
-  return custom_getter
+  return owner is not None and owner._record.replay_allowed  # pylint: disable=protected-access
 
 
 def _call_with_signature_of(module_class):

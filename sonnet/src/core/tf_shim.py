@@ -4,6 +4,8 @@ Every private `tensorflow.python` name the library needs is imported here, so
 that a TensorFlow upgrade that moves one has a single file to fix.
 """
 
+import contextlib
+import inspect
 import threading
 
 # pylint: disable=g-direct-tensorflow-import
@@ -73,11 +75,6 @@ nest_assert_shallow_structure = _nest.assert_shallow_structure
 nest_flatten_dict_items = _nest.flatten_dict_items
 nest_flatten_up_to = _nest.flatten_up_to
 nest_map_structure_up_to = _nest.map_structure_up_to
-
-
-def variable_scope_store():
-  """The per-thread record of the current variable scope and name counts."""
-  return _variable_scope.get_variable_scope_store()
 
 
 def trace_once_per_signature(fn):
@@ -158,3 +155,92 @@ def release_names_since(graph, count):
   for key in list(in_use)[count:]:
     if key not in op_names:
       del in_use[key]
+
+
+# --- later eager connections (see `AbstractModule._replay`) -----------------
+#
+# In eager mode every connection runs `_build` again, and with it
+# `get_variable`'s lookup through the template, the variable scopes and the
+# custom getters: several times the cost of the ops of a small layer. After a
+# module's first connection its variables are known, so later eager
+# connections run `_build` in a copy of its variable scope whose
+# `get_variable` answers from that record first. This takes two private
+# pieces of TensorFlow: `VariableScope.get_variable(var_store, ...)` and the
+# per-thread variable-scope store.
+
+
+class _KnownVariablesScope(_variable_scope.VariableScope):
+  """A copy of a module's variable scope that returns known variables."""
+
+  def __init__(self, scope, known_variables):
+    super().__init__(
+        _variable_scope.AUTO_REUSE, name=scope.name,
+        initializer=scope.initializer, regularizer=scope.regularizer,
+        caching_device=scope.caching_device, partitioner=scope.partitioner,
+        custom_getter=scope.custom_getter,
+        name_scope=scope.original_name_scope, dtype=scope.dtype,
+        use_resource=scope.use_resource, constraint=scope.constraint)
+    self._known_variables = known_variables
+
+  def get_variable(self, var_store, name, *args, **kwargs):  # pylint: disable=arguments-differ
+    variable = self._known_variables.get(name)
+    if variable is not None:
+      return variable
+    return super().get_variable(var_store, name, *args, **kwargs)
+
+
+def replay_scope(scope, known_variables):
+  """A copy of `scope` whose `get_variable` first looks in `known_variables`.
+
+  Args:
+    scope: a module's `VariableScope`.
+    known_variables: a dict from names relative to `scope` to variables.
+
+  Returns:
+    A `VariableScope` that reuses everything else (AUTO_REUSE).
+  """
+  return _KnownVariablesScope(scope, known_variables)
+
+
+@contextlib.contextmanager
+def replaying(template, scope):
+  """Makes `scope` current, as entering `template`'s scope would.
+
+  Args:
+    template: the module's `EagerTemplate` (for its variable store).
+    scope: a `replay_scope` of the template's scope.
+
+  Yields:
+    None.
+  """
+  scopes = _variable_scope.get_variable_scope_store()
+  previous_scope = scopes.current_scope
+  previous_counts = dict(scopes.variable_scopes_count)
+  scopes.current_scope = scope
+  try:
+    with eager_template_store(template).as_default():
+      yield
+  finally:
+    scopes.variable_scopes_count = previous_counts
+    scopes.current_scope = previous_scope
+
+
+def cheaply_inspected(custom_getter):
+  """Wraps a custom getter so TensorFlow can inspect it without cost.
+
+  `get_variable` inspects the signature of the scope's custom getter on
+  every call; a plain function that carries its `__signature__` answers at
+  once, where a bound method costs tens of microseconds per variable.
+
+  Args:
+    custom_getter: a callable `(getter, *args, **kwargs)`.
+
+  Returns:
+    An equivalent plain function.
+  """
+
+  def wrapped_getter(getter, *args, **kwargs):
+    return custom_getter(getter, *args, **kwargs)
+
+  wrapped_getter.__signature__ = inspect.signature(wrapped_getter)
+  return wrapped_getter
