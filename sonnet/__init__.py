@@ -69,7 +69,6 @@ from sonnet.src.core.errors import ParentNotBuiltError
 from sonnet.src.core.errors import UnderspecifiedError
 from sonnet.src.gru import GRU
 from sonnet.src.highway_core import HighwayCore
-from sonnet.src.highway_core import highway_core_with_recurrent_dropout
 from sonnet.src.in_plane_conv import InPlaneConv2D
 from sonnet.src.layer_norm import LayerNorm
 from sonnet.src.leading_dims import merge_leading_dims
@@ -85,7 +84,9 @@ from sonnet.src.core.module_info import SONNET_COLLECTION_NAME
 from sonnet.src.moving_average import MovingAverage
 from sonnet.src.optimization_constraints import get_lagrange_multiplier
 from sonnet.src.optimization_constraints import OptimizationConstraints
-from sonnet.src.recurrent_dropout import lstm_with_recurrent_dropout
+from sonnet.src.recurrent_factories import highway_core_with_recurrent_dropout
+from sonnet.src.recurrent_factories import lstm_with_recurrent_dropout
+from sonnet.src.recurrent_factories import lstm_with_zoneout
 from sonnet.src.reflection import deprecation_warning
 from sonnet.src.reflection import has_variable_scope
 from sonnet.src.reflection import parse_string_to_constructor
@@ -129,7 +130,6 @@ from sonnet.src.variable_utils import get_saver
 from sonnet.src.variable_utils import get_variables_in_module
 from sonnet.src.variable_utils import get_variables_in_scope
 from sonnet.src.variable_utils import variable_map_items
-from sonnet.src.zoneout import lstm_with_zoneout
 from sonnet.version import __version__
 
 __all__ = [

@@ -4,7 +4,6 @@ import tensorflow as tf
 
 from sonnet.src import arg_checks
 from sonnet.src import lstm
-from sonnet.src import recurrent_dropout
 from sonnet.src import rnn_core
 
 tf1 = tf.compat.v1
@@ -125,23 +124,3 @@ class HighwayCore(rnn_core.RNNCore):
   def output_size(self):
     """`TensorShape([hidden_size])`."""
     return tf.TensorShape([self._hidden_size])
-
-
-def highway_core_with_recurrent_dropout(hidden_size, num_layers,
-                                        keep_prob=0.5, **kwargs):
-  """A `HighwayCore` with recurrent dropout on its state, for training.
-
-  >>> train_core, test_core = snt.highway_core_with_recurrent_dropout(4, 2)
-
-  Args:
-    hidden_size: the core's size.
-    num_layers: the number of highway layers.
-    keep_prob: the probability of keeping each state unit.
-    **kwargs: other `snt.HighwayCore` arguments.
-
-  Returns:
-    `(train_core, test_core)`: the core wrapped with dropout, and the same
-    core (same variables) without it.
-  """
-  core = HighwayCore(hidden_size, num_layers, **kwargs)
-  return (recurrent_dropout.RecurrentDropoutWrapper(core, keep_prob), core)

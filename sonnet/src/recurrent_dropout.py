@@ -2,7 +2,6 @@
 
 import tensorflow as tf
 
-from sonnet.src import lstm
 from sonnet.src import rnn_core
 
 
@@ -90,23 +89,3 @@ class RecurrentDropoutWrapper(rnn_core.RNNCore):
   def output_size(self):
     """The core's output size."""
     return self._core.output_size
-
-
-def lstm_with_recurrent_dropout(hidden_size, keep_prob=0.5, **kwargs):
-  """An `LSTM` with recurrent dropout on its hidden state, for training.
-
-  >>> train_lstm, test_lstm = snt.lstm_with_recurrent_dropout(4)
-  >>> out, _ = train_lstm(tf.ones([2, 3]), train_lstm.initial_state(2))
-
-  Args:
-    hidden_size: the LSTM's size.
-    keep_prob: the probability of keeping each hidden unit.
-    **kwargs: other `snt.LSTM` arguments.
-
-  Returns:
-    `(train_core, test_core)`: the LSTM wrapped with dropout, and the same
-    LSTM (same variables) without it.
-  """
-  core = lstm.LSTM(hidden_size, **kwargs)
-  return (RecurrentDropoutWrapper(core, lstm.LSTMState(keep_prob, None)),
-          core)

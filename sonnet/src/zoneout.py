@@ -2,7 +2,6 @@
 
 import tensorflow as tf
 
-from sonnet.src import lstm
 from sonnet.src import rnn_core
 
 
@@ -66,26 +65,3 @@ class ZoneoutWrapper(rnn_core.RNNCore):
   def output_size(self):
     """The core's output size."""
     return self._core.output_size
-
-
-def lstm_with_zoneout(hidden_size, keep_prob_c=0.5, keep_prob_h=0.95,
-                      **kwargs):
-  """An `LSTM` with zoneout on its cell and hidden states.
-
-  >>> train_lstm, test_lstm = snt.lstm_with_zoneout(4)
-  >>> out, _ = test_lstm(tf.ones([2, 3]), test_lstm.initial_state(2))
-
-  Args:
-    hidden_size: the LSTM's size.
-    keep_prob_c: the probability of updating each cell unit at a step.
-    keep_prob_h: the probability of updating each hidden unit at a step.
-    **kwargs: other `snt.LSTM` arguments.
-
-  Returns:
-    `(train_core, test_core)`: random zoneout, and its expectation; both
-    share the LSTM's variables.
-  """
-  core = lstm.LSTM(hidden_size, **kwargs)
-  keep_probs = lstm.LSTMState(hidden=keep_prob_h, cell=keep_prob_c)
-  return (ZoneoutWrapper(core, keep_probs, is_training=True),
-          ZoneoutWrapper(core, keep_probs, is_training=False))

@@ -184,8 +184,9 @@ class MultiheadAttention(base.AbstractModule):
   none. Without relative positions, the (single) pair is added to the
   keys' and the queries' inputs.
 
-  As in Sonnet 1.36, `mask` and `positional_encodings` are fixed when the
-  module is made (a `TransformerTower` sets them anew for each connection).
+  As in Sonnet 1.36, `mask` and `positional_encodings` are given when the
+  module is made; `set_context` replaces them (a `TransformerTower` does so
+  before each connection).
   """
 
   def __init__(self, value_size, key_size, num_heads, mask=None,
@@ -222,13 +223,18 @@ class MultiheadAttention(base.AbstractModule):
     self._scaling = scaling
     self._use_relative_positions = use_relative_positions
     self._init = {"w": tf1.variance_scaling_initializer(init_std)}
-    self._set_context(mask, positional_encodings)
+    self.set_context(mask, positional_encodings)
     with self._enter_variable_scope():
       self._output_linear = batch_apply.BatchApply(
           linear.Linear(value_size * num_heads))
 
-  def _set_context(self, mask, positional_encodings):
-    """Sets the mask and positional encodings of the next connections."""
+  def set_context(self, mask, positional_encodings):
+    """Sets the mask and positional encodings of the next connections.
+
+    Args:
+      mask: as for the constructor.
+      positional_encodings: as for the constructor.
+    """
     self._set_untracked(_mask=mask,
                         _positional_encodings=positional_encodings)
 

@@ -258,7 +258,7 @@ class TransformerTower(base.AbstractModule):
     attention_states = []
     for i, (attention_block, mlp_block) in enumerate(self._layers):
       attention = self._attention_modules[i]
-      attention._set_context(mask, encodings)  # pylint: disable=protected-access
+      attention.set_context(mask, encodings)
       attention_outputs, attention_state = attention_block(
           output, state=None if state is None else state[i],
           is_training=is_training, dropout_keep_prob=keep_prob)
