@@ -1,11 +1,9 @@
 """`AddBias`: adds a learned bias, broadcast over chosen dimensions."""
 
-import tensorflow as tf
-
-from sonnet.src import arg_checks
 from sonnet.src.core import base
 from sonnet.src import default_initializers
 from sonnet.src.core import errors
+from sonnet.src import variable_options
 
 
 def bias_shape(input_shape, bias_dims):
@@ -38,7 +36,8 @@ def bias_shape(input_shape, bias_dims):
   return tuple(shape[first:])
 
 
-class AddBias(base.AbstractModule, base.Transposable):
+class AddBias(base.AbstractModule, base.Transposable,
+              variable_options.VariableOptions):
   """Adds a bias `b` to its inputs: `inputs + multiplier * b`.
 
   >>> add = snt.AddBias()
@@ -75,12 +74,8 @@ class AddBias(base.AbstractModule, base.Transposable):
     self._bias_dims = bias_dims
     self._input_shape = None
     self._b = None
-    self._initializers = arg_checks.check_initializers(
-        initializers, self.POSSIBLE_INITIALIZER_KEYS)
-    self._partitioners = arg_checks.check_partitioners(
-        partitioners, self.POSSIBLE_INITIALIZER_KEYS)
-    self._regularizers = arg_checks.check_regularizers(
-        regularizers, self.POSSIBLE_INITIALIZER_KEYS)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
 
   def _build(self, inputs, multiplier=1):
     """Adds the bias.
@@ -115,12 +110,8 @@ class AddBias(base.AbstractModule, base.Transposable):
           "Input shape must be {} not: {}.".format(output_shape,
                                                    input_shape[1]))
     self._input_shape = input_shape
-    self._b = tf.compat.v1.get_variable(
-        "b", shape=shape, dtype=inputs.dtype,
-        initializer=self._initializers.get(
-            "b", default_initializers.bias()),
-        partitioner=self._partitioners.get("b"),
-        regularizer=self._regularizers.get("b"))
+    self._b = self._get_variable("b", shape, inputs.dtype,
+                                 default_initializers.bias())
     bias = self._b if multiplier == 1 else self._b * multiplier
     return inputs + bias
 

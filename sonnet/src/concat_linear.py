@@ -2,16 +2,16 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import base
 from sonnet.src import default_initializers
 from sonnet.src.core import errors
 from sonnet.src import linear as linear_lib
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class ConcatLinear(base.AbstractModule):
+class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
   """Linear map of several inputs, as if they were concatenated first.
 
   Computes `concat(inputs_list, axis=1) @ w + b` without the concatenation:
@@ -90,12 +90,12 @@ class ConcatLinear(base.AbstractModule):
     for i, (inputs, size) in enumerate(zip(inputs_list, sizes)):
       # The scopes of the `snt.Linear` modules Sonnet 1 built, one per input.
       with tf1.variable_scope(_linear_scope(i)):
-        outputs.append(tf.matmul(inputs, self._variable(
-            "w", [size, output_size], inputs.dtype, w_initializers[i])))
+        outputs.append(tf.matmul(inputs, self._get_variable(
+            "w", [size, output_size], inputs.dtype,
+            initializer=w_initializers[i])))
         if i == 0 and self._use_bias:
-          bias = self._variable("b", [output_size], inputs.dtype,
-                                self._initializers.get(
-                                    "b", default_initializers.bias()))
+          bias = self._get_variable("b", [output_size], inputs.dtype,
+                                    default_initializers.bias())
     if self._input_sizes is None:
       self._input_sizes = sizes
     outputs = outputs[0] if len(outputs) == 1 else tf.add_n(outputs)
@@ -105,16 +105,9 @@ class ConcatLinear(base.AbstractModule):
     initializers, partitioners, regularizers = self._unchecked_options
     keys = linear_lib.Linear.get_possible_initializer_keys(
         use_bias=self._use_bias)
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               keys)
     self._unchecked_options = None
-
-  def _variable(self, name, shape, dtype, initializer):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype, initializer=initializer,
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   def _check_inputs(self, inputs_list):
     """Validates the inputs before any variable exists; returns their sizes."""

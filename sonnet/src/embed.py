@@ -3,8 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import base
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
@@ -36,7 +36,7 @@ def _densify_gradient(tensor):
   return tf.identity(tensor), grad
 
 
-class Embed(base.AbstractModule):
+class Embed(base.AbstractModule, variable_options.VariableOptions):
   """Maps integer ids to rows of an `embeddings` matrix.
 
   The matrix has shape `[vocab_size, embed_dim]`: either created (and
@@ -99,15 +99,13 @@ class Embed(base.AbstractModule):
     else:
       existing_vocab, (vocab_size, embed_dim) = _float32_matrix(
           existing_vocab)
-    keys = self.POSSIBLE_INITIALIZER_KEYS
     self._vocab_size = vocab_size
     self._embed_dim = embed_dim
     self._existing_vocab = existing_vocab
     self._densify_gradients = densify_gradients
     self._trainable = trainable
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
     self._embeddings = None
 
   def _build(self, ids):
@@ -129,23 +127,19 @@ class Embed(base.AbstractModule):
                       % (self.scope_name, ids.dtype.name))
     shape = [self._vocab_size, self._embed_dim]
     if self._existing_vocab is None:
-      self._embeddings = tf1.get_variable(
-          "embeddings", shape=shape, dtype=tf.float32,
-          initializer=self._initializers.get(
-              "embeddings", tf1.random_normal_initializer(stddev=1.0)),
-          partitioner=self._partitioners.get("embeddings"),
-          regularizer=self._regularizers.get("embeddings"),
+      self._embeddings = self._get_variable(
+          "embeddings", shape, tf.float32,
+          tf1.random_normal_initializer(stddev=1.0),
           trainable=self._trainable)
     elif tf.is_tensor(self._existing_vocab):
-      self._embeddings = tf1.get_variable(
-          "embeddings", initializer=self._existing_vocab,
-          regularizer=self._regularizers.get("embeddings"),
+      # Shape and dtype come from the tensor.
+      self._embeddings = self._get_variable(
+          "embeddings", None, None, initializer=self._existing_vocab,
           trainable=self._trainable)
     else:
-      self._embeddings = tf1.get_variable(
-          "embeddings", shape=shape, dtype=tf.float32,
+      self._embeddings = self._get_variable(
+          "embeddings", shape, tf.float32,
           initializer=tf1.constant_initializer(self._existing_vocab),
-          regularizer=self._regularizers.get("embeddings"),
           trainable=self._trainable)
     embeddings = self._embeddings
     if self._densify_gradients:

@@ -102,25 +102,16 @@ class LayerNorm(base.AbstractModule, variable_options.PublicVariableOptions):
       inputs = tf.cast(inputs, tf.float32)
     gamma = beta = None
     if self._scale:
-      self._gamma = gamma = self._variable(
-          "gamma", num_features, inputs.dtype, create_gamma_initializer())
+      self._gamma = gamma = self._get_variable(
+          "gamma", [num_features], inputs.dtype, create_gamma_initializer())
     if self._offset:
-      self._beta = beta = self._variable(
-          "beta", num_features, inputs.dtype, create_beta_initializer())
+      self._beta = beta = self._get_variable(
+          "beta", [num_features], inputs.dtype, create_beta_initializer())
     mean, variance = tf1.nn.moments(inputs, axis, keep_dims=True)
     outputs = tf.nn.batch_normalization(
         inputs, mean, variance, offset=beta, scale=gamma,
         variance_epsilon=self._eps)
     return tf.cast(outputs, original_dtype)
-
-  def _variable(self, name, size, dtype, default):
-    # As in Sonnet 1, a default joins the `initializers` dict once used.
-    self._initializers.setdefault(name, default)
-    return tf1.get_variable(
-        name, shape=[size], dtype=dtype,
-        initializer=self._initializers[name],
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   @property
   def gamma(self):

@@ -7,8 +7,6 @@ from sonnet.src import default_initializers
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
-tf1 = tf.compat.v1
-
 
 class Linear(base.AbstractModule, base.Transposable,
              variable_options.PublicVariableOptions):
@@ -118,20 +116,12 @@ class Linear(base.AbstractModule, base.Transposable,
     output_size = self.output_size
     self._input_shape = input_shape
 
-    self._w = tf1.get_variable(
-        "w", shape=[input_size, output_size], dtype=dtype,
-        initializer=self._initializers["w"],
-        partitioner=self._partitioners.get("w"),
-        regularizer=self._regularizers.get("w"))
+    self._w = self._get_variable("w", [input_size, output_size], dtype)
     # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
     # kernel, so the same rounding.
     outputs = tf.matmul(inputs, self._w)
     if self._use_bias:
-      self._b = tf1.get_variable(
-          "b", shape=[output_size], dtype=dtype,
-          initializer=self._initializers["b"],
-          partitioner=self._partitioners.get("b"),
-          regularizer=self._regularizers.get("b"))
+      self._b = self._get_variable("b", [output_size], dtype)
       outputs += self._b
     return outputs
 

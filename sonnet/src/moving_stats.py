@@ -9,7 +9,6 @@ collection or making the output depend on them.
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
@@ -69,12 +68,11 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
       KeyError: for a key not allowed in its dict.
       TypeError: for a value that is not callable.
     """
-    object.__setattr__(self, "_initializers", arg_checks.check_initializers(
-        initializers, self.POSSIBLE_INITIALIZER_KEYS))
-    object.__setattr__(self, "_partitioners", arg_checks.check_partitioners(
-        partitioners, self.POSSIBLE_PARTITIONER_KEYS))
-    object.__setattr__(self, "_regularizers", arg_checks.check_regularizers(
-        regularizers, self.POSSIBLE_REGULARIZER_KEYS))
+    self._set_variable_options(
+        initializers, partitioners, regularizers,
+        self.POSSIBLE_INITIALIZER_KEYS,
+        partitioner_keys=self.POSSIBLE_PARTITIONER_KEYS,
+        regularizer_keys=self.POSSIBLE_REGULARIZER_KEYS)
 
   def _affine_variable(self, name, shape, dtype, trainable):
     """Creates (or shares) `gamma` or `beta` with its options.
@@ -93,12 +91,8 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
         dtype.
     """
     self._check_shared(name, shape, dtype)
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializer(name),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name),
-        trainable=trainable)
+    return self._get_variable(name, shape, dtype, _DEFAULT_INITIALIZERS[name],
+                              trainable=trainable)
 
   def _moving_variable(self, name, shape, dtype):
     """Creates (or shares) a non-trainable moving-statistic variable.
@@ -117,10 +111,9 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
         dtype.
     """
     self._check_shared(name, shape, dtype)
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializer(name), trainable=False,
-        collections=list(MOVING_COLLECTIONS))
+    return self._get_variable(name, shape, dtype, _DEFAULT_INITIALIZERS[name],
+                              trainable=False,
+                              collections=list(MOVING_COLLECTIONS))
 
   def _check_shared(self, name, shape, dtype):
     """Checks a later connection's request against the variable it shares.
@@ -152,12 +145,6 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
           "dtype %s." % (full_name, tf.as_dtype(dtype).name,
                          variable.dtype.name))
 
-  def _initializer(self, name):
-    """The initializer of variable `name`; a default joins the dict."""
-    if name not in self._initializers:
-      self._initializers[name] = _DEFAULT_INITIALIZERS[name]()
-    return self._initializers[name]
-
   def _affine_property(self, name):
     """`gamma` or `beta`, for their properties.
 
@@ -181,11 +168,12 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
 
 _AFFINE_ROLES = {BatchNormVariables.GAMMA: "a scale",
                  BatchNormVariables.BETA: "an offset"}
+# Made once: initializers are immutable, and cost time to make.
 _DEFAULT_INITIALIZERS = {
-    BatchNormVariables.GAMMA: create_gamma_initializer,
-    BatchNormVariables.BETA: create_beta_initializer,
-    BatchNormVariables.MOVING_MEAN: create_mean_initializer,
-    BatchNormVariables.MOVING_VARIANCE: create_variance_initializer}
+    BatchNormVariables.GAMMA: create_gamma_initializer(),
+    BatchNormVariables.BETA: create_beta_initializer(),
+    BatchNormVariables.MOVING_MEAN: create_mean_initializer(),
+    BatchNormVariables.MOVING_VARIANCE: create_variance_initializer()}
 
 
 def check_flag(flag, scope_name, arg_name="is_training"):

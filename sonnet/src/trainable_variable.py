@@ -5,13 +5,14 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import base
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
 
-class TrainableVariable(base.AbstractModule):
+class TrainableVariable(base.AbstractModule,
+                        variable_options.VariableOptions):
   """Creates a variable `w` of a fixed shape and returns it when connected.
 
   Useful for learned inputs such as a learned initial state or a learned
@@ -49,10 +50,8 @@ class TrainableVariable(base.AbstractModule):
     super().__init__(custom_getter=custom_getter, name=name)
     self._shape = tuple(shape)
     self._dtype = dtype
-    keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
     self._w = None
 
   def _build(self):
@@ -71,11 +70,7 @@ class TrainableVariable(base.AbstractModule):
       # Kept in the dict once made, as in Sonnet 1.
       self._initializers["w"] = tf1.truncated_normal_initializer(
           stddev=1 / math.sqrt(np.prod(self._shape)))
-    self._w = tf1.get_variable(
-        "w", shape=self._shape, dtype=self._dtype,
-        initializer=self._initializers["w"],
-        partitioner=self._partitioners.get("w"),
-        regularizer=self._regularizers.get("w"))
+    self._w = self._get_variable("w", self._shape, self._dtype)
     return self._w
 
   @property

@@ -7,11 +7,11 @@ so before training the module passes its (non-negative) input through.
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import base
 from sonnet.src import conv
 from sonnet.src.core import errors
 from sonnet.src import sequential
+from sonnet.src import variable_options
 
 # Per layer: (width in multiples of num_output_classes for "large", dilation
 # rate, whether a ReLU follows).
@@ -148,7 +148,7 @@ def noisy_identity_kernel_initializer(base_num_channels, stddev=1e-8):
   return initializer
 
 
-class Dilation(base.AbstractModule):
+class Dilation(base.AbstractModule, variable_options.VariableOptions):
   """The dilated-convolution context module (Yu & Koltun, 2016).
 
   Eight 3x3 SAME convolutions with dilation rates 1, 1, 2, 4, 8, 16, 1, 1,
@@ -193,10 +193,8 @@ class Dilation(base.AbstractModule):
     super().__init__(name=name)
     self._num_output_classes = num_output_classes
     self._model_size = model_size
-    self._initializers = arg_checks.check_initializers(
-        initializers, self.POSSIBLE_INITIALIZER_KEYS)
-    self._regularizers = arg_checks.check_regularizers(
-        regularizers, self.POSSIBLE_INITIALIZER_KEYS)
+    self._set_variable_options(initializers, None, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
     self._conv_modules = None
     # Sonnet 1.36 made the layers in each connection; making them once here
     # gives the same names and variables and works when the first
