@@ -2,6 +2,7 @@
 
 import tensorflow as tf
 
+from sonnet.src.core import connected_property
 from sonnet.src.core import errors
 from sonnet.src import linear
 from sonnet.src import rnn_core
@@ -185,22 +186,17 @@ class ACTCore(rnn_core.RNNCore):
     return (tf.TensorShape([self._output_size]),
             (tf.TensorShape([1]), tf.TensorShape([1])))
 
-  @property
-  def batch_size(self):
-    """The batch size of the last connection.
+  batch_size = connected_property.connected_property(
+      "_batch_size",
+      """The batch size of the last connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._batch_size
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
+  dtype = connected_property.connected_property(
+      "_dtype",
+      """The input dtype of the last connection.
 
-  @property
-  def dtype(self):
-    """The input dtype of the last connection.
-
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._dtype
+      Raises:
+        NotConnectedError: before the first connection.
+      """)

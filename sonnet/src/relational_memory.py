@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from sonnet.src.core import connected_property
 from sonnet.src import layer_norm
 from sonnet.src import linear
 from sonnet.src import rnn_core
@@ -187,22 +188,17 @@ class RelationalMemory(rnn_core.RNNCore):
     """`TensorShape([mem_slots * mem_size])`."""
     return tf.TensorShape([self._mem_slots * self._mem_size])
 
-  @property
-  def input_gate(self):
-    """The input gate of the last connection.
+  input_gate = connected_property.connected_property(
+      "_input_gate",
+      """The input gate of the last connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_gate
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
+  forget_gate = connected_property.connected_property(
+      "_forget_gate",
+      """The forget gate of the last connection.
 
-  @property
-  def forget_gate(self):
-    """The forget gate of the last connection.
-
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._forget_gate
+      Raises:
+        NotConnectedError: before the first connection.
+      """)

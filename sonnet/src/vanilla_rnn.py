@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src import arg_checks
+from sonnet.src.core import connected_property
 from sonnet.src import linear
 from sonnet.src import rnn_core
 
@@ -85,17 +86,11 @@ class VanillaRNN(rnn_core.RNNCore):
                               self._hidden_to_hidden_linear(prev_state))
     return output, output
 
-  @property
-  def in_to_hidden_linear(self):
-    """The input `snt.Linear` (after connection)."""
-    self._ensure_is_connected()
-    return self._in_to_hidden_linear
-
-  @property
-  def hidden_to_hidden_linear(self):
-    """The recurrent `snt.Linear` (after connection)."""
-    self._ensure_is_connected()
-    return self._hidden_to_hidden_linear
+  in_to_hidden_linear = connected_property.connected_property(
+      "_in_to_hidden_linear", "The input `snt.Linear` (after connection).")
+  hidden_to_hidden_linear = connected_property.connected_property(
+      "_hidden_to_hidden_linear",
+      "The recurrent `snt.Linear` (after connection).")
 
   @property
   def in_to_hidden_variables(self):
