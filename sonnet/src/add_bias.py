@@ -2,6 +2,7 @@
 
 from sonnet.src.core import base
 from sonnet.src import default_initializers
+from sonnet.src import deferred
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
@@ -104,7 +105,10 @@ class AddBias(base.AbstractModule, base.Transposable,
           "Input shape has changed. ({}: the first connection had shape {}, "
           "this one {}.)".format(self.scope_name, self._input_shape,
                                  input_shape))
-    output_shape = self._resolved_output_shape()
+    output_shape = deferred.resolve(
+        self, "_output_shape", parent_not_built=(
+            "Build the original untransposed module before building this "
+            "one."))
     if output_shape is not None and tuple(output_shape[1:]) != input_shape[1:]:
       raise errors.IncompatibleShapeError(
           "Input shape must be {} not: {}.".format(output_shape,
@@ -114,16 +118,6 @@ class AddBias(base.AbstractModule, base.Transposable,
                                  default_initializers.bias())
     bias = self._b if multiplier == 1 else self._b * multiplier
     return inputs + bias
-
-  def _resolved_output_shape(self):
-    if callable(self._output_shape):
-      output_shape = self._output_shape()
-      if output_shape is None:
-        raise errors.ParentNotBuiltError(
-            "Build the original untransposed module before building this "
-            "one.")
-      self._output_shape = output_shape
-    return self._output_shape
 
   @property
   def b(self):

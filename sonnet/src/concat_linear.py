@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from sonnet.src.core import base
 from sonnet.src import default_initializers
+from sonnet.src import deferred
 from sonnet.src.core import errors
 from sonnet.src import linear as linear_lib
 from sonnet.src import variable_options
@@ -151,9 +152,7 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
   @property
   def output_size(self):
     """The number of output units (resolving a callable `output_size`)."""
-    if callable(self._output_size):
-      self._output_size = self._output_size()
-    return self._output_size
+    return deferred.resolve(self, "_output_size")
 
 
 def _linear_scope(index):

@@ -6,6 +6,7 @@ from sonnet.src.core import base
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
+from sonnet.src import deferred
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
@@ -168,10 +169,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
       NotConnectedError: if it comes from a module (e.g. the one this was
         transposed from) that is not connected yet.
     """
-    if callable(self._output_channels):
-      self._output_channels = self._output_channels()
-    self._output_channels = int(self._output_channels)
-    return self._output_channels
+    return deferred.resolve(self, "_output_channels", int)
 
   @property
   def kernel_shape(self):

@@ -13,6 +13,7 @@ from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
+from sonnet.src import deferred
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
@@ -258,10 +259,7 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
       NotConnectedError: if it comes from a module (e.g. the one this was
         transposed from) that is not connected yet.
     """
-    if callable(self._output_channels):
-      self._output_channels = self._output_channels()
-    self._output_channels = int(self._output_channels)
-    return self._output_channels
+    return deferred.resolve(self, "_output_channels", int)
 
   @property
   def output_shape(self):
@@ -276,12 +274,10 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     """
     if self._output_shape is None:
       self._ensure_is_connected()
-    if callable(self._output_shape):
-      self._output_shape = self._resolved_output_shape(self._output_shape())
-    return self._output_shape
+    return deferred.resolve(self, "_output_shape", self._checked_output_shape)
 
-  def _resolved_output_shape(self, output_shape):
-    """The ints of an output shape that a callable gave."""
+  def _checked_output_shape(self, output_shape):
+    """The ints of an output shape (e.g. one that a callable gave)."""
     output_shape = tuple(tf.compat.v1.dimension_value(s) for s in output_shape)
     if len(output_shape) != self._n:
       raise errors.IncompatibleShapeError(

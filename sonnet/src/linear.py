@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from sonnet.src.core import base
 from sonnet.src import default_initializers
+from sonnet.src import deferred
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
@@ -157,9 +158,7 @@ class Linear(base.AbstractModule, base.Transposable,
       NotConnectedError: if `output_size` comes from a module (e.g. the one
         this was transposed from) that is not connected yet.
     """
-    if callable(self._output_size):
-      self._output_size = self._output_size()
-    return self._output_size
+    return deferred.resolve(self, "_output_size")
 
   @property
   def has_bias(self):

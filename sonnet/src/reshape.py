@@ -10,6 +10,7 @@ import numbers
 import numpy as np
 
 from sonnet.src.core import base
+from sonnet.src import deferred
 from sonnet.src import leading_dims
 
 _UNKNOWN_DIMS = ("Unknown non-preserved dimensions are not allowed in the "
@@ -92,9 +93,7 @@ class BatchReshape(base.AbstractModule, base.Transposable):
     trailing = full_shape[self._preserve_dims:]
     # Untracked: a tracked list would become a checkpoint `ListWrapper`.
     self._set_untracked(_input_shape=trailing)
-    if callable(self._shape):
-      self._shape = tuple(self._shape())
-    shape = self._shape
+    shape = deferred.resolve(self, "_shape", tuple)
     if len(trailing) == 1 and len(shape) == 1:
       if shape[0] in (-1, trailing[0]):
         return inputs

@@ -10,6 +10,7 @@ from sonnet.src import batch_norm
 from sonnet.src import batch_norm_v2
 from sonnet.src import conv
 from sonnet.src import conv_transpose
+from sonnet.src import deferred
 from sonnet.src import reflection
 from sonnet.src import variable_options
 
@@ -302,7 +303,7 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
   @property
   def output_channels(self):
     """The output channels of each layer (callables resolved)."""
-    return tuple(c() if callable(c) else c for c in self._output_channels)
+    return tuple(deferred.value(c) for c in self._output_channels)
 
   @property
   def kernel_shapes(self):
@@ -570,7 +571,7 @@ class ConvNet2DTranspose(ConvNet2D):
   @property
   def output_shapes(self):
     """The output spatial shape of each layer (callables resolved)."""
-    return tuple(s() if callable(s) else s for s in self._output_shapes)
+    return tuple(deferred.value(s) for s in self._output_shapes)
 
   def transpose(self, name=None, output_channels=None, kernel_shapes=None,
                 strides=None, paddings=None, activation=None,

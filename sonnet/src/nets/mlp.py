@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src import deferred
 from sonnet.src import linear as linear_lib
 from sonnet.src import variable_options
 
@@ -127,7 +128,7 @@ class MLP(base.AbstractModule, base.Transposable,
   @property
   def output_sizes(self):
     """The layer sizes (callables resolved)."""
-    return tuple(s() if callable(s) else s for s in self._output_sizes)
+    return tuple(deferred.value(s) for s in self._output_sizes)
 
   @property
   def output_size(self):
