@@ -100,10 +100,15 @@ def make_core(config, output_size):
 
 
 def unroll(core, observations, batch_size):
-  """Runs the core over time-major observations from a zero state."""
+  """Runs the core over time-major observations from a zero state.
+
+  One iteration at a time: with TensorFlow's default of 32 in flight, the
+  gradient of the loop inside a `tf.function` now and then summed
+  accumulators of different shapes ("AddN must have the same size").
+  """
   logits, _ = tf1.nn.dynamic_rnn(
       core, observations, initial_state=core.initial_state(batch_size),
-      time_major=True)
+      time_major=True, parallel_iterations=1)
   return logits
 
 
