@@ -1,6 +1,7 @@
 """`AddBias`: adds a learned bias, broadcast over chosen dimensions."""
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import default_initializers
 from sonnet.src import deferred
 from sonnet.src.core import errors
@@ -119,25 +120,21 @@ class AddBias(base.AbstractModule, base.Transposable,
     bias = self._b if multiplier == 1 else self._b * multiplier
     return inputs + bias
 
-  @property
-  def b(self):
-    """The bias variable.
+  b = connected_property.connected_property(
+      "_b",
+      """The bias variable.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._b
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
-  @property
-  def input_shape(self):
-    """The input shape of the first connection.
+  input_shape = connected_property.connected_property(
+      "_input_shape",
+      """The input shape of the first connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def transpose(self, name=None):
     """Returns an `AddBias` for inputs shaped like this module's inputs.

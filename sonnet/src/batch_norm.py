@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src.core import errors
 from sonnet.src import moving_stats
 
@@ -300,25 +301,21 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
             self._scale or self._fused) else None
     self._beta, self._gamma = beta, gamma
 
-  @property
-  def moving_mean(self):
-    """The moving average of the batch means (a variable).
+  moving_mean = connected_property.connected_property(
+      "_moving_mean",
+      """The moving average of the batch means (a variable).
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._moving_mean
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
-  @property
-  def moving_variance(self):
-    """The moving average of the batch variances (a variable).
+  moving_variance = connected_property.connected_property(
+      "_moving_variance",
+      """The moving average of the batch variances (a variable).
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._moving_variance
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   @property
   def beta(self):

@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
@@ -220,15 +221,13 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     """The mask multiplied into the kernel (NumPy array or tensor), or None."""
     return self._mask
 
-  @property
-  def w(self):
-    """The kernel variable (without any mask applied).
+  w = connected_property.connected_property(
+      "_w",
+      """The kernel variable (without any mask applied).
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def _clone_kwargs(self):
     """The constructor arguments shared by the plain convolutions."""

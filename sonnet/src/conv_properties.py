@@ -3,6 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
+from sonnet.src.core import connected_property
 from sonnet.src import default_initializers
 
 
@@ -56,25 +57,21 @@ class ConvProperties:
     """Whether the module adds a bias."""
     return self._use_bias
 
-  @property
-  def input_shape(self):
-    """The shape of the most recent inputs, a tuple.
+  input_shape = connected_property.connected_property(
+      "_input_shape",
+      """The shape of the most recent inputs, a tuple.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
-  @property
-  def input_channels(self):
-    """The number of input channels.
+  input_channels = connected_property.connected_property(
+      "_input_channels",
+      """The number of input channels.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_channels
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   @property
   def b(self):

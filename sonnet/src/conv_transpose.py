@@ -9,6 +9,7 @@ result back to the input's size.
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
@@ -309,17 +310,15 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     """The padding given to TensorFlow's op: the same as `padding`."""
     return self._padding
 
-  @property
-  def w(self):
-    """The kernel, `kernel_shape + [output_channels, input_channels]`.
+  w = connected_property.connected_property(
+      "_w",
+      """The kernel, `kernel_shape + [output_channels, input_channels]`.
 
-    For 1-D it has a leading 1, as Sonnet 1 stored it.
+      For 1-D it has a leading 1, as Sonnet 1 stored it.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def clone(self, name=None):
     """Returns a new, unconnected module with the same configuration.

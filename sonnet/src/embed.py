@@ -4,6 +4,7 @@ import numpy as np
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
@@ -159,15 +160,13 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
     """The size of each embedding."""
     return self._embed_dim
 
-  @property
-  def embeddings(self):
-    """The `[vocab_size, embed_dim]` embeddings variable.
+  embeddings = connected_property.connected_property(
+      "_embeddings",
+      """The `[vocab_size, embed_dim]` embeddings variable.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._embeddings
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
 
 def _float32_matrix(existing_vocab):

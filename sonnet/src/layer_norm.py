@@ -6,6 +6,7 @@ import numbers
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src.core import errors
 from sonnet.src import variable_options
 
@@ -113,25 +114,21 @@ class LayerNorm(base.AbstractModule, variable_options.PublicVariableOptions):
         variance_epsilon=self._eps)
     return tf.cast(outputs, original_dtype)
 
-  @property
-  def gamma(self):
-    """The scale variable (None with `scale=False`).
+  gamma = connected_property.connected_property(
+      "_gamma",
+      """The scale variable (None with `scale=False`).
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._gamma
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
-  @property
-  def beta(self):
-    """The offset variable (None with `offset=False`).
+  beta = connected_property.connected_property(
+      "_beta",
+      """The offset variable (None with `offset=False`).
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._beta
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
 
 def create_beta_initializer():

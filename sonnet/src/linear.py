@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import default_initializers
 from sonnet.src import deferred
 from sonnet.src.core import errors
@@ -126,15 +127,13 @@ class Linear(base.AbstractModule, base.Transposable,
       outputs += self._b
     return outputs
 
-  @property
-  def w(self):
-    """The weights `[input_size, output_size]`.
+  w = connected_property.connected_property(
+      "_w",
+      """The weights `[input_size, output_size]`.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   @property
   def b(self):
@@ -165,15 +164,13 @@ class Linear(base.AbstractModule, base.Transposable,
     """Whether the layer adds a bias."""
     return self._use_bias
 
-  @property
-  def input_shape(self):
-    """The input shape of the first connection.
+  input_shape = connected_property.connected_property(
+      "_input_shape",
+      """The input shape of the first connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def clone(self, name=None):
     """Returns a new, unconnected `Linear` with the same configuration.

@@ -10,6 +10,7 @@ import numbers
 import numpy as np
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import deferred
 from sonnet.src import leading_dims
 
@@ -111,15 +112,13 @@ class BatchReshape(base.AbstractModule, base.Transposable):
     preserved = leading_dims.dims(inputs)[:self._preserve_dims]
     return leading_dims.reshape(inputs, preserved + [int(d) for d in shape])
 
-  @property
-  def input_shape(self):
-    """The trailing (reshaped) input dimensions of the last connection.
+  input_shape = connected_property.connected_property(
+      "_input_shape",
+      """The trailing (reshaped) input dimensions of the last connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def transpose(self, name=None):
     """Returns a `BatchReshape` back to this module's input shape.

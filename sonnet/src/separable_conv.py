@@ -6,6 +6,7 @@ spatial dimension of size 1, and stored that way, as in Sonnet 1).
 
 import tensorflow as tf
 
+from sonnet.src.core import connected_property
 from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
@@ -73,35 +74,29 @@ class _SeparableConv(conv.ConvND):
     """The number of depthwise filters per input channel."""
     return self._channel_multiplier
 
-  @property
-  def w(self):
-    """The pair `(w_dw, w_pw)`.
+  w = connected_property.connected_property(
+      "_w",
+      """The pair `(w_dw, w_pw)`.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
-  @property
-  def w_dw(self):
-    """The depthwise kernel, `kernel_shape + [input_channels, multiplier]`.
+  w_dw = connected_property.connected_property(
+      "_w_dw",
+      """The depthwise kernel, `kernel_shape + [input_channels, multiplier]`.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w_dw
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
-  @property
-  def w_pw(self):
-    """The pointwise kernel, `[1, 1, input_channels * multiplier, outputs]`.
+  w_pw = connected_property.connected_property(
+      "_w_pw",
+      """The pointwise kernel, `[1, 1, input_channels * multiplier, outputs]`.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w_pw
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def clone(self, name=None):
     """Returns a new, unconnected module with the same configuration.

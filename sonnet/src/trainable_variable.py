@@ -6,6 +6,7 @@ import numpy as np
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
@@ -73,12 +74,10 @@ class TrainableVariable(base.AbstractModule,
     self._w = self._get_variable("w", self._shape, self._dtype)
     return self._w
 
-  @property
-  def w(self):
-    """The variable.
+  w = connected_property.connected_property(
+      "_w",
+      """The variable.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._w
+      Raises:
+        NotConnectedError: before the first connection.
+      """)

@@ -6,6 +6,7 @@ from absl import logging
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import batch_norm
 from sonnet.src import batch_norm_v2
 from sonnet.src import conv
@@ -361,15 +362,13 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
         "`.normalization_kwargs` instead.")
     return self._normalization_kwargs
 
-  @property
-  def input_shape(self):
-    """The input shape of the most recent connection.
+  input_shape = connected_property.connected_property(
+      "_input_shape",
+      """The input shape of the most recent connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   # --- transposition -------------------------------------------------------
 

@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from sonnet.src.core import base
+from sonnet.src.core import connected_property
 from sonnet.src import deferred
 from sonnet.src import linear as linear_lib
 from sonnet.src import variable_options
@@ -155,15 +156,13 @@ class MLP(base.AbstractModule, base.Transposable,
     """Whether dropout precedes each activation."""
     return self._use_dropout
 
-  @property
-  def input_shape(self):
-    """The input shape of the most recent connection.
+  input_shape = connected_property.connected_property(
+      "_input_shape",
+      """The input shape of the most recent connection.
 
-    Raises:
-      NotConnectedError: before the first connection.
-    """
-    self._ensure_is_connected()
-    return self._input_shape
+      Raises:
+        NotConnectedError: before the first connection.
+      """)
 
   def transpose(self, name=None, activate_final=None):
     """Returns an MLP mapping back from `output_size` to the input size.
