@@ -2,12 +2,12 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import base
 from sonnet.src import batch_norm
 from sonnet.src import default_initializers
 from sonnet.src import lstm
 from sonnet.src import rnn_core
+from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
 
@@ -98,7 +98,7 @@ class CoreWithExtraBuildArgs(rnn_core.RNNCore):
     return self._core.output_size
 
 
-class BatchNormLSTM(rnn_core.RNNCore):
+class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   """An LSTM with batch normalization of its gate terms and cell output.
 
   The previous state is clipped first (`hidden_clip_value`,
@@ -142,6 +142,9 @@ class BatchNormLSTM(rnn_core.RNNCore):
   BETA_C = "beta_c"
   POSSIBLE_INITIALIZER_KEYS = {W_GATES, B_GATES, W_F_DIAG, W_I_DIAG, W_O_DIAG,
                                GAMMA_H, GAMMA_X, GAMMA_C, BETA_C}
+  # The variables of the split gate matrix, which take the options given
+  # for "w_gates".
+  _W_GATES_HALVES = (W_GATES + "_H", W_GATES + "_X")
 
   CoreWithExtraBuildArgs = CoreWithExtraBuildArgs
   IndexedStatsBatchNorm = IndexedStatsBatchNorm
@@ -198,13 +201,16 @@ class BatchNormLSTM(rnn_core.RNNCore):
     self.possible_keys = self.get_possible_initializer_keys(
         use_peepholes=use_peepholes, use_batch_norm_h=use_batch_norm_h,
         use_batch_norm_x=use_batch_norm_x, use_batch_norm_c=use_batch_norm_c)
-    # Sonnet 1 checked all three dicts as initializers (and said so).
-    self._initializers = arg_checks.check_initializers(
-        initializers, self.possible_keys)
-    self._partitioners = arg_checks.check_initializers(
-        partitioners, self.possible_keys)
-    self._regularizers = arg_checks.check_initializers(
-        regularizers, self.possible_keys)
+    self._set_variable_options(
+        *lstm.check_options(initializers, partitioners, regularizers,
+                            self.possible_keys), self.possible_keys)
+    # As in Sonnet 1, the halves of a split gate matrix take the options
+    # given for "w_gates".
+    for options in (self._initializers, self._partitioners,
+                    self._regularizers):
+      if self.W_GATES in options:
+        for half in self._W_GATES_HALVES:
+          options[half] = options[self.W_GATES]
     if max_unique_stats < 1:
       raise ValueError("max_unique_stats must be >= 1")
     lstm.check_clip_values(hidden_clip_value, cell_clip_value)
@@ -248,47 +254,35 @@ class BatchNormLSTM(rnn_core.RNNCore):
       keys |= {cls.GAMMA_C, cls.BETA_C}
     return keys
 
-  def _variable(self, name, key, shape, dtype, default_initializer=None):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(key, default_initializer),
-        partitioner=self._partitioners.get(key),
-        regularizer=self._regularizers.get(key))
-
   def _create_gate_variables(self, input_size, dtype):
     hidden = self._hidden_size
     gate_init = default_initializers.weights(hidden + input_size)
     if self._use_batch_norm_h or self._use_batch_norm_x:
-      self._w_h = self._variable(self.W_GATES + "_H", self.W_GATES,
-                                 [hidden, 4 * hidden], dtype, gate_init)
-      self._w_x = self._variable(self.W_GATES + "_X", self.W_GATES,
-                                 [input_size, 4 * hidden], dtype, gate_init)
+      w_h, w_x = self._W_GATES_HALVES
+      self._w_h = self._get_variable(w_h, [hidden, 4 * hidden], dtype,
+                                     gate_init)
+      self._w_x = self._get_variable(w_x, [input_size, 4 * hidden], dtype,
+                                     gate_init)
     else:
-      self._w_xh = self._variable(self.W_GATES, self.W_GATES,
-                                  [hidden + input_size, 4 * hidden], dtype,
-                                  gate_init)
-    self._b = self._variable(self.B_GATES, self.B_GATES, [4 * hidden], dtype,
-                             gate_init)
+      self._w_xh = self._get_variable(
+          self.W_GATES, [hidden + input_size, 4 * hidden], dtype, gate_init)
+    self._b = self._get_variable(self.B_GATES, [4 * hidden], dtype,
+                                 gate_init)
 
   def _create_batch_norm_variables(self, dtype):
     # 0.1, as the paper recommends for the gradients through the tanh.
     gamma_init = tf1.constant_initializer(0.1)
     hidden = self._hidden_size
     if self._use_batch_norm_h:
-      self._gamma_h = self._variable(self.GAMMA_H, self.GAMMA_H,
-                                     [4 * hidden], dtype, gamma_init)
+      self._gamma_h = self._get_variable(self.GAMMA_H, [4 * hidden], dtype,
+                                         gamma_init)
     if self._use_batch_norm_x:
-      self._gamma_x = self._variable(self.GAMMA_X, self.GAMMA_X,
-                                     [4 * hidden], dtype, gamma_init)
+      self._gamma_x = self._get_variable(self.GAMMA_X, [4 * hidden], dtype,
+                                         gamma_init)
     if self._use_batch_norm_c:
-      self._gamma_c = self._variable(self.GAMMA_C, self.GAMMA_C, [hidden],
-                                     dtype, gamma_init)
-      self._beta_c = self._variable(self.BETA_C, self.BETA_C, [hidden], dtype)
-
-  def _create_peephole_variables(self, dtype):
-    for key in (self.W_F_DIAG, self.W_I_DIAG, self.W_O_DIAG):
-      setattr(self, "_" + key,
-              self._variable(key, key, [self._hidden_size], dtype))
+      self._gamma_c = self._get_variable(self.GAMMA_C, [hidden], dtype,
+                                         gamma_init)
+      self._beta_c = self._get_variable(self.BETA_C, [hidden], dtype)
 
   def _build(self, inputs, prev_state, is_training=None,
              test_local_stats=True):
@@ -347,21 +341,20 @@ class BatchNormLSTM(rnn_core.RNNCore):
       gates = gates_h + gates_x
     else:
       gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), self._w_xh)
-    gates += self._b
-    i, j, f, o = tf.split(gates, 4, axis=1)
+    gates = tf.split(gates + self._b, 4, axis=1)
+    peepholes = None
     if self._use_peepholes:
-      self._create_peephole_variables(dtype)
-      f += self._w_f_diag * prev_cell
-      i += self._w_i_diag * prev_cell
-    next_cell = (tf.sigmoid(f + self._forget_bias) * prev_cell +
-                 tf.sigmoid(i) * tf.tanh(j))
-    cell_output = next_cell
-    if self._use_batch_norm_c:
-      cell_output = self._beta_c + self._gamma_c * normalize(
-          self._batch_norm_c, cell_output)
-    if self._use_peepholes:
-      cell_output += self._w_o_diag * cell_output
-    next_hidden = tf.tanh(cell_output) * tf.sigmoid(o)
+      peepholes = [self._get_variable(key, [self._hidden_size], dtype)
+                   for key in (self.W_F_DIAG, self.W_I_DIAG, self.W_O_DIAG)]
+      self._w_f_diag, self._w_i_diag, self._w_o_diag = peepholes
+
+    def normalize_cell(cell):
+      return self._beta_c + self._gamma_c * normalize(self._batch_norm_c,
+                                                      cell)
+
+    next_hidden, next_cell = lstm.cell_update(
+        gates, prev_cell, self._forget_bias, peepholes,
+        normalize_cell if self._use_batch_norm_c else None)
     if self._max_unique_stats == 1:
       return next_hidden, (next_hidden, next_cell)
     return next_hidden, (next_hidden, next_cell, time_step + 1)

@@ -2,14 +2,12 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import lstm
 from sonnet.src import rnn_core
+from sonnet.src import variable_options
 
-tf1 = tf.compat.v1
 
-
-class GRU(rnn_core.RNNCore):
+class GRU(rnn_core.RNNCore, variable_options.VariableOptions):
   """A gated recurrent unit (Cho et al., 2014).
 
       z = sigmoid(x wz + h uz + bz)          (update gate)
@@ -58,18 +56,9 @@ class GRU(rnn_core.RNNCore):
     """
     super().__init__(custom_getter=custom_getter, name=name)
     self._hidden_size = hidden_size
-    keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
     self._input_size = None
-
-  def _variable(self, name, shape, dtype):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   def _build(self, inputs, prev_state):
     """Runs one step.
@@ -90,19 +79,19 @@ class GRU(rnn_core.RNNCore):
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
     w_shape, u_shape = [input_size, hidden], [hidden, hidden]
-    self._wz = self._variable(self.WZ, w_shape, dtype)
-    self._uz = self._variable(self.UZ, u_shape, dtype)
-    self._bz = self._variable(self.BZ, [hidden], dtype)
+    self._wz = self._get_variable(self.WZ, w_shape, dtype)
+    self._uz = self._get_variable(self.UZ, u_shape, dtype)
+    self._bz = self._get_variable(self.BZ, [hidden], dtype)
     z = tf.sigmoid(tf.matmul(inputs, self._wz) +
                    tf.matmul(prev_state, self._uz) + self._bz)
-    self._wr = self._variable(self.WR, w_shape, dtype)
-    self._ur = self._variable(self.UR, u_shape, dtype)
-    self._br = self._variable(self.BR, [hidden], dtype)
+    self._wr = self._get_variable(self.WR, w_shape, dtype)
+    self._ur = self._get_variable(self.UR, u_shape, dtype)
+    self._br = self._get_variable(self.BR, [hidden], dtype)
     r = tf.sigmoid(tf.matmul(inputs, self._wr) +
                    tf.matmul(prev_state, self._ur) + self._br)
-    self._wh = self._variable(self.WH, w_shape, dtype)
-    self._uh = self._variable(self.UH, u_shape, dtype)
-    self._bh = self._variable(self.BH, [hidden], dtype)
+    self._wh = self._get_variable(self.WH, w_shape, dtype)
+    self._uh = self._get_variable(self.UH, u_shape, dtype)
+    self._bh = self._get_variable(self.BH, [hidden], dtype)
     candidate = tf.tanh(tf.matmul(inputs, self._wh) +
                         tf.matmul(r * prev_state, self._uh) + self._bh)
     next_state = (1 - z) * prev_state + z * candidate

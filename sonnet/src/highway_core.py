@@ -2,14 +2,12 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src import lstm
 from sonnet.src import rnn_core
+from sonnet.src import variable_options
 
-tf1 = tf.compat.v1
 
-
-class HighwayCore(rnn_core.RNNCore):
+class HighwayCore(rnn_core.RNNCore, variable_options.VariableOptions):
   """A recurrent highway core: `num_layers` highway layers per time step.
 
   With `s` the state entering layer `l` (the previous state for `l = 0`):
@@ -51,10 +49,8 @@ class HighwayCore(rnn_core.RNNCore):
     super().__init__(custom_getter=custom_getter, name=name)
     self._hidden_size = hidden_size
     self._num_layers = num_layers
-    keys = self.get_possible_initializer_keys(num_layers)
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.get_possible_initializer_keys(num_layers))
     self._input_size = None
 
   @classmethod
@@ -72,13 +68,6 @@ class HighwayCore(rnn_core.RNNCore):
       keys |= {"wt%d" % layer, "wh%d" % layer, "bt%d" % layer,
                "bh%d" % layer}
     return keys
-
-  def _variable(self, name, shape, dtype):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   def _build(self, inputs, prev_state):
     """Runs one step.
@@ -98,14 +87,14 @@ class HighwayCore(rnn_core.RNNCore):
     lstm.check_input_size(self.scope_name, self._input_size, input_size)
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
-    wt = self._variable("wt", [input_size, hidden], dtype)
-    wh = self._variable("wh", [input_size, hidden], dtype)
+    wt = self._get_variable("wt", [input_size, hidden], dtype)
+    wh = self._get_variable("wh", [input_size, hidden], dtype)
     state = prev_state
     for layer in range(self._num_layers):
-      wt_l = self._variable("wt%d" % layer, [hidden, hidden], dtype)
-      bt_l = self._variable("bt%d" % layer, [hidden], dtype)
-      wh_l = self._variable("wh%d" % layer, [hidden, hidden], dtype)
-      bh_l = self._variable("bh%d" % layer, [hidden], dtype)
+      wt_l = self._get_variable("wt%d" % layer, [hidden, hidden], dtype)
+      bt_l = self._get_variable("bt%d" % layer, [hidden], dtype)
+      wh_l = self._get_variable("wh%d" % layer, [hidden, hidden], dtype)
+      bh_l = self._get_variable("bh%d" % layer, [hidden], dtype)
       pre_t = tf.matmul(state, wt_l) + bt_l
       pre_h = tf.matmul(state, wh_l) + bh_l
       if layer == 0:

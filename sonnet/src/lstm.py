@@ -8,11 +8,33 @@ from sonnet.src import arg_checks
 from sonnet.src import default_initializers
 from sonnet.src import layer_norm
 from sonnet.src import rnn_core
-
-tf1 = tf.compat.v1
+from sonnet.src import variable_options
 
 LSTMState = collections.namedtuple("LSTMState", ["hidden", "cell"])
 LSTMState.__doc__ = """The state of an `LSTM`: `hidden` and `cell` tensors."""
+
+
+def check_options(initializers, partitioners, regularizers, keys):
+  """Checks the three option dicts as Sonnet 1's LSTMs did.
+
+  They checked all three as initializers (and said so in the errors), in
+  this order.
+
+  Args:
+    initializers: None or a dict of initializers.
+    partitioners: None or a dict of partitioners.
+    regularizers: None or a dict of regularizers.
+    keys: the variable names the core accepts.
+
+  Returns:
+    The three dicts, checked (see `snt.check_initializers`).
+
+  Raises:
+    KeyError: for a key not in `keys`.
+    TypeError: for a value that is not callable (nor a dict).
+  """
+  return [arg_checks.check_initializers(options, keys)
+          for options in (initializers, partitioners, regularizers)]
 
 
 def check_clip_values(hidden_clip_value, cell_clip_value):
@@ -69,7 +91,42 @@ def check_input_size(scope_name, first_size, input_size):
         % (scope_name, first_size, input_size))
 
 
-class LSTM(rnn_core.RNNCore):
+def cell_update(gates, prev_cell, forget_bias, peepholes=None,
+                normalize_cell=None):
+  """One LSTM step from the gate pre-activations.
+
+      c' = sigmoid(f + forget_bias [+ w_f_diag * c]) * c
+           + sigmoid(i [+ w_i_diag * c]) * tanh(j)
+      h' = tanh(norm(c') [* (1 + w_o_diag)]) * sigmoid(o)
+
+  Args:
+    gates: the pre-activations `(i, j, f, o)`, each `[batch_size,
+      hidden_size]` (`tf.split` of the gates).
+    prev_cell: the previous cell state `[batch_size, hidden_size]`.
+    forget_bias: added to the forget gate's pre-activation.
+    peepholes: None, or the weights `(w_f_diag, w_i_diag, w_o_diag)`.
+    normalize_cell: None, or a function applied to the new cell state
+      before the output tanh.
+
+  Returns:
+    `(next_hidden, next_cell)`.
+  """
+  i, j, f, o = gates
+  if peepholes:
+    w_f_diag, w_i_diag, w_o_diag = peepholes
+    f += w_f_diag * prev_cell
+    i += w_i_diag * prev_cell
+  next_cell = (tf.sigmoid(f + forget_bias) * prev_cell +
+               tf.sigmoid(i) * tf.tanh(j))
+  cell_output = next_cell
+  if normalize_cell is not None:
+    cell_output = normalize_cell(cell_output)
+  if peepholes:
+    cell_output += w_o_diag * cell_output
+  return tf.tanh(cell_output) * tf.sigmoid(o), next_cell
+
+
+class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   """An LSTM core: input, forget and output gates over a cell state.
 
   The previous state is clipped first (`hidden_clip_value`,
@@ -151,13 +208,9 @@ class LSTM(rnn_core.RNNCore):
     self._hidden_state_size = projection_size or hidden_size
     self.possible_keys = self.get_possible_initializer_keys(
         use_peepholes=use_peepholes, use_projection=self._use_projection)
-    # Sonnet 1 checked all three dicts as initializers (and said so).
-    self._initializers = arg_checks.check_initializers(
-        initializers, self.possible_keys)
-    self._partitioners = arg_checks.check_initializers(
-        partitioners, self.possible_keys)
-    self._regularizers = arg_checks.check_initializers(
-        regularizers, self.possible_keys)
+    self._set_variable_options(
+        *check_options(initializers, partitioners, regularizers,
+                       self.possible_keys), self.possible_keys)
     check_clip_values(hidden_clip_value, cell_clip_value)
     self._input_size = None
     if use_layer_norm:
@@ -182,13 +235,6 @@ class LSTM(rnn_core.RNNCore):
     if use_projection:
       keys.add(cls.W_H_PROJECTION)
     return keys
-
-  def _variable(self, name, shape, dtype, default_initializer=None):
-    return tf1.get_variable(
-        name, shape=shape, dtype=dtype,
-        initializer=self._initializers.get(name, default_initializer),
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name))
 
   def _build(self, inputs, prev_state):
     """Runs one step.
@@ -217,34 +263,25 @@ class LSTM(rnn_core.RNNCore):
     dtype = inputs.dtype
     fan_in = self._hidden_state_size + input_size
     gate_init = default_initializers.weights(fan_in)
-    self._w_xh = self._variable(
+    self._w_xh = self._get_variable(
         self.W_GATES, [fan_in, 4 * self._hidden_size], dtype, gate_init)
-    self._b = self._variable(self.B_GATES, [4 * self._hidden_size], dtype,
-                             gate_init)
+    self._b = self._get_variable(self.B_GATES, [4 * self._hidden_size],
+                                 dtype, gate_init)
     if self._use_projection:
-      self._w_h_projection = self._variable(
+      self._w_h_projection = self._get_variable(
           self.W_H_PROJECTION, [self._hidden_size, self._hidden_state_size],
           dtype, default_initializers.weights(self._hidden_size))
     gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), self._w_xh)
     if self._use_layer_norm:
       gates = self._layer_norm(gates)
-    gates += self._b
-    i, j, f, o = tf.split(gates, 4, axis=1)
+    gates = tf.split(gates + self._b, 4, axis=1)
+    peepholes = None
     if self._use_peepholes:
-      self._w_f_diag = self._variable(self.W_F_DIAG, [self._hidden_size],
-                                      dtype)
-      self._w_i_diag = self._variable(self.W_I_DIAG, [self._hidden_size],
-                                      dtype)
-      self._w_o_diag = self._variable(self.W_O_DIAG, [self._hidden_size],
-                                      dtype)
-      f += self._w_f_diag * prev_cell
-      i += self._w_i_diag * prev_cell
-    next_cell = (tf.sigmoid(f + self._forget_bias) * prev_cell +
-                 tf.sigmoid(i) * tf.tanh(j))
-    cell_output = next_cell
-    if self._use_peepholes:
-      cell_output += self._w_o_diag * cell_output
-    next_hidden = tf.tanh(cell_output) * tf.sigmoid(o)
+      peepholes = [self._get_variable(key, [self._hidden_size], dtype)
+                   for key in (self.W_F_DIAG, self.W_I_DIAG, self.W_O_DIAG)]
+      self._w_f_diag, self._w_i_diag, self._w_o_diag = peepholes
+    next_hidden, next_cell = cell_update(gates, prev_cell, self._forget_bias,
+                                         peepholes)
     if self._use_projection:
       next_hidden = tf.matmul(next_hidden, self._w_h_projection)
     return next_hidden, LSTMState(hidden=next_hidden, cell=next_cell)

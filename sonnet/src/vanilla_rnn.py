@@ -2,13 +2,13 @@
 
 import tensorflow as tf
 
-from sonnet.src import arg_checks
 from sonnet.src.core import connected_property
 from sonnet.src import linear
 from sonnet.src import rnn_core
+from sonnet.src import variable_options
 
 
-class VanillaRNN(rnn_core.RNNCore):
+class VanillaRNN(rnn_core.RNNCore, variable_options.VariableOptions):
   """A basic recurrent core made of two `snt.Linear`s.
 
   Variables: `in_to_hidden/w`, `in_to_hidden/b`, `hidden_to_hidden/w`,
@@ -42,10 +42,8 @@ class VanillaRNN(rnn_core.RNNCore):
       TypeError: if a value is not a dict of callables.
     """
     super().__init__(name=name)
-    keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._initializers = arg_checks.check_initializers(initializers, keys)
-    self._partitioners = arg_checks.check_partitioners(partitioners, keys)
-    self._regularizers = arg_checks.check_regularizers(regularizers, keys)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS)
     self._hidden_size = hidden_size
     self._activation = activation
     self._in_to_hidden_linear = None
