@@ -1,4 +1,8 @@
-"""N-d convolutions: the shared `ConvND` base and `Conv1D`/`2D`/`3D`."""
+"""N-d convolutions: the shared `ConvND` base and `Conv1D`/`2D`/`3D`.
+
+Each of `Conv1D`, `Conv2D` and `Conv3D` is paired with its transpose in
+`conv_transpose`, which `transpose()` constructs.
+"""
 
 import tensorflow as tf
 
@@ -7,22 +11,17 @@ from sonnet.src.core import connected_property
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
-from sonnet.src import deferred
+from sonnet.src import conv_transpose
 from sonnet.src.core import errors
-from sonnet.src import variable_options
 
 
-
-class ConvND(base.AbstractModule, conv_properties.ConvProperties,
-             variable_options.PublicVariableOptions):
+class ConvND(conv_properties.ConvBase):
   """Base of the convolution modules: checks, padding, variables, bias.
 
   A subclass sets `_n` (the number of spatial dimensions) and may override
   `_create_weights` / `_convolve` (e.g. depthwise or separable kernels),
   `_check_input_channels` and `output_channels`.
   """
-
-  _n = None  # Spatial dimensions; set by subclasses.
 
   def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
                padding=conv_padding.SAME, use_bias=True, initializers=None,
@@ -52,32 +51,15 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
     paddings = conv_padding.check_padding(padding, n)
     padding_value = conv_padding.check_padding_value(padding_value)
     mask = conv_args.check_mask(mask)
-    keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
-
-    super().__init__(custom_getter=custom_getter, name=name)
-    self._output_channels = output_channels
-    self._kernel_shape = kernel_shape
-    self._stride = stride
+    super().__init__(output_channels, kernel_shape, stride, use_bias,
+                     initializers, partitioners, regularizers, data_format,
+                     custom_getter, name)
     self._rate = rate
     self._paddings = paddings
     self._padding_value = padding_value
     self._conv_op_padding = conv_padding.conv_op_padding(paddings,
                                                          padding_value)
-    self._use_bias = use_bias
     self._mask = mask
-    self._data_format = data_format
-    self._channels_last = data_format.endswith("C")
-    self._input_shape = None
-    self._input_channels = None
-    self._w = None
-    self._b = None
-
-  @classmethod
-  def get_possible_initializer_keys(cls, use_bias=True):
-    """The variable names: {"w", "b"}, or {"w"} without a bias."""
-    return {"w", "b"} if use_bias else {"w"}
 
   # --- connection ----------------------------------------------------------
 
@@ -112,15 +94,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
       inputs = conv_padding.pad_inputs(
           inputs, self._paddings, self._kernel_shape, self._rate,
           self._channels_last, self._padding_value)
-    outputs = self._convolve(inputs, weights)
-    if self._use_bias:
-      bias_size = outputs.get_shape().as_list()[self._channel_axis]
-      self._b = self._get_variable(
-          "b", [bias_size], inputs.dtype,
-          conv_properties.create_bias_initializer([bias_size], inputs.dtype))
-      outputs = tf.nn.bias_add(outputs, self._b,
-                               data_format=self._bias_data_format)
-    return outputs
+    return self._add_bias(self._convolve(inputs, weights), inputs.dtype)
 
   def _check_inputs(self, inputs):
     """Checks rank, dtype and channels; returns the static input shape."""
@@ -152,35 +126,7 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
         padding=self._conv_op_padding, data_format=self._data_format,
         dilations=self._rate)
 
-  @property
-  def _channel_axis(self):
-    return -1 if self._channels_last else 1
-
-  @property
-  def _bias_data_format(self):
-    return "N...C" if self._channels_last else "NC..."
-
   # --- properties ----------------------------------------------------------
-
-  @property
-  def output_channels(self):
-    """The number of output channels, an int (resolving a callable).
-
-    Raises:
-      NotConnectedError: if it comes from a module (e.g. the one this was
-        transposed from) that is not connected yet.
-    """
-    return deferred.resolve(self, "_output_channels", int)
-
-  @property
-  def kernel_shape(self):
-    """The kernel size per spatial dimension, a tuple of `N` ints."""
-    return self._kernel_shape
-
-  @property
-  def stride(self):
-    """The full-rank stride: `(1, s..., 1)`; `(1, 1, s...)` channels first."""
-    return conv_args.one_padded(self._stride, self._data_format)
 
   @property
   def rate(self):
@@ -230,27 +176,13 @@ class ConvND(base.AbstractModule, conv_properties.ConvProperties,
       """)
 
   def _clone_kwargs(self):
-    """The constructor arguments shared by the plain convolutions."""
-    return dict(
-        output_channels=self.output_channels, kernel_shape=self._kernel_shape,
-        stride=self._stride, rate=self._rate, padding=self._paddings,
-        use_bias=self._use_bias, initializers=self._initializers,
-        partitioners=self._partitioners, regularizers=self._regularizers,
-        mask=self._mask, data_format=self._data_format,
-        padding_value=self._padding_value, custom_getter=self._custom_getter)
-
-  def clone(self, name=None):
-    """Returns a new, unconnected module with the same configuration.
-
-    Args:
-      name: the clone's name; defaults to this module's name + "_clone".
-    """
-    return type(self)(name=name or self.module_name + "_clone",
-                      **self._clone_kwargs())
+    return dict(super()._clone_kwargs(), rate=self._rate,
+                padding=self._paddings, mask=self._mask,
+                padding_value=self._padding_value)
 
 
 class _TransposableConv(ConvND, base.Transposable):
-  """A plain convolution whose transpose is `_transpose_class`."""
+  """A plain convolution, paired with its transpose class."""
 
   def transpose(self, name=None):
     """Returns the matching transposed convolution.
@@ -275,22 +207,10 @@ class _TransposableConv(ConvND, base.Transposable):
           "Cannot transpose a convolution using mixed paddings or paddings "
           "other than SAME or VALID (%s pads %s with %s)."
           % (self.scope_name, self._paddings, self._padding_value))
-    return self._transpose_class()(
-        output_channels=lambda: self.input_channels,
+    return self._transposed(
+        name, padding=self._conv_op_padding,
         output_shape=lambda: conv_args.spatial_dims(self.input_shape,
-                                                    self._data_format),
-        kernel_shape=self._kernel_shape, stride=self._stride,
-        padding=self._conv_op_padding, use_bias=self._use_bias,
-        initializers=self._initializers, partitioners=self._partitioners,
-        regularizers=self._regularizers, data_format=self._data_format,
-        custom_getter=self._custom_getter,
-        name=name or self.module_name + "_transpose")
-
-  @classmethod
-  def _transpose_class(cls):
-    # Imported here: conv_transpose imports this file for its own transpose.
-    from sonnet.src import conv_transpose  # pylint: disable=g-import-not-at-top
-    return getattr(conv_transpose, cls.__name__ + "Transpose")
+                                                    self._data_format))
 
 
 _ARGS_DOC = """
@@ -419,3 +339,8 @@ class Conv3D(_TransposableConv):
         custom_getter=custom_getter, name=name)
 
   __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
+
+
+conv_properties.pair_transposes(Conv1D, conv_transpose.Conv1DTranspose)
+conv_properties.pair_transposes(Conv2D, conv_transpose.Conv2DTranspose)
+conv_properties.pair_transposes(Conv3D, conv_transpose.Conv3DTranspose)

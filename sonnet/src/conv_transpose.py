@@ -10,14 +10,11 @@ import tensorflow as tf
 
 from sonnet.src.core import base
 from sonnet.src.core import connected_property
-from sonnet.src import conv
 from sonnet.src import conv_args
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
 from sonnet.src import deferred
 from sonnet.src.core import errors
-from sonnet.src import variable_options
-
 
 
 def default_transpose_size(input_shape, stride, kernel_shape=None,
@@ -87,11 +84,11 @@ def _transpose_stride(stride, n, data_format):
   return conv_args.fill_shape(stride, n)
 
 
-class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
-                      base.Transposable, variable_options.PublicVariableOptions):
-  """Base of the transposed convolutions; subclasses set `_n`."""
+class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
+  """Base of the transposed convolutions; subclasses set `_n`.
 
-  _n = None
+  `conv.py` pairs each with its convolution, which `transpose()` makes.
+  """
 
   def __init__(self, output_channels, output_shape=None, kernel_shape=None,
                stride=1, padding=conv_padding.SAME, use_bias=True,
@@ -115,29 +112,12 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     kernel_shape = conv_args.verified_shape(kernel_shape, n, "kernel")
     stride = _transpose_stride(stride, n, data_format)
     padding = conv_padding.check_conv_op_padding(padding)
-    keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
-
-    super().__init__(custom_getter=custom_getter, name=name)
-    self._output_channels = output_channels
+    super().__init__(output_channels, kernel_shape, stride, use_bias,
+                     initializers, partitioners, regularizers, data_format,
+                     custom_getter, name)
     self._output_shape = output_shape
     self._use_default_output_shape = output_shape is None
-    self._kernel_shape = kernel_shape
-    self._stride = stride
     self._padding = padding
-    self._use_bias = use_bias
-    self._data_format = data_format
-    self._channels_last = data_format.endswith("C")
-    self._input_shape = None
-    self._input_channels = None
-    self._w = None
-    self._b = None
-
-  @classmethod
-  def get_possible_initializer_keys(cls, use_bias=True):
-    """The variable names: {"w", "b"}, or {"w"} without a bias."""
-    return {"w", "b"} if use_bias else {"w"}
 
   def _build(self, inputs):
     """Connects the transposed convolution.
@@ -165,7 +145,7 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     """
     input_shape = conv_args.check_inputs(
         self.scope_name, inputs, self._data_format, self._input_channels)
-    input_channels = input_shape[self._data_format.index("C")]
+    input_channels = input_shape[self._channel_axis]
     if self._use_default_output_shape:
       self._output_shape = self._default_output_shape(input_shape)
     out_spatial = self.output_shape
@@ -182,16 +162,8 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     self._w = self._get_variable(
         "w", w_shape, inputs.dtype,
         conv_properties.create_weight_initializer(fan_in_shape, inputs.dtype))
-    outputs = self._convolve(inputs, out_spatial, output_channels)
-    if self._use_bias:
-      self._b = self._get_variable(
-          "b", [output_channels], inputs.dtype,
-          conv_properties.create_bias_initializer([output_channels],
-                                                  inputs.dtype))
-      outputs = tf.nn.bias_add(
-          outputs, self._b,
-          data_format="N...C" if self._channels_last else "NC...")
-    return outputs
+    return self._add_bias(
+        self._convolve(inputs, out_spatial, output_channels), inputs.dtype)
 
   def _default_output_shape(self, input_shape):
     """`default_transpose_size` of the spatial input sizes."""
@@ -253,16 +225,6 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
   # --- properties ----------------------------------------------------------
 
   @property
-  def output_channels(self):
-    """The number of output channels, an int (resolving a callable).
-
-    Raises:
-      NotConnectedError: if it comes from a module (e.g. the one this was
-        transposed from) that is not connected yet.
-    """
-    return deferred.resolve(self, "_output_channels", int)
-
-  @property
   def output_shape(self):
     """The spatial output shape, a tuple of `N` ints (resolving a callable).
 
@@ -291,16 +253,6 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     return output_shape
 
   @property
-  def kernel_shape(self):
-    """The kernel size per spatial dimension, a tuple of `N` ints."""
-    return self._kernel_shape
-
-  @property
-  def stride(self):
-    """The full-rank stride: `(1, s..., 1)`; `(1, 1, s...)` channels first."""
-    return conv_args.one_padded(self._stride, self._data_format)
-
-  @property
   def padding(self):
     """"SAME" or "VALID" (of the convolution this is the transpose of)."""
     return self._padding
@@ -320,22 +272,11 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
         NotConnectedError: before the first connection.
       """)
 
-  def clone(self, name=None):
-    """Returns a new, unconnected module with the same configuration.
-
-    Args:
-      name: the clone's name; defaults to this module's name + "_clone".
-    """
+  def _clone_kwargs(self):
     output_shape = None if self._use_default_output_shape else (
         self._output_shape)
-    return type(self)(
-        output_channels=self.output_channels, output_shape=output_shape,
-        kernel_shape=self._kernel_shape, stride=self._stride,
-        padding=self._padding, use_bias=self._use_bias,
-        initializers=self._initializers, partitioners=self._partitioners,
-        regularizers=self._regularizers, data_format=self._data_format,
-        custom_getter=self._custom_getter,
-        name=name or self.module_name + "_clone")
+    return dict(super()._clone_kwargs(), output_shape=output_shape,
+                padding=self._padding)
 
   def transpose(self, name=None):
     """Returns the convolution that maps this module's outputs back.
@@ -346,15 +287,7 @@ class ConvNDTranspose(base.AbstractModule, conv_properties.ConvProperties,
     Args:
       name: defaults to this module's name + "_transpose".
     """
-    conv_class = getattr(conv, type(self).__name__[:-len("Transpose")])
-    return conv_class(
-        output_channels=lambda: self.input_channels,
-        kernel_shape=self._kernel_shape, stride=self._stride,
-        padding=self._padding, use_bias=self._use_bias,
-        initializers=self._initializers, partitioners=self._partitioners,
-        regularizers=self._regularizers, data_format=self._data_format,
-        custom_getter=self._custom_getter,
-        name=name or self.module_name + "_transpose")
+    return self._transposed(name, padding=self._padding)
 
 
 _ARGS_DOC = """

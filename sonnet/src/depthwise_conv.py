@@ -8,7 +8,21 @@ from sonnet.src import conv_padding
 from sonnet.src import conv_properties
 
 
-class DepthwiseConv2D(conv.ConvND):
+class DepthwiseBase(conv.ConvND):
+  """A 2-D convolution that never mixes channels: TensorFlow's depthwise op.
+
+  Subclasses make the kernel `[height, width, input_channels, multiplier]`.
+  """
+
+  _n = 2
+
+  def _convolve(self, inputs, w):
+    return tf.nn.depthwise_conv2d(
+        inputs, w, strides=self.stride, padding=self._conv_op_padding,
+        data_format=self._data_format, dilations=self._rate)
+
+
+class DepthwiseConv2D(DepthwiseBase):
   """Depthwise 2-D convolution: `channel_multiplier` filters per input channel.
 
   Output channel `c * channel_multiplier + m` is input channel `c`
@@ -23,8 +37,6 @@ class DepthwiseConv2D(conv.ConvND):
   >>> conv.w.shape.as_list()
   [3, 3, 3, 2]
   """
-
-  _n = 2
 
   def __init__(self, channel_multiplier, kernel_shape, stride=1,
                padding=conv_padding.SAME, use_bias=True, initializers=None,
@@ -75,11 +87,6 @@ class DepthwiseConv2D(conv.ConvND):
         conv_properties.create_weight_initializer(self._kernel_shape, dtype))
     return self._w
 
-  def _convolve(self, inputs, w):
-    return tf.nn.depthwise_conv2d(
-        inputs, w, strides=self.stride, padding=self._conv_op_padding,
-        data_format=self._data_format, dilations=self._rate)
-
   @property
   def channel_multiplier(self):
     """The number of filters per input channel."""
@@ -101,9 +108,6 @@ class DepthwiseConv2D(conv.ConvND):
       name: the clone's name; defaults to this module's name + "_clone".
     """
     return DepthwiseConv2D(
-        self._channel_multiplier, self._kernel_shape, stride=self._stride,
-        padding=self._paddings, use_bias=self._use_bias,
-        initializers=self._initializers, partitioners=self._partitioners,
-        regularizers=self._regularizers, data_format=self._data_format,
-        padding_value=self._padding_value, custom_getter=self._custom_getter,
-        name=name or self.module_name + "_clone")
+        self._channel_multiplier, padding=self._paddings,
+        padding_value=self._padding_value,
+        name=name or self.module_name + "_clone", **self._shared_kwargs())

@@ -2,12 +2,12 @@
 
 import tensorflow as tf
 
-from sonnet.src import conv
 from sonnet.src import conv_padding
 from sonnet.src import conv_properties
+from sonnet.src import depthwise_conv
 
 
-class InPlaneConv2D(conv.ConvND):
+class InPlaneConv2D(depthwise_conv.DepthwiseBase):
   """Convolves every input channel with the same single-channel filter.
 
   The output has as many channels as the input. Variables: `w` of shape
@@ -20,8 +20,6 @@ class InPlaneConv2D(conv.ConvND):
   >>> conv.w.shape.as_list()
   [3, 3, 1, 1]
   """
-
-  _n = 2
 
   def __init__(self, kernel_shape, stride=1, padding=conv_padding.SAME,
                use_bias=True, initializers=None, partitioners=None,
@@ -66,11 +64,6 @@ class InPlaneConv2D(conv.ConvND):
         conv_properties.create_weight_initializer(self._kernel_shape, dtype))
     return tf.tile(self._w, [1, 1, input_channels, 1])
 
-  def _convolve(self, inputs, w):
-    return tf.nn.depthwise_conv2d(
-        inputs, w, strides=self.stride, padding=self._conv_op_padding,
-        data_format=self._data_format, dilations=self._rate)
-
   @property
   def output_channels(self):
     """The number of input channels, which the output keeps.
@@ -87,9 +80,5 @@ class InPlaneConv2D(conv.ConvND):
       name: the clone's name; defaults to this module's name + "_clone".
     """
     return InPlaneConv2D(
-        self._kernel_shape, stride=self._stride, padding=self._paddings,
-        use_bias=self._use_bias, initializers=self._initializers,
-        partitioners=self._partitioners, regularizers=self._regularizers,
-        data_format=self._data_format, padding_value=self._padding_value,
-        custom_getter=self._custom_getter,
-        name=name or self.module_name + "_clone")
+        padding=self._paddings, padding_value=self._padding_value,
+        name=name or self.module_name + "_clone", **self._shared_kwargs())

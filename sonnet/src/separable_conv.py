@@ -105,13 +105,9 @@ class _SeparableConv(conv.ConvND):
       name: the clone's name; defaults to this module's name + "_clone".
     """
     return type(self)(
-        self.output_channels, self._channel_multiplier, self._kernel_shape,
-        stride=self._stride, rate=self._rate, padding=self._paddings,
-        use_bias=self._use_bias, initializers=self._initializers,
-        partitioners=self._partitioners, regularizers=self._regularizers,
-        data_format=self._data_format, padding_value=self._padding_value,
-        custom_getter=self._custom_getter,
-        name=name or self.module_name + "_clone")
+        self.output_channels, self._channel_multiplier, rate=self._rate,
+        padding=self._paddings, padding_value=self._padding_value,
+        name=name or self.module_name + "_clone", **self._shared_kwargs())
 
 
 _ARGS_DOC = """
