@@ -1,4 +1,4 @@
-"""`BatchNormLSTM`: an LSTM with recurrent batch normalization (Cooijmans et al.)."""
+"""`BatchNormLSTM`: an LSTM with recurrent batch norm (Cooijmans et al.)."""
 
 import tensorflow as tf
 
@@ -131,11 +131,12 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   [2, 4]
   """
 
-  W_GATES = "w_gates"
-  B_GATES = "b_gates"
-  W_F_DIAG = "w_f_diag"
-  W_I_DIAG = "w_i_diag"
-  W_O_DIAG = "w_o_diag"
+  # The gate and peephole variables are named as an LSTM's.
+  W_GATES = lstm.LSTM.W_GATES
+  B_GATES = lstm.LSTM.B_GATES
+  W_F_DIAG = lstm.LSTM.W_F_DIAG
+  W_I_DIAG = lstm.LSTM.W_I_DIAG
+  W_O_DIAG = lstm.LSTM.W_O_DIAG
   GAMMA_H = "gamma_h"
   GAMMA_X = "gamma_x"
   GAMMA_C = "gamma_c"
@@ -243,9 +244,7 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     Returns:
       A set of strings.
     """
-    keys = {cls.W_GATES, cls.B_GATES}
-    if use_peepholes:
-      keys |= {cls.W_F_DIAG, cls.W_I_DIAG, cls.W_O_DIAG}
+    keys = lstm.LSTM.get_possible_initializer_keys(use_peepholes=use_peepholes)
     if use_batch_norm_h:
       keys.add(cls.GAMMA_H)
     if use_batch_norm_x:
@@ -320,8 +319,8 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
         prev_hidden, prev_cell, self._hidden_clip_value,
         self._cell_clip_value)
     lstm.check_input_rank(inputs)
-    input_size = tf.compat.dimension_value(inputs.shape[1])
-    lstm.check_input_size(self.scope_name, self._input_size, input_size)
+    input_size = rnn_core.check_input_size(self.scope_name, self._input_size,
+                                           inputs)
     self._input_size = input_size
     dtype = inputs.dtype
     self._create_gate_variables(input_size, dtype)
@@ -344,8 +343,8 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     gates = tf.split(gates + self._b, 4, axis=1)
     peepholes = None
     if self._use_peepholes:
-      peepholes = [self._get_variable(key, [self._hidden_size], dtype)
-                   for key in (self.W_F_DIAG, self.W_I_DIAG, self.W_O_DIAG)]
+      peepholes = lstm.peephole_variables(self._get_variable,
+                                          self._hidden_size, dtype)
       self._w_f_diag, self._w_i_diag, self._w_o_diag = peepholes
 
     def normalize_cell(cell):

@@ -2,12 +2,11 @@
 
 import tensorflow as tf
 
-from sonnet.src import lstm
 from sonnet.src import rnn_core
 from sonnet.src import variable_options
 
 
-class GRU(rnn_core.RNNCore, variable_options.VariableOptions):
+class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   """A gated recurrent unit (Cho et al., 2014).
 
       z = sigmoid(x wz + h uz + bz)          (update gate)
@@ -51,7 +50,7 @@ class GRU(rnn_core.RNNCore, variable_options.VariableOptions):
       name: the module's name.
 
     Raises:
-      KeyError: for an unknown key.
+      KeyError: for a key other than the nine variable names.
       TypeError: if a dict value is not callable.
     """
     super().__init__(custom_getter=custom_getter, name=name)
@@ -74,8 +73,8 @@ class GRU(rnn_core.RNNCore, variable_options.VariableOptions):
     Raises:
       ValueError: for an input size other than the first connection's.
     """
-    input_size = tf.compat.dimension_value(inputs.shape[1])
-    lstm.check_input_size(self.scope_name, self._input_size, input_size)
+    input_size = rnn_core.check_input_size(self.scope_name, self._input_size,
+                                           inputs)
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
     w_shape, u_shape = [input_size, hidden], [hidden, hidden]
@@ -96,13 +95,3 @@ class GRU(rnn_core.RNNCore, variable_options.VariableOptions):
                         tf.matmul(r * prev_state, self._uh) + self._bh)
     next_state = (1 - z) * prev_state + z * candidate
     return next_state, next_state
-
-  @property
-  def state_size(self):
-    """`TensorShape([hidden_size])`."""
-    return tf.TensorShape([self._hidden_size])
-
-  @property
-  def output_size(self):
-    """`TensorShape([hidden_size])`."""
-    return tf.TensorShape([self._hidden_size])

@@ -2,12 +2,11 @@
 
 import tensorflow as tf
 
-from sonnet.src import lstm
 from sonnet.src import rnn_core
 from sonnet.src import variable_options
 
 
-class HighwayCore(rnn_core.RNNCore, variable_options.VariableOptions):
+class HighwayCore(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   """A recurrent highway core: `num_layers` highway layers per time step.
 
   With `s` the state entering layer `l` (the previous state for `l = 0`):
@@ -43,7 +42,7 @@ class HighwayCore(rnn_core.RNNCore, variable_options.VariableOptions):
       name: the module's name.
 
     Raises:
-      KeyError: for an unknown key.
+      KeyError: for a key not in `get_possible_initializer_keys(num_layers)`.
       TypeError: if a dict value is not callable.
     """
     super().__init__(custom_getter=custom_getter, name=name)
@@ -70,7 +69,7 @@ class HighwayCore(rnn_core.RNNCore, variable_options.VariableOptions):
     return keys
 
   def _build(self, inputs, prev_state):
-    """Runs one step.
+    """Runs one step through the highway layers.
 
     Args:
       inputs: a tensor `[batch_size, input_size]`, the same `input_size` on
@@ -83,8 +82,8 @@ class HighwayCore(rnn_core.RNNCore, variable_options.VariableOptions):
     Raises:
       ValueError: for an input size other than the first connection's.
     """
-    input_size = tf.compat.dimension_value(inputs.shape[1])
-    lstm.check_input_size(self.scope_name, self._input_size, input_size)
+    input_size = rnn_core.check_input_size(self.scope_name, self._input_size,
+                                           inputs)
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
     wt = self._get_variable("wt", [input_size, hidden], dtype)
@@ -103,13 +102,3 @@ class HighwayCore(rnn_core.RNNCore, variable_options.VariableOptions):
       t = tf.sigmoid(pre_t)
       state = state * (1. - t) + tf.tanh(pre_h) * t
     return state, state
-
-  @property
-  def state_size(self):
-    """`TensorShape([hidden_size])`."""
-    return tf.TensorShape([self._hidden_size])
-
-  @property
-  def output_size(self):
-    """`TensorShape([hidden_size])`."""
-    return tf.TensorShape([self._hidden_size])

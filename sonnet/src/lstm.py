@@ -74,23 +74,6 @@ def check_input_rank(inputs):
         "or dynamic_rnn." % rank)
 
 
-def check_input_size(scope_name, first_size, input_size):
-  """Raises ValueError if `input_size` differs from the first connection's.
-
-  Args:
-    scope_name: the core's scope name, for the message.
-    first_size: the first connection's input size, or None.
-    input_size: this connection's input size.
-
-  Raises:
-    ValueError: if the sizes differ.
-  """
-  if first_size is not None and input_size != first_size:
-    raise ValueError(
-        "%s: inputs must have size %s as in the first connection, got %s."
-        % (scope_name, first_size, input_size))
-
-
 def cell_update(gates, prev_cell, forget_bias, peepholes=None,
                 normalize_cell=None):
   """One LSTM step from the gate pre-activations.
@@ -257,8 +240,8 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
         prev_hidden, prev_cell, self._hidden_clip_value,
         self._cell_clip_value)
     check_input_rank(inputs)
-    input_size = tf.compat.dimension_value(inputs.shape[1])
-    check_input_size(self.scope_name, self._input_size, input_size)
+    input_size = rnn_core.check_input_size(self.scope_name, self._input_size,
+                                           inputs)
     self._input_size = input_size
     dtype = inputs.dtype
     fan_in = self._hidden_state_size + input_size
@@ -277,8 +260,8 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     gates = tf.split(gates + self._b, 4, axis=1)
     peepholes = None
     if self._use_peepholes:
-      peepholes = [self._get_variable(key, [self._hidden_size], dtype)
-                   for key in (self.W_F_DIAG, self.W_I_DIAG, self.W_O_DIAG)]
+      peepholes = peephole_variables(self._get_variable, self._hidden_size,
+                                     dtype)
       self._w_f_diag, self._w_i_diag, self._w_o_diag = peepholes
     next_hidden, next_cell = cell_update(gates, prev_cell, self._forget_bias,
                                          peepholes)
@@ -306,3 +289,19 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   def use_layer_norm(self):
     """Whether the gate pre-activations are layer-normalized."""
     return self._use_layer_norm
+
+
+def peephole_variables(get_variable, hidden_size, dtype):
+  """Makes (or reuses) an LSTM's peephole weights, each `[hidden_size]`.
+
+  Args:
+    get_variable: the core's `VariableOptions._get_variable`.
+    hidden_size: the cell size.
+    dtype: their dtype.
+
+  Returns:
+    `[w_f_diag, w_i_diag, w_o_diag]`, with the scope's default initializer
+    unless the core's options say otherwise.
+  """
+  return [get_variable(key, [hidden_size], dtype)
+          for key in (LSTM.W_F_DIAG, LSTM.W_I_DIAG, LSTM.W_O_DIAG)]

@@ -284,6 +284,45 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     return modules
 
 
+class HiddenStateCore(RNNCore):
+  """A core whose state, one tensor `[batch_size, hidden_size]`, is its output.
+
+  Subclasses set `self._hidden_size`.
+  """
+
+  @property
+  def state_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
+
+  @property
+  def output_size(self):
+    """`TensorShape([hidden_size])`."""
+    return tf.TensorShape([self._hidden_size])
+
+
+def check_input_size(scope_name, first_size, inputs):
+  """The input size of one step, which must be the first connection's.
+
+  Args:
+    scope_name: the core's scope name, for the message.
+    first_size: the first connection's input size, or None.
+    inputs: this step's inputs `[batch_size, input_size]`.
+
+  Returns:
+    `input_size` (None if unknown).
+
+  Raises:
+    ValueError: if `first_size` is given and differs.
+  """
+  input_size = tf.compat.dimension_value(inputs.shape[1])
+  if first_size is not None and input_size != first_size:
+    raise ValueError(
+        "%s: inputs must have size %s as in the first connection, got %s."
+        % (scope_name, first_size, input_size))
+  return input_size
+
+
 def check_inputs_and_state(core, inputs, prev_state, input_rank=2):
   """Validates one step's inputs and state against a core's sizes.
 

@@ -8,7 +8,7 @@ from sonnet.src import rnn_core
 from sonnet.src import variable_options
 
 
-class VanillaRNN(rnn_core.RNNCore, variable_options.VariableOptions):
+class VanillaRNN(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   """A basic recurrent core made of two `snt.Linear`s.
 
   Variables: `in_to_hidden/w`, `in_to_hidden/b`, `hidden_to_hidden/w`,
@@ -101,13 +101,3 @@ class VanillaRNN(rnn_core.RNNCore, variable_options.VariableOptions):
     """The recurrent layer's variables (after connection)."""
     self._ensure_is_connected()
     return self._hidden_to_hidden_linear.get_variables()
-
-  @property
-  def state_size(self):
-    """`TensorShape([hidden_size])`."""
-    return tf.TensorShape([self._hidden_size])
-
-  @property
-  def output_size(self):
-    """`TensorShape([hidden_size])`."""
-    return tf.TensorShape([self._hidden_size])
