@@ -1,5 +1,7 @@
 """`BatchNorm`: batch normalization with moving statistics (Sonnet 1)."""
 
+import functools
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -9,7 +11,7 @@ from sonnet.src import moving_stats
 
 
 
-class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
+class BatchNorm(base.AbstractModule, moving_stats.BatchNormBase):
   """Normalizes inputs by batch statistics; keeps their moving averages.
 
   Over the reduction `axis` (by default every dimension but the last), the
@@ -78,18 +80,9 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
     super().__init__(name=name)
     # A plain attribute: a tracked list wrapper would show in error messages.
     object.__setattr__(self, "_axis", axis)
-    self._offset = offset
-    self._scale = scale
-    self._decay_rate = decay_rate
-    self._eps = eps
-    self._update_ops_collection = update_ops_collection
-    self._fused = fused
-    self._set_batch_norm_options(initializers, partitioners, regularizers)
+    self._configure(offset, scale, decay_rate, eps, initializers,
+                    partitioners, regularizers, update_ops_collection, fused)
     self._mean_shape = None
-    self._moving_mean = None
-    self._moving_variance = None
-    self._beta = None
-    self._gamma = None
 
   def _reduction_axis(self, input_shape):
     """The dimensions to reduce over, checked against the input's rank."""
@@ -135,29 +128,10 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
         with `fused`), or `is_training` is not a bool or boolean tensor.
     """
     input_batch = tf.convert_to_tensor(input_batch)
-    input_shape = input_batch.get_shape()
-    axis = self._reduction_axis(input_shape)
-    moving_stats.check_float(input_batch, self.scope_name)
-    dtype = input_batch.dtype.base_dtype
-    if self._fused:
-      moving_stats.check_fusable(dtype, self.scope_name)
-      self._infer_fused_data_format(input_batch)
-    is_training = moving_stats.check_flag(is_training, self.scope_name)
-    test_local_stats = moving_stats.check_flag(
-        test_local_stats, self.scope_name, "test_local_stats")
-    stat_dtype = moving_stats.stat_dtype(dtype)
-    self._mean_shape = [1 if i in axis else d
-                        for i, d in enumerate(input_shape.as_list())]
-
-    use_batch_stats = moving_stats.either(is_training, test_local_stats)
-    mean, variance = self._build_statistics(input_batch, axis,
-                                            use_batch_stats, stat_dtype)
-    self._build_scale_offset(dtype)
-    out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
-                                              use_batch_stats, stat_dtype)
-    update_ops = self._build_update_ops(mean, variance, is_training)
-    return moving_stats.apply_updates(out, update_ops,
-                                      self._update_ops_collection)
+    axis = self._reduction_axis(input_batch.get_shape())
+    return self._normalize(
+        input_batch, axis, is_training, test_local_stats,
+        functools.partial(self._build_statistics, input_batch, axis))
 
   def _build_statistics(self, input_batch, axis, use_batch_stats, stat_dtype):
     """Creates the moving averages; returns the statistics to normalize by.
@@ -172,47 +146,26 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
     Returns:
       (mean, variance) of `self._mean_shape`, in the input's dtype.
     """
-    self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, self._mean_shape, stat_dtype)
-    self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, self._mean_shape, stat_dtype)
-    input_dtype = input_batch.dtype.base_dtype
+    return self._moving_statistics(input_batch, axis, self._mean_shape,
+                                   use_batch_stats, stat_dtype)
 
-    def batch_stats():
-      return tf.nn.moments(input_batch, axis, keepdims=True,
-                           name="normalize_moments")
+  def _statistics_shape(self, input_batch, axis):
+    self._mean_shape = [
+        1 if i in axis else d
+        for i, d in enumerate(input_batch.get_shape().as_list())]
+    return self._mean_shape
 
-    def moving_averages():
-      return (moving_stats.value_as(self._moving_mean, input_dtype),
-              moving_stats.value_as(self._moving_variance, input_dtype))
+  def _check_fusable_input(self, input_batch):
+    self._infer_fused_data_format(input_batch)
 
-    return moving_stats.smart_cond(use_batch_stats, batch_stats,
-                                   moving_averages)
+  def _broadcastable(self, value):
+    return moving_stats.maybe_value(value)
 
-  def _build_update_ops(self, mean, variance, is_training):
-    """Builds the moving-average updates towards `mean` and `variance`.
+  def _as_statistic(self, value):
+    return value
 
-    Args:
-      mean: the batch mean, of the moving mean's shape and dtype.
-      variance: the batch variance, likewise.
-      is_training: Python bool or boolean tensor.
-
-    Returns:
-      (update_mean_op, update_variance_op), or None when `is_training` is
-      False.
-    """
-    if is_training is False:
-      return None
-
-    def update():
-      return (moving_stats.assign_moving_average(
-          self._moving_mean, mean, self._decay_rate, "update_moving_mean"),
-              moving_stats.assign_moving_average(
-                  self._moving_variance, variance, self._decay_rate,
-                  "update_moving_variance"))
-
-    return moving_stats.smart_cond(is_training, update,
-                                   moving_stats.no_update)
+  def _fusable_batch(self, input_batch):
+    return input_batch, self._infer_fused_data_format(input_batch)
 
   def _infer_fused_data_format(self, input_batch):
     """The fused kernel's data format for this input and `axis`.
@@ -240,66 +193,6 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormVariables):
     raise ValueError(
         "Invalid axis option {}. This does not correspond to either the NHWC "
         "format (0, 1, 2) or the NCHW (0, 2, 3).".format(axis))
-
-  def _fused_batch_norm_op(self, input_batch, mean, variance,
-                           use_batch_stats):
-    """Normalizes with the fused kernel.
-
-    Args:
-      input_batch: the 4-D input.
-      mean: the moving mean (used when not `use_batch_stats`).
-      variance: the moving variance, likewise.
-      use_batch_stats: Python bool or boolean tensor.
-
-    Returns:
-      (output, mean, variance): the statistics the kernel returns (with
-      batch statistics, the Bessel-corrected variance), of `mean`'s shape.
-    """
-    out, batch_mean, batch_variance = moving_stats.fused_batch_norm(
-        input_batch, self._gamma, self._beta, mean, variance, self._eps,
-        self._infer_fused_data_format(input_batch), use_batch_stats)
-    return (out, tf.reshape(batch_mean, mean.get_shape()),
-            tf.reshape(batch_variance, variance.get_shape()))
-
-  def _batch_norm_op(self, input_batch, mean, variance, use_batch_stats,
-                     stat_dtype):
-    """Normalizes `input_batch`, fused or not.
-
-    Args:
-      input_batch: the input tensor.
-      mean: the mean to normalize by, in the input's dtype (ignored when
-        fused: the kernel computes or reads the statistics itself).
-      variance: the variance to normalize by, likewise.
-      use_batch_stats: Python bool or boolean tensor.
-      stat_dtype: the dtype of the moving averages.
-
-    Returns:
-      (output, mean, variance), the statistics in `stat_dtype`.
-    """
-    if self._fused:
-      return self._fused_batch_norm_op(
-          input_batch, self._moving_mean, self._moving_variance,
-          use_batch_stats)
-    out = tf.nn.batch_normalization(
-        input_batch, mean, variance, moving_stats.maybe_value(self._beta),
-        moving_stats.maybe_value(self._gamma), self._eps, name="batch_norm")
-    return out, tf.cast(mean, stat_dtype), tf.cast(variance, stat_dtype)
-
-  def _build_scale_offset(self, dtype):
-    """Creates `beta` and `gamma` as configured (both when fused).
-
-    Args:
-      dtype: the input's dtype (float32 is used for float16 when fused).
-    """
-    if self._fused and dtype == tf.float16:
-      dtype = tf.float32
-    beta = self._affine_variable(
-        self.BETA, self._mean_shape, dtype, self._offset) if (
-            self._offset or self._fused) else None
-    gamma = self._affine_variable(
-        self.GAMMA, self._mean_shape, dtype, self._scale) if (
-            self._scale or self._fused) else None
-    self._beta, self._gamma = beta, gamma
 
   moving_mean = connected_property.connected_property(
       "_moving_mean",

@@ -1,5 +1,7 @@
 """`BatchNormV2`: batch normalization over all but the channel dimension."""
 
+import functools
+
 import numpy as np
 import tensorflow as tf
 
@@ -14,7 +16,7 @@ SUPPORTED_DATA_FORMATS = frozenset(
     list(_CHANNELS_LAST.values()) + ["NCW", "NCHW", "NCDHW"])
 
 
-class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
+class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
   """Batch normalization with per-channel statistics, fused by default.
 
   Statistics are computed over every dimension but the channel one, which
@@ -75,17 +77,8 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
     if data_format is not None and data_format not in SUPPORTED_DATA_FORMATS:
       raise ValueError("Invalid data_format: %r" % (data_format,))
     self._data_format = data_format
-    self._offset = offset
-    self._scale = scale
-    self._decay_rate = decay_rate
-    self._eps = eps
-    self._update_ops_collection = update_ops_collection
-    self._fused = fused
-    self._set_batch_norm_options(initializers, partitioners, regularizers)
-    self._moving_mean = None
-    self._moving_variance = None
-    self._beta = None
-    self._gamma = None
+    self._configure(offset, scale, decay_rate, eps, initializers,
+                    partitioners, regularizers, update_ops_collection, fused)
 
   def _build(self, input_batch, is_training, test_local_stats=False):
     """Normalizes `input_batch`.
@@ -128,34 +121,9 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       raise errors.IncompatibleShapeError(
           "Incorrect data format {} for input shape {}.".format(
               self._data_format, input_shape))
-    moving_stats.check_float(input_batch, self.scope_name)
-    dtype = input_batch.dtype.base_dtype
-    if self._fused:
-      moving_stats.check_fusable(dtype, self.scope_name)
-    is_training = moving_stats.check_flag(is_training, self.scope_name)
-    test_local_stats = moving_stats.check_flag(
-        test_local_stats, self.scope_name, "test_local_stats")
-    stat_dtype = moving_stats.stat_dtype(dtype)
-    self._num_channels = int(input_shape.as_list()[self._channel_index])
-    spatial = (slice(2, rank) if self._channel_index == 1 else
-               slice(1, rank - 1))
-    if input_shape[spatial].is_fully_defined():
-      self._image_shape = input_shape[spatial].as_list()
-    else:
-      self._image_shape = tf.shape(input_batch)[spatial]
-    self._expanded_mean_shape = [
-        self._num_channels if i == self._channel_index else 1
-        for i in range(rank)]
-
-    use_batch_stats = moving_stats.either(is_training, test_local_stats)
-    mean, variance = self._build_statistics(input_batch, use_batch_stats,
-                                            stat_dtype)
-    self._build_scale_offset(dtype)
-    out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
-                                              use_batch_stats, stat_dtype)
-    update_ops = self._build_update_ops(mean, variance, is_training)
-    return moving_stats.apply_updates(out, update_ops,
-                                      self._update_ops_collection)
+    return self._normalize(
+        input_batch, self._axis, is_training, test_local_stats,
+        functools.partial(self._build_statistics, input_batch))
 
   def _build_statistics(self, input_batch, use_batch_stats, stat_dtype):
     """Creates the moving averages; returns the statistics to normalize by.
@@ -170,50 +138,27 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       (mean, variance) in the input's dtype: the batch's (of the input's
       rank, size 1 but over channels) or the moving averages (`[C]`).
     """
-    shape = (self._num_channels,)
-    self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, shape, stat_dtype)
-    self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, shape, stat_dtype)
-    input_dtype = input_batch.dtype.base_dtype
+    return self._moving_statistics(input_batch, self._axis,
+                                   (self._num_channels,), use_batch_stats,
+                                   stat_dtype)
 
-    def batch_stats():
-      return tf.nn.moments(input_batch, self._axis, keepdims=True,
-                           name="normalize_moments")
+  def _statistics_shape(self, input_batch, axis):
+    input_shape = input_batch.get_shape()
+    rank = len(input_shape.as_list())
+    self._num_channels = int(input_shape.as_list()[self._channel_index])
+    spatial = (slice(2, rank) if self._channel_index == 1 else
+               slice(1, rank - 1))
+    if input_shape[spatial].is_fully_defined():
+      self._image_shape = input_shape[spatial].as_list()
+    else:
+      self._image_shape = tf.shape(input_batch)[spatial]
+    self._expanded_mean_shape = [
+        self._num_channels if i == self._channel_index else 1
+        for i in range(rank)]
+    return (self._num_channels,)
 
-    def moving_averages():
-      return (moving_stats.value_as(self._moving_mean, input_dtype),
-              moving_stats.value_as(self._moving_variance, input_dtype))
-
-    return moving_stats.smart_cond(use_batch_stats, batch_stats,
-                                   moving_averages)
-
-  def _build_update_ops(self, mean, variance, is_training):
-    """Builds the moving-average updates towards `mean` and `variance`.
-
-    Args:
-      mean: the batch mean (C elements) in the moving averages' dtype.
-      variance: the batch variance, likewise.
-      is_training: Python bool or boolean tensor.
-
-    Returns:
-      (update_mean_op, update_variance_op), or None when `is_training` is
-      False.
-    """
-    if is_training is False:
-      return None
-    shape = (self._num_channels,)
-
-    def update():
-      return (moving_stats.assign_moving_average(
-          self._moving_mean, tf.reshape(mean, shape), self._decay_rate,
-          "update_moving_mean"),
-              moving_stats.assign_moving_average(
-                  self._moving_variance, tf.reshape(variance, shape),
-                  self._decay_rate, "update_moving_variance"))
-
-    return moving_stats.smart_cond(is_training, update,
-                                   moving_stats.no_update)
+  def _as_statistic(self, value):
+    return tf.reshape(value, (self._num_channels,))
 
   def _fusable_batch(self, input_batch):
     """The input as a 4-D batch for the fused kernel, and its format."""
@@ -229,76 +174,11 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
     return tf.reshape(input_batch, [-1, 1, size, self._num_channels]), (
         "NHWC")
 
-  def _fused_batch_norm_op(self, input_batch, mean, variance,
-                           use_batch_stats):
-    """Normalizes with the fused kernel.
-
-    Args:
-      input_batch: the input.
-      mean: the moving mean (used when not `use_batch_stats`).
-      variance: the moving variance, likewise.
-      use_batch_stats: Python bool or boolean tensor.
-
-    Returns:
-      (output, mean, variance): the statistics the kernel returns (with
-      batch statistics, the Bessel-corrected variance), of `mean`'s shape.
-    """
-    fusable, data_format = self._fusable_batch(input_batch)
-    out, batch_mean, batch_variance = moving_stats.fused_batch_norm(
-        fusable, self._gamma, self._beta, mean, variance, self._eps,
-        data_format, use_batch_stats)
-    if fusable is not input_batch:
-      out = tf.reshape(out, tf.shape(input_batch))
-    return (out, tf.reshape(batch_mean, mean.get_shape()),
-            tf.reshape(batch_variance, variance.get_shape()))
-
-  def _batch_norm_op(self, input_batch, mean, variance, use_batch_stats,
-                     stat_dtype):
-    """Normalizes `input_batch`, fused or not.
-
-    Args:
-      input_batch: the input tensor.
-      mean: the mean to normalize by, in the input's dtype (ignored when
-        fused: the kernel computes or reads the statistics itself).
-      variance: the variance to normalize by, likewise.
-      use_batch_stats: Python bool or boolean tensor.
-      stat_dtype: the dtype of the moving averages.
-
-    Returns:
-      (output, mean, variance), the statistics in `stat_dtype`.
-    """
-    if self._fused:
-      return self._fused_batch_norm_op(
-          input_batch, self._moving_mean, self._moving_variance,
-          use_batch_stats)
-    expand = self._expand
-    out = tf.nn.batch_normalization(
-        input_batch, expand(mean), expand(variance), expand(self._beta),
-        expand(self._gamma), self._eps, name="batch_norm")
-    return out, tf.cast(mean, stat_dtype), tf.cast(variance, stat_dtype)
-
-  def _expand(self, value):
+  def _broadcastable(self, value):
     """`value` reshaped to broadcast against the input (None stays None)."""
     if value is None:
       return None
     return tf.reshape(value, self._expanded_mean_shape)
-
-  def _build_scale_offset(self, dtype):
-    """Creates `beta` and `gamma` as configured (both when fused).
-
-    Args:
-      dtype: the input's dtype (float32 is used for float16 when fused).
-    """
-    if self._fused and dtype == tf.float16:
-      dtype = tf.float32
-    shape = (self._num_channels,)
-    beta = self._affine_variable(
-        self.BETA, shape, dtype, self._offset) if (
-            self._offset or self._fused) else None
-    gamma = self._affine_variable(
-        self.GAMMA, shape, dtype, self._scale) if (
-            self._scale or self._fused) else None
-    self._beta, self._gamma = beta, gamma
 
   @property
   def data_format(self):
@@ -313,7 +193,7 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       NotConnectedError: before the first connection.
     """
     self._ensure_is_connected()
-    return self._expand(self._moving_mean)
+    return self._broadcastable(self._moving_mean)
 
   @property
   def moving_variance(self):
@@ -323,7 +203,7 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       NotConnectedError: before the first connection.
     """
     self._ensure_is_connected()
-    return self._expand(self._moving_variance)
+    return self._broadcastable(self._moving_variance)
 
   @property
   def beta(self):
@@ -333,7 +213,7 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       NotConnectedError: before the first connection.
       Error: if the module has no offset.
     """
-    return self._expand(self._affine_property(self.BETA))
+    return self._broadcastable(self._affine_property(self.BETA))
 
   @property
   def gamma(self):
@@ -343,4 +223,4 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormVariables):
       NotConnectedError: before the first connection.
       Error: if the module has no scale.
     """
-    return self._expand(self._affine_property(self.GAMMA))
+    return self._broadcastable(self._affine_property(self.GAMMA))

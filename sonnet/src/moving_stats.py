@@ -1,9 +1,10 @@
 """What `BatchNorm` and `BatchNormV2` share.
 
-Their four variables and the options dicts for them, the training flags (a
-Python bool, 0 / 1, or a boolean tensor), the fused kernel, the moving
-averages' update ops, and the choice between putting those ops in a graph
-collection or making the output depend on them.
+Their configuration, four variables and the options dicts for them, the
+normalization itself (batch statistics or moving averages, fused kernel or
+not), the training flags (a Python bool, 0 / 1, or a boolean tensor), the
+moving averages' update ops, and the choice between putting those ops in a
+graph collection or making the output depend on them.
 """
 
 import numpy as np
@@ -38,13 +39,20 @@ def create_variance_initializer():
   return tf1.ones_initializer()
 
 
-class BatchNormVariables(variable_options.PublicVariableOptions):
-  """Mixin: the four variables of the batch norm modules and their options.
+class BatchNormBase(variable_options.PublicVariableOptions):
+  """Mixin: the configuration, variables and normalization of batch norms.
 
   Initializers may be given for all four variables; partitioners and
   regularizers only for the learned `gamma` and `beta`. As in Sonnet 1, the
   default initializer of each variable created joins the `initializers`
   dict.
+
+  A subclass (also an `snt.AbstractModule`) calls `_configure` and, in
+  `_build`, `_normalize` with its `_build_statistics` (whose arguments
+  differ between the two, as in Sonnet 1, where subclasses override it); it
+  provides the shape of the variables (`_statistics_shape`), and how they
+  broadcast against the input (`_broadcastable`, `_as_statistic`,
+  `_fusable_batch`).
   """
 
   GAMMA = "gamma"
@@ -55,24 +63,220 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
   POSSIBLE_PARTITIONER_KEYS = {GAMMA, BETA}
   POSSIBLE_REGULARIZER_KEYS = {GAMMA, BETA}
 
-  def _set_batch_norm_options(self, initializers, partitioners,
-                              regularizers):
-    """Checks and keeps the three dicts (see `snt.check_initializers`).
+  def _configure(self, offset, scale, decay_rate, eps, initializers,
+                 partitioners, regularizers, update_ops_collection, fused):
+    """Keeps the configuration that both modules take.
 
     Args:
+      offset: whether to add a learned offset `beta`.
+      scale: whether to multiply by a learned scale `gamma`.
+      decay_rate: the decay of the moving averages.
+      eps: added to the variance before its square root.
       initializers: None or a dict keyed by the four variable names.
       partitioners: None or a dict keyed by "gamma" and "beta".
       regularizers: None or a dict keyed by "gamma" and "beta".
+      update_ops_collection: the collection for the update ops, or None.
+      fused: whether to use the fused kernel.
 
     Raises:
       KeyError: for a key not allowed in its dict.
       TypeError: for a value that is not callable.
     """
+    self._offset = offset
+    self._scale = scale
+    self._decay_rate = decay_rate
+    self._eps = eps
+    self._update_ops_collection = update_ops_collection
+    self._fused = fused
     self._set_variable_options(
         initializers, partitioners, regularizers,
         self.POSSIBLE_INITIALIZER_KEYS,
         partitioner_keys=self.POSSIBLE_PARTITIONER_KEYS,
         regularizer_keys=self.POSSIBLE_REGULARIZER_KEYS)
+    self._moving_mean = None
+    self._moving_variance = None
+    self._beta = None
+    self._gamma = None
+
+  def _normalize(self, input_batch, axis, is_training, test_local_stats,
+                 build_statistics):
+    """Checks the input and flags, then normalizes and updates.
+
+    Args:
+      input_batch: the input tensor, whose layout the subclass has checked.
+      axis: the dimensions to reduce over.
+      is_training: as given to `_build`.
+      test_local_stats: as given to `_build`.
+      build_statistics: called with `(use_batch_stats, stat_dtype)`, makes
+        the moving averages and returns `(mean, variance)` to normalize by.
+
+    Returns:
+      The normalized tensor, with the updates (if any) applied or
+      collected.
+
+    Raises:
+      TypeError: if the input is not floating point (float16 or float32
+        when fused), or a flag is not a bool or boolean tensor.
+      NotSupportedError: if fused and the input is bfloat16.
+    """
+    check_float(input_batch, self.scope_name)
+    dtype = input_batch.dtype.base_dtype
+    if self._fused:
+      check_fusable(dtype, self.scope_name)
+      self._check_fusable_input(input_batch)
+    is_training = check_flag(is_training, self.scope_name)
+    test_local_stats = check_flag(
+        test_local_stats, self.scope_name, "test_local_stats")
+    moving_dtype = stat_dtype(dtype)
+    shape = self._statistics_shape(input_batch, axis)
+
+    use_batch_stats = either(is_training, test_local_stats)
+    mean, variance = build_statistics(use_batch_stats, moving_dtype)
+    self._build_scale_offset(dtype, shape)
+    out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
+                                              use_batch_stats, moving_dtype)
+    update_ops = self._build_update_ops(mean, variance, is_training)
+    return apply_updates(out, update_ops, self._update_ops_collection)
+
+  def _check_fusable_input(self, input_batch):
+    """Raises if the fused kernel cannot take `input_batch`'s layout."""
+
+  def _statistics_shape(self, input_batch, axis):
+    """The shape of the four variables for this input; may keep shapes."""
+    raise NotImplementedError
+
+  def _broadcastable(self, value):
+    """A statistic or variable as the unfused op takes it (None stays)."""
+    raise NotImplementedError
+
+  def _as_statistic(self, value):
+    """A batch statistic in the shape of the moving averages."""
+    raise NotImplementedError
+
+  def _fusable_batch(self, input_batch):
+    """The input as the fused kernel takes it, and its data format."""
+    raise NotImplementedError
+
+  def _moving_statistics(self, input_batch, axis, shape, use_batch_stats,
+                         moving_dtype):
+    """Creates the moving averages; returns the statistics to normalize by.
+
+    Args:
+      input_batch: the input tensor.
+      axis: the dimensions to reduce over.
+      shape: the shape of the moving averages.
+      use_batch_stats: Python bool or boolean tensor: batch statistics
+        (True) or the moving averages (False).
+      moving_dtype: the dtype of the moving averages.
+
+    Returns:
+      (mean, variance) in the input's dtype: the batch's (keeping the
+      reduced dimensions) or the moving averages.
+    """
+    self._moving_mean = self._moving_variable(
+        self.MOVING_MEAN, shape, moving_dtype)
+    self._moving_variance = self._moving_variable(
+        self.MOVING_VARIANCE, shape, moving_dtype)
+    input_dtype = input_batch.dtype.base_dtype
+
+    def batch_stats():
+      return tf.nn.moments(input_batch, axis, keepdims=True,
+                           name="normalize_moments")
+
+    def moving_averages():
+      return (value_as(self._moving_mean, input_dtype),
+              value_as(self._moving_variance, input_dtype))
+
+    return smart_cond(use_batch_stats, batch_stats, moving_averages)
+
+  def _build_scale_offset(self, dtype, shape):
+    """Creates `beta` and `gamma` as configured (both when fused).
+
+    Args:
+      dtype: the input's dtype (float32 is used for float16 when fused).
+      shape: their shape.
+    """
+    if self._fused and dtype == tf.float16:
+      dtype = tf.float32
+    beta = self._affine_variable(
+        self.BETA, shape, dtype, self._offset) if (
+            self._offset or self._fused) else None
+    gamma = self._affine_variable(
+        self.GAMMA, shape, dtype, self._scale) if (
+            self._scale or self._fused) else None
+    self._beta, self._gamma = beta, gamma
+
+  def _batch_norm_op(self, input_batch, mean, variance, use_batch_stats,
+                     moving_dtype):
+    """Normalizes `input_batch`, fused or not.
+
+    Args:
+      input_batch: the input tensor.
+      mean: the mean to normalize by, in the input's dtype (ignored when
+        fused: the kernel computes or reads the statistics itself).
+      variance: the variance to normalize by, likewise.
+      use_batch_stats: Python bool or boolean tensor.
+      moving_dtype: the dtype of the moving averages.
+
+    Returns:
+      (output, mean, variance), the statistics in `moving_dtype`.
+    """
+    if self._fused:
+      return self._fused_batch_norm_op(input_batch, use_batch_stats)
+    broadcastable = self._broadcastable
+    out = tf.nn.batch_normalization(
+        input_batch, broadcastable(mean), broadcastable(variance),
+        broadcastable(self._beta), broadcastable(self._gamma), self._eps,
+        name="batch_norm")
+    return out, tf.cast(mean, moving_dtype), tf.cast(variance, moving_dtype)
+
+  def _fused_batch_norm_op(self, input_batch, use_batch_stats):
+    """Normalizes with the fused kernel.
+
+    Args:
+      input_batch: the input.
+      use_batch_stats: Python bool or boolean tensor (else the moving
+        averages are used).
+
+    Returns:
+      (output, mean, variance): the statistics the kernel returns (with
+      batch statistics, the Bessel-corrected variance), in the shape of the
+      moving averages.
+    """
+    mean, variance = self._moving_mean, self._moving_variance
+    fusable, data_format = self._fusable_batch(input_batch)
+    out, batch_mean, batch_variance = fused_batch_norm(
+        fusable, self._gamma, self._beta, mean, variance, self._eps,
+        data_format, use_batch_stats)
+    if fusable is not input_batch:
+      out = tf.reshape(out, tf.shape(input_batch))
+    return (out, tf.reshape(batch_mean, mean.get_shape()),
+            tf.reshape(batch_variance, variance.get_shape()))
+
+  def _build_update_ops(self, mean, variance, is_training):
+    """Builds the moving-average updates towards `mean` and `variance`.
+
+    Args:
+      mean: the batch mean in the moving averages' dtype.
+      variance: the batch variance, likewise.
+      is_training: Python bool or boolean tensor.
+
+    Returns:
+      (update_mean_op, update_variance_op), or None when `is_training` is
+      False.
+    """
+    if is_training is False:
+      return None
+
+    def update():
+      return (assign_moving_average(
+          self._moving_mean, self._as_statistic(mean), self._decay_rate,
+          "update_moving_mean"),
+              assign_moving_average(
+                  self._moving_variance, self._as_statistic(variance),
+                  self._decay_rate, "update_moving_variance"))
+
+    return smart_cond(is_training, update, no_update)
 
   def _affine_variable(self, name, shape, dtype, trainable):
     """Creates (or shares) `gamma` or `beta` with its options.
@@ -166,14 +370,14 @@ class BatchNormVariables(variable_options.PublicVariableOptions):
     return variable
 
 
-_AFFINE_ROLES = {BatchNormVariables.GAMMA: "a scale",
-                 BatchNormVariables.BETA: "an offset"}
+_AFFINE_ROLES = {BatchNormBase.GAMMA: "a scale",
+                 BatchNormBase.BETA: "an offset"}
 # Made once: initializers are immutable, and cost time to make.
 _DEFAULT_INITIALIZERS = {
-    BatchNormVariables.GAMMA: create_gamma_initializer(),
-    BatchNormVariables.BETA: create_beta_initializer(),
-    BatchNormVariables.MOVING_MEAN: create_mean_initializer(),
-    BatchNormVariables.MOVING_VARIANCE: create_variance_initializer()}
+    BatchNormBase.GAMMA: create_gamma_initializer(),
+    BatchNormBase.BETA: create_beta_initializer(),
+    BatchNormBase.MOVING_MEAN: create_mean_initializer(),
+    BatchNormBase.MOVING_VARIANCE: create_variance_initializer()}
 
 
 def check_flag(flag, scope_name, arg_name="is_training"):
