@@ -139,15 +139,15 @@ class OptimizationConstraints:
     Args:
       lhs: a tensor.
       rhs: a tensor or number.
-      rate: the multiplier's gradient factor; None uses the default.
-      valid_range: the multiplier's range; None uses the default.
-      initializer: the multiplier's initializer; None means 1.
+      rate: as for `add_leq`.
+      valid_range: as for `add_leq`.
+      initializer: as for `add_leq`.
 
     Returns:
       self.
 
     Raises:
-      ValueError: once the constraints have been called.
+      ValueError: as for `add_leq`.
     """
     self._assert_is_not_connected()
     return self.add_leq(rhs - lhs, rate=rate, valid_range=valid_range,

@@ -18,6 +18,14 @@ def _check_scale(scale):
     raise ValueError("Regularizer scale must be >= 0, got %g." % scale)
 
 
+def _scaled_penalty(scale, weights, scope, penalty):
+  """`scale * penalty()` in name scope `scope`, or None when `scale` is 0."""
+  if scale == 0.:
+    return None
+  with tf.name_scope(scope):
+    return tf.multiply(tf.cast(scale, weights.dtype), penalty(), name="value")
+
+
 def l1(scale, scope=None):
   """Returns a regularizer computing `scale * sum(|w|)`.
 
@@ -39,11 +47,8 @@ def l1(scale, scope=None):
   _check_scale(scale)
 
   def l1_regularizer(weights):
-    if scale == 0.:
-      return None
-    with tf.name_scope(scope or "l1_regularizer"):
-      return tf.multiply(tf.cast(scale, weights.dtype),
-                         tf.reduce_sum(tf.abs(weights)), name="value")
+    return _scaled_penalty(scale, weights, scope or "l1_regularizer",
+                           lambda: tf.reduce_sum(tf.abs(weights)))
 
   return l1_regularizer
 
@@ -58,11 +63,10 @@ def l2(scale, scope=None):
     scope: an optional name scope for the loss op.
 
   Returns:
-    A callable from a tensor to a scalar tensor (or None when scale is 0).
+    As for `l1`.
 
   Raises:
-    TypeError: if `scale` is not a real number.
-    ValueError: if `scale` is negative.
+    TypeError, ValueError: as for `l1`.
 
   >>> float(snt.regularizers.l2(1.)(tf.constant([1., -2.])))
   2.5
@@ -70,11 +74,8 @@ def l2(scale, scope=None):
   _check_scale(scale)
 
   def l2_regularizer(weights):
-    if scale == 0.:
-      return None
-    with tf.name_scope(scope or "l2_regularizer"):
-      return tf.multiply(tf.cast(scale, weights.dtype),
-                         tf.nn.l2_loss(weights), name="value")
+    return _scaled_penalty(scale, weights, scope or "l2_regularizer",
+                           lambda: tf.nn.l2_loss(weights))
 
   return l2_regularizer
 
