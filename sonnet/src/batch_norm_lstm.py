@@ -63,7 +63,7 @@ class IndexedStatsBatchNorm(base.AbstractModule):
     return tf.gather(tf.stack(outputs), chosen)
 
 
-class CoreWithExtraBuildArgs(rnn_core.RNNCore):
+class CoreWithExtraBuildArgs(rnn_core.CoreWrapper):
   """Calls a core with fixed extra arguments: `core(x, s, *args, **kwargs)`.
 
   Lets `dynamic_rnn` (which calls `core(x, s)`) pass e.g. `is_training`.
@@ -86,16 +86,6 @@ class CoreWithExtraBuildArgs(rnn_core.RNNCore):
   def _build(self, inputs, state):
     """Calls the core with the extra arguments."""
     return self._core(inputs, state, *self._args, **self._kwargs)
-
-  @property
-  def state_size(self):
-    """The core's state size."""
-    return self._core.state_size
-
-  @property
-  def output_size(self):
-    """The core's output size."""
-    return self._core.output_size
 
 
 class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):

@@ -5,7 +5,7 @@ import tensorflow as tf
 from sonnet.src import rnn_core
 
 
-class RecurrentDropoutWrapper(rnn_core.RNNCore):
+class RecurrentDropoutWrapper(rnn_core.CoreWrapper):
   """Applies dropout to a core's new state, with masks fixed for a sequence.
 
   The masks are drawn by `initial_state` (`tf.nn.dropout` of ones, so a
@@ -84,8 +84,3 @@ class RecurrentDropoutWrapper(rnn_core.RNNCore):
   def state_size(self):
     """`(core.state_size, [sizes of the dropped parts])`."""
     return self._core.state_size, list(self._dropout_state_size)
-
-  @property
-  def output_size(self):
-    """The core's output size."""
-    return self._core.output_size

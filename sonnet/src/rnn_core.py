@@ -301,6 +301,23 @@ class HiddenStateCore(RNNCore):
     return tf.TensorShape([self._hidden_size])
 
 
+class CoreWrapper(RNNCore):
+  """A core around another, `self._core`, with its state and output sizes.
+
+  Subclasses set `self._core` and override what they change.
+  """
+
+  @property
+  def state_size(self):
+    """The core's state size."""
+    return self._core.state_size
+
+  @property
+  def output_size(self):
+    """The core's output size."""
+    return self._core.output_size
+
+
 def check_input_size(scope_name, first_size, inputs):
   """The input size of one step, which must be the first connection's.
 

@@ -5,7 +5,7 @@ import tensorflow as tf
 from sonnet.src import rnn_core
 
 
-class ZoneoutWrapper(rnn_core.RNNCore):
+class ZoneoutWrapper(rnn_core.CoreWrapper):
   """Keeps each state unit's previous value with probability `1 - keep_prob`.
 
   In training, `s' = s + keep_prob * dropout(core(s) - s, keep_prob)`,
@@ -55,13 +55,3 @@ class ZoneoutWrapper(rnn_core.RNNCore):
         batch_size, dtype=dtype, trainable=trainable,
         trainable_initializers=trainable_initializers,
         trainable_regularizers=trainable_regularizers, name=name)
-
-  @property
-  def state_size(self):
-    """The core's state size."""
-    return self._core.state_size
-
-  @property
-  def output_size(self):
-    """The core's output size."""
-    return self._core.output_size
