@@ -372,34 +372,35 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
   # --- transposition -------------------------------------------------------
 
-  def _warn_custom_getter_dropped(self, custom_getter):
-    if custom_getter is None and self._custom_getter is not None:
-      logging.warning(
-          "This convnet was constructed with a custom getter, but the "
-          "`transpose` method was not given any. The transposed ConvNet will "
-          "not be using any custom_getter.")
-
-  def _transpose_kwargs(self, name=None, output_channels=None,
-                        kernel_shapes=None, strides=None, paddings=None,
-                        activation=None, activate_final=None,
-                        normalization_ctor=None, normalization_kwargs=None,
-                        normalize_final=None, initializers=None,
-                        partitioners=None, regularizers=None, use_bias=None,
-                        data_format=None):
-    """The constructor arguments of a transpose: None means mirror this net.
+  def _transposed(self, net_class, arguments, **more):
+    """A `net_class` network mirroring this one; see `transpose()`.
 
     Layer arguments come in reverse order; each output channel count is
     read, when the transpose is connected, from the input of the matching
     layer here.
 
+    Args:
+      net_class: `ConvNet2D` or `ConvNet2DTranspose`.
+      arguments: the arguments `transpose()` was given (its `locals()`):
+        those that are None mirror this net's settings.
+      **more: further constructor arguments (`output_shapes`).
+
     Returns:
-      A dict of constructor arguments (without `output_shapes`).
+      A new, unconnected `net_class`.
 
     Raises:
       ValueError: if `output_channels` has the wrong length.
     """
-    mirror = lambda value, own: own if value is None else value
-    data_format = mirror(data_format, self._data_format)
+    custom_getter = arguments["custom_getter"]
+    if custom_getter is None and self._custom_getter is not None:
+      logging.warning(
+          "This convnet was constructed with a custom getter, but the "
+          "`transpose` method was not given any. The transposed ConvNet will "
+          "not be using any custom_getter.")
+    mirror = lambda key, own: (
+        own if arguments[key] is None else arguments[key])
+    data_format = mirror("data_format", self._data_format)
+    output_channels = arguments["output_channels"]
     if output_channels is None:
       channel_dim = -1 if data_format == DATA_FORMAT_NHWC else 1
       output_channels = [lambda l=layer: l.input_shape[channel_dim]
@@ -408,24 +409,24 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
       raise ValueError("Iterable output_channels length must match the "
                        "number of layers ({}), but is {} instead.".format(
                            self._num_layers, len(output_channels)))
-    return dict(
-        name=mirror(name, self.module_name + "_transpose"),
+    return net_class(
+        name=mirror("name", self.module_name + "_transpose"),
         output_channels=output_channels,
-        kernel_shapes=mirror(kernel_shapes, self._kernel_shapes[::-1]),
-        strides=mirror(strides, self._strides[::-1]),
-        paddings=mirror(paddings, self._paddings[::-1]),
-        activation=mirror(activation, self._activation),
-        activate_final=mirror(activate_final, self._activate_final),
-        normalization_ctor=mirror(normalization_ctor,
+        kernel_shapes=mirror("kernel_shapes", self._kernel_shapes[::-1]),
+        strides=mirror("strides", self._strides[::-1]),
+        paddings=mirror("paddings", self._paddings[::-1]),
+        activation=mirror("activation", self._activation),
+        activate_final=mirror("activate_final", self._activate_final),
+        normalization_ctor=mirror("normalization_ctor",
                                   self._normalization_ctor),
-        normalization_kwargs=mirror(normalization_kwargs,
+        normalization_kwargs=mirror("normalization_kwargs",
                                     self._normalization_kwargs),
-        normalize_final=mirror(normalize_final, self._normalize_final),
-        initializers=mirror(initializers, self._initializers),
-        partitioners=mirror(partitioners, self._partitioners),
-        regularizers=mirror(regularizers, self._regularizers),
-        use_bias=mirror(use_bias, self._use_bias[::-1]),
-        data_format=data_format)
+        normalize_final=mirror("normalize_final", self._normalize_final),
+        initializers=mirror("initializers", self._initializers),
+        partitioners=mirror("partitioners", self._partitioners),
+        regularizers=mirror("regularizers", self._regularizers),
+        use_bias=mirror("use_bias", self._use_bias[::-1]),
+        data_format=data_format, custom_getter=custom_getter, **more)
 
   def transpose(self, name=None, output_channels=None, kernel_shapes=None,
                 strides=None, paddings=None, activation=None,
@@ -486,20 +487,10 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
     else:
       raise ValueError("Invalid data_format {}. Allowed formats {}".format(
           data_format, _ALLOWED_FORMATS))
-    self._warn_custom_getter_dropped(custom_getter)
     output_shapes = [lambda l=layer: l.input_shape[start:end]
                      for layer in reversed(self._layers)]
-    return ConvNet2DTranspose(
-        output_shapes=output_shapes, custom_getter=custom_getter,
-        **self._transpose_kwargs(
-            name=name, output_channels=output_channels,
-            kernel_shapes=kernel_shapes, strides=strides, paddings=paddings,
-            activation=activation, activate_final=activate_final,
-            normalization_ctor=normalization_ctor,
-            normalization_kwargs=normalization_kwargs,
-            normalize_final=normalize_final, initializers=initializers,
-            partitioners=partitioners, regularizers=regularizers,
-            use_bias=use_bias, data_format=data_format))
+    return self._transposed(ConvNet2DTranspose, locals(),
+                            output_shapes=output_shapes)
 
 
 class ConvNet2DTranspose(ConvNet2D):
@@ -619,15 +610,4 @@ class ConvNet2DTranspose(ConvNet2D):
                          "and normalization_kwargs must not be.")
       normalization_ctor = batch_norm.BatchNorm if use_batch_norm else None
       normalization_kwargs = batch_norm_config
-    self._warn_custom_getter_dropped(custom_getter)
-    return ConvNet2D(
-        custom_getter=custom_getter,
-        **self._transpose_kwargs(
-            name=name, output_channels=output_channels,
-            kernel_shapes=kernel_shapes, strides=strides, paddings=paddings,
-            activation=activation, activate_final=activate_final,
-            normalization_ctor=normalization_ctor,
-            normalization_kwargs=normalization_kwargs,
-            normalize_final=normalize_final, initializers=initializers,
-            partitioners=partitioners, regularizers=regularizers,
-            use_bias=use_bias, data_format=data_format))
+    return self._transposed(ConvNet2D, locals())
