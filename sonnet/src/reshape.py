@@ -24,8 +24,9 @@ def _check_shape(shape):
   """Checks a target shape: positive integers and at most one -1."""
   if not all(isinstance(d, numbers.Integral) and (d > 0 or d == -1)
              for d in shape):
-    raise ValueError("Desired shape can only contain positive integral "
-                     "numbers and the wildcard -1. Given shape {}".format(shape))
+    raise ValueError(
+        "Desired shape can only contain positive integral numbers and the "
+        "wildcard -1. Given shape {}".format(shape))
   if shape.count(-1) > 1:
     raise ValueError("Wildcard -1 can appear only once in desired output "
                      "shape. Given shape {}".format(shape))
