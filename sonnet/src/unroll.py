@@ -11,12 +11,16 @@ import tensorflow as tf
 from sonnet.src.core import errors
 
 
-def _check_sequence(core, flat_inputs):
+def _flat_sequence(core, input_sequence):
+  """The leaves of `input_sequence` as tensors, checked to be time-major."""
+  flat_inputs = [tf.convert_to_tensor(x)
+                 for x in tf.nest.flatten(input_sequence)]
   for x in flat_inputs:
     if x.shape.rank is not None and x.shape.rank < 2:
       raise errors.IncompatibleShapeError(
           "%s: input_sequence must be time-major, [num_steps, batch_size, "
           "...], got a tensor of shape %s." % (_core_name(core), x.shape))
+  return flat_inputs
 
 
 def _core_name(core):
@@ -78,9 +82,7 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
   Raises:
     IncompatibleShapeError: if an input is not at least of rank 2.
   """
-  flat_inputs = [tf.convert_to_tensor(x)
-                 for x in tf.nest.flatten(input_sequence)]
-  _check_sequence(core, flat_inputs)
+  flat_inputs = _flat_sequence(core, input_sequence)
   if sequence_length is not None:
     sequence_length = tf.convert_to_tensor(sequence_length)
   num_steps = tf.compat.dimension_value(flat_inputs[0].shape[0])
@@ -149,9 +151,7 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
     IncompatibleShapeError: if an input is not at least of rank 2.
     UnderspecifiedError: if the number of steps is not known statically.
   """
-  flat_inputs = [tf.convert_to_tensor(x)
-                 for x in tf.nest.flatten(input_sequence)]
-  _check_sequence(core, flat_inputs)
+  flat_inputs = _flat_sequence(core, input_sequence)
   num_steps = tf.compat.dimension_value(flat_inputs[0].shape[0])
   if num_steps is None:
     raise errors.UnderspecifiedError(
