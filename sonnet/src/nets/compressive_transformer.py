@@ -5,9 +5,8 @@ import tensorflow as tf
 from sonnet.src.core import base
 from sonnet.src import conv
 from sonnet.src import conv_padding
-from sonnet.src import rnn_core
 from sonnet.src.nets import attention_layers
-from sonnet.src.nets import transformer
+from sonnet.src.nets import transformer_xl
 
 tf1 = tf.compat.v1
 
@@ -179,7 +178,7 @@ def _compute_avg_attention(attention_state, compressed_memory_size,
                        for x in tf.split(avg_weights, split_sizes)]
 
 
-class CompressiveTransformer(rnn_core.RNNCore):
+class CompressiveTransformer(transformer_xl.TowerCore):
   """Compressive Transformer (Rae et al. 2019) as a core over chunks.
 
   Like `TransformerXL` ("mlp", then "transformer_tower"), but each layer's
@@ -228,10 +227,8 @@ class CompressiveTransformer(rnn_core.RNNCore):
         "num_heads".
     """
     super().__init__(name=name)
-    self._core_config = core_config
     self._episodic_memory_size = episodic_memory_size
     self._compressed_memory_size = compressed_memory_size
-    self._chunk_size = chunk_size
     self._compression_rate = compression_rate
     self._compression_config = dict(compression_config or [])
     self._compression_config.update({
@@ -241,16 +238,9 @@ class CompressiveTransformer(rnn_core.RNNCore):
     })
     self._compression_ctor = compression_ctor
     self._export_stats = export_stats
-    self._num_layers = core_config["num_layers"]
-    self._value_size = core_config["value_size"]
-    self._key_size = core_config.get("key_size") or self._value_size
-    self._num_heads = core_config["num_heads"]
-    self._dropout_rate = core_config.get("dropout_rate", 0.)
-    self._embedding_size = self._num_heads * self._value_size
+    self._read_core_config(core_config, chunk_size)
     with self._enter_variable_scope():
-      self._input_mlp = transformer.default_mlp([self._embedding_size],
-                                                activate_final=True)
-      self._transformer = transformer.TransformerTower(**core_config)
+      self._make_tower()
       self._compressors = [compression_ctor(**self._compression_config)
                            for _ in range(self._num_layers)]
 
@@ -267,16 +257,11 @@ class CompressiveTransformer(rnn_core.RNNCore):
       A pair `(output, next_state)`: `[B, N, output size]` (`[B, output
       size]` with `chunk_size=0`) and the tuple of updated states.
     """
-    if inputs.get_shape().ndims == 2:
-      inputs = tf.expand_dims(inputs, 1)
-    chunk_size = inputs.get_shape().as_list()[1]
+    inputs, chunk_size = self._as_chunk(inputs)
     num_layers = tf.constant(self._num_layers, dtype=inputs.dtype)
-    inputs = self._input_mlp(inputs, is_training=is_training,
-                             dropout_keep_prob=1 - self._dropout_rate)
-    output, attention_states = self._transformer(
-        inputs,
-        state=None if self._episodic_memory_size == 0 else prev_state,
-        is_training=is_training)
+    output, attention_states = self._tower(
+        inputs, None if self._episodic_memory_size == 0 else prev_state,
+        is_training)
     num_to_compress = min(
         max(self._compression_rate +
             self._compression_config.get("kernel_size", 0), chunk_size),
@@ -315,9 +300,7 @@ class CompressiveTransformer(rnn_core.RNNCore):
       tf1.add_to_collections("auxiliary_losses", compression_loss)
     if self._export_stats:
       tf1.add_to_collections("stats_export", stats)
-    if self._chunk_size == 0:
-      output = tf.squeeze(output, 1)
-    return output, tuple(next_state)
+    return self._as_output(output), tuple(next_state)
 
   def _compress(self, i, state_i, attention_state, memory, chunk_size,
                 is_training):
@@ -352,10 +335,3 @@ class CompressiveTransformer(rnn_core.RNNCore):
         compressed_memory=tf.TensorShape([self._compressed_memory_size,
                                           self._embedding_size]))
     return tuple([shape_per_layer] * self._num_layers)
-
-  @property
-  def output_size(self):
-    """`[D]` for single steps, else `[chunk_size, D]` (as Sonnet 1.36)."""
-    if self._chunk_size == 0:
-      return tf.TensorShape([self._embedding_size])
-    return tf.TensorShape([self._chunk_size, self._embedding_size])
