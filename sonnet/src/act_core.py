@@ -193,6 +193,7 @@ class ACTCore(rnn_core.RNNCore):
       Raises:
         NotConnectedError: before the first connection.
       """)
+
   dtype = connected_property.connected_property(
       "_dtype",
       """The input dtype of the last connection.

@@ -195,6 +195,7 @@ class RelationalMemory(rnn_core.RNNCore):
       Raises:
         NotConnectedError: before the first connection.
       """)
+
   forget_gate = connected_property.connected_property(
       "_forget_gate",
       """The forget gate of the last connection.

@@ -86,6 +86,7 @@ class VanillaRNN(rnn_core.HiddenStateCore, variable_options.VariableOptions):
 
   in_to_hidden_linear = connected_property.connected_property(
       "_in_to_hidden_linear", "The input `snt.Linear` (after connection).")
+
   hidden_to_hidden_linear = connected_property.connected_property(
       "_hidden_to_hidden_linear",
       "The recurrent `snt.Linear` (after connection).")
