@@ -1,9 +1,14 @@
-"""A Griffe extension: docstrings given by `Name.__doc__ = "..."`.
+"""A Griffe extension: docstrings Sonnet gives by assignment.
 
-Sonnet documents its namedtuples (`snt.LSTMState`, `snt.ModuleInfo`,
-`snt.ConnectedSubGraph`) by assigning `__doc__` after creating them, which
-Griffe, reading the sources without running them, would not see. This gives
-each such module-level name the assigned string as its docstring.
+Griffe reads the sources without running them, so it would not see two
+ways Sonnet documents names:
+
+* namedtuples (`snt.LSTMState`, `snt.ModuleInfo`, `snt.ConnectedSubGraph`)
+  documented by `X.__doc__ = "..."` after they are made: each such
+  module-level name gets the assigned string as its docstring;
+* read-only properties declared as `w = connected_property("_w", "...")`
+  in a class body: each gets the string as its docstring and is shown as a
+  property.
 """
 
 import ast
@@ -12,8 +17,37 @@ import inspect
 import griffe
 
 
+def _docstring(value, parent, agent):
+  return griffe.Docstring(
+      inspect.cleandoc(value.value), lineno=value.lineno,
+      endlineno=value.end_lineno, parent=parent,
+      parser=agent.docstring_parser, parser_options=agent.docstring_options)
+
+
+def _connected_property_doc(node):
+  """The docstring argument of a `connected_property(...)` call, or None."""
+  if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+    return None
+  function = node.value.func
+  name = getattr(function, "attr", getattr(function, "id", None))
+  args = node.value.args
+  if (name == "connected_property" and len(args) == 2 and
+      isinstance(args[1], ast.Constant) and isinstance(args[1].value, str)):
+    return args[1]
+  return None
+
+
 class DocAssignments(griffe.Extension):
-  """Sets `X`'s docstring from a module-level `X.__doc__ = "..."`."""
+  """Docstrings from `X.__doc__ = "..."` and `connected_property` calls."""
+
+  def on_attribute_instance(self, *, node, attr, agent, **kwargs):
+    del kwargs  # Unused.
+    doc = _connected_property_doc(node)
+    if doc is not None:
+      attr.docstring = _docstring(doc, attr, agent)
+      attr.labels.difference_update({"class-attribute", "instance-attribute"})
+      attr.labels.add("property")
+      attr.value = None  # Not a value a reader needs.
 
   def on_module_members(self, *, node, mod, agent, **kwargs):
     del kwargs  # Unused.
@@ -30,8 +64,4 @@ class DocAssignments(griffe.Extension):
         member = mod.members.get(target.value.id)
         if member is None or member.is_alias:
           continue
-        member.docstring = griffe.Docstring(
-            inspect.cleandoc(value.value),
-            lineno=value.lineno, endlineno=value.end_lineno, parent=member,
-            parser=agent.docstring_parser,
-            parser_options=agent.docstring_options)
+        member.docstring = _docstring(value, member, agent)
