@@ -100,15 +100,10 @@ def make_core(config, output_size):
 
 
 def unroll(core, observations, batch_size):
-  """Runs the core over time-major observations from a zero state.
-
-  One iteration at a time: with TensorFlow's default of 32 in flight, the
-  gradient of the loop inside a `tf.function` now and then summed
-  accumulators of different shapes ("AddN must have the same size").
-  """
+  """Runs the core over time-major observations from a zero state."""
   logits, _ = tf1.nn.dynamic_rnn(
       core, observations, initial_state=core.initial_state(batch_size),
-      time_major=True, parallel_iterations=1)
+      time_major=True)
   return logits
 
 
@@ -203,7 +198,7 @@ def train_eager(config, log=print):
   task = make_task(config)
   tf.random.set_seed(config.seed)
   core = make_core(config, task.target_size)
-  optimizer = tf1.train.AdamOptimizer(config.learning_rate)
+  optimizer = tf.keras.optimizers.Adam(config.learning_rate)
   global_step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
 
   @tf.function
@@ -217,8 +212,14 @@ def train_eager(config, log=print):
     global_step.assign_add(1)
     return loss, repeat_copy.bit_errors(logits, target, mask)
 
-  # Build the variables (and the optimizer's slots) before restoring.
+  # Make every variable (the core's, then the optimizer's slots) before the
+  # step is traced and before restoring: a first trace that makes variables
+  # runs inside a `tf.cond`, where the gradient of the unroll's loop now and
+  # then summed accumulators of different shapes ("AddN must have the same
+  # size and shape").
   first = task.sample()
+  unroll(core, tf.constant(first.observations), config.batch_size)
+  optimizer.build(core.trainable_variables)
   checkpoint = tf.train.Checkpoint(core=core, optimizer=optimizer,
                                    global_step=global_step)
   manager = tf.train.CheckpointManager(
