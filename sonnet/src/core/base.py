@@ -308,13 +308,17 @@ class AbstractModule(tf_shim.AutoTrackable):
       with tf.variable_creator_scope(
           functools.partial(used_variables.note_creation, creation)):
         variable = getter(*args, **kwargs)
-    if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable)):
+    if isinstance(variable, tf_shim.ShardedVariable):
+      tf_shim.let_template_store_hold(variable)
+    if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable,
+                             tf_shim.ShardedVariable)):
       if first_call:
         record.first_variables[name] = variable
       cols = creation.get("collections") or used_variables.collections_of(
           kwargs)
       parts = (list(variable)
-               if isinstance(variable, tf_shim.PartitionedVariable)
+               if isinstance(variable, (tf_shim.PartitionedVariable,
+                                        tf_shim.ShardedVariable))
                else [variable])
       for module in connections.connecting_modules():
         for part in parts:

@@ -11,6 +11,7 @@ import threading
 # pylint: disable=g-direct-tensorflow-import
 from tensorflow.core.function.capture import capture_container as _captures
 from tensorflow.core.function.polymorphism import function_cache as _cache
+from tensorflow.python.distribute import sharded_variable as _sharded
 from tensorflow.python.eager.polymorphic_function import tracing_compilation as _tracing
 from tensorflow.python.framework import ops as _ops
 from tensorflow.python.ops import template as _template
@@ -22,6 +23,8 @@ from tensorflow.python.util import nest as _nest
 
 AutoTrackable = _autotrackable.AutoTrackable
 PartitionedVariable = _variables.PartitionedVariable
+# What `ParameterServerStrategy` makes under a `variable_partitioner`.
+ShardedVariable = _sharded.ShardedVariable
 # The base class of tf.compat.v1 initializers (not exported by TF 2).
 InitializerV1 = _init_ops.Initializer
 
@@ -42,6 +45,22 @@ def eager_template_store(template):
 def new_eager_variable_store():
   """Returns a fresh `EagerVariableStore` (for plain objects in eager mode)."""
   return _variable_scope.EagerVariableStore()
+
+
+def let_template_store_hold(sharded):
+  """Lets a variable store (and so a template) hold a `ShardedVariable`.
+
+  The stores behind `tf.compat.v1.make_template` read `trainable` on every
+  variable they hold at each call, and `get_shape()` on one they hand out
+  again; a `ShardedVariable` has neither. This gives it both: its shards'
+  `trainable` (they share it) and its whole shape.
+
+  Args:
+    sharded: a `ShardedVariable`.
+  """
+  if not hasattr(sharded, "trainable"):
+    sharded.trainable = sharded.variables[0].trainable
+    sharded.get_shape = lambda: sharded.shape
 
 
 def variable_store_has(name):

@@ -1,0 +1,1 @@
+"""Tests of Sonnet beyond one device: strategies, parameter servers, export."""
