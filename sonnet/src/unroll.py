@@ -117,7 +117,9 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
   _, final_state, output_arrays = tf.while_loop(
       lambda step, *_: step < num_steps, body,
       (tf.constant(1), state, output_arrays),
-      parallel_iterations=parallel_iterations, swap_memory=swap_memory)
+      parallel_iterations=parallel_iterations, swap_memory=swap_memory,
+      # A bound lets XLA size the gradient's accumulators.
+      maximum_iterations=num_steps)
   output_sequence = tf.nest.pack_sequence_as(
       outputs, [ta.stack() for ta in output_arrays])
   return output_sequence, final_state
