@@ -5,6 +5,12 @@ normalization itself (batch statistics or moving averages, fused kernel or
 not), the training flags (a Python bool, 0 / 1, or a boolean tensor), the
 moving averages' update ops, and the choice between putting those ops in a
 graph collection or making the output depend on them.
+
+Under a `tf.distribute` strategy with several replicas, a connection in a
+replica context normalizes by the statistics of the global batch (sums and
+counts all-reduced over the replicas) and the moving averages are
+`ON_READ` variables with `MEAN` aggregation, updated identically on every
+replica (see docs/scaling.md, "BatchNorm under a strategy").
 """
 
 import numpy as np
@@ -53,7 +59,14 @@ class BatchNormBase(variable_options.PublicVariableOptions):
   provides the shape of the variables (`_statistics_shape`), and how they
   broadcast against the input (`_broadcastable`, `_as_statistic`,
   `_fusable_batch`).
+
+  `cross_replica_statistics` (True by default): whether connections in a
+  replica context of a strategy with several replicas normalize by the
+  statistics of the global batch. Set it to False on an instance (before
+  its first connection) or on the class for per-replica statistics.
   """
+
+  cross_replica_statistics = True
 
   GAMMA = "gamma"
   BETA = "beta"
@@ -131,10 +144,15 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     shape = self._statistics_shape(input_batch, axis)
 
     use_batch_stats = either(is_training, test_local_stats)
-    mean, variance = build_statistics(use_batch_stats, moving_dtype)
-    self._build_scale_offset(dtype, shape)
-    out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
-                                              use_batch_stats, moving_dtype)
+    replicas = replicas_to_sync() if self.cross_replica_statistics else None
+    if replicas is None:
+      mean, variance = build_statistics(use_batch_stats, moving_dtype)
+      self._build_scale_offset(dtype, shape)
+      out, mean, variance = self._batch_norm_op(
+          input_batch, mean, variance, use_batch_stats, moving_dtype)
+    else:
+      out, mean, variance = self._cross_replica_batch_norm(
+          input_batch, axis, shape, use_batch_stats, moving_dtype, replicas)
     update_ops = self._build_update_ops(mean, variance, is_training)
     return apply_updates(out, update_ops, self._update_ops_collection)
 
@@ -173,21 +191,67 @@ class BatchNormBase(variable_options.PublicVariableOptions):
       (mean, variance) in the input's dtype: the batch's (keeping the
       reduced dimensions) or the moving averages.
     """
-    self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, shape, moving_dtype)
-    self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, shape, moving_dtype)
-    input_dtype = input_batch.dtype.base_dtype
+    self._create_moving_averages(shape, moving_dtype)
 
     def batch_stats():
       return tf.nn.moments(input_batch, axis, keepdims=True,
                            name="normalize_moments")
 
-    def moving_averages():
-      return (value_as(self._moving_mean, input_dtype),
-              value_as(self._moving_variance, input_dtype))
+    return smart_cond(use_batch_stats, batch_stats,
+                      self._moving_values(input_batch.dtype.base_dtype))
 
-    return smart_cond(use_batch_stats, batch_stats, moving_averages)
+  def _create_moving_averages(self, shape, moving_dtype):
+    """Creates (or shares) `moving_mean` and `moving_variance`."""
+    self._moving_mean = self._moving_variable(
+        self.MOVING_MEAN, shape, moving_dtype)
+    self._moving_variance = self._moving_variable(
+        self.MOVING_VARIANCE, shape, moving_dtype)
+
+  def _moving_values(self, dtype):
+    """A function returning the two moving averages' values in `dtype`."""
+    return lambda: (value_as(self._moving_mean, dtype),
+                    value_as(self._moving_variance, dtype))
+
+  def _cross_replica_batch_norm(self, input_batch, axis, shape,
+                                use_batch_stats, moving_dtype, replicas):
+    """Normalizes by the global batch's statistics (or the moving averages).
+
+    The batch statistics are all-reduced over the replicas (outside any
+    `tf.cond`, which cross-replica calls may not enter); the normalization
+    is the unfused op even when `fused`, whose moving variance still tracks
+    the Bessel-corrected variance of the global batch.
+
+    Args:
+      input_batch: this replica's part of the batch.
+      axis: the dimensions to reduce over.
+      shape: the shape of the variables.
+      use_batch_stats: Python bool or boolean tensor.
+      moving_dtype: the dtype of the moving averages.
+      replicas: the replica context to all-reduce in.
+
+    Returns:
+      (output, mean, variance), the statistics in `moving_dtype` for the
+      updates.
+    """
+    dtype = input_batch.dtype.base_dtype
+    self._create_moving_averages(shape, moving_dtype)
+    self._build_scale_offset(dtype, shape)
+    batch_mean, batch_variance, count = cross_replica_moments(
+        input_batch, axis, replicas)
+    mean, variance = smart_cond(use_batch_stats,
+                                lambda: (batch_mean, batch_variance),
+                                self._moving_values(dtype))
+    broadcastable = self._broadcastable
+    beta, gamma = [None if v is None else tf.cast(maybe_value(v), dtype)
+                   for v in (self._beta, self._gamma)]
+    out = tf.nn.batch_normalization(
+        input_batch, broadcastable(mean), broadcastable(variance),
+        broadcastable(beta), broadcastable(gamma), self._eps,
+        name="batch_norm")
+    variance = tf.cast(variance, moving_dtype)
+    if self._fused:
+      variance *= count / (count - 1.)
+    return out, tf.cast(mean, moving_dtype), variance
 
   def _build_scale_offset(self, dtype, shape):
     """Creates `beta` and `gamma` as configured (both when fused).
@@ -308,7 +372,8 @@ class BatchNormBase(variable_options.PublicVariableOptions):
 
     Returns:
       The variable, in the `MOVING_AVERAGE_VARIABLES` and
-      `GLOBAL_VARIABLES` collections.
+      `GLOBAL_VARIABLES` collections (`ON_READ` with `MEAN` aggregation
+      under a strategy with several replicas).
 
     Raises:
       ValueError: if an earlier connection made it with another shape or
@@ -317,7 +382,8 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     self._check_shared(name, shape, dtype)
     return self._get_variable(name, shape, dtype, _DEFAULT_INITIALIZERS[name],
                               trainable=False,
-                              collections=list(MOVING_COLLECTIONS))
+                              collections=list(MOVING_COLLECTIONS),
+                              **replica_variable_options())
 
   def _check_shared(self, name, shape, dtype):
     """Checks a later connection's request against the variable it shares.
@@ -378,6 +444,77 @@ _DEFAULT_INITIALIZERS = {
     BatchNormBase.BETA: create_beta_initializer(),
     BatchNormBase.MOVING_MEAN: create_mean_initializer(),
     BatchNormBase.MOVING_VARIANCE: create_variance_initializer()}
+
+
+def replicas_to_sync():
+  """The replica context to share batch statistics in, or None.
+
+  Returns:
+    The current replica context when a `tf.distribute` strategy with
+    several replicas is active and ops are built in a replica context (e.g.
+    inside `strategy.run`); None otherwise (no strategy, one replica, or
+    cross-replica context).
+  """
+  if not tf.distribute.has_strategy():
+    return None
+  context = tf.distribute.get_replica_context()
+  if context is None or context.num_replicas_in_sync < 2:
+    return None
+  return context
+
+
+def replica_variable_options():
+  """`get_variable` arguments for the moving averages under a strategy.
+
+  With several replicas, each replica updates its own copy (`ON_READ`) and
+  reads outside a replica context (checkpoints included) see their mean:
+  with synchronized statistics the copies stay identical.
+
+  Returns:
+    `synchronization` and `aggregation` with several replicas, else {}.
+  """
+  if (tf.distribute.has_strategy() and
+      tf.distribute.get_strategy().num_replicas_in_sync > 1):
+    return {"synchronization": tf.VariableSynchronization.ON_READ,
+            "aggregation": tf.VariableAggregation.MEAN}
+  return {}
+
+
+def cross_replica_moments(inputs, axis, replicas):
+  """Mean and variance over `axis` of the global batch, from one replica.
+
+  Two all-reduces: the sums and counts give the mean; the squared
+  differences from it give the (biased) variance, as `tf.nn.moments`
+  computes them on one device. Gradients flow through both.
+
+  Args:
+    inputs: this replica's part of the batch.
+    axis: the dimensions to reduce over.
+    replicas: the replica context to all-reduce in.
+
+  Returns:
+    (mean, variance, count): mean and variance in the input's dtype with
+    the reduced dimensions kept, and the global number of elements per
+    statistic (a scalar in float32 or wider).
+
+  >>> mean, variance, count = cross_replica_moments(  # One replica here.
+  ...     tf.constant([[1.], [3.]]), [0], tf.distribute.get_replica_context())
+  >>> float(mean[0, 0]), float(variance[0, 0]), float(count)
+  (2.0, 1.0, 2.0)
+  """
+  dtype = inputs.dtype.base_dtype
+  summed = tf.distribute.ReduceOp.SUM
+  with tf.name_scope("cross_replica_moments"):
+    x = tf.cast(inputs, stat_dtype(dtype))
+    total = tf.reduce_sum(x, axis, keepdims=True)
+    count = tf.cast(tf.size(x), x.dtype) / tf.cast(tf.size(total), x.dtype)
+    total, count = replicas.all_reduce(summed, [total, count])
+    mean = total / count
+    squares = tf.reduce_sum(
+        tf.math.squared_difference(x, tf.stop_gradient(mean)), axis,
+        keepdims=True)
+    variance = replicas.all_reduce(summed, squares) / count
+  return tf.cast(mean, dtype), tf.cast(variance, dtype), count
 
 
 def check_flag(flag, scope_name, arg_name="is_training"):

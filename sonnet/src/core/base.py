@@ -56,6 +56,23 @@ def _in_graph_mode():
   return not tf.executing_eagerly() and not tf.inside_function()
 
 
+def _in_replica_threads():
+  """Whether replicas of a strategy may connect modules at the same time.
+
+  MirroredStrategy builds each replica in its own thread and switches
+  threads at every cross-replica call (`merge_call`, e.g. an all-reduce in
+  `_build`): a connection then must not share the template's cached scope
+  entry, nor replay (which swaps the current scope in and out), with the
+  other replicas' connections.
+
+  Returns:
+    True in a replica context of a strategy with several replicas.
+  """
+  return (tf.distribute.has_strategy() and
+          not tf.distribute.in_cross_replica_context() and
+          tf.distribute.get_strategy().num_replicas_in_sync > 1)
+
+
 class AbstractModule(tf_shim.AutoTrackable):
   """Base class of every Sonnet module.
 
@@ -171,11 +188,15 @@ class AbstractModule(tf_shim.AutoTrackable):
     """One connection: the full path through the template, or a replay."""
     record = self._record
     self._check_graph()
-    if record.replay_scope is not None and tf.executing_eagerly():
+    interleaved = _in_replica_threads()
+    if (record.replay_scope is not None and tf.executing_eagerly() and
+        not interleaved):
       return self._replay(args, kwargs)
     first_connection = not record.is_connected
     tidy_up = (failed_connection.tidy_up_if_it_fails(self._template)
                if first_connection else contextlib.nullcontext())
+    if interleaved:
+      tf_shim.forget_cached_scope_entry(self._template)
     with connections.connecting(self):
       try:
         with tidy_up:
