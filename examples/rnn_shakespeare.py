@@ -3,6 +3,10 @@ r"""A deep LSTM that learns to write Shakespeare, one character at a time.
     bazel run //examples:rnn_shakespeare                 # graph mode, ~3 min
     bazel run //examples:rnn_shakespeare -- --mode=eager
     bazel run //examples:rnn_shakespeare -- --num_training_iterations=20000
+    bazel run //examples:rnn_shakespeare -- --mode=eager --strategy=mirrored \
+        --logical_cpus=2 --export_dir=/tmp/shakespeare_model
+    bazel run //examples:sample_shakespeare -- \
+        --export_dir=/tmp/shakespeare_model
 
 The model reads characters through `snt.Embed`, runs them through an
 `snt.DeepRNN` of `snt.LSTM`s with skip connections (every layer sees the
@@ -21,6 +25,16 @@ after an interruption (even `kill -9`); the global step goes on from the
 last checkpoint. Graph mode uses `tf.compat.v1.train.MonitoredTrainingSession`
 (checkpoints, TensorBoard summaries); `--mode=eager` runs the same model
 under `tf.function` with `tf.train.CheckpointManager`.
+
+`--strategy` (with `--mode=eager`) trains under `tf.distribute`: `mirrored`
+(the local GPUs, else the CPUs; `--logical_cpus=2` splits the CPU in two),
+`multi_worker` (one process per `--task` of `--workers`, or TF_CONFIG) or
+`parameter_server` (`--task_type` ps/worker processes serve, the chief
+trains). Each step splits the same global batch over the replicas, sums the
+gradients, clips them and applies Adam on every replica alike: the losses
+are those of one device. `--export_dir` writes a SavedModel whose `sample`
+signature `sample_shakespeare.py` runs without Sonnet. docs/examples.md has
+the commands for two local workers.
 
 At the start it prints the `tensorboard --logdir ...` command that shows the
 losses; at the end it draws them into `--checkpoint_dir/<mode>/curves.png`.
@@ -88,6 +102,25 @@ flags.DEFINE_string("data_dir", "",
                     "Folder with ts.{train,valid,test}.txt.bz2; empty means "
                     "the copy shipped in examples/data/shakespeare.")
 flags.DEFINE_integer("seed", 0, "Random seed for data order and weights.")
+flags.DEFINE_enum("strategy", "none",
+                  ["none", "mirrored", "multi_worker", "parameter_server"],
+                  "tf.distribute strategy (with --mode=eager).")
+flags.DEFINE_integer("logical_cpus", 0,
+                     "Split the CPU into this many logical devices (for "
+                     "--strategy=mirrored without GPUs); 0 leaves it whole.")
+flags.DEFINE_list("workers", [],
+                  "multi_worker, parameter_server: the workers' host:port "
+                  "list (empty: read TF_CONFIG).")
+flags.DEFINE_list("ps", [], "parameter_server: the ps tasks' host:port list.")
+flags.DEFINE_string("chief", "",
+                    "parameter_server: the chief's host:port (it trains).")
+flags.DEFINE_enum("task_type", "worker", ["chief", "worker", "ps"],
+                  "This process's job (parameter_server; multi_worker "
+                  "processes are all workers).")
+flags.DEFINE_integer("task", 0, "This process's index in its job.")
+flags.DEFINE_string("export_dir", "",
+                    "After training, write a SavedModel here (see "
+                    "sample_shakespeare.py).")
 
 Config = collections.namedtuple("Config", [
     "mode", "num_training_iterations", "report_interval",
@@ -95,8 +128,9 @@ Config = collections.namedtuple("Config", [
     "learning_rate_decay", "max_grad_norm", "lstm_depth", "hidden_size",
     "embedding_size", "batch_size", "truncation_length", "eval_length",
     "max_eval_chars", "sample_length", "sample_temperature", "sample_prime",
-    "checkpoint_dir", "seed"
-])
+    "checkpoint_dir", "seed", "strategy", "workers", "ps", "chief",
+    "task_type", "task", "export_dir"
+], defaults=("none", (), (), "", "worker", 0, ""))
 
 # What `train` returns. `history` holds one `Report` per report interval.
 Result = collections.namedtuple(
@@ -169,6 +203,63 @@ class TextModel(snt.AbstractModule):
     _, ids, _, _ = tf.while_loop(
         lambda i, *_: i < num_steps, body, (0, ids, logits[-1], state))
     return ids.stack()
+
+  def stateless_sample(self, prime, num_steps, temperature, seed):
+    """`sample` with tensor arguments and a seed: the same seed, the same text.
+
+    Args:
+      prime: int32 tensor `[P]`, P >= 1.
+      num_steps: int32 scalar tensor.
+      temperature: float32 scalar tensor; <= 0 picks the most likely.
+      seed: int64 scalar tensor.
+
+    Returns:
+      int32 tensor `[num_steps]`.
+    """
+    logits, state = self(prime[:, None])
+
+    def pick(i, logits):
+      scaled = logits / tf.maximum(temperature, 1e-6)
+      drawn = tf.random.stateless_categorical(
+          scaled, 1, seed=tf.stack([seed, tf.cast(i, tf.int64)]),
+          dtype=tf.int32)[:, 0]
+      greedy = tf.argmax(logits, axis=-1, output_type=tf.int32)
+      return tf.where(temperature > 0, drawn, greedy)
+
+    def body(i, ids, logits, state):
+      next_id = pick(i, logits)
+      ids = ids.write(i, next_id[0])
+      output, state = self._core(self._embed(next_id), state)
+      return i + 1, ids, self._output_linear(output), state
+
+    ids = tf.TensorArray(tf.int32, size=num_steps)
+    _, ids, _, _ = tf.while_loop(
+        lambda i, *_: i < num_steps, body, (0, ids, logits[-1], state))
+    return ids.stack()
+
+
+class Exported(tf.Module):
+  """What `--export_dir` saves: the model behind a text-to-text signature.
+
+  `sample(prime, num_steps, temperature, seed)` takes and returns strings;
+  the vocabulary travels with it, so loading needs TensorFlow only.
+  """
+
+  def __init__(self, model, vocab):
+    super().__init__(name="shakespeare")
+    self.model = model
+    self.vocab = tf.constant(list(vocab))
+
+  @tf.function(input_signature=[
+      tf.TensorSpec([], tf.string), tf.TensorSpec([], tf.int32),
+      tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.int64)])
+  def sample(self, prime, num_steps, temperature, seed):
+    """Text after `prime` (characters of the vocabulary, at least one)."""
+    chars = tf.strings.bytes_split(prime)
+    ids = tf.argmax(tf.cast(tf.equal(chars[:, None], self.vocab[None, :]),
+                            tf.int32), axis=1, output_type=tf.int32)
+    sampled = self.model.stateless_sample(ids, num_steps, temperature, seed)
+    return tf.strings.reduce_join(tf.gather(self.vocab, sampled))
 
 
 def _make_model(config, vocab_size):
@@ -431,26 +522,262 @@ def train_eager(config, data):
   return Result(start_step, step, progress.history, test_loss, text, None)
 
 
+def make_strategy(config):
+  """The `tf.distribute` strategy `config.strategy` names.
+
+  Args:
+    config: a Config; `workers`, `ps`, `chief`, `task_type` and `task`
+      describe the cluster (empty `workers`: TF_CONFIG does).
+
+  Returns:
+    A `tf.distribute.Strategy`.
+  """
+  if config.strategy == "mirrored":
+    devices = (tf.config.list_logical_devices("GPU") or
+               tf.config.list_logical_devices("CPU"))
+    return tf.distribute.MirroredStrategy([d.name for d in devices])
+  resolver = _cluster_resolver(config)
+  if config.strategy == "multi_worker":
+    return tf.distribute.MultiWorkerMirroredStrategy(
+        cluster_resolver=resolver)
+  return tf.distribute.ParameterServerStrategy(resolver)
+
+
+def _cluster_resolver(config):
+  """The cluster of the flags, or TF_CONFIG's when `workers` is empty."""
+  if not config.workers:
+    return tf.distribute.cluster_resolver.TFConfigClusterResolver()
+  jobs = {"worker": list(config.workers)}
+  if config.ps:
+    jobs["ps"] = list(config.ps)
+  if config.chief:
+    jobs["chief"] = [config.chief]
+  task_type = ("worker" if config.strategy == "multi_worker" else
+               config.task_type)
+  return tf.distribute.cluster_resolver.SimpleClusterResolver(
+      tf.train.ClusterSpec(jobs), task_type=task_type, task_id=config.task,
+      rpc_layer="grpc")
+
+
+def _is_chief(config, strategy):
+  """Whether this process writes the run's checkpoints and exports."""
+  resolver = getattr(strategy, "cluster_resolver", None)
+  if resolver is None or config.strategy == "parameter_server":
+    return True
+  return resolver.task_type in ("chief", None) or (
+      resolver.task_type == "worker" and resolver.task_id == 0 and
+      "chief" not in resolver.cluster_spec().as_dict())
+
+
+def train_distributed(config, data, strategy):
+  """Trains with tf.function under `strategy`; returns a Result.
+
+  The global batch (the same on every worker: same seed) is split along
+  its batch axis over the replicas; each replica's loss is its share of
+  the global mean, the gradients are summed over replicas, clipped by
+  their global norm and applied by Adam on every replica alike.
+  Checkpoints go to `<checkpoint_dir>/eager` from the chief, and to
+  `<checkpoint_dir>/eager/worker_<task>` from the other workers.
+
+  Args:
+    config: a Config.
+    data: a TinyShakespeare.
+    strategy: a `tf.distribute.Strategy`.
+
+  Returns:
+    A Result.
+  """
+  ckpt_dir = os.path.join(config.checkpoint_dir, "eager")
+  chief = _is_chief(config, strategy)
+  if not chief:
+    ckpt_dir = os.path.join(ckpt_dir, "worker_%d" % config.task)
+  rng = np.random.default_rng(config.seed)
+  tf.random.set_seed(config.seed)
+  coordinator = None
+  if config.strategy == "parameter_server":
+    coordinator = tf.distribute.coordinator.ClusterCoordinator(strategy)
+  with strategy.scope():
+    model = _make_model(config, data.vocab_size)
+    # The model's variables, mirrored, before a step is traced.
+    model(tf.zeros([1, 1], tf.int32))
+    global_step = tf.Variable(0, dtype=tf.int64, trainable=False,
+                              name="global_step")
+    optimizer = tf1.train.AdamOptimizer(_learning_rate(config, global_step))
+  replicas = strategy.num_replicas_in_sync
+  global_chars = config.batch_size * config.truncation_length
+
+  def replica_step(window):
+    with tf.GradientTape() as tape:
+      loss = tf.reduce_sum(model.xent(window)) / global_chars
+    variables = model.trainable_variables
+    context = tf.distribute.get_replica_context()
+    grads = context.all_reduce(tf.distribute.ReduceOp.SUM,
+                               tape.gradient(loss, variables))
+    grads, _ = tf.clip_by_global_norm(grads, config.max_grad_norm)
+    # apply_gradients sums over replicas again: give it 1/N each.
+    optimizer.apply_gradients([(_scaled(g, 1. / replicas), v)
+                               for g, v in zip(grads, variables)],
+                              global_step=global_step)
+    return loss
+
+  @tf.function
+  def train_step(window):
+    local = window
+    if coordinator is None:
+      per_replica = config.batch_size // replicas
+      local = strategy.experimental_distribute_values_from_function(
+          lambda ctx: window[:, ctx.replica_id_in_sync_group * per_replica:
+                             (ctx.replica_id_in_sync_group + 1) *
+                             per_replica])
+    losses = strategy.run(replica_step, args=(local,))
+    return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
+
+  window_spec = tf.TensorSpec([None, None], tf.int32)
+
+  @tf.function(input_signature=[window_spec])
+  def sum_xent(window):
+    return tf.reduce_sum(model.xent(window))
+
+  prime = tf.constant(data.encode(config.sample_prime))
+
+  @tf.function
+  def sample():
+    return model.sample(prime, config.sample_length,
+                        config.sample_temperature)
+
+  checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer,
+                                   global_step=global_step)
+  manager = tf.train.CheckpointManager(checkpoint, ckpt_dir, max_to_keep=3)
+  restore_from = tf.train.latest_checkpoint(
+      os.path.join(config.checkpoint_dir, "eager"))
+  if restore_from:
+    checkpoint.restore(restore_from)
+
+  def run_step(batch):
+    if coordinator is None:
+      return float(train_step(batch))
+    result = coordinator.schedule(train_step, args=(batch,))
+    coordinator.join()
+    return float(result.fetch())
+
+  def evaluate(split):
+    return _evaluate(data, config, split, sum_xent)
+
+  step = start_step = int(global_step.numpy())
+  _say_resumed(config, start_step, ckpt_dir)
+  progress = _Progress(config, start_step)
+  while step < config.num_training_iterations:
+    batch = data.random_batch("train", config.batch_size,
+                              config.truncation_length, rng)
+    t0 = time.time()
+    loss_value = run_step(batch)
+    progress.add(loss_value, time.time() - t0)
+    step += 1
+    if step % config.checkpoint_interval == 0:
+      manager.save(checkpoint_number=step)
+    if (step % config.report_interval == 0 or
+        step == config.num_training_iterations):
+      progress.report(step, evaluate("valid"))
+      _print_sample(config, data.decode(sample().numpy()))
+  if step > start_step and manager.latest_checkpoint != os.path.join(
+      ckpt_dir, "ckpt-%d" % step):
+    manager.save(checkpoint_number=step)
+  with _evaluating_test(data):
+    test_loss = evaluate("test")
+  text = data.decode(sample().numpy())
+  return Result(start_step, step, progress.history, test_loss, text, None)
+
+
+def _scaled(grad, factor):
+  """`grad * factor` for a dense or `IndexedSlices` gradient."""
+  if isinstance(grad, tf.IndexedSlices):
+    return tf.IndexedSlices(grad.values * factor, grad.indices,
+                            grad.dense_shape)
+  return grad * factor
+
+
+def export_from_checkpoint(config, data):
+  """Exports the latest checkpoint of `config`'s run to `config.export_dir`.
+
+  Args:
+    config: a Config.
+    data: a TinyShakespeare (for its vocabulary).
+
+  Returns:
+    The `Exported` module that was saved.
+  """
+  model = _make_model(config, data.vocab_size)
+  model(tf.zeros([1, 1], tf.int32))
+  latest = tf.train.latest_checkpoint(
+      os.path.join(config.checkpoint_dir, config.mode))
+  if config.mode == "graph":
+    # Name-based: the training graph's model was "text_model".
+    names = {"text_model" + v.name[len(model.scope_name):].split(":")[0]: v
+             for v in model.get_all_variables()}
+    tf1.train.Saver(names).restore(None, latest)
+  else:
+    tf.train.Checkpoint(model=model).restore(latest).expect_partial()
+  exported = Exported(model, data.vocab)
+  tf.saved_model.save(exported, config.export_dir,
+                      signatures={"sample": exported.sample})
+  print("Wrote a SavedModel to %s: sample it with sample_shakespeare.py "
+        "--export_dir=%s" % (config.export_dir, config.export_dir),
+        flush=True)
+  return exported
+
+
 def train(config, data=None):
-  """Trains (or resumes training) as `config` says; returns a Result."""
+  """Trains (or resumes training) as `config` says; returns a Result.
+
+  Raises:
+    ValueError: if a strategy is asked for in graph mode.
+  """
   if data is None:
     data = shakespeare_data.TinyShakespeare()
+  if config.strategy != "none" and config.mode != "eager":
+    raise ValueError("--strategy=%s trains with tf.function: add "
+                     "--mode=eager." % config.strategy)
   print("Tiny Shakespeare: %d training characters, vocabulary of %d "
         "(uniform baseline %.2f nats/char). Mode: %s." %
         (len(data.splits["train"]), data.vocab_size,
          np.log(data.vocab_size), config.mode), flush=True)
   curves.print_tensorboard_command(config.checkpoint_dir)
-  fn = train_graph if config.mode == "graph" else train_eager
-  result = fn(config, data)
+  if config.strategy != "none":
+    strategy = make_strategy(config)
+    print("Strategy: %s, %d replicas in sync." % (
+        config.strategy, strategy.num_replicas_in_sync), flush=True)
+    result = train_distributed(config, data, strategy)
+    chief = _is_chief(config, strategy)
+  else:
+    fn = train_graph if config.mode == "graph" else train_eager
+    result = fn(config, data)
+    chief = True
   print("Test loss %.3f nats/char (perplexity %.2f) at step %d." %
         (result.test_loss, np.exp(result.test_loss), result.final_step),
         flush=True)
+  if config.export_dir and chief:
+    export_from_checkpoint(config, data)
+  if config.strategy != "none":
+    return result
   return result._replace(curves_path=_plot(
       config, os.path.join(config.checkpoint_dir, config.mode)))
 
 
 def config_from_flags():
-  return Config(**{name: FLAGS[name].value for name in Config._fields})
+  values = {name: FLAGS[name].value for name in Config._fields}
+  values.update(workers=tuple(FLAGS.workers), ps=tuple(FLAGS.ps))
+  return Config(**values)
+
+
+def serve(config):
+  """A parameter_server ps or worker task: serves until killed."""
+  resolver = _cluster_resolver(config)
+  print("Serving as %s %d of %s." % (resolver.task_type, resolver.task_id,
+                                     resolver.cluster_spec().as_dict()),
+        flush=True)
+  tf.distribute.Server(resolver.cluster_spec(), job_name=resolver.task_type,
+                       task_index=resolver.task_id, protocol="grpc",
+                       start=True).join()
 
 
 def main(argv):
@@ -458,6 +785,13 @@ def main(argv):
   # TensorFlow logs every checkpoint and deprecation at INFO/WARNING; the
   # example prints its own progress instead (--verbose shows them).
   console.set_log_levels()
+  if FLAGS.logical_cpus:
+    tf.config.set_logical_device_configuration(
+        tf.config.list_physical_devices("CPU")[0],
+        [tf.config.LogicalDeviceConfiguration()] * FLAGS.logical_cpus)
+  if FLAGS.strategy == "parameter_server" and FLAGS.task_type != "chief":
+    serve(config_from_flags())
+    return
   with console.step("Reading Tiny Shakespeare"):
     data = shakespeare_data.TinyShakespeare(FLAGS.data_dir or None)
   train(config_from_flags(), data)
