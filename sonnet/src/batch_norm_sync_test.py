@@ -1,4 +1,4 @@
-"""BatchNorm and BatchNormV2 under MirroredStrategy: statistics of the global batch.
+"""BatchNorm, BatchNormV2 under MirroredStrategy: the global batch's statistics.
 
 Two logical CPUs, two replicas with batches of different sizes and
 statistics: outputs, gradients and moving averages must be those of one
