@@ -33,26 +33,6 @@ def _sgd_step(module, inputs, targets):
   return loss
 
 
-def _train_reference(initial, inputs, targets):
-  """The same SGD steps on one device, from the values in `initial`."""
-  params = [(tf.Variable(w), tf.Variable(b)) for w, b in initial]
-
-  def forward(x):
-    for i, (w, b) in enumerate(params):
-      x = tf.matmul(x, w) + b
-      if i < len(params) - 1:
-        x = tf.nn.relu(x)
-    return x
-
-  flat = [v for pair in params for v in pair]
-  for _ in range(_STEPS):
-    with tf.GradientTape() as tape:
-      loss = tf.reduce_mean(tf.square(forward(inputs) - targets))
-    for variable, grad in zip(flat, tape.gradient(loss, flat)):
-      variable.assign_sub(_LEARNING_RATE * grad)
-  return [(w.numpy(), b.numpy()) for w, b in params]
-
-
 def _whole(variable):
   """A variable's value (a sharded one's shards joined) as a NumPy array."""
   return tf.convert_to_tensor(variable).numpy()
@@ -76,7 +56,8 @@ class ParameterServerStrategyTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_eager_mode
   def test_sharded_linear_is_recorded_and_reconnects(self):
     strategy = self.strategy(shards=2)
-    inputs = tf.constant(np.arange(18, dtype=np.float32).reshape([3, 6]) / 10)
+    inputs = tf.constant(
+        np.arange(18, dtype=np.float32).reshape([3, 6]) / 10)
     with strategy.scope():
       linear = snt.Linear(4)
       first = linear(inputs)
@@ -121,7 +102,8 @@ class ParameterServerStrategyTest(test_utils.TestCase, parameterized.TestCase):
       coordinator.schedule(step)
       coordinator.join()  # One step at a time: the result is deterministic.
     trained = [(_whole(layer.w), _whole(layer.b)) for layer in mlp.layers]
-    expected = _train_reference(initial, inputs, targets)
+    expected = scaling.train_mlp_reference(initial, inputs, targets, _STEPS,
+                                           _LEARNING_RATE)
     for (w, b), (w_ref, b_ref) in zip(trained, expected):
       self.assertAllClose(w, w_ref, rtol=1e-5, atol=1e-6)
       self.assertAllClose(b, b_ref, rtol=1e-5, atol=1e-6)

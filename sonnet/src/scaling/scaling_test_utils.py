@@ -102,13 +102,38 @@ def tf_config(cluster, job, index):
                      "task": {"type": job, "index": index}})
 
 
-def mlp_reference(params, x):
-  """NumPy forward pass of a ReLU MLP; `params` is `[(w, b), ...]`."""
-  for i, (w, b) in enumerate(params):
-    x = x.dot(w) + b
-    if i < len(params) - 1:
-      x = np.maximum(x, 0)
-  return x
+def train_mlp_reference(initial, inputs, targets, steps, learning_rate):
+  """Plain SGD on one device for a ReLU MLP, from given values (eager).
+
+  The loss is the mean squared error over the whole batch, as the
+  distributed tests compute it from their replicas' shares.
+
+  Args:
+    initial: `[(w, b), ...]` NumPy values of each layer.
+    inputs: `[batch, input]` float32 inputs.
+    targets: `[batch, output]` float32 targets.
+    steps: how many steps to take.
+    learning_rate: the SGD learning rate.
+
+  Returns:
+    The trained `[(w, b), ...]` as NumPy arrays.
+  """
+  params = [(tf.Variable(w), tf.Variable(b)) for w, b in initial]
+  flat = [v for pair in params for v in pair]
+
+  def forward(x):
+    for i, (w, b) in enumerate(params):
+      x = tf.matmul(x, w) + b
+      if i < len(params) - 1:
+        x = tf.nn.relu(x)
+    return x
+
+  for _ in range(steps):
+    with tf.GradientTape() as tape:
+      loss = tf.reduce_mean(tf.square(forward(inputs) - targets))
+    for variable, grad in zip(flat, tape.gradient(loss, flat)):
+      variable.assign_sub(learning_rate * grad)
+  return [(w.numpy(), b.numpy()) for w, b in params]
 
 
 def regression_batch(batch_size=8, input_size=6, output_size=3, seed=0):
