@@ -167,10 +167,10 @@ def main(argv):
       0, _VOCAB, size=[FLAGS.batch, FLAGS.unroll + 1]).astype(np.int32)
   variants = [
       ("hand", hand_model),
-      ("snt", lambda t: snt_model(lambda: snt.LSTM(_HIDDEN))(t)),
-      ("snt_unroll", lambda t: snt_model(lambda: snt.LSTM(_HIDDEN),
+      ("snt", lambda t: snt_model(lambda: snt.LSTM(_HIDDEN))(t)),  # pylint: disable=unnecessary-lambda
+      ("snt_unroll", lambda t: snt_model(lambda: snt.LSTM(_HIDDEN),  # pylint: disable=unnecessary-lambda
                                          use_snt_unroll=True)(t)),
-      ("block", lambda t: snt_model(lambda: snt.LSTMBlockCell(_HIDDEN))(t)),
+      ("block", lambda t: snt_model(lambda: snt.LSTMBlockCell(_HIDDEN))(t)),  # pylint: disable=unnecessary-lambda
   ]
   print("char LSTM training step, graph mode: batch %d, %d steps, %d x LSTM"
         "(%d), vocab %d, embedding %d; %s"

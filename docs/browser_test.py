@@ -54,7 +54,7 @@ class DevTools:
     env = dict(os.environ, HOME=profile_dir, XDG_CONFIG_HOME=profile_dir,
                XDG_CACHE_HOME=profile_dir)
     self._log = open(log_path, "wb")
-    self.proc = subprocess.Popen(
+    self.proc = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn
         [browser, "--headless", "--no-sandbox", "--disable-gpu",
          "--no-first-run", "--no-default-browser-check",
          "--disable-extensions", "--disable-background-networking",
@@ -71,6 +71,7 @@ class DevTools:
     self.session = None
 
   def close(self):
+    """Asks the browser to close, then makes sure its process has ended."""
     try:
       self.send("Browser.close", session=False, timeout=10)
     except Exception:  # pylint: disable=broad-except

@@ -15,14 +15,15 @@ import sys
 
 
 def main():
-  parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  parser = argparse.ArgumentParser(
+      description=__doc__.split("\n", maxsplit=1)[0])
   parser.add_argument("--config", required=True, help="mkdocs.yml")
   parser.add_argument("--site_dir", required=True, help="Output folder.")
   args = parser.parse_args()
 
   try:
-    import mkdocs  # pylint: disable=g-import-not-at-top,unused-import
-    import mkdocstrings  # pylint: disable=g-import-not-at-top,unused-import
+    import mkdocs  # pylint: disable=import-outside-toplevel,unused-import
+    import mkdocstrings  # pylint: disable=import-outside-toplevel,unused-import
   except ImportError as e:
     sys.exit("build_site: %s. The site needs the packages in "
              "docs/requirements.txt, which ./configure installs into .venv; "

@@ -206,7 +206,8 @@ def run_page(root, page, out=sys.stdout):
 
 
 def main():
-  parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+  parser = argparse.ArgumentParser(
+      description=__doc__.split("\n", maxsplit=1)[0])
   parser.add_argument("pages", nargs="+", help="Markdown files.")
   parser.add_argument("--root", default=".", help="Repository root.")
   args = parser.parse_args()

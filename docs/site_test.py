@@ -126,7 +126,7 @@ def _summary(obj):
                  doc == inspect.getdoc(type(obj)) and
                  not inspect.isclass(obj)):
     return None
-  line = doc.strip().split("\n")[0]
+  line = doc.strip().split("\n", maxsplit=1)[0]
   return re.sub(r"\s+", " ", line.replace("`", "")).strip()
 
 

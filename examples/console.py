@@ -97,7 +97,7 @@ def quiet_tensorflow(argv=None, out=None):
     with tempfile.TemporaryFile() as captured:
       os.dup2(captured.fileno(), 2)
       try:
-        import tensorflow  # pylint: disable=g-import-not-at-top,unused-import
+        import tensorflow  # pylint: disable=import-outside-toplevel,unused-import
       except BaseException:
         sys.stderr.flush()
         os.dup2(saved, 2)
@@ -117,7 +117,7 @@ def set_log_levels():
   Quiet (the default): only errors from the `tensorflow` logger, warnings
   and up from absl. With --verbose: INFO from both.
   """
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import tensorflow as tf  # pylint: disable=import-outside-toplevel
   if FLAGS.is_parsed() and FLAGS.verbose:
     tf.get_logger().setLevel("INFO")
     logging.set_verbosity(logging.INFO)

@@ -48,7 +48,8 @@ class ConsoleTest(absltest.TestCase):
     out = io.StringIO()
     with console.step("Reading the data", out=out):
       pass
-    self.assertRegex(out.getvalue(), r"^Reading the data\.\.\. done \(\d+\.\d s\)\n$")
+    self.assertRegex(out.getvalue(),
+                     r"^Reading the data\.\.\. done \(\d+\.\d s\)\n$")
     out = io.StringIO()
     with self.assertRaises(ValueError):
       with console.step("Failing", out=out):
@@ -73,7 +74,8 @@ class ConsoleTest(absltest.TestCase):
   def test_quiet_import_hides_tensorflow_lines(self):
     status, lines = _run()
     self.assertEqual(status, 0, "\n".join(lines))
-    self.assertRegex(lines[0], r"^Importing TensorFlow\.\.\. done \(\d+\.\d s\)$")
+    self.assertRegex(lines[0],
+                     r"^Importing TensorFlow\.\.\. done \(\d+\.\d s\)$")
     self.assertIn("quieted: True", lines)
     self.assertIn("result: 5", lines)
     self.assertEmpty([l for l in lines if console.TF_LOG_LINE.match(l)],

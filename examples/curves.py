@@ -4,7 +4,7 @@ Each example writes its scalars (losses, accuracies) as TensorBoard event
 files under its `--checkpoint_dir`, prints at the start the exact command
 that shows them:
 
-    TensorBoard: /path/to/.venv/bin/tensorboard --logdir /tmp/sonnet_examples/vae
+    TensorBoard: .venv/bin/tensorboard --logdir /tmp/sonnet_examples/vae
 
 and, for rnn_shakespeare and vae, draws them into a PNG at the end, read back
 from those event files, so that a resumed run's picture shows the whole run
@@ -158,8 +158,8 @@ def plot(path, title, lines, ylabel, points=(), baseline=None):
   """
   try:
     # The object API with the Agg canvas: no display, no pyplot state.
-    from matplotlib.backends import backend_agg  # pylint: disable=g-import-not-at-top
-    from matplotlib import figure  # pylint: disable=g-import-not-at-top
+    from matplotlib.backends import backend_agg  # pylint: disable=import-outside-toplevel
+    from matplotlib import figure  # pylint: disable=import-outside-toplevel
   except ImportError:
     sys.stderr.write("Warning: matplotlib is not installed, so no %s (pip "
                      "install -r examples/requirements.txt).\n" % path)

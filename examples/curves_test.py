@@ -28,7 +28,7 @@ class TensorBoardCommandTest(tf.test.TestCase):
     folder = self.create_tempdir().full_path
     for name in names:
       path = os.path.join(folder, name)
-      with open(path, "w") as f:
+      with open(path, "w", encoding="utf-8") as f:
         f.write("#!/bin/sh\n")
       os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR)
     return folder

@@ -45,7 +45,7 @@ def load_digits(num_test=297, seed=0):
     ImportError: if scikit-learn is not installed.
   """
   try:
-    from sklearn import datasets  # pylint: disable=g-import-not-at-top
+    from sklearn import datasets  # pylint: disable=import-outside-toplevel
   except ImportError as e:
     raise ImportError(
         "The digits data set comes with scikit-learn, which the examples "

@@ -24,10 +24,10 @@ import time
 
 if __name__ == "__main__":
   # Before TensorFlow is imported: hide its start-up lines (see console.py).
-  from examples import console  # pylint: disable=g-import-not-at-top
+  from examples import console
   console.quiet_tensorflow(sys.argv)
 
-# pylint: disable=g-import-not-at-top,g-bad-import-order
+# pylint: disable=wrong-import-position,ungrouped-imports
 from absl import app
 from absl import flags
 import numpy as np
@@ -37,7 +37,7 @@ import tensorflow as tf
 from examples import console
 from examples import curves
 from examples import image_data
-# pylint: enable=g-import-not-at-top,g-bad-import-order
+# pylint: enable=wrong-import-position,ungrouped-imports
 
 tf1 = tf.compat.v1
 

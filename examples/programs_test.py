@@ -42,7 +42,7 @@ def run_example(script, *flags_):
 
 class ProgramsTest(tf.test.TestCase):
 
-  def check_output(self, script, expected_tags, scalar_dir=None, *flags_):
+  def check_output(self, script, expected_tags, scalar_dir=None, *flags_):  # pylint: disable=keyword-arg-before-vararg
     """Runs a script quietly; checks its lines and its TensorBoard logs."""
     logdir = os.path.join(self.create_tempdir().full_path, "run")
     status, output = run_example(script, "--checkpoint_dir=" + logdir,

@@ -85,6 +85,7 @@ class TrainTest(test_utils.TestCase):
     cls.data = shakespeare_data.TinyShakespeare()
 
   def check_training_and_resume(self, mode):
+    """Trains 100 steps in `mode`, then resumes from the checkpoint."""
     ckpt = os.path.join(self.get_temp_dir(), mode)
     first = rnn_shakespeare.train(_config(ckpt, mode, 100), self.data)
     self.assertEqual(first.start_step, 0)

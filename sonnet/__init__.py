@@ -7,7 +7,7 @@
 """
 
 try:
-  import tensorflow as _tf  # pylint: disable=g-import-not-at-top,unused-import
+  import tensorflow as _tf  # pylint: disable=unused-import
 except ImportError as _e:
   raise ImportError(
       "Sonnet needs TensorFlow 2.21 or newer, which is not installed. Install "

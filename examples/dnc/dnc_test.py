@@ -50,7 +50,8 @@ class DNCTest(test_utils.TestCase):
                             tf.float32)
 
       def loss_fn():
-        outputs, _ = tf1.nn.dynamic_rnn(  # pylint: disable=cell-var-from-loop
+        # pylint: disable=cell-var-from-loop
+        outputs, _ = tf1.nn.dynamic_rnn(
             core, inputs, initial_state=core.initial_state(2),
             time_major=True)
         return tf.reduce_sum((outputs - targets) ** 2)

@@ -23,6 +23,7 @@ def np_allocation(usage):
 
 
 def np_usage(usage, write, free_gate, read):
+  """NumPy reference of `Freeness._usage`: the usage after one step."""
   batch, n = usage.shape
   new = np.zeros_like(usage)
   for b in range(batch):

@@ -25,10 +25,10 @@ import time
 
 if __name__ == "__main__":
   # Before TensorFlow is imported: hide its start-up lines (see console.py).
-  from examples import console  # pylint: disable=g-import-not-at-top
+  from examples import console
   console.quiet_tensorflow(sys.argv)
 
-# pylint: disable=g-import-not-at-top,g-bad-import-order
+# pylint: disable=wrong-import-position,ungrouped-imports
 from absl import app
 from absl import flags
 import tensorflow as tf
@@ -37,7 +37,7 @@ from examples import console
 from examples import curves
 from examples.dnc import dnc
 from examples.dnc import repeat_copy
-# pylint: enable=g-import-not-at-top,g-bad-import-order
+# pylint: enable=wrong-import-position,ungrouped-imports
 
 tf1 = tf.compat.v1
 
@@ -129,6 +129,7 @@ class _Reporter:
     self.history = []
 
   def add(self, step, loss, errors):
+    """Records one training step's loss and bit errors."""
     if self.first_loss is None:
       self.first_loss = float(loss)
     self._losses.append(float(loss))

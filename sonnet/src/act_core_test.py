@@ -76,8 +76,8 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
                            rnn.in_to_hidden_linear.b,
                            rnn.hidden_to_hidden_linear.w,
                            rnn.hidden_to_hidden_linear.b])
-    halt_w = self.evaluate([act._halting_linear.w, act._halting_linear.b])
-    out_w = self.evaluate([act._output_linear.w, act._output_linear.b])
+    halt_w = self.evaluate([act._halting_linear.w, act._halting_linear.b])  # pylint: disable=protected-access
+    out_w = self.evaluate([act._output_linear.w, act._output_linear.b])  # pylint: disable=protected-access
     out, steps, rem, state = self.evaluate([out, steps, rem, state])
     expected = numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps)
     self.assertAllClose(out, expected[0], atol=1e-5)
@@ -136,15 +136,15 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
   def test_nested_helpers(self):
     a = (tf.constant([[1., 2.]]), (tf.constant([[[1.], [2.]]]),))
     b = (tf.constant([[3., 4.]]), (tf.constant([[[5.], [6.]]]),))
-    total = self.evaluate(act_core._nested_add(a, b))
+    total = self.evaluate(act_core._nested_add(a, b))  # pylint: disable=protected-access
     self.assertAllClose(total[0], [[4., 6.]])
     self.assertAllClose(total[1][0], [[[6.], [8.]]])
-    scaled = self.evaluate(act_core._nested_unary_mul(
+    scaled = self.evaluate(act_core._nested_unary_mul(  # pylint: disable=protected-access
         (tf.ones([2, 3]), tf.ones([2, 3, 4])), tf.constant([[2.], [3.]])))
     self.assertAllClose(scaled[0], [[2.] * 3, [3.] * 3])
     self.assertAllClose(scaled[1], np.stack([np.full([3, 4], 2.),
                                              np.full([3, 4], 3.)]))
-    zeros = self.evaluate(act_core._nested_zeros_like(a))
+    zeros = self.evaluate(act_core._nested_zeros_like(a))  # pylint: disable=protected-access
     self.assertAllEqual(zeros[1][0], np.zeros([1, 2, 1]))
 
   @test_utils.in_all_modes

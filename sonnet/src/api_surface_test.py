@@ -23,7 +23,7 @@ def _parse_signatures():
   path = os.path.join(os.path.dirname(__file__), "testdata",
                       "sonnet1_signatures.txt")
   entries, current = {}, None
-  with open(path) as f:
+  with open(path, encoding="utf-8") as f:
     for line in f:
       line = line.rstrip("\n")
       entry, member = _ENTRY.match(line), _MEMBER.match(line)

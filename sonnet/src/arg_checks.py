@@ -6,8 +6,6 @@ everywhere: an unknown key is a `KeyError` naming the valid keys, a value
 that is not callable is a `TypeError`.
 """
 
-import collections.abc
-
 
 def _check_dict(entries, keys, kind):
   """Shared body of the three public checks."""

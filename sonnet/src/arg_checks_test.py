@@ -1,4 +1,4 @@
-"""Tests for snt.check_initializers / check_partitioners / check_regularizers."""
+"""Tests for snt.check_initializers, check_partitioners, check_regularizers."""
 
 from absl.testing import parameterized
 import sonnet as snt
@@ -32,11 +32,13 @@ class ArgChecksTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.named_parameters(*_CHECKS)
   def test_not_callable(self, check, kind):
-    with self.assertRaisesRegex(TypeError, "%s for 'w' is not a callable function or dictionary" % kind):
+    with self.assertRaisesRegex(
+        TypeError,
+        "%s for 'w' is not a callable function or dictionary" % kind):
       check({"w": 0.5}, {"w"})
 
   @parameterized.named_parameters(*_CHECKS)
-  def test_not_a_dict(self, check, kind):
+  def test_not_a_dict(self, check, unused_kind):
     with self.assertRaisesRegex(
         TypeError, "Expected a dict-like object with possible keys"):
       check(tf.ones, {"w"})
@@ -44,7 +46,8 @@ class ArgChecksTest(test_utils.TestCase, parameterized.TestCase):
   def test_nested_dicts_for_submodules(self):
     checked = snt.check_initializers({"lstm": {"w_gates": tf.ones}}, {"lstm"})
     self.assertEqual(list(checked), ["lstm"])
-    with self.assertRaisesRegex(TypeError, "'w_gates' is not a callable function"):
+    with self.assertRaisesRegex(TypeError,
+                                "'w_gates' is not a callable function"):
       snt.check_initializers({"lstm": {"w_gates": 1}}, {"lstm"})
 
 

@@ -58,7 +58,7 @@ def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False,
     gates = gates_h + gates_x
   else:
     gates = np.concatenate([x, h], axis=1).dot(v["w_gates"])
-  i, j, f, o = np.split(gates + v["b_gates"], 4, axis=1)
+  i, j, f, o = np.split(gates + v["b_gates"], 4, axis=1)  # pylint: disable=unbalanced-tuple-unpacking
   if peepholes:
     f = f + v["w_f_diag"] * c
     i = i + v["w_i_diag"] * c
@@ -123,10 +123,10 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     """Trains three steps, then uses the moving statistics of each step."""
     rng = np.random.RandomState(1)
     x = rng.randn(3, 6, 2).astype(np.float32)
+    keys = snt.BatchNormLSTM.get_possible_initializer_keys(
+        use_batch_norm_c=True)
     core = snt.BatchNormLSTM(3, use_batch_norm_c=True, max_unique_stats=2,
-                             initializers=random_initializers(
-                                 snt.BatchNormLSTM.get_possible_initializer_keys(
-                                     use_batch_norm_c=True)))
+                             initializers=random_initializers(keys))
     state = core.initial_state(6)
     train_outputs = []
     for t in range(3):  # Unrolled: update ops inside a loop are unusable.
@@ -186,10 +186,10 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
                  "batch_norm_lstm/w_o_diag": [4]}
     self.assertVariableShapes(tf1.trainable_variables(), trainable)
     self.assertVariableShapes(core.get_variables(), trainable)
-    self.assertEqual(core._w_h.name, "batch_norm_lstm/w_gates_H:0")
-    self.assertEqual(core._gamma_x.name, "batch_norm_lstm/gamma_x:0")
-    self.assertEqual(core._w_o_diag.name, "batch_norm_lstm/w_o_diag:0")
-    self.assertEqual(core._batch_norm_h.module_name, "batch_norm_h")
+    self.assertEqual(core._w_h.name, "batch_norm_lstm/w_gates_H:0")  # pylint: disable=protected-access
+    self.assertEqual(core._gamma_x.name, "batch_norm_lstm/gamma_x:0")  # pylint: disable=protected-access
+    self.assertEqual(core._w_o_diag.name, "batch_norm_lstm/w_o_diag:0")  # pylint: disable=protected-access
+    self.assertEqual(core._batch_norm_h.module_name, "batch_norm_h")  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_cell_norm_only_uses_one_gate_matrix(self):
@@ -198,7 +198,7 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableShapes(core.get_variables(), {
         "batch_norm_lstm/w_gates": [7, 16], "batch_norm_lstm/b_gates": [16],
         "batch_norm_lstm/gamma_c": [4], "batch_norm_lstm/beta_c": [4]})
-    self.assertEqual(core._w_xh.name, "batch_norm_lstm/w_gates:0")
+    self.assertEqual(core._w_xh.name, "batch_norm_lstm/w_gates:0")  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_default_initializers(self):

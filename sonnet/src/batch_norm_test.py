@@ -205,7 +205,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
       train = self.evaluate(train)
       results.append([train] + self.evaluate(
           [bn.moving_mean, bn.moving_variance]))
-    (train, mean, var), (fused_train, fused_mean, fused_var) = results
+    (train, mean, var), (fused_train, fused_mean, fused_var) = results  # pylint: disable=unbalanced-tuple-unpacking
     self.assertAllClose(train, fused_train, atol=1e-4)
     self.assertAllClose(mean, fused_mean, atol=1e-5)
     n = 8 * 3 * 3
@@ -279,7 +279,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
                         atol=1e-5)
     self.assertAllClose(self.evaluate(bn.moving_mean),
                         -0.5 * x.mean(0, keepdims=True), atol=1e-5)
-    self.assertEqual((bn._decay_rate, bn._eps), (1.5, 0.))
+    self.assertEqual((bn._decay_rate, bn._eps), (1.5, 0.))  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_rank_one_input_reduces_nothing(self):
@@ -431,10 +431,10 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
                           tf1.ones_initializer)
 
   def test_default_initializer_functions_on_sonnet_1_paths(self):
-    # pylint: disable=g-import-not-at-top
+    # pylint: disable=import-outside-toplevel
     from sonnet.python.modules import batch_norm as bn_path
     from sonnet.python.modules import batch_norm_v2 as bn_v2_path
-    # pylint: enable=g-import-not-at-top
+    # pylint: enable=import-outside-toplevel
     for path in (bn_path, bn_v2_path):
       for name, value in (("beta", 0.), ("gamma", 1.), ("mean", 0.),
                           ("variance", 1.)):
@@ -457,7 +457,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(
         snt.Error, "^Batch normalization doesn't have an offset, so no beta$"):
       _ = bn.beta
-    self.assertIs(bn._moving_mean, bn.moving_mean)
+    self.assertIs(bn._moving_mean, bn.moving_mean)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_subclass_overrides_statistics_and_updates(self):

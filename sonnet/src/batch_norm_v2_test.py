@@ -176,7 +176,7 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(
         snt.Error, "^Batch normalization doesn't have an offset, so no beta$"):
       _ = bn.beta
-    self.assertEqual(bn._moving_mean.shape.as_list(), [3])
+    self.assertEqual(bn._moving_mean.shape.as_list(), [3])  # pylint: disable=protected-access
 
   @parameterized.parameters(
       (False, tf.float16, tf.float16), (False, tf.bfloat16, tf.bfloat16),
@@ -224,7 +224,7 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
       self.init()
       self.assertAllClose(self.evaluate(y), (x - x.mean(0)) / x.std(0),
                           atol=1e-4)
-      self.assertEqual(bn._eps, 0.)
+      self.assertEqual(bn._eps, 0.)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_shape_errors(self):

@@ -29,7 +29,7 @@ def _sonnet1_deep_names():
   path = os.path.join(os.path.dirname(__file__), "testdata",
                       "sonnet1_deep_names.txt")
   names = collections.defaultdict(list)
-  with open(path) as listing:
+  with open(path, encoding="utf-8") as listing:
     for line in listing:
       module_name, name = line.split()
       names[module_name].append(name)

@@ -100,7 +100,7 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
     if self._input_sizes is None:
       self._input_sizes = sizes
     outputs = outputs[0] if len(outputs) == 1 else tf.add_n(outputs)
-    return outputs + bias if self._use_bias else outputs
+    return outputs + bias if self._use_bias else outputs  # pylint: disable=possibly-used-before-assignment
 
   def _check_variable_options(self):
     initializers, partitioners, regularizers = self._unchecked_options

@@ -61,7 +61,7 @@ class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
       if use_layer_norm:
         gates = layer_norm_all(gates, v["layer_norm/gamma"],
                                v["layer_norm/beta"])
-      i, j, f, o = np.split(gates, 4, axis=-1)
+      i, j, f, o = np.split(gates, 4, axis=-1)  # pylint: disable=unbalanced-tuple-unpacking
       c = sigmoid(f + 0.5) * c + sigmoid(i) * np.tanh(j)
       h = np.tanh(c) * sigmoid(o)
       self.assertAllClose(outputs[t], h, atol=1e-5)

@@ -356,21 +356,21 @@ class SonnetOnePathTest(test_utils.TestCase, parameterized.TestCase):
                      {"CONSTANT", "REFLECT", "SYMMETRIC"})
 
   def test_fill_shape(self):
-    self.assertEqual(conv_v1._fill_shape(2, 3), (2, 2, 2))
-    self.assertEqual(conv_v1._fill_shape([1, tf1.Dimension(2)], 2), (1, 2))
+    self.assertEqual(conv_v1._fill_shape(2, 3), (2, 2, 2))  # pylint: disable=protected-access
+    self.assertEqual(conv_v1._fill_shape([1, tf1.Dimension(2)], 2), (1, 2))  # pylint: disable=protected-access
     with self.assertRaisesRegex(TypeError, "^n must be a positive integer"):
-      conv_v1._fill_shape(2, 0)
+      conv_v1._fill_shape(2, 0)  # pylint: disable=protected-access
     with self.assertRaisesRegex(
         TypeError, r"^x is \[2\], must be either a positive integer or an "
         "iterable of positive integers of size 2"):
-      conv_v1._fill_shape([2], 2)
+      conv_v1._fill_shape([2], 2)  # pylint: disable=protected-access
 
   def test_initializer_factories(self):
     self.assertAllClose(
         conv_v1.create_weight_initializer((3, 3, 4), tf.float16).stddev, 1 / 6)
     self.assertIsInstance(conv_v1.create_bias_initializer([5]),
                           tf1.zeros_initializer)
-    self.assertEqual(conv_v1._default_transpose_size([3, 4], 2, 3, "VALID"),
+    self.assertEqual(conv_v1._default_transpose_size([3, 4], 2, 3, "VALID"),  # pylint: disable=protected-access
                      (8, 10))
 
 

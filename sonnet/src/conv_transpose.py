@@ -244,7 +244,7 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
     output_shape = tuple(tf.compat.v1.dimension_value(s) for s in output_shape)
     if len(output_shape) != self._n:
       raise errors.IncompatibleShapeError(
-          "Output shape must have rank %d, but instead was %d (module %s)."
+          "Output shape must have rank %d, but instead was %d (module %s)."  # pylint: disable=bad-string-format-type
           % (self._n, len(output_shape), self.scope_name))
     if None in output_shape:
       raise errors.UnderspecifiedError(

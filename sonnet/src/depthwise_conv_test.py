@@ -80,7 +80,7 @@ class DepthwiseConv2DTest(test_utils.TestCase, parameterized.TestCase):
        r"^channel_multiplier \(0\), must be >= 1"),
       ("multiplier_type", dict(channel_multiplier=2.0), ValueError,
        r"^channel_multiplier \(2.0\), must be of type \(`tf.Dimension`, "
-       "`numbers.Integral`\)"),
+       r"`numbers.Integral`\)"),
       ("stride", dict(stride=[1, 1, 1]), snt.IncompatibleShapeError,
        r"^Invalid stride shape: x is \[1, 1, 1\], must be either a positive "
        "integer or an iterable of positive integers of size 2"),

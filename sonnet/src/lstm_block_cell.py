@@ -1,4 +1,4 @@
-"""`LSTMBlockCell`: an LSTM step on TensorFlow's fused `LSTMBlockCell` kernel."""
+"""`LSTMBlockCell`: an LSTM step on TensorFlow's fused LSTMBlockCell kernel."""
 
 import collections
 
@@ -44,7 +44,7 @@ except KeyError:
 
 
 class _LSTMBlockCellImpl:
-  """A duck-typed RNN cell calling the fused kernel; variables via get_variable."""
+  """A duck-typed RNN cell calling the fused kernel; get_variable variables."""
 
   def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
                use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):

@@ -17,7 +17,7 @@ def numpy_block_cell_step(x, h, c, v, forget_bias, peepholes, cell_clip):
   added to the output gate.
   """
   gates = np.concatenate([x, h], axis=1).dot(v["kernel"]) + v["bias"]
-  i, j, f, o = np.split(gates, 4, axis=1)
+  i, j, f, o = np.split(gates, 4, axis=1)  # pylint: disable=unbalanced-tuple-unpacking
   if peepholes:
     f = f + v["w_f_diag"] * c
     i = i + v["w_i_diag"] * c
@@ -103,7 +103,7 @@ class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
       grads = (tape.gradient(lstm_loss, [lstm_vars[0]]) +
                tape.gradient(block_loss, [block_vars["bias"]]))
     lstm_value, block_value, grads = self.evaluate(
-        [lstm_loss, block_loss, grads])
+        [lstm_loss, block_loss, grads])  # pylint: disable=used-before-assignment
     self.assertAllClose(lstm_value, block_value, atol=1e-5)
     self.assertAllClose(grads[0], grads[1], atol=1e-5)
 

@@ -32,7 +32,7 @@ def numpy_lstm_step(x, h, c, v, forget_bias=1., peepholes=False,
     gates = (gates - mean) / np.sqrt(var + 1e-5)
     gates = gates * v["layer_norm/gamma"] + v["layer_norm/beta"]
   gates = gates + v["b_gates"]
-  i, j, f, o = np.split(gates, 4, axis=1)
+  i, j, f, o = np.split(gates, 4, axis=1)  # pylint: disable=unbalanced-tuple-unpacking
   if peepholes:
     f = f + v["w_f_diag"] * c
     i = i + v["w_i_diag"] * c
@@ -139,7 +139,8 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
          "w_h_projection"})
 
   def test_bad_constructor_arguments(self):
-    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w_f_diag'"):
+    with self.assertRaisesRegex(KeyError,
+                                "Invalid initializer keys 'w_f_diag'"):
       snt.LSTM(4, initializers={"w_f_diag": tf1.zeros_initializer()})
     # Sonnet 1 checked partitioners and regularizers as initializers.
     with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'x'"):

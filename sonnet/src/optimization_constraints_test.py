@@ -110,7 +110,7 @@ class ConstrainToRangeTest(test_utils.TestCase, parameterized.TestCase):
 
     def make_loss():
       tape_x = tf.identity(x)
-      out = optimization_constraints._constrain_to_range(tape_x, 0., 1.)
+      out = optimization_constraints._constrain_to_range(tape_x, 0., 1.)  # pylint: disable=protected-access
       return (tape_x, out), tf.reduce_sum(out * upstream)
 
     if self.eager:
@@ -129,7 +129,7 @@ class ConstrainToRangeTest(test_utils.TestCase, parameterized.TestCase):
   def test_refuses_integers(self):
     with self.assertRaisesRegex(
         ValueError, "^_clip_by_value does not support non-float `x` inputs.$"):
-      optimization_constraints._constrain_to_range(tf.constant([1, 2]), 0, 1)
+      optimization_constraints._constrain_to_range(tf.constant([1, 2]), 0, 1)  # pylint: disable=protected-access
 
 
 class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
@@ -183,9 +183,9 @@ class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_closed_after_call(self):
     constraints = snt.OptimizationConstraints()
-    self.assertFalse(constraints._is_connected)
+    self.assertFalse(constraints._is_connected)  # pylint: disable=protected-access
     self.assertEqual(self.evaluate(constraints()), 0.)
-    self.assertTrue(constraints._is_connected)
+    self.assertTrue(constraints._is_connected)  # pylint: disable=protected-access
     message = ("^Cannot add further constraints once OptimizationConstraints "
                "has been connected to the graph by calling it.$")
     with self.assertRaisesRegex(ValueError, message):
@@ -264,7 +264,8 @@ class CompatPathTest(test_utils.TestCase):
 
   def test_is_the_implementation_module(self):
     self.assertIs(compat_path, optimization_constraints)
-    self.assertEqual(compat_path.LAGRANGE_MULTIPLIERS, "Lagrange Multipliers")
+    self.assertEqual(compat_path.LAGRANGE_MULTIPLIERS,  # pylint: disable=no-member
+                     "Lagrange Multipliers")
 
   @test_utils.in_all_modes
   def test_patching_the_parametrization_takes_effect(self):

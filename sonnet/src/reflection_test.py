@@ -240,7 +240,7 @@ class ToSnakeCaseTest(test_utils.TestCase, parameterized.TestCase):
 class NameForCallableTest(test_utils.TestCase):
 
   def test_functions_classes_and_partials(self):
-    def halveAndAdd(x, y):
+    def halveAndAdd(x, y):  # pylint: disable=invalid-name
       return x / 2 + y
     self.assertEqual(util.name_for_callable(halveAndAdd), "halve_and_add")
     self.assertEqual(util.name_for_callable(snt.BatchNormV2),

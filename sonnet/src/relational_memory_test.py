@@ -28,14 +28,14 @@ def softmax(x):
 def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
                input_bias=0.):
   """One RelationalMemory step (one block, 2-layer MLP)."""
-  batch, slots, mem_size = memory.shape
+  batch, slots, _ = memory.shape
   projected = (x.dot(v["linear/w"]) + v["linear/b"])[:, None]
   state = np.concatenate([memory, projected], axis=1)
   qkv = layer_norm(state.dot(v["linear_1/w"]) + v["linear_1/b"], v,
                    "layer_norm")
   qkv = qkv.reshape(batch, slots + 1, heads, 3 * head_size)
   qkv = qkv.transpose(0, 2, 1, 3)
-  q, k, val = np.split(qkv, 3, axis=-1)
+  q, k, val = np.split(qkv, 3, axis=-1)  # pylint: disable=unbalanced-tuple-unpacking
   weights = softmax(np.einsum("bhik,bhjk->bhij", q * head_size ** -0.5, k))
   attended = np.einsum("bhij,bhjv->bhiv", weights, val)
   attended = attended.transpose(0, 2, 1, 3).reshape(batch, slots + 1, -1)
@@ -48,7 +48,7 @@ def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
   if gate_style is not None:
     gates = (np.tanh(memory).dot(v["linear_3/w"]) + v["linear_3/b"] +
              (projected[:, 0].dot(v["linear_2/w"]) + v["linear_2/b"])[:, None])
-    input_gate, forget_gate = np.split(gates, 2, axis=2)
+    input_gate, forget_gate = np.split(gates, 2, axis=2)  # pylint: disable=unbalanced-tuple-unpacking
     next_memory = (sigmoid(input_gate + input_bias) * np.tanh(next_memory) +
                    sigmoid(forget_gate + forget_bias) * memory)
   return next_memory.reshape(batch, -1), next_memory
@@ -119,7 +119,7 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
   def test_gate_size(self, gate_style, size):
     core = snt.RelationalMemory(mem_slots=2, head_size=4, num_heads=2,
                                 gate_style=gate_style)
-    self.assertEqual(core._calculate_gate_size(), size)
+    self.assertEqual(core._calculate_gate_size(), size)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_input_as_matrix(self):

@@ -276,7 +276,7 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     outputs, _ = run(tf.ones([3, 2, 1]))
     run(tf.ones([3, 2, 1]))
     self.assertEqual(outputs.shape.as_list(), [3, 2, 3])
-    self.assertLen(lstm._initial_state_modules, 1)
+    self.assertLen(lstm._initial_state_modules, 1)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_trainable_initial_state_function(self):
@@ -434,7 +434,7 @@ class UnrollTest(test_utils.TestCase, parameterized.TestCase):
     ours, our_state = snt.static_unroll(
         lstm, tf.constant(np.transpose(x, [1, 0, 2])), lstm.initial_state(2))
     backward = snt.GRU(3)
-    (fw, bw), (fw_state, bw_state) = tf1.nn.bidirectional_dynamic_rnn(
+    (fw, bw), (fw_state, _) = tf1.nn.bidirectional_dynamic_rnn(
         lstm, backward, tf.constant(x), dtype=tf.float32)
     reverse_ours, _ = snt.dynamic_unroll(
         backward, tf.constant(np.transpose(x[:, ::-1], [1, 0, 2])),

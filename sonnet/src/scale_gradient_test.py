@@ -48,7 +48,7 @@ class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
   def test_tensor_scale_and_dtype(self):
     x = tf.constant([1., 2.], tf.float64)
     for scale in (tf.constant(0.25, tf.float64), 0.25, np.array(0.25)):
-      grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, scale)),
+      grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, scale)),  # pylint: disable=cell-var-from-loop
                        x)
       grad = self.evaluate(grad)
       self.assertEqual(grad.dtype, np.float64)

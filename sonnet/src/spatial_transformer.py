@@ -385,7 +385,7 @@ class AffineGridWarper(GridWarper):
     def inverse_grid(inputs):
       params = _full_matrix_entries(self._constraints, inputs)
       warper = AffineGridWarper(self._output_shape, self._source_shape)
-      return warper(_inverse_affine_params(*params))
+      return warper(_inverse_affine_params(*params))  # pylint: disable=no-value-for-parameter
 
     return base.Module(inverse_grid, name=name or self.module_name + "_inverse")
 

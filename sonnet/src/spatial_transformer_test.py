@@ -91,9 +91,9 @@ class AffineWarpConstraintsTest(parameterized.TestCase):
 
   def test_combine_keeps_sonnet_1_quirks(self):
     # A 0 on the left is dropped where the right leaves the entry free.
-    self.assertEqual(
-        (Constraints.no_shear_2d() & Constraints.translation_2d(x=1)).constraints,
-        ((None, None, 1), (None, None, None)))
+    combined = Constraints.no_shear_2d() & Constraints.translation_2d(x=1)
+    self.assertEqual(combined.constraints,
+                     ((None, None, 1), (None, None, None)))
     # Rows and entries pair up to the smaller of the two.
     self.assertEqual(
         (Constraints.scale_2d(x=2) & Constraints.no_shear_3d()).constraints,

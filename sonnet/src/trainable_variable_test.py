@@ -73,7 +73,8 @@ class TrainableVariableTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_eager_mode
   def test_tf_function_gradient(self):
-    module = snt.TrainableVariable([2], initializers={"w": tf1.ones_initializer()})
+    module = snt.TrainableVariable(
+        [2], initializers={"w": tf1.ones_initializer()})
 
     @tf.function
     def grad():

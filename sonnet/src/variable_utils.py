@@ -203,7 +203,7 @@ def get_normalized_variable_map(scope_or_module,
   return variable_map
 
 
-def get_saver(scope, collections=(_GLOBAL,), context=None, **kwargs):
+def get_saver(scope, collections=(_GLOBAL,), context=None, **kwargs):  # pylint: disable=redefined-outer-name
   """A `tf.compat.v1.train.Saver` keyed by names relative to `scope`.
 
   Checkpoints written by it name variables relative to the scope or module,

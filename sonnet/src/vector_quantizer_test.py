@@ -29,7 +29,8 @@ class VectorQuantizerTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(vq.embeddings.shape.as_list(), [4, 8])
     self.assertTrue(vq.embeddings.trainable)
     out = vq(tf.constant(x), is_training=True)
-    self.assertVariableShapes(vq.get_variables(), {"vq_layer/embedding": [4, 8]})
+    self.assertVariableShapes(vq.get_variables(),
+                              {"vq_layer/embedding": [4, 8]})
     self.init()
     codebook, out = self.evaluate([vq.embeddings, out])
     indices, encodings = _numpy_assignment(x.reshape(-1, 4), codebook)

@@ -39,7 +39,7 @@ class ZoneoutTest(test_utils.TestCase):
                            tf.float32),
         cell=tf.constant(np.random.RandomState(3).randn(200, 50), tf.float32))
     out, zoned = train(tf.constant(x), prev)
-    plain_out, plain = test._core(tf.constant(x), prev)  # The LSTM's step.
+    plain_out, plain = test._core(tf.constant(x), prev)  # The LSTM's step.  # pylint: disable=protected-access
     self.init()
     out, zoned, plain_out, plain, prev = self.evaluate(
         [out, zoned, plain_out, plain, prev])

@@ -1,4 +1,4 @@
-"""Sonnet 1 path `sonnet.python.custom_getters` (same as `snt.custom_getters`)."""
+"""Sonnet 1 path `sonnet.python.custom_getters` (`snt.custom_getters`)."""
 
 # pylint: disable=unused-import
 from sonnet.python.custom_getters import bayes_by_backprop

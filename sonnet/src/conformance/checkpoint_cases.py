@@ -44,11 +44,11 @@ def _features(*shape):
 def _step(input_size):
   """An input step and a random state shaped like the core's state."""
   def make_inputs(core, rng):
-    inputs = _uniform(rng, (BATCH_SIZE, input_size))
+    step = _uniform(rng, (BATCH_SIZE, input_size))
     state = tf.nest.map_structure(
         lambda size: _uniform(rng, [BATCH_SIZE] + tf.TensorShape(size)
                               .as_list()), core.state_size)
-    return inputs, state
+    return step, state
   return make_inputs
 
 

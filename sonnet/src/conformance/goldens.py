@@ -349,7 +349,7 @@ def connect(golden, module, batch_size, call=None):
 
 @functools.lru_cache(maxsize=None)
 def _load_expected():
-  with open(GOLDENS_JSON) as f:
+  with open(GOLDENS_JSON, encoding="utf-8") as f:
     return json.load(f)["goldens"]
 
 

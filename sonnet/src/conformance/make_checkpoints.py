@@ -21,7 +21,7 @@ import os
 import sys
 
 import numpy as np
-import oracle_support
+import oracle_support  # pylint: disable=import-error
 import tensorflow as tf
 
 

@@ -21,7 +21,7 @@ is recorded with its error.
 import json
 import sys
 
-import oracle_support
+import oracle_support  # pylint: disable=import-error
 import sonnet as snt
 import tensorflow as tf
 
@@ -89,7 +89,7 @@ def main(argv):
     except Exception as e:  # pylint: disable=broad-except
       records[golden.name] = {"error": "%s: %s" % (type(e).__name__, e)}
     print(golden.name, records[golden.name].get("error", "ok"))
-  with open(argv[1], "w") as f:
+  with open(argv[1], "w", encoding="utf-8") as f:
     f.write(_dump(records))
 
 

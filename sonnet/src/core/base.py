@@ -112,7 +112,8 @@ class AbstractModule(tf_shim.AutoTrackable):
     if _sentinel is not None:
       raise ValueError(
           "Calling AbstractModule.__init__ without named arguments is not "
-          "supported. Call super().__init__(name=name) (and custom_getter=...).")
+          "supported. Call super().__init__(name=name) (and "
+          "custom_getter=...).")
     if name is None:
       name = naming.to_snake_case(type(self).__name__)
     elif not isinstance(name, str):
@@ -491,7 +492,7 @@ class AbstractModule(tf_shim.AutoTrackable):
     if tf.executing_eagerly():
       return
     try:
-      inputs = inspect.getcallargs(method, *args, **kwargs)
+      inputs = inspect.getcallargs(method, *args, **kwargs)  # pylint: disable=deprecated-method
     except TypeError:
       inputs = {"args": args[1:], "kwargs": kwargs}
     inputs.pop(next(iter(inspect.signature(method).parameters)), None)

@@ -113,10 +113,10 @@ class ConstructionTest(test_utils.TestCase, parameterized.TestCase):
     module = ScaleModule()
     self.assertEqual(str(inspect.signature(module.__call__)),
                      "(inputs, extra=0.0)")
-    self.assertEqual(module.__call__.__doc__, ScaleModule._build.__doc__)
+    self.assertEqual(module.__call__.__doc__, ScaleModule._build.__doc__)  # pylint: disable=protected-access
     # The module itself stays callable with any arguments (e.g. for defun).
     self.assertEqual(str(inspect.signature(module)), "(*args, **kwargs)")
-    outputs = module.__call__(tf.ones([]), extra=1.)
+    outputs = module(tf.ones([]), extra=1.)
     self.init()
     self.assertEqual(self.evaluate(outputs), 3.)
 
@@ -137,7 +137,7 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
   def test_not_connected_errors(self):
     module = ScaleModule()
     self.assertFalse(module.is_connected)
-    getters = [lambda: module.get_variables(), lambda: module.variable_scope,
+    getters = [module.get_variables, lambda: module.variable_scope,
                lambda: module.variables]
     if not self.eager:  # Eager mode keeps no subgraphs to ask for.
       getters.append(lambda: module.last_connected_subgraph)
@@ -195,7 +195,7 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_module_and_connection_stacks(self):
-    from sonnet.python.modules import base as sonnet1_base  # pylint: disable=g-import-not-at-top
+    from sonnet.python.modules import base as sonnet1_base  # pylint: disable=import-outside-toplevel
     seen = []
 
     class Peek(snt.AbstractModule):
@@ -415,7 +415,8 @@ class CustomGetterTest(test_utils.TestCase):
         KeyError, r"More than one custom_getter matched w \(w\): \['w.\*', "
         r"'.\*'\]"):
       router(lambda *a, **k: None, "w")
-    with self.assertRaisesRegex(TypeError, "Given custom_getter is not callable"):
+    with self.assertRaisesRegex(TypeError,
+                                "Given custom_getter is not callable"):
       snt.custom_getter_router({"w": 1}, name_fn=str)
 
 

@@ -144,7 +144,7 @@ class ConnectionRecord:
     return False
 
   def check_later_fetch(self, name, scope_name):
-    """Refuses a variable that a later connection asks for but the first did not.
+    """Refuses a variable a later connection asks for but the first did not.
 
     Args:
       name: the variable's full name.

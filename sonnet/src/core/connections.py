@@ -39,7 +39,7 @@ SCOPE = "scope"  # Inside `_enter_variable_scope`.
 
 
 def connecting_modules():
-  """Returns the modules connecting right now on this thread, outermost first."""
+  """Returns the modules now connecting on this thread, outermost first."""
   return [module for module, _ in _STATE.connecting]
 
 

@@ -20,7 +20,7 @@ class ParentNotBuiltError(Error):
 
 
 class IncompatibleShapeError(Error):
-  """An input's shape does not match what the module expects or was built with."""
+  """An input's shape differs from what the module expects or was built with."""
 
 
 class UnderspecifiedError(Error):

@@ -74,13 +74,13 @@ def tidy_up_if_it_fails(template):
       _drop_from_collections(collections_graph, created, ())
       del collections_graph.get_collection_ref(losses)[losses_before:]
     else:
-      new_ops = graph.get_operations()[version:]
+      new_ops = graph.get_operations()[version:]  # pylint: disable=possibly-used-before-assignment
       memberships = _drop_from_collections(graph, created, new_ops)
       orphans = _ORPHANS.setdefault(graph, {})
       for variable in created:
         orphans[_name(variable)] = _Orphan(variable,
                                            memberships[id(variable)])
-      tf_shim.release_names_since(graph, names)
+      tf_shim.release_names_since(graph, names)  # pylint: disable=possibly-used-before-assignment
     raise
 
 

@@ -1,4 +1,4 @@
-"""A failed first connection leaves nothing behind (sonnet/src/failed_connection.py)."""
+"""A failed first connection leaves nothing behind (failed_connection.py)."""
 
 from absl.testing import parameterized
 import sonnet as snt

@@ -92,7 +92,7 @@ class Sonnet136MetaGraphTest(test_utils.TestCase):
     self.assertEqual(subgraph.name_scope, "mlp_1")
     self.assertIs(subgraph.inputs["inputs"], graph.get_tensor_by_name("x:0"))
     self.assertIsInstance(subgraph.inputs["is_training"],
-                          base_info._UnserializableObject)
+                          base_info._UnserializableObject)  # pylint: disable=protected-access
     self.assertEqual(subgraph.outputs.name, "mlp_1/linear_1/add:0")
     self.assertEqual(linear_0.connected_subgraphs[0].name_scope,
                      "mlp_1/linear_0")
@@ -118,7 +118,7 @@ class Sonnet136MetaGraphTest(test_utils.TestCase):
         "items": [("SparseTensor", "indices:0", "values:0", "dense_shape:0"),
                   ("outer/mixer/doubled:0", "UnserializableObject")],
         "loop": {"x": "x:0", "self": "UnserializableObject"}})
-    self.assertTrue(base_info._is_namedtuple(inputs["pair"]))
+    self.assertTrue(base_info._is_namedtuple(inputs["pair"]))  # pylint: disable=protected-access
     self.assertEqual(inputs["pair"]._fields, ("first", "second"))
     self.assertIsInstance(outputs["items"][0], tf.SparseTensor)
 
@@ -269,7 +269,7 @@ class ReadingBadRecordsTest(test_utils.TestCase, parameterized.TestCase):
   def test_missing_tensor(self):
     (record,) = self._import(self._record(value="nowhere:0"))
     missing = record.connected_subgraphs[0].inputs
-    self.assertEqual(missing, base_info._MissingTensor("nowhere:0"))
+    self.assertEqual(missing, base_info._MissingTensor("nowhere:0"))  # pylint: disable=protected-access
 
   @test_utils.in_graph_mode
   def test_unknown_special_type(self):
@@ -277,7 +277,7 @@ class ReadingBadRecordsTest(test_utils.TestCase, parameterized.TestCase):
         name="Ragged", object=module_proto.NestedData(value="x:0"))
     (record,) = self._import(self._record(special_type=special))
     self.assertIsInstance(record.connected_subgraphs[0].inputs,
-                          base_info._UnserializableObject)
+                          base_info._UnserializableObject)  # pylint: disable=protected-access
 
   @parameterized.parameters(
       ({}, "Cannot deserialize a `ModuleInfo` protobuf with no fields."),
@@ -333,15 +333,15 @@ class SchemaTest(test_utils.TestCase, parameterized.TestCase):
 class PredicatesTest(test_utils.TestCase):
 
   def test_is_namedtuple(self):
-    self.assertTrue(base_info._is_namedtuple(Point(1, 2)))
+    self.assertTrue(base_info._is_namedtuple(Point(1, 2)))  # pylint: disable=protected-access
     for value in ((1, 2), [1, 2], {"x": 1}, "xy", None):
-      self.assertFalse(base_info._is_namedtuple(value), value)
+      self.assertFalse(base_info._is_namedtuple(value), value)  # pylint: disable=protected-access
 
   def test_is_iterable(self):
     for value in ((1,), [1], {1: 1}, collections.OrderedDict(), Point(1, 2)):
-      self.assertTrue(base_info._is_iterable(value), value)
+      self.assertTrue(base_info._is_iterable(value), value)  # pylint: disable=protected-access
     for value in ({1}, "abc", None, 3, iter([1]), np.zeros([2])):
-      self.assertFalse(base_info._is_iterable(value), value)
+      self.assertFalse(base_info._is_iterable(value), value)  # pylint: disable=protected-access
 
 
 if __name__ == "__main__":

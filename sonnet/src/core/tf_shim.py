@@ -8,7 +8,6 @@ import contextlib
 import inspect
 import threading
 
-# pylint: disable=g-direct-tensorflow-import
 from tensorflow.core.function.capture import capture_container as _captures
 from tensorflow.core.function.polymorphism import function_cache as _cache
 from tensorflow.python.distribute import sharded_variable as _sharded

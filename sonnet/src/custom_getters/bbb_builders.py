@@ -49,7 +49,7 @@ def scale_variable_initializer(desired_scale):
   return tf1.constant_initializer(inverse_softplus(desired_scale))
 
 
-def diagonal_gaussian_posterior_builder(getter, name, shape=None, *args,
+def diagonal_gaussian_posterior_builder(getter, name, shape=None, *args,  # pylint: disable=keyword-arg-before-vararg
                                         **kwargs):
   """Builds a learned diagonal Gaussian posterior over a variable.
 
@@ -75,7 +75,7 @@ def diagonal_gaussian_posterior_builder(getter, name, shape=None, *args,
                                    name="{}_posterior_dist".format(name))
 
 
-def fixed_gaussian_prior_builder(getter, name, dtype=None, *args, **kwargs):
+def fixed_gaussian_prior_builder(getter, name, dtype=None, *args, **kwargs):  # pylint: disable=keyword-arg-before-vararg
   """Builds a fixed prior `N(0, 0.01^2)` for every element; no variables.
 
   Args:

@@ -78,7 +78,7 @@ def restore_initializer(filename, name_fn=None,
       except (tf.errors.NotFoundError, tf.errors.DataLossError,
               ValueError) as e:
         raise ValueError("restore_initializer: cannot read checkpoint %r: %s"
-                         % (filename, e))
+                         % (filename, e)) from e
     return reader_cache[0]
 
   def custom_getter(getter, name, *args, **kwargs):

@@ -42,7 +42,7 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
   def test_min_input_size(self, mode, size):
     net = snt.nets.AlexNet(mode)
     self.assertEqual(net.min_input_size, size)
-    self.assertEqual(net._min_size, size)
+    self.assertEqual(net._min_size, size)  # pylint: disable=protected-access
 
   @parameterized.parameters(
       ([(None, (3, 1), None)], 3),
@@ -50,7 +50,7 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
       ([(None, (3, 1), (3, 2)), (None, (3, 2), (5, 2))], 25),
       ([(None, None, (2, 2))], 2))
   def test_calc_min_size(self, layers, size):
-    self.assertEqual(snt.nets.AlexNetMini()._calc_min_size(layers), size)
+    self.assertEqual(snt.nets.AlexNetMini()._calc_min_size(layers), size)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_mini_variables_and_output(self):
@@ -95,7 +95,7 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
         [y, [(m.w, m.b) for m in net.conv_modules],
          [(m.w, m.b) for m in net.linear_modules]])
     h = x
-    for (w, b), (_, _, pool) in zip(convs, net._conv_layers):
+    for (w, b), (_, _, pool) in zip(convs, net._conv_layers):  # pylint: disable=protected-access
       h = np.maximum(_np_conv_valid(h, w, 1) + b, 0.)
       if pool is not None:
         h = _np_max_pool_valid(h, *pool)
@@ -147,8 +147,7 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
   def test_regularizers_only_on_convs(self):
     net = snt.nets.AlexNetMini(
         initializers={"w": tf1.ones_initializer(), "b": tf1.ones_initializer()},
-        regularizers={"w": lambda w: tf.reduce_sum(w),
-                      "b": lambda b: tf.reduce_sum(b)})
+        regularizers={"w": tf.reduce_sum, "b": tf.reduce_sum})
     net(tf.ones([1, 17, 17, 3]))
     self.init()
     losses = sorted(self.evaluate(net.get_regularization_losses()))

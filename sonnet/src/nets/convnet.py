@@ -428,6 +428,8 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
         use_bias=mirror("use_bias", self._use_bias[::-1]),
         data_format=data_format, custom_getter=custom_getter, **more)
 
+  # The arguments are read through locals().
+  # pylint: disable=unused-argument
   def transpose(self, name=None, output_channels=None, kernel_shapes=None,
                 strides=None, paddings=None, activation=None,
                 activate_final=None, normalization_ctor=None,
@@ -491,6 +493,7 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
                      for layer in reversed(self._layers)]
     return self._transposed(ConvNet2DTranspose, locals(),
                             output_shapes=output_shapes)
+  # pylint: enable=unused-argument
 
 
 class ConvNet2DTranspose(ConvNet2D):

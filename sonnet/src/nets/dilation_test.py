@@ -175,14 +175,14 @@ class DilationTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_range_along_dimension(self):
     self.assertAllEqual(
-        self.evaluate(deep_dilation._range_along_dimension(0, [2, 3])),
+        self.evaluate(deep_dilation._range_along_dimension(0, [2, 3])),  # pylint: disable=protected-access
         [[0, 0, 0], [1, 1, 1]])
     self.assertAllEqual(
-        self.evaluate(deep_dilation._range_along_dimension(1, [2, 3])),
+        self.evaluate(deep_dilation._range_along_dimension(1, [2, 3])),  # pylint: disable=protected-access
         [[0, 1, 2], [0, 1, 2]])
     with self.assertRaisesRegex(
         ValueError, "^Cannot calculate range along non-existent index.$"):
-      deep_dilation._range_along_dimension(2, [2, 3])
+      deep_dilation._range_along_dimension(2, [2, 3])  # pylint: disable=protected-access
 
 
 if __name__ == "__main__":

@@ -129,8 +129,9 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
                                         num_layers=1, mlp_hidden_sizes=(3,),
                                         shared_attention=shared)
       attention, mlp = tower.get_sublayers(is_training=True)
-      self.assertIsInstance(attention, snt.nets.transformer.ResidualDropoutWrapper)
-      self.assertIsInstance(mlp, snt.nets.transformer.ResidualDropoutWrapper)
+      wrapper = snt.nets.transformer.ResidualDropoutWrapper
+      self.assertIsInstance(attention, wrapper)
+      self.assertIsInstance(mlp, wrapper)
       self.assertEqual(tower.attention_module(1) is tower.attention_module(0),
                        shared)
       outputs = mlp(tf.ones([1, 2, 4]), is_training=False)
