@@ -5,6 +5,7 @@ import tensorflow as tf
 
 from sonnet.src.core import base
 from sonnet.src.core import connected_property
+from sonnet.src.core import tf_shim
 from sonnet.src import variable_options
 
 tf1 = tf.compat.v1
@@ -147,8 +148,11 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
       embeddings = _densify_gradient(tf.convert_to_tensor(embeddings))
     # Sonnet 1 looked partitioned embeddings up with TF1's default "mod"
     # strategy: id i is row i // n of partition i % n. Checkpoints made with
-    # it need the same mapping.
-    return tf1.nn.embedding_lookup(embeddings, ids, partition_strategy="mod")
+    # it need the same mapping. A ShardedVariable (ParameterServerStrategy)
+    # holds consecutive rows: "div" finds the rows its whole value has.
+    sharded = isinstance(self._embeddings, tf_shim.ShardedVariable)
+    return tf1.nn.embedding_lookup(
+        embeddings, ids, partition_strategy="div" if sharded else "mod")
 
   @property
   def vocab_size(self):

@@ -82,6 +82,27 @@ class ParameterServerStrategyTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(first, expected)
     self.assertAllClose(second, expected)
 
+  @test_utils.in_eager_mode
+  def test_sharded_embed_looks_up_rows_of_its_whole_table(self):
+    strategy = self.strategy(shards=2)
+    table = np.arange(20, dtype=np.float32).reshape([10, 2])
+    ids = tf.constant([1, 7, 4, 5])
+    with strategy.scope():
+      embed = snt.Embed(existing_vocab=table)
+      eager = embed(ids)
+    coordinator = tf.distribute.experimental.coordinator.ClusterCoordinator(
+        strategy)
+    scheduled = coordinator.schedule(
+        tf.function(lambda: strategy.run(embed, args=(ids,))))
+    coordinator.join()
+    self.assertIsInstance(embed.embeddings,
+                          tf.__internal__.distribute.ShardedVariable)
+    self.assertVariableNames(
+        embed.variables, ["embed/embeddings/part_0", "embed/embeddings/part_1"])
+    self.assertAllEqual(_whole(embed.embeddings), table)
+    self.assertAllEqual(eager, table[[1, 7, 4, 5]])
+    self.assertAllEqual(scheduled.fetch(), table[[1, 7, 4, 5]])
+
   @parameterized.named_parameters(("plain", None), ("sharded", 2))
   @test_utils.in_eager_mode
   def test_coordinator_trains_mlp_as_one_device_would(self, shards):
