@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 # The longest a test's subprocess may run, in seconds.
-SUBPROCESS_TIMEOUT = 60
+SUBPROCESS_TIMEOUT = 120
 
 
 def free_port():
