@@ -188,11 +188,15 @@ class AbstractModule(tf_shim.AutoTrackable):
   def _connect(self, *args, **kwargs):
     """One connection: the full path through the template, or a replay."""
     record = self._record
-    self._check_graph()
     interleaved = _in_replica_threads()
-    if (record.replay_scope is not None and tf.executing_eagerly() and
-        not interleaved):
+    replayable = record.replay_scope is not None and not interleaved
+    if replayable and tf.executing_eagerly():
+      # An eager module used eagerly: `_check_graph` has nothing to check.
       return self._replay(args, kwargs)
+    self._check_graph()
+    if replayable and tf.inside_function():
+      with tf1.name_scope(self.module_name):  # As entering the scope would.
+        return self._replay(args, kwargs)
     first_connection = not record.is_connected
     tidy_up = (failed_connection.tidy_up_if_it_fails(self._template)
                if first_connection else contextlib.nullcontext())
@@ -222,21 +226,21 @@ class AbstractModule(tf_shim.AutoTrackable):
     return outputs
 
   def _replay(self, args, kwargs):
-    """A later eager connection: `_build` with its variables known.
+    """A later connection of an eager module: `_build` with known variables.
 
     `_build` runs in a copy of the module's scope whose `get_variable`
     answers from the first connection's record, so the template, the
     variable scopes and the custom getters are skipped (they cost several
-    times the ops of a small layer). Anything else `_build` does (nested
-    scopes, submodules) still goes through TensorFlow, and a new variable
-    is refused.
+    times the ops of a small layer eagerly, and most of a trace inside
+    `tf.function`). Anything else `_build` does (nested scopes, submodules)
+    still goes through TensorFlow, and a new variable is refused.
     """
     self._tell_callers(first_connection=False)
-    with connections.connecting(self):
-      with tf_shim.replaying(self._template, self._record.replay_scope):
-        with tf.variable_creator_scope(self._refuse_new_variable):
-          outputs = self._build(*args, **kwargs)
-    self._record_connection(args, kwargs, outputs)
+    with connections.connecting(self), \
+        tf.variable_creator_scope(self._refuse_new_variable), \
+        tf_shim.replaying(self._template, self._record.replay_scope):
+      outputs = self._build(*args, **kwargs)
+      self._record_connection(args, kwargs, outputs)
     return outputs
 
   def _tell_callers(self, first_connection):

@@ -65,22 +65,26 @@ def innermost_connection_kind(module):
   return None
 
 
-@contextlib.contextmanager
-def connecting(module, kind=CALL):
-  """Marks `module` as connecting for the duration of the block.
+class connecting:  # pylint: disable=invalid-name
+  """Marks `module` as connecting for the duration of a `with` block.
+
+  A class rather than a generator: it is entered on every connection.
 
   Args:
     module: the module.
     kind: CALL for `__call__`, METHOD for a `reuse_variables` method,
       SCOPE for `_enter_variable_scope`.
-
-  Yields:
-    None.
   """
-  _STATE.connecting.append((module, kind))
-  try:
-    yield
-  finally:
+
+  __slots__ = ("_entry",)
+
+  def __init__(self, module, kind=CALL):
+    self._entry = (module, kind)
+
+  def __enter__(self):
+    _STATE.connecting.append(self._entry)
+
+  def __exit__(self, *unused_exc_info):
     _STATE.connecting.pop()
 
 

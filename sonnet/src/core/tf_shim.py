@@ -4,7 +4,7 @@ Every private `tensorflow.python` name the library needs is imported here, so
 that a TensorFlow upgrade that moves one has a single file to fix.
 """
 
-import contextlib
+import collections
 import inspect
 import threading
 
@@ -220,27 +220,46 @@ def replay_scope(scope, known_variables):
   return _KnownVariablesScope(scope, known_variables)
 
 
-@contextlib.contextmanager
+class _Replaying:
+  """The context `replaying` returns: plain attribute swaps, no generators."""
+
+  __slots__ = ("_template", "_scope", "_saved")
+
+  def __init__(self, template, scope):
+    self._template = template
+    self._scope = scope
+    self._saved = None
+
+  def __enter__(self):
+    scopes = _variable_scope.get_variable_scope_store()
+    stores = _ops.get_collection_ref(_variable_scope._VARSTORE_KEY)  # pylint: disable=protected-access
+    self._saved = (scopes, scopes.current_scope, scopes.variable_scopes_count,
+                   stores, list(stores))
+    # Scopes opened while replaying are counted in a layer of their own and
+    # forgotten on exit, as a template forgets its subscopes.
+    scopes.variable_scopes_count = collections.ChainMap(
+        {}, scopes.variable_scopes_count)
+    scopes.current_scope = self._scope
+    stores[:] = [self._template._template_store._eager_variable_store._store]  # pylint: disable=protected-access
+
+  def __exit__(self, *unused_exc_info):
+    scopes, scope, counts, stores, old_stores = self._saved
+    stores[:] = old_stores
+    scopes.variable_scopes_count = counts
+    scopes.current_scope = scope
+
+
 def replaying(template, scope):
-  """Makes `scope` current, as entering `template`'s scope would.
+  """A context that makes `scope` current, as entering `template` would.
 
   Args:
     template: the module's `EagerTemplate` (for its variable store).
     scope: a `replay_scope` of the template's scope.
 
-  Yields:
-    None.
+  Returns:
+    A context manager (entered once).
   """
-  scopes = _variable_scope.get_variable_scope_store()
-  previous_scope = scopes.current_scope
-  previous_counts = dict(scopes.variable_scopes_count)
-  scopes.current_scope = scope
-  try:
-    with eager_template_store(template).as_default():
-      yield
-  finally:
-    scopes.variable_scopes_count = previous_counts
-    scopes.current_scope = previous_scope
+  return _Replaying(template, scope)
 
 
 def cheaply_inspected(custom_getter):
