@@ -1,0 +1,434 @@
+"""Every row of the performance table, as ratios to hand-written TensorFlow.
+
+One run times each workload's contenders interleaved, round by round (so a
+slow spell of the machine hits them all), and reports each contender's
+quiet rounds: the median of its fastest half. Every ratio is to the same
+network written by hand; a second, identical copy of the hand-written
+version ("A/A") gives the noise floor of the run. Keras 3 (bundled with
+TensorFlow) is a column where it has the same network. Sonnet 2 is not
+timed: it installs `sonnet` under the same import name, so it would need a
+separate environment.
+
+Workloads:
+* build: 200 `snt.Linear(64)` + relu, connected twice, graph mode, against
+  `make_template` + `get_variable` layers.
+* trace: a fresh `tf.function` connecting those 200 layers twice, traced
+  after one eager connection (variables exist); hand-written: `tf.Variable`
+  layers. "trace, creating" traces 50 layers that make their variables in
+  the trace.
+* deep RNN: 8 x `snt.LSTM(64)` in `snt.DeepRNN`, `snt.dynamic_unroll` over
+  20 steps, traced in a fresh `tf.function`; hand-written: the same cells
+  on `tf.Variable`s in a `tf.while_loop`.
+* eager call: one `snt.Linear(32)` on a batch of 8, against `tf.matmul` +
+  bias; and the same inside `tf.function`.
+* MLP step: `snt.nets.MLP([1024, 1024, 10])` on 784 inputs, batch 64, an
+  SGD step in `tf.function`.
+* per module: graph-mode construction + connection cost per module with
+  3000 modules over that with 300 (1.00 = flat).
+* rnn_benchmark's rows (the LSTM-family training steps), if it has `rows()`.
+
+Build, trace and call times are the process's CPU time (these are Python
+bound); training steps are wall time.
+
+Run: bazel run //benchmarks:all_benchmarks -- --rounds=7
+"""
+
+import importlib
+import statistics
+import time
+
+from absl import app
+from absl import flags
+import keras
+import numpy as np
+import sonnet as snt
+import tensorflow as tf
+
+tf1 = tf.compat.v1
+
+FLAGS = flags.FLAGS
+flags.DEFINE_integer("rounds", 7, "Interleaved rounds per workload.")
+flags.DEFINE_bool("rnn_rows", True, "Also print rnn_benchmark's rows.")
+
+_WIDTH = 64
+_HAND, _AA, _SNT, _KERAS = "hand", "hand (A/A)", "snt", "keras 3"
+
+
+def quiet(samples):
+  """The median of the fastest half of `samples`."""
+  samples = sorted(samples)
+  return statistics.median(samples[:max(1, len(samples) // 2)])
+
+
+def interleaved(contenders, rounds, clock=time.process_time):
+  """Times each contender once per round, in turn; returns quiet times.
+
+  Args:
+    contenders: a dict from label to a callable `run(clock)` that returns
+      the seconds one measurement took by `clock` (see `timed`, `repeated`).
+    rounds: how many rounds.
+    clock: the clock the contenders are timed with.
+
+  Returns:
+    A dict from label to quiet seconds.
+  """
+  times = {label: [] for label in contenders}
+  for _ in range(rounds):
+    for label, run in contenders.items():
+      times[label].append(run(clock))
+  return {label: quiet(samples) for label, samples in times.items()}
+
+
+def timed(prepare, act):
+  """A contender: `prepare()` untimed, then `act(prepared)` timed."""
+
+  def run(clock):
+    prepared = prepare()
+    start = clock()
+    act(prepared)
+    return clock() - start
+
+  return run
+
+
+def repeated(fn, number):
+  """A contender: `fn()` called `number` times, timed per call."""
+
+  def run(clock):
+    start = clock()
+    for _ in range(number):
+      fn()
+    return (clock() - start) / number
+
+  return run
+
+
+# --- the networks ------------------------------------------------------------
+
+
+def snt_stack(depth, width=_WIDTH):
+  layers = []
+  for _ in range(depth):
+    layers += [snt.Linear(width), tf.nn.relu]
+  return snt.Sequential(layers)
+
+
+def template_stack(depth, width=_WIDTH):
+  """`snt_stack` written with `make_template` and `get_variable`."""
+
+  def layer(inputs):
+    w = tf1.get_variable(
+        "w", [inputs.shape[-1], width],
+        initializer=tf1.truncated_normal_initializer(stddev=width**-0.5))
+    b = tf1.get_variable("b", [width], initializer=tf1.zeros_initializer())
+    return tf.nn.relu(tf.matmul(inputs, w) + b)
+
+  templates = [tf1.make_template("layer", layer) for _ in range(depth)]
+
+  def network(inputs):
+    for template in templates:
+      inputs = template(inputs)
+    return inputs
+
+  return network
+
+
+class _HandLinear:
+  """A dense layer on `tf.Variable`s made on the first call."""
+
+  def __init__(self, width, activation=tf.nn.relu):
+    self._width, self._activation = width, activation
+    self.w = self.b = None
+
+  def __call__(self, inputs):
+    if self.w is None:
+      size = inputs.shape[-1]
+      self.w = tf.Variable(tf.random.truncated_normal(
+          [size, self._width], stddev=size**-0.5))
+      self.b = tf.Variable(tf.zeros([self._width]))
+    outputs = tf.matmul(inputs, self.w) + self.b
+    return self._activation(outputs) if self._activation else outputs
+
+
+def variable_stack(depth, width=_WIDTH):
+  layers = [_HandLinear(width) for _ in range(depth)]
+
+  def network(inputs):
+    for layer in layers:
+      inputs = layer(inputs)
+    return inputs
+
+  return network
+
+
+def keras_stack(depth, width=_WIDTH):
+  return keras.Sequential(
+      [keras.layers.Dense(width, activation="relu") for _ in range(depth)])
+
+
+class _HandLSTM:
+  """An LSTM cell on `tf.Variable`s, gates as `snt.LSTM` computes them."""
+
+  def __init__(self, hidden, input_size):
+    fan_in = input_size + hidden
+    self.hidden = hidden
+    self.w = tf.Variable(tf.random.truncated_normal(
+        [fan_in, 4 * hidden], stddev=fan_in**-0.5))
+    self.b = tf.Variable(tf.zeros([4 * hidden]))
+
+  def __call__(self, inputs, state):
+    h, c = state
+    gates = tf.matmul(tf.concat([inputs, h], 1), self.w) + self.b
+    i, j, f, o = tf.split(gates, 4, axis=1)
+    c = tf.sigmoid(f + 1.) * c + tf.sigmoid(i) * tf.tanh(j)
+    h = tf.sigmoid(o) * tf.tanh(c)
+    return h, (h, c)
+
+
+def hand_deep_rnn(layers, hidden):
+  """Returns `unroll(inputs)`: hand cells in a `tf.while_loop`."""
+  cells = [_HandLSTM(hidden, hidden) for _ in range(layers)]
+
+  def unroll(inputs):
+    steps, batch = inputs.shape[0], tf.shape(inputs)[1]
+    zeros = tf.zeros(tf.stack([batch, hidden]))
+    state = tuple((zeros, zeros) for _ in cells)
+    outputs = tf.TensorArray(tf.float32, size=steps)
+
+    def body(t, state, outputs):
+      x, new_state = inputs[t], []
+      for cell, cell_state in zip(cells, state):
+        x, cell_state = cell(x, cell_state)
+        new_state.append(cell_state)
+      return t + 1, tuple(new_state), outputs.write(t, x)
+
+    _, state, outputs = tf.while_loop(lambda t, *_: t < steps, body,
+                                      (0, state, outputs))
+    return outputs.stack()
+
+  return unroll
+
+
+def snt_deep_rnn(layers, hidden):
+  core = snt.DeepRNN([snt.LSTM(hidden) for _ in range(layers)],
+                     skip_connections=False)
+
+  def unroll(inputs):
+    batch = tf.shape(inputs)[1]
+    outputs, _ = snt.dynamic_unroll(core, inputs, core.initial_state(batch))
+    return outputs
+
+  return unroll
+
+
+def keras_deep_rnn(layers, hidden):
+  model = keras.Sequential([keras.layers.LSTM(hidden, return_sequences=True)
+                            for _ in range(layers)])
+
+  def unroll(inputs):  # Keras is batch-major.
+    return tf.transpose(model(tf.transpose(inputs, [1, 0, 2])), [1, 0, 2])
+
+  return unroll
+
+
+# --- the workloads -----------------------------------------------------------
+
+
+def build_graph(depth=200):
+  """Graph construction, the stack connected twice."""
+
+  def contender(make):
+
+    def act(_):
+      with tf.Graph().as_default():
+        network = make(depth)
+        x = tf1.placeholder(tf.float32, [None, _WIDTH])
+        network(x)
+        network(x)
+
+    return timed(lambda: None, act)
+
+  return interleaved({_HAND: contender(template_stack),
+                      _AA: contender(template_stack),
+                      _SNT: contender(snt_stack),
+                      _KERAS: contender(keras_stack)}, FLAGS.rounds)
+
+
+def trace(make_stacks, depth, connect_first):
+  """Tracing a fresh `tf.function` that connects the stack twice."""
+  spec = tf.TensorSpec([None, _WIDTH])
+
+  def contender(make):
+
+    def prepare():
+      network = make(depth)
+      if connect_first:
+        network(tf.zeros([1, _WIDTH]))
+      return tf.function(lambda x: network(network(x)), autograph=False)
+
+    return timed(prepare, lambda fn: fn.get_concrete_function(spec))
+
+  return interleaved({label: contender(make)
+                      for label, make in make_stacks.items()}, FLAGS.rounds)
+
+
+def trace_deep_rnn(layers=8, hidden=64, steps=20):
+  """Tracing the unroll of 8 stacked LSTMs, variables already made."""
+  spec = tf.TensorSpec([steps, None, hidden])
+
+  def contender(make):
+
+    def prepare():
+      unroll = make(layers, hidden)
+      unroll(tf.zeros([steps, 1, hidden]))
+      return tf.function(unroll, autograph=False)
+
+    return timed(prepare, lambda fn: fn.get_concrete_function(spec))
+
+  return interleaved({_HAND: contender(hand_deep_rnn),
+                      _AA: contender(hand_deep_rnn),
+                      _SNT: contender(snt_deep_rnn),
+                      _KERAS: contender(keras_deep_rnn)}, FLAGS.rounds)
+
+
+def linear_call(in_function, number=300):
+  """Per-call time of one `Linear(32)`, eager or in `tf.function`."""
+  x = tf.ones([8, 32])
+  linear = snt.Linear(32)
+  linear(x)
+  dense = keras.layers.Dense(32)
+  dense(x)
+  w = tf.Variable(tf.random.normal([32, 32]))
+  b = tf.Variable(tf.zeros([32]))
+  calls = {_HAND: lambda: tf.matmul(x, w) + b,
+           _AA: lambda: tf.matmul(x, w) + b,
+           _SNT: lambda: linear(x), _KERAS: lambda: dense(x)}
+  if in_function:
+    calls = {label: tf.function(fn, autograph=False)
+             for label, fn in calls.items()}
+  for fn in calls.values():
+    fn()
+  return interleaved({label: repeated(fn, number)
+                      for label, fn in calls.items()}, 3 * FLAGS.rounds)
+
+
+def mlp_step(batch=64, number=20):
+  """An SGD step of a 784-1024-1024-10 MLP in `tf.function`."""
+  rng = np.random.RandomState(0)
+  x = tf.constant(rng.randn(batch, 784).astype(np.float32))
+  y = tf.constant(rng.randint(0, 10, batch))
+
+  def step_of(network, variables):
+    network(x)
+
+    @tf.function
+    def step():
+      with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(y, network(x)))
+      for v, g in zip(variables(), tape.gradient(loss, variables())):
+        v.assign_sub(0.01 * g)
+
+    step()
+    return step
+
+  hand_a, hand_b = _HandMLP(), _HandMLP()
+  mlp = snt.nets.MLP([1024, 1024, 10])
+  model = keras.Sequential([keras.layers.Dense(1024, activation="relu"),
+                            keras.layers.Dense(1024, activation="relu"),
+                            keras.layers.Dense(10)])
+  steps = {
+      _HAND: step_of(hand_a, hand_a.variables),
+      _AA: step_of(hand_b, hand_b.variables),
+      _SNT: step_of(mlp, lambda: mlp.trainable_variables),
+      _KERAS: step_of(model, lambda: model.trainable_variables)}
+  return interleaved({label: repeated(step, number)
+                      for label, step in steps.items()}, FLAGS.rounds,
+                     clock=time.perf_counter)
+
+
+class _HandMLP:
+  """784-1024-1024-10 on `_HandLinear`s."""
+
+  def __init__(self):
+    self._layers = [_HandLinear(1024), _HandLinear(1024),
+                    _HandLinear(10, activation=None)]
+
+  def __call__(self, inputs):
+    for layer in self._layers:
+      inputs = layer(inputs)
+    return inputs
+
+  def variables(self):
+    return [v for layer in self._layers for v in (layer.w, layer.b)]
+
+
+def per_module_cost(small=300, large=3000):
+  """Graph-mode construction + connection cost per module, large / small."""
+
+  def build(count):
+
+    def act(_):
+      with tf.Graph().as_default():
+        x = tf1.placeholder(tf.float32, [None, 8])
+        for _ in range(count):
+          snt.Linear(8)(x)
+
+    return timed(lambda: None, act)
+
+  rounds = max(2, FLAGS.rounds // 3)
+  times = interleaved({"small": build(small), "large": build(large)}, rounds)
+  return (times["large"] / large) / (times["small"] / small)
+
+
+# --- the report --------------------------------------------------------------
+
+
+def print_row(label, times, unit_scale=1e3, unit="ms"):
+  hand = times[_HAND]
+  columns = ["%-48s" % label]
+  for name in (_SNT, _KERAS, _AA):
+    value = times.get(name)
+    columns.append("%10s" % ("%.2f" % (value / hand) if value else "-"))
+  columns.append("   hand %.3g %s" % (hand * unit_scale, unit))
+  print(" ".join(columns), flush=True)
+
+
+def print_rnn_rows():
+  """Prints rnn_benchmark's `rows()` (the LSTM-family steps), if it has them."""
+  try:
+    rnn_benchmark = importlib.import_module("benchmarks.rnn_benchmark")
+  except ImportError:
+    rnn_benchmark = importlib.import_module("rnn_benchmark")
+  rows = getattr(rnn_benchmark, "rows", None)
+  if rows is None:
+    print("(rnn_benchmark has no rows(): its rows are not printed)")
+    return
+  for label, ratio, detail in rows():
+    print("%-48s %10.2f   %s" % (label, ratio, detail), flush=True)
+
+
+def main(argv):
+  del argv
+  print("%-48s %10s %10s %10s" % ("ratio to hand-written TF", "snt",
+                                  "keras 3", "A/A"))
+  print_row("graph construction, 200 Linear x2", build_graph())
+  print_row("trace, 200 connected Linear x2 (tf.function)", trace(
+      {_HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack,
+       _KERAS: keras_stack}, 200, connect_first=True))
+  print_row("trace, creating 50 Linear x2 (tf.function)", trace(
+      {_HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack},
+      50, connect_first=False))
+  print_row("trace, deep RNN 8 LSTM(64) x 20 steps", trace_deep_rnn())
+  print_row("eager Linear(32) call, batch 8", linear_call(False), 1e6, "us")
+  print_row("tf.function Linear(32) call, batch 8", linear_call(True),
+            1e6, "us")
+  print_row("MLP 784-1024-1024-10 SGD step (tf.function)", mlp_step())
+  print("%-48s %10.2f" % ("per-module cost, 3000 modules / 300",
+                          per_module_cost()), flush=True)
+  if FLAGS.rnn_rows:
+    print_rnn_rows()
+
+
+if __name__ == "__main__":
+  app.run(main)
