@@ -143,8 +143,8 @@ class _HandLinear:
   def __call__(self, inputs):
     if self.w is None:
       size = inputs.shape[-1]
-      self.w = tf.Variable(tf.random.truncated_normal(
-          [size, self._width], stddev=size**-0.5))
+      self.w = tf.Variable(
+          tf.random.truncated_normal([size, self._width], stddev=size**-0.5))
       self.b = tf.Variable(tf.zeros([self._width]))
     outputs = tf.matmul(inputs, self.w) + self.b
     return self._activation(outputs) if self._activation else outputs
@@ -162,8 +162,8 @@ def variable_stack(depth, width=_WIDTH):
 
 
 def keras_stack(depth, width=_WIDTH):
-  return keras.Sequential(
-      [keras.layers.Dense(width, activation="relu") for _ in range(depth)])
+  return keras.Sequential([
+      keras.layers.Dense(width, activation="relu") for _ in range(depth)])
 
 
 class _HandLSTM:
@@ -172,8 +172,8 @@ class _HandLSTM:
   def __init__(self, hidden, input_size):
     fan_in = input_size + hidden
     self.hidden = hidden
-    self.w = tf.Variable(tf.random.truncated_normal(
-        [fan_in, 4 * hidden], stddev=fan_in**-0.5))
+    self.w = tf.Variable(
+        tf.random.truncated_normal([fan_in, 4 * hidden], stddev=fan_in**-0.5))
     self.b = tf.Variable(tf.zeros([4 * hidden]))
 
   def __call__(self, inputs, state):
@@ -222,8 +222,8 @@ def snt_deep_rnn(layers, hidden):
 
 
 def keras_deep_rnn(layers, hidden):
-  model = keras.Sequential([keras.layers.LSTM(hidden, return_sequences=True)
-                            for _ in range(layers)])
+  model = keras.Sequential([
+      keras.layers.LSTM(hidden, return_sequences=True) for _ in range(layers)])
 
   def unroll(inputs):  # Keras is batch-major.
     return tf.transpose(model(tf.transpose(inputs, [1, 0, 2])), [1, 0, 2])
@@ -248,10 +248,11 @@ def build_graph(depth=200):
 
     return timed(lambda: None, act)
 
-  return interleaved({_HAND: contender(template_stack),
-                      _AA: contender(template_stack),
-                      _SNT: contender(snt_stack),
-                      _KERAS: contender(keras_stack)}, FLAGS.rounds)
+  return interleaved(
+      {
+          _HAND: contender(template_stack), _AA: contender(template_stack),
+          _SNT: contender(snt_stack), _KERAS: contender(keras_stack)},
+      FLAGS.rounds)
 
 
 def trace(make_stacks, depth, connect_first):
@@ -268,8 +269,9 @@ def trace(make_stacks, depth, connect_first):
 
     return timed(prepare, lambda fn: fn.get_concrete_function(spec))
 
-  return interleaved({label: contender(make)
-                      for label, make in make_stacks.items()}, FLAGS.rounds)
+  return interleaved(
+      {label: contender(make) for label, make in make_stacks.items()},
+      FLAGS.rounds)
 
 
 def trace_deep_rnn(layers=8, hidden=64, steps=20):
@@ -285,10 +287,11 @@ def trace_deep_rnn(layers=8, hidden=64, steps=20):
 
     return timed(prepare, lambda fn: fn.get_concrete_function(spec))
 
-  return interleaved({_HAND: contender(hand_deep_rnn),
-                      _AA: contender(hand_deep_rnn),
-                      _SNT: contender(snt_deep_rnn),
-                      _KERAS: contender(keras_deep_rnn)}, FLAGS.rounds)
+  return interleaved(
+      {
+          _HAND: contender(hand_deep_rnn), _AA: contender(hand_deep_rnn),
+          _SNT: contender(snt_deep_rnn), _KERAS: contender(keras_deep_rnn)},
+      FLAGS.rounds)
 
 
 def linear_call(in_function, number=300):
@@ -300,16 +303,17 @@ def linear_call(in_function, number=300):
   dense(x)
   w = tf.Variable(tf.random.normal([32, 32]))
   b = tf.Variable(tf.zeros([32]))
-  calls = {_HAND: lambda: tf.matmul(x, w) + b,
-           _AA: lambda: tf.matmul(x, w) + b,
-           _SNT: lambda: linear(x), _KERAS: lambda: dense(x)}
+  calls = {
+      _HAND: lambda: tf.matmul(x, w) + b, _AA: lambda: tf.matmul(x, w) + b,
+      _SNT: lambda: linear(x), _KERAS: lambda: dense(x)}
   if in_function:
-    calls = {label: tf.function(fn, autograph=False)
-             for label, fn in calls.items()}
+    calls = {
+        label: tf.function(fn, autograph=False) for label, fn in calls.items()}
   for fn in calls.values():
     fn()
-  return interleaved({label: repeated(fn, number)
-                      for label, fn in calls.items()}, 3 * FLAGS.rounds)
+  return interleaved(
+      {label: repeated(fn, number) for label, fn in calls.items()},
+      3 * FLAGS.rounds)
 
 
 def mlp_step(batch=64, number=20):
@@ -334,25 +338,28 @@ def mlp_step(batch=64, number=20):
 
   hand_a, hand_b = _HandMLP(), _HandMLP()
   mlp = snt.nets.MLP([1024, 1024, 10])
-  model = keras.Sequential([keras.layers.Dense(1024, activation="relu"),
-                            keras.layers.Dense(1024, activation="relu"),
-                            keras.layers.Dense(10)])
+  model = keras.Sequential([
+      keras.layers.Dense(1024, activation="relu"),
+      keras.layers.Dense(1024, activation="relu"),
+      keras.layers.Dense(10)])
   steps = {
-      _HAND: step_of(hand_a, hand_a.variables),
-      _AA: step_of(hand_b, hand_b.variables),
+      _HAND: step_of(hand_a,
+                     hand_a.variables), _AA: step_of(hand_b, hand_b.variables),
       _SNT: step_of(mlp, lambda: mlp.trainable_variables),
       _KERAS: step_of(model, lambda: model.trainable_variables)}
-  return interleaved({label: repeated(step, number)
-                      for label, step in steps.items()}, FLAGS.rounds,
-                     clock=time.perf_counter)
+  return interleaved(
+      {label: repeated(step, number) for label, step in steps.items()},
+      FLAGS.rounds, clock=time.perf_counter)
 
 
 class _HandMLP:
   """784-1024-1024-10 on `_HandLinear`s."""
 
   def __init__(self):
-    self._layers = [_HandLinear(1024), _HandLinear(1024),
-                    _HandLinear(10, activation=None)]
+    self._layers = [
+        _HandLinear(1024),
+        _HandLinear(1024),
+        _HandLinear(10, activation=None)]
 
   def __call__(self, inputs):
     for layer in self._layers:
@@ -410,22 +417,27 @@ def print_rnn_rows():
 
 def main(argv):
   del argv
-  print("%-48s %10s %10s %10s" % ("ratio to hand-written TF", "snt",
-                                  "keras 3", "A/A"))
+  print("%-48s %10s %10s %10s" %
+        ("ratio to hand-written TF", "snt", "keras 3", "A/A"))
   print_row("graph construction, 200 Linear x2", build_graph())
-  print_row("trace, 200 connected Linear x2 (tf.function)", trace(
-      {_HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack,
-       _KERAS: keras_stack}, 200, connect_first=True))
-  print_row("trace, creating 50 Linear x2 (tf.function)", trace(
-      {_HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack},
-      50, connect_first=False))
+  print_row(
+      "trace, 200 connected Linear x2 (tf.function)",
+      trace(
+          {
+              _HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack,
+              _KERAS: keras_stack}, 200, connect_first=True))
+  print_row(
+      "trace, creating 50 Linear x2 (tf.function)",
+      trace({_HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack}, 50,
+            connect_first=False))
   print_row("trace, deep RNN 8 LSTM(64) x 20 steps", trace_deep_rnn())
   print_row("eager Linear(32) call, batch 8", linear_call(False), 1e6, "us")
-  print_row("tf.function Linear(32) call, batch 8", linear_call(True),
-            1e6, "us")
+  print_row("tf.function Linear(32) call, batch 8", linear_call(True), 1e6,
+            "us")
   print_row("MLP 784-1024-1024-10 SGD step (tf.function)", mlp_step())
-  print("%-48s %10.2f" % ("per-module cost, 3000 modules / 300",
-                          per_module_cost()), flush=True)
+  print(
+      "%-48s %10.2f" %
+      ("per-module cost, 3000 modules / 300", per_module_cost()), flush=True)
   if FLAGS.rnn_rows:
     print_rnn_rows()
 
