@@ -1,6 +1,7 @@
 """`DeepRNN`: a stack of cores (and plain ops) run as one core."""
 
 import collections.abc
+import contextlib
 
 import tensorflow as tf
 
@@ -32,6 +33,9 @@ class DeepRNN(rnn_core.RNNCore):
   last axis) with the previous core's output, and the output is the
   concatenation of all cores' outputs (`concat_final_output_if_skip`) or
   the last core's output.
+
+  `snt.dynamic_unroll` and `snt.static_unroll` project the inputs of all
+  time steps at once when the first core supports it (see `snt.RNNCore`).
 
   >>> deep = snt.DeepRNN([snt.LSTM(4), snt.LSTM(5)])
   >>> out, state = deep(tf.ones([2, 3]), deep.initial_state(2))
@@ -108,12 +112,16 @@ class DeepRNN(rnn_core.RNNCore):
     next_states = []
     outputs = []
     recurrent_index = 0
+    offer = rnn_core.InputProjection.current(self)
     for i, core in enumerate(self._cores):
       if self._skip_connections and i > 0:
         current = tf.nest.map_structure(_concat_last, inputs, current)
       if self._is_recurrent_list[i]:
-        current, next_state = core(current, prev_state[recurrent_index],
-                                   **kwargs)
+        # An unroll's offer to project the inputs goes to the first core.
+        with (offer.forward_to(core) if offer and i == 0
+              else contextlib.nullcontext()):
+          current, next_state = core(current, prev_state[recurrent_index],
+                                     **kwargs)
         next_states.append(next_state)
         recurrent_index += 1
       else:

@@ -16,7 +16,9 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
 
   Variables `wz`, `wr`, `wh` (`[input_size, hidden_size]`), `uz`, `ur`, `uh`
   (`[hidden_size, hidden_size]`), `bz`, `br`, `bh` (`[hidden_size]`). The
-  output is the new state.
+  output is the new state. The three input matmuls run as one (two for the
+  recurrent `uz`, `ur`), and `snt.dynamic_unroll` / `snt.static_unroll`
+  project the inputs of all steps at once.
 
   >>> gru = snt.GRU(4)
   >>> out, state = gru(tf.ones([2, 3]), gru.initial_state(2))
@@ -78,20 +80,26 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
     w_shape, u_shape = [input_size, hidden], [hidden, hidden]
-    self._wz = self._get_variable(self.WZ, w_shape, dtype)
-    self._uz = self._get_variable(self.UZ, u_shape, dtype)
-    self._bz = self._get_variable(self.BZ, [hidden], dtype)
-    z = tf.sigmoid(tf.matmul(inputs, self._wz) +
-                   tf.matmul(prev_state, self._uz) + self._bz)
-    self._wr = self._get_variable(self.WR, w_shape, dtype)
-    self._ur = self._get_variable(self.UR, u_shape, dtype)
-    self._br = self._get_variable(self.BR, [hidden], dtype)
-    r = tf.sigmoid(tf.matmul(inputs, self._wr) +
-                   tf.matmul(prev_state, self._ur) + self._br)
-    self._wh = self._get_variable(self.WH, w_shape, dtype)
-    self._uh = self._get_variable(self.UH, u_shape, dtype)
-    self._bh = self._get_variable(self.BH, [hidden], dtype)
-    candidate = tf.tanh(tf.matmul(inputs, self._wh) +
-                        tf.matmul(r * prev_state, self._uh) + self._bh)
+    for key, shape in ((self.WZ, w_shape), (self.UZ, u_shape),
+                       (self.BZ, [hidden]), (self.WR, w_shape),
+                       (self.UR, u_shape), (self.BR, [hidden]),
+                       (self.WH, w_shape), (self.UH, u_shape),
+                       (self.BH, [hidden])):
+      setattr(self, "_" + key, self._get_variable(key, shape, dtype))
+
+    def project(x, weights):
+      w_zrh, b_zrh, _ = weights
+      return tf.matmul(x, w_zrh) + b_zrh
+
+    def weights():
+      return (tf.concat([self._wz, self._wr, self._wh], axis=1),
+              tf.concat([self._bz, self._br, self._bh], axis=0),
+              tf.concat([self._uz, self._ur], axis=1))
+
+    projected, (_, _, u_zr) = self._project_inputs(inputs, weights, project)
+    x_zr, x_h = tf.split(projected, [2 * hidden, hidden], axis=1)
+    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(prev_state, u_zr)), 2,
+                    axis=1)
+    candidate = tf.tanh(x_h + tf.matmul(r * prev_state, self._uh))
     next_state = (1 - z) * prev_state + z * candidate
     return next_state, next_state

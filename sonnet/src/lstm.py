@@ -113,8 +113,8 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   """An LSTM core: input, forget and output gates over a cell state.
 
   The previous state is clipped first (`hidden_clip_value`,
-  `cell_clip_value`); the gates come from one matmul of `[inputs,
-  prev_hidden]` with `w_gates` (`[input_size + hidden_state_size,
+  `cell_clip_value`); the gates come from `[inputs, prev_hidden]` times
+  `w_gates` (`[input_size + hidden_state_size,
   4 * hidden_size]`), optionally layer-normalized, plus `b_gates`, split in
   the order input `i`, cell input `j`, forget `f`, output `o`:
 
@@ -254,10 +254,10 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
       self._w_h_projection = self._get_variable(
           self.W_H_PROJECTION, [self._hidden_size, self._hidden_state_size],
           dtype, default_initializers.weights(self._hidden_size))
-    gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), self._w_xh)
+    gates = self._gates(inputs, prev_hidden, input_size)
     if self._use_layer_norm:
-      gates = self._layer_norm(gates)
-    gates = tf.split(gates + self._b, 4, axis=1)
+      gates = self._layer_norm(gates) + self._b
+    gates = tf.split(gates, 4, axis=1)
     peepholes = None
     if self._use_peepholes:
       peepholes = peephole_variables(self._get_variable, self._hidden_size,
@@ -268,6 +268,25 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     if self._use_projection:
       next_hidden = tf.matmul(next_hidden, self._w_h_projection)
     return next_hidden, LSTMState(hidden=next_hidden, cell=next_cell)
+
+  def _gates(self, inputs, prev_hidden, input_size):
+    """The gate pre-activations, with the bias unless layer-normalized.
+
+    The input and hidden row blocks of `w_gates` multiply their parts
+    separately (no concatenation), so an unroll can project the inputs of
+    all steps at once (see `RNNCore._project_inputs`).
+    """
+    def split_weights():
+      return tf.split(tf.convert_to_tensor(self._w_xh),
+                      [input_size, self._hidden_state_size])
+
+    def project(x, weights):
+      projected = tf.matmul(x, weights[0])
+      return projected if self._use_layer_norm else projected + self._b
+
+    projected, (_, w_h) = self._project_inputs(inputs, split_weights,
+                                               project)
+    return projected + tf.matmul(prev_hidden, w_h)
 
   @property
   def state_size(self):

@@ -8,6 +8,7 @@ graph mode, and with `snt.dynamic_unroll` / `snt.static_unroll` everywhere.
 
 import abc
 import contextlib
+import threading
 
 import tensorflow as tf
 
@@ -157,6 +158,82 @@ def trainable_initial_state(batch_size, state_size, dtype, initializers=None,
   return _tiled_states(modules, batch_size, state_size)
 
 
+class InputProjection:
+  """An unroll's offer to project a whole input sequence in one matmul.
+
+  `snt.dynamic_unroll` and `snt.static_unroll` make one for a core and a
+  time-major input tensor `[num_steps, batch_size, input_size]`. The first
+  step runs inside `first_step()`: a core whose `_build` passes its inputs
+  through `RNNCore._project_inputs` then projects the whole sequence
+  there, in its own connection (so its variables, getters and partitioners
+  are those of that connection), and the unroll reads the result from
+  `projected` (None if the core did not take the offer). Each later step
+  runs inside `step(projected_t)`, where the core uses `projected_t`
+  instead of multiplying its inputs again.
+  """
+
+  _active = threading.local()
+
+  def __init__(self, core, sequence):
+    """Makes the offer.
+
+    Args:
+      core: the core being unrolled.
+      sequence: the input tensor `[num_steps, batch_size, input_size]`.
+    """
+    self._core = core
+    self._sequence = sequence
+    self._step = None
+    self.projected = None
+    self.kept = None
+
+  @classmethod
+  def current(cls, core):
+    """The offer made to `core` for the step being built, or None."""
+    offer = getattr(cls._active, "offer", None)
+    if offer is None or offer._core is not core:  # pylint: disable=protected-access
+      return None
+    return offer
+
+  @contextlib.contextmanager
+  def _offered(self, core):
+    previous = getattr(self._active, "offer", None)
+    previous_core = self._core
+    self._active.offer, self._core = self, core
+    try:
+      yield
+    finally:
+      self._active.offer, self._core = previous, previous_core
+
+  def first_step(self):
+    """Context for the first step: the core may project the sequence."""
+    return self._offered(self._core)
+
+  def step(self, projected_step):
+    """Context for a later step, whose projected inputs are given."""
+    self._step = projected_step
+    return self._offered(self._core)
+
+  def forward_to(self, inner_core):
+    """Context passing the offer to `inner_core` (a wrapper's first core)."""
+    return self._offered(inner_core)
+
+  def project(self, weights, project):
+    """The current step's projection; see `RNNCore._project_inputs`."""
+    if self.projected is None:
+      self.kept = weights()
+      sequence = self._sequence
+      projected = project(tf.reshape(sequence, [-1, sequence.shape[-1]]),
+                          self.kept)
+      shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]], 0)
+      projected = tf.reshape(projected, shape)
+      projected.set_shape(sequence.shape[:2].concatenate(
+          projected.shape[2:]))
+      self.projected = projected
+      return projected[0], self.kept
+    return self._step, self.kept
+
+
 class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
   """Base class of recurrent cores: one time step, `(x, s) -> (y, s')`.
 
@@ -165,6 +242,12 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
   (nests of ints or `TensorShape`s, without the batch dimension). As in
   Sonnet 1 these two are not abstract: a core that never needs one may
   leave it out (reading it then raises `NotImplementedError`).
+
+  A core whose step starts with a projection of its inputs (a matmul)
+  may compute it with `_project_inputs`: `snt.dynamic_unroll` and
+  `snt.static_unroll` then project all time steps in one batched matmul
+  outside their loop (`snt.LSTM`, `snt.GRU`, `snt.VanillaRNN` and a
+  `snt.DeepRNN` whose first core is one of them do).
 
   >>> class Counter(snt.RNNCore):
   ...   def _build(self, inputs, prev_state):
@@ -179,6 +262,31 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
   >>> counter.initial_state(3).shape.as_list()
   [3, 1]
   """
+
+  def _project_inputs(self, inputs, weights, project):
+    """`project(inputs, weights())`, or this step's part of an unroll's.
+
+    Called from `_build`. Outside an unroll, returns `(project(inputs, w),
+    w)` with `w = weights()`. On the first step of an unroll offering an
+    `InputProjection`, projects the whole input sequence in one call of
+    `project` and returns its first step and `w`; on later steps, their
+    part of that projection and the first step's `w` (tensors made outside
+    the unroll's loop, which later steps reuse rather than reading the
+    variables again).
+
+    Args:
+      inputs: this step's inputs `[batch_size, input_size]`.
+      weights: makes the tensors `project` and the rest of the step use.
+      project: maps `([n, input_size], w)` to `[n, ...]`, row by row.
+
+    Returns:
+      `(projected inputs [batch_size, ...], w)`.
+    """
+    offer = InputProjection.current(self)
+    if offer is None:
+      w = weights()
+      return project(inputs, w), w
+    return offer.project(weights, project)
 
   @property
   def state_size(self):

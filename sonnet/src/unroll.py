@@ -1,14 +1,21 @@
 """`dynamic_unroll` and `static_unroll`: run a core over a time-major sequence.
 
 Unlike `tf.compat.v1.nn.dynamic_rnn`, these work in eager mode and inside
-`tf.function` as well as in graph mode. With `sequence_length`, outputs past
+`tf.function` as well as in graph mode, and for a core that supports it
+(`snt.LSTM`, `snt.GRU`, `snt.VanillaRNN`, a `snt.DeepRNN` starting with one
+of them) they multiply the inputs of all time steps by the core's input
+weights in one matmul before the loop (see `snt.RNNCore`). Prefer them to
+`dynamic_rnn` for these cores. With `sequence_length`, outputs past
 a sequence's length are zeros and its state stays as it was at its last
 step, as `dynamic_rnn` does.
 """
 
+import contextlib
+
 import tensorflow as tf
 
 from sonnet.src.core import errors
+from sonnet.src import rnn_core
 
 
 def _flat_sequence(core, input_sequence):
@@ -25,6 +32,26 @@ def _flat_sequence(core, input_sequence):
 
 def _core_name(core):
   return getattr(core, "scope_name", type(core).__name__)
+
+
+def _projection_offer(core, input_sequence):
+  """An `InputProjection` for a single input tensor of rank 3, else None."""
+  if (not isinstance(core, rnn_core.RNNCore) or
+      not tf.is_tensor(input_sequence) or input_sequence.shape.rank != 3 or
+      input_sequence.shape[-1] is None):
+    return None
+  return rnn_core.InputProjection(core, input_sequence)
+
+
+def _first_step(offer):
+  return offer.first_step() if offer else contextlib.nullcontext()
+
+
+def _later_step(offer, projected_step):
+  """Context for a step after the first: its projected inputs, if any."""
+  if projected_step is None:
+    return contextlib.nullcontext()
+  return offer.step(projected_step)
 
 
 def _step_mask(step, sequence_length):
@@ -96,9 +123,16 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
     return tf.nest.pack_sequence_as(
         input_sequence, [ta.read(step) for ta in input_arrays])
 
-  outputs, state = core(read(0), initial_state)
+  offer = _projection_offer(core, flat_inputs[0])
+  with _first_step(offer):
+    outputs, state = core(read(0), initial_state)
   outputs, state = _masked_step(0, sequence_length, outputs, state,
                                 initial_state)
+  projected = offer and offer.projected
+  if projected is not None:
+    projected = tf.TensorArray(
+        projected.dtype, size=num_steps,
+        element_shape=projected.shape[1:]).unstack(projected)
   flat_outputs = tf.nest.flatten(outputs)
   output_arrays = [
       tf.TensorArray(o.dtype, size=num_steps, element_shape=o.shape)
@@ -106,7 +140,8 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
   state = tf.nest.map_structure(tf.convert_to_tensor, state)
 
   def body(step, state, arrays):
-    step_outputs, next_state = core(read(step), state)
+    with _later_step(offer, projected and projected.read(step)):
+      step_outputs, next_state = core(read(step), state)
     step_outputs, next_state = _masked_step(step, sequence_length,
                                             step_outputs, next_state, state)
     next_state = tf.nest.map_structure(tf.convert_to_tensor, next_state)
@@ -163,12 +198,21 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
   if sequence_length is not None:
     sequence_length = tf.convert_to_tensor(sequence_length)
   unstacked = [tf.unstack(x, num=num_steps) for x in flat_inputs]
+  offer = _projection_offer(core, flat_inputs[0])
+  projected = None
   state = initial_state
   step_outputs = []
   for step in range(num_steps):
     inputs = tf.nest.pack_sequence_as(input_sequence,
                                       [u[step] for u in unstacked])
-    outputs, next_state = core(inputs, state)
+    if step == 0:
+      context = _first_step(offer)
+    else:
+      context = _later_step(offer, projected and projected[step])
+    with context:
+      outputs, next_state = core(inputs, state)
+    if step == 0 and offer and offer.projected is not None:
+      projected = tf.unstack(offer.projected, num=num_steps)
     outputs, state = _masked_step(step, sequence_length, outputs,
                                   next_state, state)
     step_outputs.append(outputs)

@@ -13,6 +13,8 @@ class VanillaRNN(rnn_core.HiddenStateCore, variable_options.VariableOptions):
 
   Variables: `in_to_hidden/w`, `in_to_hidden/b`, `hidden_to_hidden/w`,
   `hidden_to_hidden/b`. The output is the new hidden state.
+  `snt.dynamic_unroll` / `snt.static_unroll` apply `in_to_hidden` to the
+  inputs of all steps at once.
 
   >>> rnn = snt.VanillaRNN(4)
   >>> out, state = rnn(tf.ones([2, 3]), rnn.initial_state(2))
@@ -76,11 +78,17 @@ class VanillaRNN(rnn_core.HiddenStateCore, variable_options.VariableOptions):
     if self._linears_graph is not graph:
       # Made on connection, as in Sonnet 1 (so a malformed initializers
       # entry is reported there), and again in each new graph (a function
-      # or loop body being traced), whose Linears could not leave it.
-      self._in_to_hidden_linear = self._linear(self.IN_TO_HIDDEN)
+      # or loop body being traced), whose Linears could not leave it. In
+      # an unroll's loop with projected inputs, the input Linear stays the
+      # one that projected them.
+      offer = rnn_core.InputProjection.current(self)
+      if offer is None or offer.projected is None:
+        self._in_to_hidden_linear = self._linear(self.IN_TO_HIDDEN)
       self._hidden_to_hidden_linear = self._linear(self.HIDDEN_TO_HIDDEN)
       self._linears_graph = graph
-    output = self._activation(self._in_to_hidden_linear(input_) +
+    projected, _ = self._project_inputs(
+        input_, lambda: None, lambda x, _: self._in_to_hidden_linear(x))
+    output = self._activation(projected +
                               self._hidden_to_hidden_linear(prev_state))
     return output, output
 
