@@ -1,19 +1,39 @@
-"""Character-level LSTM training step: Sonnet cores against hand-written TF.
+"""Recurrent training steps: Sonnet cores against hand-written TensorFlow.
 
-One graph-mode run times a training step (Adam) of a character model: vocab
-65, embedding 32, 2 LSTM layers of 128, 50 unrolled steps, batch 32, a
-65-way softmax on every step. Variants, all in one process:
-1. hand: embedding, LSTM cells and head written with
-   `tf.compat.v1.get_variable` (one fused gate matmul per cell) in a
-   duck-typed cell unrolled by `tf.compat.v1.nn.dynamic_rnn`.
-2. snt: `snt.Embed`, `snt.DeepRNN([snt.LSTM(128)] * 2)` (no skips),
-   `snt.BatchApply(snt.Linear(65))`, unrolled by `dynamic_rnn`.
-3. snt_unroll: the same Sonnet model unrolled by `snt.dynamic_unroll`
-   (parallel_iterations=32, as dynamic_rnn's default).
-4. block: `snt.LSTMBlockCell`s (fused kernel) in the Sonnet model.
-Ratios are against the hand-written model.
+A character model (vocab 65, embedding 32, 2 recurrent layers of 128, 50
+unrolled steps, batch 32, a 65-way softmax on every step) takes one Adam
+training step, in graph mode (a `tf.compat.v1.Session`) and in eager mode
+with a `tf.function` step. Every contender is built once and they are timed
+interleaved, round after round, so load on the machine hits all alike; each
+keeps its fastest round. Ratios are to `ref`, the hand-written model with
+one concat-then-matmul per cell and step; `ref (A/A)`, a second copy of it,
+gives the noise floor. Contenders:
+- `ref`: hand cells (`matmul(concat([x, h]), w)`) stacked in one
+  `tf.while_loop` (TensorArrays, parallel_iterations=32).
+- `best hand`: the same variables, split into their input and hidden row
+  blocks once before the loop; the first layer's input rows multiply all
+  time steps in one matmul before the loop, the other matmuls run per step
+  (what a careful hand would write for a stacked loop).
+- `snt.dynamic_unroll`: `snt.Embed`, `snt.DeepRNN` of two cores (no skip
+  connections), `snt.BatchApply(snt.Linear(65))`, unrolled by
+  `snt.dynamic_unroll` (parallel_iterations=32).
+- `snt + dynamic_rnn` (graph mode): the same model unrolled by
+  `tf.compat.v1.nn.dynamic_rnn`.
+- `snt.LSTMBlockCell`: the Sonnet model with the fused-kernel cell.
+- `Keras 3 LSTM` (tf.function): `keras.layers.LSTM(return_sequences=True)`
+  twice, with Keras's Adam.
+GRU and VanillaRNN get the same model with `ref` their per-step textbook
+form (separate input and hidden matmuls in the loop) and `best hand` as
+for the LSTM (GRU: its three input and two of its recurrent matrices
+concatenated once).
 
-Run: bazel run //benchmarks:rnn_benchmark -- --steps=30
+Ratios are of CPU time (the process's, all threads): on a shared, loaded
+machine wall time mostly measures the neighbours; the wall-time ratio of
+the fastest rounds is in each row's detail.
+
+`rows()` returns `(label, ratio, detail)` tuples for a combined runner.
+
+Run: bazel run //benchmarks:rnn_benchmark -- --steps=10 --repeats=5
 """
 
 import time
@@ -27,166 +47,359 @@ import tensorflow as tf
 tf1 = tf.compat.v1
 
 FLAGS = flags.FLAGS
-flags.DEFINE_integer("batch", 32, "Batch size.")
-flags.DEFINE_integer("unroll", 50, "Unrolled time steps.")
-flags.DEFINE_integer("steps", 20, "Timed training steps per repeat.")
-flags.DEFINE_integer("repeats", 3, "Repeats; the best one is reported.")
+flags.DEFINE_integer("steps", 10, "Timed training steps per round.")
+flags.DEFINE_integer("repeats", 5, "Interleaved rounds; each contender's "
+                     "fastest is kept.")
+flags.DEFINE_list("kinds", "LSTM,GRU,VanillaRNN", "Cores to time.")
+flags.DEFINE_list("modes", "graph,function", "graph and/or function.")
 
 _VOCAB, _EMBED, _HIDDEN, _LAYERS = 65, 32, 128, 2
+_BATCH, _UNROLL = 32, 50
+_PARALLEL = 32
 
 
-class _HandLSTMCell:
-  """An LSTM cell for dynamic_rnn: get_variable and one fused matmul."""
+def _weight(shape, fan_in, name):
+  return tf.Variable(tf.random.truncated_normal(shape, stddev=fan_in**-0.5),
+                     name=name)
 
-  def __init__(self, hidden, name):
-    self._hidden, self._name = hidden, name
 
-  @property
-  def state_size(self):
-    return (self._hidden, self._hidden)
+def _bias(size, name):
+  return tf.Variable(tf.zeros([size]), name=name)
 
-  @property
-  def output_size(self):
-    return self._hidden
 
-  def zero_state(self, batch_size, dtype):
-    return (tf.zeros([batch_size, self._hidden], dtype),
-            tf.zeros([batch_size, self._hidden], dtype))
+def _loop(step, inputs, state):
+  """Runs `step(x_t, state) -> (y_t, state)` over time-major `inputs`."""
+  steps = inputs.shape[0]
+  inputs_ta = tf.TensorArray(inputs.dtype, size=steps).unstack(inputs)
+  outputs_ta = tf.TensorArray(inputs.dtype, size=steps)
 
-  def __call__(self, inputs, state):
+  def body(t, state, outputs_ta):
+    output, state = step(inputs_ta.read(t), state)
+    return t + 1, state, outputs_ta.write(t, output)
+
+  _, _, outputs_ta = tf.while_loop(
+      lambda t, *_: t < steps, body, (tf.constant(0), state, outputs_ta),
+      parallel_iterations=_PARALLEL)
+  return outputs_ta.stack()
+
+
+def _project(inputs, w, b):
+  """`inputs @ w + b` for `[B, n]` or `[T, B, n]` inputs, as one matmul."""
+  if inputs.shape.rank == 2:
+    return tf.matmul(inputs, w) + b
+  flat = tf.matmul(tf.reshape(inputs, [-1, inputs.shape[-1]]), w) + b
+  return tf.reshape(flat, inputs.shape[:2] + [w.shape[-1]])
+
+
+class _HandStack:
+  """Two hand-written layers stacked in one loop.
+
+  `ref` runs `_step` on the variables; `best hand` makes each layer's
+  weights once before the loop (`_weights`: `(w_x, b, recurrent...)`),
+  multiplies the first layer's inputs for all steps at once, and runs
+  `_projected_step` on the projected inputs.
+  """
+
+  def __init__(self, best):
+    self._best = best
+    self._params = []
+    n_in = _EMBED
+    for i in range(_LAYERS):
+      self._params.append(self._variables(n_in, str(i)))
+      n_in = _HIDDEN
+
+  def __call__(self, x):
+    batch = x.shape[1]
+    state = tuple(self._zero_state(batch) for _ in range(_LAYERS))
+    if not self._best:
+      return _loop(lambda x, state: self._stack(self._step, x, state,
+                                                self._params), x, state)
+    weights = [self._weights(p) for p in self._params]
+    x = _project(x, weights[0][0], weights[0][1])
+
+    def step(projected, state):
+      return self._stack(self._projected_step, projected, state, weights,
+                         first_projected=True)
+
+    return _loop(step, x, state)
+
+  def _stack(self, step, x, state, params, first_projected=False):
+    new_state = []
+    for i, (p, s) in enumerate(zip(params, state)):
+      if first_projected and i > 0:
+        x = _project(x, p[0], p[1])
+      x, s = step(x, s, p)
+      new_state.append(s)
+    return x, tuple(new_state)
+
+  def _zero_state(self, batch):
+    return tf.zeros([batch, _HIDDEN])
+
+
+class _HandLSTM(_HandStack):
+  """LSTM layers on `w [n_in + H, 4H]`, `b [4H]` (gates i, j, f, o)."""
+
+  def _variables(self, n_in, suffix):
+    fan_in = n_in + _HIDDEN
+    return (n_in, _weight([fan_in, 4 * _HIDDEN], fan_in, "w" + suffix),
+            _bias(4 * _HIDDEN, "b" + suffix))
+
+  def _zero_state(self, batch):
+    return (tf.zeros([batch, _HIDDEN]),) * 2
+
+  def _step(self, x, state, params):
+    _, w, b = params
     h, c = state
-    with tf1.variable_scope(self._name, reuse=tf1.AUTO_REUSE):
-      fan_in = int(inputs.shape[-1]) + self._hidden
-      w = tf1.get_variable(
-          "w", [fan_in, 4 * self._hidden],
-          initializer=tf1.truncated_normal_initializer(stddev=fan_in**-0.5))
-      b = tf1.get_variable("b", [4 * self._hidden],
-                           initializer=tf1.zeros_initializer())
-    gates = tf.matmul(tf.concat([inputs, h], axis=1), w) + b
+    return self._update(tf.matmul(tf.concat([x, h], 1), w) + b, c)
+
+  def _weights(self, params):
+    n_in, w, b = params
+    w_x, w_h = tf.split(tf.convert_to_tensor(w), [n_in, _HIDDEN])
+    return w_x, b, w_h
+
+  def _projected_step(self, projected, state, weights):
+    h, c = state
+    return self._update(projected + tf.matmul(h, weights[2]), c)
+
+  def _update(self, gates, c):
     i, j, f, o = tf.split(gates, 4, axis=1)
     c = tf.sigmoid(f + 1.) * c + tf.sigmoid(i) * tf.tanh(j)
     h = tf.sigmoid(o) * tf.tanh(c)
     return h, (h, c)
 
 
-class _HandStack:
-  """Two hand-written cells stacked, for dynamic_rnn."""
+class _HandGRU(_HandStack):
+  """GRU layers with `snt.GRU`'s variables (`w*`, `u*`, `b*` per gate)."""
 
-  def __init__(self, cells):
-    self._cells = cells
+  def _variables(self, n_in, suffix):
+    def make(key):
+      if key[0] == "w":
+        return _weight([n_in, _HIDDEN], n_in, key + suffix)
+      if key[0] == "u":
+        return _weight([_HIDDEN, _HIDDEN], _HIDDEN, key + suffix)
+      return _bias(_HIDDEN, key + suffix)
+    return {key: make(key) for key in
+            ("wz", "uz", "bz", "wr", "ur", "br", "wh", "uh", "bh")}
 
-  @property
-  def state_size(self):
-    return tuple(c.state_size for c in self._cells)
+  def _step(self, x, h, p):
+    z = tf.sigmoid(tf.matmul(x, p["wz"]) + tf.matmul(h, p["uz"]) + p["bz"])
+    r = tf.sigmoid(tf.matmul(x, p["wr"]) + tf.matmul(h, p["ur"]) + p["br"])
+    candidate = tf.tanh(tf.matmul(x, p["wh"]) + tf.matmul(r * h, p["uh"]) +
+                        p["bh"])
+    h = (1 - z) * h + z * candidate
+    return h, h
 
-  @property
-  def output_size(self):
-    return self._cells[-1].output_size
+  def _weights(self, p):
+    return (tf.concat([p["wz"], p["wr"], p["wh"]], 1),
+            tf.concat([p["bz"], p["br"], p["bh"]], 0),
+            tf.concat([p["uz"], p["ur"]], 1), p["uh"])
 
-  def zero_state(self, batch_size, dtype):
-    return tuple(c.zero_state(batch_size, dtype) for c in self._cells)
-
-  def __call__(self, inputs, state):
-    new_state = []
-    for cell, s in zip(self._cells, state):
-      inputs, s = cell(inputs, s)
-      new_state.append(s)
-    return inputs, tuple(new_state)
-
-
-def hand_model(tokens):
-  """Logits `[batch, time, vocab]`, everything by hand."""
-  with tf1.variable_scope("hand"):
-    embeddings = tf1.get_variable(
-        "embeddings", [_VOCAB, _EMBED],
-        initializer=tf1.truncated_normal_initializer(stddev=1.))
-    x = tf.nn.embedding_lookup(embeddings, tokens)
-    stack = _HandStack([_HandLSTMCell(_HIDDEN, "lstm%d" % i)
-                        for i in range(_LAYERS)])
-    outputs, _ = tf1.nn.dynamic_rnn(stack, x, dtype=tf.float32)
-    w = tf1.get_variable(
-        "head_w", [_HIDDEN, _VOCAB],
-        initializer=tf1.truncated_normal_initializer(stddev=_HIDDEN**-0.5))
-    b = tf1.get_variable("head_b", [_VOCAB],
-                         initializer=tf1.zeros_initializer())
-    return tf.tensordot(outputs, w, axes=[[2], [0]]) + b
+  def _projected_step(self, projected, h, weights):
+    _, _, u_zr, u_h = weights
+    x_zr, x_h = tf.split(projected, [2 * _HIDDEN, _HIDDEN], 1)
+    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(h, u_zr)), 2, 1)
+    h = (1 - z) * h + z * tf.tanh(x_h + tf.matmul(r * h, u_h))
+    return h, h
 
 
-def snt_model(core_fn, use_snt_unroll=False):
-  """A Sonnet model: Embed, DeepRNN of `core_fn()`s, BatchApply(Linear)."""
+class _HandVanilla(_HandStack):
+  """Tanh RNN layers: `tanh((x w_x + b_x) + (h w_h + b_h))`."""
+
+  def _variables(self, n_in, suffix):
+    return (_weight([n_in, _HIDDEN], n_in, "wx" + suffix),
+            _bias(_HIDDEN, "bx" + suffix),
+            _weight([_HIDDEN, _HIDDEN], _HIDDEN, "wh" + suffix),
+            _bias(_HIDDEN, "bh" + suffix))
+
+  def _step(self, x, h, params):
+    w_x, b_x, _, _ = params
+    return self._projected_step(tf.matmul(x, w_x) + b_x, h, params)
+
+  def _weights(self, params):
+    return params
+
+  def _projected_step(self, projected, h, params):
+    _, _, w_h, b_h = params
+    h = tf.tanh(projected + (tf.matmul(h, w_h) + b_h))
+    return h, h
+
+
+_HAND = {"LSTM": _HandLSTM, "GRU": _HandGRU, "VanillaRNN": _HandVanilla}
+_SNT_CORES = {"LSTM": snt.LSTM, "GRU": snt.GRU, "VanillaRNN": snt.VanillaRNN,
+              "LSTMBlockCell": snt.LSTMBlockCell}
+
+
+def hand_model(kind, best=False):
+  """A hand-written model: `tokens [T, B] -> logits [T, B, vocab]`."""
+  embeddings = tf.Variable(tf.random.truncated_normal([_VOCAB, _EMBED]),
+                           name="embeddings")
+  rnn = _HAND[kind](best)
+  head_w = _weight([_HIDDEN, _VOCAB], _HIDDEN, "head_w")
+  head_b = _bias(_VOCAB, "head_b")
+  return lambda tokens: _project(
+      rnn(tf.nn.embedding_lookup(embeddings, tokens)), head_w, head_b)
+
+
+def snt_model(kind, use_dynamic_rnn=False):
+  """The Sonnet model, unrolled by `snt.dynamic_unroll` or `dynamic_rnn`."""
   embed = snt.Embed(vocab_size=_VOCAB, embed_dim=_EMBED)
-  deep = snt.DeepRNN([core_fn() for _ in range(_LAYERS)],
+  deep = snt.DeepRNN([_SNT_CORES[kind](_HIDDEN) for _ in range(_LAYERS)],
                      skip_connections=False)
   head = snt.BatchApply(snt.Linear(_VOCAB))
 
   def model(tokens):
     x = embed(tokens)
-    batch = tokens.shape[0]
-    if use_snt_unroll:
-      outputs, _ = snt.dynamic_unroll(deep, tf.transpose(x, [1, 0, 2]),
-                                      deep.initial_state(batch),
-                                      parallel_iterations=32)
-      outputs = tf.transpose(outputs, [1, 0, 2])
+    state = deep.initial_state(tokens.shape[1])
+    if use_dynamic_rnn:
+      outputs, _ = tf1.nn.dynamic_rnn(deep, x, initial_state=state,
+                                      time_major=True)
     else:
-      outputs, _ = tf1.nn.dynamic_rnn(deep, x,
-                                      initial_state=deep.initial_state(batch))
+      outputs, _ = snt.dynamic_unroll(deep, x, state,
+                                      parallel_iterations=_PARALLEL)
     return head(outputs)
 
   return model
 
 
-def build_variant(model_fn, data):
-  """A session ready to run one training step of `model_fn`'s model."""
+def keras_model():
+  """Keras 3 layers, batch-major inside (`[T, B]` tokens in and out)."""
+  keras = tf.keras
+  layers = [keras.layers.Embedding(_VOCAB, _EMBED)]
+  layers += [keras.layers.LSTM(_HIDDEN, return_sequences=True)
+             for _ in range(_LAYERS)]
+  layers.append(keras.layers.Dense(_VOCAB))
+  model = keras.Sequential(layers)
+  return lambda tokens: tf.transpose(model(tf.transpose(tokens)), [1, 0, 2])
+
+
+def _loss(model, tokens):
+  """Mean next-token cross entropy; `tokens [T + 1, B]`."""
+  logits = model(tokens[:-1])
+  return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+      labels=tokens[1:], logits=logits))
+
+
+def graph_step(make_model, data):
+  """One Adam step of a new model in its own graph and session."""
   graph = tf.Graph()
   with graph.as_default():
-    tokens = tf1.placeholder(tf.int32, [FLAGS.batch, FLAGS.unroll + 1])
-    logits = model_fn(tokens[:, :-1])
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        labels=tokens[:, 1:], logits=logits))
+    tokens = tf1.placeholder(tf.int32, data.shape)
+    loss = _loss(make_model(), tokens)
     train = tf1.train.AdamOptimizer(1e-3).minimize(loss)
-    num_params = sum(np.prod(v.shape.as_list())
-                     for v in tf1.trainable_variables())
-    sess = tf1.Session(graph=graph)
-    sess.run(tf1.global_variables_initializer())
+    session = tf1.Session(graph=graph)
+    session.run(tf1.global_variables_initializer())
   feed = {tokens: data}
-  for _ in range(3):
-    sess.run(train, feed)
-  return lambda: sess.run(train, feed), num_params
+  return lambda: session.run(train, feed)
 
 
-def time_step(step):
-  start = time.perf_counter()
-  for _ in range(FLAGS.steps):
+def function_step(make_model, data):
+  """One Adam step in a `tf.function`, every variable made beforehand."""
+  model = make_model()
+  tokens = tf.constant(data)
+  with tf.GradientTape() as tape:
+    _loss(model, tokens)
+  variables = tape.watched_variables()
+  optimizer = tf.keras.optimizers.Adam(1e-3)
+  optimizer.build(variables)
+
+  @tf.function
+  def step():
+    with tf.GradientTape() as tape:
+      loss = _loss(model, tokens)
+    optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
+
+  return lambda: step()  # pylint: disable=unnecessary-lambda
+
+
+def _contenders(kind, mode):
+  """`(label, make_model)` pairs, `ref` and its copy first."""
+  contenders = [("ref", lambda: hand_model(kind)),
+                ("ref (A/A)", lambda: hand_model(kind)),
+                ("best hand", lambda: hand_model(kind, best=True)),
+                ("snt.dynamic_unroll", lambda: snt_model(kind))]
+  if mode == "graph":
+    contenders.append(("snt + dynamic_rnn",
+                       lambda: snt_model(kind, use_dynamic_rnn=True)))
+  if kind == "LSTM":
+    contenders.append(("snt.LSTMBlockCell",
+                       lambda: snt_model("LSTMBlockCell")))
+    if mode == "function":
+      contenders.append(("Keras 3 LSTM", keras_model))
+  return contenders
+
+
+def _time(step, steps):
+  """`(wall, cpu)` seconds per step over `steps` steps."""
+  wall, cpu = time.perf_counter(), time.process_time()
+  for _ in range(steps):
     step()
-  return (time.perf_counter() - start) / FLAGS.steps
+  return ((time.perf_counter() - wall) / steps,
+          (time.process_time() - cpu) / steps)
+
+
+def _measure(kind, mode, steps, repeats, data):
+  """Each contender's fastest `(wall, cpu)` per step, timed interleaved."""
+  build = graph_step if mode == "graph" else function_step
+  built = []
+  for label, make_model in _contenders(kind, mode):
+    step = build(make_model, data)
+    for _ in range(2):  # Warm up (and trace).
+      step()
+    built.append((label, step))
+  best = {label: (float("inf"), float("inf")) for label, _ in built}
+  for _ in range(repeats):
+    for label, step in built:
+      best[label] = tuple(map(min, best[label], _time(step, steps)))
+  return best
+
+
+def _row(label, times, base):
+  (wall, cpu), (base_wall, base_cpu) = times, base
+  return (label, cpu / base_cpu,
+          "CPU %.1f vs %.1f ms/step; wall ratio %.2f"
+          % (cpu * 1e3, base_cpu * 1e3, wall / base_wall))
+
+
+def rows(steps=10, repeats=5, kinds=("LSTM", "GRU", "VanillaRNN"),
+         modes=("graph", "function")):
+  """Times every contender; returns `[(label, ratio to ref, detail)]`.
+
+  Args:
+    steps: timed training steps per round.
+    repeats: interleaved rounds (each contender keeps its fastest).
+    kinds: the cores to time.
+    modes: "graph" and/or "function" (eager with a `tf.function` step).
+
+  Returns:
+    A list of `(label, ratio, detail_str)`, ratios of CPU time; each
+    workload's `ref (A/A)` row is its noise floor.
+  """
+  data = np.random.RandomState(0).randint(
+      0, _VOCAB, size=[_UNROLL + 1, _BATCH]).astype(np.int32)
+  mode_names = {"graph": "graph mode", "function": "eager + tf.function"}
+  results = []
+  for kind in kinds:
+    for mode in modes:
+      best = _measure(kind, mode, steps, repeats, data)
+      prefix = "char-%s step, %s: " % (kind, mode_names[mode])
+      results += [_row(prefix + label + " / ref", times, best["ref"])
+                  for label, times in best.items() if label != "ref"]
+      if kind == "LSTM":
+        results.append(_row(prefix + "snt.LSTMBlockCell / snt.LSTM",
+                            best["snt.LSTMBlockCell"],
+                            best["snt.dynamic_unroll"]))
+  return results
 
 
 def main(argv):
   del argv
-  data = np.random.RandomState(0).randint(
-      0, _VOCAB, size=[FLAGS.batch, FLAGS.unroll + 1]).astype(np.int32)
-  variants = [
-      ("hand", hand_model),
-      ("snt", lambda t: snt_model(lambda: snt.LSTM(_HIDDEN))(t)),  # pylint: disable=unnecessary-lambda
-      ("snt_unroll", lambda t: snt_model(lambda: snt.LSTM(_HIDDEN),  # pylint: disable=unnecessary-lambda
-                                         use_snt_unroll=True)(t)),
-      ("block", lambda t: snt_model(lambda: snt.LSTMBlockCell(_HIDDEN))(t)),  # pylint: disable=unnecessary-lambda
-  ]
-  print("char LSTM training step, graph mode: batch %d, %d steps, %d x LSTM"
-        "(%d), vocab %d, embedding %d; %s"
-        % (FLAGS.batch, FLAGS.unroll, _LAYERS, _HIDDEN, _VOCAB, _EMBED,
-           tf.config.list_physical_devices()[-1].device_type))
-  built = {name: build_variant(fn, data) for name, fn in variants}
-  best = {name: float("inf") for name in built}
-  for _ in range(FLAGS.repeats):  # Interleaved, so load affects all alike.
-    for name, (step, _) in built.items():
-      best[name] = min(best[name], time_step(step))
-  results = {name: (best[name], built[name][1]) for name in built}
-  base = results["hand"][0]
-  for name, (seconds, params) in results.items():
-    print("%-11s %8.2f ms/step  %7d params  ratio to hand %.2f"
-          % (name, seconds * 1e3, params, seconds / base))
-  print("block / snt: %.2f" % (results["block"][0] / results["snt"][0]))
+  print("char model training step (Adam): batch %d, %d steps, %d x %d, "
+        "vocab %d, embedding %d; %d interleaved rounds of %d steps"
+        % (_BATCH, _UNROLL, _LAYERS, _HIDDEN, _VOCAB, _EMBED, FLAGS.repeats,
+           FLAGS.steps))
+  for label, ratio, detail in rows(FLAGS.steps, FLAGS.repeats, FLAGS.kinds,
+                                   FLAGS.modes):
+    print("%-64s %5.2f  (%s)" % (label, ratio, detail))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,19 @@ def _flat_output_dims(core):
           for size in tf.nest.flatten(core.output_size)]
 
 
+def _offer_for(offer, index, core):
+  """An unroll's offer for the core at `index` (see `rnn_core.InputProjection`).
+
+  The first core may project the unroll's inputs; the others keep their
+  weights from the first step.
+  """
+  if offer is None:
+    return contextlib.nullcontext()
+  if index == 0:
+    return offer.forward_to(core)
+  return offer.child(index, core)
+
+
 def _concat_last(*tensors):
   return tf.concat(tensors, axis=-1)
 
@@ -117,9 +130,7 @@ class DeepRNN(rnn_core.RNNCore):
       if self._skip_connections and i > 0:
         current = tf.nest.map_structure(_concat_last, inputs, current)
       if self._is_recurrent_list[i]:
-        # An unroll's offer to project the inputs goes to the first core.
-        with (offer.forward_to(core) if offer and i == 0
-              else contextlib.nullcontext()):
+        with _offer_for(offer, i, core):
           current, next_state = core(current, prev_state[recurrent_index],
                                      **kwargs)
         next_states.append(next_state)

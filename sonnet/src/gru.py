@@ -16,9 +16,9 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
 
   Variables `wz`, `wr`, `wh` (`[input_size, hidden_size]`), `uz`, `ur`, `uh`
   (`[hidden_size, hidden_size]`), `bz`, `br`, `bh` (`[hidden_size]`). The
-  output is the new state. The three input matmuls run as one (two for the
-  recurrent `uz`, `ur`), and `snt.dynamic_unroll` / `snt.static_unroll`
-  project the inputs of all steps at once.
+  output is the new state. `snt.dynamic_unroll` / `snt.static_unroll`
+  multiply the inputs of all steps with `wz`, `wr` and `wh` in one matmul
+  before their loop.
 
   >>> gru = snt.GRU(4)
   >>> out, state = gru(tf.ones([2, 3]), gru.initial_state(2))
@@ -87,19 +87,37 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
                        (self.BH, [hidden])):
       setattr(self, "_" + key, self._get_variable(key, shape, dtype))
 
-    def project(x, weights):
-      w_zrh, b_zrh, _ = weights
-      return tf.matmul(x, w_zrh) + b_zrh
+    if rnn_core.InputProjection.current(self) is None:
+      z = tf.sigmoid(tf.matmul(inputs, self._wz) +
+                     tf.matmul(prev_state, self._uz) + self._bz)
+      r = tf.sigmoid(tf.matmul(inputs, self._wr) +
+                     tf.matmul(prev_state, self._ur) + self._br)
+      candidate = tf.tanh(tf.matmul(inputs, self._wh) +
+                          tf.matmul(r * prev_state, self._uh) + self._bh)
+    else:
+      z, r, candidate = self._projected_gates(inputs, prev_state)
+    next_state = (1 - z) * prev_state + z * candidate
+    return next_state, next_state
 
+  def _projected_gates(self, inputs, prev_state):
+    """`z`, `r` and the candidate in an unroll that projects the inputs.
+
+    The three input matrices (and `uz`, `ur`) are concatenated once before
+    the loop; the inputs of all steps multiply theirs in one matmul (see
+    `RNNCore._project_inputs`).
+    """
     def weights():
       return (tf.concat([self._wz, self._wr, self._wh], axis=1),
               tf.concat([self._bz, self._br, self._bh], axis=0),
               tf.concat([self._uz, self._ur], axis=1))
 
+    def project(x, weights):
+      w_zrh, b_zrh, _ = weights
+      return tf.matmul(x, w_zrh) + b_zrh
+
     projected, (_, _, u_zr) = self._project_inputs(inputs, weights, project)
-    x_zr, x_h = tf.split(projected, [2 * hidden, hidden], axis=1)
+    x_zr, x_h = tf.split(projected, [2 * self._hidden_size, self._hidden_size],
+                         axis=1)
     z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(prev_state, u_zr)), 2,
                     axis=1)
-    candidate = tf.tanh(x_h + tf.matmul(r * prev_state, self._uh))
-    next_state = (1 - z) * prev_state + z * candidate
-    return next_state, next_state
+    return z, r, tf.tanh(x_h + tf.matmul(r * prev_state, self._uh))

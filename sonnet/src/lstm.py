@@ -272,10 +272,16 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   def _gates(self, inputs, prev_hidden, input_size):
     """The gate pre-activations, with the bias unless layer-normalized.
 
-    The input and hidden row blocks of `w_gates` multiply their parts
-    separately (no concatenation), so an unroll can project the inputs of
-    all steps at once (see `RNNCore._project_inputs`).
+    One matmul of `[inputs, prev_hidden]` with `w_gates`, except in an
+    unroll that projects the inputs (see `RNNCore._project_inputs`): there
+    the input and hidden row blocks of `w_gates`, split once before the
+    loop, multiply their parts separately, the input part for all steps
+    at once.
     """
+    if rnn_core.InputProjection.current(self) is None:
+      gates = tf.matmul(tf.concat([inputs, prev_hidden], axis=1), self._w_xh)
+      return gates if self._use_layer_norm else gates + self._b
+
     def split_weights():
       return tf.split(tf.convert_to_tensor(self._w_xh),
                       [input_size, self._hidden_state_size])

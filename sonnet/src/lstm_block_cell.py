@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from sonnet.src import reflection
 from sonnet.src import rnn_cell_wrapper
+from sonnet.src import rnn_core
 
 tf1 = tf.compat.v1
 
@@ -69,6 +70,10 @@ class _LSTMBlockCellImpl:
     self._dtype = dtype
 
   @property
+  def cell_clip(self):
+    return self._cell_clip
+
+  @property
   def state_size(self):
     return LSTMStateTuple(c=self._num_units, h=self._num_units)
 
@@ -76,11 +81,11 @@ class _LSTMBlockCellImpl:
   def output_size(self):
     return self._num_units
 
-  def __call__(self, inputs, state):
+  def __call__(self, inputs, state, project_inputs=None):
     with tf1.variable_scope(self._scope_name):
-      return self._step(inputs, state)
+      return self._step(inputs, state, project_inputs)
 
-  def _step(self, inputs, state):
+  def _step(self, inputs, state, project_inputs):
     c, h = state
     input_size = inputs.shape[-1]
     dtype = self._dtype or inputs.dtype
@@ -94,11 +99,40 @@ class _LSTMBlockCellImpl:
                        for n in ("w_i_diag", "w_f_diag", "w_o_diag"))
     else:
       wci = wcf = wco = tf.zeros([units], dtype=dtype)
+    if project_inputs is not None:
+      return self._unfused_step(inputs, state, w, b, (wci, wcf, wco),
+                                project_inputs)
     _, new_c, _, _, _, _, new_h = tf.raw_ops.LSTMBlockCell(
         x=inputs, cs_prev=c, h_prev=h, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
         forget_bias=self._forget_bias,
         cell_clip=-1. if self._cell_clip is None else self._cell_clip,
         use_peephole=self._use_peephole)
+    return new_h, LSTMStateTuple(c=new_c, h=new_h)
+
+
+  def _unfused_step(self, inputs, state, w, b, peepholes, project_inputs):
+    """The kernel's maths in separate ops, the inputs through an unroll.
+
+    `project_inputs` is the core's `_project_inputs`: the input rows of
+    `kernel` multiply all time steps at once (see `snt.RNNCore`).
+    """
+    c, h = state
+    input_size = inputs.shape[-1]
+
+    def weights():
+      return tf.split(tf.convert_to_tensor(w), [input_size, self._num_units])
+
+    projected, (_, w_h) = project_inputs(
+        inputs, weights, lambda x, ws: tf.matmul(x, ws[0]) + b)
+    i, ci, f, o = tf.split(projected + tf.matmul(h, w_h), 4, axis=1)
+    wci, wcf, wco = peepholes
+    if self._use_peephole:
+      i += wci * c
+      f += wcf * c
+    new_c = tf.sigmoid(f + self._forget_bias) * c + tf.sigmoid(i) * tf.tanh(ci)
+    if self._use_peephole:
+      o += wco * new_c
+    new_h = tf.sigmoid(o) * tf.tanh(new_c)
     return new_h, LSTMStateTuple(c=new_c, h=new_h)
 
 
@@ -112,6 +146,10 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
   `.../bias` and, with peepholes, `w_i_diag` / `w_f_diag` / `w_o_diag`; a
   `name` names both levels (`foo/foo/kernel`).
   The state is `LSTMStateTuple(c, h)` (cell first, as in TensorFlow 1).
+  In `snt.dynamic_unroll` / `snt.static_unroll` (without `cell_clip`) the
+  same maths runs as separate ops, so that the input rows of `kernel`
+  multiply all time steps in one matmul before the loop (as for
+  `snt.LSTM`).
 
   >>> cell = snt.LSTMBlockCell(4)
   >>> out, state = cell(tf.ones([2, 3]), cell.initial_state(2))
@@ -125,3 +163,20 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
     # the module and the cell, and without one they are "lstm_block_cell"
     # (the class's) and "lstm_cell".
     super().__init__(_LSTMBlockCellImpl, *args, **kwargs)
+
+  def _build(self, inputs, prev_state):
+    """Runs one step of the cell.
+
+    Args:
+      inputs: the step's inputs `[batch_size, input_size]`.
+      prev_state: an `LSTMStateTuple(c, h)`.
+
+    Returns:
+      `(outputs, next_state)` from the cell.
+    """
+    # With a cell clip, the kernel's gradient (which TensorFlow computes as
+    # if there were none) stays the fused op's.
+    if (rnn_core.InputProjection.current(self) is None or
+        self._cell.cell_clip is not None):
+      return self._cell(inputs, prev_state)
+    return self._cell(inputs, prev_state, project_inputs=self._project_inputs)

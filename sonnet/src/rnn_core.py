@@ -159,7 +159,7 @@ def trainable_initial_state(batch_size, state_size, dtype, initializers=None,
 
 
 class InputProjection:
-  """An unroll's offer to project a whole input sequence in one matmul.
+  """An unroll's offer to a core: project its inputs, keep its weights.
 
   `snt.dynamic_unroll` and `snt.static_unroll` make one for a core and a
   time-major input tensor `[num_steps, batch_size, input_size]`. The first
@@ -169,21 +169,30 @@ class InputProjection:
   are those of that connection), and the unroll reads the result from
   `projected` (None if the core did not take the offer). Each later step
   runs inside `step(projected_t)`, where the core uses `projected_t`
-  instead of multiplying its inputs again.
+  instead of multiplying its inputs again, and the weights it made on the
+  first step (outside the unroll's loop: slices, concatenations).
+
+  A core made of cores (`snt.DeepRNN`) passes the offer to its first core
+  (`forward_to`) and gives the others a `child` offer without a sequence,
+  with which they keep their first step's weights but multiply their
+  inputs at every step.
   """
 
   _active = threading.local()
 
-  def __init__(self, core, sequence):
+  def __init__(self, core, sequence=None):
     """Makes the offer.
 
     Args:
       core: the core being unrolled.
-      sequence: the input tensor `[num_steps, batch_size, input_size]`.
+      sequence: the input tensor `[num_steps, batch_size, input_size]`, or
+        None for an offer to keep weights only.
     """
     self._core = core
     self._sequence = sequence
     self._step = None
+    self._children = {}
+    self._started = False
     self.projected = None
     self.kept = None
 
@@ -218,19 +227,31 @@ class InputProjection:
     """Context passing the offer to `inner_core` (a wrapper's first core)."""
     return self._offered(inner_core)
 
-  def project(self, weights, project):
+  def child(self, key, inner_core):
+    """Context offering `inner_core` to keep its weights (see above)."""
+    child = self._children.get(key)
+    if child is None:
+      child = self._children[key] = InputProjection(inner_core)
+    return child._offered(inner_core)  # pylint: disable=protected-access
+
+  def project(self, inputs, weights, project):
     """The current step's projection; see `RNNCore._project_inputs`."""
-    if self.projected is None:
+    if not self._started:
+      self._started = True
       self.kept = weights()
-      sequence = self._sequence
-      projected = project(tf.reshape(sequence, [-1, sequence.shape[-1]]),
-                          self.kept)
-      shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]], 0)
-      projected = tf.reshape(projected, shape)
-      projected.set_shape(sequence.shape[:2].concatenate(
-          projected.shape[2:]))
-      self.projected = projected
-      return projected[0], self.kept
+      if self._sequence is not None:
+        sequence = self._sequence
+        projected = project(tf.reshape(sequence, [-1, sequence.shape[-1]]),
+                            self.kept)
+        shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]],
+                          0)
+        projected = tf.reshape(projected, shape)
+        projected.set_shape(sequence.shape[:2].concatenate(
+            projected.shape[2:]))
+        self.projected = projected
+        return projected[0], self.kept
+    if self._sequence is None:
+      return project(inputs, self.kept), self.kept
     return self._step, self.kept
 
 
@@ -272,7 +293,8 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     `project` and returns its first step and `w`; on later steps, their
     part of that projection and the first step's `w` (tensors made outside
     the unroll's loop, which later steps reuse rather than reading the
-    variables again).
+    variables again). With an offer to keep weights only, `project` runs
+    on every step with the first step's `w`.
 
     Args:
       inputs: this step's inputs `[batch_size, input_size]`.
@@ -286,7 +308,7 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     if offer is None:
       w = weights()
       return project(inputs, w), w
-    return offer.project(weights, project)
+    return offer.project(inputs, weights, project)
 
   @property
   def state_size(self):

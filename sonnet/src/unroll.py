@@ -34,13 +34,13 @@ def _core_name(core):
   return getattr(core, "scope_name", type(core).__name__)
 
 
-def _projection_offer(core, input_sequence):
-  """An `InputProjection` for a single input tensor of rank 3, else None."""
+def _projection_offer(core, input_sequence, flat_inputs):
+  """An `InputProjection` for one input tensor of rank 3, else None."""
   if (not isinstance(core, rnn_core.RNNCore) or
-      not tf.is_tensor(input_sequence) or input_sequence.shape.rank != 3 or
-      input_sequence.shape[-1] is None):
+      tf.nest.is_nested(input_sequence) or flat_inputs[0].shape.rank != 3 or
+      flat_inputs[0].shape[-1] is None):
     return None
-  return rnn_core.InputProjection(core, input_sequence)
+  return rnn_core.InputProjection(core, flat_inputs[0])
 
 
 def _first_step(offer):
@@ -123,7 +123,7 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
     return tf.nest.pack_sequence_as(
         input_sequence, [ta.read(step) for ta in input_arrays])
 
-  offer = _projection_offer(core, flat_inputs[0])
+  offer = _projection_offer(core, input_sequence, flat_inputs)
   with _first_step(offer):
     outputs, state = core(read(0), initial_state)
   outputs, state = _masked_step(0, sequence_length, outputs, state,
@@ -198,7 +198,7 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
   if sequence_length is not None:
     sequence_length = tf.convert_to_tensor(sequence_length)
   unstacked = [tf.unstack(x, num=num_steps) for x in flat_inputs]
-  offer = _projection_offer(core, flat_inputs[0])
+  offer = _projection_offer(core, input_sequence, flat_inputs)
   projected = None
   state = initial_state
   step_outputs = []
