@@ -117,7 +117,7 @@ class _LSTMBlockCellImpl:
     `kernel` multiply all time steps at once (see `snt.RNNCore`).
     """
     c, h = state
-    input_size = inputs.shape[-1]
+    input_size = tf.compat.dimension_value(inputs.shape[-1])
 
     def weights():
       return tf.split(tf.convert_to_tensor(w), [input_size, self._num_units])

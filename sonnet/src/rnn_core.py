@@ -241,8 +241,8 @@ class InputProjection:
       self.kept = weights()
       if self._sequence is not None:
         sequence = self._sequence
-        projected = project(tf.reshape(sequence, [-1, sequence.shape[-1]]),
-                            self.kept)
+        size = tf.compat.dimension_value(sequence.shape[-1])
+        projected = project(tf.reshape(sequence, [-1, size]), self.kept)
         shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]],
                           0)
         projected = tf.reshape(projected, shape)
