@@ -36,6 +36,7 @@ the fastest rounds is in each row's detail.
 Run: bazel run //benchmarks:rnn_benchmark -- --steps=10 --repeats=5
 """
 
+import abc
 import time
 
 from absl import app
@@ -91,7 +92,7 @@ def _project(inputs, w, b):
   return tf.reshape(flat, inputs.shape[:2] + [w.shape[-1]])
 
 
-class _HandStack:
+class _HandStack(abc.ABC):
   """Two hand-written layers stacked in one loop.
 
   `ref` runs `_step` on the variables; `best hand` makes each layer's
@@ -134,6 +135,22 @@ class _HandStack:
 
   def _zero_state(self, batch):
     return tf.zeros([batch, _HIDDEN])
+
+  @abc.abstractmethod
+  def _variables(self, n_in, suffix):
+    """One layer's variables, names ending in `suffix`."""
+
+  @abc.abstractmethod
+  def _step(self, x, state, params):
+    """`ref`'s step of one layer: `(output, state)`."""
+
+  @abc.abstractmethod
+  def _weights(self, params):
+    """One layer's weights made before the loop: `(w_x, b, ...)`."""
+
+  @abc.abstractmethod
+  def _projected_step(self, projected, state, weights):
+    """`best hand`'s step of one layer from its projected inputs."""
 
 
 class _HandLSTM(_HandStack):
@@ -181,7 +198,8 @@ class _HandGRU(_HandStack):
     return {key: make(key) for key in
             ("wz", "uz", "bz", "wr", "ur", "br", "wh", "uh", "bh")}
 
-  def _step(self, x, h, p):
+  def _step(self, x, state, params):
+    h, p = state, params
     z = tf.sigmoid(tf.matmul(x, p["wz"]) + tf.matmul(h, p["uz"]) + p["bz"])
     r = tf.sigmoid(tf.matmul(x, p["wr"]) + tf.matmul(h, p["ur"]) + p["br"])
     candidate = tf.tanh(tf.matmul(x, p["wh"]) + tf.matmul(r * h, p["uh"]) +
@@ -189,16 +207,17 @@ class _HandGRU(_HandStack):
     h = (1 - z) * h + z * candidate
     return h, h
 
-  def _weights(self, p):
+  def _weights(self, params):
+    p = params
     return (tf.concat([p["wz"], p["wr"], p["wh"]], 1),
             tf.concat([p["bz"], p["br"], p["bh"]], 0),
             tf.concat([p["uz"], p["ur"]], 1), p["uh"])
 
-  def _projected_step(self, projected, h, weights):
+  def _projected_step(self, projected, state, weights):
     _, _, u_zr, u_h = weights
     x_zr, x_h = tf.split(projected, [2 * _HIDDEN, _HIDDEN], 1)
-    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(h, u_zr)), 2, 1)
-    h = (1 - z) * h + z * tf.tanh(x_h + tf.matmul(r * h, u_h))
+    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(state, u_zr)), 2, 1)
+    h = (1 - z) * state + z * tf.tanh(x_h + tf.matmul(r * state, u_h))
     return h, h
 
 
@@ -211,16 +230,16 @@ class _HandVanilla(_HandStack):
             _weight([_HIDDEN, _HIDDEN], _HIDDEN, "wh" + suffix),
             _bias(_HIDDEN, "bh" + suffix))
 
-  def _step(self, x, h, params):
+  def _step(self, x, state, params):
     w_x, b_x, _, _ = params
-    return self._projected_step(tf.matmul(x, w_x) + b_x, h, params)
+    return self._projected_step(tf.matmul(x, w_x) + b_x, state, params)
 
   def _weights(self, params):
     return params
 
-  def _projected_step(self, projected, h, params):
-    _, _, w_h, b_h = params
-    h = tf.tanh(projected + (tf.matmul(h, w_h) + b_h))
+  def _projected_step(self, projected, state, weights):
+    _, _, w_h, b_h = weights
+    h = tf.tanh(projected + (tf.matmul(state, w_h) + b_h))
     return h, h
 
 

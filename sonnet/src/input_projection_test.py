@@ -190,7 +190,7 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
     h = c = np.zeros([3, 4], np.float32)
     for t, x in enumerate(self.evaluate(inputs)):
       gates = np.concatenate([x, h], 1).dot(2. * w) + 2. * b
-      i, j, f, o = np.split(gates, 4, axis=1)
+      i, j, f, o = (gates[:, k * 4:(k + 1) * 4] for k in range(4))
       c = c / (1 + np.exp(-f - 1.)) + np.tanh(j) / (1 + np.exp(-i))
       h = np.tanh(c) / (1 + np.exp(-o))
       self.assertAllClose(outputs[t], h, atol=1e-5)

@@ -199,7 +199,7 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
     sequence_length = tf.convert_to_tensor(sequence_length)
   unstacked = [tf.unstack(x, num=num_steps) for x in flat_inputs]
   offer = _projection_offer(core, input_sequence, flat_inputs)
-  projected = None
+  projected = []
   state = initial_state
   step_outputs = []
   for step in range(num_steps):
@@ -208,7 +208,7 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
     if step == 0:
       context = _first_step(offer)
     else:
-      context = _later_step(offer, projected and projected[step])
+      context = _later_step(offer, projected[step] if projected else None)
     with context:
       outputs, next_state = core(inputs, state)
     if step == 0 and offer and offer.projected is not None:
