@@ -39,8 +39,8 @@ class Float32MasterWeightsTest(test_utils.TestCase, parameterized.TestCase):
     variables = {v.name: v for v in linear.variables}
     w, b = self.evaluate([variables["linear/w:0"], variables["linear/b:0"]])
     tolerance = 1e-2 if dtype == tf.bfloat16 else 1e-3
-    self.assertAllClose(self.evaluate(tf.cast(y, tf.float32)), x.dot(w) + b,
-                        rtol=tolerance, atol=tolerance)
+    self.assertAllClose(self.evaluate(tf.cast(y, tf.float32)),
+                        x.dot(w) + b, rtol=tolerance, atol=tolerance)
 
   @test_utils.in_all_modes
   def test_other_types_untouched(self):
@@ -72,12 +72,10 @@ class Float32MasterWeightsTest(test_utils.TestCase, parameterized.TestCase):
     mlp = snt.nets.MLP([5, 2], custom_getter=_getter)
     y = mlp(tf.ones([3, 4], tf.bfloat16))
     self.assertEqual(y.dtype, tf.bfloat16)
-    self.assertVariableNames(
-        mlp.get_variables(),
-        ["mlp/linear_0/w", "mlp/linear_0/b", "mlp/linear_1/w",
-         "mlp/linear_1/b"])
-    self.assertTrue(all(v.dtype.base_dtype == tf.float32
-                        for v in mlp.get_variables()))
+    self.assertVariableNames(mlp.get_variables(), [
+        "mlp/linear_0/w", "mlp/linear_0/b", "mlp/linear_1/w", "mlp/linear_1/b"])
+    self.assertTrue(
+        all(v.dtype.base_dtype == tf.float32 for v in mlp.get_variables()))
 
 
 if __name__ == "__main__":

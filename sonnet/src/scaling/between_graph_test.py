@@ -80,8 +80,9 @@ def _latest_step(checkpoint_dir):
 
 def _start_worker(cluster, task, checkpoint_dir, output_path, steps):
   return scaling.run_python(
-      _WORKER, args=(json.dumps(cluster), str(task), checkpoint_dir,
-                     output_path, str(steps)))
+      _WORKER,
+      args=(json.dumps(cluster), str(task), checkpoint_dir, output_path,
+            str(steps)))
 
 
 class BetweenGraphTest(test_utils.TestCase):
@@ -90,9 +91,8 @@ class BetweenGraphTest(test_utils.TestCase):
     """Two ps servers here; returns the cluster dict (workers not started)."""
     cluster = scaling.cluster_dict(ps=2, worker=2)
     self.servers = getattr(self, "servers", []) + [
-        tf.compat.v1.train.Server(tf.train.ClusterSpec(cluster),
-                                  job_name="ps", task_index=i)
-        for i in range(2)]
+        tf.compat.v1.train.Server(tf.train.ClusterSpec(cluster), job_name="ps",
+                                  task_index=i) for i in range(2)]
     return cluster
 
   def wait_for_checkpoint(self, checkpoint_dir, workers):
@@ -109,8 +109,9 @@ class BetweenGraphTest(test_utils.TestCase):
   def test_partitioned_training_killed_and_resumed(self):
     checkpoint_dir = os.path.join(self.get_temp_dir(), "train")
     cluster = self.start_cluster()
-    workers = [_start_worker(cluster, task, checkpoint_dir, "unused", 0)
-               for task in range(2)]
+    workers = [
+        _start_worker(cluster, task, checkpoint_dir, "unused", 0)
+        for task in range(2)]
     try:
       self.wait_for_checkpoint(checkpoint_dir, workers)
     finally:
@@ -124,9 +125,9 @@ class BetweenGraphTest(test_utils.TestCase):
 
     # A fresh cluster: the servers' memory is gone, only the checkpoint is.
     output_path = os.path.join(self.get_temp_dir(), "resumed.npz")
-    returncode, output = scaling.finish(_start_worker(
-        self.start_cluster(), 0, checkpoint_dir, output_path,
-        _RESUMED_STEPS))
+    returncode, output = scaling.finish(
+        _start_worker(self.start_cluster(), 0, checkpoint_dir, output_path,
+                      _RESUMED_STEPS))
     self.assertEqual(returncode, 0, output)
     with np.load(output_path) as resumed:
       resumed = {k: resumed[k] for k in resumed.files}
@@ -135,19 +136,19 @@ class BetweenGraphTest(test_utils.TestCase):
     for name in ("embed/embeddings", "linear/w", "linear/b"):
       self.assertAllEqual(resumed[name], checkpoint.get_tensor(name))
     self.assertLess(resumed["last_loss"], resumed["first_loss"])
-    self.assertEqual(
-        checkpoint.get_variable_to_shape_map()["embed/embeddings"], [10, 4])
+    self.assertEqual(checkpoint.get_variable_to_shape_map()["embed/embeddings"],
+                     [10, 4])
     parts = json.loads(str(resumed["parts"]))
-    self.assertEqual(
-        sorted(parts),
-        ["embed/embeddings/part_0", "embed/embeddings/part_1", "linear/b",
-         "linear/w/part_0", "linear/w/part_1"])
+    self.assertEqual(sorted(parts), [
+        "embed/embeddings/part_0", "embed/embeddings/part_1", "linear/b",
+        "linear/w/part_0", "linear/w/part_1"])
     for name in ("embed/embeddings", "linear/w"):
       self.assertCountEqual(
           [parts[name + "/part_%d" % i].split("/")[2] for i in range(2)],
           ["task:0", "task:1"])
-      self.assertTrue(all(parts[name + "/part_%d" % i].startswith("/job:ps")
-                          for i in range(2)))
+      self.assertTrue(
+          all(parts[name + "/part_%d" % i].startswith("/job:ps")
+              for i in range(2)))
     final = tf.train.load_checkpoint(tf.train.latest_checkpoint(checkpoint_dir))
     self.assertEqual(final.get_tensor("global_step"),
                      saved_step + _RESUMED_STEPS)

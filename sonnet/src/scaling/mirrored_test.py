@@ -14,7 +14,6 @@ import tensorflow as tf
 _BATCH, _TIME, _INPUT, _OUTPUT = 8, 4, 6, 3
 _STEPS = 3
 
-
 _STRATEGY = []
 
 
@@ -55,8 +54,9 @@ class _LstmUnroll:
     return self.core.trainable_variables + self.readout.trainable_variables
 
 
-_MODELS = {"mlp": (_Mlp, [_BATCH, _INPUT]),
-           "lstm_unroll": (_LstmUnroll, [_BATCH, _TIME, _INPUT])}
+_MODELS = {
+    "mlp": (_Mlp, [_BATCH, _INPUT]),
+    "lstm_unroll": (_LstmUnroll, [_BATCH, _TIME, _INPUT])}
 
 
 def _trainable(model):
@@ -91,8 +91,9 @@ class MirroredStrategyTest(test_utils.TestCase, parameterized.TestCase):
 
     def replica_step():
       replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-      x, y = [tf.gather(tf.reshape(t, [replicas, local_batch] + t.shape[1:]),
-                        replica) for t in (inputs, targets)]
+      x, y = [
+          tf.gather(tf.reshape(t, [replicas, local_batch] + t.shape[1:]),
+                    replica) for t in (inputs, targets)]
       loss = tf.reduce_sum(tf.square(model(x) - y)) / _BATCH
       # Always in a graph (a tf.function in eager mode); TF1's reference
       # variables have no tape gradients.
@@ -123,11 +124,9 @@ class MirroredStrategyTest(test_utils.TestCase, parameterized.TestCase):
     make_model, input_shape = _MODELS[name]
     rng = np.random.RandomState(0)
     inputs = tf.constant(rng.normal(size=input_shape).astype(np.float32))
-    targets = tf.constant(
-        rng.normal(size=[_BATCH, _OUTPUT]).astype(np.float32))
-    mirrored, = _STRATEGY
-    model, initial, trained = self.train(mirrored, make_model, inputs,
-                                         targets)
+    targets = tf.constant(rng.normal(size=[_BATCH, _OUTPUT]).astype(np.float32))
+    mirrored = _STRATEGY[0]
+    model, initial, trained = self.train(mirrored, make_model, inputs, targets)
     for variable in _trainable(model):
       copies = mirrored.experimental_local_results(variable)
       self.assertEqual([c.device.split("/")[-1] for c in copies],

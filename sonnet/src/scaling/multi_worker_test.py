@@ -64,8 +64,9 @@ class MultiWorkerMirroredStrategyTest(test_utils.TestCase):
   @test_utils.in_eager_mode
   def test_two_workers_end_identical_and_as_one_device(self):
     cluster = scaling.cluster_dict(worker=2)
-    outputs = [os.path.join(self.get_temp_dir(), "worker_%d.npz" % i)
-               for i in range(2)]
+    outputs = [
+        os.path.join(self.get_temp_dir(), "worker_%d.npz" % i) for i in range(2)
+    ]
     workers = [
         scaling.run_python(
             _WORKER, env={"TF_CONFIG": scaling.tf_config(cluster, "worker", i)},
@@ -78,11 +79,11 @@ class MultiWorkerMirroredStrategyTest(test_utils.TestCase):
     for path in outputs:
       with np.load(path, allow_pickle=True) as result:
         results.append({k: result[k] for k in result.files})
-    first, second = results
+    first, second = results[0], results[1]
     self.assertEqual(first["replicas"], 2)
-    self.assertEqual(list(first["names"]),
-                     ["mlp/linear_0/b:0", "mlp/linear_0/w:0",
-                      "mlp/linear_1/b:0", "mlp/linear_1/w:0"])
+    self.assertEqual(list(first["names"]), [
+        "mlp/linear_0/b:0", "mlp/linear_0/w:0", "mlp/linear_1/b:0",
+        "mlp/linear_1/w:0"])
     for a, b in zip(first["initial"], second["initial"]):
       self.assertAllEqual(a, b)  # The chief's initial values, broadcast.
     for a, b in zip(first["trained"], second["trained"]):

@@ -56,28 +56,28 @@ class ParameterServerStrategyTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_eager_mode
   def test_sharded_linear_is_recorded_and_reconnects(self):
     strategy = self.strategy(shards=2)
-    inputs = tf.constant(
-        np.arange(18, dtype=np.float32).reshape([3, 6]) / 10)
+    inputs = tf.constant(np.arange(18, dtype=np.float32).reshape([3, 6]) / 10)
     with strategy.scope():
       linear = snt.Linear(4)
       first = linear(inputs)
       second = linear(inputs)
     self.assertIsInstance(linear.w, tf.__internal__.distribute.ShardedVariable)
     self.assertEqual(linear.w.shape.as_list(), [6, 4])
-    names = ["linear/w/part_0", "linear/w/part_1",
-             "linear/b/part_0", "linear/b/part_1"]
+    names = [
+        "linear/w/part_0", "linear/w/part_1", "linear/b/part_0",
+        "linear/b/part_1"]
     self.assertVariableNames(linear.get_variables(), names)
     self.assertVariableNames(linear.trainable_variables, names)
     self.assertEqual(
-        {v.name.split(":")[0]: v.device.split("/")[1:3]
-         for v in linear.variables},
-        {"linear/w/part_0": ["job:ps", "replica:0"],
-         "linear/w/part_1": ["job:ps", "replica:0"],
-         "linear/b/part_0": ["job:ps", "replica:0"],
-         "linear/b/part_1": ["job:ps", "replica:0"]})
-    self.assertEqual(
-        sorted(v.device.split("/")[3] for v in linear.variables),
-        ["task:0", "task:0", "task:1", "task:1"])
+        {
+            v.name.split(":")[0]: v.device.split("/")[1:3]
+            for v in linear.variables}, {
+                "linear/w/part_0": ["job:ps", "replica:0"], "linear/w/part_1": [
+                    "job:ps", "replica:0"], "linear/b/part_0": [
+                        "job:ps", "replica:0"], "linear/b/part_1": [
+                            "job:ps", "replica:0"]})
+    self.assertEqual(sorted(v.device.split("/")[3] for v in linear.variables),
+                     ["task:0", "task:0", "task:1", "task:1"])
     expected = inputs.numpy().dot(_whole(linear.w)) + _whole(linear.b)
     self.assertAllClose(first, expected)
     self.assertAllClose(second, expected)
@@ -130,8 +130,8 @@ class ParameterServerStrategyTest(test_utils.TestCase, parameterized.TestCase):
       self.assertAllClose(b, b_ref, rtol=1e-5, atol=1e-6)
     self.assertNotAllClose(trained[0][0], initial[0][0])
     self.assertLen(mlp.trainable_variables, 4 * (shards or 1))
-    self.assertTrue(all("/job:ps/" in v.device
-                        for v in mlp.trainable_variables))
+    self.assertTrue(all(
+        "/job:ps/" in v.device for v in mlp.trainable_variables))
 
 
 if __name__ == "__main__":

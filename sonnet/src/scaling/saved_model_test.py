@@ -53,8 +53,7 @@ class _Model:
     batch_size = tf.shape(x)[0]
     sequence, _ = snt.dynamic_unroll(self.lstm, tf.transpose(x, [1, 0, 2]),
                                      self.lstm.initial_state(batch_size))
-    return {"mlp": self.mlp(x[:, 0]),
-            "lstm": tf.transpose(sequence, [1, 0, 2])}
+    return {"mlp": self.mlp(x[:, 0]), "lstm": tf.transpose(sequence, [1, 0, 2])}
 
 
 class _Exported(tf.Module):
@@ -85,8 +84,9 @@ class SavedModelTest(test_utils.TestCase):
     inputs_path = os.path.join(directory, kind + "_inputs.npy")
     outputs_path = os.path.join(directory, kind + "_outputs.npz")
     np.save(inputs_path, self.inputs)
-    returncode, output = scaling.finish(scaling.run_python(
-        _LOAD_AND_RUN, args=(kind, export_dir, inputs_path, outputs_path)))
+    returncode, output = scaling.finish(
+        scaling.run_python(_LOAD_AND_RUN,
+                           args=(kind, export_dir, inputs_path, outputs_path)))
     self.assertEqual(returncode, 0, output)
     self.assertIn("loaded without sonnet", output)
     with np.load(outputs_path) as outputs:
@@ -96,8 +96,8 @@ class SavedModelTest(test_utils.TestCase):
   def test_tf2_saved_model_of_a_signature(self):
     model = _Model()
     exported = _Exported(model)
-    expected = {k: v.numpy()
-                for k, v in exported(tf.constant(self.inputs)).items()}
+    expected = {
+        k: v.numpy() for k, v in exported(tf.constant(self.inputs)).items()}
     export_dir = os.path.join(self.get_temp_dir(), "tf2")
     tf.saved_model.save(exported, export_dir,
                         signatures=exported.__call__.get_concrete_function())

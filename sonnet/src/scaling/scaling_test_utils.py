@@ -34,8 +34,9 @@ def cluster_dict(**tasks):
   Returns:
     `{job: ["127.0.0.1:port", ...]}` with a fresh port per task.
   """
-  return {job: ["127.0.0.1:%d" % free_port() for _ in range(count)]
-          for job, count in tasks.items()}
+  return {
+      job: ["127.0.0.1:%d" % free_port() for _ in range(count)]
+      for job, count in tasks.items()}
 
 
 def start_servers(cluster, jobs):
@@ -49,9 +50,11 @@ def start_servers(cluster, jobs):
     The servers (keep them referenced while they are needed).
   """
   spec = tf.train.ClusterSpec(cluster)
-  return [tf.distribute.Server(spec, job_name=job, task_index=index,
-                               protocol="grpc", start=True)
-          for job in jobs for index in range(len(cluster[job]))]
+  return [
+      tf.distribute.Server(spec, job_name=job, task_index=index,
+                           protocol="grpc", start=True)
+      for job in jobs
+      for index in range(len(cluster[job]))]
 
 
 def run_python(source, env=None, args=(), timeout=SUBPROCESS_TIMEOUT):
@@ -71,9 +74,9 @@ def run_python(source, env=None, args=(), timeout=SUBPROCESS_TIMEOUT):
       p for p in sys.path if p) + os.pathsep + child_env.get("PYTHONPATH", "")
   child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
   child_env.update(env or {})
-  proc = subprocess.Popen(
-      [sys.executable, "-c", source] + list(args), env=child_env,
-      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+  proc = subprocess.Popen([sys.executable, "-c", source] + list(args),
+                          env=child_env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
   proc.timeout = timeout
   return proc
 
@@ -98,8 +101,7 @@ def finish(proc):
 
 def tf_config(cluster, job, index):
   """The TF_CONFIG environment value of one task."""
-  return json.dumps({"cluster": cluster,
-                     "task": {"type": job, "index": index}})
+  return json.dumps({"cluster": cluster, "task": {"type": job, "index": index}})
 
 
 def train_mlp_reference(initial, inputs, targets, steps, learning_rate):

@@ -41,8 +41,7 @@ def _dynamic_rnn():
 
   def run(inputs):
     outputs, state = tf.compat.v1.nn.dynamic_rnn(
-        core, inputs, initial_state=core.initial_state(_BATCH),
-        time_major=True)
+        core, inputs, initial_state=core.initial_state(_BATCH), time_major=True)
     return outputs, state
 
   return core, run, [_TIME, _BATCH, _INPUT]
@@ -53,8 +52,7 @@ _CASES = {
     "conv_net_2d": _conv_net,
     "dynamic_unroll": lambda: _unroll(snt.dynamic_unroll),
     "static_unroll": lambda: _unroll(snt.static_unroll),
-    "dynamic_rnn": _dynamic_rnn,
-}
+    "dynamic_rnn": _dynamic_rnn,}
 
 
 class XlaTest(test_utils.TestCase, parameterized.TestCase):
@@ -69,12 +67,11 @@ class XlaTest(test_utils.TestCase, parameterized.TestCase):
     variables = module.trainable_variables
 
     def forward_backward(x):
-      with tf.GradientTape() as tape:
-        tape.watch(x)
-        outputs = run(x)
-        loss = sum(tf.reduce_sum(tf.square(o))
-                   for o in tf.nest.flatten(outputs))
-      return outputs, tape.gradient(loss, (x,) + tuple(variables))
+      outputs = run(x)
+      loss = sum(tf.reduce_sum(tf.square(o)) for o in tf.nest.flatten(outputs))
+      # tf.gradients rather than a tape: TF1's reference variables have no
+      # tape gradients.
+      return outputs, tf.gradients(loss, [x] + list(variables))
 
     plain = tf.function(forward_backward)(inputs)
     compiled = tf.function(forward_backward, jit_compile=True)(inputs)
