@@ -5,30 +5,9 @@ import numpy as np
 import tensorflow as tf
 
 from examples.dnc import cosine_weights
+from examples.dnc import dnc_test_utils
 from sonnet.src.core import errors
 from sonnet.src import test_utils
-
-
-def np_softplus(x):
-  return np.log1p(np.exp(x))
-
-
-def np_cosine_weights(memory, keys, raw_strengths, strength_op=np_softplus):
-  """Loops over batch, head and row, as the equations are written."""
-  batch, heads, _ = keys.shape
-  rows = memory.shape[1]
-  out = np.zeros([batch, heads, rows])
-  for b in range(batch):
-    for h in range(heads):
-      k = keys[b, h]
-      logits = np.zeros(rows)
-      for i in range(rows):
-        m = memory[b, i]
-        cos = k.dot(m) / (np.linalg.norm(k) * np.linalg.norm(m) + 1e-6)
-        logits[i] = strength_op(raw_strengths[b, h]) * cos
-      e = np.exp(logits - logits.max())
-      out[b, h] = e / e.sum()
-  return out
 
 
 class CosineWeightsTest(test_utils.TestCase, parameterized.TestCase):
@@ -45,8 +24,8 @@ class CosineWeightsTest(test_utils.TestCase, parameterized.TestCase):
     module = cosine_weights.CosineWeights(num_heads, word_size)
     self.assertEqual(module.param_size(), params.shape[1])
     weights = self.evaluate(module(tf.constant(memory), tf.constant(params)))
-    self.assertAllClose(weights, np_cosine_weights(memory, keys, raw),
-                        atol=1e-5)
+    self.assertAllClose(
+        weights, dnc_test_utils.cosine_weights(memory, keys, raw), atol=1e-5)
     self.assertAllClose(weights.sum(-1), np.ones([batch, num_heads]),
                         atol=1e-5)
 
@@ -60,8 +39,9 @@ class CosineWeightsTest(test_utils.TestCase, parameterized.TestCase):
     weights = self.evaluate(module(tf.constant(memory), tf.constant(params)))
     self.assertAllClose(
         weights[0],
-        np_cosine_weights(memory, params[:, :4].reshape(1, 2, 2),
-                          params[:, 4:], strength_op=lambda x: x)[0],
+        dnc_test_utils.cosine_weights(
+            memory, params[:, :4].reshape(1, 2, 2), params[:, 4:],
+            strength_op=lambda x: x)[0],
         atol=1e-5)
     self.assertGreater(weights[0, 1, 0], 0.99)
     self.assertLess(weights[0, 0, 0], 0.6)

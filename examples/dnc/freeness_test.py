@@ -4,22 +4,10 @@ from absl.testing import parameterized
 import numpy as np
 import tensorflow as tf
 
+from examples.dnc import dnc_test_utils
 from examples.dnc import freeness
 from sonnet.src.core import errors
 from sonnet.src import test_utils
-
-
-def np_allocation(usage):
-  """a[phi_j] = (1 - u[phi_j]) prod_{i<j} u[phi_i], one batch row at a time."""
-  usage = freeness.EPSILON + (1 - freeness.EPSILON) * usage
-  out = np.zeros_like(usage)
-  for b in range(usage.shape[0]):
-    phi = np.argsort(usage[b], kind="stable")
-    product = 1.0
-    for j in phi:
-      out[b, j] = (1 - usage[b, j]) * product
-      product *= usage[b, j]
-  return out
 
 
 def np_usage(usage, write, free_gate, read):
@@ -47,7 +35,7 @@ class FreenessTest(test_utils.TestCase, parameterized.TestCase):
     usage[0, 2] = 0.0  # Fully free row.
     usage[1, 1] = 1.0  # Fully used row.
     got = self.evaluate(freeness.allocation(tf.constant(usage)))
-    self.assertAllClose(got, np_allocation(usage), atol=1e-6)
+    self.assertAllClose(got, dnc_test_utils.allocation(usage), atol=1e-6)
     self.assertTrue(np.all(got.sum(-1) <= 1 + 1e-6))
 
   @test_utils.in_all_modes
@@ -65,13 +53,13 @@ class FreenessTest(test_utils.TestCase, parameterized.TestCase):
     expected[1] = (1 - u[1]) * u[3] * u[0] * u[2]
     self.assertAllClose(got[0], expected, atol=1e-7)
     self.assertGreater(got[0, 3], 0.999)
-    self.assertAllClose(got, np_allocation(usage), atol=1e-7)
+    self.assertAllClose(got, dnc_test_utils.allocation(usage), atol=1e-7)
 
   @test_utils.in_all_modes
   def test_allocation_ties_go_in_index_order(self):
     usage = np.array([[0.3, 0.3, 0.3]], np.float32)
     got = self.evaluate(freeness.allocation(tf.constant(usage)))
-    self.assertAllClose(got, np_allocation(usage), atol=1e-7)
+    self.assertAllClose(got, dnc_test_utils.allocation(usage), atol=1e-7)
     self.assertGreater(got[0, 0], got[0, 1])
     self.assertGreater(got[0, 1], got[0, 2])
 
@@ -85,7 +73,7 @@ class FreenessTest(test_utils.TestCase, parameterized.TestCase):
         tf.constant(usage), tf.constant(gates), num_writes))
     u = usage.copy()
     for h in range(num_writes):
-      a = np_allocation(u)
+      a = dnc_test_utils.allocation(u)
       self.assertAllClose(got[:, h], a, atol=1e-6)
       u = u + (1 - u) * gates[:, h:h + 1] * a
 

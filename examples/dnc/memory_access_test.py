@@ -4,9 +4,10 @@ from absl.testing import parameterized
 import numpy as np
 import tensorflow as tf
 
-from examples.dnc import freeness
+from examples.dnc import dnc_test_utils
 from examples.dnc import memory_access
 from examples.dnc import temporal_linkage
+from sonnet.src import numpy_reference as refs
 from sonnet.src.core import errors
 from sonnet.src import test_utils
 
@@ -14,33 +15,11 @@ LAYERS = ("write_vectors", "erase_vectors", "free_gate", "allocation_gate",
           "write_gate", "read_mode", "write_content", "read_content")
 
 
-def sigmoid(x):
-  return 1 / (1 + np.exp(-x))
-
-
-def softmax(x):
-  e = np.exp(x - x.max(-1, keepdims=True))
-  return e / e.sum(-1, keepdims=True)
-
-
 def np_content(memory, params, heads, word):
-  keys = params[:, :heads * word].reshape(-1, heads, word)
-  strengths = 1 + np.log1p(np.exp(params[:, heads * word:]))
-  dots = np.einsum("bhw,bnw->bhn", keys, memory)
-  norms = (np.linalg.norm(keys, axis=2)[:, :, None] *
-           np.linalg.norm(memory, axis=2)[:, None, :])
-  return softmax(dots / (norms + 1e-6) * strengths[:, :, None])
-
-
-def np_allocation(usage):
-  usage = freeness.EPSILON + (1 - freeness.EPSILON) * usage
-  out = np.zeros_like(usage)
-  for b in range(usage.shape[0]):
-    product = 1.0
-    for j in np.argsort(usage[b], kind="stable"):
-      out[b, j] = (1 - usage[b, j]) * product
-      product *= usage[b, j]
-  return out
+  """Content weights from an interface layer's keys and raw strengths."""
+  return dnc_test_utils.cosine_weights(
+      memory, params[:, :heads * word].reshape(-1, heads, word),
+      params[:, heads * word:], lambda s: 1 + refs.softplus(s))
 
 
 def np_step(params, state, num_reads, num_writes, word):
@@ -49,12 +28,12 @@ def np_step(params, state, num_reads, num_writes, word):
   batch, n, _ = memory.shape
   p = {k: v for k, v in params.items()}
   write_vectors = p["write_vectors"].reshape(batch, num_writes, word)
-  erase = sigmoid(p["erase_vectors"].reshape(batch, num_writes, word))
-  free_gate = sigmoid(p["free_gate"])
-  alloc_gate = sigmoid(p["allocation_gate"])
-  write_gate = sigmoid(p["write_gate"])
-  modes = softmax(p["read_mode"].reshape(batch, num_reads,
-                                         1 + 2 * num_writes))
+  erase = refs.sigmoid(p["erase_vectors"].reshape(batch, num_writes, word))
+  free_gate = refs.sigmoid(p["free_gate"])
+  alloc_gate = refs.sigmoid(p["allocation_gate"])
+  write_gate = refs.sigmoid(p["write_gate"])
+  modes = refs.softmax(p["read_mode"].reshape(batch, num_reads,
+                                              1 + 2 * num_writes))
   # Usage.
   for h in range(num_writes):
     usage = usage + write_w[:, h] - usage * write_w[:, h]
@@ -65,7 +44,7 @@ def np_step(params, state, num_reads, num_writes, word):
   u = usage.copy()
   new_write = np.zeros([batch, num_writes, n])
   for h in range(num_writes):
-    a = np_allocation(u)
+    a = dnc_test_utils.allocation(u)
     u = u + (1 - u) * (write_gate[:, h] * alloc_gate[:, h])[:, None] * a
     new_write[:, h] = write_gate[:, h:h + 1] * (
         alloc_gate[:, h:h + 1] * a +

@@ -4,19 +4,13 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.src import act_core
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
-tf1 = tf.compat.v1
 
-
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
-
-
-def numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps):
+def numpy_act(x, s0, rnn_v, halt_w, out_w, threshold, max_steps):
   """ACT over one input step, one batch entry at a time."""
-  w_x, b_x, w_h, b_h = rnn_w
   outputs, states, steps, remainders = [], [], [], []
   for b in range(x.shape[0]):
     s, cumul, n = s0[b], 0., 0
@@ -24,9 +18,9 @@ def numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps):
     while True:
       flag = 0. if n == 0 else 1.
       xin = np.concatenate([x[b], [flag]])
-      s = np.tanh(xin.dot(w_x) + b_x + s.dot(w_h) + b_h)
+      s = refs.vanilla_rnn_step(xin, s, rnn_v)
       n += 1
-      h = sigmoid(s.dot(halt_w[0]) + halt_w[1])[0]
+      h = refs.sigmoid(s.dot(halt_w[0]) + halt_w[1])[0]
       if cumul + h > threshold or (max_steps and n >= max_steps):
         p = 1. - cumul
         out_acc, state_acc = out_acc + p * s, state_acc + p * s
@@ -72,14 +66,11 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
     (out, (steps, rem)), state = act(tf.constant(x), tf.constant(s0))
     self.assertEqual(act.batch_size, 6)
     self.init()
-    rnn_w = self.evaluate([rnn.in_to_hidden_linear.w,
-                           rnn.in_to_hidden_linear.b,
-                           rnn.hidden_to_hidden_linear.w,
-                           rnn.hidden_to_hidden_linear.b])
+    rnn_v = self.variable_values(rnn)
     halt_w = self.evaluate([act._halting_linear.w, act._halting_linear.b])  # pylint: disable=protected-access
     out_w = self.evaluate([act._output_linear.w, act._output_linear.b])  # pylint: disable=protected-access
     out, steps, rem, state = self.evaluate([out, steps, rem, state])
-    expected = numpy_act(x, s0, rnn_w, halt_w, out_w, threshold, max_steps)
+    expected = numpy_act(x, s0, rnn_v, halt_w, out_w, threshold, max_steps)
     self.assertAllClose(out, expected[0], atol=1e-5)
     self.assertAllClose(state, expected[1], atol=1e-5)
     self.assertAllEqual(steps[:, 0], expected[2])
@@ -111,12 +102,8 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
       (out, (steps, rem)), _ = act(x, act.initial_state(4))
       return tf.reduce_mean(tf.square(out - 1.)) + 0.01 * tf.reduce_mean(
           steps + rem)
-    if self.eager:
-      with tf.GradientTape() as tape:
-        loss = loss_fn()
-      grads = tape.gradient(loss, act.get_all_variables())
-    else:
-      grads = tf.gradients(loss_fn(), act.get_all_variables())
+    loss_fn()  # Creates the variables.
+    grads = test_utils.gradients(loss_fn, act.get_all_variables())
     self.init()
     self.assertLen(grads, 13)  # GRU 9, two linears 4.
     for grad in self.evaluate(grads):

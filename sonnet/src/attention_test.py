@@ -2,15 +2,11 @@
 
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def _softmax(x):
-  e = np.exp(x - x.max(-1, keepdims=True))
-  return e / e.sum(-1, keepdims=True)
 
 
 class AttentiveReadTest(test_utils.TestCase):
@@ -30,7 +26,7 @@ class AttentiveReadTest(test_utils.TestCase):
     slots = np.concatenate(
         [memory, np.repeat(query[:, None, :], 5, axis=1)], axis=2)
     logits = (slots.dot(w) + b)[..., 0]
-    weights = _softmax(logits)
+    weights = refs.softmax(logits)
     self.assertAllClose(out.weight_logits, logits, atol=1e-5)
     self.assertAllClose(out.weights, weights, atol=1e-5)
     self.assertAllClose(out.read, np.einsum("bm,bmw->bw", weights, memory),

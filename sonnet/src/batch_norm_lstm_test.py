@@ -3,20 +3,11 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
-
-
-def normalize(x, mean=None, var=None):
-  if mean is None:
-    mean, var = x.mean(axis=0), x.var(axis=0)
-  return (x - mean) / np.sqrt(var + 1e-3)
 
 
 def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False,
@@ -45,7 +36,7 @@ def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False,
 
   def bn(part, value):
     batch_stats[part] = (value.mean(0), value.var(0))
-    return normalize(value, *stats.get(part, (None, None)))
+    return refs.normalize(value, 0, 1e-3, *stats.get(part, (None, None)))
 
   if clip is not None:
     h, c = np.clip(h, -clip, clip), np.clip(c, -clip, clip)
@@ -62,25 +53,16 @@ def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False,
   if peepholes:
     f = f + v["w_f_diag"] * c
     i = i + v["w_i_diag"] * c
-  c = sigmoid(f + 1.) * c + sigmoid(i) * np.tanh(j)
+  c = refs.sigmoid(f + 1.) * c + refs.sigmoid(i) * np.tanh(j)
   out = c
   if bn_c:
     out = v["beta_c"] + v["gamma_c"] * bn("c", c)
   if peepholes:
     out = out * (1. + v["w_o_diag"])
-  return np.tanh(out) * sigmoid(o), c, batch_stats
-
-
-def random_initializers(keys):
-  return {k: tf1.random_normal_initializer(seed=i)
-          for i, k in enumerate(sorted(keys))}
+  return np.tanh(out) * refs.sigmoid(o), c, batch_stats
 
 
 class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
-
-  def _values(self, core):
-    return {v.name.split("/")[-1][:-2]: self.evaluate(v)
-            for v in core.get_variables()}
 
   @parameterized.named_parameters(
       ("h", dict(bn_h=True)),
@@ -103,14 +85,14 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
         use_peepholes=config.get("peepholes", False),
         hidden_clip_value=config.get("clip"),
         cell_clip_value=config.get("clip"),
-        initializers=random_initializers(keys))
+        initializers=test_utils.random_initializers(keys))
     state = (tf.constant(rng.randn(5, 4) * 2., tf.float32),
              tf.constant(rng.randn(5, 4) * 2., tf.float32))
     outputs, final = snt.dynamic_unroll(
         core.with_batch_norm_control(is_training=True), tf.constant(x),
         state)
     self.init()
-    v = self._values(core)
+    v = self.variable_values(core)
     outputs, final, (h, c) = self.evaluate([outputs, final, state])
     for t in range(3):
       h, c, _ = numpy_step(x[t], h, c, v, **config)
@@ -126,7 +108,7 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     keys = snt.BatchNormLSTM.get_possible_initializer_keys(
         use_batch_norm_c=True)
     core = snt.BatchNormLSTM(3, use_batch_norm_c=True, max_unique_stats=2,
-                             initializers=random_initializers(keys))
+                             initializers=test_utils.random_initializers(keys))
     state = core.initial_state(6)
     train_outputs = []
     for t in range(3):  # Unrolled: update ops inside a loop are unusable.
@@ -138,7 +120,7 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     else:  # 3 steps x 2 normalizations x 2 sets of statistics x 2 ops.
       self.assertLen(updates, 24)
     self.init()
-    v = self._values(core)
+    v = self.variable_values(core)
     self.evaluate(train_outputs)
     if not self.eager:
       # Unlike Sonnet 1's (made inside tf.case branches), these can run.
@@ -205,7 +187,7 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     core = snt.BatchNormLSTM(50, use_batch_norm_c=True)
     core(tf.ones([2, 50]), core.initial_state(2), is_training=True)
     self.init()
-    v = self._values(core)
+    v = self.variable_values(core)
     for name in ("w_gates_H", "w_gates_X", "b_gates"):  # Fan in 100.
       self.assertNear(v[name].std(), 0.088, 0.02, msg=name)
     self.assertAllClose(v["gamma_h"], np.full([200], 0.1))

@@ -3,39 +3,12 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import batch_norm_test_utils
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def _np_batch_norm(x, axes, mean=None, var=None, gamma=1., beta=0., eps=1e-3):
-  if mean is None:
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
-  return (x - mean) / np.sqrt(var + eps) * gamma + beta
-
-
-def _np_batch_stats(x, axes, fused):
-  """The statistics Sonnet 1.36 moves its averages towards.
-
-  The unfused path uses the biased batch variance; the fused kernel returns
-  the Bessel-corrected one.
-
-  Args:
-    x: the input.
-    axes: the reduced dimensions.
-    fused: whether the fused kernel computes them.
-
-  Returns:
-    (mean, variance) with the reduced dimensions kept.
-  """
-  mean = x.mean(axes, keepdims=True)
-  var = x.var(axes, keepdims=True)
-  if fused:
-    n = x.size // mean.size
-    var = var * n / (n - 1.)
-  return mean, var
 
 
 def _inputs(shape, seed=0, dtype=np.float32):
@@ -43,7 +16,8 @@ def _inputs(shape, seed=0, dtype=np.float32):
   return (rng.randn(*shape) * 2. + 3.).astype(dtype)
 
 
-class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
+class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
+                    parameterized.TestCase):
 
   @parameterized.parameters(
       (False, (6, 3), None), (False, (5, 2, 3, 4), None),
@@ -61,12 +35,10 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     y = self.evaluate(y)
     axes = tuple(range(len(shape) - 1)) if axis is None else tuple(axis)
-    self.assertAllClose(y, _np_batch_norm(x, axes, gamma=2., beta=.5),
+    self.assertAllClose(y, refs.normalize(x, axes, 1e-3) * 2. + .5,
                         atol=1e-4, rtol=1e-4)
-    mean, var = _np_batch_stats(x, axes, fused)
-    self.assertAllClose(self.evaluate(bn.moving_mean), 0.1 * mean, atol=1e-5)
-    self.assertAllClose(self.evaluate(bn.moving_variance), 0.9 + 0.1 * var,
-                        atol=1e-5)
+    mean, var = refs.moments(x, axes, bessel=fused)
+    self.assertMovingAverages(bn, mean, var, 0.9, atol=1e-5)
 
   @parameterized.parameters((True, False), (False, False), (True, True),
                             (False, True))
@@ -83,9 +55,9 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     y = self.evaluate(y)
     if test_local_stats:
-      expected = _np_batch_norm(x, (0, 1, 2))
+      expected = refs.normalize(x, (0, 1, 2), 1e-3)
     else:
-      expected = _np_batch_norm(x, (0, 1, 2), init_mean, init_var)
+      expected = refs.normalize(x, (0, 1, 2), 1e-3, init_mean, init_var)
     self.assertAllClose(y, expected, atol=1e-4)
     # Nothing was updated.
     self.assertAllClose(self.evaluate(bn.moving_mean), init_mean)
@@ -106,10 +78,8 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.evaluate(y)  # The output alone does not update.
     self.assertAllClose(self.evaluate(bn.moving_mean), np.zeros([1, 1, 1, 3]))
     self.evaluate(update_ops)
-    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
-    self.assertAllClose(self.evaluate(bn.moving_mean), 0.5 * mean, atol=1e-5)
-    self.assertAllClose(self.evaluate(bn.moving_variance), 0.5 + 0.5 * var,
-                        atol=1e-5)
+    mean, var = refs.moments(x, (0, 1, 2), bessel=fused)
+    self.assertMovingAverages(bn, mean, var, 0.5, atol=1e-5)
     bn(tf.constant(x), is_training=False)
     self.assertLen(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), 2)
 
@@ -146,10 +116,8 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     step = tf.function(lambda t: bn(t, is_training=True))
     step(tf.constant(x))
     step(tf.constant(x))
-    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
-    self.assertAllClose(bn.moving_mean.numpy(), 0.75 * mean, atol=1e-5)
-    self.assertAllClose(bn.moving_variance.numpy(), 0.25 + 0.75 * var,
-                        atol=1e-5)
+    mean, var = refs.moments(x, (0, 1, 2), bessel=fused)
+    self.assertMovingAverages(bn, mean, var, 0.25, atol=1e-5)
 
   @parameterized.parameters(True, False)
   @test_utils.in_all_modes
@@ -169,13 +137,14 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
       out = bn(tf.constant(x), is_training=flag, test_local_stats=False)
       run = lambda value: tf1.get_default_session().run(out, {flag: value})
     self.init()
-    expected = _np_batch_norm(x, (0, 1, 2), init_mean, np.ones_like(init_mean))
+    expected = refs.normalize(x, (0, 1, 2), 1e-3, init_mean,
+                              np.ones_like(init_mean))
     self.assertAllClose(run(False), expected, atol=1e-5)
     self.assertAllClose(self.evaluate(bn.moving_mean), init_mean)
-    self.assertAllClose(run(True), _np_batch_norm(x, (0, 1, 2)), atol=1e-4)
-    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
-    self.assertAllClose(self.evaluate(bn.moving_mean), mean, atol=1e-5)
-    self.assertAllClose(self.evaluate(bn.moving_variance), var, atol=1e-5)
+    self.assertAllClose(run(True), refs.normalize(x, (0, 1, 2), 1e-3),
+                        atol=1e-4)
+    mean, var = refs.moments(x, (0, 1, 2), bessel=fused)
+    self.assertMovingAverages(bn, mean, var, 0., atol=1e-5)
 
   @parameterized.parameters(1, 0, np.bool_(True))
   @test_utils.in_all_modes
@@ -226,15 +195,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     bn = snt.BatchNorm(**kwargs)
     bn(tf.ones([2, 1, 1, 3]), is_training=True)
     bn(tf.ones([5, 1, 1, 3]), is_training=False)
-    prefixed = ["batch_norm/" + n for n in names]
-    self.assertVariableShapes(
-        bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
-        {n: [1, 1, 1, 3] for n in prefixed})
-    self.assertVariableNames(bn.get_variables(),
-                             ["batch_norm/" + n for n in trainable])
-    self.assertVariableNames(
-        bn.get_variables(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES),
-        ["batch_norm/moving_mean", "batch_norm/moving_variance"])
+    self.assertBatchNormVariables(bn, names, trainable, [1, 1, 1, 3])
 
   @test_utils.in_all_modes
   def test_fused_affine_without_offset_and_scale(self):
@@ -249,25 +210,10 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
       (True, tf.float16, tf.float32), (False, tf.float64, tf.float64))
   @test_utils.in_all_modes
   def test_dtypes(self, fused, dtype, affine_dtype):
-    x = _inputs((4, 2, 2, 3))
     bn = snt.BatchNorm(fused=fused, scale=True, decay_rate=0.5,
                        update_ops_collection=None)
-    y = bn(tf.constant(x, dtype), is_training=True)
-    self.init()
-    self.assertEqual(y.dtype, dtype)
-    stat_dtype = tf.float64 if dtype == tf.float64 else tf.float32
-    self.assertEqual(bn.moving_mean.dtype.base_dtype, stat_dtype)
-    self.assertEqual(bn.moving_variance.dtype.base_dtype, stat_dtype)
-    self.assertEqual(bn.gamma.dtype.base_dtype, affine_dtype)
-    self.assertEqual(bn.beta.dtype.base_dtype, affine_dtype)
-    tol = 1e-6 if dtype == tf.float64 else 5e-2
-    self.assertAllClose(self.evaluate(tf.cast(y, tf.float32)),
-                        _np_batch_norm(x, (0, 1, 2)), atol=tol, rtol=tol)
-    mean, var = _np_batch_stats(x, (0, 1, 2), fused)
-    self.assertAllClose(self.evaluate(bn.moving_mean), 0.5 * mean,
-                        atol=tol, rtol=tol)
-    self.assertAllClose(self.evaluate(bn.moving_variance), 0.5 + 0.5 * var,
-                        atol=tol, rtol=tol)
+    self.assertTrainsInDtype(bn, _inputs((4, 2, 2, 3)), dtype, affine_dtype,
+                             (0, 1, 2), fused)
 
   @test_utils.in_all_modes
   def test_zero_eps_and_any_decay_are_accepted(self):
@@ -275,7 +221,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     bn = snt.BatchNorm(eps=0., decay_rate=1.5, update_ops_collection=None)
     y = bn(tf.constant(x), is_training=True)
     self.init()
-    self.assertAllClose(self.evaluate(y), _np_batch_norm(x, (0,), eps=0.),
+    self.assertAllClose(self.evaluate(y), refs.normalize(x, (0,), 0.),
                         atol=1e-5)
     self.assertAllClose(self.evaluate(bn.moving_mean),
                         -0.5 * x.mean(0, keepdims=True), atol=1e-5)
@@ -308,7 +254,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertLen(list(bn.gamma), 2)
     self.assertLen(list(bn.beta), 2)
     self.init()
-    self.assertAllClose(self.evaluate(y), _np_batch_norm(x, (0,), gamma=3.),
+    self.assertAllClose(self.evaluate(y), refs.normalize(x, (0,), 1e-3) * 3.,
                         atol=1e-4)
 
   @parameterized.parameters(
@@ -451,12 +397,7 @@ class BatchNormTest(test_utils.TestCase, parameterized.TestCase):
   def test_missing_gamma_and_beta(self):
     bn = snt.BatchNorm(offset=False)
     bn(tf.ones([2, 3]), is_training=False)
-    with self.assertRaisesRegex(
-        snt.Error, "^Batch normalization doesn't have a scale, so no gamma$"):
-      _ = bn.gamma
-    with self.assertRaisesRegex(
-        snt.Error, "^Batch normalization doesn't have an offset, so no beta$"):
-      _ = bn.beta
+    self.assertNoGammaOrBeta(bn)
     self.assertIs(bn._moving_mean, bn.moving_mean)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes

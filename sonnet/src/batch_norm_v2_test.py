@@ -3,6 +3,8 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import batch_norm_test_utils
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -22,26 +24,21 @@ def _inputs(shape, seed=0):
 def _np_stats(x, data_format, fused):
   """Sonnet 1.36's batch statistics, shaped to broadcast against `x`.
 
-  The fused kernel's variance is Bessel-corrected; the unfused one is not.
-
   Args:
     x: the input.
     data_format: its data format.
-    fused: whether the fused kernel computes them.
+    fused: whether the fused kernel (whose variance is Bessel-corrected)
+      computes them.
 
   Returns:
     (mean, variance), size 1 over every dimension but the channels.
   """
   axes = tuple(i for i, d in enumerate(data_format) if d != "C")
-  mean = x.mean(axes, keepdims=True)
-  var = x.var(axes, keepdims=True)
-  if fused:
-    n = x.size // mean.size
-    var = var * n / (n - 1.)
-  return mean, var
+  return refs.moments(x, axes, bessel=fused)
 
 
-class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
+class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
+                      parameterized.TestCase):
 
   @parameterized.parameters(*_FORMATS)
   @test_utils.in_all_modes
@@ -58,10 +55,7 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
       self.init()
       self.assertAllClose(self.evaluate(y), expected, atol=1e-4, rtol=1e-4)
       mean, var = _np_stats(x, data_format, fused)
-      self.assertAllClose(self.evaluate(bn.moving_mean), 0.25 * mean,
-                          atol=1e-5)
-      self.assertAllClose(self.evaluate(bn.moving_variance),
-                          0.75 + 0.25 * var, atol=1e-5)
+      self.assertMovingAverages(bn, mean, var, 0.75, atol=1e-5)
 
   @parameterized.parameters(*_FORMATS)
   @test_utils.in_all_modes
@@ -124,8 +118,7 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(self.evaluate(bn.moving_mean), np.zeros_like(mean))
     self.assertAllClose(run(True, False), normalized, atol=1e-4)
     mean, var = _np_stats(x, data_format, fused)
-    self.assertAllClose(self.evaluate(bn.moving_mean), mean, atol=1e-5)
-    self.assertAllClose(self.evaluate(bn.moving_variance), var, atol=1e-5)
+    self.assertMovingAverages(bn, mean, var, 0., atol=1e-5)
 
   @test_utils.in_graph_mode
   def test_collection_when_asked(self):
@@ -140,9 +133,7 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
     self.init()
     self.evaluate(update_ops)
     mean, var = _np_stats(x, "NC", fused=True)
-    self.assertAllClose(self.evaluate(bn.moving_mean), 0.5 * mean, atol=1e-5)
-    self.assertAllClose(self.evaluate(bn.moving_variance), 0.5 + 0.5 * var,
-                        atol=1e-5)
+    self.assertMovingAverages(bn, mean, var, 0.5, atol=1e-5)
 
   @parameterized.parameters(
       ({}, ["beta", "gamma", "moving_mean", "moving_variance"], ["beta"]),
@@ -157,25 +148,13 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
     bn = snt.BatchNormV2(**kwargs)
     bn(tf.ones([2, 3]), is_training=True)
     bn(tf.ones([4, 3]), is_training=False)
-    self.assertVariableShapes(
-        bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
-        {"batch_norm/" + n: [3] for n in names})
-    self.assertVariableNames(bn.get_variables(),
-                             ["batch_norm/" + n for n in trainable])
-    self.assertVariableNames(
-        bn.get_variables(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES),
-        ["batch_norm/moving_mean", "batch_norm/moving_variance"])
+    self.assertBatchNormVariables(bn, names, trainable, [3])
 
   @test_utils.in_all_modes
   def test_missing_gamma_and_beta(self):
     bn = snt.BatchNormV2(fused=False, offset=False)
     bn(tf.ones([2, 3]), is_training=True)
-    with self.assertRaisesRegex(
-        snt.Error, "^Batch normalization doesn't have a scale, so no gamma$"):
-      _ = bn.gamma
-    with self.assertRaisesRegex(
-        snt.Error, "^Batch normalization doesn't have an offset, so no beta$"):
-      _ = bn.beta
+    self.assertNoGammaOrBeta(bn)
     self.assertEqual(bn._moving_mean.shape.as_list(), [3])  # pylint: disable=protected-access
 
   @parameterized.parameters(
@@ -183,25 +162,9 @@ class BatchNormV2Test(test_utils.TestCase, parameterized.TestCase):
       (True, tf.float16, tf.float32), (False, tf.float64, tf.float64))
   @test_utils.in_all_modes
   def test_dtypes(self, fused, dtype, affine_dtype):
-    x = _inputs((4, 5, 3))
     bn = snt.BatchNormV2(fused=fused, scale=True, decay_rate=0.5)
-    y = bn(tf.constant(x, dtype), is_training=True)
-    self.init()
-    self.assertEqual(y.dtype, dtype)
-    stat_dtype = tf.float64 if dtype == tf.float64 else tf.float32
-    self.assertEqual(bn.moving_mean.dtype, stat_dtype)
-    self.assertEqual(bn.moving_variance.dtype, stat_dtype)
-    self.assertEqual(bn.gamma.dtype, affine_dtype)
-    self.assertEqual(bn.beta.dtype, affine_dtype)
-    tol = 1e-6 if dtype == tf.float64 else 5e-2
-    mean, var = _np_stats(x, "NWC", fused)
-    self.assertAllClose(self.evaluate(tf.cast(y, tf.float32)),
-                        (x - mean) / np.sqrt(x.var((0, 1)) + 1e-3),
-                        atol=tol, rtol=tol)
-    self.assertAllClose(self.evaluate(bn.moving_mean), 0.5 * mean,
-                        atol=tol, rtol=tol)
-    self.assertAllClose(self.evaluate(bn.moving_variance), 0.5 + 0.5 * var,
-                        atol=tol, rtol=tol)
+    self.assertTrainsInDtype(bn, _inputs((4, 5, 3)), dtype, affine_dtype,
+                             (0, 1), fused)
 
   @test_utils.in_all_modes
   def test_fused_dtype_refusals(self):

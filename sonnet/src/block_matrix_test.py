@@ -67,11 +67,9 @@ class BlockTriangularMatrixTest(test_utils.TestCase, parameterized.TestCase):
     module = block_matrix.BlockTriangularMatrix(block_shape=(1, 2),
                                                 block_rows=3, upper=True)
     vector = tf.ones([1, module.input_size])
-    with tf.GradientTape() as tape:
-      tape.watch(vector)
-      total = tf.reduce_sum(module(vector) * 2.)
-    self.assertAllEqual(self.evaluate(tape.gradient(total, vector)),
-                        np.full([1, 12], 2.))
+    grad = test_utils.gradients(lambda: tf.reduce_sum(module(vector) * 2.),
+                                vector)
+    self.assertAllEqual(self.evaluate(grad), np.full([1, 12], 2.))
 
   def test_both_false_raises(self):
     with self.assertRaisesRegex(

@@ -5,18 +5,6 @@ import sonnet as snt
 from sonnet.src import test_utils
 import tensorflow as tf
 
-tf1 = tf.compat.v1
-
-
-def _gradient(fn, x):
-  """d sum(fn(x)) / dx, in any mode."""
-  if tf.executing_eagerly():
-    with tf.GradientTape() as tape:
-      tape.watch(x)
-      y = fn(x)
-    return tape.gradient(y, x)
-  return tf1.gradients(fn(x), x)[0]
-
 
 class ClipGradientTest(test_utils.TestCase):
 
@@ -27,8 +15,8 @@ class ClipGradientTest(test_utils.TestCase):
     upstream = (3 * rng.randn(4, 5)).astype(np.float32)
     x = tf.constant(x_np)
     y = snt.clip_gradient(x, -1., 0.5)
-    grad = _gradient(
-        lambda t: tf.reduce_sum(snt.clip_gradient(t, -1., 0.5) * upstream), x)
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.clip_gradient(x, -1., 0.5) * upstream), x)
     y, grad = self.evaluate([y, grad])
     self.assertAllEqual(y, x_np)
     self.assertAllClose(grad, np.clip(upstream, -1., 0.5))
@@ -37,9 +25,9 @@ class ClipGradientTest(test_utils.TestCase):
   def test_tensor_bounds_and_name(self):
     x = tf.constant([[1., -2., 3.]])
     low, high = tf.constant(-0.25), tf.constant(0.75)
-    grad = _gradient(
-        lambda t: tf.reduce_sum(snt.clip_gradient(t, low, high, name="clip") *
-                                tf.constant([[2., -2., 0.5]])), x)
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.clip_gradient(x, low, high, name="clip") *
+                              tf.constant([[2., -2., 0.5]])), x)
     self.assertAllClose(self.evaluate(grad), [[0.75, -0.25, 0.5]])
     if not self.eager:
       y = snt.clip_gradient(x, 0., 1., name="my_clip")
@@ -57,8 +45,9 @@ class ClipGradientTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_bounds_are_not_checked(self):
     # As tf.clip_by_value (and Sonnet 1): with min > max, every value is min.
-    grad = _gradient(lambda t: tf.reduce_sum(snt.clip_gradient(t, 1., -1.)),
-                     tf.ones([2]))
+    x = tf.ones([2])
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.clip_gradient(x, 1., -1.)), x)
     self.assertAllEqual(self.evaluate(grad), [1., 1.])
 
   @test_utils.in_all_modes
@@ -70,8 +59,8 @@ class ClipGradientTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_bounds_take_the_dtype_of_net(self):
     x = tf.constant([1., 2.], tf.float64)
-    grad = _gradient(lambda t: tf.reduce_sum(snt.clip_gradient(t, 0, 1) * 3.),
-                     x)
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.clip_gradient(x, 0, 1) * 3.), x)
     self.assertEqual(grad.dtype, tf.float64)
     self.assertAllEqual(self.evaluate(grad), [1., 1.])
     with self.assertRaisesRegex(ValueError, "requested dtype float32"):

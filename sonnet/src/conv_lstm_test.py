@@ -4,32 +4,21 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules import gated_rnn
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
-
-
 def conv1d_same(x, w, b):
-  """NumPy 'SAME' 1D correlation: x [B, W, C], w [K, C, O]."""
-  k = w.shape[0]
-  left = (k - 1) // 2
-  padded = np.pad(x, [(0, 0), (left, k - 1 - left), (0, 0)])
-  out = np.stack([np.einsum("bkc,kco->bo", padded[:, i:i + k], w)
-                  for i in range(x.shape[1])], axis=1)
-  return out + (b if b is not None else 0.)
+  """NumPy 'SAME' 1D correlation: x [B, W, C], w [K, C, O], b None or [O]."""
+  return refs.conv(x, w, padding="SAME") + (b if b is not None else 0.)
 
 
 def layer_norm_all(x, gamma, beta):
   """Normalizes each example over all its entries (flattened)."""
-  flat = x.reshape([x.shape[0], -1])
-  mean = flat.mean(axis=1, keepdims=True)
-  var = flat.var(axis=1, keepdims=True)
-  flat = (flat - mean) / np.sqrt(var + 1e-5) * gamma + beta
+  flat = refs.layer_norm(x.reshape([x.shape[0], -1]), gamma, beta)
   return flat.reshape(x.shape)
 
 
@@ -48,24 +37,20 @@ class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
         forget_bias=0.5, use_layer_norm=use_layer_norm,
         legacy_bias_behaviour=legacy,
         initializers={"b": tf1.random_normal_initializer(seed=1)})
-    outputs, final = snt.dynamic_unroll(core, tf.constant(x),
-                                        core.initial_state(2))
-    self.init()
-    v = {var.name.split(":")[0].split("/", 1)[1]: self.evaluate(var)
-         for var in core.get_all_variables()}
-    outputs, final = self.evaluate([outputs, final])
-    h = c = np.zeros([2, 6, 4])
-    for t in range(3):
-      gates = (conv1d_same(x[t], v["conv/w"], v["conv/b"]) +
+
+    def step(x_t, state, v):
+      h, c = state
+      gates = (conv1d_same(x_t, v["conv/w"], v["conv/b"]) +
                conv1d_same(h, v["conv_1/w"], v.get("conv_1/b")))
       if use_layer_norm:
         gates = layer_norm_all(gates, v["layer_norm/gamma"],
                                v["layer_norm/beta"])
       i, j, f, o = np.split(gates, 4, axis=-1)  # pylint: disable=unbalanced-tuple-unpacking
-      c = sigmoid(f + 0.5) * c + sigmoid(i) * np.tanh(j)
-      h = np.tanh(c) * sigmoid(o)
-      self.assertAllClose(outputs[t], h, atol=1e-5)
-    self.assertAllClose(final[1], c, atol=1e-5)
+      c = refs.sigmoid(f + 0.5) * c + refs.sigmoid(i) * np.tanh(j)
+      h = np.tanh(c) * refs.sigmoid(o)
+      return h, (h, c)
+
+    self.assertUnrollMatches(core, x, core.initial_state(2), step)
 
   @parameterized.parameters(
       (True, True, False, ["conv/w", "conv/b", "conv_1/w", "conv_1/b"]),

@@ -4,7 +4,7 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules import conv as conv_v1
-from sonnet.src import conv_test_utils as refs
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -63,14 +63,8 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
 
     kernel = conv.kernel_shape
     strides = conv.stride[1:-1]
-    paddings = conv.paddings
-    if len(set(paddings)) == 1 and padding_value == "CONSTANT" and (
-        paddings[0] == "SAME"):
-      pads = [refs.tf_same_pads(s, k, st, r) for s, k, st, r in
-              zip(spatial, kernel, strides, conv.rate)]
-    else:
-      pads = [refs.explicit_pads(p, k, r)
-              for p, k, r in zip(paddings, kernel, conv.rate)]
+    pads = refs.conv_pads(conv.paddings, spatial, kernel, strides, conv.rate,
+                          tf_same=padding_value == "CONSTANT")
     expected = refs.correlate(x, w, strides, conv.rate, pads,
                               mode=_NP_MODES[padding_value]) + b
     self.assertEqual(y.shape, expected.shape)

@@ -3,7 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.src import conv_test_utils as refs
+from sonnet.src import numpy_reference as refs
 from sonnet.src import conv_transpose
 from sonnet.src import test_utils
 import tensorflow as tf

@@ -5,8 +5,6 @@ from sonnet.python.modules import util
 from sonnet.src import test_utils
 import tensorflow as tf
 
-tf1 = tf.compat.v1
-
 
 class ConvertGradientToTensorTest(test_utils.TestCase):
 
@@ -20,12 +18,7 @@ class ConvertGradientToTensorTest(test_utils.TestCase):
     x = tf.constant(np.ones([4, 2], np.float32))
 
     def gradient(wrap):
-      if not self.eager:
-        return tf1.gradients(tf.gather(wrap(x), [1, 1]), x)[0]
-      with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = tf.gather(wrap(x), [1, 1])
-      return tape.gradient(y, x)
+      return test_utils.gradients(lambda: tf.gather(wrap(x), [1, 1]), x)
 
     raw_gradient = gradient(tf.identity)
     dense_gradient = gradient(util.convert_gradient_to_tensor)

@@ -3,23 +3,14 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
-def np_rnn(x, h, w_x, b_x, w_h, b_h):
-  return np.tanh(x.dot(w_x) + b_x + h.dot(w_h) + b_h)
-
-
 class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
-
-  def _weights(self, rnn):
-    return self.evaluate([rnn.in_to_hidden_linear.w,
-                          rnn.in_to_hidden_linear.b,
-                          rnn.hidden_to_hidden_linear.w,
-                          rnn.hidden_to_hidden_linear.b])
 
   @parameterized.named_parameters(
       ("skip_concat", True, True),
@@ -39,13 +30,13 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(deep.output_size, tf.TensorShape([expected_size]))
     self.assertEqual(outputs.shape.as_list(), [3, 2, expected_size])
     self.init()
-    w0, w1 = self._weights(cores[0]), self._weights(cores[1])
+    v0, v1 = self.variable_values(cores[0]), self.variable_values(cores[1])
     outputs, final = self.evaluate([outputs, final])
     h0, h1 = np.zeros([2, 4]), np.zeros([2, 5])
     for t in range(3):
-      h0 = np_rnn(x[t], h0, *w0)
+      h0 = refs.vanilla_rnn_step(x[t], h0, v0)
       second_in = np.concatenate([x[t], h0], axis=1) if skip else h0
-      h1 = np_rnn(second_in, h1, *w1)
+      h1 = refs.vanilla_rnn_step(second_in, h1, v1)
       expected = np.concatenate([h0, h1], 1) if skip and concat else h1
       self.assertAllClose(outputs[t], expected, atol=1e-5)
     self.assertAllClose(final[0], h0, atol=1e-5)
@@ -61,10 +52,10 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
     out, state = deep(tf.constant(x), deep.initial_state(2))
     self.assertEqual(deep.output_size, tf.TensorShape([2]))
     self.init()
-    w_rnn = self._weights(rnn)
+    v_rnn = self.variable_values(rnn)
     w, b = self.evaluate([linear.w, linear.b])
     out, state = self.evaluate([out, state])
-    h = np_rnn(x, np.zeros([2, 4]), *w_rnn)
+    h = refs.vanilla_rnn_step(x, np.zeros([2, 4]), v_rnn)
     self.assertAllClose(state[0], h, atol=1e-5)
     self.assertAllClose(out, np.maximum(h, 0).dot(w) + b, atol=1e-5)
 

@@ -3,7 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.src import conv_test_utils as refs
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -29,12 +29,8 @@ class DepthwiseConv2DTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     w, b, y = self.evaluate([conv.w, conv.b, y])
     strides = conv.stride[1:-1]
-    if padding == "SAME":
-      pads = [refs.tf_same_pads(s, k, st, 1)
-              for s, k, st in zip([7, 6], conv.kernel_shape, strides)]
-    else:
-      pads = [refs.explicit_pads(p, k, 1)
-              for p, k in zip(conv.paddings, conv.kernel_shape)]
+    pads = refs.conv_pads(conv.paddings, [7, 6], conv.kernel_shape, strides,
+                          [1, 1])
     expected = refs.depthwise(x, w, strides, [1, 1], pads) + b
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
 

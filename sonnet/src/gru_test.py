@@ -2,21 +2,11 @@
 
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
-
-
-def numpy_gru_step(x, h, v):
-  z = sigmoid(x.dot(v["wz"]) + h.dot(v["uz"]) + v["bz"])
-  r = sigmoid(x.dot(v["wr"]) + h.dot(v["ur"]) + v["br"])
-  candidate = np.tanh(x.dot(v["wh"]) + (r * h).dot(v["uh"]) + v["bh"])
-  return (1 - z) * h + z * candidate
 
 
 class GRUTest(test_utils.TestCase):
@@ -26,22 +16,17 @@ class GRUTest(test_utils.TestCase):
     rng = np.random.RandomState(0)
     x = rng.randn(5, 2, 3).astype(np.float32)
     h0 = rng.randn(2, 4).astype(np.float32)
-    gru = snt.GRU(4, initializers={
-        k: tf1.random_normal_initializer(seed=i)
-        for i, k in enumerate(sorted(snt.GRU.get_possible_initializer_keys()))})
+    gru = snt.GRU(4, initializers=test_utils.random_initializers(
+        snt.GRU.get_possible_initializer_keys()))
     step_out, _ = gru(tf.constant(x[0]), tf.constant(h0))
-    outputs, final = snt.dynamic_unroll(gru, tf.constant(x), tf.constant(h0))
-    self.init()
-    values = {v.name.split("/")[-1][:-2]: self.evaluate(v)
-              for v in gru.get_variables()}
-    step_out, outputs, final = self.evaluate([step_out, outputs, final])
-    self.assertAllClose(step_out, numpy_gru_step(x[0], h0, values),
-                        atol=1e-5)
-    h = h0
-    for t in range(5):
-      h = numpy_gru_step(x[t], h, values)
-      self.assertAllClose(outputs[t], h, atol=1e-5)
-    self.assertAllClose(final, h, atol=1e-5)
+
+    def step(x_t, h, values):
+      h = refs.gru_step(x_t, h, values)
+      return h, h
+
+    values = self.assertUnrollMatches(gru, x, tf.constant(h0), step)
+    self.assertAllClose(self.evaluate(step_out),
+                        refs.gru_step(x[0], h0, values), atol=1e-5)
 
   @test_utils.in_all_modes
   def test_variable_names_and_sharing(self):

@@ -2,14 +2,11 @@
 
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
 
 
 class HighwayCoreTest(test_utils.TestCase):
@@ -19,27 +16,21 @@ class HighwayCoreTest(test_utils.TestCase):
     rng = np.random.RandomState(0)
     x = rng.randn(3, 2, 3).astype(np.float32)
     keys = snt.HighwayCore.get_possible_initializer_keys(num_layers=2)
-    core = snt.HighwayCore(4, num_layers=2, initializers={
-        k: tf1.random_normal_initializer(seed=i)
-        for i, k in enumerate(sorted(keys))})
-    outputs, final = snt.dynamic_unroll(core, tf.constant(x),
-                                        core.initial_state(2))
-    self.init()
-    v = {var.name.split("/")[-1][:-2]: self.evaluate(var)
-         for var in core.get_variables()}
-    outputs, final = self.evaluate([outputs, final])
-    s = np.zeros([2, 4])
-    for t in range(3):
+    core = snt.HighwayCore(4, num_layers=2,
+                           initializers=test_utils.random_initializers(keys))
+
+    def step(x_t, s, v):
       for layer in range(2):
         pre_h = s.dot(v["wh%d" % layer]) + v["bh%d" % layer]
         pre_t = s.dot(v["wt%d" % layer]) + v["bt%d" % layer]
         if layer == 0:
-          pre_h += x[t].dot(v["wh"])
-          pre_t += x[t].dot(v["wt"])
-        gate = sigmoid(pre_t)
+          pre_h += x_t.dot(v["wh"])
+          pre_t += x_t.dot(v["wt"])
+        gate = refs.sigmoid(pre_t)
         s = np.tanh(pre_h) * gate + s * (1 - gate)
-      self.assertAllClose(outputs[t], s, atol=1e-5)
-    self.assertAllClose(final, s, atol=1e-5)
+      return s, s
+
+    self.assertUnrollMatches(core, x, core.initial_state(2), step)
 
   @test_utils.in_all_modes
   def test_variable_names(self):
@@ -80,8 +71,7 @@ class HighwayCoreTest(test_utils.TestCase):
     core = snt.HighwayCore(40, num_layers=1)
     core(tf.ones([2, 60]), core.initial_state(2))
     self.init()
-    v = {var.name.split("/")[-1][:-2]: self.evaluate(var)
-         for var in core.get_variables()}
+    v = self.variable_values(core)
     for name, fans in (("wt", 100), ("wh0", 80), ("bt0", 80)):
       limit = np.sqrt(6. / fans)
       self.assertLessEqual(np.abs(v[name]).max(), limit)

@@ -3,7 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.src import conv_test_utils as refs
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -24,15 +24,11 @@ class InPlaneConv2DTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     w, b, y = self.evaluate([conv.w, conv.b, y])
     strides = conv.stride[1:-1]
-    if padding == "SAME":
-      pads = [refs.tf_same_pads(s, k, st, 1)
-              for s, k, st in zip([6, 7], conv.kernel_shape, strides)]
-    else:
-      pads = [refs.explicit_pads(padding, k, 1) for k in conv.kernel_shape]
+    pads = refs.conv_pads(conv.paddings, [6, 7], conv.kernel_shape, strides,
+                          [1, 1])
     # The same filter for every channel, channels kept apart.
-    expected = np.concatenate(
-        [refs.correlate(x[..., c:c + 1], w, strides, [1, 1], pads)
-         for c in range(3)], axis=-1) + b
+    expected = refs.depthwise(x, np.tile(w, [1, 1, 3, 1]), strides, [1, 1],
+                              pads) + b
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
 
   @test_utils.in_all_modes

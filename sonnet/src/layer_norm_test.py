@@ -4,16 +4,11 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules import layer_norm as compat_layer_norm
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def _numpy_layer_norm(x, axis, gamma, beta, eps):
-  mean = x.mean(axis=axis, keepdims=True)
-  var = x.var(axis=axis, keepdims=True)
-  return (x - mean) / np.sqrt(var + eps) * gamma + beta
 
 
 class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
@@ -31,7 +26,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     y = norm(tf.constant(x))
     self.init()
     gamma, beta, y = self.evaluate([norm.gamma, norm.beta, y])
-    self.assertAllClose(y, _numpy_layer_norm(x, np_axis, gamma, beta, 1e-5),
+    self.assertAllClose(y, refs.layer_norm(x, gamma, beta, np_axis),
                         atol=1e-5)
 
   @test_utils.in_all_modes
@@ -48,7 +43,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     y = snt.LayerNorm(eps=0.1)(tf.constant(x))
     self.init()
     self.assertAllClose(self.evaluate(y),
-                        _numpy_layer_norm(x, 1, 1.0, 0.0, 0.1), atol=1e-5)
+                        refs.layer_norm(x, 1.0, 0.0, 1, 0.1), atol=1e-5)
 
   @parameterized.parameters((False, True, ["layer_norm/beta"], "gamma"),
                             (True, False, ["layer_norm/gamma"], "beta"),
@@ -61,7 +56,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableNames(norm.get_variables(), names)
     self.assertIsNone(getattr(norm, missing))
     self.init()
-    self.assertAllClose(self.evaluate(y), _numpy_layer_norm(x, 1, 1, 0, 1e-5),
+    self.assertAllClose(self.evaluate(y), refs.layer_norm(x, 1, 0, 1),
                         atol=1e-5)
 
   @test_utils.in_all_modes
@@ -72,8 +67,8 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(y.dtype, tf.float16)
     self.assertEqual(norm.gamma.dtype.base_dtype, tf.float32)
     self.init()
-    self.assertAllClose(self.evaluate(y), _numpy_layer_norm(
-        x.astype(np.float32), 1, 1, 0, 1e-5), atol=1e-2)
+    self.assertAllClose(self.evaluate(y), refs.layer_norm(
+        x.astype(np.float32), 1, 0, 1), atol=1e-2)
 
   @test_utils.in_all_modes
   def test_regularizers(self):
@@ -110,7 +105,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     x = tf1.placeholder(tf.float32, [None, None])
     value = np.random.RandomState(4).randn(2, 3)
     got = tf1.get_default_session().run(norm(x), {x: value})
-    self.assertAllClose(got, _numpy_layer_norm(value, 1, 1, 0, 1e-5),
+    self.assertAllClose(got, refs.layer_norm(value, 1, 0, 1),
                         atol=1e-5)
 
   @parameterized.parameters((True,), (False,), (4.0,), ([2, "b"],),

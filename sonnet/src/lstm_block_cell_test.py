@@ -3,7 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.src import lstm_test
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -21,13 +21,12 @@ def numpy_block_cell_step(x, h, c, v, forget_bias, peepholes, cell_clip):
   if peepholes:
     f = f + v["w_f_diag"] * c
     i = i + v["w_i_diag"] * c
-  c = (lstm_test.sigmoid(f + forget_bias) * c +
-       lstm_test.sigmoid(i) * np.tanh(j))
+  c = refs.sigmoid(f + forget_bias) * c + refs.sigmoid(i) * np.tanh(j)
   if cell_clip is not None:
     c = np.clip(c, -cell_clip, cell_clip)
   if peepholes:
     o = o + v["w_o_diag"] * c
-  return lstm_test.sigmoid(o) * np.tanh(c), c
+  return refs.sigmoid(o) * np.tanh(c), c
 
 
 class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
@@ -39,21 +38,16 @@ class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(0)
     x = rng.randn(4, 2, 3).astype(np.float32)
     cell = snt.LSTMBlockCell(5, **kwargs)
-    outputs, final = snt.dynamic_unroll(cell, tf.constant(x),
-                                        cell.initial_state(2))
-    self.init()
-    v = {var.name.split("/")[-1][:-2]: self.evaluate(var)
-         for var in cell.get_variables()}
-    outputs, final = self.evaluate([outputs, final])
-    h, c = np.zeros([2, 5]), np.zeros([2, 5])
-    for t in range(4):
+
+    def step(x_t, state, v):  # TensorFlow's state is (c, h).
       h, c = numpy_block_cell_step(
-          x[t], h, c, v, forget_bias=kwargs.get("forget_bias", 1.),
+          x_t, state.h, state.c, v, forget_bias=kwargs.get("forget_bias", 1.),
           peepholes=kwargs.get("use_peephole", False),
           cell_clip=kwargs.get("cell_clip"))
-      self.assertAllClose(outputs[t], h, atol=1e-5)
-    self.assertAllClose(final.c, c, atol=1e-5)
-    self.assertAllClose(final.h, h, atol=1e-5)
+      return h, state._replace(c=c, h=h)
+
+    self.assertUnrollMatches(cell, x, cell.initial_state(2), step,
+                             scope="lstm_block_cell/lstm_cell")
 
   @test_utils.in_all_modes
   def test_variables(self):
@@ -80,28 +74,24 @@ class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
     init = tf1.random_normal_initializer(seed=2)
     lstm = snt.LSTM(4, initializers={
         k: init for k in snt.LSTM.get_possible_initializer_keys()})
-    def loss(core, state):
-      outputs, _ = snt.dynamic_unroll(core, x, state)
+
+    def loss(core):
+      outputs, _ = snt.dynamic_unroll(core, x, core.initial_state(2))
       return tf.reduce_sum(tf.sin(outputs))
-    lstm_loss = loss(lstm, lstm.initial_state(2))
-    block_loss = loss(block, block.initial_state(2))
+
+    loss(lstm)  # Creates the variables.
+    loss(block)
     lstm_vars = sorted(lstm.get_variables(), key=lambda v: v.name)
-    block_vars = {v.name.split("/")[-1][:-2]: v
+    block_vars = {test_utils.variable_name(v, "lstm_block_cell/lstm_cell"): v
                   for v in block.get_variables()}
-    if not self.eager:  # Gradients must be built before the graph runs.
-      grads = (tf.gradients(lstm_loss, [lstm_vars[0]]) +
-               tf.gradients(block_loss, [block_vars["bias"]]))
     self.init()
     # Give the block cell the LSTM's values.
     names = {"b_gates": "bias", "w_gates": "kernel"}
     self.evaluate([block_vars[names.get(n, n)].assign(lv) for lv in lstm_vars
-                   for n in [lv.name.split("/")[-1][:-2]]])
-    if self.eager:
-      with tf.GradientTape(persistent=True) as tape:
-        lstm_loss = loss(lstm, lstm.initial_state(2))
-        block_loss = loss(block, block.initial_state(2))
-      grads = (tape.gradient(lstm_loss, [lstm_vars[0]]) +
-               tape.gradient(block_loss, [block_vars["bias"]]))
+                   for n in [test_utils.variable_name(lv, "lstm")]])
+    lstm_loss, block_loss = loss(lstm), loss(block)
+    grads = (test_utils.gradients(lambda: loss(lstm), [lstm_vars[0]]) +
+             test_utils.gradients(lambda: loss(block), [block_vars["bias"]]))
     lstm_value, block_value, grads = self.evaluate(
         [lstm_loss, block_loss, grads])  # pylint: disable=used-before-assignment
     self.assertAllClose(lstm_value, block_value, atol=1e-5)
@@ -111,15 +101,13 @@ class LSTMBlockCellTest(test_utils.TestCase, parameterized.TestCase):
   def test_trains_input_weights(self):
     cell = snt.LSTMBlockCell(3)
     x = tf.ones([4, 2, 2])
-    if self.eager:
-      snt.dynamic_unroll(cell, x, cell.initial_state(2))
-      with tf.GradientTape() as tape:
-        outputs, _ = snt.dynamic_unroll(cell, x, cell.initial_state(2))
-        loss = tf.reduce_sum(outputs)
-      grads = tape.gradient(loss, cell.get_variables())
-    else:
+
+    def loss():
       outputs, _ = snt.dynamic_unroll(cell, x, cell.initial_state(2))
-      grads = tf.gradients(tf.reduce_sum(outputs), cell.get_variables())
+      return tf.reduce_sum(outputs)
+
+    loss()  # Creates the variables.
+    grads = test_utils.gradients(loss, cell.get_variables())
     self.init()
     for grad in self.evaluate(grads):
       self.assertGreater(np.abs(grad).sum(), 0.)

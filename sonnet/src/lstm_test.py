@@ -3,58 +3,14 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
-
-
-def numpy_lstm_step(x, h, c, v, forget_bias=1., peepholes=False,
-                    cell_clip=None, hidden_clip=None, projection=False,
-                    layer_norm=False):
-  """One step of Sonnet 1.36's LSTM in NumPy; `v` maps names to values.
-
-  The previous state is clipped, the output peephole scales the new cell
-  inside the tanh, and the new state is returned unclipped.
-  """
-  if hidden_clip is not None:
-    h = np.clip(h, -hidden_clip, hidden_clip)
-  if cell_clip is not None:
-    c = np.clip(c, -cell_clip, cell_clip)
-  gates = np.concatenate([x, h], axis=1).dot(v["w_gates"])
-  if layer_norm:
-    mean = gates.mean(axis=1, keepdims=True)
-    var = gates.var(axis=1, keepdims=True)
-    gates = (gates - mean) / np.sqrt(var + 1e-5)
-    gates = gates * v["layer_norm/gamma"] + v["layer_norm/beta"]
-  gates = gates + v["b_gates"]
-  i, j, f, o = np.split(gates, 4, axis=1)  # pylint: disable=unbalanced-tuple-unpacking
-  if peepholes:
-    f = f + v["w_f_diag"] * c
-    i = i + v["w_i_diag"] * c
-  c = sigmoid(f + forget_bias) * c + sigmoid(i) * np.tanh(j)
-  cell_output = c * (1. + v["w_o_diag"]) if peepholes else c
-  h = np.tanh(cell_output) * sigmoid(o)
-  if projection:
-    h = h.dot(v["w_h_projection"])
-  return h, c
-
-
-def random_initializers(keys):
-  return {k: tf1.random_normal_initializer(seed=i)
-          for i, k in enumerate(sorted(keys))}
-
-
 class LSTMTest(test_utils.TestCase, parameterized.TestCase):
-
-  def _values(self, module):
-    prefix = module.scope_name + "/"
-    return {v.name[len(prefix):].split(":")[0]: self.evaluate(v)
-            for v in module.get_all_variables()}
 
   @parameterized.named_parameters(
       ("plain", {}),
@@ -74,31 +30,30 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
     keys = snt.LSTM.get_possible_initializer_keys(
         use_peepholes=kwargs.get("use_peepholes", False),
         use_projection="projection_size" in kwargs)
-    lstm = snt.LSTM(4, initializers=random_initializers(keys), **kwargs)
+    lstm = snt.LSTM(4, initializers=test_utils.random_initializers(keys),
+                    **kwargs)
     state = snt.LSTMState(
         hidden=tf.constant(rng.randn(3, lstm.output_size[0]), tf.float32),
         cell=tf.constant(rng.randn(3, 4) * 2., tf.float32))
     one_out, one_state = lstm(tf.constant(x[0]), state)
-    outputs, final = snt.dynamic_unroll(lstm, tf.constant(x), state)
-    self.init()
-    values = self._values(lstm)
-    one_out, one_state, outputs, final, (h, c) = self.evaluate(
-        [one_out, one_state, outputs, final, state])
     np_kwargs = dict(
         forget_bias=kwargs.get("forget_bias", 1.),
         peepholes=kwargs.get("use_peepholes", False),
         cell_clip=kwargs.get("cell_clip_value"),
         hidden_clip=kwargs.get("hidden_clip_value"),
         projection="projection_size" in kwargs,
-        layer_norm=kwargs.get("use_layer_norm", False))
-    expected_h, expected_c = numpy_lstm_step(x[0], h, c, values, **np_kwargs)
+        layer_norm_gates=kwargs.get("use_layer_norm", False))
+
+    def step(x_t, state, values):
+      h, c = refs.lstm_step(x_t, state.hidden, state.cell, values,
+                            **np_kwargs)
+      return h, snt.LSTMState(hidden=h, cell=c)
+
+    values = self.assertUnrollMatches(lstm, x, state, step)
+    one_out, one_state, (h, c) = self.evaluate([one_out, one_state, state])
+    expected_h, expected_c = refs.lstm_step(x[0], h, c, values, **np_kwargs)
     self.assertAllClose(one_out, expected_h, atol=1e-5)
     self.assertAllClose(one_state.cell, expected_c, atol=1e-5)
-    for t in range(4):
-      h, c = numpy_lstm_step(x[t], h, c, values, **np_kwargs)
-      self.assertAllClose(outputs[t], h, atol=1e-5)
-    self.assertAllClose(final.hidden, h, atol=1e-5)
-    self.assertAllClose(final.cell, c, atol=1e-5)
 
   @parameterized.named_parameters(
       ("plain", {}, {"lstm/w_gates": [7, 16], "lstm/b_gates": [16]}),
@@ -184,7 +139,7 @@ class LSTMTest(test_utils.TestCase, parameterized.TestCase):
     lstm = snt.LSTM(50, use_peepholes=True, projection_size=40)
     lstm(tf.ones([2, 60]), lstm.initial_state(2))
     self.init()
-    values = self._values(lstm)
+    values = self.variable_values(lstm)
     # Truncated normals with stddev 1/sqrt(fan in): 100 inputs for the
     # gates (bias included), 50 for the projection.
     for name, fan_in in (("w_gates", 100), ("b_gates", 100),

@@ -78,14 +78,9 @@ class MovingAverageTest(test_utils.TestCase, parameterized.TestCase):
     x = tf.constant([1., 2.])
     if self.eager:
       module(x * 3)
-      with tf.GradientTape() as tape:
-        tape.watch(x)
-        loss = tf.reduce_sum(module(x) * [2., 5.])
-      grad = tape.gradient(loss, x)
-    else:
-      y = module(x)
-      grad = tf.gradients(tf.reduce_sum(y * [2., 5.]), x)[0]
-      self.init()
+    grad = test_utils.gradients(lambda: tf.reduce_sum(module(x) * [2., 5.]),
+                                x)
+    self.init()
     self.assertAllClose(self.evaluate(grad), [2., 5.])
 
   @test_utils.in_all_modes

@@ -2,11 +2,9 @@
 
 import numpy as np
 import sonnet as snt
-from sonnet.src import lstm_test
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
-
-tf1 = tf.compat.v1
 
 
 class RecurrentDropoutTest(test_utils.TestCase):
@@ -22,8 +20,7 @@ class RecurrentDropoutTest(test_utils.TestCase):
                                          test.initial_state(3))
     self.assertLen(test.get_variables(), 2)  # Shared, not duplicated.
     self.init()
-    values = {v.name.split("/")[-1][:-2]: self.evaluate(v)
-              for v in test.get_variables()}
+    values = self.variable_values(test)
     (_, masks), outputs, final, test_outputs = self.evaluate(
         [initial, outputs, final, test_outputs])
     mask, = masks
@@ -32,7 +29,7 @@ class RecurrentDropoutTest(test_utils.TestCase):
     # Each step's new hidden state is masked; the output is the LSTM's.
     h, c = np.zeros([3, 6]), np.zeros([3, 6])
     for t in range(4):
-      out, c = lstm_test.numpy_lstm_step(x[t], h, c, values)
+      out, c = refs.lstm_step(x[t], h, c, values)
       h = out * mask
       self.assertAllClose(outputs[t], out, atol=1e-5)
     self.assertAllClose(final[0].hidden, h, atol=1e-5)
@@ -40,7 +37,7 @@ class RecurrentDropoutTest(test_utils.TestCase):
     self.assertAllClose(final[1][0], mask)  # Masks fixed for the sequence.
     h, c = np.zeros([3, 6]), np.zeros([3, 6])
     for t in range(4):
-      h, c = lstm_test.numpy_lstm_step(x[t], h, c, values)
+      h, c = refs.lstm_step(x[t], h, c, values)
     self.assertAllClose(test_outputs[-1], h, atol=1e-5)
 
   @test_utils.in_all_modes

@@ -3,26 +3,15 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 
-def sigmoid(x):
-  return 1. / (1. + np.exp(-x))
-
-
 def layer_norm(x, v, name):
-  mean = x.mean(-1, keepdims=True)
-  var = x.var(-1, keepdims=True)
-  return (x - mean) / np.sqrt(var + 1e-5) * v[name + "/gamma"] + v[
-      name + "/beta"]
-
-
-def softmax(x):
-  e = np.exp(x - x.max(-1, keepdims=True))
-  return e / e.sum(-1, keepdims=True)
+  return refs.layer_norm(x, v[name + "/gamma"], v[name + "/beta"])
 
 
 def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
@@ -36,7 +25,8 @@ def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
   qkv = qkv.reshape(batch, slots + 1, heads, 3 * head_size)
   qkv = qkv.transpose(0, 2, 1, 3)
   q, k, val = np.split(qkv, 3, axis=-1)  # pylint: disable=unbalanced-tuple-unpacking
-  weights = softmax(np.einsum("bhik,bhjk->bhij", q * head_size ** -0.5, k))
+  weights = refs.softmax(
+      np.einsum("bhik,bhjk->bhij", q * head_size ** -0.5, k))
   attended = np.einsum("bhij,bhjv->bhiv", weights, val)
   attended = attended.transpose(0, 2, 1, 3).reshape(batch, slots + 1, -1)
   state = layer_norm(state + attended, v, "layer_norm_1")
@@ -49,8 +39,9 @@ def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
     gates = (np.tanh(memory).dot(v["linear_3/w"]) + v["linear_3/b"] +
              (projected[:, 0].dot(v["linear_2/w"]) + v["linear_2/b"])[:, None])
     input_gate, forget_gate = np.split(gates, 2, axis=2)  # pylint: disable=unbalanced-tuple-unpacking
-    next_memory = (sigmoid(input_gate + input_bias) * np.tanh(next_memory) +
-                   sigmoid(forget_gate + forget_bias) * memory)
+    next_memory = (
+        refs.sigmoid(input_gate + input_bias) * np.tanh(next_memory) +
+        refs.sigmoid(forget_gate + forget_bias) * memory)
   return next_memory.reshape(batch, -1), next_memory
 
 
@@ -66,9 +57,7 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     memory = rng.randn(3, 3, 2 * heads).astype(np.float32)
     out, next_memory = core(tf.constant(x), tf.constant(memory))
     self.init()
-    prefix = len("relational_memory/")
-    v = {var.name[prefix:-2]: self.evaluate(var)
-         for var in core.get_all_variables()}
+    v = self.variable_values(core)
     out, next_memory = self.evaluate([out, next_memory])
     expected_out, expected_memory = numpy_step(
         x, memory, v, heads, 2, gate_style, input_bias=0.3)

@@ -9,16 +9,6 @@ import tensorflow as tf
 tf1 = tf.compat.v1
 
 
-def _gradient(fn, x):
-  """d sum(fn(x)) / dx, in any mode."""
-  if tf.executing_eagerly():
-    with tf.GradientTape() as tape:
-      tape.watch(x)
-      y = fn(x)
-    return tape.gradient(y, x)
-  return tf1.gradients(fn(x), x)[0]
-
-
 class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(0.5, 1.0, -2.0, 3)
@@ -29,8 +19,8 @@ class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
     upstream = rng.randn(3, 4).astype(np.float32)
     x = tf.constant(x_np)
     y = snt.scale_gradient(x, scale)
-    grad = _gradient(
-        lambda t: tf.reduce_sum(snt.scale_gradient(t, scale) * upstream), x)
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.scale_gradient(x, scale) * upstream), x)
     y, grad = self.evaluate([y, grad])
     self.assertAllEqual(y, x_np)
     self.assertAllClose(grad, scale * upstream)
@@ -38,18 +28,19 @@ class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_zero_stops_gradient(self):
     x = tf.constant([1., 2.])
-    grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, 0.)), x)
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.scale_gradient(x, 0.)), x)
     self.assertIsNone(grad)
-    grad = _gradient(
-        lambda t: tf.reduce_sum(snt.scale_gradient(t, 0) * t), x)
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.scale_gradient(x, 0) * x), x)
     self.assertAllClose(self.evaluate(grad), [1., 2.])
 
   @test_utils.in_all_modes
   def test_tensor_scale_and_dtype(self):
     x = tf.constant([1., 2.], tf.float64)
     for scale in (tf.constant(0.25, tf.float64), 0.25, np.array(0.25)):
-      grad = _gradient(lambda t: tf.reduce_sum(snt.scale_gradient(t, scale)),  # pylint: disable=cell-var-from-loop
-                       x)
+      grad = test_utils.gradients(
+          lambda: tf.reduce_sum(snt.scale_gradient(x, scale)), x)  # pylint: disable=cell-var-from-loop
       grad = self.evaluate(grad)
       self.assertEqual(grad.dtype, np.float64)
       self.assertAllClose(grad, [0.25, 0.25])
@@ -103,13 +94,8 @@ class ScaleGradientTest(test_utils.TestCase, parameterized.TestCase):
     x = tf.ones([1, 3])
     linear(x)
     w = linear.trainable_variables[0]
-    if self.eager:
-      with tf.GradientTape() as tape:
-        y = tf.reduce_sum(snt.scale_gradient(linear(x), 0.1))
-      grad = tape.gradient(y, w)
-    else:
-      grad, = tf1.gradients(tf.reduce_sum(snt.scale_gradient(linear(x), 0.1)),
-                            [w])
+    grad = test_utils.gradients(
+        lambda: tf.reduce_sum(snt.scale_gradient(linear(x), 0.1)), w)
     self.init()
     self.assertAllClose(self.evaluate(grad), np.full([3, 2], 0.1))
 

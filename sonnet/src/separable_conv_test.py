@@ -3,7 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.src import conv_test_utils as refs
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -35,12 +35,8 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
     if n == 1:
       w_dw = w_dw[0]
     strides = conv.stride[1:-1]
-    if padding == "SAME":
-      pads = [refs.tf_same_pads(s, k, st, r) for s, k, st, r in
-              zip(spatial, conv.kernel_shape, strides, conv.rate)]
-    else:
-      pads = [refs.explicit_pads(p, k, r) for p, k, r in
-              zip(conv.paddings, conv.kernel_shape, conv.rate)]
+    pads = refs.conv_pads(conv.paddings, spatial, conv.kernel_shape, strides,
+                          conv.rate)
     depthwise = refs.depthwise(x, w_dw, strides, conv.rate, pads)
     expected = np.tensordot(depthwise, w_pw[0, 0], axes=[[-1], [0]]) + b
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)

@@ -3,7 +3,7 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
-from sonnet.src import resampler_test
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -259,10 +259,10 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
       warper(tf.ones([1, 6]))
 
   def test_numpy_reference_agrees_with_resampler_reference(self):
-    # The two NumPy references used here and in resampler_test compose.
+    # This test's NumPy grid and the NumPy resampler compose.
     image = np.random.RandomState(3).randn(1, 3, 3, 1).astype(np.float32)
     grid = numpy_affine_grid([1., 0., 0., 0., 1., 0.], (3, 3), (3, 3))
-    self.assertAllClose(resampler_test.numpy_resampler(image, grid[None]),
+    self.assertAllClose(refs.resample(image, grid[None]),
                         image, atol=1e-6)
 
 

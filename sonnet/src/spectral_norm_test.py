@@ -31,8 +31,17 @@ def _top_singular_value(weight):
                        compute_uv=False)[0]
 
 
-def _variable(variables, name):
-  return [v for v in variables if v.name == name][0]
+def _connected_linear():
+  """A spectrally normalized Linear(3) connected to ones [2, 4].
+
+  Returns:
+    The module, its inputs and its variables by name.
+  """
+  linear = snt.wrap_with_spectral_norm(snt.Linear)(3)
+  x = tf.ones([2, 4])
+  linear(x)
+  variables = linear.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
+  return linear, x, test_utils.variables_by_name(variables)
 
 
 class SpectralNormTest(test_utils.TestCase, parameterized.TestCase):
@@ -116,18 +125,19 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
         "sn_wrapper/linear/u0": [1, 5]})
     self.assertVariableNames(linear.get_variables(), [
         "sn_wrapper/linear/w", "sn_wrapper/linear/b"])
-    u0_var = _variable(variables, "sn_wrapper/linear/u0:0")
+    by_name = test_utils.variables_by_name(variables)
+    u0_var = by_name["sn_wrapper/linear/u0"]
     self.init()
     u0 = np.ones([1, 5], np.float32)
     self.evaluate(u0_var.assign(u0))
     y = linear(tf.constant(x))
     w_bar, _, u1 = numpy_spectral_norm(w_init, u0, 2, 1e-3)
-    b = self.evaluate(_variable(variables, "sn_wrapper/linear/b:0"))
+    b = self.evaluate(by_name["sn_wrapper/linear/b"])
     self.assertAllClose(self.evaluate(y), x.dot(w_bar) + b, rtol=1e-5,
                         atol=1e-5)
     self.assertAllClose(self.evaluate(u0_var), u1, rtol=1e-5)
     self.assertAllEqual(
-        self.evaluate(_variable(variables, "sn_wrapper/linear/w:0")), w_init)
+        self.evaluate(by_name["sn_wrapper/linear/w"]), w_init)
 
   @test_utils.in_all_modes
   def test_conv_kernel_converges(self):
@@ -161,7 +171,8 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
     y_deferred = linear(x, enable_power_iteration=False)
     updates = tf1.get_collection("updates")
     self.assertLen(updates, 1)
-    u0_var = _variable(tf1.global_variables(), "lin_wrapper/lin/u0:0")
+    u0_var = test_utils.variables_by_name(
+        tf1.global_variables())["lin_wrapper/lin/u0"]
     self.init()
     u0 = self.evaluate(u0_var)
     self.evaluate(y_deferred)
@@ -176,10 +187,8 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_without_collection_disabled_iteration_still_updates(self):
-    linear = snt.wrap_with_spectral_norm(snt.Linear)(3)
-    x = tf.ones([2, 4])
-    linear(x)
-    u0_var = _variable(tf1.global_variables(), "sn_wrapper/linear/u0:0")
+    linear, x, variables = _connected_linear()
+    u0_var = variables["sn_wrapper/linear/u0"]
     self.init()
     u0 = self.evaluate(u0_var)
     self.evaluate(linear(x, enable_power_iteration=False))
@@ -200,16 +209,9 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_gradient_reaches_the_weight(self):
-    linear = snt.wrap_with_spectral_norm(snt.Linear)(3)
-    x = tf.ones([2, 4])
-    linear(x)
-    w_var = _variable(linear.get_variables(), "sn_wrapper/linear/w:0")
-    if self.eager:
-      with tf.GradientTape() as tape:
-        loss = tf.reduce_sum(linear(x))
-      grad = tape.gradient(loss, w_var)
-    else:
-      grad = tf1.gradients(tf.reduce_sum(linear(x)), [w_var])[0]
+    linear, x, variables = _connected_linear()
+    w_var = variables["sn_wrapper/linear/w"]
+    grad = test_utils.gradients(lambda: tf.reduce_sum(linear(x)), w_var)
     self.init()
     grad = self.evaluate(grad)
     self.assertTrue(np.all(np.isfinite(grad)))
@@ -220,8 +222,8 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
     linear = snt.wrap_with_spectral_norm(snt.Linear, {"num_iters": 30})(4)
     f = tf.function(linear)
     f(tf.ones([1, 3]))
-    u0_var = _variable(linear.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
-                       "sn_wrapper/linear/u0:0")
+    u0_var = test_utils.variables_by_name(linear.get_variables(
+        tf1.GraphKeys.GLOBAL_VARIABLES))["sn_wrapper/linear/u0"]
     u1 = u0_var.numpy()
     f(tf.ones([1, 3]))
     self.assertAllClose(np.abs(u0_var.numpy()), np.abs(u1), rtol=1e-3)

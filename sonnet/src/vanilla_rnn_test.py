@@ -2,6 +2,7 @@
 
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -18,18 +19,12 @@ class VanillaRNNTest(test_utils.TestCase):
     random = {"b": tf1.random_normal_initializer(seed=3)}
     rnn = snt.VanillaRNN(5, activation=tf.nn.relu, initializers={
         "in_to_hidden": random, "hidden_to_hidden": random})
-    outputs, final = snt.dynamic_unroll(rnn, tf.constant(x), tf.constant(h0))
-    self.init()
-    w_x, b_x = self.evaluate([rnn.in_to_hidden_linear.w,
-                              rnn.in_to_hidden_linear.b])
-    w_h, b_h = self.evaluate([rnn.hidden_to_hidden_linear.w,
-                              rnn.hidden_to_hidden_linear.b])
-    outputs, final = self.evaluate([outputs, final])
-    h = h0
-    for t in range(4):
-      h = np.maximum(x[t].dot(w_x) + b_x + h.dot(w_h) + b_h, 0.)
-      self.assertAllClose(outputs[t], h, atol=1e-5)
-    self.assertAllClose(final, h, atol=1e-5)
+
+    def step(x_t, h, values):
+      h = refs.vanilla_rnn_step(x_t, h, values, lambda a: np.maximum(a, 0.))
+      return h, h
+
+    self.assertUnrollMatches(rnn, x, tf.constant(h0), step)
 
   @test_utils.in_all_modes
   def test_variables(self):

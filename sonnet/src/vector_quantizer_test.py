@@ -49,17 +49,11 @@ class VectorQuantizerTest(test_utils.TestCase, parameterized.TestCase):
   def test_straight_through_and_codebook_gradients(self):
     x = tf.constant(np.random.RandomState(1).randn(5, 4).astype(np.float32))
     vq = snt.nets.VectorQuantizer(4, 3, 0.25)
-    if self.eager:
-      with tf.GradientTape(persistent=True) as tape:
-        tape.watch(x)
-        out = vq(x, is_training=True)
-        summed = tf.reduce_sum(out["quantize"])
-      through = tape.gradient(summed, x)
-      codebook_grad = tape.gradient(out["loss"], vq.embeddings)
-    else:
-      out = vq(x, is_training=True)
-      through = tf1.gradients(tf.reduce_sum(out["quantize"]), x)[0]
-      codebook_grad = tf1.gradients(out["loss"], vq.embeddings)[0]
+    out = vq(x, is_training=True)
+    through = test_utils.gradients(
+        lambda: tf.reduce_sum(vq(x, is_training=True)["quantize"]), x)
+    codebook_grad = test_utils.gradients(
+        lambda: vq(x, is_training=True)["loss"], vq.embeddings)
     self.init()
     through, codebook_grad, indices = self.evaluate(
         [through, codebook_grad, out["encoding_indices"]])
@@ -141,8 +135,8 @@ _DEBIASING = {
 class VectorQuantizerEMATest(test_utils.TestCase, parameterized.TestCase):
 
   def _variables(self, vq):
-    return {v.name.split(":")[0]: v
-            for v in vq.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)}
+    return test_utils.variables_by_name(
+        vq.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES))
 
   @test_utils.in_all_modes
   def test_two_updates_match_numpy_and_sonnet_1(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import sonnet as snt
-from sonnet.src import lstm_test
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -15,20 +15,16 @@ class ZoneoutTest(test_utils.TestCase):
     train, test = snt.lstm_with_zoneout(5, keep_prob_c=0.3, keep_prob_h=0.8)
     self.assertEqual(train.module_name, "lstm_zoneout")
     self.assertEqual(test.module_name, "lstm_zoneout_1")
-    outputs, final = snt.dynamic_unroll(test, tf.constant(x),
-                                        test.initial_state(2))
-    self.init()
-    values = {v.name.split("/")[-1][:-2]: self.evaluate(v)
-              for v in test.get_all_variables()}
-    outputs, final = self.evaluate([outputs, final])
-    h, c = np.zeros([2, 5]), np.zeros([2, 5])
-    for t in range(3):
-      new_h, new_c = lstm_test.numpy_lstm_step(x[t], h, c, values)
+
+    def step(x_t, state, values):
+      h, c = state
+      new_h, new_c = refs.lstm_step(x_t, h, c, values)
       # The output is the LSTM's; the state is the expectation.
-      self.assertAllClose(outputs[t], new_h, atol=1e-5)
-      h, c = h * 0.2 + new_h * 0.8, c * 0.7 + new_c * 0.3
-    self.assertAllClose(final.hidden, h, atol=1e-5)
-    self.assertAllClose(final.cell, c, atol=1e-5)
+      return new_h, state._replace(hidden=h * 0.2 + new_h * 0.8,
+                                   cell=c * 0.7 + new_c * 0.3)
+
+    self.assertUnrollMatches(test, x, test.initial_state(2), step,
+                             scope="lstm")
 
   @test_utils.in_all_modes
   def test_train_core_keeps_or_updates_each_unit(self):

@@ -53,7 +53,8 @@ class CheckpointCompatTest(test_utils.TestCase, parameterized.TestCase):
   def test_variables_match_the_checkpoint(self, case):
     module = case.make_module()
     self.connect(case, module)
-    ours = {v.name.split(":")[0]: v.shape.as_list() for v in module.variables}
+    ours = {test_utils.variable_name(v): v.shape.as_list()
+            for v in module.variables}
     theirs = dict(tf.train.list_variables(checkpoint_cases.prefix(case)))
     self.assertEqual(ours, theirs)
 
@@ -76,7 +77,7 @@ class CheckpointCompatTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     reader = tf.train.load_checkpoint(checkpoint_cases.prefix(case))
     self.evaluate([
-        tf.compat.v1.assign(v, reader.get_tensor(v.name.split(":")[0]))
+        tf.compat.v1.assign(v, reader.get_tensor(test_utils.variable_name(v)))
         for v in module.variables])
     if self.eager:
       outputs = self.connect(case, module)

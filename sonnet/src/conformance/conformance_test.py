@@ -40,11 +40,11 @@ def public_module_classes():
 
 
 def _names(variables):
-  return sorted(v.name.split(":")[0] for v in variables)
+  return sorted(test_utils.variable_name(v) for v in variables)
 
 
 def _describe(variables):
-  return [[v.name.split(":")[0], v.shape.as_list(),
+  return [[test_utils.variable_name(v), v.shape.as_list(),
            v.dtype.base_dtype.name, bool(v.trainable)] for v in variables]
 
 

@@ -6,6 +6,7 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.custom_getters import bayes_by_backprop as deep_bbb
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 from sonnet.src.custom_getters import gaussian
 import tensorflow as tf
@@ -18,23 +19,6 @@ _X = np.array([[1., 2.]], np.float32)
 # Constant initial values, so that the numbers below are known.
 _INITIALIZERS = {"w": tf1.constant_initializer(0.3),
                  "b": tf1.constant_initializer(-0.2)}
-
-
-def _softplus(x):
-  return np.log1p(np.exp(x))
-
-
-def _np_log_normal(x, loc, scale):
-  return (-0.5 * ((x - loc) / scale) ** 2 - np.log(scale)
-          - 0.5 * np.log(2 * np.pi))
-
-
-def _np_kl(m1, s1, m2, s2):
-  return np.log(s2 / s1) + (s1 ** 2 + (m1 - m2) ** 2) / (2 * s2 ** 2) - 0.5
-
-
-def _by_name(variables):
-  return {v.name.split(":")[0]: v for v in variables}
 
 
 def _mode_variable(value):
@@ -93,7 +77,8 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     y = linear(tf.constant(_X))
     kl = bbb.get_total_kl_cost()
     self.init()
-    y, kl, variables = self.evaluate([y, kl, _by_name(linear.variables)])
+    y, kl, variables = self.evaluate(
+        [y, kl, test_utils.variables_by_name(linear.variables)])
     # Both posterior variables start from the variable's own initializer.
     self.assertAllClose(variables["linear/w/posterior_scale"],
                         np.full([2, 3], 0.3))
@@ -102,8 +87,8 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(y, _X.dot(np.full([2, 3], 0.3)) - 0.2)
     expected = 0.
     for mean in (np.full([2, 3], 0.3), np.full([3], -0.2)):
-      expected += (np.sum(_np_log_normal(mean, mean, _softplus(mean))) -
-                   np.sum(_np_log_normal(mean, 0., _PRIOR_SCALE)))
+      expected += (np.sum(refs.log_normal(mean, mean, refs.softplus(mean))) -
+                   np.sum(refs.log_normal(mean, 0., _PRIOR_SCALE)))
     self.assertAllClose(kl, expected, rtol=1e-5)
 
   @test_utils.in_all_modes
@@ -120,12 +105,13 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
         "linear/b_prior_loc": [], "linear/b_prior_scale": []})
     kl_w = bbb.get_variable_metadata()[0].kl_cost
     self.init()
-    kl_w, variables = self.evaluate([kl_w, _by_name(linear.variables)])
+    kl_w, variables = self.evaluate(
+        [kl_w, test_utils.variables_by_name(linear.variables)])
     self.assertAllClose(variables["linear/w_prior_loc"], 0.3)
     self.assertAllClose(variables["linear/w_prior_scale"],
                         math.log(math.exp(0.01) - 1.))
     self.assertAllClose(
-        kl_w, np.sum(_np_kl(0.3, _softplus(0.3), 0.3, 0.01) *
+        kl_w, np.sum(refs.normal_kl(0.3, refs.softplus(0.3), 0.3, 0.01) *
                      np.ones([2, 3])), rtol=1e-5)
 
   @test_utils.in_all_modes
@@ -168,7 +154,7 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(metadata[0].posterior_vars["loc"].name,
                      "linear/w/q_loc:0")
     self.init()
-    scale = _softplus(-1.)
+    scale = refs.softplus(-1.)
     self.assertAllClose(self.evaluate(y),
                         _X.dot(np.full([2, 3], 0.3 + scale)) - 0.2 + scale)
 
@@ -274,12 +260,7 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     def loss():
       return tf.reduce_sum(tf.square(linear(x))) + bbb.get_total_kl_cost()
 
-    if self.eager:
-      with tf.GradientTape() as tape:
-        value = loss()
-      grads = tape.gradient(value, variables)
-    else:
-      grads = tf1.gradients(loss(), variables)
+    grads = test_utils.gradients(loss, variables)
     self.assertNotIn(None, grads)
     self.init()
     for grad in self.evaluate(grads):
@@ -320,7 +301,7 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIsInstance(bbb.inverse_softplus(0.01), float)
     self.assertEqual(bbb.inverse_softplus(0.01), math.log(math.exp(0.01) - 1))
     y = np.array([1e-4, 0.01, 1., 30.])
-    self.assertAllClose(_softplus(bbb.inverse_softplus(y)), y, rtol=1e-10)
+    self.assertAllClose(refs.softplus(bbb.inverse_softplus(y)), y, rtol=1e-10)
     self.assertAllClose(
         self.evaluate(tf.nn.softplus(bbb.inverse_softplus(tf.constant(y)))),
         y, rtol=1e-10)
@@ -329,7 +310,7 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
           0.25))
       with self.session() as session:
         session.run(v.initializer)
-        self.assertAllClose(_softplus(session.run(v)), [0.25, 0.25])
+        self.assertAllClose(refs.softplus(session.run(v)), [0.25, 0.25])
 
   def test_sonnet1_path(self):
     self.assertIs(deep_bbb.bayes_by_backprop_getter,

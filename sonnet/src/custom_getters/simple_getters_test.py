@@ -10,25 +10,13 @@ tf1 = tf.compat.v1
 cg = snt.custom_getters
 
 
-def _grads(ys, xs):
-  """Gradients of a scalar built by `ys()` w.r.t. `xs`, in any mode."""
-  if tf.executing_eagerly():
-    with tf.GradientTape(persistent=True) as tape:
-      for x in xs:
-        if not isinstance(x, tf.Variable):
-          tape.watch(x)
-      y = ys()
-    return tape.gradient(y, xs)
-  return tf1.gradients(ys(), xs)
-
-
 class NonTrainableTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_variables_not_trainable_but_gradients_flow(self):
     x = tf.constant(np.ones([2, 3], np.float32))
     linear = snt.Linear(4, custom_getter=cg.non_trainable)
-    grad_x, = _grads(lambda: tf.reduce_sum(linear(x)), [x])
+    grad_x, = test_utils.gradients(lambda: tf.reduce_sum(linear(x)), [x])
     self.assertEqual(linear.trainable_variables, ())
     self.assertVariableNames(linear.variables, ["linear/w", "linear/b"])
     self.assertEqual(linear.get_variables(), ())
@@ -48,7 +36,8 @@ class StopGradientTest(test_utils.TestCase):
     linear(x)  # Creates the variables.
     variables = {v.name: v for v in linear.trainable_variables}
     w_var, b_var = variables["linear/w:0"], variables["linear/b:0"]
-    grads = _grads(lambda: tf.reduce_sum(linear(x)), [w_var, b_var, x])
+    grads = test_utils.gradients(lambda: tf.reduce_sum(linear(x)),
+                                 [w_var, b_var, x])
     self.assertIsNone(grads[0])
     self.assertIsNone(grads[1])
     self.init()
@@ -61,8 +50,9 @@ class StopGradientTest(test_utils.TestCase):
     linear = snt.Linear(4, custom_getter={"w": cg.stop_gradient})
     linear(x)
     variables = {v.name: v for v in linear.trainable_variables}
-    grads = _grads(lambda: tf.reduce_sum(linear(x)),
-                   [variables["linear/w:0"], variables["linear/b:0"]])
+    grads = test_utils.gradients(
+        lambda: tf.reduce_sum(linear(x)),
+        [variables["linear/w:0"], variables["linear/b:0"]])
     self.assertIsNone(grads[0])
     self.init()
     self.assertAllClose(self.evaluate(grads[1]), [2., 2., 2., 2.])
@@ -122,15 +112,15 @@ class ContextTest(test_utils.TestCase):
     x = tf.ones([1, 3])
     linear(x)
     w_var = [v for v in linear.variables if v.name == "linear/w:0"][0]
-    outside, = _grads(lambda: tf.reduce_sum(linear(x)), [w_var])
+    outside, = test_utils.gradients(lambda: tf.reduce_sum(linear(x)), [w_var])
     self.assertFalse(ctx.active)
     with ctx:
       self.assertTrue(ctx.active)
-      inside, = _grads(lambda: tf.reduce_sum(linear(x)), [w_var])
+      inside, = test_utils.gradients(lambda: tf.reduce_sum(linear(x)), [w_var])
     self.assertIsNone(inside)
     self.init()
     self.assertAllClose(self.evaluate(outside), np.ones([3, 2]))
-    after, = _grads(lambda: tf.reduce_sum(linear(x)), [w_var])
+    after, = test_utils.gradients(lambda: tf.reduce_sum(linear(x)), [w_var])
     self.assertIsNotNone(after)
 
   @test_utils.in_all_modes

@@ -3,23 +3,11 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def _np_conv_valid(x, w, stride):
-  """Cross-correlation of NHWC `x` with HWIO `w`, VALID padding."""
-  kh, kw = w.shape[:2]
-  out_h = (x.shape[1] - kh) // stride + 1
-  out_w = (x.shape[2] - kw) // stride + 1
-  out = np.zeros([x.shape[0], out_h, out_w, w.shape[3]], np.float32)
-  for i in range(out_h):
-    for j in range(out_w):
-      patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
-      out[:, i, j, :] = np.einsum("nhwi,hwio->no", patch, w)
-  return out
 
 
 def _np_max_pool_valid(x, size, stride):
@@ -96,7 +84,7 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
          [(m.w, m.b) for m in net.linear_modules]])
     h = x
     for (w, b), (_, _, pool) in zip(convs, net._conv_layers):  # pylint: disable=protected-access
-      h = np.maximum(_np_conv_valid(h, w, 1) + b, 0.)
+      h = np.maximum(refs.conv(h, w) + b, 0.)
       if pool is not None:
         h = _np_max_pool_valid(h, *pool)
     h = h.reshape([2, -1])

@@ -4,12 +4,11 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules.nets import transformer as deep_transformer
+from sonnet.src import numpy_reference
 from sonnet.src import test_utils
 from sonnet.src.nets import attention_layers
 from sonnet.src.nets import attention_test_utils as ref
 import tensorflow as tf
-
-tf1 = tf.compat.v1
 
 
 class MasksTest(test_utils.TestCase, parameterized.TestCase):
@@ -89,7 +88,7 @@ class MasksTest(test_utils.TestCase, parameterized.TestCase):
     q, k, v = (rng.randn(2, 3, n, 4) for n in (2, 5, 5))
     self.assertAllClose(
         self.evaluate(attention_layers.simple_attention(q, k, v)),
-        ref.softmax(q @ k.transpose([0, 1, 3, 2])) @ v)
+        numpy_reference.softmax(q @ k.transpose([0, 1, 3, 2])) @ v)
 
 
 class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):

@@ -7,10 +7,12 @@ without ":0") to arrays; see `randomize`.
 import zlib
 
 import numpy as np
+from sonnet.src import numpy_reference as refs
+from sonnet.src import test_utils
 import tensorflow as tf
 
 
-def randomize(test_case, module, scale=0.5, prefix=None):
+def randomize(test_case, module, scale=0.5, scope=None):
   """Gives every variable of a connected module seeded uniform values.
 
   Args:
@@ -18,16 +20,16 @@ def randomize(test_case, module, scale=0.5, prefix=None):
       `init()`).
     module: the module.
     scale: the values are uniform in `[-scale, scale]`.
-    prefix: what to strip from the names (default: the module's scope).
+    scope: the scope the names are relative to (default: the module's).
 
   Returns:
-    A dict from the variables' names without `prefix` to the new values.
+    A dict from the variables' names relative to `scope` to the new values.
   """
-  prefix = module.scope_name + "/" if prefix is None else prefix
+  scope = module.scope_name if scope is None else scope
   params = {}
   for variable in module.get_all_variables(
       tf.compat.v1.GraphKeys.GLOBAL_VARIABLES):
-    name = variable.name[len(prefix):].split(":")[0]
+    name = test_utils.variable_name(variable, scope)
     rng = np.random.RandomState(zlib.crc32(name.encode()))
     value = rng.uniform(-scale, scale, variable.shape.as_list())
     test_case.evaluate(variable.assign(value.astype(np.float32)))
@@ -35,21 +37,43 @@ def randomize(test_case, module, scale=0.5, prefix=None):
   return params
 
 
+def randomized_run(test_case, core, inputs, is_training=False):
+  """Runs a memory core over a sequence with seeded variable values.
+
+  The core is connected once to make its variables, which `randomize` then
+  sets (emptying the "auxiliary_losses" collection of what that connection
+  added), and then to each input in turn, from its initial state.
+
+  Args:
+    test_case: the running `test_utils.TestCase`.
+    core: the core (TransformerXL or CompressiveTransformer).
+    inputs: NumPy inputs, one `[B, ...]` entry per connection.
+    is_training: passed to each connection.
+
+  Returns:
+    `(parameters, outputs, states)`: the parameters by name (see
+    `randomize`), and the list of outputs and of states (tensors).
+  """
+  batch_size = inputs[0].shape[0]
+  core(tf.constant(inputs[0]), core.initial_state(batch_size),
+       is_training=False)
+  test_case.init()
+  params = randomize(test_case, core)
+  tf.compat.v1.get_default_graph().clear_collection("auxiliary_losses")
+  state = core.initial_state(batch_size)
+  outputs, states = [], []
+  for x in inputs:
+    output, state = core(tf.constant(x), state, is_training=is_training)
+    outputs.append(output)
+    states.append(state)
+  return params, outputs, states
+
+
 def sub_params(params, prefix):
   """The entries under `prefix/`, with the prefix removed."""
   prefix += "/"
   return {k[len(prefix):]: v for k, v in params.items()
           if k.startswith(prefix)}
-
-
-def softmax(x):
-  e = np.exp(x - x.max(axis=-1, keepdims=True))
-  return e / e.sum(axis=-1, keepdims=True)
-
-
-def layer_norm(x, gamma, beta, eps=1e-5):
-  mean = x.mean(-1, keepdims=True)
-  return (x - mean) / np.sqrt(x.var(-1, keepdims=True) + eps) * gamma + beta
 
 
 def mlp(x, params, num_layers, activate_final=False):
@@ -135,7 +159,7 @@ def attention(x, memories, p, num_heads, key_size, mask=None,
     logits = logits + np.concatenate(parts, 3)
   if mask is not None:
     logits = logits + mask[..., -total:]
-  weights = softmax(logits)
+  weights = refs.softmax(logits)
   read = (weights @ v).transpose([0, 2, 1, 3]).reshape(x.shape[:2] + (-1,))
   return read @ p["linear/w"] + p["linear/b"], weights
 
@@ -177,13 +201,13 @@ def tower(x, p, config, memories=None, compressed=None):
     names = iter(["layer_norm", "layer_norm_1"])
     if layer_norm_mode in ("input", "both"):
       name = next(names)
-      normed = layer_norm(inputs, p[scope + "/%s/gamma" % name],
+      normed = refs.layer_norm(inputs, p[scope + "/%s/gamma" % name],
                           p[scope + "/%s/beta" % name])
     out, extra = fn(normed)
     out = inputs + out
     if layer_norm_mode in ("output", "both"):
       name = next(names)
-      out = layer_norm(out, p[scope + "/%s/gamma" % name],
+      out = refs.layer_norm(out, p[scope + "/%s/gamma" % name],
                        p[scope + "/%s/beta" % name])
     return out, extra
 

@@ -4,6 +4,7 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules.nets import transformer as deep_transformer
+from sonnet.src import numpy_reference
 from sonnet.src import test_utils
 from sonnet.src.nets import attention_layers
 from sonnet.src.nets import attention_test_utils as ref
@@ -16,19 +17,11 @@ _CONFIG = dict(value_size=2, num_heads=2, num_layers=2, mlp_hidden_sizes=(5,),
                dropout_rate=0.)
 
 
-def _np_conv(memory, w, rate):
-  """Bias-free VALID conv over time, kernel `len(w)`, stride `rate`."""
-  kernel = w.shape[0]
-  steps = (memory.shape[1] - kernel) // rate + 1
-  return np.stack([np.einsum("bkd,kde->be",
-                             memory[:, t * rate:t * rate + kernel], w)
-                   for t in range(steps)], 1)
-
-
 def _np_read(queries, memory, p, num_heads):
   keys = ref.heads(memory, p["key/linear/w"], num_heads)
   values = ref.heads(memory, p["value/linear/w"], num_heads)
-  return ref.softmax(queries @ keys.transpose([0, 1, 3, 2])) @ values
+  weights = numpy_reference.softmax(queries @ keys.transpose([0, 1, 3, 2]))
+  return weights @ values
 
 
 def _np_step(x, state, p, config, chunk_size, rate, episodic_size):
@@ -46,7 +39,7 @@ def _np_step(x, state, p, config, chunk_size, rate, episodic_size):
     concat = np.concatenate([s.episodic_memory, inputs], 1)
     to_compress = concat[:, :num_to_compress]
     conv_w = p["conv_compressor%s/conv_1d/w" % ("_%d" % i if i else "")]
-    compressed = _np_conv(to_compress, conv_w, rate)
+    compressed = numpy_reference.conv(to_compress, conv_w, stride=rate)
     att_p = ref.sub_params(tower_p, "layer_%d/multihead_attention" % i)
     queries = ref.heads(inputs, att_p["query/linear/w"], num_heads)
     queries = queries[:, :, max(num_to_compress - episodic_size, 0):]
@@ -71,16 +64,8 @@ class CompressiveTransformerTest(test_utils.TestCase, parameterized.TestCase):
         _CONFIG, chunk_size=4, episodic_memory_size=5,
         compressed_memory_size=3)
     chunks = np.random.RandomState(0).randn(3, 2, 4, 7).astype(np.float32)
-    core(tf.constant(chunks[0]), core.initial_state(2), is_training=False)
-    self.init()
-    p = ref.randomize(self, core)
-    tf1.get_default_graph().clear_collection("auxiliary_losses")
-    state = core.initial_state(2)
-    outputs, states = [], []
-    for chunk in chunks:
-      output, state = core(tf.constant(chunk), state, is_training=True)
-      outputs.append(output)
-      states.append(state)
+    p, outputs, states = ref.randomized_run(self, core, chunks,
+                                            is_training=True)
     losses = tf1.get_collection("auxiliary_losses")
     self.assertLen(losses, 3)
     outputs, states, losses = self.evaluate([outputs, states, losses])

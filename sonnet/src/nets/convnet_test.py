@@ -3,23 +3,11 @@
 from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
-
-
-def _np_conv_valid(x, w, stride=1):
-  """Cross-correlation of NHWC `x` with HWIO `w`, VALID padding."""
-  kh, kw = w.shape[:2]
-  out_h = (x.shape[1] - kh) // stride + 1
-  out_w = (x.shape[2] - kw) // stride + 1
-  out = np.zeros([x.shape[0], out_h, out_w, w.shape[3]], np.float32)
-  for i in range(out_h):
-    for j in range(out_w):
-      patch = x[:, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
-      out[:, i, j, :] = np.einsum("nhwi,hwio->no", patch, w)
-  return out
 
 
 class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
@@ -36,8 +24,8 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     y = net(tf.constant(x))
     self.init()
     y, params = self.evaluate([y, [(l.w, l.b) for l in net.layers]])
-    h = np.maximum(_np_conv_valid(x, params[0][0], 2) + params[0][1], 0.)
-    expected = _np_conv_valid(h, params[1][0]) + params[1][1]
+    h = np.maximum(refs.conv(x, params[0][0], stride=2) + params[0][1], 0.)
+    expected = refs.conv(h, params[1][0]) + params[1][1]
     if activate_final:
       expected = np.maximum(expected, 0.)
     self.assertAllClose(y, expected, atol=1e-4, rtol=1e-4)

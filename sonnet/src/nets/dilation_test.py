@@ -4,24 +4,13 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules.nets import dilation as deep_dilation
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
 tf1 = tf.compat.v1
 
 _RATES = (1, 1, 2, 4, 8, 16, 1, 1)
-
-
-def _np_dilated_conv_same(x, w, rate):
-  """SAME cross-correlation of NHWC `x` with a 3x3 HWIO `w`, dilated."""
-  padded = np.pad(x, [(0, 0), (rate, rate), (rate, rate), (0, 0)])
-  out = np.zeros(x.shape[:3] + (w.shape[3],), np.float64)
-  for i in range(3):
-    for j in range(3):
-      patch = padded[:, i * rate:i * rate + x.shape[1],
-                     j * rate:j * rate + x.shape[2]]
-      out += np.einsum("nhwi,io->nhwo", patch, w[i, j])
-  return out
 
 
 class DilationTest(test_utils.TestCase, parameterized.TestCase):
@@ -61,7 +50,7 @@ class DilationTest(test_utils.TestCase, parameterized.TestCase):
         [y, [(m.layers[0].w, m.layers[0].b) for m in net.conv_modules]])
     h = x
     for i, ((w, b), rate) in enumerate(zip(params, _RATES)):
-      h = _np_dilated_conv_same(h, w, rate) + b
+      h = refs.conv(h, w, rate=rate, padding="SAME") + b
       if i < 7:
         h = np.maximum(h, 0.)
     self.assertAllClose(y, h, atol=1e-4, rtol=1e-4)

@@ -4,6 +4,7 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.python.modules.nets import transformer as deep_transformer
+from sonnet.src import numpy_reference
 from sonnet.src import test_utils
 from sonnet.src.nets import attention_layers
 from sonnet.src.nets import attention_test_utils as ref
@@ -214,12 +215,13 @@ class ResidualDropoutWrapperTest(test_utils.TestCase, parameterized.TestCase):
     normed = x
     if layer_norm in ("input", "both"):
       name = next(names)
-      normed = ref.layer_norm(x, p[name + "/gamma"], p[name + "/beta"])
+      normed = numpy_reference.layer_norm(x, p[name + "/gamma"],
+                                          p[name + "/beta"])
     expected = x + 2. * normed
     if layer_norm in ("output", "both"):
       name = next(names)
-      expected = ref.layer_norm(expected, p[name + "/gamma"],
-                                p[name + "/beta"])
+      expected = numpy_reference.layer_norm(expected, p[name + "/gamma"],
+                                            p[name + "/beta"])
     self.assertEqual(state, "state")
     self.assertAllClose(self.evaluate(y), expected, atol=1e-5)
 
@@ -236,7 +238,7 @@ class ResidualDropoutWrapperTest(test_utils.TestCase, parameterized.TestCase):
     x = np.random.RandomState(7).randn(2, 5, 6).astype(np.float32)
     y = mlp(tf.constant(x), is_training=False)
     self.init()
-    p = ref.randomize(self, mlp, prefix="scope/")
+    p = ref.randomize(self, mlp, scope="scope")
     y = mlp(tf.constant(x), is_training=False)
     self.assertAllClose(self.evaluate(y),
                         ref.mlp(x, ref.sub_params(p, "mlp"), 2), atol=1e-5)

@@ -34,15 +34,8 @@ class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(0)
     chunks = rng.randn(3, 2, 4, 7).astype(np.float32)
     core = snt.nets.TransformerXL(config, memory_size=5, chunk_size=4)
-    core(tf.constant(chunks[0]), core.initial_state(2), is_training=False)
-    self.init()
-    p = ref.randomize(self, core)
-    state = core.initial_state(2)
-    outputs = []
-    for chunk in chunks:
-      output, state = core(tf.constant(chunk), state, is_training=False)
-      outputs.append(output)
-    outputs, state = self.evaluate([outputs, state])
+    p, outputs, states = ref.randomized_run(self, core, chunks)
+    outputs, state = self.evaluate([outputs, states[-1]])
     memories = [np.zeros([2, 5, 6])] * 2
     for chunk, output in zip(chunks, outputs):
       expected, memories = _np_step(chunk, memories, p, config)
@@ -78,14 +71,7 @@ class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(core.output_size, tf.TensorShape([6]))
     rng = np.random.RandomState(1)
     steps = rng.randn(4, 2, 7).astype(np.float32)
-    core(tf.constant(steps[0]), core.initial_state(2), is_training=False)
-    self.init()
-    p = ref.randomize(self, core)
-    state = core.initial_state(2)
-    outputs = []
-    for step in steps:
-      output, state = core(tf.constant(step), state, is_training=False)
-      outputs.append(output)
+    p, outputs, _ = ref.randomized_run(self, core, steps)
     outputs = self.evaluate(outputs)
     memories = [np.zeros([2, 3, 6])]
     for step, output in zip(steps, outputs):
