@@ -27,10 +27,8 @@ def _library_modules():
 class DoctestTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(*_library_modules())
+  @test_utils.in_eager_mode  # The examples are eager programs.
   def test_docstring_examples(self, module_name):
-    if test_utils.TF1_BEHAVIOR:
-      self.skipTest("Docstring examples are written for eager mode.")
-    tf.compat.v1.reset_default_graph()
     module = importlib.import_module(module_name)
     result = doctest.testmod(
         module, extraglobs={"snt": snt, "tf": tf, "np": np},
