@@ -1,6 +1,5 @@
 """module_with_build_args: is_training changes the graph, weights are shared."""
 
-import doctest
 import os
 
 import numpy as np
@@ -43,22 +42,16 @@ class ClassifierTest(test_utils.TestCase):
       # In a graph the test connection normalizes with the moving averages
       # (zero mean, unit variance at first), so it equals a NumPy forward
       # pass with no normalization but the epsilon.
-      by_name = {v.name: v for v in net.get_variables(
-          tf1.GraphKeys.GLOBAL_VARIABLES)}
-      w1, b1, w2, b2 = self.evaluate([
-          by_name["classifier/hidden/w:0"], by_name["classifier/hidden/b:0"],
-          by_name["classifier/logits/w:0"], by_name["classifier/logits/b:0"]])
-      h = np.maximum((self.evaluate(x).reshape(6, 10) @ w1 + b1) /
-                     np.sqrt(1 + 1e-3), 0)
-      np.testing.assert_allclose(a, h @ w2 + b2, rtol=1e-4, atol=1e-5)
+      v = self.variable_values(net)
+      h = np.maximum((self.evaluate(x).reshape(6, 10) @ v["hidden/w"] +
+                      v["hidden/b"]) / np.sqrt(1 + 1e-3), 0)
+      np.testing.assert_allclose(a, h @ v["logits/w"] + v["logits/b"],
+                                 rtol=1e-4, atol=1e-5)
       self.assertNotEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
-
 
   @test_utils.in_eager_mode
   def test_docstring_example(self):
-    result = doctest.testmod(module_with_build_args, extraglobs={"tf": tf})
-    self.assertEqual(result.failed, 0)
-    self.assertGreater(result.attempted, 0)
+    self.assertDocstringExamplesPass(module_with_build_args)
 
 
 class TrainTest(test_utils.TestCase):

@@ -1,6 +1,5 @@
 """my_mlp: the guide's MyMLP, checked against NumPy, fits and resumes."""
 
-import doctest
 import os
 
 import numpy as np
@@ -15,18 +14,20 @@ class MyMLPTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_matches_numpy_and_shares(self):
     mlp = my_mlp.MyMLP(hidden_size=5, output_size=2)
+    self.assertEqual(mlp.module_name, "my_mlp")
     x = np.random.default_rng(0).normal(size=[3, 4]).astype(np.float32)
+    mlp(tf.ones([1, 4]))  # The guide's: any batch size, the same variables.
     out = mlp(tf.constant(x))
     again = mlp(tf.constant(x))
     self.assertVariableShapes(mlp.get_variables(), {
         "my_mlp/x_to_h/w": [4, 5], "my_mlp/x_to_h/b": [5],
         "my_mlp/h_to_o/w": [5, 2], "my_mlp/h_to_o/b": [2]})
+    if not self.eager:
+      self.assertLen(tf.compat.v1.global_variables(), 4)
     self.init()
-    by_name = {v.name: v for v in mlp.get_variables()}
-    w1, b1, w2, b2 = self.evaluate(
-        [by_name["my_mlp/%s:0" % n] for n in
-         ("x_to_h/w", "x_to_h/b", "h_to_o/w", "h_to_o/b")])
-    expected = np.tanh(x @ w1 + b1) @ w2 + b2
+    v = self.variable_values(mlp)
+    expected = (np.tanh(x @ v["x_to_h/w"] + v["x_to_h/b"]) @ v["h_to_o/w"] +
+                v["h_to_o/b"])
     np.testing.assert_allclose(self.evaluate(out), expected, rtol=1e-5,
                                atol=1e-6)
     np.testing.assert_allclose(self.evaluate(again), expected, rtol=1e-5,
@@ -34,9 +35,7 @@ class MyMLPTest(test_utils.TestCase):
 
   @test_utils.in_eager_mode
   def test_docstring_example(self):
-    result = doctest.testmod(my_mlp, extraglobs={"tf": tf})
-    self.assertEqual(result.failed, 0)
-    self.assertGreater(result.attempted, 0)
+    self.assertDocstringExamplesPass(my_mlp)
 
 
 class TrainTest(test_utils.TestCase):

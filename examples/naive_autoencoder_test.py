@@ -1,9 +1,9 @@
 """The naive autoencoder example: shared variables, learning and resuming."""
 
-import doctest
 import os
 
 import numpy as np
+from sonnet.src import numpy_reference as refs
 from sonnet.src import test_utils
 import tensorflow as tf
 
@@ -20,26 +20,37 @@ class NaiveAutoEncoderTest(test_utils.TestCase):
     self.assertVariableNames(ae.get_variables(), [
         "naive_auto_encoder/w_enc", "naive_auto_encoder/b_enc"])
     out = ae(tf.ones([2, 5]))           # reuses encode's, creates decode's
+    from_latents = ae.decode(tf.ones([4, 3]))
+    ae.encode(tf.ones([4, 5]))
+    self.assertEqual(out.shape.as_list(), [2, 5])
+    self.assertEqual(from_latents.shape.as_list(), [4, 5])
     self.assertVariableShapes(ae.get_variables(), {
         "naive_auto_encoder/w_enc": [5, 3], "naive_auto_encoder/b_enc": [3],
         "naive_auto_encoder/w_dec": [3, 5], "naive_auto_encoder/b_dec": [5]})
     self.init()
-    by_name = {v.name: v for v in ae.get_variables()}
-    w_enc, w_dec = self.evaluate([by_name["naive_auto_encoder/w_enc:0"],
-                                  by_name["naive_auto_encoder/w_dec:0"]])
-    sigmoid = lambda v: 1 / (1 + np.exp(-v))
-    expected_latents = sigmoid(np.ones([2, 5]) @ w_enc)
+    v = self.variable_values(ae)
+    expected_latents = refs.sigmoid(np.ones([2, 5]) @ v["w_enc"] + v["b_enc"])
     np.testing.assert_allclose(self.evaluate(latents), expected_latents,
                                rtol=1e-5)
-    np.testing.assert_allclose(self.evaluate(out),
-                               sigmoid(expected_latents @ w_dec), rtol=1e-5)
+    np.testing.assert_allclose(
+        self.evaluate(out),
+        refs.sigmoid(expected_latents @ v["w_dec"] + v["b_dec"]), rtol=1e-5)
+    self.assertAllClose(
+        self.evaluate(from_latents),
+        refs.sigmoid(np.ones([4, 3]) @ v["w_dec"] + v["b_dec"]), atol=1e-5)
 
+  @test_utils.in_all_modes
+  def test_reuse_variables_any_call_order(self):
+    ae = naive_autoencoder.NaiveAutoEncoder(n_latent=2, n_out=3)
+    ae.decode(tf.ones([1, 2]))  # Decoder variables first, then the rest.
+    ae(tf.ones([1, 3]))
+    ae.decode(tf.ones([4, 2]))
+    self.assertLen(ae.get_variables(), 4)
+    self.assertTrue(ae.is_connected)
 
   @test_utils.in_eager_mode
   def test_docstring_example(self):
-    result = doctest.testmod(naive_autoencoder, extraglobs={"tf": tf})
-    self.assertEqual(result.failed, 0)
-    self.assertGreater(result.attempted, 0)
+    self.assertDocstringExamplesPass(naive_autoencoder)
 
 
 class TrainTest(test_utils.TestCase):

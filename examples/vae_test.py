@@ -1,6 +1,5 @@
 """The VAE example: shared variables, training beats a baseline, resuming."""
 
-import doctest
 import gzip
 import os
 
@@ -87,12 +86,9 @@ class VAEModuleTest(test_utils.TestCase):
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     self.assertTrue(np.all(sd > 0))
 
-
   @test_utils.in_eager_mode
   def test_docstring_example(self):
-    result = doctest.testmod(vae, extraglobs={"tf": tf})
-    self.assertEqual(result.failed, 0)
-    self.assertGreater(result.attempted, 0)
+    self.assertDocstringExamplesPass(vae)
 
 
 class IdxTest(tf.test.TestCase):
