@@ -34,7 +34,7 @@ def snt_py_test(
         srcs = None,
         deps = [],
         tags = [],
-        size = "small",
+        size = "medium",
         tf1 = True,
         **kwargs):
     """One test file, run in TF2 behaviour and (by default) again in TF1's.
@@ -50,7 +50,12 @@ def snt_py_test(
       deps: py_library targets the test imports.
       tags: tags for both targets (e.g. "gpu" to skip them unless
         --config=gpu is given).
-      size: Bazel test size, which sets the timeout ("small": 60 s).
+      size: Bazel test size, which sets the timeout. The default, "medium"
+        (300 s), holds every test file that imports TensorFlow: on a loaded
+        2-core machine (load 7-10) they took 13-120 s, most of them over
+        30 s, half of "small"'s 60 s. A file that needs more is split with
+        `shard_count` (absltest spreads its test methods over that many
+        processes).
       tf1: False makes only the TF2 target, for tests with no TF1 meaning.
       **kwargs: passed on to both py_test targets. `env` entries are kept;
         `main` defaults to the first source.
