@@ -26,7 +26,7 @@ class DNCTest(test_utils.TestCase):
     self.assertEqual(outputs.shape.as_list(), [5, 2, 3])
     self.assertEqual(state.access_output.shape.as_list(), [2, 2, 4])
     self.assertEqual(state.access_state.memory.shape.as_list(), [2, 6, 4])
-    names = [v.name.split(":")[0] for v in core.get_variables()]
+    names = [test_utils.variable_name(v) for v in core.get_variables()]
     self.assertIn("dnc/controller/w_gates", names)
     self.assertIn("dnc/memory_access/read_mode/w", names)
     self.assertIn("dnc/output_linear/w", names)
@@ -56,13 +56,8 @@ class DNCTest(test_utils.TestCase):
             time_major=True)
         return tf.reduce_sum((outputs - targets) ** 2)
 
-      if self.eager:
-        with tf.GradientTape() as tape:
-          loss = loss_fn()
-        grads = tape.gradient(loss, core.trainable_variables)
-      else:
-        loss = loss_fn()
-        grads = tf1.gradients(loss, core.trainable_variables)
+      loss_fn()  # Creates the variables.
+      grads = test_utils.gradients(loss_fn, core.trainable_variables)
       self.assertLen(grads, 20)
       missing = [v.name for v, g in zip(core.trainable_variables, grads)
                  if g is None]

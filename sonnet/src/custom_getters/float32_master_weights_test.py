@@ -10,15 +10,6 @@ tf1 = tf.compat.v1
 _getter = snt.custom_getters.float32_master_weights
 
 
-def _grads(loss_fn, xs):
-  """Gradients of the scalar `loss_fn()` w.r.t. `xs`, in any mode."""
-  if tf.executing_eagerly():
-    with tf.GradientTape() as tape:
-      loss = loss_fn()
-    return tape.gradient(loss, xs)
-  return tf1.gradients(loss_fn(), xs)
-
-
 class Float32MasterWeightsTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(tf.float16, tf.bfloat16)
@@ -58,8 +49,8 @@ class Float32MasterWeightsTest(test_utils.TestCase, parameterized.TestCase):
     x = tf.ones([1, 1], tf.float16)
     linear(x)
     w_var, = linear.trainable_variables
-    grad, = _grads(lambda: tf.reduce_sum(tf.cast(linear(x), tf.float32)),
-                   [w_var])
+    grad, = test_utils.gradients(
+        lambda: tf.reduce_sum(tf.cast(linear(x), tf.float32)), [w_var])
     self.assertEqual(grad.dtype, tf.float32)
     update = w_var.assign_sub(1e-4 * grad)
     self.init()
