@@ -195,8 +195,7 @@ class AbstractModule(tf_shim.AutoTrackable):
       return self._replay(args, kwargs)
     self._check_graph()
     if replayable and tf.inside_function():
-      with tf1.name_scope(self.module_name):  # As entering the scope would.
-        return self._replay(args, kwargs)
+      return self._replay_in_trace(args, kwargs)
     first_connection = not record.is_connected
     tidy_up = (failed_connection.tidy_up_if_it_fails(self._template)
                if first_connection else contextlib.nullcontext())
@@ -242,6 +241,17 @@ class AbstractModule(tf_shim.AutoTrackable):
       outputs = self._build(*args, **kwargs)
       self._record_connection(args, kwargs, outputs)
     return outputs
+
+  @tf.autograph.experimental.do_not_convert
+  def _replay_in_trace(self, args, kwargs):
+    """`_replay` while a function is traced, in the module's name scope.
+
+    The name scope is the one entering the module's variable scope opens,
+    so traced ops keep their names. AutoGraph leaves `_build` as written,
+    as it does behind the template.
+    """
+    with tf1.name_scope(self.module_name):
+      return self._replay(args, kwargs)
 
   def _tell_callers(self, first_connection):
     """Shares this module's record with the modules connecting around it."""

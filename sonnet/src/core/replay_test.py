@@ -43,7 +43,7 @@ def _trace_twice(golden, replay):
     inputs = [golden.make_inputs(batch, module) for batch in (2, 3)]
     kwargs = golden.call_kwargs or {}
 
-    @tf.function(autograph=False)
+    @tf.function  # With AutoGraph, as users trace.
     def twice():
       return [module(*args, **kwargs) for args in inputs]
 
