@@ -23,5 +23,4 @@ __all__ = [
     "override_args",
     "override_default_args",
     "restore_initializer",
-    "stop_gradient",
-]
+    "stop_gradient",]

@@ -31,5 +31,4 @@ __all__ = [
     "get_variable_metadata",
     "inverse_softplus",
     "scale_variable_initializer",
-    "stochastic_kl_builder",
-]
+    "stochastic_kl_builder",]

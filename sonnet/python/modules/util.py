@@ -20,8 +20,8 @@ from sonnet.src.core.reuse_variables import reuse_variables
 from sonnet.src.variable_format import format_variable_map
 from sonnet.src.variable_format import format_variables
 from sonnet.src.variable_format import log_variables
-from sonnet.src.variable_format import (
-    num_bytes_to_human_readable as _num_bytes_to_human_readable)
+from sonnet.src.variable_format import (num_bytes_to_human_readable as
+                                        _num_bytes_to_human_readable)
 from sonnet.src.variable_format import summarize_variables
 from sonnet.src.variable_utils import count_variables_by_type
 from sonnet.src.variable_utils import get_normalized_variable_map

@@ -36,8 +36,7 @@ class EstimatorModes:
 
 _VariableMetadata = collections.namedtuple("VariableMetadata", [
     "raw_variable_name", "raw_variable_shape", "scope_name", "posterior",
-    "posterior_estimate", "prior", "kl_cost", "prior_vars",
-    "posterior_vars"])
+    "posterior_estimate", "prior", "kl_cost", "prior_vars", "posterior_vars"])
 
 # Graph -> {variable name: _VariableMetadata}. Eager execution uses the
 # global default graph as its key, so `reset_default_graph()` clears it.
@@ -71,24 +70,26 @@ def _check_reparameterized(distribution):
 
 def _posterior_estimate(posterior, mode, name, noise=None):
   """The weight estimate selected by the string tensor `mode`."""
+
   def sample():
     if noise is not None:
       return posterior.sample(noise=noise)
     return posterior.sample()
 
-  cases = [(tf.equal(mode, EstimatorModes.sample, name="equal_sample_mode"),
-            sample),
-           (tf.equal(mode, EstimatorModes.mean, name="equal_mean_mode"),
-            posterior.mean)]
+  cases = [(tf.equal(mode, EstimatorModes.sample,
+                     name="equal_sample_mode"), sample),
+           (tf.equal(mode, EstimatorModes.mean,
+                     name="equal_mean_mode"), posterior.mean)]
   if hasattr(posterior, "last_sample"):
-    cases.append((tf.equal(mode, EstimatorModes.last_sample,
-                           name="equal_last_sample_mode"),
-                  posterior.last_sample))
+    cases.append(
+        (tf.equal(mode, EstimatorModes.last_sample,
+                  name="equal_last_sample_mode"), posterior.last_sample))
 
   def invalid_mode():
     check = tf.debugging.Assert(
-        tf.constant(False), data=[tf.constant("Invalid posterior estimate "
-                                              "mode.")])
+        tf.constant(False),
+        data=[tf.constant("Invalid posterior estimate "
+                          "mode.")])
     with tf.control_dependencies([check]):
       return posterior.mean()
 
@@ -99,10 +100,8 @@ def _posterior_estimate(posterior, mode, name, noise=None):
 def bayes_by_backprop_getter(
     posterior_builder=bbb_builders.diagonal_gaussian_posterior_builder,
     prior_builder=bbb_builders.fixed_gaussian_prior_builder,
-    kl_builder=bbb_builders.stochastic_kl_builder,
-    sampling_mode_tensor=None,
-    fresh_noise_per_connection=True,
-    keep_control_dependencies=False):
+    kl_builder=bbb_builders.stochastic_kl_builder, sampling_mode_tensor=None,
+    fresh_noise_per_connection=True, keep_control_dependencies=False):
   """Returns a custom getter that replaces variables by posterior estimates.
 
   For each trainable float variable `name` the getter builds
@@ -183,15 +182,10 @@ def bayes_by_backprop_getter(
       kl_cost = kl_builder(posterior, prior, estimate)
     if name not in registry or eager:
       registry[name] = _VariableMetadata(
-          raw_variable_name=name,
-          raw_variable_shape=kwargs["shape"],
-          scope_name=tf1.get_variable_scope().name,
-          posterior=posterior,
-          posterior_estimate=estimate,
-          prior=prior,
-          kl_cost=kl_cost,
-          prior_vars=prior_vars,
-          posterior_vars=posterior_vars)
+          raw_variable_name=name, raw_variable_shape=kwargs["shape"],
+          scope_name=tf1.get_variable_scope().name, posterior=posterior,
+          posterior_estimate=estimate, prior=prior, kl_cost=kl_cost,
+          prior_vars=prior_vars, posterior_vars=posterior_vars)
     return estimate
 
   return custom_getter
@@ -211,9 +205,9 @@ def get_variable_metadata(scope_name_substring=None):
     `posterior_vars` (the dicts the builders returned, or `{}`), in order
     of first connection.
   """
-  return [m for m in _registry().values()
-          if scope_name_substring is None or
-          scope_name_substring in m.scope_name]
+  return [
+      m for m in _registry().values()
+      if scope_name_substring is None or scope_name_substring in m.scope_name]
 
 
 def get_total_kl_cost(name="total_kl_cost", filter_by_name_substring=None):

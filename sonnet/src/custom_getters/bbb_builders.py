@@ -49,7 +49,9 @@ def scale_variable_initializer(desired_scale):
   return tf1.constant_initializer(inverse_softplus(desired_scale))
 
 
-def diagonal_gaussian_posterior_builder(getter, name, shape=None, *args,  # pylint: disable=keyword-arg-before-vararg
+# Sonnet 1.36's signature.
+# pylint: disable-next=keyword-arg-before-vararg
+def diagonal_gaussian_posterior_builder(getter, name, shape=None, *args,
                                         **kwargs):
   """Builds a learned diagonal Gaussian posterior over a variable.
 

@@ -43,8 +43,7 @@ class DiagonalGaussian:
 
   def standard_noise(self, seed=None):
     """Draws `eps ~ N(0, 1)` of the distribution's full shape."""
-    shape = tf.broadcast_dynamic_shape(tf.shape(self.loc),
-                                       tf.shape(self.scale))
+    shape = tf.broadcast_dynamic_shape(tf.shape(self.loc), tf.shape(self.scale))
     return tf.random.normal(shape, dtype=self.dtype, seed=seed)
 
   def sample(self, seed=None, noise=None):

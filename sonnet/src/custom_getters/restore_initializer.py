@@ -24,12 +24,10 @@ def _checkpoint_initializer(prefix, tensor_name, saved_dtype):
     if partition_info is not None:
       full_shape = list(partition_info.full_shape)
       offsets = list(partition_info.var_offset)
-      spec = "%s %s" % (
-          " ".join(str(d) for d in full_shape),
-          ":".join("%d,%d" % (o, n) for o, n in zip(offsets, shape)))
-    value, = tf.raw_ops.RestoreV2(
-        prefix=prefix, tensor_names=[tensor_name], shape_and_slices=[spec],
-        dtypes=[saved_dtype])
+      spec = "%s %s" % (" ".join(str(d) for d in full_shape), ":".join(
+          "%d,%d" % (o, n) for o, n in zip(offsets, shape)))
+    value, = tf.raw_ops.RestoreV2(prefix=prefix, tensor_names=[tensor_name],
+                                  shape_and_slices=[spec], dtypes=[saved_dtype])
     value.set_shape(shape)
     if dtype is not None and tf.as_dtype(dtype).base_dtype != saved_dtype:
       value = tf.cast(value, tf.as_dtype(dtype).base_dtype)
@@ -77,13 +75,13 @@ def restore_initializer(filename, name_fn=None,
         reader_cache.append((prefix, tf.train.load_checkpoint(prefix)))
       except (tf.errors.NotFoundError, tf.errors.DataLossError,
               ValueError) as e:
-        raise ValueError("restore_initializer: cannot read checkpoint %r: %s"
-                         % (filename, e)) from e
+        raise ValueError("restore_initializer: cannot read checkpoint %r: %s" %
+                         (filename, e)) from e
     return reader_cache[0]
 
   def custom_getter(getter, name, *args, **kwargs):
-    collections = list(kwargs.get("collections") or
-                       [tf1.GraphKeys.GLOBAL_VARIABLES])
+    collections = list(
+        kwargs.get("collections") or [tf1.GraphKeys.GLOBAL_VARIABLES])
     trainable = kwargs.get("trainable")
     if trainable or trainable is None:
       collections.append(tf1.GraphKeys.TRAINABLE_VARIABLES)

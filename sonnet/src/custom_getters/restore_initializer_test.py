@@ -13,8 +13,8 @@ tf1 = tf.compat.v1
 def _write_checkpoint(directory, values):
   """Saves {name: array} as a TF1 checkpoint; returns its prefix."""
   with tf.Graph().as_default() as graph:
-    variables = [tf1.Variable(value, name=name)
-                 for name, value in values.items()]
+    variables = [
+        tf1.Variable(value, name=name) for name, value in values.items()]
     saver = tf1.train.Saver(variables)
     with tf1.Session(graph=graph) as session:
       session.run(tf1.global_variables_initializer())
@@ -30,9 +30,9 @@ class RestoreInitializerTest(test_utils.TestCase):
     self.b = rng.randn(4).astype(np.float32)
     self.directory = self.get_temp_dir()
     self.prefix = _write_checkpoint(
-        self.directory, {"linear/w": self.w, "linear/b": self.b,
-                         "old/weights": 2 * self.w,
-                         "old/b": self.b.astype(np.float64)})
+        self.directory, {
+            "linear/w": self.w, "linear/b": self.b, "old/weights": 2 * self.w,
+            "old/b": self.b.astype(np.float64)})
 
   @test_utils.in_all_modes
   def test_restores_by_name(self):
@@ -51,8 +51,8 @@ class RestoreInitializerTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_name_fn_directory_and_cast(self):
     names = {"new/w": "old/weights", "new/b": "old/b"}
-    getter = snt.custom_getters.restore_initializer(
-        self.directory, name_fn=names.get)
+    getter = snt.custom_getters.restore_initializer(self.directory,
+                                                    name_fn=names.get)
     linear = snt.Linear(4, custom_getter=getter, name="new")
     linear(tf.ones([1, 3]))
     self.init()
@@ -87,8 +87,7 @@ class RestoreInitializerTest(test_utils.TestCase):
         partitioners={"w": tf1.fixed_size_partitioner(2, axis=1)})
     linear(tf.ones([1, 3]))
     self.init()
-    self.assertAllEqual(self.evaluate(tf.convert_to_tensor(linear.w)),
-                        self.w)
+    self.assertAllEqual(self.evaluate(tf.convert_to_tensor(linear.w)), self.w)
 
   @test_utils.in_all_modes
   def test_errors(self):

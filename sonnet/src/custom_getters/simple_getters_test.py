@@ -74,9 +74,8 @@ class OverrideArgsTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_override_default_args_fills_unset_only(self):
-    getter = cg.override_default_args(
-        regularizer=snt.regularizers.l1(1.0),
-        initializer=tf1.ones_initializer())
+    getter = cg.override_default_args(regularizer=snt.regularizers.l1(1.0),
+                                      initializer=tf1.ones_initializer())
     explicit = snt.Linear(2, custom_getter=getter, name="explicit",
                           initializers={"w": tf1.constant_initializer(2.)},
                           regularizers={"w": snt.regularizers.l1(0.5)})
