@@ -1,5 +1,7 @@
 """`ACTCore`: Adaptive Computation Time around a core (Graves, 2016)."""
 
+from typing import Any, Callable, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import connected_property
@@ -65,8 +67,10 @@ class ACTCore(rnn_core.RNNCore):
   ([3, 2], [3, 1])
   """
 
-  def __init__(self, core, output_size, threshold, get_state_for_halting,
-               max_steps=0, name="act_core"):
+  def __init__(self, core: Callable[..., Any],
+               output_size: Union[int, Callable[[], int]], threshold: float,
+               get_state_for_halting: Callable[[Any], tf.Tensor],
+               max_steps: int = 0, name: str = "act_core"):
     """Configures the pondering.
 
     Args:

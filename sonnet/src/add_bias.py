@@ -1,5 +1,7 @@
 """`AddBias`: adds a learned bias, broadcast over chosen dimensions."""
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 from sonnet.src.core import base
 from sonnet.src.core import connected_property
 from sonnet.src import default_initializers
@@ -51,8 +53,13 @@ class AddBias(base.AbstractModule, base.Transposable,
 
   POSSIBLE_INITIALIZER_KEYS = {"b"}
 
-  def __init__(self, output_shape=None, bias_dims=None, initializers=None,
-               partitioners=None, regularizers=None, name="add"):
+  def __init__(self,
+               output_shape: Optional[Union[Sequence[int], Callable]] = None,
+               bias_dims: Optional[Sequence[int]] = None,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               name: str = "add"):
     """Configures the bias.
 
     Args:

@@ -58,7 +58,13 @@ def _normalized(signature_text):
 
 
 def _signature_text(obj):
-  return _normalized(str(inspect.signature(obj))[1:-1])
+  """Parameter names, kinds and defaults; type hints are ours, not compared."""
+  signature = inspect.signature(obj)
+  bare = signature.replace(
+      parameters=[p.replace(annotation=p.empty)
+                  for p in signature.parameters.values()],
+      return_annotation=signature.empty)
+  return _normalized(str(bare)[1:-1])
 
 
 def _without_receiver(params_text):

@@ -1,6 +1,7 @@
 """`AttentiveRead`: a soft read from a memory, weighted by learned scores."""
 
 import collections
+from typing import Any, Callable
 
 import numpy as np
 import tensorflow as tf
@@ -28,7 +29,8 @@ class AttentiveRead(base.AbstractModule):
   ([2, 3], [2, 5])
   """
 
-  def __init__(self, attention_logit_mod, name="attention"):
+  def __init__(self, attention_logit_mod: Callable[..., Any],
+               name: str = "attention"):
     """Configures the read.
 
     Args:

@@ -1,6 +1,7 @@
 """`BatchApply`: runs a module over several leading (batch) dimensions."""
 
 import numbers
+from typing import Any, Callable
 
 import numpy as np
 import tensorflow as tf
@@ -28,8 +29,8 @@ class BatchApply(base.AbstractModule):
   [7, 2, 4]
   """
 
-  def __init__(self, module_or_op, n_dims=2, input_example_index=0,
-               name="batch_apply"):
+  def __init__(self, module_or_op: Callable[..., Any], n_dims: int = 2,
+               input_example_index: int = 0, name: str = "batch_apply"):
     """Configures the wrapper.
 
     Args:

@@ -1,6 +1,7 @@
 """`BatchNorm`: batch normalization with moving statistics (Sonnet 1)."""
 
 import functools
+from typing import Any, Mapping, Optional, Sequence
 
 import tensorflow as tf
 
@@ -43,10 +44,14 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormBase):
   0.002
   """
 
-  def __init__(self, axis=None, offset=True, scale=False, decay_rate=0.999,
-               eps=1e-3, initializers=None, partitioners=None,
-               regularizers=None, update_ops_collection="update_ops",
-               fused=False, name="batch_norm"):
+  def __init__(self, axis: Optional[Sequence[int]] = None, offset: bool = True,
+               scale: bool = False, decay_rate: float = 0.999,
+               eps: float = 1e-3,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               update_ops_collection: str = "update_ops", fused: bool = False,
+               name: str = "batch_norm"):
     """Configures the module.
 
     Args:

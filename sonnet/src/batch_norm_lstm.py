@@ -1,5 +1,7 @@
 """`BatchNormLSTM`: an LSTM with recurrent batch norm (Cooijmans et al.)."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -140,12 +142,17 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   CoreWithExtraBuildArgs = CoreWithExtraBuildArgs
   IndexedStatsBatchNorm = IndexedStatsBatchNorm
 
-  def __init__(self, hidden_size, forget_bias=1.0, initializers=None,
-               partitioners=None, regularizers=None, use_peepholes=False,
-               use_batch_norm_h=True, use_batch_norm_x=False,
-               use_batch_norm_c=False, max_unique_stats=1,
-               hidden_clip_value=None, cell_clip_value=None,
-               custom_getter=None, name="batch_norm_lstm"):
+  def __init__(
+      self, hidden_size: int, forget_bias: float = 1.0,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      use_peepholes: bool = False, use_batch_norm_h: bool = True,
+      use_batch_norm_x: bool = False, use_batch_norm_c: bool = False,
+      max_unique_stats: int = 1, hidden_clip_value: Optional[float] = None,
+      cell_clip_value: Optional[float] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "batch_norm_lstm"):
     """Configures the core.
 
     Args:

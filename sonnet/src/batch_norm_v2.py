@@ -1,6 +1,7 @@
 """`BatchNormV2`: batch normalization over all but the channel dimension."""
 
 import functools
+from typing import Any, Mapping, Optional
 
 import numpy as np
 import tensorflow as tf
@@ -43,10 +44,14 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
 
   SUPPORTED_DATA_FORMATS = SUPPORTED_DATA_FORMATS
 
-  def __init__(self, data_format=None, offset=True, scale=False,
-               decay_rate=0.999, eps=1e-3, initializers=None,
-               partitioners=None, regularizers=None,
-               update_ops_collection=None, fused=True, name="batch_norm"):
+  def __init__(self, data_format: Optional[str] = None, offset: bool = True,
+               scale: bool = False, decay_rate: float = 0.999,
+               eps: float = 1e-3,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               update_ops_collection: Optional[str] = None, fused: bool = True,
+               name: str = "batch_norm"):
     """Configures the module.
 
     Args:

@@ -1,5 +1,7 @@
 """`BidirectionalRNN`: runs one core forwards and one backwards in time."""
 
+from typing import Any, Callable
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -39,7 +41,8 @@ class BidirectionalRNN(base.AbstractModule):
   [5, 2, 3]
   """
 
-  def __init__(self, forward_core, backward_core, name="bidir_rnn"):
+  def __init__(self, forward_core: Callable[..., Any],
+               backward_core: Callable[..., Any], name: str = "bidir_rnn"):
     """Stores the two cores.
 
     Args:

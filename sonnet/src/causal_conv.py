@@ -1,5 +1,7 @@
 """`CausalConv1D`: a 1-D convolution whose output never sees later inputs."""
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 from sonnet.src import conv
 from sonnet.src import conv_padding
 from sonnet.src import reflection
@@ -19,11 +21,19 @@ class CausalConv1D(conv.ConvND):
 
   _n = 1
 
-  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
-               use_bias=True, initializers=None, partitioners=None,
-               regularizers=None, mask=None, padding=conv_padding.CAUSAL,
-               data_format="NWC", padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="causal_conv_1d"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      rate: Union[int, Sequence[int]] = 1, use_bias: bool = True,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
+      padding: Union[str, Sequence[str]] = conv_padding.CAUSAL,
+      data_format: str = "NWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "causal_conv_1d"):
     """Configures the convolution.
 
     Args:

@@ -1,5 +1,7 @@
 """`restore_initializer`: initialize a variable from a checkpoint's tensor."""
 
+from typing import Any, Callable, Optional, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import tf_shim
@@ -29,7 +31,8 @@ class restore_initializer(tf_shim.InitializerV1):  # pylint: disable=invalid-nam
     scope: None, a callable or a string, as above.
   """
 
-  def __init__(self, filename, var_name, scope=None):
+  def __init__(self, filename: str, var_name: str,
+               scope: Optional[Union[str, Callable[..., Any]]] = None):
     self._filename = filename
     self._var_name = var_name
     self._scope = scope

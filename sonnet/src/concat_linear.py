@@ -1,5 +1,7 @@
 """`ConcatLinear`: a linear layer over the concatenation of several inputs."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -29,9 +31,13 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
 'concat_linear/linear_1/w:0']
   """
 
-  def __init__(self, output_size, use_bias=True, initializers=None,
-               partitioners=None, regularizers=None, custom_getter=None,
-               name="concat_linear"):
+  def __init__(
+      self, output_size: Union[int, Callable[[], int]], use_bias: bool = True,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "concat_linear"):
     """Configures the layer.
 
     Args:

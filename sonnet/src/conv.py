@@ -4,6 +4,8 @@ Each of `Conv1D`, `Conv2D` and `Conv3D` is paired with its transpose in
 `conv_transpose`, which `transpose()` constructs.
 """
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -267,11 +269,19 @@ class Conv1D(_TransposableConv):
 
   _n = 1
 
-  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
-               padding=conv_padding.SAME, use_bias=True, initializers=None,
-               partitioners=None, regularizers=None, mask=None,
-               data_format="NWC", padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="conv_1d"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      rate: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
+      data_format: str = "NWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_1d"):
     super().__init__(
         output_channels, kernel_shape, stride=stride, rate=rate,
         padding=padding, use_bias=use_bias, initializers=initializers,
@@ -297,11 +307,19 @@ class Conv2D(_TransposableConv):
 
   _n = 2
 
-  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
-               padding=conv_padding.SAME, use_bias=True, initializers=None,
-               partitioners=None, regularizers=None, mask=None,
-               data_format="NHWC", padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="conv_2d"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      rate: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
+      data_format: str = "NHWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_2d"):
     super().__init__(
         output_channels, kernel_shape, stride=stride, rate=rate,
         padding=padding, use_bias=use_bias, initializers=initializers,
@@ -325,12 +343,19 @@ class Conv3D(_TransposableConv):
 
   _n = 3
 
-  def __init__(self, output_channels, kernel_shape, stride=1, rate=1,
-               padding=conv_padding.SAME, use_bias=True, initializers=None,
-               partitioners=None, regularizers=None, mask=None,
-               data_format="NDHWC",
-               padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="conv_3d"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      rate: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
+      data_format: str = "NDHWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_3d"):
     super().__init__(
         output_channels, kernel_shape, stride=stride, rate=rate,
         padding=padding, use_bias=use_bias, initializers=initializers,

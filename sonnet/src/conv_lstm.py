@@ -1,5 +1,7 @@
 """Convolutional LSTMs: `Conv1DLSTM`, `Conv2DLSTM` (Shi et al., 2015)."""
 
+from typing import Any
+
 import tensorflow as tf
 
 from sonnet.src import conv
@@ -217,7 +219,7 @@ class Conv1DLSTM(ConvLSTM):
   [2, 8, 4]
   """
 
-  def __init__(self, name="conv_1d_lstm", **kwargs):
+  def __init__(self, name: str = "conv_1d_lstm", **kwargs: Any):
     """Configures the core; `kwargs` are `ConvLSTM`'s minus `conv_ndims`."""
     super().__init__(conv_ndims=1, name=name, **kwargs)
 
@@ -237,7 +239,7 @@ class Conv2DLSTM(ConvLSTM):
   [2, 5, 5, 4]
   """
 
-  def __init__(self, name="conv_2d_lstm", **kwargs):
+  def __init__(self, name: str = "conv_2d_lstm", **kwargs: Any):
     """Configures the core; `kwargs` are `ConvLSTM`'s minus `conv_ndims`."""
     super().__init__(conv_ndims=2, name=name, **kwargs)
 

@@ -6,6 +6,8 @@ and the convolution with the same kernel shape, stride and padding maps the
 result back to the input's size.
 """
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -342,11 +344,18 @@ class Conv1DTranspose(ConvNDTranspose):
 
   _n = 1
 
-  def __init__(self, output_channels, output_shape=None, kernel_shape=None,
-               stride=1, padding=conv_padding.SAME, use_bias=True,
-               initializers=None, partitioners=None, regularizers=None,
-               data_format="NWC", custom_getter=None,
-               name="conv_1d_transpose"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      output_shape: Optional[Union[Sequence[int], Callable]] = None,
+      kernel_shape: Optional[Union[int, Sequence[int]]] = None,
+      stride: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NWC",
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_1d_transpose"):
     super().__init__(
         output_channels, output_shape=output_shape, kernel_shape=kernel_shape,
         stride=stride, padding=padding, use_bias=use_bias,
@@ -372,11 +381,18 @@ class Conv2DTranspose(ConvNDTranspose):
 
   _n = 2
 
-  def __init__(self, output_channels, output_shape=None, kernel_shape=None,
-               stride=1, padding=conv_padding.SAME, use_bias=True,
-               initializers=None, partitioners=None, regularizers=None,
-               data_format="NHWC", custom_getter=None,
-               name="conv_2d_transpose"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      output_shape: Optional[Union[Sequence[int], Callable]] = None,
+      kernel_shape: Optional[Union[int, Sequence[int]]] = None,
+      stride: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NHWC",
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_2d_transpose"):
     super().__init__(
         output_channels, output_shape=output_shape, kernel_shape=kernel_shape,
         stride=stride, padding=padding, use_bias=use_bias,
@@ -400,11 +416,18 @@ class Conv3DTranspose(ConvNDTranspose):
 
   _n = 3
 
-  def __init__(self, output_channels, output_shape=None, kernel_shape=None,
-               stride=1, padding=conv_padding.SAME, use_bias=True,
-               initializers=None, partitioners=None, regularizers=None,
-               data_format="NDHWC", custom_getter=None,
-               name="conv_3d_transpose"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      output_shape: Optional[Union[Sequence[int], Callable]] = None,
+      kernel_shape: Optional[Union[int, Sequence[int]]] = None,
+      stride: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NDHWC",
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_3d_transpose"):
     super().__init__(
         output_channels, output_shape=output_shape, kernel_shape=kernel_shape,
         stride=stride, padding=padding, use_bias=use_bias,

@@ -2,6 +2,7 @@
 
 import collections.abc
 import contextlib
+from typing import Any, Callable, Sequence
 
 import tensorflow as tf
 
@@ -56,8 +57,10 @@ class DeepRNN(rnn_core.RNNCore):
   [2, 9]
   """
 
-  def __init__(self, cores, skip_connections=True,
-               concat_final_output_if_skip=True, name="deep_rnn"):
+  def __init__(self, cores: Sequence[Callable[..., Any]],
+               skip_connections: bool = True,
+               concat_final_output_if_skip: bool = True,
+               name: str = "deep_rnn"):
     """Configures the stack.
 
     Args:

@@ -1,5 +1,7 @@
 """`DepthwiseConv2D`: each input channel convolved with its own filters."""
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 import tensorflow as tf
 
 from sonnet.src import conv
@@ -38,11 +40,17 @@ class DepthwiseConv2D(DepthwiseBase):
   [3, 3, 3, 2]
   """
 
-  def __init__(self, channel_multiplier, kernel_shape, stride=1,
-               padding=conv_padding.SAME, use_bias=True, initializers=None,
-               partitioners=None, regularizers=None, data_format="NHWC",
-               padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="conv_2d_depthwise"):
+  def __init__(
+      self, channel_multiplier: int, kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NHWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_2d_depthwise"):
     """Configures the convolution.
 
     Args:

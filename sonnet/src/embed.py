@@ -1,5 +1,7 @@
 """`Embed`: looks up a learned vector for each integer id."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 import numpy as np
 import tensorflow as tf
 
@@ -53,10 +55,14 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
 
   POSSIBLE_INITIALIZER_KEYS = {"embeddings"}
 
-  def __init__(self, vocab_size=None, embed_dim=None, existing_vocab=None,
-               densify_gradients=False, initializers=None, partitioners=None,
-               regularizers=None, trainable=True, custom_getter=None,
-               name="embed"):
+  def __init__(
+      self, vocab_size: Optional[int] = None, embed_dim: Optional[int] = None,
+      existing_vocab: Any = None, densify_gradients: bool = False,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None, trainable: bool = True,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "embed"):
     """Configures the embedding.
 
     Args:

@@ -1,5 +1,7 @@
 """`GRU`: a gated recurrent unit core."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 import tensorflow as tf
 
 from sonnet.src import rnn_core
@@ -37,8 +39,12 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   BH = "bh"
   POSSIBLE_INITIALIZER_KEYS = {WZ, UZ, BZ, WR, UR, BR, WH, UH, BH}
 
-  def __init__(self, hidden_size, initializers=None, partitioners=None,
-               regularizers=None, custom_getter=None, name="gru"):
+  def __init__(
+      self, hidden_size: int, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "gru"):
     """Configures the core.
 
     Args:

@@ -1,5 +1,7 @@
 """`HighwayCore`: a recurrent highway network core (Zilly et al., 2016)."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 import tensorflow as tf
 
 from sonnet.src import rnn_core
@@ -25,9 +27,13 @@ class HighwayCore(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   [2, 4]
   """
 
-  def __init__(self, hidden_size, num_layers, initializers=None,
-               partitioners=None, regularizers=None, custom_getter=None,
-               name="highwaycore"):
+  def __init__(
+      self, hidden_size: int, num_layers: int,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "highwaycore"):
     """Configures the core.
 
     Args:

@@ -1,5 +1,7 @@
 """`InPlaneConv2D`: one 2-D filter applied to every channel separately."""
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 import tensorflow as tf
 
 from sonnet.src import conv_padding
@@ -21,11 +23,17 @@ class InPlaneConv2D(depthwise_conv.DepthwiseBase):
   [3, 3, 1, 1]
   """
 
-  def __init__(self, kernel_shape, stride=1, padding=conv_padding.SAME,
-               use_bias=True, initializers=None, partitioners=None,
-               regularizers=None, data_format="NHWC",
-               padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="in_plane_conv2d"):
+  def __init__(
+      self, kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NHWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "in_plane_conv2d"):
     """Configures the convolution.
 
     Args:

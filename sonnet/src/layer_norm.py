@@ -2,6 +2,7 @@
 
 import collections
 import numbers
+from typing import Any, Mapping, Optional, Sequence
 
 import tensorflow as tf
 
@@ -30,9 +31,12 @@ class LayerNorm(base.AbstractModule, variable_options.PublicVariableOptions):
 
   POSSIBLE_INITIALIZER_KEYS = {"gamma", "beta"}
 
-  def __init__(self, axis=None, offset=True, scale=True, eps=1e-5,
-               initializers=None, partitioners=None, regularizers=None,
-               name="layer_norm"):
+  def __init__(self, axis: Optional[Sequence[int]] = None, offset: bool = True,
+               scale: bool = True, eps: float = 1e-5,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               name: str = "layer_norm"):
     """Configures the normalization.
 
     Args:

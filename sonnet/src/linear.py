@@ -1,5 +1,7 @@
 """`Linear`: a fully connected layer, `inputs @ w + b`."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -24,9 +26,13 @@ class Linear(base.AbstractModule, base.Transposable,
   ['linear/w:0', 'linear/b:0']
   """
 
-  def __init__(self, output_size, use_bias=True, initializers=None,
-               partitioners=None, regularizers=None, custom_getter=None,
-               allow_many_batch_dims=False, name="linear"):
+  def __init__(
+      self, output_size: Union[int, Callable[[], int]], use_bias: bool = True,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      allow_many_batch_dims: bool = False, name: str = "linear"):
     """Configures the layer.
 
     Args:

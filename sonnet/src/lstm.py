@@ -1,6 +1,7 @@
 """`LSTM`: a long short-term memory core with one fused gate matmul."""
 
 import collections
+from typing import Any, Callable, Mapping, Optional, Union
 
 import tensorflow as tf
 
@@ -145,11 +146,17 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   POSSIBLE_INITIALIZER_KEYS = {W_GATES, B_GATES, W_F_DIAG, W_I_DIAG,
                                W_O_DIAG, W_H_PROJECTION}
 
-  def __init__(self, hidden_size, forget_bias=1.0, initializers=None,
-               partitioners=None, regularizers=None, use_peepholes=False,
-               use_layer_norm=False, hidden_clip_value=None,
-               projection_size=None, cell_clip_value=None, custom_getter=None,
-               name="lstm"):
+  def __init__(
+      self, hidden_size: int, forget_bias: float = 1.0,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      use_peepholes: bool = False, use_layer_norm: bool = False,
+      hidden_clip_value: Optional[float] = None,
+      projection_size: Optional[int] = None,
+      cell_clip_value: Optional[float] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "lstm"):
     """Configures the core.
 
     Args:

@@ -1,6 +1,7 @@
 """`LSTMBlockCell`: an LSTM step on TensorFlow's fused LSTMBlockCell kernel."""
 
 import collections
+from typing import Optional
 
 import tensorflow as tf
 
@@ -47,8 +48,10 @@ except KeyError:
 class _LSTMBlockCellImpl:
   """A duck-typed RNN cell calling the fused kernel; get_variable variables."""
 
-  def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
-               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+  def __init__(self, num_units: int, forget_bias: float = 1.0,
+               cell_clip: Optional[float] = None, use_peephole: bool = False,
+               dtype: Optional[tf.DType] = None, reuse: Optional[bool] = None,
+               name: str = "lstm_cell"):
     """Configures the cell.
 
     Args:

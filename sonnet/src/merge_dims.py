@@ -17,7 +17,7 @@ class MergeDims(base.AbstractModule):
   [2, 12, 5]
   """
 
-  def __init__(self, start, size, name="merge_dims"):
+  def __init__(self, start: int, size: int, name: str = "merge_dims"):
     """Configures the merge.
 
     Args:

@@ -1,5 +1,7 @@
 """`ModelRNN`: a core that applies a model to its state, ignoring inputs."""
 
+from typing import Any, Callable
+
 from sonnet.src import rnn_core
 
 
@@ -16,7 +18,7 @@ class ModelRNN(rnn_core.RNNCore):
   [2, 3]
   """
 
-  def __init__(self, model, name="model_rnn"):
+  def __init__(self, model: Callable[..., Any], name: str = "model_rnn"):
     """Stores the model and its output size.
 
     Args:

@@ -25,7 +25,8 @@ class MovingAverage(base.AbstractModule):
   2.0
   """
 
-  def __init__(self, decay=0.99, local=False, name="moving_average"):
+  def __init__(self, decay: float = 0.99, local: bool = False,
+               name: str = "moving_average"):
     """Configures the average.
 
     Args:

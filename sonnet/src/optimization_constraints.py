@@ -8,6 +8,7 @@ the constraint is violated and shrinks otherwise.
 """
 
 import numbers
+from typing import Optional, Tuple
 
 import numpy as np
 import tensorflow as tf
@@ -41,7 +42,8 @@ class OptimizationConstraints:
   -1.0
   """
 
-  def __init__(self, rate=1.0, valid_range=None):
+  def __init__(self, rate: float = 1.0,
+               valid_range: Optional[Tuple[float, float]] = None):
     """Configures the defaults of the multipliers.
 
     Args:

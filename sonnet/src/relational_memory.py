@@ -1,5 +1,7 @@
 """`RelationalMemory`: a self-attention memory core (Santoro et al., 2018)."""
 
+from typing import Optional
+
 import numpy as np
 import tensorflow as tf
 
@@ -41,10 +43,11 @@ class RelationalMemory(rnn_core.RNNCore):
   ([3, 8], [3, 2, 4])
   """
 
-  def __init__(self, mem_slots, head_size, num_heads=1, num_blocks=1,
-               forget_bias=1.0, input_bias=0.0, gate_style="unit",
-               attention_mlp_layers=2, key_size=None,
-               name="relational_memory"):
+  def __init__(self, mem_slots: int, head_size: int, num_heads: int = 1,
+               num_blocks: int = 1, forget_bias: float = 1.0,
+               input_bias: float = 0.0, gate_style: str = "unit",
+               attention_mlp_layers: int = 2, key_size: Optional[int] = None,
+               name: str = "relational_memory"):
     """Configures the core.
 
     Args:

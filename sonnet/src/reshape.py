@@ -6,6 +6,7 @@ dimension.
 """
 
 import numbers
+from typing import Callable, Sequence, Union
 
 import numpy as np
 
@@ -46,7 +47,8 @@ class BatchReshape(base.AbstractModule, base.Transposable):
   [5, 3, 4]
   """
 
-  def __init__(self, shape, preserve_dims=1, name="batch_reshape"):
+  def __init__(self, shape: Union[Sequence[int], Callable[[], Sequence[int]]],
+               preserve_dims: int = 1, name: str = "batch_reshape"):
     """Configures the reshape.
 
     Args:
@@ -143,7 +145,7 @@ class BatchFlatten(BatchReshape):
   [5, 12]
   """
 
-  def __init__(self, preserve_dims=1, name="batch_flatten"):
+  def __init__(self, preserve_dims: int = 1, name: str = "batch_flatten"):
     """Configures the flattening.
 
     Args:
@@ -165,7 +167,7 @@ class FlattenTrailingDimensions(BatchReshape):
   [5, 3, 8]
   """
 
-  def __init__(self, dim_from, name="batch_dim_from"):
+  def __init__(self, dim_from: int, name: str = "batch_dim_from"):
     """Configures the flattening.
 
     Args:

@@ -1,5 +1,7 @@
 """Residual and skip connections around modules and cores."""
 
+from typing import Any, Callable, Optional, Sequence
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -18,7 +20,7 @@ class Residual(base.AbstractModule):
   [2, 3]
   """
 
-  def __init__(self, base_module, name="residual"):
+  def __init__(self, base_module: Callable[..., Any], name: str = "residual"):
     """Stores the module.
 
     Args:
@@ -43,7 +45,8 @@ class ResidualCore(rnn_core.RNNCore):
   [2, 3]
   """
 
-  def __init__(self, base_core, name="residual_core"):
+  def __init__(self, base_core: Callable[..., Any],
+               name: str = "residual_core"):
     """Stores the core.
 
     Args:
@@ -85,8 +88,9 @@ class SkipConnectionCore(rnn_core.RNNCore):
   [7]
   """
 
-  def __init__(self, base_core, input_shape=None,
-               name="skip_connection_core"):
+  def __init__(self, base_core: Callable[..., Any],
+               input_shape: Optional[Sequence[int]] = None,
+               name: str = "skip_connection_core"):
     """Stores the core.
 
     Args:

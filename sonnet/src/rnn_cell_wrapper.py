@@ -1,5 +1,7 @@
 """`RNNCellWrapper`: a duck-typed RNN cell as a Sonnet core."""
 
+from typing import Any, Callable
+
 from sonnet.src import rnn_core
 
 
@@ -24,7 +26,7 @@ class RNNCellWrapper(rnn_core.RNNCore):
   [2, 3]
   """
 
-  def __init__(self, cell_ctor, *args, **kwargs):
+  def __init__(self, cell_ctor: Callable[..., Any], *args: Any, **kwargs: Any):
     """Constructs the cell in this module's variable scope.
 
     Args:

@@ -4,6 +4,8 @@
 spatial dimension of size 1, and stored that way, as in Sonnet 1).
 """
 
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
+
 import tensorflow as tf
 
 from sonnet.src.core import connected_property
@@ -160,11 +162,19 @@ class SeparableConv2D(_SeparableConv):
 
   _n = 2
 
-  def __init__(self, output_channels, channel_multiplier, kernel_shape,
-               stride=1, rate=1, padding=conv_padding.SAME, use_bias=True,
-               initializers=None, partitioners=None, regularizers=None,
-               data_format="NHWC", padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="separable_conv2d"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      channel_multiplier: int, kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      rate: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NHWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "separable_conv2d"):
     super().__init__(
         output_channels, channel_multiplier, kernel_shape, stride, rate,
         padding, use_bias, initializers, partitioners, regularizers,
@@ -190,11 +200,19 @@ class SeparableConv1D(_SeparableConv):
 
   _n = 1
 
-  def __init__(self, output_channels, channel_multiplier, kernel_shape,
-               stride=1, rate=1, padding=conv_padding.SAME, use_bias=True,
-               initializers=None, partitioners=None, regularizers=None,
-               data_format="NWC", padding_value=conv_padding.CONSTANT_PADDING,
-               custom_getter=None, name="separable_conv1d"):
+  def __init__(
+      self, output_channels: Union[int, Callable[[], int]],
+      channel_multiplier: int, kernel_shape: Union[int, Sequence[int]],
+      stride: Union[int, Sequence[int]] = 1,
+      rate: Union[int, Sequence[int]] = 1,
+      padding: Union[str, Sequence[str]] = conv_padding.SAME,
+      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      data_format: str = "NWC",
+      padding_value: str = conv_padding.CONSTANT_PADDING,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "separable_conv1d"):
     super().__init__(
         output_channels, channel_multiplier, kernel_shape, stride, rate,
         padding, use_bias, initializers, partitioners, regularizers,

@@ -1,5 +1,7 @@
 """`Sequential`: applies modules and ops one after the other."""
 
+from typing import Any, Callable, Sequence
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -15,7 +17,8 @@ class Sequential(base.AbstractModule):
   [1, 2]
   """
 
-  def __init__(self, layers, name="sequential"):
+  def __init__(self, layers: Sequence[Callable[..., Any]],
+               name: str = "sequential"):
     """Stores the layers.
 
     Args:

@@ -1,6 +1,7 @@
 """`SelectInput`, `SliceByDim` and `TileByDim`: pick and repeat parts."""
 
 import numbers
+from typing import Sequence, Union
 
 import numpy as np
 import tensorflow as tf
@@ -54,7 +55,8 @@ class SelectInput(base.AbstractModule):
   (2, (1, 2))
   """
 
-  def __init__(self, idx, name="select_input"):
+  def __init__(self, idx: Union[int, Sequence[int]],
+               name: str = "select_input"):
     """Configures the selection.
 
     Args:
@@ -116,7 +118,8 @@ class SliceByDim(base.AbstractModule):
   [[1, 2], [5, 6]]
   """
 
-  def __init__(self, dims, begin, size, name="slice_by_dim"):
+  def __init__(self, dims: Sequence[int], begin: Sequence[int],
+               size: Sequence[int], name: str = "slice_by_dim"):
     """Configures the slice.
 
     Args:
@@ -165,7 +168,8 @@ class TileByDim(base.AbstractModule):
   [[1, 2, 1, 2, 1, 2]]
   """
 
-  def __init__(self, dims, multiples, name="tile_by_dim"):
+  def __init__(self, dims: Sequence[int], multiples: Sequence[int],
+               name: str = "tile_by_dim"):
     """Configures the tiling.
 
     Args:

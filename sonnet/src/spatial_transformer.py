@@ -11,6 +11,7 @@ output grid onto the whole source image whatever their sizes.
 """
 
 import abc
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import tensorflow as tf
@@ -33,7 +34,8 @@ class AffineWarpConstraints:
   4
   """
 
-  def __init__(self, constraints=((None, None, None), (None, None, None))):
+  def __init__(self, constraints: Sequence[Sequence[Optional[float]]] = (
+      (None, None, None), (None, None, None))):
     """Stores the constraints.
 
     Args:
@@ -189,7 +191,8 @@ class GridWarper(base.AbstractModule, metaclass=abc.ABCMeta):
   `_create_features`, and combine them with the parameters in `_build`.
   """
 
-  def __init__(self, source_shape, output_shape, num_coeff, name, **kwargs):
+  def __init__(self, source_shape: Sequence[int], output_shape: Sequence[int],
+               num_coeff: int, name: str, **kwargs: Any):
     """Stores the shapes and computes the grid features.
 
     Args:
@@ -271,8 +274,8 @@ class AffineGridWarper(GridWarper):
   array([5., 3.], dtype=float32)
   """
 
-  def __init__(self, source_shape, output_shape, constraints=None,
-               name="affine_grid_warper"):
+  def __init__(self, source_shape: Sequence[int], output_shape: Sequence[int],
+               constraints: Any = None, name: str = "affine_grid_warper"):
     """Configures the warp.
 
     Args:

@@ -1,5 +1,6 @@
 """`TrainableInitialState`: turns a given initial state into variables."""
 
+from typing import Any
 import warnings
 
 import tensorflow as tf
@@ -60,8 +61,8 @@ class TrainableInitialState(base.AbstractModule):
   ['trainable_initial_state/initial_state_0:0']
   """
 
-  def __init__(self, initial_state, mask=None,
-               name="trainable_initial_state"):
+  def __init__(self, initial_state: Any, mask: Any = None,
+               name: str = "trainable_initial_state"):
     """Stores the initial state; warns that the module is deprecated.
 
     Args:

@@ -1,6 +1,7 @@
 """`TrainableVariable`: a module whose output is one variable."""
 
 import math
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import tensorflow as tf
@@ -28,9 +29,13 @@ class TrainableVariable(base.AbstractModule,
 
   POSSIBLE_INITIALIZER_KEYS = {"w"}
 
-  def __init__(self, shape, dtype=tf.float32, initializers=None,
-               partitioners=None, regularizers=None, custom_getter=None,
-               name="trainable_variable"):
+  def __init__(
+      self, shape: Sequence[int], dtype: tf.DType = tf.float32,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "trainable_variable"):
     """Configures the variable.
 
     Args:

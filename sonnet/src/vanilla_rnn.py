@@ -1,5 +1,7 @@
 """`VanillaRNN`: `h' = activation(in_to_hidden(x) + hidden_to_hidden(h))`."""
 
+from typing import Any, Callable, Mapping, Optional
+
 import tensorflow as tf
 
 from sonnet.src.core import connected_property
@@ -26,8 +28,11 @@ class VanillaRNN(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   HIDDEN_TO_HIDDEN = "hidden_to_hidden"
   POSSIBLE_INITIALIZER_KEYS = {IN_TO_HIDDEN, HIDDEN_TO_HIDDEN}
 
-  def __init__(self, hidden_size, activation=tf.tanh, initializers=None,
-               partitioners=None, regularizers=None, name="vanilla_rnn"):
+  def __init__(self, hidden_size: int, activation: Callable[..., Any] = tf.tanh,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               name: str = "vanilla_rnn"):
     """Configures the core.
 
     Args:

@@ -108,8 +108,8 @@ class VectorQuantizer(_QuantizerBase):
   ([2, 5, 4], [2, 5])
   """
 
-  def __init__(self, embedding_dim, num_embeddings, commitment_cost,
-               name="vq_layer"):
+  def __init__(self, embedding_dim: int, num_embeddings: int,
+               commitment_cost: float, name: str = "vq_layer"):
     """Configures the quantizer and makes its codebook.
 
     Args:
@@ -224,8 +224,9 @@ class VectorQuantizerEMA(_QuantizerBase):
   [3, 8]
   """
 
-  def __init__(self, embedding_dim, num_embeddings, commitment_cost, decay,
-               epsilon=1e-5, name="VectorQuantizerEMA"):
+  def __init__(self, embedding_dim: int, num_embeddings: int,
+               commitment_cost: float, decay: float, epsilon: float = 1e-5,
+               name: str = "VectorQuantizerEMA"):
     """Configures the quantizer and makes its variables.
 
     Args:

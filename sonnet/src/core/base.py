@@ -21,6 +21,7 @@ import inspect
 import os
 import re
 import types
+from typing import Any, Callable, Mapping, Optional, Union
 
 import tensorflow as tf
 
@@ -92,7 +93,10 @@ class AbstractModule(tf_shim.AutoTrackable):
   ['scale/s:0']
   """
 
-  def __init__(self, _sentinel=None, custom_getter=None, name=None):
+  def __init__(
+      self, _sentinel=None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: Optional[str] = None):
     """Sets up the module's variable scope.
 
     Args:
@@ -758,7 +762,10 @@ class Module(AbstractModule):
   (1, 'scaled')
   """
 
-  def __init__(self, build, custom_getter=None, name=None):
+  def __init__(
+      self, build: Callable[..., Any],
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: Optional[str] = None):
     """Wraps `build`.
 
     Args:

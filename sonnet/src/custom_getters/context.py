@@ -1,5 +1,7 @@
 """`Context`: a custom getter that applies only inside a `with` block."""
 
+from typing import Any, Callable, Optional
+
 import tensorflow as tf
 
 
@@ -21,7 +23,8 @@ class Context:
   ...   y_frozen = linear(tf.ones([1, 2]))  # No gradient to w and b.
   """
 
-  def __init__(self, getter, verbose=False, default_getter=None):
+  def __init__(self, getter: Callable[..., Any], verbose: bool = False,
+               default_getter: Optional[Callable[..., Any]] = None):
     """Configures the context.
 
     Args:

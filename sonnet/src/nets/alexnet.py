@@ -1,5 +1,7 @@
 """`AlexNet` and its full and mini variants (Krizhevsky et al., 2012)."""
 
+from typing import Any, Callable, Mapping, Optional, Union
+
 from absl import logging
 import tensorflow as tf
 
@@ -35,9 +37,15 @@ class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
   MINI = "MINI"
   POSSIBLE_INITIALIZER_KEYS = {"w", "b"}
 
-  def __init__(self, mode, use_batch_norm=False, batch_norm_config=None,
-               initializers=None, partitioners=None, regularizers=None,
-               bn_on_fc_layers=True, custom_getter=None, name="alex_net"):
+  def __init__(
+      self, mode: str, use_batch_norm: bool = False,
+      batch_norm_config: Optional[Mapping[str, Any]] = None,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      bn_on_fc_layers: bool = True,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "alex_net"):
     """Configures the network.
 
     Args:
@@ -246,9 +254,14 @@ def _check_no_dropout_at_test(net, keep_prob, is_training):
 class AlexNetFull(AlexNet):
   """AlexNet in "FULL" mode, with batch norm (if any) on the convs only."""
 
-  def __init__(self, use_batch_norm=False, batch_norm_config=None,
-               initializers=None, partitioners=None, regularizers=None,
-               custom_getter=None, name="alex_net_full"):
+  def __init__(
+      self, use_batch_norm: bool = False,
+      batch_norm_config: Optional[Mapping[str, Any]] = None,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "alex_net_full"):
     """Configures the network; the arguments are as for `AlexNet`."""
     super().__init__(AlexNet.FULL, use_batch_norm=use_batch_norm,
                      batch_norm_config=batch_norm_config,
@@ -260,9 +273,14 @@ class AlexNetFull(AlexNet):
 class AlexNetMini(AlexNet):
   """AlexNet in "MINI" mode, with batch norm (if any) on the convs only."""
 
-  def __init__(self, use_batch_norm=False, batch_norm_config=None,
-               initializers=None, partitioners=None, regularizers=None,
-               custom_getter=None, name="alex_net_mini"):
+  def __init__(
+      self, use_batch_norm: bool = False,
+      batch_norm_config: Optional[Mapping[str, Any]] = None,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "alex_net_mini"):
     """Configures the network; the arguments are as for `AlexNet`."""
     super().__init__(AlexNet.MINI, use_batch_norm=use_batch_norm,
                      batch_norm_config=batch_norm_config,

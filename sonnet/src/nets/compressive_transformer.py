@@ -1,5 +1,7 @@
 """`CompressiveTransformer`: Transformer-XL with a compressed older memory."""
 
+from typing import Any, Callable, Mapping, Optional
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -203,10 +205,13 @@ class CompressiveTransformer(transformer_xl.TowerCore):
   [3, 2, 8]
   """
 
-  def __init__(self, core_config, chunk_size, episodic_memory_size,
-               compressed_memory_size, compression_rate=2,
-               compression_ctor=ConvCompressor, compression_config=None,
-               export_stats=False, name="compressive_transformer"):
+  def __init__(self, core_config: Mapping[str, Any], chunk_size: int,
+               episodic_memory_size: int, compressed_memory_size: int,
+               compression_rate: int = 2,
+               compression_ctor: Callable[..., Any] = ConvCompressor,
+               compression_config: Optional[Mapping[str, Any]] = None,
+               export_stats: bool = False,
+               name: str = "compressive_transformer"):
     """Configures the core.
 
     Args:

@@ -1,6 +1,7 @@
 """`ConvNet2D` and `ConvNet2DTranspose`: stacks of 2-D convolutions."""
 
 import collections.abc
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from absl import logging
 import tensorflow as tf
@@ -121,13 +122,24 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
   POSSIBLE_INITIALIZER_KEYS = {"w", "b"}
 
-  def __init__(self, output_channels, kernel_shapes, strides, paddings,
-               rates=(1,), activation=tf.nn.relu, activate_final=False,
-               normalization_ctor=None, normalization_kwargs=None,
-               normalize_final=None, initializers=None, partitioners=None,
-               regularizers=None, use_batch_norm=None, use_bias=True,
-               batch_norm_config=None, data_format=DATA_FORMAT_NHWC,
-               custom_getter=None, name="conv_net_2d"):
+  def __init__(
+      self, output_channels: Sequence[int],
+      kernel_shapes: Sequence[Union[int, Sequence[int]]],
+      strides: Sequence[Union[int, Sequence[int]]], paddings: Sequence[str],
+      rates: Sequence[int] = (1,), activation: Callable[..., Any] = tf.nn.relu,
+      activate_final: bool = False,
+      normalization_ctor: Optional[Union[str, Callable[..., Any]]] = None,
+      normalization_kwargs: Optional[Mapping[str, Any]] = None,
+      normalize_final: Optional[bool] = None,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      use_batch_norm: Optional[bool] = None,
+      use_bias: Union[bool, Sequence[bool]] = True,
+      batch_norm_config: Optional[Mapping[str, Any]] = None,
+      data_format: str = DATA_FORMAT_NHWC,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_net_2d"):
     """Configures the layers.
 
     Per-layer arguments (`kernel_shapes`, `strides`, `paddings`, `rates`,
@@ -503,13 +515,23 @@ class ConvNet2DTranspose(ConvNet2D):
   output spatial shape `output_shapes[i]`.
   """
 
-  def __init__(self, output_channels, output_shapes, kernel_shapes, strides,
-               paddings, activation=tf.nn.relu, activate_final=False,
-               normalization_ctor=None, normalization_kwargs=None,
-               normalize_final=None, initializers=None, partitioners=None,
-               regularizers=None, use_batch_norm=False, use_bias=True,
-               batch_norm_config=None, data_format=DATA_FORMAT_NHWC,
-               custom_getter=None, name="conv_net_2d_transpose"):
+  def __init__(
+      self, output_channels: Sequence[int], output_shapes: Sequence[Any],
+      kernel_shapes: Sequence[Union[int, Sequence[int]]],
+      strides: Sequence[Union[int, Sequence[int]]], paddings: Sequence[str],
+      activation: Callable[..., Any] = tf.nn.relu, activate_final: bool = False,
+      normalization_ctor: Optional[Union[str, Callable[..., Any]]] = None,
+      normalization_kwargs: Optional[Mapping[str, Any]] = None,
+      normalize_final: Optional[bool] = None,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None,
+      use_batch_norm: bool = False,
+      use_bias: Union[bool, Sequence[bool]] = True,
+      batch_norm_config: Optional[Mapping[str, Any]] = None,
+      data_format: str = DATA_FORMAT_NHWC,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "conv_net_2d_transpose"):
     """Configures the layers.
 
     Args:

@@ -5,6 +5,8 @@ convolutions that keep the spatial size. Its kernels start as identities,
 so before training the module passes its (non-negative) input through.
 """
 
+from typing import Any, Mapping, Optional
+
 import tensorflow as tf
 
 from sonnet.src.core import base
@@ -172,8 +174,10 @@ class Dilation(base.AbstractModule, variable_options.VariableOptions):
   BIASES = "b"
   POSSIBLE_INITIALIZER_KEYS = {WEIGHTS, BIASES}
 
-  def __init__(self, num_output_classes, initializers=None, regularizers=None,
-               model_size="basic", name="dilation"):
+  def __init__(self, num_output_classes: int,
+               initializers: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               model_size: str = "basic", name: str = "dilation"):
     """Configures the module.
 
     Args:

@@ -2,6 +2,7 @@
 
 import collections.abc
 import numbers
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 import tensorflow as tf
@@ -30,10 +31,15 @@ class MLP(base.AbstractModule, base.Transposable,
   ['mlp/linear_0/w:0', 'mlp/linear_0/b:0']
   """
 
-  def __init__(self, output_sizes, activation=tf.nn.relu,
-               activate_final=False, initializers=None, partitioners=None,
-               regularizers=None, use_bias=True, use_dropout=False,
-               custom_getter=None, name="mlp"):
+  def __init__(
+      self, output_sizes: Sequence[int],
+      activation: Callable[..., Any] = tf.nn.relu, activate_final: bool = False,
+      initializers: Optional[Mapping[str, Any]] = None,
+      partitioners: Optional[Mapping[str, Any]] = None,
+      regularizers: Optional[Mapping[str, Any]] = None, use_bias: bool = True,
+      use_dropout: bool = False,
+      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
+      name: str = "mlp"):
     """Configures the layers.
 
     Args:

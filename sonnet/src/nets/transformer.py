@@ -1,5 +1,7 @@
 """`TransformerTower`: residual blocks of multi-head attention and an MLP."""
 
+from typing import Optional, Sequence
+
 import numpy as np
 import tensorflow as tf
 
@@ -126,12 +128,14 @@ class TransformerTower(base.AbstractModule):
   ([3, 5, 8], 2)
   """
 
-  def __init__(self, value_size, num_heads, num_layers, causal=True,
-               key_size=None, shared_attention=False, output_size=None,
-               mlp_hidden_sizes=(1024,), dropout_rate=0.1,
-               use_relative_positions=True, clamp_time_range=0,
-               same_attention_length=False, layer_norm="input",
-               name="transformer_tower"):
+  def __init__(self, value_size: int, num_heads: int, num_layers: int,
+               causal: bool = True, key_size: Optional[int] = None,
+               shared_attention: bool = False,
+               output_size: Optional[int] = None,
+               mlp_hidden_sizes: Sequence[int] = (1024,),
+               dropout_rate: float = 0.1, use_relative_positions: bool = True,
+               clamp_time_range: int = 0, same_attention_length: bool = False,
+               layer_norm: str = "input", name: str = "transformer_tower"):
     """Configures the tower.
 
     Args:

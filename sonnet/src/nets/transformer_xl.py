@@ -1,5 +1,7 @@
 """`TransformerXL`: a transformer tower as a recurrent core over chunks."""
 
+from typing import Any, Mapping
+
 import tensorflow as tf
 
 from sonnet.src import rnn_core
@@ -94,8 +96,8 @@ class TransformerXL(TowerCore):
   ([2, 3, 8], [2, 6, 8])
   """
 
-  def __init__(self, core_config, memory_size, chunk_size,
-               name="transformer_xl"):
+  def __init__(self, core_config: Mapping[str, Any], memory_size: int,
+               chunk_size: int, name: str = "transformer_xl"):
     """Configures the core.
 
     Args:
