@@ -207,10 +207,12 @@ class ReferenceTest(tf.test.TestCase):
     tag, text = parsed.ids["sonnet.Linear"]
     self.assertEqual(tag, "h2")
     self.assertIn("Linear", text)
-    # Its signature and its constructor's arguments are documented.
-    # (One line, or one argument a line when a formatter such as Black is
-    # installed for mkdocstrings to lay signatures out with.)
-    self.assertRegex(parsed.text, r"Linear\( ?output_size, use_bias=True")
+    # Its signature, with the type hints, and its constructor's arguments
+    # are documented. (One line, or one argument a line when a formatter such
+    # as Black is installed for mkdocstrings to lay signatures out with.)
+    self.assertRegex(
+        parsed.text, r"Linear\( ?output_size: Union\[int, Callable\[\[\], "
+        r"int\]\], use_bias: bool = True")
 
 
 class SiteTest(tf.test.TestCase):
