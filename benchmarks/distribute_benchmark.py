@@ -96,7 +96,7 @@ def main(argv):
   cpu = tf.config.list_physical_devices("CPU")[0]
   tf.config.set_logical_device_configuration(
       cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-  import sonnet as snt  # pylint: disable=g-import-not-at-top
+  import sonnet as snt  # pylint: disable=import-outside-toplevel
   rng = np.random.RandomState(0)
   images = rng.randn(FLAGS.batch, _INPUTS).astype(np.float32)
   labels = rng.randint(_CLASSES, size=FLAGS.batch).astype(np.int32)

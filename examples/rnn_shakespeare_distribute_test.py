@@ -186,9 +186,9 @@ class DistributeTest(test_utils.TestCase):
         proc.kill()
         proc.wait()
     for code, log in zip(codes, logs):
-      with open(log) as f:
+      with open(log, encoding="utf-8") as f:
         self.assertEqual(code, 0, f.read()[-3000:])
-    with open(logs[0]) as f:
+    with open(logs[0], encoding="utf-8") as f:
       self.assertIn("Strategy: multi_worker, 2 replicas in sync.", f.read())
     chief = _model_weights(os.path.join(ckpt, "eager"))
     other = _model_weights(os.path.join(ckpt, "eager", "worker_1"))

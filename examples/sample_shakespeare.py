@@ -15,14 +15,14 @@ import sys
 
 if __name__ == "__main__":
   # Before TensorFlow is imported: hide its start-up lines (see console.py).
-  from examples import console  # pylint: disable=g-import-not-at-top
+  from examples import console
   console.quiet_tensorflow(sys.argv)
 
-# pylint: disable=g-import-not-at-top,g-bad-import-order
+# pylint: disable=wrong-import-position,ungrouped-imports
 from absl import app
 from absl import flags
 import tensorflow as tf
-# pylint: enable=g-import-not-at-top,g-bad-import-order
+# pylint: enable=wrong-import-position,ungrouped-imports
 
 FLAGS = flags.FLAGS
 

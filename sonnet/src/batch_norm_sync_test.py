@@ -96,12 +96,12 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
   def _check(self, strategy, bn, outputs, batches, axes):
     """Outputs and both replicas' moving averages against the reference."""
     expected_out, expected_mean, expected_var = _reference(
-        batches, axes, bn._fused)
+        batches, axes, bn._fused)  # pylint: disable=protected-access
     for got, want in zip(strategy.experimental_local_results(outputs),
                          expected_out):
       self.assertAllClose(self.evaluate(got), want, atol=1e-5)
-    for variable, want in ((bn._moving_mean, expected_mean),
-                           (bn._moving_variance, expected_var)):
+    for variable, want in ((bn._moving_mean, expected_mean),  # pylint: disable=protected-access
+                           (bn._moving_variance, expected_var)):  # pylint: disable=protected-access
       copies = [self.evaluate(v) for v in variable.values]
       self.assertAllClose(copies[0], np.reshape(want, copies[0].shape),
                           atol=1e-5)
@@ -114,13 +114,13 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
     batches = _replica_batches(shapes)
     with strategy.scope():
       bn = module(decay_rate=_DECAY, **kwargs)
-    step = lambda x: strategy.run(  # pylint: disable=g-long-lambda
+    step = lambda x: strategy.run(
         lambda x: bn(x, is_training=True), args=(x,))
     self._check(strategy, bn, step(_distribute(strategy, batches)), batches,
                 axes)
     # A traced step (the variables exist: see docs/scaling.md) with a
     # boolean tensor for is_training, from fresh moving averages.
-    for variable, value in ((bn._moving_mean, 0.), (bn._moving_variance, 1.)):
+    for variable, value in ((bn._moving_mean, 0.), (bn._moving_variance, 1.)):  # pylint: disable=protected-access
       variable.assign(tf.fill(variable.shape, value))
 
     @tf.function
@@ -188,7 +188,7 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
       local_out, local_mean, _ = _reference([batch], (0,), False)
       self.assertAllClose(got, local_out[0], atol=1e-5)
       means.append(local_mean)
-    self.assertAllClose([v.numpy() for v in bn._moving_mean.values], means,
+    self.assertAllClose([v.numpy() for v in bn._moving_mean.values], means,  # pylint: disable=protected-access
                         atol=1e-6)
     # Read outside a replica context (or saved): the replicas' mean.
     self.assertAllClose(bn.moving_mean, np.mean(means, 0), atol=1e-6)
@@ -199,13 +199,13 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
     with strategy.scope():
       bn = snt.BatchNorm()
       bn(tf.ones([2, 3]), is_training=False)
-    self.assertEqual(bn._moving_mean.synchronization,
+    self.assertEqual(bn._moving_mean.synchronization,  # pylint: disable=protected-access
                      tf.VariableSynchronization.ON_READ)
-    self.assertEqual(bn._moving_variance.aggregation,
+    self.assertEqual(bn._moving_variance.aggregation,  # pylint: disable=protected-access
                      tf.VariableAggregation.MEAN)
     self.assertVariableNames(
         tf1.get_collection(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES) or
-        [bn._moving_mean, bn._moving_variance],
+        [bn._moving_mean, bn._moving_variance],  # pylint: disable=protected-access
         ["batch_norm/moving_mean", "batch_norm/moving_variance"])
 
   @test_utils.in_all_modes

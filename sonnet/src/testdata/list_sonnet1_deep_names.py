@@ -49,7 +49,7 @@ def main(path):
     lines.extend("%s %s" % (module_name, name)
                  for name, value in sorted(vars(module).items())
                  if _listed(name, value))
-  with open(path, "w") as out:
+  with open(path, "w", encoding="utf-8") as out:
     out.write("\n".join(lines) + "\n")
 
 
