@@ -314,6 +314,7 @@ class _Progress:
     self._train_time += seconds
 
   def report(self, step, valid_loss):
+    """Prints and records the losses and speed since the last report."""
     steps = step - self._last_step
     rate = steps / self._train_time if self._train_time > 0 else float("nan")
     train_loss = float(np.mean(self._losses)) if self._losses else float("nan")

@@ -18,8 +18,8 @@ def _reference(vector, height, width, spans):
   for r, (first, last) in enumerate(spans):
     chunk = vector[start:start + height * (last - first) * width]
     start += chunk.size
-    out[r * height:(r + 1) * height, first * width:last * width] = (
-        chunk.reshape(height, -1))
+    block = chunk.reshape(height, -1)
+    out[r * height:(r + 1) * height, first * width:last * width] = block
   assert start == vector.size
   return out
 
