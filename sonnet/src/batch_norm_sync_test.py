@@ -188,8 +188,8 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
       local_out, local_mean, _ = _reference([batch], (0,), False)
       self.assertAllClose(got, local_out[0], atol=1e-5)
       means.append(local_mean)
-    self.assertAllClose([v.numpy() for v in bn._moving_mean.values], means,  # pylint: disable=protected-access
-                        atol=1e-6)
+    replica_means = bn._moving_mean.values  # pylint: disable=protected-access
+    self.assertAllClose([v.numpy() for v in replica_means], means, atol=1e-6)
     # Read outside a replica context (or saved): the replicas' mean.
     self.assertAllClose(bn.moving_mean, np.mean(means, 0), atol=1e-6)
 

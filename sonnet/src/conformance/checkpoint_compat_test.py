@@ -53,8 +53,8 @@ class CheckpointCompatTest(test_utils.TestCase, parameterized.TestCase):
   def test_variables_match_the_checkpoint(self, case):
     module = case.make_module()
     self.connect(case, module)
-    ours = {test_utils.variable_name(v): v.shape.as_list()
-            for v in module.variables}
+    variables = module.variables
+    ours = {test_utils.variable_name(v): v.shape.as_list() for v in variables}
     theirs = dict(tf.train.list_variables(checkpoint_cases.prefix(case)))
     self.assertEqual(ours, theirs)
 
