@@ -63,9 +63,9 @@ def make_step(snt, strategy, images, labels):
 
   def shard(array):
     return strategy.experimental_distribute_values_from_function(
-        lambda ctx: tf.constant(array[
-            ctx.replica_id_in_sync_group * per_replica:
-            (ctx.replica_id_in_sync_group + 1) * per_replica]))
+        lambda ctx: tf.constant(
+            array[ctx.replica_id_in_sync_group * per_replica:
+                  (ctx.replica_id_in_sync_group + 1) * per_replica]))
 
   x, y = shard(images), shard(labels)
   # The first connection creates the variables, outside any tf.function.
@@ -74,15 +74,16 @@ def make_step(snt, strategy, images, labels):
 
   def replica_grads(x, y):
     with tf.GradientTape() as tape:
-      loss = tf.reduce_sum(tf.nn.sparse_softmax_cross_entropy_with_logits(
-          labels=y, logits=model(x))) / len(images)
+      loss = tf.reduce_sum(
+          tf.nn.sparse_softmax_cross_entropy_with_logits(
+              labels=y, logits=model(x))) / len(images)
     return loss, tape.gradient(loss, variables)
 
   @tf.function
   def step():
-    loss, grads = strategy.reduce(
-        tf.distribute.ReduceOp.SUM,
-        strategy.run(replica_grads, args=(x, y)), axis=None)
+    loss, grads = strategy.reduce(tf.distribute.ReduceOp.SUM,
+                                  strategy.run(replica_grads, args=(x, y)),
+                                  axis=None)
     for variable, grad in zip(variables, grads):
       variable.assign_sub(_LR * grad)
     return loss
@@ -104,10 +105,9 @@ def main(argv):
   contenders = {
       "one_device": make_step(snt, tf.distribute.get_strategy(), images,
                               labels),
-      "one_device_again": make_step(snt, tf.distribute.get_strategy(),
-                                    images, labels),
-      "mirrored": make_step(snt, mirrored, images, labels),
-  }
+      "one_device_again": make_step(snt, tf.distribute.get_strategy(), images,
+                                    labels),
+      "mirrored": make_step(snt, mirrored, images, labels),}
   # The first step traces; its losses must agree (same data, same start).
   print("first losses: " + ", ".join(
       "%s %.6f" % (name, step()) for name, step in contenders.items()))
@@ -119,12 +119,12 @@ def main(argv):
         step()
       times[name].append((time.perf_counter() - start) / FLAGS.steps)
   base = statistics.median(times["one_device"])
-  print("global batch %d, MLP %dx2 + BatchNorm, %d steps x %d rounds"
-        % (FLAGS.batch, FLAGS.hidden, FLAGS.steps, FLAGS.rounds))
+  print("global batch %d, MLP %dx2 + BatchNorm, %d steps x %d rounds" %
+        (FLAGS.batch, FLAGS.hidden, FLAGS.steps, FLAGS.rounds))
   for name, rounds in times.items():
     median = statistics.median(rounds)
-    print("%-17s %8.2f ms/step  ratio %.2f" % (name, median * 1e3,
-                                                median / base))
+    print("%-17s %8.2f ms/step  ratio %.2f" %
+          (name, median * 1e3, median / base))
 
 
 if __name__ == "__main__":

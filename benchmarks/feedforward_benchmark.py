@@ -51,12 +51,13 @@ def hand_convnet():
           initializer=tf1.truncated_normal_initializer(stddev=fan_in**-0.5))
       b = tf1.get_variable("b%d" % i, [channels],
                            initializer=tf1.zeros_initializer())
-      x = tf.nn.relu(tf.nn.bias_add(
-          tf.nn.conv2d(x, w, strides=stride, padding="SAME"), b))
+      x = tf.nn.relu(
+          tf.nn.bias_add(tf.nn.conv2d(x, w, strides=stride, padding="SAME"), b))
     x = tf.reduce_mean(x, axis=[1, 2])
-    w = tf1.get_variable("head_w", [x.shape[-1], 10],
-                         initializer=tf1.truncated_normal_initializer(
-                             stddev=int(x.shape[-1])**-0.5))
+    w = tf1.get_variable(
+        "head_w", [x.shape[-1], 10],
+        initializer=tf1.truncated_normal_initializer(
+            stddev=int(x.shape[-1])**-0.5))
     b = tf1.get_variable("head_b", [10], initializer=tf1.zeros_initializer())
     return tf.matmul(x, w) + b
 
@@ -87,8 +88,9 @@ def hand_mlp():
 
 
 def _loss(model, x, labels):
-  return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-      labels=labels, logits=model(x)))
+  return tf.reduce_mean(
+      tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                     logits=model(x)))
 
 
 def _best_times(runners):
@@ -162,19 +164,20 @@ def main(argv):
   images = rng.randn(batch, 32, 32, 3).astype(np.float32)
   vectors = rng.randn(batch, 784).astype(np.float32)
   labels = rng.randint(0, 10, size=batch).astype(np.int32)
-  cases = [("ConvNet2D 4x3x3 (32-64 ch), 32x32", snt_convnet, hand_convnet,
-            images),
-           ("MLP([1024, 1024, 10]), 784 in", snt_mlp, hand_mlp, vectors)]
-  print("Training step, batch %d, best of %d x %d steps (ms/step)"
-        % (batch, FLAGS.repeats, FLAGS.steps))
-  print("%-36s %-7s %9s %9s %7s" % ("network", "mode", "sonnet", "by hand",
-                                    "ratio"))
+  cases = [
+      ("ConvNet2D 4x3x3 (32-64 ch), 32x32", snt_convnet, hand_convnet, images),
+      ("MLP([1024, 1024, 10]), 784 in", snt_mlp, hand_mlp, vectors)]
+  print("Training step, batch %d, best of %d x %d steps (ms/step)" %
+        (batch, FLAGS.repeats, FLAGS.steps))
+  print("%-36s %-7s %9s %9s %7s" %
+        ("network", "mode", "sonnet", "by hand", "ratio"))
   for name, make_snt, make_hand, x in cases:
     for mode, runner in (("graph", graph_runner), ("eager", eager_runner)):
-      t_snt, t_hand = _best_times([runner(make_snt, x, labels),
-                                   runner(make_hand, x, labels)])
-      print("%-36s %-7s %9.3f %9.3f %7.3f"
-            % (name, mode, t_snt * 1e3, t_hand * 1e3, t_snt / t_hand))
+      t_snt, t_hand = _best_times([
+          runner(make_snt, x, labels),
+          runner(make_hand, x, labels)])
+      print("%-36s %-7s %9.3f %9.3f %7.3f" %
+            (name, mode, t_snt * 1e3, t_hand * 1e3, t_snt / t_hand))
 
 
 if __name__ == "__main__":

@@ -80,8 +80,9 @@ def training_step(make_network):
     train = tf1.train.GradientDescentOptimizer(1e-3).minimize(loss)
     sess = tf1.Session(graph=graph)
     sess.run(tf1.global_variables_initializer())
-  feed = {x: np.random.RandomState(0).randn(
-      FLAGS.batch, FLAGS.width).astype(np.float32)}
+  feed = {
+      x: np.random.RandomState(0).randn(FLAGS.batch,
+                                        FLAGS.width).astype(np.float32)}
   return sess, lambda: sess.run(train, feed)
 
 
@@ -132,11 +133,11 @@ def report(label, snt_value, raw_value, unit_scale, unit, goal=None):
   ratio = snt_value / raw_value
   verdict = ""
   if goal is not None:
-    verdict = "  (goal <= %.2f: %s)" % (goal, "met" if ratio <= goal else
-                                        "NOT met")
-  print("%-34s snt %9.2f %s   hand-written %9.2f %s   ratio %.3f%s" % (
-      label, snt_value * unit_scale, unit, raw_value * unit_scale, unit,
-      ratio, verdict))
+    verdict = "  (goal <= %.2f: %s)" % (goal,
+                                        "met" if ratio <= goal else "NOT met")
+  print("%-34s snt %9.2f %s   hand-written %9.2f %s   ratio %.3f%s" %
+        (label, snt_value * unit_scale, unit, raw_value * unit_scale, unit,
+         ratio, verdict))
 
 
 def main(argv):
@@ -150,8 +151,7 @@ def main(argv):
   step_snt, step_raw = step_times(snt_network, hand_written_network)
   report("training step (Session)", step_snt, step_raw, 1e3, "ms", goal=1.02)
   times = eager_call_times()
-  report("eager Linear call", times["eager snt"], times["eager raw"], 1e6,
-         "us")
+  report("eager Linear call", times["eager snt"], times["eager raw"], 1e6, "us")
   report("tf.function Linear call", times["tf.function snt"],
          times["tf.function raw"], 1e6, "us")
   print("eager module overhead per call: %.1f us" %

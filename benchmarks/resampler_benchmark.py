@@ -30,9 +30,9 @@ def dense_resampler(data, warp):
   x, y = warp[..., 0], warp[..., 1]
   columns = tf.range(width, dtype=data.dtype)
   rows = tf.range(height, dtype=data.dtype)
-  wx = tf.nn.relu(1. - tf.abs(x[..., None] - columns))   # [b, ..., width]
-  wy = tf.nn.relu(1. - tf.abs(y[..., None] - rows))      # [b, ..., height]
-  weights = wy[..., :, None] * wx[..., None, :]          # [b, ..., h, w]
+  wx = tf.nn.relu(1. - tf.abs(x[..., None] - columns))  # [b, ..., width]
+  wy = tf.nn.relu(1. - tf.abs(y[..., None] - rows))  # [b, ..., height]
+  weights = wy[..., :, None] * wx[..., None, :]  # [b, ..., h, w]
   batch = tf.shape(data)[0]
   flat_weights = tf.reshape(weights, [batch, -1, height * width])
   flat_data = tf.reshape(data, [batch, height * width, channels])
@@ -43,24 +43,27 @@ def dense_resampler(data, warp):
 def main(argv):
   del argv
   rng = np.random.RandomState(0)
-  data = tf.constant(rng.randn(FLAGS.batch, FLAGS.size, FLAGS.size,
-                               FLAGS.channels).astype(np.float32))
-  warp = tf.constant(rng.uniform(-1, FLAGS.size, size=(
-      FLAGS.batch, FLAGS.points, FLAGS.points, 2)).astype(np.float32))
+  data = tf.constant(
+      rng.randn(FLAGS.batch, FLAGS.size, FLAGS.size,
+                FLAGS.channels).astype(np.float32))
+  warp = tf.constant(
+      rng.uniform(-1, FLAGS.size, size=(FLAGS.batch, FLAGS.points, FLAGS.points,
+                                        2)).astype(np.float32))
   gather_fn = tf.function(snt.resampler)
   dense_fn = tf.function(dense_resampler)
-  np.testing.assert_allclose(gather_fn(data, warp).numpy(),
-                             dense_fn(data, warp).numpy(), atol=1e-4)
+  np.testing.assert_allclose(
+      gather_fn(data, warp).numpy(),
+      dense_fn(data, warp).numpy(), atol=1e-4)
   points = FLAGS.batch * FLAGS.points**2
   results = {}
   for name, fn in (("snt.resampler", gather_fn), ("dense", dense_fn)):
     seconds = min(timeit.repeat(lambda f=fn: f(data, warp), number=20,
                                 repeat=5)) / 20
     results[name] = seconds
-    print("%-14s %8.3f ms per batch  %12.0f points/s"
-          % (name, seconds * 1e3, points / seconds))
-  print("speed-up of snt.resampler over dense: %.1fx"
-        % (results["dense"] / results["snt.resampler"]))
+    print("%-14s %8.3f ms per batch  %12.0f points/s" %
+          (name, seconds * 1e3, points / seconds))
+  print("speed-up of snt.resampler over dense: %.1fx" %
+        (results["dense"] / results["snt.resampler"]))
 
 
 if __name__ == "__main__":

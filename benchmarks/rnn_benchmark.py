@@ -78,9 +78,9 @@ def _loop(step, inputs, state):
     output, state = step(inputs_ta.read(t), state)
     return t + 1, state, outputs_ta.write(t, output)
 
-  _, _, outputs_ta = tf.while_loop(
-      lambda t, *_: t < steps, body, (tf.constant(0), state, outputs_ta),
-      parallel_iterations=_PARALLEL)
+  _, _, outputs_ta = tf.while_loop(lambda t, *_: t < steps, body,
+                                   (tf.constant(0), state, outputs_ta),
+                                   parallel_iterations=_PARALLEL)
   return outputs_ta.stack()
 
 
@@ -113,8 +113,9 @@ class _HandStack(abc.ABC):
     batch = x.shape[1]
     state = tuple(self._zero_state(batch) for _ in range(_LAYERS))
     if not self._best:
-      return _loop(lambda x, state: self._stack(self._step, x, state,
-                                                self._params), x, state)
+      return _loop(
+          lambda x, state: self._stack(self._step, x, state, self._params), x,
+          state)
     weights = [self._weights(p) for p in self._params]
     x = _project(x, weights[0][0], weights[0][1])
 
@@ -158,8 +159,8 @@ class _HandLSTM(_HandStack):
 
   def _variables(self, n_in, suffix):
     fan_in = n_in + _HIDDEN
-    return (n_in, _weight([fan_in, 4 * _HIDDEN], fan_in, "w" + suffix),
-            _bias(4 * _HIDDEN, "b" + suffix))
+    return (n_in, _weight([fan_in, 4 * _HIDDEN], fan_in,
+                          "w" + suffix), _bias(4 * _HIDDEN, "b" + suffix))
 
   def _zero_state(self, batch):
     return (tf.zeros([batch, _HIDDEN]),) * 2
@@ -189,29 +190,33 @@ class _HandGRU(_HandStack):
   """GRU layers with `snt.GRU`'s variables (`w*`, `u*`, `b*` per gate)."""
 
   def _variables(self, n_in, suffix):
+
     def make(key):
       if key[0] == "w":
         return _weight([n_in, _HIDDEN], n_in, key + suffix)
       if key[0] == "u":
         return _weight([_HIDDEN, _HIDDEN], _HIDDEN, key + suffix)
       return _bias(_HIDDEN, key + suffix)
-    return {key: make(key) for key in
-            ("wz", "uz", "bz", "wr", "ur", "br", "wh", "uh", "bh")}
+
+    return {
+        key: make(key)
+        for key in ("wz", "uz", "bz", "wr", "ur", "br", "wh", "uh", "bh")}
 
   def _step(self, x, state, params):
     h, p = state, params
     z = tf.sigmoid(tf.matmul(x, p["wz"]) + tf.matmul(h, p["uz"]) + p["bz"])
     r = tf.sigmoid(tf.matmul(x, p["wr"]) + tf.matmul(h, p["ur"]) + p["br"])
-    candidate = tf.tanh(tf.matmul(x, p["wh"]) + tf.matmul(r * h, p["uh"]) +
-                        p["bh"])
+    candidate = tf.tanh(
+        tf.matmul(x, p["wh"]) + tf.matmul(r * h, p["uh"]) + p["bh"])
     h = (1 - z) * h + z * candidate
     return h, h
 
   def _weights(self, params):
     p = params
-    return (tf.concat([p["wz"], p["wr"], p["wh"]], 1),
-            tf.concat([p["bz"], p["br"], p["bh"]], 0),
-            tf.concat([p["uz"], p["ur"]], 1), p["uh"])
+    return (tf.concat([p["wz"], p["wr"], p["wh"]],
+                      1), tf.concat([p["bz"], p["br"], p["bh"]],
+                                    0), tf.concat([p["uz"], p["ur"]],
+                                                  1), p["uh"])
 
   def _projected_step(self, projected, state, weights):
     _, _, u_zr, u_h = weights
@@ -225,10 +230,10 @@ class _HandVanilla(_HandStack):
   """Tanh RNN layers: `tanh((x w_x + b_x) + (h w_h + b_h))`."""
 
   def _variables(self, n_in, suffix):
-    return (_weight([n_in, _HIDDEN], n_in, "wx" + suffix),
-            _bias(_HIDDEN, "bx" + suffix),
-            _weight([_HIDDEN, _HIDDEN], _HIDDEN, "wh" + suffix),
-            _bias(_HIDDEN, "bh" + suffix))
+    return (_weight([n_in, _HIDDEN], n_in,
+                    "wx" + suffix), _bias(_HIDDEN, "bx" + suffix),
+            _weight([_HIDDEN, _HIDDEN], _HIDDEN,
+                    "wh" + suffix), _bias(_HIDDEN, "bh" + suffix))
 
   def _step(self, x, state, params):
     w_x, b_x, _, _ = params
@@ -244,8 +249,9 @@ class _HandVanilla(_HandStack):
 
 
 _HAND = {"LSTM": _HandLSTM, "GRU": _HandGRU, "VanillaRNN": _HandVanilla}
-_SNT_CORES = {"LSTM": snt.LSTM, "GRU": snt.GRU, "VanillaRNN": snt.VanillaRNN,
-              "LSTMBlockCell": snt.LSTMBlockCell}
+_SNT_CORES = {
+    "LSTM": snt.LSTM, "GRU": snt.GRU, "VanillaRNN": snt.VanillaRNN,
+    "LSTMBlockCell": snt.LSTMBlockCell}
 
 
 def hand_model(kind, best=False):
@@ -284,8 +290,8 @@ def keras_model():
   """Keras 3 layers, batch-major inside (`[T, B]` tokens in and out)."""
   keras = tf.keras
   layers = [keras.layers.Embedding(_VOCAB, _EMBED)]
-  layers += [keras.layers.LSTM(_HIDDEN, return_sequences=True)
-             for _ in range(_LAYERS)]
+  layers += [
+      keras.layers.LSTM(_HIDDEN, return_sequences=True) for _ in range(_LAYERS)]
   layers.append(keras.layers.Dense(_VOCAB))
   model = keras.Sequential(layers)
   return lambda tokens: tf.transpose(model(tf.transpose(tokens)), [1, 0, 2])
@@ -294,8 +300,9 @@ def keras_model():
 def _loss(model, tokens):
   """Mean next-token cross entropy; `tokens [T + 1, B]`."""
   logits = model(tokens[:-1])
-  return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-      labels=tokens[1:], logits=logits))
+  return tf.reduce_mean(
+      tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tokens[1:],
+                                                     logits=logits))
 
 
 def graph_step(make_model, data):
@@ -337,11 +344,10 @@ def _contenders(kind, mode):
                 ("best hand", lambda: hand_model(kind, best=True)),
                 ("snt.dynamic_unroll", lambda: snt_model(kind))]
   if mode == "graph":
-    contenders.append(("snt + dynamic_rnn",
-                       lambda: snt_model(kind, use_dynamic_rnn=True)))
+    contenders.append(
+        ("snt + dynamic_rnn", lambda: snt_model(kind, use_dynamic_rnn=True)))
   if kind == "LSTM":
-    contenders.append(("snt.LSTMBlockCell",
-                       lambda: snt_model("LSTMBlockCell")))
+    contenders.append(("snt.LSTMBlockCell", lambda: snt_model("LSTMBlockCell")))
     if mode == "function":
       contenders.append(("Keras 3 LSTM", keras_model))
   return contenders
@@ -374,9 +380,8 @@ def _measure(kind, mode, steps, repeats, data):
 
 def _row(label, times, base):
   (wall, cpu), (base_wall, base_cpu) = times, base
-  return (label, cpu / base_cpu,
-          "CPU %.1f vs %.1f ms/step; wall ratio %.2f"
-          % (cpu * 1e3, base_cpu * 1e3, wall / base_wall))
+  return (label, cpu / base_cpu, "CPU %.1f vs %.1f ms/step; wall ratio %.2f" %
+          (cpu * 1e3, base_cpu * 1e3, wall / base_wall))
 
 
 def rows(steps=10, repeats=5, kinds=("LSTM", "GRU", "VanillaRNN"),
@@ -393,29 +398,32 @@ def rows(steps=10, repeats=5, kinds=("LSTM", "GRU", "VanillaRNN"),
     A list of `(label, ratio, detail_str)`, ratios of CPU time; each
     workload's `ref (A/A)` row is its noise floor.
   """
-  data = np.random.RandomState(0).randint(
-      0, _VOCAB, size=[_UNROLL + 1, _BATCH]).astype(np.int32)
+  data = np.random.RandomState(0).randint(0, _VOCAB,
+                                          size=[_UNROLL + 1,
+                                                _BATCH]).astype(np.int32)
   mode_names = {"graph": "graph mode", "function": "eager + tf.function"}
   results = []
   for kind in kinds:
     for mode in modes:
       best = _measure(kind, mode, steps, repeats, data)
       prefix = "char-%s step, %s: " % (kind, mode_names[mode])
-      results += [_row(prefix + label + " / ref", times, best["ref"])
-                  for label, times in best.items() if label != "ref"]
+      results += [
+          _row(prefix + label + " / ref", times, best["ref"])
+          for label, times in best.items()
+          if label != "ref"]
       if kind == "LSTM":
-        results.append(_row(prefix + "snt.LSTMBlockCell / snt.LSTM",
-                            best["snt.LSTMBlockCell"],
-                            best["snt.dynamic_unroll"]))
+        results.append(
+            _row(prefix + "snt.LSTMBlockCell / snt.LSTM",
+                 best["snt.LSTMBlockCell"], best["snt.dynamic_unroll"]))
   return results
 
 
 def main(argv):
   del argv
   print("char model training step (Adam): batch %d, %d steps, %d x %d, "
-        "vocab %d, embedding %d; %d interleaved rounds of %d steps"
-        % (_BATCH, _UNROLL, _LAYERS, _HIDDEN, _VOCAB, _EMBED, FLAGS.repeats,
-           FLAGS.steps))
+        "vocab %d, embedding %d; %d interleaved rounds of %d steps" %
+        (_BATCH, _UNROLL, _LAYERS, _HIDDEN, _VOCAB, _EMBED, FLAGS.repeats,
+         FLAGS.steps))
   for label, ratio, detail in rows(FLAGS.steps, FLAGS.repeats, FLAGS.kinds,
                                    FLAGS.modes):
     print("%-64s %5.2f  (%s)" % (label, ratio, detail))

@@ -55,14 +55,15 @@ class DevTools:
                XDG_CACHE_HOME=profile_dir)
     self._log = open(log_path, "wb")
     self.proc = subprocess.Popen(  # pylint: disable=subprocess-popen-preexec-fn
-        [browser, "--headless", "--no-sandbox", "--disable-gpu",
-         "--no-first-run", "--no-default-browser-check",
-         "--disable-extensions", "--disable-background-networking",
-         "--disable-dev-shm-usage", "--hide-scrollbars",
-         "--remote-debugging-pipe", "--user-data-dir=" + profile_dir,
-         "--window-size=%d,%d" % (WIDTH, HEIGHT), "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-        env=env, preexec_fn=plumb, pass_fds=(3, 4))
+        [
+            browser, "--headless", "--no-sandbox", "--disable-gpu",
+            "--no-first-run", "--no-default-browser-check",
+            "--disable-extensions", "--disable-background-networking",
+            "--disable-dev-shm-usage", "--hide-scrollbars",
+            "--remote-debugging-pipe", "--user-data-dir=" + profile_dir,
+            "--window-size=%d,%d" % (WIDTH, HEIGHT), "about:blank"],
+        stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log, env=env,
+        preexec_fn=plumb, pass_fds=(3, 4))
     os.close(to_browser_r)
     os.close(from_browser_w)
     self._buffer = b""
@@ -128,10 +129,9 @@ class DevTools:
     """Attaches to the browser's page; sets the viewport."""
     targets = self.send("Target.getTargets", session=False)["targetInfos"]
     page = [t for t in targets if t["type"] == "page"][0]
-    self.session = self.send(
-        "Target.attachToTarget", {"targetId": page["targetId"],
-                                  "flatten": True},
-        session=False)["sessionId"]
+    self.session = self.send("Target.attachToTarget",
+                             {"targetId": page["targetId"], "flatten": True},
+                             session=False)["sessionId"]
     self.send("Page.enable")
     self.send("Emulation.setDeviceMetricsOverride", {
         "width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1,
@@ -145,9 +145,9 @@ class DevTools:
     self.wait_for_event("Page.loadEventFired")
 
   def evaluate(self, expression):
-    result = self.send("Runtime.evaluate", {
-        "expression": expression, "returnByValue": True,
-        "awaitPromise": True})
+    result = self.send(
+        "Runtime.evaluate",
+        {"expression": expression, "returnByValue": True, "awaitPromise": True})
     if "exceptionDetails" in result:
       raise RuntimeError("JavaScript: %s" % result["exceptionDetails"])
     return result["result"].get("value")
@@ -243,8 +243,8 @@ class BrowserTest(tf.test.TestCase):
     self.assertEqual(probe["title"], "Sonnet")
     self.assertEqual(probe["h1"], "Sonnet documentation")
     # The theme's stylesheet loaded from disk: the bar has its colour.
-    self.assertNotIn(probe["navBackground"], ("rgba(0, 0, 0, 0)",
-                                              "transparent", None))
+    self.assertNotIn(probe["navBackground"],
+                     ("rgba(0, 0, 0, 0)", "transparent", None))
     self.assertIn("API reference", probe["navLinks"])
     self.check_screenshot("index.png")
 

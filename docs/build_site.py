@@ -31,15 +31,16 @@ def main():
              "docs/requirements.txt" % (e, sys.executable))
 
   env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-  command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-             "--config-file", args.config, "--site-dir",
-             os.path.abspath(args.site_dir)]
+  command = [
+      sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+      "--config-file", args.config, "--site-dir",
+      os.path.abspath(args.site_dir)]
   proc = subprocess.run(command, env=env, stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True, check=False)
   if proc.returncode != 0:
     sys.stderr.write(proc.stdout)
-    sys.exit("build_site: mkdocs build failed (exit status %d)."
-             % proc.returncode)
+    sys.exit("build_site: mkdocs build failed (exit status %d)." %
+             proc.returncode)
   if not os.path.exists(os.path.join(args.site_dir, "index.html")):
     sys.stderr.write(proc.stdout)
     sys.exit("build_site: mkdocs wrote no index.html.")

@@ -45,9 +45,9 @@ SETUP = "runnable-setup:"
 
 # One fenced code block. `line` is the 1-based line of its first code line;
 # `setup_line` that of the first setup line (0 when there is no setup).
-Block = collections.namedtuple(
-    "Block", ["path", "line", "lang", "code", "skip_reason", "setup",
-              "setup_line", "marker_error"])
+Block = collections.namedtuple("Block", [
+    "path", "line", "lang", "code", "skip_reason", "setup", "setup_line",
+    "marker_error"])
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})\s*([^\s`{]*)")
 _COMMENT_START = re.compile(r"^\s*<!--")
@@ -118,15 +118,16 @@ def extract(path, text):
     start = i + 1
     i += 1
     body = []
-    close = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{%d,}\\s*$" %
-                       len(fence))
+    close = re.compile(r"^ {0,3}" + re.escape(fence[0]) +
+                       "{%d,}\\s*$" % len(fence))
     while i < len(lines) and not close.match(lines[i]):
       line = lines[i]
       body.append(line[indent:] if line[:indent].strip() == "" else line)
       i += 1
     i += 1  # The closing fence.
-    blocks.append(Block(path, start + 1, lang, "\n".join(body), skip, setup,
-                        setup_line, error))
+    blocks.append(
+        Block(path, start + 1, lang, "\n".join(body), skip, setup, setup_line,
+              error))
   return blocks
 
 
@@ -169,8 +170,8 @@ def _with_print_checks(code, path, first_line):
     m = _PRINT_EXPECT.match(line)
     if m:
       where = "%s:%d" % (path, first_line + n)
-      line = "%swith __expect_printed(%r, %r): %s" % (
-          m.group(1), m.group(3), where, m.group(2))
+      line = "%swith __expect_printed(%r, %r): %s" % (m.group(1), m.group(3),
+                                                      where, m.group(2))
     out.append(line)
   return "\n".join(out)
 
@@ -184,8 +185,7 @@ def run_page(root, page, out=sys.stdout):
   """Runs a page's Python blocks in one namespace; returns how many ran."""
   with open(os.path.join(root, page), encoding="utf-8") as f:
     blocks = [b for b in extract(page, f.read()) if is_python(b)]
-  namespace = {"__name__": "__main__",
-               "__expect_printed": expect_printed}
+  namespace = {"__name__": "__main__", "__expect_printed": expect_printed}
   exec(compile(PRELUDE, "<prelude>", "exec"), namespace)  # pylint: disable=exec-used
   ran = 0
   for block in blocks:

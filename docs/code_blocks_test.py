@@ -21,45 +21,48 @@ PAGES = code_blocks.markdown_pages(ROOT)
 
 def _python_blocks(page):
   with open(os.path.join(ROOT, page), encoding="utf-8") as f:
-    return [b for b in code_blocks.extract(page, f.read())
-            if code_blocks.is_python(b)]
+    return [
+        b for b in code_blocks.extract(page, f.read())
+        if code_blocks.is_python(b)]
 
 
 class ExtractTest(tf.test.TestCase):
   """The rules themselves, on a made-up page."""
 
   PAGE = "\n".join([
-      "# Title",                                    # 1
-      "",                                           # 2
-      "```python",                                  # 3
-      "x = 1",                                      # 4
-      "print(x + 1)  # 2",                          # 5
-      "```",                                        # 6
-      "<!-- not-runnable: needs a GPU -->",         # 7
-      "```python",                                  # 8
-      "y = gpu_only()",                             # 9
-      "```",                                        # 10
-      "<!-- runnable-setup:",                       # 11
-      "z = 3",                                      # 12
-      "-->",                                        # 13
-      "",                                           # 14
-      "```py",                                      # 15
-      "print(z)  # 3",                              # 16
-      "```",                                        # 17
-      "```sh",                                      # 18
-      "bazel test //...",                           # 19
-      "```",                                        # 20
-      "<!-- not-runnable: -->",                     # 21
-      "```python",                                  # 22
-      "pass",                                       # 23
-      "```",                                        # 24
+      "# Title",  # 1
+      "",  # 2
+      "```python",  # 3
+      "x = 1",  # 4
+      "print(x + 1)  # 2",  # 5
+      "```",  # 6
+      "<!-- not-runnable: needs a GPU -->",  # 7
+      "```python",  # 8
+      "y = gpu_only()",  # 9
+      "```",  # 10
+      "<!-- runnable-setup:",  # 11
+      "z = 3",  # 12
+      "-->",  # 13
+      "",  # 14
+      "```py",  # 15
+      "print(z)  # 3",  # 16
+      "```",  # 17
+      "```sh",  # 18
+      "bazel test //...",  # 19
+      "```",  # 20
+      "<!-- not-runnable: -->",  # 21
+      "```python",  # 22
+      "pass",  # 23
+      "```",  # 24
   ])
 
   def test_blocks(self):
     blocks = code_blocks.extract("page.md", self.PAGE)
-    self.assertEqual([(b.line, b.lang) for b in blocks],
-                     [(4, "python"), (9, "python"), (16, "py"), (19, "sh"),
-                      (23, "python")])
+    self.assertEqual([(b.line, b.lang) for b in blocks], [(4, "python"),
+                                                          (9, "python"),
+                                                          (16, "py"),
+                                                          (19, "sh"),
+                                                          (23, "python")])
     self.assertEqual(blocks[0].code, "x = 1\nprint(x + 1)  # 2")
     self.assertIsNone(blocks[0].skip_reason)
     self.assertEqual(blocks[1].skip_reason, "needs a GPU")
@@ -85,8 +88,9 @@ class ExtractTest(tf.test.TestCase):
     try:
       code_blocks.run_page(folder.full_path, "err.md")
     except NameError as e:
-      frames = [f for f in traceback.extract_tb(e.__traceback__)
-                if f.filename == "err.md"]
+      frames = [
+          f for f in traceback.extract_tb(e.__traceback__)
+          if f.filename == "err.md"]
     else:
       self.fail("no NameError")
     self.assertEqual([f.lineno for f in frames], [5])
@@ -122,15 +126,17 @@ class PagesTest(parameterized.TestCase):
         [ROOT] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env.pop("SONNET_TEST_TF1_BEHAVIOR", None)
-    proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "docs", "code_blocks.py"),
-         "--root", ROOT, page],
-        cwd=self.create_tempdir().full_path, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=240, check=False)
+    proc = subprocess.run([
+        sys.executable,
+        os.path.join(ROOT, "docs", "code_blocks.py"), "--root", ROOT, page],
+                          cwd=self.create_tempdir().full_path, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=240, check=False)
     self.assertEqual(proc.returncode, 0,
                      "%s:\n%s" % (page, proc.stdout[-6000:]))
-    ran = [line for line in proc.stdout.splitlines()
-           if line.startswith("ran %s:" % page)]
+    ran = [
+        line for line in proc.stdout.splitlines()
+        if line.startswith("ran %s:" % page)]
     self.assertEqual(ran, ["ran %s:%d" % (page, b.line) for b in runnable])
 
 

@@ -18,10 +18,10 @@ import griffe
 
 
 def _docstring(value, parent, agent):
-  return griffe.Docstring(
-      inspect.cleandoc(value.value), lineno=value.lineno,
-      endlineno=value.end_lineno, parent=parent,
-      parser=agent.docstring_parser, parser_options=agent.docstring_options)
+  return griffe.Docstring(inspect.cleandoc(value.value), lineno=value.lineno,
+                          endlineno=value.end_lineno, parent=parent,
+                          parser=agent.docstring_parser,
+                          parser_options=agent.docstring_options)
 
 
 def _connected_property_doc(node):

@@ -85,9 +85,8 @@ class _LoneTags(preprocessors.Preprocessor):
 
     def escape(segment):
       return _TAG.sub(
-          lambda m: m.group(0) if (m.group(1) in closed or
-                                   m.group(1).lower() in _VOID_TAGS)
-          else "&lt;%s&gt;" % m.group(1), segment)
+          lambda m: m.group(0) if (m.group(1) in closed or m.group(1).lower(
+          ) in _VOID_TAGS) else "&lt;%s&gt;" % m.group(1), segment)
 
     out, fence = [], None
     for line in lines:
@@ -133,8 +132,9 @@ def _repo_root(config):
 def on_files(files, config):
   root = _repo_root(config)
   for repo_path, site_path in OUTSIDE_PAGES.items():
-    files.append(File.generated(
-        config, site_path, abs_src_path=os.path.join(root, repo_path)))
+    files.append(
+        File.generated(config, site_path,
+                       abs_src_path=os.path.join(root, repo_path)))
   return files
 
 

@@ -33,16 +33,14 @@ NAMESPACES = [
     (snt.custom_getters.bayes_by_backprop, "reference/custom_getters.html",
      "sonnet.custom_getters.bayes_by_backprop"),
     (snt.nest, "reference/nest.html", "sonnet.nest"),
-    (snt.regularizers, "reference/regularizers.html", "sonnet.regularizers"),
-]
+    (snt.regularizers, "reference/regularizers.html", "sonnet.regularizers"),]
 
 # Namespaces that are modules inside another: where their page is.
 SUBMODULE_PAGES = {
     "sonnet.nets": "nets.html",
     "sonnet.custom_getters": "custom_getters.html",
     "sonnet.nest": "nest.html",
-    "sonnet.regularizers": "regularizers.html",
-}
+    "sonnet.regularizers": "regularizers.html",}
 
 
 class _Page(html.parser.HTMLParser):
@@ -50,13 +48,13 @@ class _Page(html.parser.HTMLParser):
 
   def __init__(self):
     super().__init__(convert_charrefs=True)
-    self.tags = collections.Counter()   # start tags, and "/tag" end tags
-    self.ids = {}          # id -> [tag, text]
-    self.links = []        # href of <a>
-    self.resources = []    # src/href of <script>, <link>, <img>
+    self.tags = collections.Counter()  # start tags, and "/tag" end tags
+    self.ids = {}  # id -> [tag, text]
+    self.links = []  # href of <a>
+    self.resources = []  # src/href of <script>, <link>, <img>
     self.title = ""
     self.text = []
-    self._open = []        # ids whose element is open, with its tag
+    self._open = []  # ids whose element is open, with its tag
     self._in_title = False
 
   def handle_starttag(self, tag, attrs):
@@ -123,8 +121,7 @@ def _summary(obj):
     return None  # Constants: their docstring is their type's.
   doc = inspect.getdoc(obj)
   if not doc or (not isinstance(obj, types.ModuleType) and
-                 doc == inspect.getdoc(type(obj)) and
-                 not inspect.isclass(obj)):
+                 doc == inspect.getdoc(type(obj)) and not inspect.isclass(obj)):
     return None
   line = doc.strip().split("\n", maxsplit=1)[0]
   return re.sub(r"\s+", " ", line.replace("`", "")).strip()
@@ -133,11 +130,10 @@ def _summary(obj):
 class ReferenceTest(tf.test.TestCase):
 
   def test_namespaces_are_the_ones_of_the_issue(self):
-    self.assertCountEqual(
-        [path for _, _, path in NAMESPACES],
-        ["sonnet", "sonnet.nets", "sonnet.custom_getters",
-         "sonnet.custom_getters.bayes_by_backprop", "sonnet.nest",
-         "sonnet.regularizers"])
+    self.assertCountEqual([path for _, _, path in NAMESPACES], [
+        "sonnet", "sonnet.nets", "sonnet.custom_getters",
+        "sonnet.custom_getters.bayes_by_backprop", "sonnet.nest",
+        "sonnet.regularizers"])
     self.assertGreater(len(snt.__all__), 100)
 
   def test_every_public_name_has_an_entry(self):
@@ -162,8 +158,8 @@ class ReferenceTest(tf.test.TestCase):
           continue
         tag, text = entry
         if tag not in ("h2", "h3") or name not in text:
-          missing.append("%s (anchor on a <%s> saying %r)" % (full, tag,
-                                                              text[:60]))
+          missing.append("%s (anchor on a <%s> saying %r)" %
+                         (full, tag, text[:60]))
           continue
         summary = _summary(obj)
         if summary and summary not in parsed.text:
@@ -177,9 +173,10 @@ class ReferenceTest(tf.test.TestCase):
     # Shared code sits in bases outside the API (ConvND, ConvBase,
     # PublicVariableOptions, HiddenStateCore, ...): their public members are
     # documented on every public class that inherits them.
-    public = {obj for module, _, _ in NAMESPACES[:3]
-              for obj in map(functools.partial(getattr, module), module.__all__)
-              if inspect.isclass(obj)}
+    public = {
+        obj for module, _, _ in NAMESPACES[:3]
+        for obj in map(functools.partial(getattr, module), module.__all__)
+        if inspect.isclass(obj)}
     missing, checked = [], 0
     for module, page, path in NAMESPACES[:3]:
       parsed = parse(page)
@@ -240,10 +237,10 @@ class SiteTest(tf.test.TestCase):
       tags = parse(page).tags
       for tag in ("i", "em", "b", "strong", "code", "a", "span"):
         if tags[tag] != tags["/" + tag]:
-          stray.append("%s: %d <%s>, %d </%s>" % (page, tags[tag], tag,
-                                                   tags["/" + tag], tag))
-      unknown = [t for t in tags if not t.startswith("/") and
-                 t not in _HTML_TAGS]
+          stray.append("%s: %d <%s>, %d </%s>" %
+                       (page, tags[tag], tag, tags["/" + tag], tag))
+      unknown = [
+          t for t in tags if not t.startswith("/") and t not in _HTML_TAGS]
       if unknown:
         stray.append("%s: unknown tags %s" % (page, sorted(unknown)))
     self.assertEmpty(stray)
@@ -272,8 +269,8 @@ class SiteTest(tf.test.TestCase):
         if not os.path.exists(os.path.join(SITE, target)):
           broken.append("%s -> %s" % (page, href))
           continue
-        if anchor and target.endswith(".html") and (
-            anchor not in parse(target).ids):
+        if anchor and target.endswith(".html") and (anchor
+                                                    not in parse(target).ids):
           broken.append("%s -> %s (no such anchor)" % (page, href))
         checked += 1
     self.assertEmpty(broken)

@@ -27,10 +27,9 @@ def _run(*args):
   env.pop("TF_CPP_MIN_LOG_LEVEL", None)
   env["PYTHONPATH"] = os.pathsep.join(
       [ROOT] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-  proc = subprocess.run(
-      [sys.executable, "-c", _PROGRAM] + list(args), env=env,
-      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-      timeout=240, check=False)
+  proc = subprocess.run([sys.executable, "-c", _PROGRAM] + list(args), env=env,
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                        text=True, timeout=240, check=False)
   return proc.returncode, proc.stdout.splitlines()
 
 
@@ -63,12 +62,12 @@ class ConsoleTest(absltest.TestCase):
         "2025-01-01 10:00:00.000001: I tensorflow/core/util/port.cc:113] x",
         "WARNING:tensorflow:From a.py:1: dynamic_rnn is deprecated",
         "WARNING: All log messages before absl::InitializeLog() is called",
-        "To enable the following instructions: AVX2 FMA, in other operations",
-    ]:
+        "To enable the following instructions: AVX2 FMA, in other operations",]:
       self.assertRegex(line, console.TF_LOG_LINE)
-    for line in ["step    250/1500  loss 2.220  valid 1.924 (ppl 6.84)",
-                 "Importing TensorFlow... done (3.1 s)",
-                 "TensorBoard: tensorboard --logdir /tmp/x"]:
+    for line in [
+        "step    250/1500  loss 2.220  valid 1.924 (ppl 6.84)",
+        "Importing TensorFlow... done (3.1 s)",
+        "TensorBoard: tensorboard --logdir /tmp/x"]:
       self.assertNotRegex(line, console.TF_LOG_LINE)
 
   def test_quiet_import_hides_tensorflow_lines(self):

@@ -58,8 +58,8 @@ def tensorboard_line(logdir):
     return "TensorBoard: %s" % command
   return ("TensorBoard logs go to %s (TensorBoard is not installed: pip "
           "install -r examples/requirements.txt, then: tensorboard --logdir "
-          "%s)" % (os.path.abspath(logdir),
-                   shlex.quote(os.path.abspath(logdir))))
+          "%s)" %
+          (os.path.abspath(logdir), shlex.quote(os.path.abspath(logdir))))
 
 
 def print_tensorboard_command(logdir, out=None):
@@ -83,9 +83,8 @@ class ScalarLog:
 
   def __init__(self, logdir):
     os.makedirs(logdir, exist_ok=True)
-    name = "events.out.tfevents.%d.%s.%d.%d.scalars" % (
-        int(time.time()), socket.gethostname(), os.getpid(),
-        next(ScalarLog._count))
+    name = "events.out.tfevents.%d.%s.%d.%d.scalars" % (int(
+        time.time()), socket.gethostname(), os.getpid(), next(ScalarLog._count))
     self.path = os.path.join(logdir, name)
     self._writer = tf.io.TFRecordWriter(self.path)
     self._write(tf1.Event(wall_time=time.time(), file_version="brain.Event:2"))
@@ -96,11 +95,11 @@ class ScalarLog:
 
   def write(self, step, values):
     """Writes `{tag: value}` at `step`."""
-    self._write(tf1.Event(
-        wall_time=time.time(), step=int(step),
-        summary=tf1.Summary(value=[
-            tf1.Summary.Value(tag=tag, simple_value=float(value))
-            for tag, value in values.items()])))
+    self._write(
+        tf1.Event(
+            wall_time=time.time(), step=int(step), summary=tf1.Summary(value=[
+                tf1.Summary.Value(tag=tag, simple_value=float(value))
+                for tag, value in values.items()])))
 
   def close(self):
     self._writer.close()

@@ -38,8 +38,9 @@ class TensorBoardCommandTest(tf.test.TestCase):
     with mock.patch.object(sys, "executable", os.path.join(folder, "python")), \
         mock.patch.dict(os.environ, {"PATH": "/nonexistent"}):
       command = curves.tensorboard_command("/tmp/some dir/run")
-    self.assertEqual(shlex.split(command), [
-        os.path.join(folder, "tensorboard"), "--logdir", "/tmp/some dir/run"])
+    self.assertEqual(
+        shlex.split(command),
+        [os.path.join(folder, "tensorboard"), "--logdir", "/tmp/some dir/run"])
 
   def test_plain_tensorboard_when_path_finds_the_same(self):
     folder = self.make_bin("python", "tensorboard")
@@ -77,16 +78,16 @@ class ScalarsTest(test_utils.TestCase):
     log.write(20, {"loss/train": 1.5})
     log.close()
     self.assertIn("tfevents", os.path.basename(log.path))
-    self.assertEqual(curves.read_scalars(logdir), {
-        "loss/train": ([10, 20], [2.5, 1.5]),
-        "loss/valid": ([10], [3.0])})
+    self.assertEqual(
+        curves.read_scalars(logdir),
+        {"loss/train": ([10, 20], [2.5, 1.5]), "loss/valid": ([10], [3.0])})
 
   def test_a_resumed_run_overwrites_its_steps(self):
     logdir = self.get_temp_dir()
     first = curves.ScalarLog(logdir)
     first.write(10, {"loss": 3.0})
-    first.write(20, {"loss": 2.0})   # Written, then the run died before its
-    first.close()                    # checkpoint at 20: resumed from 10.
+    first.write(20, {"loss": 2.0})  # Written, then the run died before its
+    first.close()  # checkpoint at 20: resumed from 10.
     second = curves.ScalarLog(logdir)
     second.write(20, {"loss": 2.2})
     second.write(30, {"loss": 1.0})
@@ -106,11 +107,10 @@ class ScalarsTest(test_utils.TestCase):
 
   def test_plot(self):
     path = os.path.join(self.get_temp_dir(), "sub", "curves.png")
-    got = curves.plot(path, "a title",
-                      [("train", [1, 2, 3], [3.0, 2.0, 1.5]),
-                       ("valid", [1, 2, 3], [3.1, 2.4, 2.0])],
-                      "nats", points=[("test", 3, 2.1)],
-                      baseline=("uniform", 4.17))
+    got = curves.plot(path, "a title", [("train", [1, 2, 3], [3.0, 2.0, 1.5]),
+                                        ("valid", [1, 2, 3], [3.1, 2.4, 2.0])],
+                      "nats", points=[
+                          ("test", 3, 2.1)], baseline=("uniform", 4.17))
     self.assertEqual(got, path)
     data, pixels = _decode_png(self, path)
     self.assertGreater(len(data), 10000)

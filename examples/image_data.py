@@ -14,8 +14,7 @@ import numpy as np
 
 _MNIST_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
-}
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),}
 
 
 class Images:
@@ -75,8 +74,8 @@ def read_idx(path):
   shape = tuple(int(d) for d in np.frombuffer(content, ">u4", ndim, 4))
   data = np.frombuffer(content, np.uint8, offset=4 + 4 * ndim)
   if data.size != int(np.prod(shape)):
-    raise ValueError("%s: header says shape %s (%d values) but holds %d."
-                     % (path, shape, int(np.prod(shape)), data.size))
+    raise ValueError("%s: header says shape %s (%d values) but holds %d." %
+                     (path, shape, int(np.prod(shape)), data.size))
   return data.reshape(shape)
 
 
@@ -95,9 +94,8 @@ def load_mnist(data_dir):
   """MNIST from IDX files in `data_dir` (nothing is downloaded)."""
   arrays = {}
   for split, (images, labels) in _MNIST_FILES.items():
-    arrays[split] = (
-        (read_idx(_find(data_dir, images)) / 255.0).astype(np.float32),
-        read_idx(_find(data_dir, labels)).astype(np.int32))
+    arrays[split] = ((read_idx(_find(data_dir, images)) / 255.0).astype(
+        np.float32), read_idx(_find(data_dir, labels)).astype(np.int32))
   return Images("mnist", arrays["train"][0], arrays["test"][0],
                 arrays["train"][1], arrays["test"][1])
 

@@ -98,8 +98,8 @@ class Classifier(snt.AbstractModule):
 
 
 def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
-          keep_prob=0.8, batch_size=64, learning_rate=1e-3,
-          report_interval=500, seed=0):
+          keep_prob=0.8, batch_size=64, learning_rate=1e-3, report_interval=500,
+          seed=0):
   """Trains (or resumes) on `data`; returns a Result."""
   num_classes = int(max(data.train_labels.max(), data.test_labels.max())) + 1
   shape = list(data.image_shape)
@@ -112,10 +112,11 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
     test_images = tf1.placeholder(tf.float32, [None] + shape)
 
     train_logits = net(images, is_training=True)
-    test_logits = net(test_images, is_training=False)   # same weights
+    test_logits = net(test_images, is_training=False)  # same weights
 
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        labels=labels, logits=train_logits))
+    loss = tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                       logits=train_logits))
     global_step = tf1.train.get_or_create_global_step()
     with tf.control_dependencies(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)):
       train_op = tf1.train.AdamOptimizer(learning_rate).minimize(
@@ -139,18 +140,18 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
       losses, t0, last = [], time.time(), step
       while step < num_training_iterations:
         idx = rng.integers(0, len(data.train), batch_size)
-        _, value = sess.run([train_op, loss], {images: data.train[idx],
-                                               labels: data.train_labels[idx]})
+        _, value = sess.run(
+            [train_op, loss],
+            {images: data.train[idx], labels: data.train_labels[idx]})
         losses.append(float(value))
         step += 1
         if step % report_interval == 0 or step == num_training_iterations:
           mean_loss, held_out = np.mean(losses[last - step:]), accuracy()
-          print("step %5d/%d  loss %.3f  held-out accuracy %.3f  %.0f "
-                "steps/s" % (step, num_training_iterations, mean_loss,
-                             held_out, (step - last) / (time.time() - t0)),
-                flush=True)
-          log.write(step, {"loss/train": mean_loss,
-                           "accuracy/test": held_out})
+          print(
+              "step %5d/%d  loss %.3f  held-out accuracy %.3f  %.0f "
+              "steps/s" % (step, num_training_iterations, mean_loss, held_out,
+                           (step - last) / (time.time() - t0)), flush=True)
+          log.write(step, {"loss/train": mean_loss, "accuracy/test": held_out})
           t0, last = time.time(), step
       log.close()
       test_accuracy = accuracy()
@@ -161,10 +162,10 @@ def train(data, num_training_iterations, checkpoint_dir, hidden_size=128,
 def main(argv):
   del argv  # Unused.
   console.set_log_levels()
-  train(image_data.load(FLAGS.data_dir or None),
-        FLAGS.num_training_iterations, FLAGS.checkpoint_dir,
-        hidden_size=FLAGS.hidden_size, keep_prob=FLAGS.keep_prob,
-        batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
+  train(image_data.load(FLAGS.data_dir or None), FLAGS.num_training_iterations,
+        FLAGS.checkpoint_dir, hidden_size=FLAGS.hidden_size,
+        keep_prob=FLAGS.keep_prob, batch_size=FLAGS.batch_size,
+        learning_rate=FLAGS.learning_rate,
         report_interval=FLAGS.report_interval)
 
 

@@ -47,11 +47,10 @@ flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/my_mlp",
                     "Where checkpoints go.")
 
 Result = collections.namedtuple(
-    "Result", ["start_step", "final_step", "losses", "test_mse",
-               "baseline_mse"])
+    "Result",
+    ["start_step", "final_step", "losses", "test_mse", "baseline_mse"])
 
-_NONLINEARITIES = {"tanh": tf.tanh, "relu": tf.nn.relu,
-                   "sigmoid": tf.sigmoid}
+_NONLINEARITIES = {"tanh": tf.tanh, "relu": tf.nn.relu, "sigmoid": tf.sigmoid}
 
 
 class MyMLP(snt.AbstractModule):
@@ -88,7 +87,7 @@ def train(num_training_iterations, checkpoint_dir, hidden_size=32,
   """Trains (or resumes) MyMLP on the curve; returns a Result."""
   test_x = np.linspace(-1, 1, 201, dtype=np.float32)[:, None]
   test_y = target(test_x)
-  baseline = float(np.mean((test_y - test_y.mean()) ** 2))
+  baseline = float(np.mean((test_y - test_y.mean())**2))
   curves.print_tensorboard_command(checkpoint_dir)
   with tf.Graph().as_default():
     tf1.set_random_seed(seed)
@@ -126,9 +125,10 @@ def train(num_training_iterations, checkpoint_dir, hidden_size=32,
         if step % report_interval == 0 or step == num_training_iterations:
           train_mse = np.mean(losses[-report_interval:])
           step_test_mse = float(sess.run(test_loss))
-          print("step %5d/%d  train MSE %.4f  test MSE %.5f (a constant: "
-                "%.3f)" % (step, num_training_iterations, train_mse,
-                           step_test_mse, baseline), flush=True)
+          print(
+              "step %5d/%d  train MSE %.4f  test MSE %.5f (a constant: "
+              "%.3f)" % (step, num_training_iterations, train_mse,
+                         step_test_mse, baseline), flush=True)
           log.write(step, {"mse/train": train_mse, "mse/test": step_test_mse})
           saver.save(sess, prefix, global_step=step)
       log.close()

@@ -19,9 +19,10 @@ class MyMLPTest(test_utils.TestCase):
     mlp(tf.ones([1, 4]))  # The guide's: any batch size, the same variables.
     out = mlp(tf.constant(x))
     again = mlp(tf.constant(x))
-    self.assertVariableShapes(mlp.get_variables(), {
-        "my_mlp/x_to_h/w": [4, 5], "my_mlp/x_to_h/b": [5],
-        "my_mlp/h_to_o/w": [5, 2], "my_mlp/h_to_o/b": [2]})
+    self.assertVariableShapes(
+        mlp.get_variables(), {
+            "my_mlp/x_to_h/w": [4, 5], "my_mlp/x_to_h/b": [5],
+            "my_mlp/h_to_o/w": [5, 2], "my_mlp/h_to_o/b": [2]})
     if not self.eager:
       self.assertLen(tf.compat.v1.global_variables(), 4)
     self.init()

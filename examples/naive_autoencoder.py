@@ -49,8 +49,8 @@ flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/naive_autoencoder",
                     "Where checkpoints and TensorBoard logs go.")
 
 Result = collections.namedtuple(
-    "Result", ["start_step", "final_step", "losses", "test_mse",
-               "baseline_mse"])
+    "Result",
+    ["start_step", "final_step", "losses", "test_mse", "baseline_mse"])
 
 
 class NaiveAutoEncoder(snt.AbstractModule):
@@ -95,7 +95,7 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
   n_out = int(np.prod(data.image_shape))
   train_x = data.train.reshape([-1, n_out])
   test_x = data.test.reshape([-1, n_out])
-  baseline = float(np.mean((test_x - train_x.mean(axis=0)) ** 2))
+  baseline = float(np.mean((test_x - train_x.mean(axis=0))**2))
 
   model = NaiveAutoEncoder(n_latent=n_latent, n_out=n_out)
   step_var = tf.Variable(0, dtype=tf.int64, trainable=False)
@@ -114,7 +114,7 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
     return loss
 
   curves.print_tensorboard_command(checkpoint_dir)
-  model(tf.zeros([1, n_out]))   # Create the variables before restoring.
+  model(tf.zeros([1, n_out]))  # Create the variables before restoring.
   checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer,
                                    step=step_var)
   manager = tf.train.CheckpointManager(checkpoint, checkpoint_dir,
@@ -136,10 +136,11 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
     if step % report_interval == 0 or step == num_training_iterations:
       rate = (step - last) / (time.time() - t0)
       train_mse, test_mse = np.mean(losses[last - step:]), float(mse(test_x))
-      print("step %5d/%d  train MSE %.4f  held-out MSE %.4f (mean image: "
-            "%.4f)  %.0f steps/s" % (
-                step, num_training_iterations, train_mse, test_mse,
-                baseline, rate), flush=True)
+      print(
+          "step %5d/%d  train MSE %.4f  held-out MSE %.4f (mean image: "
+          "%.4f)  %.0f steps/s" %
+          (step, num_training_iterations, train_mse, test_mse, baseline, rate),
+          flush=True)
       log.write(step, {"mse/train": train_mse, "mse/test": test_mse})
       manager.save(checkpoint_number=step)
       t0, last = time.time(), step
@@ -153,10 +154,9 @@ def train(data, num_training_iterations, checkpoint_dir, n_latent=16,
 def main(argv):
   del argv  # Unused.
   console.set_log_levels()
-  train(image_data.load(FLAGS.data_dir or None),
-        FLAGS.num_training_iterations, FLAGS.checkpoint_dir,
-        n_latent=FLAGS.n_latent, batch_size=FLAGS.batch_size,
-        learning_rate=FLAGS.learning_rate,
+  train(image_data.load(FLAGS.data_dir or None), FLAGS.num_training_iterations,
+        FLAGS.checkpoint_dir, n_latent=FLAGS.n_latent,
+        batch_size=FLAGS.batch_size, learning_rate=FLAGS.learning_rate,
         report_interval=FLAGS.report_interval)
 
 

@@ -17,16 +17,19 @@ class NaiveAutoEncoderTest(test_utils.TestCase):
   def test_methods_own_their_variables(self):
     ae = naive_autoencoder.NaiveAutoEncoder(n_latent=3, n_out=5)
     latents = ae.encode(tf.ones([2, 5]))
-    self.assertVariableNames(ae.get_variables(), [
-        "naive_auto_encoder/w_enc", "naive_auto_encoder/b_enc"])
-    out = ae(tf.ones([2, 5]))           # reuses encode's, creates decode's
+    self.assertVariableNames(
+        ae.get_variables(),
+        ["naive_auto_encoder/w_enc", "naive_auto_encoder/b_enc"])
+    out = ae(tf.ones([2, 5]))  # reuses encode's, creates decode's
     from_latents = ae.decode(tf.ones([4, 3]))
     ae.encode(tf.ones([4, 5]))
     self.assertEqual(out.shape.as_list(), [2, 5])
     self.assertEqual(from_latents.shape.as_list(), [4, 5])
-    self.assertVariableShapes(ae.get_variables(), {
-        "naive_auto_encoder/w_enc": [5, 3], "naive_auto_encoder/b_enc": [3],
-        "naive_auto_encoder/w_dec": [3, 5], "naive_auto_encoder/b_dec": [5]})
+    self.assertVariableShapes(
+        ae.get_variables(), {
+            "naive_auto_encoder/w_enc": [5, 3], "naive_auto_encoder/b_enc": [3],
+            "naive_auto_encoder/w_dec": [3, 5], "naive_auto_encoder/b_dec": [5
+                                                                            ]})
     self.init()
     v = self.variable_values(ae)
     expected_latents = refs.sigmoid(np.ones([2, 5]) @ v["w_enc"] + v["b_enc"])
@@ -35,9 +38,9 @@ class NaiveAutoEncoderTest(test_utils.TestCase):
     np.testing.assert_allclose(
         self.evaluate(out),
         refs.sigmoid(expected_latents @ v["w_dec"] + v["b_dec"]), rtol=1e-5)
-    self.assertAllClose(
-        self.evaluate(from_latents),
-        refs.sigmoid(np.ones([4, 3]) @ v["w_dec"] + v["b_dec"]), atol=1e-5)
+    self.assertAllClose(self.evaluate(from_latents),
+                        refs.sigmoid(np.ones([4, 3]) @ v["w_dec"] + v["b_dec"]),
+                        atol=1e-5)
 
   @test_utils.in_all_modes
   def test_reuse_variables_any_call_order(self):

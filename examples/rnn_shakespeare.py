@@ -67,17 +67,19 @@ tf1 = tf.compat.v1
 
 FLAGS = flags.FLAGS
 
-flags.DEFINE_enum("mode", "graph", ["graph", "eager"],
-                  "graph: tf.compat.v1 graph and MonitoredTrainingSession; "
-                  "eager: tf.function and tf.train.CheckpointManager.")
+flags.DEFINE_enum(
+    "mode", "graph", ["graph", "eager"],
+    "graph: tf.compat.v1 graph and MonitoredTrainingSession; "
+    "eager: tf.function and tf.train.CheckpointManager.")
 flags.DEFINE_integer("num_training_iterations", 1500,
                      "Train until the global step reaches this.")
 flags.DEFINE_integer("report_interval", 250,
                      "Steps between progress lines, evaluations and samples.")
 flags.DEFINE_integer("checkpoint_interval", 250, "Steps between checkpoints.")
-flags.DEFINE_integer("reduce_learning_rate_interval", 1000,
-                     "Multiply the learning rate by --learning_rate_decay "
-                     "every this many steps.")
+flags.DEFINE_integer(
+    "reduce_learning_rate_interval", 1000,
+    "Multiply the learning rate by --learning_rate_decay "
+    "every this many steps.")
 flags.DEFINE_float("learning_rate", 3e-3, "Initial Adam learning rate.")
 flags.DEFINE_float("learning_rate_decay", 0.3, "See the interval above.")
 flags.DEFINE_float("max_grad_norm", 5.0, "Clip gradients to this global norm.")
@@ -88,9 +90,10 @@ flags.DEFINE_integer("batch_size", 32, "Windows per training batch.")
 flags.DEFINE_integer("truncation_length", 64,
                      "Characters per window (backprop through time length).")
 flags.DEFINE_integer("eval_length", 256, "Characters per evaluation window.")
-flags.DEFINE_integer("max_eval_chars", 30000,
-                     "Evaluate on at most this many characters of valid at "
-                     "each report (0: all); the final test uses all.")
+flags.DEFINE_integer(
+    "max_eval_chars", 30000,
+    "Evaluate on at most this many characters of valid at "
+    "each report (0: all); the final test uses all.")
 flags.DEFINE_integer("sample_length", 300, "Characters per text sample.")
 flags.DEFINE_float("sample_temperature", 0.5,
                    "Softmax temperature for sampling; 0 samples greedily.")
@@ -98,44 +101,44 @@ flags.DEFINE_string("sample_prime", "ROMEO:\n",
                     "Text the model reads before it starts sampling.")
 flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/rnn_shakespeare",
                     "Checkpoints and TensorBoard logs go to <this>/<mode>.")
-flags.DEFINE_string("data_dir", "",
-                    "Folder with ts.{train,valid,test}.txt.bz2; empty means "
-                    "the copy shipped in examples/data/shakespeare.")
+flags.DEFINE_string(
+    "data_dir", "", "Folder with ts.{train,valid,test}.txt.bz2; empty means "
+    "the copy shipped in examples/data/shakespeare.")
 flags.DEFINE_integer("seed", 0, "Random seed for data order and weights.")
 flags.DEFINE_enum("strategy", "none",
                   ["none", "mirrored", "multi_worker", "parameter_server"],
                   "tf.distribute strategy (with --mode=eager).")
-flags.DEFINE_integer("logical_cpus", 0,
-                     "Split the CPU into this many logical devices (for "
-                     "--strategy=mirrored without GPUs); 0 leaves it whole.")
-flags.DEFINE_list("workers", [],
-                  "multi_worker, parameter_server: the workers' host:port "
-                  "list (empty: read TF_CONFIG).")
+flags.DEFINE_integer(
+    "logical_cpus", 0, "Split the CPU into this many logical devices (for "
+    "--strategy=mirrored without GPUs); 0 leaves it whole.")
+flags.DEFINE_list(
+    "workers", [], "multi_worker, parameter_server: the workers' host:port "
+    "list (empty: read TF_CONFIG).")
 flags.DEFINE_list("ps", [], "parameter_server: the ps tasks' host:port list.")
 flags.DEFINE_string("chief", "",
                     "parameter_server: the chief's host:port (it trains).")
-flags.DEFINE_enum("task_type", "worker", ["chief", "worker", "ps"],
-                  "This process's job (parameter_server; multi_worker "
-                  "processes are all workers).")
+flags.DEFINE_enum(
+    "task_type", "worker", ["chief", "worker", "ps"],
+    "This process's job (parameter_server; multi_worker "
+    "processes are all workers).")
 flags.DEFINE_integer("task", 0, "This process's index in its job.")
-flags.DEFINE_string("export_dir", "",
-                    "After training, write a SavedModel here (see "
-                    "sample_shakespeare.py).")
+flags.DEFINE_string(
+    "export_dir", "", "After training, write a SavedModel here (see "
+    "sample_shakespeare.py).")
 
 Config = collections.namedtuple("Config", [
-    "mode", "num_training_iterations", "report_interval",
-    "checkpoint_interval", "reduce_learning_rate_interval", "learning_rate",
-    "learning_rate_decay", "max_grad_norm", "lstm_depth", "hidden_size",
-    "embedding_size", "batch_size", "truncation_length", "eval_length",
-    "max_eval_chars", "sample_length", "sample_temperature", "sample_prime",
-    "checkpoint_dir", "seed", "strategy", "workers", "ps", "chief",
-    "task_type", "task", "export_dir"
-], defaults=("none", (), (), "", "worker", 0, ""))
+    "mode", "num_training_iterations", "report_interval", "checkpoint_interval",
+    "reduce_learning_rate_interval", "learning_rate", "learning_rate_decay",
+    "max_grad_norm", "lstm_depth", "hidden_size", "embedding_size",
+    "batch_size", "truncation_length", "eval_length", "max_eval_chars",
+    "sample_length", "sample_temperature", "sample_prime", "checkpoint_dir",
+    "seed", "strategy", "workers", "ps", "chief", "task_type", "task",
+    "export_dir"], defaults=("none", (), (), "", "worker", 0, ""))
 
 # What `train` returns. `history` holds one `Report` per report interval.
-Result = collections.namedtuple(
-    "Result", ["start_step", "final_step", "history", "test_loss", "sample",
-               "curves_path"])
+Result = collections.namedtuple("Result", [
+    "start_step", "final_step", "history", "test_loss", "sample", "curves_path"
+])
 Report = collections.namedtuple(
     "Report", ["step", "train_loss", "valid_loss", "steps_per_second"])
 
@@ -163,9 +166,9 @@ class TextModel(snt.AbstractModule):
     """Runs the model over `ids` `[T, B]`; returns (logits, final_state)."""
     if initial_state is None:
       initial_state = self._core.initial_state(tf.shape(ids)[1])
-    outputs, final_state = tf1.nn.dynamic_rnn(
-        self._core, self._embed(ids), initial_state=initial_state,
-        time_major=True)
+    outputs, final_state = tf1.nn.dynamic_rnn(self._core, self._embed(ids),
+                                              initial_state=initial_state,
+                                              time_major=True)
     return self._output(outputs), final_state
 
   def xent(self, window):
@@ -189,8 +192,8 @@ class TextModel(snt.AbstractModule):
 
     def pick(logits):
       if temperature > 0:
-        return tf.random.categorical(logits / temperature, 1,
-                                     dtype=tf.int32)[:, 0]
+        return tf.random.categorical(logits / temperature, 1, dtype=tf.int32)[:,
+                                                                              0]
       return tf.argmax(logits, axis=-1, output_type=tf.int32)
 
     def body(i, ids, logits, state):
@@ -200,8 +203,8 @@ class TextModel(snt.AbstractModule):
       return i + 1, ids, self._output_linear(output), state
 
     ids = tf.TensorArray(tf.int32, size=num_steps)
-    _, ids, _, _ = tf.while_loop(
-        lambda i, *_: i < num_steps, body, (0, ids, logits[-1], state))
+    _, ids, _, _ = tf.while_loop(lambda i, *_: i < num_steps, body,
+                                 (0, ids, logits[-1], state))
     return ids.stack()
 
   def stateless_sample(self, prime, num_steps, temperature, seed):
@@ -233,8 +236,8 @@ class TextModel(snt.AbstractModule):
       return i + 1, ids, self._output_linear(output), state
 
     ids = tf.TensorArray(tf.int32, size=num_steps)
-    _, ids, _, _ = tf.while_loop(
-        lambda i, *_: i < num_steps, body, (0, ids, logits[-1], state))
+    _, ids, _, _ = tf.while_loop(lambda i, *_: i < num_steps, body,
+                                 (0, ids, logits[-1], state))
     return ids.stack()
 
 
@@ -251,13 +254,16 @@ class Exported(tf.Module):
     self.vocab = tf.constant(list(vocab))
 
   @tf.function(input_signature=[
-      tf.TensorSpec([], tf.string), tf.TensorSpec([], tf.int32),
-      tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.int64)])
+      tf.TensorSpec([], tf.string),
+      tf.TensorSpec([], tf.int32),
+      tf.TensorSpec([], tf.float32),
+      tf.TensorSpec([], tf.int64)])
   def sample(self, prime, num_steps, temperature, seed):
     """Text after `prime` (characters of the vocabulary, at least one)."""
     chars = tf.strings.bytes_split(prime)
-    ids = tf.argmax(tf.cast(tf.equal(chars[:, None], self.vocab[None, :]),
-                            tf.int32), axis=1, output_type=tf.int32)
+    ids = tf.argmax(
+        tf.cast(tf.equal(chars[:, None], self.vocab[None, :]), tf.int32),
+        axis=1, output_type=tf.int32)
     sampled = self.model.stateless_sample(ids, num_steps, temperature, seed)
     return tf.strings.reduce_join(tf.gather(self.vocab, sampled))
 
@@ -268,10 +274,9 @@ def _make_model(config, vocab_size):
 
 
 def _learning_rate(config, global_step):
-  return tf1.train.exponential_decay(
-      config.learning_rate, global_step,
-      config.reduce_learning_rate_interval, config.learning_rate_decay,
-      staircase=True)
+  return tf1.train.exponential_decay(config.learning_rate, global_step,
+                                     config.reduce_learning_rate_interval,
+                                     config.learning_rate_decay, staircase=True)
 
 
 def _format_time(seconds):
@@ -320,27 +325,31 @@ class _Progress:
     train_loss = float(np.mean(self._losses)) if self._losses else float("nan")
     left = max(self._config.num_training_iterations - step, 0)
     eta = _format_time(left / rate) if rate > 0 else "?"
-    print("step %6d/%d  loss %.3f  valid %.3f (ppl %.2f)  %.1f steps/s  "
-          "ETA %s" % (step, self._config.num_training_iterations, train_loss,
-                      valid_loss, np.exp(valid_loss), rate, eta), flush=True)
+    print(
+        "step %6d/%d  loss %.3f  valid %.3f (ppl %.2f)  %.1f steps/s  "
+        "ETA %s" % (step, self._config.num_training_iterations, train_loss,
+                    valid_loss, np.exp(valid_loss), rate, eta), flush=True)
     self.history.append(Report(step, train_loss, valid_loss, rate))
     self._last_step, self._train_time, self._losses = step, 0.0, []
     return train_loss
 
 
 def _print_sample(config, text):
-  print("--- sample (temperature %g) ---\n%s%s\n---" % (
-      config.sample_temperature, config.sample_prime, text), flush=True)
+  print(
+      "--- sample (temperature %g) ---\n%s%s\n---" %
+      (config.sample_temperature, config.sample_prime, text), flush=True)
 
 
 def _say_resumed(config, start_step, ckpt_dir):
   if start_step > 0:
-    print("Resuming from the checkpoint at step %d in %s." %
-          (start_step, ckpt_dir), flush=True)
+    print(
+        "Resuming from the checkpoint at step %d in %s." %
+        (start_step, ckpt_dir), flush=True)
   if start_step >= config.num_training_iterations:
-    print("Already trained to step %d: evaluating only. Give a larger "
-          "--num_training_iterations to train further, or another "
-          "--checkpoint_dir to start afresh." % start_step, flush=True)
+    print(
+        "Already trained to step %d: evaluating only. Give a larger "
+        "--num_training_iterations to train further, or another "
+        "--checkpoint_dir to start afresh." % start_step, flush=True)
 
 
 def _evaluating_test(data):
@@ -351,8 +360,9 @@ def _evaluating_test(data):
 def _plot(config, run_dir):
   """Draws the run's losses (from its event files) into run_dir/curves.png."""
   scalars = curves.read_scalars(run_dir)
-  lines = [(label, *scalars[tag]) for label, tag in
-           (("train", "loss/train"), ("valid", "loss/valid")) if tag in scalars]
+  lines = [(label, *scalars[tag])
+           for label, tag in (("train", "loss/train"), ("valid", "loss/valid"))
+           if tag in scalars]
   points = []
   if "loss/test" in scalars:
     steps, values = scalars["loss/test"]
@@ -396,17 +406,16 @@ def train_graph(config, data):
       session = tf1.train.MonitoredTrainingSession(
           checkpoint_dir=ckpt_dir,
           save_checkpoint_steps=config.checkpoint_interval,
-          save_checkpoint_secs=None,
-          save_summaries_steps=None,
-          save_summaries_secs=None,
-          log_step_count_steps=None)
+          save_checkpoint_secs=None, save_summaries_steps=None,
+          save_summaries_secs=None, log_step_count_steps=None)
     with session as sess:
       writer = tf1.summary.FileWriterCache.get(ckpt_dir)
 
       def summarize(step, values):
-        writer.add_summary(tf1.Summary(value=[
-            tf1.Summary.Value(tag=tag, simple_value=value)
-            for tag, value in values.items()]), step)
+        writer.add_summary(
+            tf1.Summary(value=[
+                tf1.Summary.Value(tag=tag, simple_value=value)
+                for tag, value in values.items()]), step)
         writer.flush()
 
       def evaluate(split):
@@ -466,8 +475,7 @@ def train_eager(config, data):
 
   @tf.function
   def sample():
-    return model.sample(prime, config.sample_length,
-                        config.sample_temperature)
+    return model.sample(prime, config.sample_length, config.sample_temperature)
 
   # Connect the model once so its variables exist before restoring; Adam's
   # slots are created on the first step and restored then (deferred).
@@ -482,8 +490,8 @@ def train_eager(config, data):
 
   # tf.summary.scalar needs the tensorboard package; tf.summary.write with
   # the scalars plugin's metadata writes the same event without it.
-  metadata = tf1.SummaryMetadata(
-      plugin_data=tf1.SummaryMetadata.PluginData(plugin_name="scalars"))
+  metadata = tf1.SummaryMetadata(plugin_data=tf1.SummaryMetadata.PluginData(
+      plugin_name="scalars"))
 
   def summarize(step, values):
     with writer.as_default():
@@ -539,8 +547,7 @@ def make_strategy(config):
     return tf.distribute.MirroredStrategy([d.name for d in devices])
   resolver = _cluster_resolver(config)
   if config.strategy == "multi_worker":
-    return tf.distribute.MultiWorkerMirroredStrategy(
-        cluster_resolver=resolver)
+    return tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver)
   return tf.distribute.ParameterServerStrategy(resolver)
 
 
@@ -553,8 +560,8 @@ def _cluster_resolver(config):
     jobs["ps"] = list(config.ps)
   if config.chief:
     jobs["chief"] = [config.chief]
-  task_type = ("worker" if config.strategy == "multi_worker" else
-               config.task_type)
+  task_type = ("worker"
+               if config.strategy == "multi_worker" else config.task_type)
   return tf.distribute.cluster_resolver.SimpleClusterResolver(
       tf.train.ClusterSpec(jobs), task_type=task_type, task_id=config.task,
       rpc_layer="grpc")
@@ -616,8 +623,8 @@ def train_distributed(config, data, strategy):
                                tape.gradient(loss, variables))
     grads, _ = tf.clip_by_global_norm(grads, config.max_grad_norm)
     # apply_gradients sums over replicas again: give it 1/N each.
-    optimizer.apply_gradients([(_scaled(g, 1. / replicas), v)
-                               for g, v in zip(grads, variables)],
+    optimizer.apply_gradients([
+        (_scaled(g, 1. / replicas), v) for g, v in zip(grads, variables)],
                               global_step=global_step)
     return loss
 
@@ -628,8 +635,7 @@ def train_distributed(config, data, strategy):
       per_replica = config.batch_size // replicas
       local = strategy.experimental_distribute_values_from_function(
           lambda ctx: window[:, ctx.replica_id_in_sync_group * per_replica:
-                             (ctx.replica_id_in_sync_group + 1) *
-                             per_replica])
+                             (ctx.replica_id_in_sync_group + 1) * per_replica])
     losses = strategy.run(replica_step, args=(local,))
     return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
 
@@ -643,8 +649,7 @@ def train_distributed(config, data, strategy):
 
   @tf.function
   def sample():
-    return model.sample(prime, config.sample_length,
-                        config.sample_temperature)
+    return model.sample(prime, config.sample_length, config.sample_temperature)
 
   checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer,
                                    global_step=global_step)
@@ -713,17 +718,18 @@ def export_from_checkpoint(config, data):
       os.path.join(config.checkpoint_dir, config.mode))
   if config.mode == "graph":
     # Name-based: the training graph's model was "text_model".
-    names = {"text_model" + v.name[len(model.scope_name):].split(":")[0]: v
-             for v in model.get_all_variables()}
+    names = {
+        "text_model" + v.name[len(model.scope_name):].split(":")[0]: v
+        for v in model.get_all_variables()}
     tf1.train.Saver(names).restore(None, latest)
   else:
     tf.train.Checkpoint(model=model).restore(latest).expect_partial()
   exported = Exported(model, data.vocab)
   tf.saved_model.save(exported, config.export_dir,
                       signatures={"sample": exported.sample})
-  print("Wrote a SavedModel to %s: sample it with sample_shakespeare.py "
-        "--export_dir=%s" % (config.export_dir, config.export_dir),
-        flush=True)
+  print(
+      "Wrote a SavedModel to %s: sample it with sample_shakespeare.py "
+      "--export_dir=%s" % (config.export_dir, config.export_dir), flush=True)
   return exported
 
 
@@ -738,24 +744,27 @@ def train(config, data=None):
   if config.strategy != "none" and config.mode != "eager":
     raise ValueError("--strategy=%s trains with tf.function: add "
                      "--mode=eager." % config.strategy)
-  print("Tiny Shakespeare: %d training characters, vocabulary of %d "
-        "(uniform baseline %.2f nats/char). Mode: %s." %
-        (len(data.splits["train"]), data.vocab_size,
-         np.log(data.vocab_size), config.mode), flush=True)
+  print(
+      "Tiny Shakespeare: %d training characters, vocabulary of %d "
+      "(uniform baseline %.2f nats/char). Mode: %s." %
+      (len(data.splits["train"]), data.vocab_size, np.log(
+          data.vocab_size), config.mode), flush=True)
   curves.print_tensorboard_command(config.checkpoint_dir)
   if config.strategy != "none":
     strategy = make_strategy(config)
-    print("Strategy: %s, %d replicas in sync." % (
-        config.strategy, strategy.num_replicas_in_sync), flush=True)
+    print(
+        "Strategy: %s, %d replicas in sync." %
+        (config.strategy, strategy.num_replicas_in_sync), flush=True)
     result = train_distributed(config, data, strategy)
     chief = _is_chief(config, strategy)
   else:
     fn = train_graph if config.mode == "graph" else train_eager
     result = fn(config, data)
     chief = True
-  print("Test loss %.3f nats/char (perplexity %.2f) at step %d." %
-        (result.test_loss, np.exp(result.test_loss), result.final_step),
-        flush=True)
+  print(
+      "Test loss %.3f nats/char (perplexity %.2f) at step %d." %
+      (result.test_loss, np.exp(result.test_loss), result.final_step),
+      flush=True)
   if config.export_dir and chief:
     export_from_checkpoint(config, data)
   if config.strategy != "none":
@@ -773,9 +782,10 @@ def config_from_flags():
 def serve(config):
   """A parameter_server ps or worker task: serves until killed."""
   resolver = _cluster_resolver(config)
-  print("Serving as %s %d of %s." % (resolver.task_type, resolver.task_id,
-                                     resolver.cluster_spec().as_dict()),
-        flush=True)
+  print(
+      "Serving as %s %d of %s." %
+      (resolver.task_type, resolver.task_id, resolver.cluster_spec().as_dict()),
+      flush=True)
   tf.distribute.Server(resolver.cluster_spec(), job_name=resolver.task_type,
                        task_index=resolver.task_id, protocol="grpc",
                        start=True).join()

@@ -32,13 +32,12 @@ def setUpModule():
 
 
 def _config(checkpoint_dir, mode="eager", steps=3, **overrides):
-  values = dict(
-      mode=mode, num_training_iterations=steps, report_interval=1,
-      checkpoint_interval=100, reduce_learning_rate_interval=1000,
-      learning_rate=1e-2, learning_rate_decay=0.5, max_grad_norm=0.5,
-      eval_length=32, max_eval_chars=200, sample_length=12,
-      sample_temperature=0.0, sample_prime="ROMEO:\n",
-      checkpoint_dir=checkpoint_dir, seed=1, **_TINY)
+  values = dict(mode=mode, num_training_iterations=steps, report_interval=1,
+                checkpoint_interval=100, reduce_learning_rate_interval=1000,
+                learning_rate=1e-2, learning_rate_decay=0.5, max_grad_norm=0.5,
+                eval_length=32, max_eval_chars=200, sample_length=12,
+                sample_temperature=0.0, sample_prime="ROMEO:\n",
+                checkpoint_dir=checkpoint_dir, seed=1, **_TINY)
   values.update(overrides)
   return rnn_shakespeare.Config(**values)
 
@@ -46,9 +45,10 @@ def _config(checkpoint_dir, mode="eager", steps=3, **overrides):
 def _model_weights(checkpoint_dir):
   """{name: value} of the model's variables in the latest checkpoint."""
   reader = tf.train.load_checkpoint(checkpoint_dir)
-  return {name: reader.get_tensor(name)
-          for name in reader.get_variable_to_shape_map()
-          if name.startswith("model/") and "OPTIMIZER_SLOT" not in name}
+  return {
+      name: reader.get_tensor(name)
+      for name in reader.get_variable_to_shape_map()
+      if name.startswith("model/") and "OPTIMIZER_SLOT" not in name}
 
 
 def _env():
@@ -104,17 +104,16 @@ class DistributeTest(test_utils.TestCase):
   def _sample_without_sonnet(self, export_dir, prime, length, temperature,
                              seed):
     """sample_shakespeare.sample in a fresh process that never loads Sonnet."""
-    code = (
-        "import sys\n"
-        "from examples import sample_shakespeare\n"
-        "text = sample_shakespeare.sample(%r, %r, %d, %r, %d)\n"
-        "assert 'sonnet' not in sys.modules, [m for m in sys.modules if "
-        "m.startswith('sonnet')]\n"
-        "print(repr(text))\n" % (export_dir, prime, length, temperature,
-                                 seed))
-    result = subprocess.run([sys.executable, "-c", code], env=_env(),
-                            cwd=_ROOT, capture_output=True, text=True,
-                            timeout=_TIMEOUT_S, check=False)
+    code = ("import sys\n"
+            "from examples import sample_shakespeare\n"
+            "text = sample_shakespeare.sample(%r, %r, %d, %r, %d)\n"
+            "assert 'sonnet' not in sys.modules, [m for m in sys.modules if "
+            "m.startswith('sonnet')]\n"
+            "print(repr(text))\n" %
+            (export_dir, prime, length, temperature, seed))
+    result = subprocess.run([sys.executable, "-c", code], env=_env(), cwd=_ROOT,
+                            capture_output=True, text=True, timeout=_TIMEOUT_S,
+                            check=False)
     self.assertEqual(result.returncode, 0, result.stderr[-3000:])
     last_line = result.stdout.strip().splitlines()[-1]
     return eval(last_line)  # pylint: disable=eval-used
@@ -141,18 +140,17 @@ class DistributeTest(test_utils.TestCase):
     here = exported.sample(tf.constant("JULIET:\n"), tf.constant(30),
                            tf.constant(0.8), tf.constant(7, tf.int64))
     self.assertEqual(
-        self._sample_without_sonnet(config.export_dir, "JULIET:\n", 30, 0.8,
-                                    7),
+        self._sample_without_sonnet(config.export_dir, "JULIET:\n", 30, 0.8, 7),
         here.numpy().decode())
     # The program prints the prime and the text (after a line saying it
     # imported TensorFlow).
-    program = subprocess.run(
-        [sys.executable, os.path.join(_ROOT, "examples",
-                                      "sample_shakespeare.py"),
-         "--export_dir=" + config.export_dir, "--prime=JULIET:\n",
-         "--length=30", "--temperature=0.8", "--seed=7"],
-        env=_env(), cwd=_ROOT, capture_output=True, text=True,
-        timeout=_TIMEOUT_S, check=False)
+    program = subprocess.run([
+        sys.executable,
+        os.path.join(_ROOT, "examples", "sample_shakespeare.py"),
+        "--export_dir=" + config.export_dir, "--prime=JULIET:\n", "--length=30",
+        "--temperature=0.8", "--seed=7"], env=_env(), cwd=_ROOT,
+                             capture_output=True, text=True, timeout=_TIMEOUT_S,
+                             check=False)
     self.assertEqual(program.returncode, 0, program.stderr[-3000:])
     printed = "JULIET:\n" + here.numpy().decode() + "\n"
     self.assertEqual(program.stdout[-len(printed):], printed)
@@ -164,22 +162,23 @@ class DistributeTest(test_utils.TestCase):
   def test_multi_worker_two_processes_end_with_identical_weights(self):
     ckpt = os.path.join(self.get_temp_dir(), "multi_worker")
     workers = ",".join("127.0.0.1:%d" % port for port in _free_ports(2))
-    args = [sys.executable, os.path.join(_ROOT, "examples",
-                                         "rnn_shakespeare.py"),
-            "--mode=eager", "--strategy=multi_worker",
-            "--workers=" + workers, "--checkpoint_dir=" + ckpt,
-            "--num_training_iterations=3", "--report_interval=1",
-            "--max_eval_chars=200", "--eval_length=32", "--sample_length=8",
-            "--seed=1"] + ["--%s=%d" % item for item in _TINY.items()]
-    logs = [os.path.join(self.get_temp_dir(), "worker_%d.log" % task)
-            for task in range(2)]
+    args = [
+        sys.executable,
+        os.path.join(_ROOT, "examples", "rnn_shakespeare.py"), "--mode=eager",
+        "--strategy=multi_worker", "--workers=" + workers, "--checkpoint_dir=" +
+        ckpt, "--num_training_iterations=3", "--report_interval=1",
+        "--max_eval_chars=200", "--eval_length=32", "--sample_length=8",
+        "--seed=1"] + ["--%s=%d" % item for item in _TINY.items()]
+    logs = [
+        os.path.join(self.get_temp_dir(), "worker_%d.log" % task)
+        for task in range(2)]
     procs = []
     try:
       for task, log in enumerate(logs):
         with open(log, "wb") as out:
-          procs.append(subprocess.Popen(args + ["--task=%d" % task],
-                                        env=_env(), cwd=_ROOT, stdout=out,
-                                        stderr=subprocess.STDOUT))
+          procs.append(
+              subprocess.Popen(args + ["--task=%d" % task], env=_env(),
+                               cwd=_ROOT, stdout=out, stderr=subprocess.STDOUT))
       codes = [proc.wait(timeout=_TIMEOUT_S) for proc in procs]
     finally:
       for proc in procs:
@@ -197,8 +196,11 @@ class DistributeTest(test_utils.TestCase):
     for name in chief:
       self.assertAllEqual(other[name], chief[name], msg=name)
     self.assertEqual(
-        int(tf.train.load_checkpoint(os.path.join(ckpt, "eager")).get_tensor(
-            "global_step/.ATTRIBUTES/VARIABLE_VALUE")), 3)
+        int(
+            tf.train.load_checkpoint(os.path.join(
+                ckpt,
+                "eager")).get_tensor("global_step/.ATTRIBUTES/VARIABLE_VALUE")),
+        3)
 
 
 if __name__ == "__main__":

@@ -21,14 +21,13 @@ _UNIFORM = np.log(65)
 
 
 def _config(checkpoint_dir, mode, steps, **overrides):
-  values = dict(
-      mode=mode, num_training_iterations=steps, report_interval=20,
-      checkpoint_interval=20, reduce_learning_rate_interval=1000,
-      learning_rate=1e-2, learning_rate_decay=0.5, max_grad_norm=5.0,
-      lstm_depth=2, hidden_size=32, embedding_size=8, batch_size=16,
-      truncation_length=24, eval_length=64, max_eval_chars=2000,
-      sample_length=40, sample_temperature=0.5, sample_prime="ROMEO:\n",
-      checkpoint_dir=checkpoint_dir, seed=1)
+  values = dict(mode=mode, num_training_iterations=steps, report_interval=20,
+                checkpoint_interval=20, reduce_learning_rate_interval=1000,
+                learning_rate=1e-2, learning_rate_decay=0.5, max_grad_norm=5.0,
+                lstm_depth=2, hidden_size=32, embedding_size=8, batch_size=16,
+                truncation_length=24, eval_length=64, max_eval_chars=2000,
+                sample_length=40, sample_temperature=0.5,
+                sample_prime="ROMEO:\n", checkpoint_dir=checkpoint_dir, seed=1)
   values.update(overrides)
   return rnn_shakespeare.Config(**values)
 
@@ -45,8 +44,8 @@ class DataTest(tf.test.TestCase):
     self.assertEqual(self.data.vocab, "".join(sorted(set(self.data.vocab))))
     text = "ROMEO:\nWhat, ho!"
     self.assertEqual(self.data.decode(self.data.encode(text)), text)
-    self.assertEqual(
-        self.data.decode(self.data.splits["train"][:14]), "First Citizen:")
+    self.assertEqual(self.data.decode(self.data.splits["train"][:14]),
+                     "First Citizen:")
     with self.assertRaisesRegex(ValueError, "not in the vocabulary"):
       self.data.encode("~")
 
@@ -61,8 +60,7 @@ class DataTest(tf.test.TestCase):
   def test_eval_batches_cover_split_once(self):
     windows = list(self.data.eval_batches("valid", 7, 100))
     self.assertEqual(sum(w.shape[1] for w in windows), 4999 // 100)
-    predicted = np.concatenate(
-        [w[1:].T.reshape(-1) for w in windows])
+    predicted = np.concatenate([w[1:].T.reshape(-1) for w in windows])
     np.testing.assert_array_equal(
         predicted, self.data.splits["valid"][1:1 + len(predicted)])
 
@@ -76,8 +74,7 @@ class TrainTest(test_utils.TestCase):
   def check_png(self, path):
     with open(path, "rb") as f:
       picture = self.evaluate(tf.io.decode_png(f.read(), channels=3))
-    self.assertEqual(picture.shape, (curves.PNG_SIZE[1], curves.PNG_SIZE[0],
-                                     3))
+    self.assertEqual(picture.shape, (curves.PNG_SIZE[1], curves.PNG_SIZE[0], 3))
 
   @classmethod
   def setUpClass(cls):
@@ -116,8 +113,9 @@ class TrainTest(test_utils.TestCase):
     self.assertEqual([r.step for r in second.history], [120, 140])
     self.assertLess(second.history[0].train_loss, losses[0] - 0.3)
     # The picture of the resumed run shows the whole run.
-    self.assertEqual(curves.read_scalars(run_dir)["loss/valid"][0],
-                     [20, 40, 60, 80, 100, 120, 140])
+    self.assertEqual(
+        curves.read_scalars(run_dir)["loss/valid"][0],
+        [20, 40, 60, 80, 100, 120, 140])
     self.check_png(second.curves_path)
 
     # Already there: nothing to train, still evaluates.
@@ -125,9 +123,9 @@ class TrainTest(test_utils.TestCase):
     self.assertEqual((third.start_step, third.final_step), (140, 140))
     self.assertEmpty(third.history)
     self.assertLess(third.test_loss, _UNIFORM - 1.0)
-    self.assertNotEmpty(
-        [f for f in os.listdir(os.path.join(ckpt, mode))
-         if f.startswith("events.out.tfevents")])
+    self.assertNotEmpty([
+        f for f in os.listdir(os.path.join(ckpt, mode))
+        if f.startswith("events.out.tfevents")])
 
   def test_graph_mode(self):
     self.check_training_and_resume("graph")
@@ -147,13 +145,13 @@ class TrainTest(test_utils.TestCase):
     ckpt = os.path.join(self.get_temp_dir(), "killed")
     script = rnn_shakespeare.__file__
     root = os.path.dirname(os.path.dirname(os.path.abspath(script)))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [root] + sys.path))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([root] + sys.path))
     env.pop("SONNET_TEST_TF1_BEHAVIOR", None)
-    args = [sys.executable, script, "--checkpoint_dir=" + ckpt,
-            "--num_training_iterations=100000", "--checkpoint_interval=10",
-            "--report_interval=100000", "--lstm_depth=1", "--hidden_size=16",
-            "--batch_size=8", "--truncation_length=16", "--embedding_size=8"]
+    args = [
+        sys.executable, script, "--checkpoint_dir=" + ckpt,
+        "--num_training_iterations=100000", "--checkpoint_interval=10",
+        "--report_interval=100000", "--lstm_depth=1", "--hidden_size=16",
+        "--batch_size=8", "--truncation_length=16", "--embedding_size=8"]
     log_path = os.path.join(self.get_temp_dir(), "killed.log")
     graph_dir = os.path.join(ckpt, "graph")
     with open(log_path, "wb") as log:

@@ -55,8 +55,8 @@ def sample(export_dir, prime, length, temperature, seed):
   loaded = tf.saved_model.load(export_dir)  # Keeps the variables alive.
   text = loaded.signatures["sample"](
       prime=tf.constant(prime), num_steps=tf.constant(length),
-      temperature=tf.constant(temperature, tf.float32),
-      seed=tf.constant(seed, tf.int64))
+      temperature=tf.constant(temperature,
+                              tf.float32), seed=tf.constant(seed, tf.int64))
   return next(iter(text.values())).numpy().decode()
 
 

@@ -33,8 +33,8 @@ def read_split(data_dir, split):
   if not os.path.exists(path):
     raise FileNotFoundError(
         "No Tiny Shakespeare file at %s. The corpus ships in "
-        "examples/data/shakespeare/; pass --data_dir to use another copy."
-        % path)
+        "examples/data/shakespeare/; pass --data_dir to use another copy." %
+        path)
   with bz2.open(path, "rt", encoding="utf-8") as f:
     return f.read()
 
@@ -80,8 +80,8 @@ class TinyShakespeare:
     try:
       return np.array([self._ids[c] for c in text], dtype=np.int32)
     except KeyError as e:
-      raise ValueError("Character %r is not in the vocabulary %r."
-                       % (e.args[0], self.vocab)) from None
+      raise ValueError("Character %r is not in the vocabulary %r." %
+                       (e.args[0], self.vocab)) from None
 
   def decode(self, ids):
     """Maps a sequence of ids back to a string."""

@@ -59,23 +59,22 @@ flags.DEFINE_list("hidden_sizes", ["256", "128"],
 flags.DEFINE_float("learning_rate", 1e-3, "Adam learning rate.")
 flags.DEFINE_integer("num_importance_samples", 100,
                      "Samples per image for the final log p(x) estimate.")
-flags.DEFINE_string("data_dir", "",
-                    "Folder with MNIST IDX files; empty means scikit-learn's "
-                    "8x8 digits.")
-flags.DEFINE_string("checkpoint_dir", "/tmp/sonnet_examples/vae",
-                    "Checkpoints, summaries, samples.png and curves.png go "
-                    "here.")
+flags.DEFINE_string(
+    "data_dir", "", "Folder with MNIST IDX files; empty means scikit-learn's "
+    "8x8 digits.")
+flags.DEFINE_string(
+    "checkpoint_dir", "/tmp/sonnet_examples/vae",
+    "Checkpoints, summaries, samples.png and curves.png go "
+    "here.")
 flags.DEFINE_integer("seed", 0, "Random seed.")
 
 Config = collections.namedtuple("Config", [
     "num_training_iterations", "report_interval", "checkpoint_interval",
     "batch_size", "n_latent", "hidden_sizes", "learning_rate",
-    "num_importance_samples", "checkpoint_dir", "seed"
-])
+    "num_importance_samples", "checkpoint_dir", "seed"])
 Result = collections.namedtuple("Result", [
     "start_step", "final_step", "history", "test_elbo", "test_log_prob",
-    "png_path", "curves_path"
-])
+    "png_path", "curves_path"])
 Report = collections.namedtuple("Report", ["step", "train_elbo", "test_elbo"])
 
 
@@ -89,8 +88,9 @@ def _bernoulli_log_prob(images, logits):
 def _normal_log_prob(z, mean, stddev):
   """Diagonal Gaussian log density, summed over the last axis."""
   return tf.reduce_sum(
-      -0.5 * tf.square((z - mean) / stddev) - tf.math.log(stddev)
-      - 0.5 * np.log(2 * np.pi), axis=-1)
+      -0.5 * tf.square(
+          (z - mean) / stddev) - tf.math.log(stddev) - 0.5 * np.log(2 * np.pi),
+      axis=-1)
 
 
 class VAE(snt.AbstractModule):
@@ -174,12 +174,11 @@ class VAE(snt.AbstractModule):
     z = mean + stddev * tf.random.normal(
         tf.concat([[num_samples], tf.shape(mean)], axis=0))
     logits = self.decode(z)
-    log_weights = (_bernoulli_log_prob(
-        tf.broadcast_to(images, tf.shape(logits)), logits)
-                   + _normal_log_prob(z, 0.0, 1.0)
-                   - _normal_log_prob(z, mean, stddev))
-    return (tf.reduce_logsumexp(log_weights, axis=0)
-            - tf.math.log(float(num_samples)))
+    log_weights = (
+        _bernoulli_log_prob(tf.broadcast_to(images, tf.shape(logits)), logits) +
+        _normal_log_prob(z, 0.0, 1.0) - _normal_log_prob(z, mean, stddev))
+    return (tf.reduce_logsumexp(log_weights, axis=0) -
+            tf.math.log(float(num_samples)))
 
   def reconstruct(self, images):
     """Mean reconstructions (pixel probabilities) through the posterior mean."""
@@ -205,9 +204,10 @@ def train(config, data):
   """Trains (or resumes) the VAE on `data` (an `image_data.Images`)."""
   rng = np.random.default_rng(config.seed)
   test_images = image_data.binarize(data.test, np.random.default_rng(1234))
-  print("%s: %d training and %d held-out images of %s." %
-        (data.name, len(data.train), len(data.test), data.image_shape),
-        flush=True)
+  print(
+      "%s: %d training and %d held-out images of %s." %
+      (data.name, len(data.train), len(data.test), data.image_shape),
+      flush=True)
   curves.print_tensorboard_command(config.checkpoint_dir)
   with tf.Graph().as_default():
     tf1.set_random_seed(config.seed)
@@ -237,15 +237,16 @@ def train(config, data):
       writer = tf1.summary.FileWriterCache.get(config.checkpoint_dir)
 
       def mean_over_test(tensor):
-        values = [sess.run(tensor, {images: test_images[i:i + 100]}) *
-                  len(test_images[i:i + 100])
-                  for i in range(0, len(test_images), 100)]
+        values = [
+            sess.run(tensor, {images: test_images[i:i + 100]}) *
+            len(test_images[i:i + 100])
+            for i in range(0, len(test_images), 100)]
         return float(np.sum(values) / len(test_images))
 
       step = start_step = int(sess.run(global_step))
       if start_step:
-        print("Resuming from step %d (%s)." % (start_step,
-                                               config.checkpoint_dir))
+        print("Resuming from step %d (%s)." %
+              (start_step, config.checkpoint_dir))
       history, elbos, t_train = [], [], 0.0
       last = step
       while step < config.num_training_iterations:
@@ -261,28 +262,31 @@ def train(config, data):
           test_elbo = mean_over_test(elbo)
           rate = (step - last) / t_train
           eta = (config.num_training_iterations - step) / rate
-          print("step %5d/%d  train ELBO %.2f  held-out ELBO %.2f nats/image"
-                "  %.0f steps/s  ETA %s" % (
-                    step, config.num_training_iterations, np.mean(elbos),
-                    test_elbo, rate, _format_time(eta)), flush=True)
+          print(
+              "step %5d/%d  train ELBO %.2f  held-out ELBO %.2f nats/image"
+              "  %.0f steps/s  ETA %s" %
+              (step, config.num_training_iterations, np.mean(elbos), test_elbo,
+               rate, _format_time(eta)), flush=True)
           history.append(Report(step, float(np.mean(elbos)), test_elbo))
-          writer.add_summary(tf1.Summary(value=[
-              tf1.Summary.Value(tag="elbo/train",
-                                simple_value=float(np.mean(elbos))),
-              tf1.Summary.Value(tag="elbo/test", simple_value=test_elbo)]),
-                             step)
+          writer.add_summary(
+              tf1.Summary(value=[
+                  tf1.Summary.Value(tag="elbo/train", simple_value=float(
+                      np.mean(elbos))),
+                  tf1.Summary.Value(tag="elbo/test", simple_value=test_elbo)]),
+              step)
           writer.flush()
           elbos, t_train, last = [], 0.0, step
 
       test_elbo = mean_over_test(elbo)
       with console.step("Estimating log p(x) of the %d held-out images (%d "
-                        "importance samples each)" % (
-                            len(test_images), config.num_importance_samples)):
+                        "importance samples each)" %
+                        (len(test_images), config.num_importance_samples)):
         test_log_prob = mean_over_test(log_prob)
-      print("Held-out: ELBO %.2f, log p(x) >= %.2f (%d importance samples) "
-            "nats/image at step %d." % (test_elbo, test_log_prob,
-                                        config.num_importance_samples, step),
-            flush=True)
+      print(
+          "Held-out: ELBO %.2f, log p(x) >= %.2f (%d importance samples) "
+          "nats/image at step %d." %
+          (test_elbo, test_log_prob, config.num_importance_samples, step),
+          flush=True)
       originals = test_images[:30]
       recon = sess.run(reconstructions, {images: originals})
       rows = [sess.run(samples)]
@@ -293,8 +297,9 @@ def train(config, data):
       png_path = os.path.join(config.checkpoint_dir, "samples.png")
       with open(png_path, "wb") as f:
         f.write(sess.run(png, {picture: grid}))
-      print("Wrote %s: 4 rows of samples, then 3 pairs of rows of held-out "
-            "images and their reconstructions." % png_path, flush=True)
+      print(
+          "Wrote %s: 4 rows of samples, then 3 pairs of rows of held-out "
+          "images and their reconstructions." % png_path, flush=True)
   return Result(start_step, step, history, test_elbo, test_log_prob, png_path,
                 _plot(config))
 
@@ -302,13 +307,13 @@ def train(config, data):
 def _plot(config):
   """Draws the run's ELBOs (from its event files) into curves.png."""
   scalars = curves.read_scalars(config.checkpoint_dir)
-  lines = [(label, *scalars[tag]) for label, tag in
-           (("train", "elbo/train"), ("held-out", "elbo/test"))
-           if tag in scalars]
-  path = curves.plot(
-      os.path.join(config.checkpoint_dir, "curves.png"),
-      "vae: evidence lower bound (higher is better)", lines,
-      "ELBO, nats per image")
+  lines = [
+      (label, *scalars[tag])
+      for label, tag in (("train", "elbo/train"), ("held-out", "elbo/test"))
+      if tag in scalars]
+  path = curves.plot(os.path.join(config.checkpoint_dir, "curves.png"),
+                     "vae: evidence lower bound (higher is better)", lines,
+                     "ELBO, nats per image")
   if path:
     print("Wrote %s: the training and held-out ELBO." % path, flush=True)
   return path
@@ -321,9 +326,10 @@ def config_from_flags():
 def main(argv):
   del argv  # Unused.
   console.set_log_levels()
-  with console.step("Loading %s" % (
-      "MNIST from " + FLAGS.data_dir if FLAGS.data_dir else
-      "scikit-learn's 8x8 digits")):
+  with console.step(
+      "Loading %s" %
+      ("MNIST from " +
+       FLAGS.data_dir if FLAGS.data_dir else "scikit-learn's 8x8 digits")):
     data = image_data.load(FLAGS.data_dir or None)
   train(config_from_flags(), data)
 

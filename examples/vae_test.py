@@ -15,24 +15,24 @@ tf1 = tf.compat.v1
 
 
 def _config(checkpoint_dir, steps):
-  return vae.Config(
-      num_training_iterations=steps, report_interval=100,
-      checkpoint_interval=100, batch_size=32, n_latent=4, hidden_sizes=["32"],
-      learning_rate=3e-3, num_importance_samples=20,
-      checkpoint_dir=checkpoint_dir, seed=0)
+  return vae.Config(num_training_iterations=steps, report_interval=100,
+                    checkpoint_interval=100, batch_size=32, n_latent=4,
+                    hidden_sizes=["32"], learning_rate=3e-3,
+                    num_importance_samples=20, checkpoint_dir=checkpoint_dir,
+                    seed=0)
 
 
 def _mean_image_log_prob(data):
   """Held-out log-likelihood of independent pixels with the training mean."""
   test = image_data.binarize(data.test, np.random.default_rng(1234))
   p = np.clip(data.train.mean(axis=0), 1e-3, 1 - 1e-3)
-  return float(np.mean(np.sum(
-      test * np.log(p) + (1 - test) * np.log(1 - p), axis=(1, 2))))
+  return float(
+      np.mean(np.sum(test * np.log(p) + (1 - test) * np.log(1 - p),
+                     axis=(1, 2))))
 
 
 def _write_idx(path, array):
-  header = bytes([0, 0, 8, array.ndim]) + np.array(
-      array.shape, ">u4").tobytes()
+  header = bytes([0, 0, 8, array.ndim]) + np.array(array.shape, ">u4").tobytes()
   with gzip.open(path, "wb") as f:
     f.write(header + array.astype(np.uint8).tobytes())
 
@@ -42,7 +42,7 @@ class VAEModuleTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_methods_share_variables(self):
     model = vae.VAE((8, 8), n_latent=2, hidden_sizes=[6])
-    samples = model.sample(3)        # decode first: creates the decoder only
+    samples = model.sample(3)  # decode first: creates the decoder only
     self.assertEqual(samples.shape.as_list(), [3, 8, 8])
     decoder_vars = sorted(v.name for v in model.get_all_variables())
     self.assertEqual(decoder_vars, [
@@ -55,12 +55,13 @@ class VAEModuleTest(test_utils.TestCase):
     self.assertEqual(elbo.shape.as_list(), [4])
     self.assertEqual(log_prob.shape.as_list(), [4])
     self.assertEqual(recon.shape.as_list(), [4, 8, 8])
-    self.assertVariableShapes(model.get_all_variables(), {
-        "vae/encoder/linear_0/w": [64, 6], "vae/encoder/linear_0/b": [6],
-        "vae/posterior/w": [6, 4], "vae/posterior/b": [4],
-        "vae/decoder/linear_0/w": [2, 6], "vae/decoder/linear_0/b": [6],
-        "vae/decoder/linear_1/w": [6, 64], "vae/decoder/linear_1/b": [64],
-        "vae/pixel_bias": [64]})
+    self.assertVariableShapes(
+        model.get_all_variables(), {
+            "vae/encoder/linear_0/w": [64, 6], "vae/encoder/linear_0/b": [
+                6], "vae/posterior/w": [6, 4], "vae/posterior/b": [
+                    4], "vae/decoder/linear_0/w": [2, 6],
+            "vae/decoder/linear_0/b": [6], "vae/decoder/linear_1/w": [
+                6, 64], "vae/decoder/linear_1/b": [64], "vae/pixel_bias": [64]})
     if not self.eager:
       self.assertLen(tf1.trainable_variables(), 9)
 
@@ -75,14 +76,13 @@ class VAEModuleTest(test_utils.TestCase):
     log_lik = vae._bernoulli_log_prob(  # pylint: disable=protected-access
         images, logits)
     self.init()
-    x, l, h, got, sd = self.evaluate(
-        [images, logits, hidden_out, log_lik, stddev])
+    x, l, h, got, sd = self.evaluate([
+        images, logits, hidden_out, log_lik, stddev])
     # The output bias starts at logit(0.25) for every pixel.
-    np.testing.assert_allclose(l.reshape([1, 4]) - h,
-                               np.full([1, 4], np.log(0.25 / 0.75)),
-                               rtol=1e-5)
-    expected = np.sum(x * -np.log1p(np.exp(-l)) +
-                      (1 - x) * -np.log1p(np.exp(l)), axis=(1, 2))
+    np.testing.assert_allclose(
+        l.reshape([1, 4]) - h, np.full([1, 4], np.log(0.25 / 0.75)), rtol=1e-5)
+    expected = np.sum(
+        x * -np.log1p(np.exp(-l)) + (1 - x) * -np.log1p(np.exp(l)), axis=(1, 2))
     np.testing.assert_allclose(got, expected, rtol=1e-5)
     self.assertTrue(np.all(sd > 0))
 
@@ -116,7 +116,7 @@ class IdxTest(tf.test.TestCase):
     self.assertEqual(grid.dtype, np.uint8)
     self.assertEqual(grid[1, 1, 0], 255)
     self.assertEqual(grid[0, 0, 0], 128)
-    self.assertEqual(grid[7, 7, 0], 128)   # the missing fourth tile
+    self.assertEqual(grid[7, 7, 0], 128)  # the missing fourth tile
 
 
 class TrainTest(test_utils.TestCase):
@@ -143,18 +143,16 @@ class TrainTest(test_utils.TestCase):
     self.assertEqual(first.curves_path, os.path.join(ckpt, "curves.png"))
     with open(first.curves_path, "rb") as f:
       picture = self.evaluate(tf.io.decode_png(f.read(), channels=3))
-    self.assertEqual(picture.shape, (curves.PNG_SIZE[1], curves.PNG_SIZE[0],
-                                     3))
+    self.assertEqual(picture.shape, (curves.PNG_SIZE[1], curves.PNG_SIZE[0], 3))
     scalars = curves.read_scalars(ckpt)
     self.assertEqual(scalars["elbo/test"][0], [100, 200, 300])
     np.testing.assert_allclose(scalars["elbo/train"][1],
-                               [r.train_elbo for r in first.history],
-                               rtol=1e-5)
+                               [r.train_elbo for r in first.history], rtol=1e-5)
 
     second = vae.train(_config(ckpt, 400), data)
     self.assertEqual((second.start_step, second.final_step), (300, 400))
-    self.assertEqual(curves.read_scalars(ckpt)["elbo/test"][0],
-                     [100, 200, 300, 400])
+    self.assertEqual(
+        curves.read_scalars(ckpt)["elbo/test"][0], [100, 200, 300, 400])
     self.assertGreater(second.test_elbo, baseline + 1.0)
 
   def test_mnist_idx_files(self):

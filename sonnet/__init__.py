@@ -248,5 +248,4 @@ __all__ = [
     "supports_kwargs",
     "trainable_initial_state",
     "variable_map_items",
-    "wrap_with_spectral_norm",
-]
+    "wrap_with_spectral_norm",]

@@ -29,5 +29,4 @@ __all__ = [
     "map_up_to",
     "pack_iterable_as",
     "pack_sequence_as",
-    "with_deprecation_warning",
-]
+    "with_deprecation_warning",]

@@ -50,10 +50,11 @@ class _Rules(dict):
     super().__init__()
     self._root = root
     self._package = package
-    for rule, kind, name_is_file in (
-        ("snt_py_library", "library", True), ("py_library", "library", False),
-        ("snt_py_test", "test", True), ("py_test", "test", False),
-        ("py_binary", "binary", False)):
+    for rule, kind, name_is_file in (("snt_py_library", "library",
+                                      True), ("py_library", "library", False),
+                                     ("snt_py_test", "test",
+                                      True), ("py_test", "test", False),
+                                     ("py_binary", "binary", False)):
       self[rule] = self._rule(kind, name_is_file, targets)
     self["glob"] = self._glob
 
@@ -66,11 +67,10 @@ class _Rules(dict):
     def record(name, srcs=None, deps=(), **unused_kwargs):
       if srcs is None:
         srcs = [name + ".py"] if name_is_file else []
-      targets.append(Target(
-          "//%s:%s" % (self._package, name), kind,
-          [os.path.join(self._package, s) for s in srcs
-           if s.endswith(".py")],
-          [absolute_label(self._package, d) for d in deps]))
+      targets.append(
+          Target("//%s:%s" % (self._package, name), kind, [
+              os.path.join(self._package, s) for s in srcs if s.endswith(".py")
+          ], [absolute_label(self._package, d) for d in deps]))
 
     return record
 
@@ -78,8 +78,9 @@ class _Rules(dict):
     base = os.path.join(self._root, self._package)
     found = set()
     for pattern in patterns:
-      found.update(os.path.relpath(p, base) for p in
-                   glob.glob(os.path.join(base, pattern), recursive=True))
+      found.update(
+          os.path.relpath(p, base)
+          for p in glob.glob(os.path.join(base, pattern), recursive=True))
     for pattern in exclude:
       found -= set(self._glob([pattern]))
     return sorted(found)
@@ -96,8 +97,8 @@ def read_targets(root):
   """
   targets = []
   for top in PACKAGE_ROOTS:
-    for path in sorted(glob.glob(os.path.join(root, top, "**", "BUILD"),
-                                 recursive=True)):
+    for path in sorted(
+        glob.glob(os.path.join(root, top, "**", "BUILD"), recursive=True)):
       package = os.path.relpath(os.path.dirname(path), root)
       with open(path, encoding="utf-8") as f:
         code = compile(f.read(), path, "exec")
@@ -134,8 +135,8 @@ def imported_files(root, path):
     if isinstance(node, ast.Import):
       candidates = [[alias.name] for alias in node.names]
     elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-      candidates = [[node.module + "." + alias.name, node.module]
-                    for alias in node.names]
+      candidates = [
+          [node.module + "." + alias.name, node.module] for alias in node.names]
     else:
       continue
     for names in candidates:
@@ -150,8 +151,9 @@ def imported_files(root, path):
 def package_inits(path):
   """The `__init__.py` files Python runs before the module file `path`."""
   parts = path.split("/")[:-1]
-  return [os.path.join(*parts[:n], "__init__.py")
-          for n in range(1, len(parts) + 1)]
+  return [
+      os.path.join(*parts[:n], "__init__.py") for n in range(1,
+                                                             len(parts) + 1)]
 
 
 def problems(root, targets):
@@ -183,8 +185,8 @@ def problems(root, targets):
   found = []
   for target in targets:
     # A binary of a library's file is checked as that library.
-    if target.kind == "binary" and all(owner.get(s) in target.deps
-                                       for s in target.srcs):
+    if target.kind == "binary" and all(
+        owner.get(s) in target.deps for s in target.srcs):
       continue
     needed = {}
     for src in target.srcs:
@@ -203,15 +205,16 @@ def problems(root, targets):
       if label not in has:
         found.append("%s: imports %s, no dep on %s" %
                      (target.label, imported, label))
-    packages = {owner.get(init)
-                for path in set(target.srcs) | set(needed.values())
-                for init in package_inits(path)}
+    packages = {
+        owner.get(init)
+        for path in set(target.srcs) | set(needed.values())
+        for init in package_inits(path)}
     for dep in target.deps:
       if dep not in by_label:
         found.append("%s: dep %s, which no BUILD file makes" %
                      (target.label, dep))
-      elif dep in packages and all(src.endswith("/__init__.py")
-                                   for src in by_label[dep].srcs):
+      elif dep in packages and all(
+          src.endswith("/__init__.py") for src in by_label[dep].srcs):
         pass  # The __init__.py of a package it uses.
       elif target.kind == "test" and covered(dep) != {dep}:
         found.append("%s: catch-all dep %s; depend on what it imports" %

@@ -41,15 +41,16 @@ class CheckBuildDepsTest(unittest.TestCase):
     """The problems of a tiny tree whose b_test has `test_deps`."""
     with tempfile.TemporaryDirectory() as root:
       os.makedirs(os.path.join(root, "sonnet"))
-      files = {"__init__.py": "", "a.py": "", "b.py": "from sonnet import a\n",
-               "c.py": "", "b_test.py": test_source,
-               "BUILD": _BUILD.format(deps=test_deps)}
+      files = {
+          "__init__.py": "", "a.py": "", "b.py": "from sonnet import a\n",
+          "c.py": "", "b_test.py": test_source,
+          "BUILD": _BUILD.format(deps=test_deps)}
       for name, text in files.items():
         with open(os.path.join(root, "sonnet", name), "w",
                   encoding="utf-8") as f:
           f.write(text)
-      return check_build_deps.problems(
-          root, check_build_deps.read_targets(root))
+      return check_build_deps.problems(root,
+                                       check_build_deps.read_targets(root))
 
   def test_exact_deps_pass(self):
     self.assertEqual(self._problems('":b"'), [])
@@ -66,10 +67,9 @@ class CheckBuildDepsTest(unittest.TestCase):
         ["//sonnet:b_test: dep //sonnet:a, none of whose files it imports"])
 
   def test_catch_all_dep_of_a_test(self):
-    self.assertEqual(
-        self._problems('":all"'),
-        ["//sonnet:b_test: catch-all dep //sonnet:all; depend on what it "
-         "imports"])
+    self.assertEqual(self._problems('":all"'), [
+        "//sonnet:b_test: catch-all dep //sonnet:all; depend on what it "
+        "imports"])
 
   def test_file_of_no_library(self):
     self.assertEqual(

@@ -117,14 +117,14 @@ class CosineWeights(snt.AbstractModule):
     memory_shape = memory.get_shape()
     if memory_shape.ndims != 3 or memory_shape[2] != self._word_size:
       raise snt.IncompatibleShapeError(
-          "%s: memory must have shape [batch_size, memory_size, %d], got %s."
-          % (self.scope_name, self._word_size, memory_shape))
+          "%s: memory must have shape [batch_size, memory_size, %d], got %s." %
+          (self.scope_name, self._word_size, memory_shape))
     params_shape = cos_params.get_shape()
     if params_shape.ndims != 2 or params_shape[1] != self.param_size():
       raise snt.IncompatibleShapeError(
           "%s: cos_params must have shape [batch_size, %d] (num_heads * "
-          "(word_size + 1)); build it with snt.Linear(param_size()). Got %s."
-          % (self.scope_name, self.param_size(), params_shape))
+          "(word_size + 1)); build it with snt.Linear(param_size()). Got %s." %
+          (self.scope_name, self.param_size(), params_shape))
     key_size = self._num_heads * self._word_size
     keys = tf.reshape(cos_params[:, :key_size],
                       [-1, self._num_heads, self._word_size])

@@ -24,25 +24,24 @@ class CosineWeightsTest(test_utils.TestCase, parameterized.TestCase):
     module = cosine_weights.CosineWeights(num_heads, word_size)
     self.assertEqual(module.param_size(), params.shape[1])
     weights = self.evaluate(module(tf.constant(memory), tf.constant(params)))
-    self.assertAllClose(
-        weights, dnc_test_utils.cosine_weights(memory, keys, raw), atol=1e-5)
-    self.assertAllClose(weights.sum(-1), np.ones([batch, num_heads]),
-                        atol=1e-5)
+    self.assertAllClose(weights,
+                        dnc_test_utils.cosine_weights(memory, keys,
+                                                      raw), atol=1e-5)
+    self.assertAllClose(weights.sum(-1), np.ones([batch, num_heads]), atol=1e-5)
 
   @test_utils.in_all_modes
   def test_strength_sharpens(self):
     memory = np.array([[[1., 0.], [0.6, 0.8], [0., 1.]]], np.float32)
-    module = cosine_weights.CosineWeights(
-        num_heads=2, word_size=2, strength_op=tf.identity)
+    module = cosine_weights.CosineWeights(num_heads=2, word_size=2,
+                                          strength_op=tf.identity)
     # Same key for both heads; head 1 has a much larger strength.
     params = np.array([[1., 0., 1., 0., 1., 50.]], np.float32)
     weights = self.evaluate(module(tf.constant(memory), tf.constant(params)))
     self.assertAllClose(
         weights[0],
-        dnc_test_utils.cosine_weights(
-            memory, params[:, :4].reshape(1, 2, 2), params[:, 4:],
-            strength_op=lambda x: x)[0],
-        atol=1e-5)
+        dnc_test_utils.cosine_weights(memory, params[:, :4].reshape(1, 2, 2),
+                                      params[:, 4:],
+                                      strength_op=lambda x: x)[0], atol=1e-5)
     self.assertGreater(weights[0, 1, 0], 0.99)
     self.assertLess(weights[0, 0, 0], 0.6)
 
@@ -64,9 +63,9 @@ class CosineWeightsTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(errors.IncompatibleShapeError,
                                 r"^cos: memory must have shape .*, 3\]"):
       module(tf.ones([1, 4, 2]), tf.ones([1, 8]))
-    with self.assertRaisesRegex(errors.IncompatibleShapeError,
-                                r"^cos: cos_params must have shape "
-                                r"\[batch_size, 8\]"):
+    with self.assertRaisesRegex(
+        errors.IncompatibleShapeError, r"^cos: cos_params must have shape "
+        r"\[batch_size, 8\]"):
       module(tf.ones([1, 4, 3]), tf.ones([1, 7]))
 
   def test_constructor_errors(self):

@@ -13,8 +13,8 @@ import tensorflow as tf
 
 from examples.dnc import memory_access
 
-DNCState = collections.namedtuple("DNCState", [
-    "access_output", "access_state", "controller_state"])
+DNCState = collections.namedtuple(
+    "DNCState", ["access_output", "access_state", "controller_state"])
 
 
 class DNC(snt.RNNCore):
@@ -76,11 +76,10 @@ class DNC(snt.RNNCore):
                                                prev_state.access_state)
     reads = tf.reshape(access_output,
                        [-1, self._access.output_size.num_elements()])
-    output = self._output_linear(
-        tf.concat([controller_output, reads], axis=1))
-    return self._clip(output), DNCState(
-        access_output=access_output, access_state=access_state,
-        controller_state=controller_state)
+    output = self._output_linear(tf.concat([controller_output, reads], axis=1))
+    return self._clip(output), DNCState(access_output=access_output,
+                                        access_state=access_state,
+                                        controller_state=controller_state)
 
   @property
   def controller(self):

@@ -21,8 +21,9 @@ class DNCTest(test_utils.TestCase):
   def test_unroll_shapes_and_variables(self):
     core = make_dnc()
     inputs = tf.constant(np.random.RandomState(0).randn(5, 2, 7), tf.float32)
-    outputs, state = tf1.nn.dynamic_rnn(
-        core, inputs, initial_state=core.initial_state(2), time_major=True)
+    outputs, state = tf1.nn.dynamic_rnn(core, inputs,
+                                        initial_state=core.initial_state(2),
+                                        time_major=True)
     self.assertEqual(outputs.shape.as_list(), [5, 2, 3])
     self.assertEqual(state.access_output.shape.as_list(), [2, 2, 4])
     self.assertEqual(state.access_state.memory.shape.as_list(), [2, 6, 4])
@@ -32,8 +33,8 @@ class DNCTest(test_utils.TestCase):
     self.assertIn("dnc/output_linear/w", names)
     self.assertLen(names, 2 + 16 + 2)
     # Controller input: 7 inputs + 2 reads of 4; plus 8 hidden units.
-    controller_w = [v for v in core.get_variables()
-                    if "controller/w_gates" in v.name][0]
+    controller_w = [
+        v for v in core.get_variables() if "controller/w_gates" in v.name][0]
     self.assertEqual(controller_w.shape.as_list(), [7 + 8 + 8, 4 * 8])
     self.init()
     values = self.evaluate(outputs)
@@ -44,23 +45,21 @@ class DNCTest(test_utils.TestCase):
     for num_writes in (1, 2):
       with tf1.variable_scope("writes_%d" % num_writes):
         core = make_dnc(num_writes=num_writes)
-      inputs = tf.constant(np.random.RandomState(1).randn(3, 2, 5),
-                           tf.float32)
-      targets = tf.constant(np.random.RandomState(2).randn(3, 2, 3),
-                            tf.float32)
+      inputs = tf.constant(np.random.RandomState(1).randn(3, 2, 5), tf.float32)
+      targets = tf.constant(np.random.RandomState(2).randn(3, 2, 3), tf.float32)
 
       def loss_fn():
         # pylint: disable=cell-var-from-loop
-        outputs, _ = tf1.nn.dynamic_rnn(
-            core, inputs, initial_state=core.initial_state(2),
-            time_major=True)
-        return tf.reduce_sum((outputs - targets) ** 2)
+        outputs, _ = tf1.nn.dynamic_rnn(core, inputs,
+                                        initial_state=core.initial_state(2),
+                                        time_major=True)
+        return tf.reduce_sum((outputs - targets)**2)
 
       loss_fn()  # Creates the variables.
       grads = test_utils.gradients(loss_fn, core.trainable_variables)
       self.assertLen(grads, 20)
-      missing = [v.name for v, g in zip(core.trainable_variables, grads)
-                 if g is None]
+      missing = [
+          v.name for v, g in zip(core.trainable_variables, grads) if g is None]
       self.assertEqual(missing, [])
       self.init()
       grads = self.evaluate(grads)

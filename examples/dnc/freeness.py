@@ -146,15 +146,15 @@ class Freeness(snt.RNNCore):
       shape = value.get_shape()
       if shape.ndims != 3 or shape[2] != self._memory_size:
         raise snt.IncompatibleShapeError(
-            "%s: %s must have shape [batch_size, num_heads, %d], got %s."
-            % (self.scope_name, name, self._memory_size, shape))
+            "%s: %s must have shape [batch_size, num_heads, %d], got %s." %
+            (self.scope_name, name, self._memory_size, shape))
     if (free_gate.get_shape().ndims != 2 or
         free_gate.get_shape()[1] != prev_read_weights.get_shape()[1]):
       raise snt.IncompatibleShapeError(
           "%s: free_gate must have shape [batch_size, num_reads] with "
-          "num_reads = %s as in prev_read_weights, got %s."
-          % (self.scope_name, prev_read_weights.get_shape()[1],
-             free_gate.get_shape()))
+          "num_reads = %s as in prev_read_weights, got %s." %
+          (self.scope_name, prev_read_weights.get_shape()[1],
+           free_gate.get_shape()))
     usage = update_usage(prev_state, prev_write_weights, free_gate,
                          prev_read_weights)
     return usage, usage

@@ -69,8 +69,9 @@ class FreenessTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(num_writes)
     usage = rng.rand(2, 6).astype(np.float32)
     gates = rng.rand(2, num_writes).astype(np.float32)
-    got = self.evaluate(freeness.write_allocation_weights(
-        tf.constant(usage), tf.constant(gates), num_writes))
+    got = self.evaluate(
+        freeness.write_allocation_weights(tf.constant(usage),
+                                          tf.constant(gates), num_writes))
     u = usage.copy()
     for h in range(num_writes):
       a = dnc_test_utils.allocation(u)
@@ -80,8 +81,9 @@ class FreenessTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_two_heads_with_full_gates_pick_different_rows(self):
     usage = np.array([[0.9, 0.0, 0.0, 0.8]], np.float32)
-    got = self.evaluate(freeness.write_allocation_weights(
-        tf.constant(usage), tf.ones([1, 2]), 2))
+    got = self.evaluate(
+        freeness.write_allocation_weights(tf.constant(usage), tf.ones([1, 2]),
+                                          2))
     self.assertEqual(np.argmax(got[0, 0]), 1)
     self.assertEqual(np.argmax(got[0, 1]), 2)
 
@@ -116,9 +118,10 @@ class FreenessTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_allocation_gradient_is_finite_at_zero_usage(self):
     usage = tf.zeros([2, 4])
-    grad = self.evaluate(test_utils.gradients(
-        lambda: tf.reduce_sum(freeness.allocation(usage) * [1., 2., 3., 4.]),
-        usage))
+    grad = self.evaluate(
+        test_utils.gradients(
+            lambda: tf.reduce_sum(
+                freeness.allocation(usage) * [1., 2., 3., 4.]), usage))
     self.assertTrue(np.all(np.isfinite(grad)))
     self.assertGreater(np.abs(grad).sum(), 0)
 

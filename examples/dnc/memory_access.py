@@ -25,8 +25,9 @@ from examples.dnc import cosine_weights
 from examples.dnc import freeness
 from examples.dnc import temporal_linkage
 
-AccessState = collections.namedtuple("AccessState", [
-    "memory", "read_weights", "write_weights", "linkage", "usage"])
+AccessState = collections.namedtuple(
+    "AccessState",
+    ["memory", "read_weights", "write_weights", "linkage", "usage"])
 
 
 def oneplus(x):
@@ -69,8 +70,8 @@ class MemoryAccess(snt.RNNCore):
   [3, 2, 4]
   """
 
-  def __init__(self, memory_size=128, word_size=20, num_reads=1,
-               num_writes=1, name="memory_access"):
+  def __init__(self, memory_size=128, word_size=20, num_reads=1, num_writes=1,
+               name="memory_access"):
     """Configures the memory and heads.
 
     Args:
@@ -99,8 +100,7 @@ class MemoryAccess(snt.RNNCore):
       self._read_content = cosine_weights.CosineWeights(
           num_reads, word_size, strength_op=oneplus,
           name="read_content_weights")
-      self._linkage = temporal_linkage.TemporalLinkage(
-          memory_size, num_writes)
+      self._linkage = temporal_linkage.TemporalLinkage(memory_size, num_writes)
       self._freeness = freeness.Freeness(memory_size)
       self._layers = {}
       sizes = [
@@ -111,8 +111,7 @@ class MemoryAccess(snt.RNNCore):
           ("write_gate", num_writes),
           ("read_mode", num_reads * (1 + 2 * num_writes)),
           ("write_content", self._write_content.param_size()),
-          ("read_content", self._read_content.param_size()),
-      ]
+          ("read_content", self._read_content.param_size()),]
       for layer_name, size in sizes:
         self._layers[layer_name] = snt.Linear(size, name=layer_name)
 
@@ -131,8 +130,7 @@ class MemoryAccess(snt.RNNCore):
         "write_gate": tf.sigmoid(out["write_gate"]),
         "read_mode": tf.nn.softmax(modes, axis=-1),
         "write_content": out["write_content"],
-        "read_content": out["read_content"],
-    }
+        "read_content": out["read_content"],}
 
   def _build(self, inputs, prev_state):
     """One step of writing then reading.
@@ -153,22 +151,20 @@ class MemoryAccess(snt.RNNCore):
     shape = inputs.get_shape()
     if shape.ndims != 2:
       raise snt.IncompatibleShapeError(
-          "%s: inputs must have shape [batch_size, input_size], got %s."
-          % (self.scope_name, shape))
+          "%s: inputs must have shape [batch_size, input_size], got %s." %
+          (self.scope_name, shape))
     if shape[1] is None:
       raise snt.UnderspecifiedError(
-          "%s: the input size must be known, got shape %s."
-          % (self.scope_name, shape))
+          "%s: the input size must be known, got shape %s." %
+          (self.scope_name, shape))
     interface = self._interface(inputs)
 
-    usage, _ = self._freeness(
-        (prev_state.write_weights, interface["free_gate"],
-         prev_state.read_weights), prev_state.usage)
+    usage, _ = self._freeness((prev_state.write_weights, interface["free_gate"],
+                               prev_state.read_weights), prev_state.usage)
 
     write_gate = interface["write_gate"][:, :, None]
     allocation_gate = interface["allocation_gate"][:, :, None]
-    content = self._write_content(prev_state.memory,
-                                  interface["write_content"])
+    content = self._write_content(prev_state.memory, interface["write_content"])
     allocation = self._freeness.write_allocation_weights(
         usage, interface["write_gate"] * interface["allocation_gate"],
         self._num_writes)
@@ -184,17 +180,17 @@ class MemoryAccess(snt.RNNCore):
     read_weights = self._read_weights(interface, memory, linkage.link,
                                       prev_state.read_weights)
     read_words = tf.matmul(read_weights, memory)
-    return read_words, AccessState(
-        memory=memory, read_weights=read_weights,
-        write_weights=write_weights, linkage=linkage, usage=usage)
+    return read_words, AccessState(memory=memory, read_weights=read_weights,
+                                   write_weights=write_weights, linkage=linkage,
+                                   usage=usage)
 
   def _read_weights(self, interface, memory, link, prev_read_weights):
     """Mixes backward, content and forward weightings by the read modes."""
     content = self._read_content(memory, interface["read_content"])
-    forward = self._linkage.directional_read_weights(
-        link, prev_read_weights, forward=True)
-    backward = self._linkage.directional_read_weights(
-        link, prev_read_weights, forward=False)
+    forward = self._linkage.directional_read_weights(link, prev_read_weights,
+                                                     forward=True)
+    backward = self._linkage.directional_read_weights(link, prev_read_weights,
+                                                      forward=False)
     modes = interface["read_mode"]  # [B, R, backward K | forward K | content]
     k = self._num_writes
     backward_mode = modes[:, :, :k, None]
@@ -210,8 +206,7 @@ class MemoryAccess(snt.RNNCore):
         memory=tf.TensorShape([self._memory_size, self._word_size]),
         read_weights=tf.TensorShape([self._num_reads, self._memory_size]),
         write_weights=tf.TensorShape([self._num_writes, self._memory_size]),
-        linkage=self._linkage.state_size,
-        usage=self._freeness.state_size)
+        linkage=self._linkage.state_size, usage=self._freeness.state_size)
 
   @property
   def output_size(self):

@@ -51,17 +51,16 @@ def np_step(params, state, num_reads, num_writes, word):
         (1 - alloc_gate[:, h:h + 1]) * content[:, h])
   # Memory.
   for h in range(num_writes):
-    memory = memory * (1 - np.einsum("bn,bw->bnw", new_write[:, h],
-                                     erase[:, h]))
+    memory = memory * (1 -
+                       np.einsum("bn,bw->bnw", new_write[:, h], erase[:, h]))
   for h in range(num_writes):
-    memory = memory + np.einsum("bn,bw->bnw", new_write[:, h],
-                                write_vectors[:, h])
+    memory = memory + np.einsum("bn,bw->bnw", new_write[:, h], write_vectors[:,
+                                                                             h])
   # Links.
   w_i, w_j = new_write[:, :, :, None], new_write[:, :, None, :]
   link = (1 - w_i - w_j) * link + w_i * precedence[:, :, None, :]
   link = link * (1 - np.eye(n))
-  precedence = ((1 - new_write.sum(-1, keepdims=True)) * precedence +
-                new_write)
+  precedence = ((1 - new_write.sum(-1, keepdims=True)) * precedence + new_write)
   # Reads.
   content = np_content(memory, p["read_content"], num_reads, word)
   new_read = modes[:, :, 2 * num_writes, None] * content
@@ -83,28 +82,32 @@ class MemoryAccessTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(num_writes * 10 + num_reads)
     access = memory_access.MemoryAccess(n, word, num_reads, num_writes)
     inputs = [rng.randn(batch, 4).astype(np.float32) for _ in range(steps)]
+
     # Start from a random state: from zeros, many rows tie in usage and
     # float32 and float64 may sort them differently.
     def dirichlet(*shape):
       return rng.dirichlet(np.ones(n), shape).astype(np.float32)
+
     link = dirichlet(batch, num_writes, n) * (1 - np.eye(n, dtype=np.float32))
-    np_state = (rng.randn(batch, n, word).astype(np.float32),
-                dirichlet(batch, num_reads), dirichlet(batch, num_writes),
-                (link, dirichlet(batch, num_writes)),
+    np_state = (rng.randn(batch, n,
+                          word).astype(np.float32), dirichlet(batch, num_reads),
+                dirichlet(batch,
+                          num_writes), (link, dirichlet(batch, num_writes)),
                 rng.rand(batch, n).astype(np.float32))
     state = tf.nest.map_structure(
-        tf.constant, memory_access.AccessState(
+        tf.constant,
+        memory_access.AccessState(
             np_state[0], np_state[1], np_state[2],
-            temporal_linkage.TemporalLinkageState(*np_state[3]),
-            np_state[4]))
+            temporal_linkage.TemporalLinkageState(*np_state[3]), np_state[4]))
     outputs = []
     for x in inputs:
       words, state = access(tf.constant(x), state)
       outputs.append((words, state))
     self.init()
     outputs = self.evaluate(outputs)
-    variables = {v.name.split("/")[-2] + "/" + v.name.split("/")[-1][0]: v
-                 for v in access.get_variables()}
+    variables = {
+        v.name.split("/")[-2] + "/" + v.name.split("/")[-1][0]: v
+        for v in access.get_variables()}
     values = self.evaluate(variables)
     for x, (words, got) in zip(inputs, outputs):
       params = {k: x.dot(values[k + "/w"]) + values[k + "/b"] for k in LAYERS}
@@ -147,8 +150,7 @@ class MemoryAccessTest(test_utils.TestCase, parameterized.TestCase):
         "memory_access/write_gate/w": [7, 1],
         "memory_access/read_mode/w": [7, 6],
         "memory_access/write_content/w": [7, 5],
-        "memory_access/read_content/w": [7, 10],
-    }
+        "memory_access/read_content/w": [7, 10],}
     expected.update({k[:-1] + "b": v[1:] for k, v in expected.items()})
     self.assertVariableShapes(access.get_variables(), expected)
     access(tf.ones([3, 7]), state)

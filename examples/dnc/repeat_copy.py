@@ -21,8 +21,8 @@ import collections
 import numpy as np
 import tensorflow as tf
 
-RepeatCopyBatch = collections.namedtuple(
-    "RepeatCopyBatch", ["observations", "target", "mask"])
+RepeatCopyBatch = collections.namedtuple("RepeatCopyBatch",
+                                         ["observations", "target", "mask"])
 
 
 class RepeatCopy:
@@ -51,11 +51,11 @@ class RepeatCopy:
       ValueError: if a range is empty or starts below one.
     """
     if not 1 <= min_length <= max_length:
-      raise ValueError("Need 1 <= min_length <= max_length, got %d, %d."
-                       % (min_length, max_length))
+      raise ValueError("Need 1 <= min_length <= max_length, got %d, %d." %
+                       (min_length, max_length))
     if not 1 <= min_repeats <= max_repeats:
-      raise ValueError("Need 1 <= min_repeats <= max_repeats, got %d, %d."
-                       % (min_repeats, max_repeats))
+      raise ValueError("Need 1 <= min_repeats <= max_repeats, got %d, %d." %
+                       (min_repeats, max_repeats))
     self.num_bits = num_bits
     self.batch_size = batch_size
     self.min_length = min_length

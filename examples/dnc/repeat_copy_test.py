@@ -29,8 +29,8 @@ class RepeatCopyTest(test_utils.TestCase):
       pattern = obs[:length, :3]
       self.assertTrue(np.all(obs[length + 1:] == 0))
       start, end = length + 1, length + 1 + length * num_repeats
-      self.assertAllEqual(target[start:end, :3], np.tile(pattern,
-                                                         [num_repeats, 1]))
+      self.assertAllEqual(target[start:end, :3],
+                          np.tile(pattern, [num_repeats, 1]))
       self.assertEqual(target[end, 3], 1)
       self.assertEqual(target[:, 3].sum(), 1)
       self.assertAllEqual(np.nonzero(mask)[0], np.arange(start, end + 1))
@@ -53,17 +53,15 @@ class RepeatCopyTest(test_utils.TestCase):
   def test_loss_and_bit_errors_match_numpy(self):
     task = repeat_copy.RepeatCopy(batch_size=4, seed=1)
     batch = task.sample()
-    logits = np.random.RandomState(2).randn(
-        *batch.target.shape).astype(np.float32)
+    logits = np.random.RandomState(2).randn(*batch.target.shape).astype(
+        np.float32)
     loss, errors = self.evaluate([
-        repeat_copy.masked_sigmoid_cross_entropy(
-            tf.constant(logits), batch.target, batch.mask),
-        repeat_copy.bit_errors(tf.constant(logits), batch.target,
-                               batch.mask)])
+        repeat_copy.masked_sigmoid_cross_entropy(tf.constant(logits),
+                                                 batch.target, batch.mask),
+        repeat_copy.bit_errors(tf.constant(logits), batch.target, batch.mask)])
     p = 1 / (1 + np.exp(-logits))
     xent = -(batch.target * np.log(p) + (1 - batch.target) * np.log(1 - p))
-    self.assertAllClose(loss, (xent.sum(2) * batch.mask).sum() / 4,
-                        rtol=1e-5)
+    self.assertAllClose(loss, (xent.sum(2) * batch.mask).sum() / 4, rtol=1e-5)
     wrong = ((logits > 0) != (batch.target > 0.5)).sum(2) * batch.mask
     self.assertAllClose(errors, wrong.sum() / 4)
 

@@ -18,8 +18,8 @@ import collections
 import sonnet as snt
 import tensorflow as tf
 
-TemporalLinkageState = collections.namedtuple(
-    "TemporalLinkageState", ["link", "precedence_weights"])
+TemporalLinkageState = collections.namedtuple("TemporalLinkageState",
+                                              ["link", "precedence_weights"])
 
 
 def update_link(prev_link, prev_precedence_weights, write_weights):
@@ -123,8 +123,8 @@ class TemporalLinkage(snt.RNNCore):
     if shape.ndims != 3 or shape[1:].as_list() != expected:
       raise snt.IncompatibleShapeError(
           "%s: write_weights must have shape [batch_size, %d, %d] "
-          "(num_writes, memory_size), got %s."
-          % (self.scope_name, expected[0], expected[1], shape))
+          "(num_writes, memory_size), got %s." %
+          (self.scope_name, expected[0], expected[1], shape))
     link = update_link(prev_state.link, prev_state.precedence_weights,
                        write_weights)
     precedence = update_precedence_weights(prev_state.precedence_weights,
@@ -139,10 +139,10 @@ class TemporalLinkage(snt.RNNCore):
   @property
   def state_size(self):
     return TemporalLinkageState(
-        link=tf.TensorShape(
-            [self._num_writes, self._memory_size, self._memory_size]),
-        precedence_weights=tf.TensorShape(
-            [self._num_writes, self._memory_size]))
+        link=tf.TensorShape([
+            self._num_writes, self._memory_size, self._memory_size]),
+        precedence_weights=tf.TensorShape([self._num_writes,
+                                           self._memory_size]))
 
   @property
   def output_size(self):

@@ -41,8 +41,8 @@ class TemporalLinkageTest(test_utils.TestCase, parameterized.TestCase):
     batch, n, steps = 2, 5, 4
     module = temporal_linkage.TemporalLinkage(n, num_writes)
     state = module.initial_state(batch)
-    writes = [random_write_weights(rng, batch, num_writes, n)
-              for _ in range(steps)]
+    writes = [
+        random_write_weights(rng, batch, num_writes, n) for _ in range(steps)]
     states = []
     for w in writes:
       _, state = module(tf.constant(w), state)
@@ -70,10 +70,10 @@ class TemporalLinkageTest(test_utils.TestCase, parameterized.TestCase):
     forward = module.directional_read_weights(state.link, reads, True)
     backward = module.directional_read_weights(state.link, reads, False)
     forward, backward = self.evaluate([forward, backward])
-    self.assertAllClose(forward[0, :, 0], np.eye(n)[[0, 3, 3]] * [[1], [1],
-                                                                  [0]])
-    self.assertAllClose(backward[0, :, 0], np.eye(n)[[2, 2, 0]] * [[0], [1],
-                                                                   [1]])
+    self.assertAllClose(forward[0, :, 0],
+                        np.eye(n)[[0, 3, 3]] * [[1], [1], [0]])
+    self.assertAllClose(backward[0, :, 0],
+                        np.eye(n)[[2, 2, 0]] * [[0], [1], [1]])
 
   @test_utils.in_all_modes
   def test_directional_read_weights_match_numpy(self):
@@ -87,8 +87,7 @@ class TemporalLinkageTest(test_utils.TestCase, parameterized.TestCase):
       for r in range(3):
         for h in range(2):
           self.assertAllClose(forward[b, r, h], link[b, h].dot(reads[b, r]))
-          self.assertAllClose(backward[b, r, h],
-                              link[b, h].T.dot(reads[b, r]))
+          self.assertAllClose(backward[b, r, h], link[b, h].T.dot(reads[b, r]))
 
   @test_utils.in_all_modes
   def test_sizes_and_no_variables(self):

@@ -43,9 +43,10 @@ tf1 = tf.compat.v1
 
 FLAGS = flags.FLAGS
 
-flags.DEFINE_enum("mode", "graph", ["graph", "eager"],
-                  "graph: dynamic_rnn and MonitoredTrainingSession; eager: "
-                  "tf.function and tf.train.CheckpointManager.")
+flags.DEFINE_enum(
+    "mode", "graph", ["graph", "eager"],
+    "graph: dynamic_rnn and MonitoredTrainingSession; eager: "
+    "tf.function and tf.train.CheckpointManager.")
 flags.DEFINE_integer("num_training_iterations", 3000,
                      "Train until the global step reaches this.")
 flags.DEFINE_integer("report_interval", 250, "Steps between progress lines.")
@@ -69,11 +70,11 @@ flags.DEFINE_integer("max_repeats", 2, "Most repeats.")
 flags.DEFINE_integer("seed", 0, "Seed for the data and the weights.")
 
 Config = collections.namedtuple("Config", [
-    "mode", "num_training_iterations", "report_interval",
-    "checkpoint_interval", "checkpoint_dir", "memory_size", "word_size",
-    "num_read_heads", "num_write_heads", "hidden_size", "clip_value",
-    "learning_rate", "max_grad_norm", "batch_size", "num_bits", "min_length",
-    "max_length", "min_repeats", "max_repeats", "seed"])
+    "mode", "num_training_iterations", "report_interval", "checkpoint_interval",
+    "checkpoint_dir", "memory_size", "word_size", "num_read_heads",
+    "num_write_heads", "hidden_size", "clip_value", "learning_rate",
+    "max_grad_norm", "batch_size", "num_bits", "min_length", "max_length",
+    "min_repeats", "max_repeats", "seed"])
 
 
 def config_from_flags():
@@ -93,17 +94,16 @@ def make_core(config, output_size):
       "memory_size": config.memory_size,
       "word_size": config.word_size,
       "num_reads": config.num_read_heads,
-      "num_writes": config.num_write_heads,
-  }
+      "num_writes": config.num_write_heads,}
   return dnc.DNC(access_config, {"hidden_size": config.hidden_size},
                  output_size, clip_value=config.clip_value or None)
 
 
 def unroll(core, observations, batch_size):
   """Runs the core over time-major observations from a zero state."""
-  logits, _ = tf1.nn.dynamic_rnn(
-      core, observations, initial_state=core.initial_state(batch_size),
-      time_major=True)
+  logits, _ = tf1.nn.dynamic_rnn(core, observations,
+                                 initial_state=core.initial_state(batch_size),
+                                 time_major=True)
   return logits
 
 
@@ -139,17 +139,18 @@ class _Reporter:
       mean_loss = sum(self._losses) / len(self._losses)
       mean_errors = sum(self._errors) / len(self._errors)
       self.history.append((step, mean_loss, mean_errors))
-      self._scalars.write(step, {"loss/train": mean_loss,
-                                 "wrong_bits/train": mean_errors})
+      self._scalars.write(
+          step, {"loss/train": mean_loss, "wrong_bits/train": mean_errors})
       self._log("step %d: loss %.3f nats/seq, %.3f wrong bits/seq "
-                "(%.1f s)" % (step, mean_loss, mean_errors,
-                              time.time() - self._start))
+                "(%.1f s)" %
+                (step, mean_loss, mean_errors, time.time() - self._start))
       self._losses, self._errors = [], []
 
 
 def _result(reporter, first_step, step):
-  return {"first_step": first_step, "final_step": step,
-          "first_loss": reporter.first_loss, "history": reporter.history}
+  return {
+      "first_step": first_step, "final_step": step,
+      "first_loss": reporter.first_loss, "history": reporter.history}
 
 
 def train_graph(config, log=print):
@@ -158,8 +159,8 @@ def train_graph(config, log=print):
   batch, time_steps = config.batch_size, task.max_time()
   with tf.Graph().as_default():
     tf1.set_random_seed(config.seed)
-    observations = tf1.placeholder(
-        tf.float32, [time_steps, batch, task.observation_size])
+    observations = tf1.placeholder(tf.float32,
+                                   [time_steps, batch, task.observation_size])
     target = tf1.placeholder(tf.float32, [time_steps, batch, task.target_size])
     mask = tf1.placeholder(tf.float32, [time_steps, batch])
     core = make_core(config, task.target_size)
@@ -169,13 +170,12 @@ def train_graph(config, log=print):
     global_step = tf1.train.get_or_create_global_step()
     optimizer = tf1.train.AdamOptimizer(config.learning_rate)
     train_op = optimizer.apply_gradients(
-        clipped_gradients(loss, core.trainable_variables,
-                          config.max_grad_norm),
+        clipped_gradients(loss, core.trainable_variables, config.max_grad_norm),
         global_step=global_step)
     with tf.control_dependencies([train_op]):
       step_after = tf.identity(global_step)  # The step this update made.
-    reporter = _Reporter(config, log, os.path.join(config.checkpoint_dir,
-                                                   "graph"))
+    reporter = _Reporter(config, log,
+                         os.path.join(config.checkpoint_dir, "graph"))
     with tf1.train.MonitoredTrainingSession(
         checkpoint_dir=os.path.join(config.checkpoint_dir, "graph"),
         save_checkpoint_steps=config.checkpoint_interval,
@@ -186,10 +186,9 @@ def train_graph(config, log=print):
         log("Resumed from a checkpoint at step %d." % first_step)
       while step < config.num_training_iterations:
         data = task.sample()
-        step, loss_value, errors_value = sess.run(
-            [step_after, loss, errors],
-            {observations: data.observations, target: data.target,
-             mask: data.mask})
+        step, loss_value, errors_value = sess.run([step_after, loss, errors], {
+            observations: data.observations, target: data.target,
+            mask: data.mask})
         reporter.add(step, loss_value, errors_value)
   return _result(reporter, first_step, step)
 
@@ -208,8 +207,8 @@ def train_eager(config, log=print):
       logits = unroll(core, observations, config.batch_size)
       loss = repeat_copy.masked_sigmoid_cross_entropy(logits, target, mask)
     optimizer.apply_gradients(
-        clipped_gradients(loss, core.trainable_variables,
-                          config.max_grad_norm, tape=tape))
+        clipped_gradients(loss, core.trainable_variables, config.max_grad_norm,
+                          tape=tape))
     global_step.assign_add(1)
     return loss, repeat_copy.bit_errors(logits, target, mask)
 
@@ -224,8 +223,7 @@ def train_eager(config, log=print):
   checkpoint = tf.train.Checkpoint(core=core, optimizer=optimizer,
                                    global_step=global_step)
   manager = tf.train.CheckpointManager(
-      checkpoint, os.path.join(config.checkpoint_dir, "eager"),
-      max_to_keep=3)
+      checkpoint, os.path.join(config.checkpoint_dir, "eager"), max_to_keep=3)
   if manager.latest_checkpoint:
     checkpoint.restore(manager.latest_checkpoint)
   step = first_step = int(global_step.numpy())
@@ -262,9 +260,8 @@ def main(argv):
     log_line = ("first loss %.3f, last interval loss %.3f nats/seq, "
                 "%.3f wrong bits/seq; %d steps in %.0f s")
     print(log_line % (result["first_loss"], result["history"][-1][1],
-                      result["history"][-1][2],
-                      result["final_step"] - result["first_step"],
-                      time.time() - start))
+                      result["history"][-1][2], result["final_step"] -
+                      result["first_step"], time.time() - start))
 
 
 if __name__ == "__main__":

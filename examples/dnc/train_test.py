@@ -9,13 +9,13 @@ from sonnet.src import test_utils
 
 
 def tiny_config(mode, checkpoint_dir, steps):
-  return train.Config(
-      mode=mode, num_training_iterations=steps, report_interval=10,
-      checkpoint_interval=100, checkpoint_dir=checkpoint_dir, memory_size=6,
-      word_size=4, num_read_heads=1, num_write_heads=1, hidden_size=16,
-      clip_value=20., learning_rate=3e-2, max_grad_norm=10., batch_size=8,
-      num_bits=2, min_length=1, max_length=2, min_repeats=1, max_repeats=1,
-      seed=0)
+  return train.Config(mode=mode, num_training_iterations=steps,
+                      report_interval=10, checkpoint_interval=100,
+                      checkpoint_dir=checkpoint_dir, memory_size=6, word_size=4,
+                      num_read_heads=1, num_write_heads=1, hidden_size=16,
+                      clip_value=20., learning_rate=3e-2, max_grad_norm=10.,
+                      batch_size=8, num_bits=2, min_length=1, max_length=2,
+                      min_repeats=1, max_repeats=1, seed=0)
 
 
 class TrainTest(test_utils.TestCase, parameterized.TestCase):

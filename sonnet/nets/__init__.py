@@ -44,5 +44,4 @@ __all__ = [
     "VectorQuantizerEMA",
     "future_mask",
     "identity_kernel_initializer",
-    "noisy_identity_kernel_initializer",
-]
+    "noisy_identity_kernel_initializer",]

@@ -29,11 +29,13 @@ def _nested_unary_mul(nested_a, p):
   Returns:
     A nest like `nested_a`.
   """
+
   def scale(tensor):
     rank = tensor.shape.ndims
     if rank == 2:
       return p * tensor
     return tf.reshape(p, [-1] + [1] * (rank - 1)) * tensor
+
   return tf.nest.map_structure(scale, nested_a)
 
 
@@ -98,14 +100,13 @@ class ACTCore(rnn_core.RNNCore):
     if core.output_size.ndims != 1:
       raise ValueError("Output of core should be 1D.")
     if not 0 <= threshold <= 1:
-      raise ValueError("Threshold should be between 0 and 1, but found {}"
-                       .format(threshold))
+      raise ValueError(
+          "Threshold should be between 0 and 1, but found {}".format(threshold))
     self._batch_size = None
     self._dtype = None
     with self._enter_variable_scope():
       self._halting_linear = linear.Linear(1, name="halting_linear")
-      self._output_linear = linear.Linear(output_size,
-                                          name="act_output_linear")
+      self._output_linear = linear.Linear(output_size, name="act_output_linear")
 
   def _ponder_step(self, x, cumul_out, state, cumul_state, cumul_halting,
                    iteration, remainder):
@@ -148,8 +149,8 @@ class ACTCore(rnn_core.RNNCore):
     batch_size = x.get_shape().as_list()[0]
     if batch_size is None:
       raise errors.UnderspecifiedError(
-          "%s: the batch size of the inputs must be known, got shape %s."
-          % (self.scope_name, x.get_shape()))
+          "%s: the batch size of the inputs must be known, got shape %s." %
+          (self.scope_name, x.get_shape()))
     self._batch_size, self._dtype = batch_size, x.dtype
     flag_shape = [batch_size, 1]
     x_first = tf.concat([x, tf.zeros(flag_shape, x.dtype)], axis=1)
@@ -160,8 +161,8 @@ class ACTCore(rnn_core.RNNCore):
     # The first ponder step always runs: do it outside the loop so that the
     # variables are created outside control flow.
     loop_vars = self._ponder_step(x_first, cumul_out, prev_state,
-                                  _nested_zeros_like(prev_state), zeros,
-                                  zeros, zeros)
+                                  _nested_zeros_like(prev_state), zeros, zeros,
+                                  zeros)
 
     def cond(unused_out, unused_state, unused_cumul_state, cumul_halting,
              *unused):
@@ -187,20 +188,18 @@ class ACTCore(rnn_core.RNNCore):
   @property
   def output_size(self):
     """`(TensorShape([output_size]), (TensorShape([1]), TensorShape([1])))`."""
-    return (tf.TensorShape([self._output_size]),
-            (tf.TensorShape([1]), tf.TensorShape([1])))
+    return (tf.TensorShape([self._output_size]), (tf.TensorShape([1]),
+                                                  tf.TensorShape([1])))
 
   batch_size = connected_property.connected_property(
-      "_batch_size",
-      """The batch size of the last connection.
+      "_batch_size", """The batch size of the last connection.
 
       Raises:
         NotConnectedError: before the first connection.
       """)
 
   dtype = connected_property.connected_property(
-      "_dtype",
-      """The input dtype of the last connection.
+      "_dtype", """The input dtype of the last connection.
 
       Raises:
         NotConnectedError: before the first connection.

@@ -53,8 +53,7 @@ class SizedCore(snt.RNNCore):
 
 class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters((0.99, 0), (0.99, 2), (0.3, 0), (0., 0),
-                            (1., 3))
+  @parameterized.parameters((0.99, 0), (0.99, 2), (0.3, 0), (0., 0), (1., 3))
   @test_utils.in_all_modes
   def test_matches_numpy(self, threshold, max_steps):
     rng = np.random.RandomState(0)
@@ -82,26 +81,28 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
   def test_variables_and_unroll(self):
     act = snt.ACTCore(snt.LSTM(3), output_size=2, threshold=0.9,
                       get_state_for_halting=lambda s: s.cell)
-    (outputs, (steps, _)), _ = snt.dynamic_unroll(
-        act, tf.ones([4, 2, 5]), act.initial_state(2))
+    (outputs, (steps, _)), _ = snt.dynamic_unroll(act, tf.ones([4, 2, 5]),
+                                                  act.initial_state(2))
     self.assertEqual(outputs.shape.as_list(), [4, 2, 2])
     self.assertEqual(steps.shape.as_list(), [4, 2, 1])
-    self.assertVariableShapes(act.get_all_variables(), {
-        "act_core/halting_linear/w": [3, 1],
-        "act_core/halting_linear/b": [1],
-        "act_core/act_output_linear/w": [3, 2],
-        "act_core/act_output_linear/b": [2],
-        "lstm/w_gates": [9, 12], "lstm/b_gates": [12]})
+    self.assertVariableShapes(
+        act.get_all_variables(), {
+            "act_core/halting_linear/w": [3, 1],
+            "act_core/halting_linear/b": [1], "act_core/act_output_linear/w": [
+                3, 2], "act_core/act_output_linear/b": [2], "lstm/w_gates": [
+                    9, 12], "lstm/b_gates": [12]})
 
   @test_utils.in_all_modes
   def test_trains(self):
     act = snt.ACTCore(snt.GRU(4), output_size=1, threshold=0.9,
                       get_state_for_halting=lambda s: s, max_steps=5)
     x = tf.constant(np.random.RandomState(1).randn(4, 2), tf.float32)
+
     def loss_fn():
       (out, (steps, rem)), _ = act(x, act.initial_state(4))
-      return tf.reduce_mean(tf.square(out - 1.)) + 0.01 * tf.reduce_mean(
-          steps + rem)
+      return tf.reduce_mean(
+          tf.square(out - 1.)) + 0.01 * tf.reduce_mean(steps + rem)
+
     loss_fn()  # Creates the variables.
     grads = test_utils.gradients(loss_fn, act.get_all_variables())
     self.init()
@@ -126,11 +127,13 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
     total = self.evaluate(act_core._nested_add(a, b))  # pylint: disable=protected-access
     self.assertAllClose(total[0], [[4., 6.]])
     self.assertAllClose(total[1][0], [[[6.], [8.]]])
-    scaled = self.evaluate(act_core._nested_unary_mul(  # pylint: disable=protected-access
-        (tf.ones([2, 3]), tf.ones([2, 3, 4])), tf.constant([[2.], [3.]])))
+    scaled = self.evaluate(
+        act_core._nested_unary_mul(  # pylint: disable=protected-access
+            (tf.ones([2, 3]), tf.ones([2, 3, 4])), tf.constant([[2.], [3.]])))
     self.assertAllClose(scaled[0], [[2.] * 3, [3.] * 3])
-    self.assertAllClose(scaled[1], np.stack([np.full([3, 4], 2.),
-                                             np.full([3, 4], 3.)]))
+    self.assertAllClose(scaled[1],
+                        np.stack([np.full([3, 4], 2.),
+                                  np.full([3, 4], 3.)]))
     zeros = self.evaluate(act_core._nested_zeros_like(a))  # pylint: disable=protected-access
     self.assertAllEqual(zeros[1][0], np.zeros([1, 2, 1]))
 
@@ -141,6 +144,7 @@ class ACTCoreTest(test_utils.TestCase, parameterized.TestCase):
       act(tf.ones([2, 3, 1]), act.initial_state(2))
     with self.assertRaises(snt.NotConnectedError):
       _ = act.batch_size
+
 
 if __name__ == "__main__":
   test_utils.main()

@@ -53,13 +53,13 @@ class AddBias(base.AbstractModule, base.Transposable,
 
   POSSIBLE_INITIALIZER_KEYS = {"b"}
 
-  def __init__(self,
-               output_shape: Optional[Union[Sequence[int], Callable]] = None,
+  def __init__(self, output_shape: Optional[Union[Sequence[int],
+                                                  Callable]] = None,
                bias_dims: Optional[Sequence[int]] = None,
                initializers: Optional[Mapping[str, Any]] = None,
                partitioners: Optional[Mapping[str, Any]] = None,
-               regularizers: Optional[Mapping[str, Any]] = None,
-               name: str = "add"):
+               regularizers: Optional[Mapping[str,
+                                              Any]] = None, name: str = "add"):
     """Configures the bias.
 
     Args:
@@ -128,16 +128,14 @@ class AddBias(base.AbstractModule, base.Transposable,
     return inputs + bias
 
   b = connected_property.connected_property(
-      "_b",
-      """The bias variable.
+      "_b", """The bias variable.
 
       Raises:
         NotConnectedError: before the first connection.
       """)
 
   input_shape = connected_property.connected_property(
-      "_input_shape",
-      """The input shape of the first connection.
+      "_input_shape", """The input shape of the first connection.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -154,7 +152,5 @@ class AddBias(base.AbstractModule, base.Transposable,
     if name is None:
       name = self.module_name + "_transpose"
     return AddBias(output_shape=lambda: self._input_shape,
-                   bias_dims=self._bias_dims,
-                   initializers=self._initializers,
-                   regularizers=self._regularizers,
-                   name=name)
+                   bias_dims=self._bias_dims, initializers=self._initializers,
+                   regularizers=self._regularizers, name=name)

@@ -14,12 +14,9 @@ tf1 = tf.compat.v1
 class BiasShapeTest(parameterized.TestCase):
 
   @parameterized.parameters(
-      ((8, 3), None, (3,)),
-      ((8, 4, 5, 3), None, (4, 5, 3)),
-      ((8, 4, 5, 3), [-1], (3,)),
-      ((8, 4, 5, 3), [1], (4, 1, 1)),
-      ((8, 4, 5, 3), [1, 3], (4, 1, 3)),
-      ((8, 4, 5, 3), [], ()))
+      ((8, 3), None, (3,)), ((8, 4, 5, 3), None, (4, 5, 3)),
+      ((8, 4, 5, 3), [-1], (3,)), ((8, 4, 5, 3), [1], (4, 1, 1)),
+      ((8, 4, 5, 3), [1, 3], (4, 1, 3)), ((8, 4, 5, 3), [], ()))
   def test_bias_shape(self, input_shape, bias_dims, expected):
     self.assertEqual(add_bias.bias_shape(input_shape, bias_dims), expected)
 
@@ -38,8 +35,9 @@ class AddBiasTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_adds_bias_per_dimension(self):
     x = np.random.RandomState(0).randn(2, 4, 3).astype(np.float32)
-    module = snt.AddBias(bias_dims=[-1], initializers={
-        "b": tf1.random_normal_initializer(seed=2)})
+    module = snt.AddBias(
+        bias_dims=[-1],
+        initializers={"b": tf1.random_normal_initializer(seed=2)})
     y = module(tf.constant(x), multiplier=2.)
     self.assertVariableShapes(module.get_variables(), {"add/b": [3]})
     self.init()
@@ -88,8 +86,7 @@ class AddBiasTest(test_utils.TestCase, parameterized.TestCase):
     self.assertFalse(transposed.is_connected)
     module(tf.ones([2, 3]))
     transposed(tf.ones([6, 3]))
-    self.assertVariableNames(transposed.get_variables(),
-                             ["bias_transpose/b"])
+    self.assertVariableNames(transposed.get_variables(), ["bias_transpose/b"])
     with self.assertRaises(snt.IncompatibleShapeError):
       module.transpose()(tf.ones([2, 4]))
 

@@ -61,8 +61,8 @@ def _signature_text(obj):
   """Parameter names, kinds and defaults; type hints are ours, not compared."""
   signature = inspect.signature(obj)
   bare = signature.replace(
-      parameters=[p.replace(annotation=p.empty)
-                  for p in signature.parameters.values()],
+      parameters=[
+          p.replace(annotation=p.empty) for p in signature.parameters.values()],
       return_annotation=signature.empty)
   return _normalized(str(bare)[1:-1])
 
@@ -70,8 +70,8 @@ def _signature_text(obj):
 def _without_receiver(params_text):
   """Drops a leading `self` or `cls` parameter from signature text."""
   head, _, rest = params_text.partition(", ")
-  return rest if head in ("self", "cls") else (
-      "" if params_text in ("self", "cls") else params_text)
+  return rest if head in ("self", "cls") else ("" if params_text in (
+      "self", "cls") else params_text)
 
 
 def _member_signature_text(attribute):
@@ -104,6 +104,7 @@ class ApiSurfaceTest(test_utils.TestCase, parameterized.TestCase):
         self.assertEqual(_member_signature_text(attribute),
                          _without_receiver(_normalized(member_params)),
                          "%s.%s" % (name, member))
+
 
 if __name__ == "__main__":
   test_utils.main()

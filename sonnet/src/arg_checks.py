@@ -13,16 +13,16 @@ def _check_dict(entries, keys, kind):
     return {}
   if not hasattr(entries, "__getitem__"):
     raise TypeError(
-        "Expected a dict-like object with possible keys %s, received %s"
-        % (keys, entries))
+        "Expected a dict-like object with possible keys %s, received %s" %
+        (keys, entries))
   keys = set(keys)
   unknown = set(entries) - keys
   if unknown:
     plural = kind.lower() + "s"
     raise KeyError(
-        "Invalid %s keys %s, %s can only be provided for %s"
-        % (kind.lower(), ", ".join("'%s'" % k for k in sorted(unknown)),
-           plural, ", ".join("'%s'" % k for k in sorted(keys))))
+        "Invalid %s keys %s, %s can only be provided for %s" %
+        (kind.lower(), ", ".join("'%s'" % k for k in sorted(unknown)), plural,
+         ", ".join("'%s'" % k for k in sorted(keys))))
   _check_callables(entries, kind)
   return dict(entries)
 
@@ -32,8 +32,8 @@ def _check_callables(entries, kind):
     if hasattr(value, "items"):
       _check_callables(value, kind)  # Nested dicts configure submodules.
     elif not callable(value):
-      raise TypeError("%s for '%s' is not a callable function or dictionary"
-                      % (kind, key))
+      raise TypeError("%s for '%s' is not a callable function or dictionary" %
+                      (kind, key))
 
 
 def check_initializers(initializers, keys):

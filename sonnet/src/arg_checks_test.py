@@ -26,8 +26,9 @@ class ArgChecksTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.named_parameters(*_CHECKS)
   def test_unknown_key_names_valid_keys(self, check, kind):
     with self.assertRaisesRegex(
-        KeyError, r"Invalid %s keys 'x', %ss can only be provided for 'b', 'w'"
-        % (kind.lower(), kind.lower())):
+        KeyError,
+        r"Invalid %s keys 'x', %ss can only be provided for 'b', 'w'" %
+        (kind.lower(), kind.lower())):
       check({"w": tf.ones, "x": tf.ones}, {"w", "b"})
 
   @parameterized.named_parameters(*_CHECKS)

@@ -11,8 +11,8 @@ from sonnet.src.core import errors
 
 tf1 = tf.compat.v1
 
-AttentionOutput = collections.namedtuple(
-    "AttentionOutput", ["read", "weights", "weight_logits"])
+AttentionOutput = collections.namedtuple("AttentionOutput",
+                                         ["read", "weights", "weight_logits"])
 
 
 class AttentiveRead(base.AbstractModule):
@@ -83,8 +83,9 @@ class AttentiveRead(base.AbstractModule):
     memory_shape = tf.shape(memory)
     batch_size, memory_size = memory_shape[0], memory_shape[1]
     expanded_query = tf.tile(query[:, None, :], [1, memory_size, 1])
-    with tf.control_dependencies(
-        [tf1.assert_equal(batch_size, tf.shape(query)[0])]):
+    with tf.control_dependencies([
+        tf1.assert_equal(batch_size,
+                         tf.shape(query)[0])]):
       embeddings = tf.concat([memory, expanded_query], axis=2)
     logits = self._logits(embeddings, word_size + query_size, batch_size,
                           memory_size)
@@ -101,8 +102,10 @@ class AttentiveRead(base.AbstractModule):
     flat = self._attention_logit_mod(
         tf.reshape(embeddings, [-1, embedding_size]))
     trailing = flat.get_shape()[1:]
-    logits = tf.reshape(flat, tf.concat(
-        [tf.stack([batch_size, memory_size]), tf.shape(flat)[1:]], axis=0))
+    logits = tf.reshape(
+        flat,
+        tf.concat([tf.stack([batch_size, memory_size]),
+                   tf.shape(flat)[1:]], axis=0))
     logits.set_shape(embeddings.get_shape()[:2].concatenate(trailing))
     if logits.get_shape().rank != 3:
       raise errors.IncompatibleShapeError(

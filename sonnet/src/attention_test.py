@@ -13,8 +13,8 @@ class AttentiveReadTest(test_utils.TestCase):
 
   def _inputs(self):
     rng = np.random.RandomState(0)
-    return (rng.randn(2, 5, 3).astype(np.float32),
-            rng.randn(2, 4).astype(np.float32))
+    return (rng.randn(2, 5,
+                      3).astype(np.float32), rng.randn(2, 4).astype(np.float32))
 
   @test_utils.in_all_modes
   def test_matches_numpy(self):
@@ -38,8 +38,8 @@ class AttentiveReadTest(test_utils.TestCase):
     mask = np.array([[True, False, True, True, False],
                      [False, False, False, True, False]])
     logit_mod = snt.Linear(1)
-    out = snt.AttentiveRead(logit_mod)(
-        tf.constant(memory), tf.constant(query), memory_mask=tf.constant(mask))
+    out = snt.AttentiveRead(logit_mod)(tf.constant(memory), tf.constant(query),
+                                       memory_mask=tf.constant(mask))
     self.init()
     w, b, out = self.evaluate([logit_mod.w, logit_mod.b, out])
     slots = np.concatenate(
@@ -49,8 +49,8 @@ class AttentiveReadTest(test_utils.TestCase):
     # Sonnet 1 returns the masked logits: the dtype's lowest value there.
     self.assertAllClose(out.weight_logits, np.where(mask, logits, lowest),
                         atol=1e-5)
-    self.assertAllEqual(out.weight_logits[~mask],
-                        np.full((~mask).sum(), lowest))
+    self.assertAllEqual(out.weight_logits[~mask], np.full((~mask).sum(),
+                                                          lowest))
     weights = np.where(mask, np.exp(logits), 0.)
     weights /= weights.sum(1, keepdims=True)
     self.assertAllClose(out.weights, weights, atol=1e-5)
@@ -119,8 +119,9 @@ class AttentiveReadTest(test_utils.TestCase):
   def test_unknown_word_size(self):
     with self.assertRaisesRegex(snt.UnderspecifiedError,
                                 "must be known at graph construction time"):
-      snt.AttentiveRead(snt.Linear(1))(
-          tf1.placeholder(tf.float32, [2, 5, None]), tf.ones([2, 4]))
+      snt.AttentiveRead(snt.Linear(1))(tf1.placeholder(tf.float32,
+                                                       [2, 5, None]),
+                                       tf.ones([2, 4]))
 
   def test_logit_module_is_checked_when_called(self):
     attention = snt.AttentiveRead(3)  # Sonnet 1 accepted it here.

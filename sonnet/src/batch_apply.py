@@ -49,8 +49,8 @@ class BatchApply(base.AbstractModule):
     """
     super().__init__(name=name)
     if not isinstance(n_dims, numbers.Integral):
-      raise TypeError("n_dims should be an integer, it is a %s instead."
-                      % type(n_dims))
+      raise TypeError("n_dims should be an integer, it is a %s instead." %
+                      type(n_dims))
     if n_dims <= 0:
       raise ValueError("n_dims should be greater than zero.")
     self._module = module_or_op
@@ -82,12 +82,13 @@ class BatchApply(base.AbstractModule):
           "%s: input_example_index=%d, but there are only %d (flattened) "
           "inputs." % (self.scope_name, self._input_example_index, len(flat)))
     example = tf.convert_to_tensor(flat[self._input_example_index])
-    merged = [leading_dims.merge_leading_dims(x, self._n_dims)
-              if _is_array(x) else x for x in flat]
+    merged = [
+        leading_dims.merge_leading_dims(x, self._n_dims) if _is_array(x) else x
+        for x in flat]
     args, kwargs = tf.nest.pack_sequence_as((args, kwargs), merged)
     outputs = self._module(*args, **kwargs)
-    return tf.nest.map_structure(
-        lambda output: self._split(output, example), outputs)
+    return tf.nest.map_structure(lambda output: self._split(output, example),
+                                 outputs)
 
   def _split(self, output, example):
     if not _is_array(output):

@@ -48,8 +48,9 @@ class BatchApplyTest(test_utils.TestCase, parameterized.TestCase):
       seen["flag"] = flag
       seen["scale"] = scale
       total = pair[0] * scale + pair[1][:, None] + offset
-      return {"sum": total, "mean": tf.reduce_mean(total, axis=1),
-              "none": None, "label": "x"}
+      return {
+          "sum": total, "mean": tf.reduce_mean(total, axis=1), "none": None,
+          "label": "x"}
 
     out = snt.BatchApply(op)((tf.constant(a), tf.constant(b)), 2.0,
                              offset=tf.constant(1.0), flag="yes")
@@ -89,8 +90,8 @@ class BatchApplyTest(test_utils.TestCase, parameterized.TestCase):
     b = np.arange(27.).reshape(3, 9)
     pick_b = lambda u, v: v * 2.
     for index in (1, -1):
-      y = snt.BatchApply(pick_b, input_example_index=index)(
-          tf.constant(a), tf.constant(b))
+      y = snt.BatchApply(pick_b, input_example_index=index)(tf.constant(a),
+                                                            tf.constant(b))
       self.assertAllEqual(self.evaluate(y), b * 2.)
 
   @test_utils.in_all_modes

@@ -11,7 +11,6 @@ from sonnet.src.core import errors
 from sonnet.src import moving_stats
 
 
-
 class BatchNorm(base.AbstractModule, moving_stats.BatchNormBase):
   """Normalizes inputs by batch statistics; keeps their moving averages.
 
@@ -46,8 +45,8 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormBase):
 
   def __init__(self, axis: Optional[Sequence[int]] = None, offset: bool = True,
                scale: bool = False, decay_rate: float = 0.999,
-               eps: float = 1e-3,
-               initializers: Optional[Mapping[str, Any]] = None,
+               eps: float = 1e-3, initializers: Optional[Mapping[str,
+                                                                 Any]] = None,
                partitioners: Optional[Mapping[str, Any]] = None,
                regularizers: Optional[Mapping[str, Any]] = None,
                update_ops_collection: str = "update_ops", fused: bool = False,
@@ -85,8 +84,8 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormBase):
     super().__init__(name=name)
     # A plain attribute: a tracked list wrapper would show in error messages.
     object.__setattr__(self, "_axis", axis)
-    self._configure(offset, scale, decay_rate, eps, initializers,
-                    partitioners, regularizers, update_ops_collection, fused)
+    self._configure(offset, scale, decay_rate, eps, initializers, partitioners,
+                    regularizers, update_ops_collection, fused)
     self._mean_shape = None
 
   def _reduction_axis(self, input_shape):
@@ -200,8 +199,7 @@ class BatchNorm(base.AbstractModule, moving_stats.BatchNormBase):
         "format (0, 1, 2) or the NCHW (0, 2, 3).".format(axis))
 
   moving_mean = connected_property.connected_property(
-      "_moving_mean",
-      """The moving average of the batch means (a variable).
+      "_moving_mean", """The moving average of the batch means (a variable).
 
       Raises:
         NotConnectedError: before the first connection.

@@ -59,8 +59,8 @@ class IndexedStatsBatchNorm(base.AbstractModule):
     chosen = tf.where(tf.logical_and(index >= 0, index < last), index, last)
     outputs = []
     for k, bn in enumerate(self._batch_norms):
-      training = (is_training if is_training is False else
-                  tf.logical_and(is_training, tf.equal(chosen, k)))
+      training = (is_training if is_training is False else tf.logical_and(
+          is_training, tf.equal(chosen, k)))
       outputs.append(bn(inputs, training, test_local_stats))
     return tf.gather(tf.stack(outputs), chosen)
 
@@ -133,8 +133,9 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   GAMMA_X = "gamma_x"
   GAMMA_C = "gamma_c"
   BETA_C = "beta_c"
-  POSSIBLE_INITIALIZER_KEYS = {W_GATES, B_GATES, W_F_DIAG, W_I_DIAG, W_O_DIAG,
-                               GAMMA_H, GAMMA_X, GAMMA_C, BETA_C}
+  POSSIBLE_INITIALIZER_KEYS = {
+      W_GATES, B_GATES, W_F_DIAG, W_I_DIAG, W_O_DIAG, GAMMA_H, GAMMA_X, GAMMA_C,
+      BETA_C}
   # The variables of the split gate matrix, which take the options given
   # for "w_gates".
   _W_GATES_HALVES = (W_GATES + "_H", W_GATES + "_X")
@@ -142,17 +143,18 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   CoreWithExtraBuildArgs = CoreWithExtraBuildArgs
   IndexedStatsBatchNorm = IndexedStatsBatchNorm
 
-  def __init__(
-      self, hidden_size: int, forget_bias: float = 1.0,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      use_peepholes: bool = False, use_batch_norm_h: bool = True,
-      use_batch_norm_x: bool = False, use_batch_norm_c: bool = False,
-      max_unique_stats: int = 1, hidden_clip_value: Optional[float] = None,
-      cell_clip_value: Optional[float] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "batch_norm_lstm"):
+  def __init__(self, hidden_size: int, forget_bias: float = 1.0,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               use_peepholes: bool = False, use_batch_norm_h: bool = True,
+               use_batch_norm_x: bool = False, use_batch_norm_c: bool = False,
+               max_unique_stats: int = 1,
+               hidden_clip_value: Optional[float] = None,
+               cell_clip_value: Optional[float] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "batch_norm_lstm"):
     """Configures the core.
 
     Args:
@@ -204,8 +206,7 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
                             self.possible_keys), self.possible_keys)
     # As in Sonnet 1, the halves of a split gate matrix take the options
     # given for "w_gates".
-    for options in (self._initializers, self._partitioners,
-                    self._regularizers):
+    for options in (self._initializers, self._partitioners, self._regularizers):
       if self.W_GATES in options:
         for half in self._W_GATES_HALVES:
           options[half] = options[self.W_GATES]
@@ -260,10 +261,10 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
       self._w_x = self._get_variable(w_x, [input_size, 4 * hidden], dtype,
                                      gate_init)
     else:
-      self._w_xh = self._get_variable(
-          self.W_GATES, [hidden + input_size, 4 * hidden], dtype, gate_init)
-    self._b = self._get_variable(self.B_GATES, [4 * hidden], dtype,
-                                 gate_init)
+      self._w_xh = self._get_variable(self.W_GATES,
+                                      [hidden + input_size, 4 * hidden], dtype,
+                                      gate_init)
+    self._b = self._get_variable(self.B_GATES, [4 * hidden], dtype, gate_init)
 
   def _create_batch_norm_variables(self, dtype):
     # 0.1, as the paper recommends for the gradients through the tanh.
@@ -280,8 +281,7 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
                                          gamma_init)
       self._beta_c = self._get_variable(self.BETA_C, [hidden], dtype)
 
-  def _build(self, inputs, prev_state, is_training=None,
-             test_local_stats=True):
+  def _build(self, inputs, prev_state, is_training=None, test_local_stats=True):
     """Runs one step.
 
     Args:
@@ -312,9 +312,9 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
       time_step = None
     else:
       prev_hidden, prev_cell, time_step = prev_state
-    prev_hidden, prev_cell = lstm.clip_state(
-        prev_hidden, prev_cell, self._hidden_clip_value,
-        self._cell_clip_value)
+    prev_hidden, prev_cell = lstm.clip_state(prev_hidden, prev_cell,
+                                             self._hidden_clip_value,
+                                             self._cell_clip_value)
     lstm.check_input_rank(inputs)
     input_size = rnn_core.check_input_size(self.scope_name, self._input_size,
                                            inputs)
@@ -324,8 +324,7 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     self._create_batch_norm_variables(dtype)
 
     def normalize(batch_norm_module, value):
-      return batch_norm_module(value, time_step, is_training,
-                               test_local_stats)
+      return batch_norm_module(value, time_step, is_training, test_local_stats)
 
     if self._use_batch_norm_h or self._use_batch_norm_x:
       gates_h = tf.matmul(prev_hidden, self._w_h)
@@ -340,13 +339,12 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     gates = tf.split(gates + self._b, 4, axis=1)
     peepholes = None
     if self._use_peepholes:
-      peepholes = lstm.peephole_variables(self._get_variable,
-                                          self._hidden_size, dtype)
+      peepholes = lstm.peephole_variables(self._get_variable, self._hidden_size,
+                                          dtype)
       self._w_f_diag, self._w_i_diag, self._w_o_diag = peepholes
 
     def normalize_cell(cell):
-      return self._beta_c + self._gamma_c * normalize(self._batch_norm_c,
-                                                      cell)
+      return self._beta_c + self._gamma_c * normalize(self._batch_norm_c, cell)
 
     next_hidden, next_cell = lstm.cell_update(
         gates, prev_cell, self._forget_bias, peepholes,
@@ -391,10 +389,10 @@ class BatchNormLSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     """
     hidden_and_cell = super().initial_state
     if self._max_unique_stats == 1:
-      return hidden_and_cell(
-          batch_size, dtype=dtype, trainable=trainable,
-          trainable_initializers=trainable_initializers,
-          trainable_regularizers=trainable_regularizers, name=name)
+      return hidden_and_cell(batch_size, dtype=dtype, trainable=trainable,
+                             trainable_initializers=trainable_initializers,
+                             trainable_regularizers=trainable_regularizers,
+                             name=name)
     self._lstm_state_only = True
     try:
       hidden, cell = hidden_and_cell(

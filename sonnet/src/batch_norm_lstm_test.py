@@ -10,8 +10,8 @@ import tensorflow as tf
 tf1 = tf.compat.v1
 
 
-def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False,
-               peepholes=False, clip=None, stats=None):
+def numpy_step(x, h, c, v, bn_h=True, bn_x=False, bn_c=False, peepholes=False,
+               clip=None, stats=None):
   """One training step of Sonnet 1.36's BatchNormLSTM in NumPy.
 
   Args:
@@ -78,19 +78,17 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     keys = snt.BatchNormLSTM.get_possible_initializer_keys(
         config.get("peepholes", False), config["bn_h"],
         config.get("bn_x", False), config.get("bn_c", False))
-    core = snt.BatchNormLSTM(
-        4, use_batch_norm_h=config["bn_h"],
-        use_batch_norm_x=config.get("bn_x", False),
-        use_batch_norm_c=config.get("bn_c", False),
-        use_peepholes=config.get("peepholes", False),
-        hidden_clip_value=config.get("clip"),
-        cell_clip_value=config.get("clip"),
-        initializers=test_utils.random_initializers(keys))
+    core = snt.BatchNormLSTM(4, use_batch_norm_h=config["bn_h"],
+                             use_batch_norm_x=config.get("bn_x", False),
+                             use_batch_norm_c=config.get("bn_c", False),
+                             use_peepholes=config.get("peepholes", False),
+                             hidden_clip_value=config.get("clip"),
+                             cell_clip_value=config.get("clip"),
+                             initializers=test_utils.random_initializers(keys))
     state = (tf.constant(rng.randn(5, 4) * 2., tf.float32),
              tf.constant(rng.randn(5, 4) * 2., tf.float32))
     outputs, final = snt.dynamic_unroll(
-        core.with_batch_norm_control(is_training=True), tf.constant(x),
-        state)
+        core.with_batch_norm_control(is_training=True), tf.constant(x), state)
     self.init()
     v = self.variable_values(core)
     outputs, final, (h, c) = self.evaluate([outputs, final, state])
@@ -127,8 +125,9 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
       self.evaluate(updates)
     self.assertAllEqual(self.evaluate(state[2]), 3)
     h, c = np.zeros([6, 3]), np.zeros([6, 3])
-    moving = {part: [(np.zeros(n), np.ones(n)), (np.zeros(n), np.ones(n))]
-              for part, n in (("h", 12), ("c", 3))}
+    moving = {
+        part: [(np.zeros(n), np.ones(n)), (np.zeros(n), np.ones(n))]
+        for part, n in (("h", 12), ("c", 3))}
     for t in range(3):
       h, c, batch_stats = numpy_step(x[t], h, c, v, bn_c=True)
       for part, (mean, var) in batch_stats.items():
@@ -150,22 +149,21 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     core = snt.BatchNormLSTM(4, use_batch_norm_x=True, use_peepholes=True,
                              max_unique_stats=2)
     state = core.initial_state(2)
-    tf1.nn.dynamic_rnn(core.with_batch_norm_control(True),
-                       tf.ones([2, 3, 3]), initial_state=state,
-                       dtype=tf.float32)
-    moving = {"batch_norm_%s/batch_norm%s/moving_%s" % (part, suffix, what):
-              [1, 16] for part in "hx" for suffix in ("", "_1")
-              for what in ("mean", "variance")}
+    tf1.nn.dynamic_rnn(core.with_batch_norm_control(True), tf.ones([2, 3, 3]),
+                       initial_state=state, dtype=tf.float32)
+    moving = {
+        "batch_norm_%s/batch_norm%s/moving_%s" % (part, suffix, what): [1, 16]
+        for part in "hx"
+        for suffix in ("", "_1")
+        for what in ("mean", "variance")}
     self.assertVariableShapes(
         tf1.get_collection(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES), moving)
-    trainable = {"batch_norm_lstm/w_gates_H": [4, 16],
-                 "batch_norm_lstm/w_gates_X": [3, 16],
-                 "batch_norm_lstm/b_gates": [16],
-                 "batch_norm_lstm/gamma_h": [16],
-                 "batch_norm_lstm/gamma_x": [16],
-                 "batch_norm_lstm/w_f_diag": [4],
-                 "batch_norm_lstm/w_i_diag": [4],
-                 "batch_norm_lstm/w_o_diag": [4]}
+    trainable = {
+        "batch_norm_lstm/w_gates_H": [4,
+                                      16], "batch_norm_lstm/w_gates_X": [3, 16],
+        "batch_norm_lstm/b_gates": [16], "batch_norm_lstm/gamma_h": [16],
+        "batch_norm_lstm/gamma_x": [16], "batch_norm_lstm/w_f_diag": [4],
+        "batch_norm_lstm/w_i_diag": [4], "batch_norm_lstm/w_o_diag": [4]}
     self.assertVariableShapes(tf1.trainable_variables(), trainable)
     self.assertVariableShapes(core.get_variables(), trainable)
     self.assertEqual(core._w_h.name, "batch_norm_lstm/w_gates_H:0")  # pylint: disable=protected-access
@@ -177,9 +175,10 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
   def test_cell_norm_only_uses_one_gate_matrix(self):
     core = snt.BatchNormLSTM(4, use_batch_norm_h=False, use_batch_norm_c=True)
     core(tf.ones([2, 3]), core.initial_state(2), is_training=True)
-    self.assertVariableShapes(core.get_variables(), {
-        "batch_norm_lstm/w_gates": [7, 16], "batch_norm_lstm/b_gates": [16],
-        "batch_norm_lstm/gamma_c": [4], "batch_norm_lstm/beta_c": [4]})
+    self.assertVariableShapes(
+        core.get_variables(), {
+            "batch_norm_lstm/w_gates": [7, 16], "batch_norm_lstm/b_gates": [16],
+            "batch_norm_lstm/gamma_c": [4], "batch_norm_lstm/beta_c": [4]})
     self.assertEqual(core._w_xh.name, "batch_norm_lstm/w_gates:0")  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
@@ -199,8 +198,8 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_initial_state_with_step_counter(self):
     core = snt.BatchNormLSTM(3, max_unique_stats=3)
-    self.assertEqual(core.state_size, (tf.TensorShape([3]),) * 2 +
-                     (tf.TensorShape([1]),))
+    self.assertEqual(core.state_size,
+                     (tf.TensorShape([3]),) * 2 + (tf.TensorShape([1]),))
     hidden, cell, step = core.initial_state(
         2, trainable=True,
         trainable_initializers=(tf1.ones_initializer(),
@@ -213,9 +212,10 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(self.evaluate(step), 0)
     self.assertEqual(core.state_size[2], tf.TensorShape([1]))
     if not self.eager:
-      self.assertVariableShapes(tf1.global_variables(), {
-          "batch_norm_lstm_initial_state_0/w": [1, 3],
-          "batch_norm_lstm_initial_state_1/w": [1, 3]})
+      self.assertVariableShapes(
+          tf1.global_variables(), {
+              "batch_norm_lstm_initial_state_0/w": [1, 3],
+              "batch_norm_lstm_initial_state_1/w": [1, 3]})
 
   @test_utils.in_all_modes
   def test_errors(self):
@@ -225,8 +225,7 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
       core(tf.ones([2, 3]), core.initial_state(2))
     with self.assertRaisesRegex(ValueError, "Rank of shape must be 2 not: 3"):
       core(tf.ones([2, 1, 3]), core.initial_state(2), is_training=True)
-    with self.assertRaisesRegex(KeyError,
-                                "Invalid initializer keys 'gamma_c'"):
+    with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'gamma_c'"):
       snt.BatchNormLSTM(4, initializers={"gamma_c": tf1.ones_initializer()})
     with self.assertRaisesRegex(ValueError, "max_unique_stats must be >= 1"):
       snt.BatchNormLSTM(4, max_unique_stats=0)
@@ -254,9 +253,8 @@ class BatchNormLSTMTest(test_utils.TestCase, parameterized.TestCase):
     x = tf.constant(np.random.RandomState(2).randn(4, 2, 3), tf.float32)
 
     def run(inputs):
-      return snt.dynamic_unroll(
-          core.with_batch_norm_control(is_training=False), inputs,
-          core.initial_state(2))[0]
+      return snt.dynamic_unroll(core.with_batch_norm_control(is_training=False),
+                                inputs, core.initial_state(2))[0]
 
     eager_out = run(x)
     self.assertAllClose(tf.function(run)(x), eager_out, atol=1e-6)

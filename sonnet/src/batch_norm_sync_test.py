@@ -19,12 +19,12 @@ _EPS = 1e-3
 # (module class, constructor arguments, per-replica input shapes, axes).
 _CASES = (
     ("batch_norm", snt.BatchNorm, {}, [(4, 3), (2, 3)], (0,)),
-    ("batch_norm_fused", snt.BatchNorm, {"fused": True},
-     [(3, 2, 2, 3), (2, 2, 2, 3)], (0, 1, 2)),
+    ("batch_norm_fused", snt.BatchNorm, {"fused": True}, [
+        (3, 2, 2, 3), (2, 2, 2, 3)], (0, 1, 2)),
     ("batch_norm_v2", snt.BatchNormV2, {}, [(3, 5, 4), (2, 5, 4)], (0, 1)),
     ("batch_norm_v2_nchw", snt.BatchNormV2,
-     {"data_format": "NCHW", "fused": False},
-     [(2, 3, 2, 2), (3, 3, 2, 2)], (0, 2, 3)),
+     {"data_format": "NCHW", "fused": False}, [(2, 3, 2, 2),
+                                               (3, 3, 2, 2)], (0, 2, 3)),
 )
 
 
@@ -80,15 +80,13 @@ def _strategy():
   if not tf.executing_eagerly():
     return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
   if not _EAGER_STRATEGY:
-    _EAGER_STRATEGY.append(
-        tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+    _EAGER_STRATEGY.append(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
   return _EAGER_STRATEGY[0]
 
 
 def _distribute(strategy, batches):
   return strategy.experimental_distribute_values_from_function(
-      lambda context: tf.constant(
-          batches[context.replica_id_in_sync_group]))
+      lambda context: tf.constant(batches[context.replica_id_in_sync_group]))
 
 
 class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
@@ -100,8 +98,9 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
     for got, want in zip(strategy.experimental_local_results(outputs),
                          expected_out):
       self.assertAllClose(self.evaluate(got), want, atol=1e-5)
-    for variable, want in ((bn._moving_mean, expected_mean),  # pylint: disable=protected-access
-                           (bn._moving_variance, expected_var)):  # pylint: disable=protected-access
+    for variable, want in (
+        (bn._moving_mean, expected_mean),  # pylint: disable=protected-access
+        (bn._moving_variance, expected_var)):  # pylint: disable=protected-access
       copies = [self.evaluate(v) for v in variable.values]
       self.assertAllClose(copies[0], np.reshape(want, copies[0].shape),
                           atol=1e-5)
@@ -114,8 +113,7 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
     batches = _replica_batches(shapes)
     with strategy.scope():
       bn = module(decay_rate=_DECAY, **kwargs)
-    step = lambda x: strategy.run(
-        lambda x: bn(x, is_training=True), args=(x,))
+    step = lambda x: strategy.run(lambda x: bn(x, is_training=True), args=(x,))
     self._check(strategy, bn, step(_distribute(strategy, batches)), batches,
                 axes)
     # A traced step (the variables exist: see docs/scaling.md) with a
@@ -125,8 +123,7 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
 
     @tf.function
     def traced(x, is_training):
-      return strategy.run(lambda x: bn(x, is_training=is_training),
-                          args=(x,))
+      return strategy.run(lambda x: bn(x, is_training=is_training), args=(x,))
 
     outputs = traced(_distribute(strategy, batches), tf.constant(True))
     self._check(strategy, bn, outputs, batches, axes)
@@ -152,12 +149,12 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
       bn = snt.BatchNorm(scale=True)
 
     def replica_grads(x):
-      rows = tf.range(tf.shape(x)[0]) + 4 * tf.distribute.get_replica_context(
-          ).replica_id_in_sync_group
+      rows = tf.range(
+          tf.shape(x)[0]
+      ) + 4 * tf.distribute.get_replica_context().replica_id_in_sync_group
       with tf.GradientTape() as tape:
         tape.watch(x)
-        loss = tf.reduce_sum(bn(x, is_training=True) * tf.gather(
-            weights, rows))
+        loss = tf.reduce_sum(bn(x, is_training=True) * tf.gather(weights, rows))
       return tape.gradient(loss, [x, bn.gamma])
 
     grads = strategy.run(replica_grads, args=(_distribute(strategy, batches),))
@@ -167,8 +164,8 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
       tape.watch(x)
       loss = tf.reduce_sum(single(x, is_training=True) * weights)
     want_x, want_gamma = tape.gradient(loss, [x, single.gamma])
-    got_x = [self.evaluate(g) for g in strategy.experimental_local_results(
-        grads[0])]
+    got_x = [
+        self.evaluate(g) for g in strategy.experimental_local_results(grads[0])]
     self.assertAllClose(np.concatenate(got_x), want_x, atol=1e-4)
     got_gamma = strategy.reduce("sum", grads[1], axis=None)
     self.assertAllClose(got_gamma, want_gamma, atol=1e-4)
@@ -199,10 +196,12 @@ class BatchNormSyncTest(test_utils.TestCase, parameterized.TestCase):
     with strategy.scope():
       bn = snt.BatchNorm()
       bn(tf.ones([2, 3]), is_training=False)
-    self.assertEqual(bn._moving_mean.synchronization,  # pylint: disable=protected-access
-                     tf.VariableSynchronization.ON_READ)
-    self.assertEqual(bn._moving_variance.aggregation,  # pylint: disable=protected-access
-                     tf.VariableAggregation.MEAN)
+    self.assertEqual(
+        bn._moving_mean.synchronization,  # pylint: disable=protected-access
+        tf.VariableSynchronization.ON_READ)
+    self.assertEqual(
+        bn._moving_variance.aggregation,  # pylint: disable=protected-access
+        tf.VariableAggregation.MEAN)
     self.assertVariableNames(
         tf1.get_collection(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES) or
         [bn._moving_mean, bn._moving_variance],  # pylint: disable=protected-access

@@ -19,24 +19,26 @@ def _inputs(shape, seed=0, dtype=np.float32):
 class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
                     parameterized.TestCase):
 
-  @parameterized.parameters(
-      (False, (6, 3), None), (False, (5, 2, 3, 4), None),
-      (False, (5, 2, 3, 4), [0, 3]), (False, (3, 4), [0, 1]),
-      (True, (5, 2, 3, 4), None), (True, (5, 2, 3, 4), [0, 2, 3]),
-      (True, (2, 3, 1, 4), (0, 1, 2)))
+  @parameterized.parameters((False, (6, 3), None), (False, (5, 2, 3, 4), None),
+                            (False, (5, 2, 3, 4), [0, 3]),
+                            (False, (3, 4), [0, 1]), (True, (5, 2, 3, 4), None),
+                            (True, (5, 2, 3, 4), [0, 2, 3]),
+                            (True, (2, 3, 1, 4), (0, 1, 2)))
   @test_utils.in_all_modes
   def test_training_output_and_update(self, fused, shape, axis):
     x = _inputs(shape)
-    bn = snt.BatchNorm(axis=axis, fused=fused, scale=True, decay_rate=0.9,
-                       update_ops_collection=None,
-                       initializers={"gamma": tf1.constant_initializer(2.),
-                                     "beta": tf1.constant_initializer(.5)})
+    bn = snt.BatchNorm(
+        axis=axis, fused=fused, scale=True, decay_rate=0.9,
+        update_ops_collection=None, initializers={
+            "gamma": tf1.constant_initializer(2.),
+            "beta": tf1.constant_initializer(.5)})
     y = bn(tf.constant(x), is_training=True)
     self.init()
     y = self.evaluate(y)
     axes = tuple(range(len(shape) - 1)) if axis is None else tuple(axis)
-    self.assertAllClose(y, refs.normalize(x, axes, 1e-3) * 2. + .5,
-                        atol=1e-4, rtol=1e-4)
+    self.assertAllClose(y,
+                        refs.normalize(x, axes, 1e-3) * 2. + .5, atol=1e-4,
+                        rtol=1e-4)
     mean, var = refs.moments(x, axes, bessel=fused)
     self.assertMovingAverages(bn, mean, var, 0.9, atol=1e-5)
 
@@ -47,11 +49,11 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
     x = _inputs((6, 1, 1, 4))
     init_mean = np.arange(4, dtype=np.float32).reshape(1, 1, 1, 4)
     init_var = np.full((1, 1, 1, 4), 2., np.float32)
-    bn = snt.BatchNorm(update_ops_collection=None, fused=fused, initializers={
-        "moving_mean": tf1.constant_initializer(init_mean),
-        "moving_variance": tf1.constant_initializer(init_var)})
-    y = bn(tf.constant(x), is_training=False,
-           test_local_stats=test_local_stats)
+    bn = snt.BatchNorm(
+        update_ops_collection=None, fused=fused, initializers={
+            "moving_mean": tf1.constant_initializer(init_mean),
+            "moving_variance": tf1.constant_initializer(init_var)})
+    y = bn(tf.constant(x), is_training=False, test_local_stats=test_local_stats)
     self.init()
     y = self.evaluate(y)
     if test_local_stats:
@@ -91,8 +93,7 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
     self.assertLen(tf1.get_collection("my_updates"), 2)
     self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
     for collection in (None, ""):
-      in_place = snt.BatchNorm(update_ops_collection=collection,
-                               decay_rate=0.)
+      in_place = snt.BatchNorm(update_ops_collection=collection, decay_rate=0.)
       y = in_place(tf.constant(x), is_training=True)
       self.assertEmpty(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
       self.init()
@@ -124,9 +125,9 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
   def test_is_training_tensor(self, fused):
     x = _inputs((8, 2, 2, 3))
     init_mean = np.full((1, 1, 1, 3), 1., np.float32)
-    bn = snt.BatchNorm(decay_rate=0., update_ops_collection=None, fused=fused,
-                       initializers={
-                           "moving_mean": tf1.constant_initializer(1.)})
+    bn = snt.BatchNorm(
+        decay_rate=0., update_ops_collection=None, fused=fused,
+        initializers={"moving_mean": tf1.constant_initializer(1.)})
     if self.eager:
       flag = tf.Variable(False)
       step = tf.function(lambda: bn(tf.constant(x), is_training=flag.value(),
@@ -172,8 +173,8 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
       train = bn(tf.constant(x), is_training=True)
       self.init()
       train = self.evaluate(train)
-      results.append([train] + self.evaluate(
-          [bn.moving_mean, bn.moving_variance]))
+      results.append([train] +
+                     self.evaluate([bn.moving_mean, bn.moving_variance]))
     (train, mean, var), (fused_train, fused_mean, fused_var) = results  # pylint: disable=unbalanced-tuple-unpacking
     self.assertAllClose(train, fused_train, atol=1e-4)
     self.assertAllClose(mean, fused_mean, atol=1e-5)
@@ -182,14 +183,13 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
 
   @parameterized.parameters(
       ({}, ["beta", "moving_mean", "moving_variance"], ["beta"]),
-      ({"scale": True}, ["beta", "gamma", "moving_mean", "moving_variance"],
-       ["beta", "gamma"]),
+      ({"scale": True}, ["beta", "gamma", "moving_mean", "moving_variance"], [
+          "beta", "gamma"]),
       ({"offset": False}, ["moving_mean", "moving_variance"], []),
-      ({"offset": False, "fused": True},
-       ["beta", "gamma", "moving_mean", "moving_variance"], []),
+      ({"offset": False, "fused": True}, [
+          "beta", "gamma", "moving_mean", "moving_variance"], []),
       ({"scale": True, "fused": True},
-       ["beta", "gamma", "moving_mean", "moving_variance"],
-       ["beta", "gamma"]))
+       ["beta", "gamma", "moving_mean", "moving_variance"], ["beta", "gamma"]))
   @test_utils.in_all_modes
   def test_variable_names_and_sharing(self, kwargs, names, trainable):
     bn = snt.BatchNorm(**kwargs)
@@ -237,8 +237,8 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
 
   @test_utils.in_all_modes
   def test_regularizers(self):
-    bn = snt.BatchNorm(scale=True, regularizers={
-        "gamma": snt.regularizers.l1(0.5)})
+    bn = snt.BatchNorm(scale=True,
+                       regularizers={"gamma": snt.regularizers.l1(0.5)})
     bn(tf.ones([2, 3]), is_training=True)
     self.init()
     self.assertAllClose(self.evaluate(bn.get_regularization_losses()), [1.5])
@@ -247,15 +247,15 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
   def test_partitioned_gamma_and_beta(self):
     x = _inputs((6, 4))
     part = tf1.fixed_size_partitioner(2, axis=1)
-    bn = snt.BatchNorm(scale=True, update_ops_collection=None, partitioners={
-        "gamma": part, "beta": part}, initializers={
-            "gamma": tf1.constant_initializer(3.)})
+    bn = snt.BatchNorm(scale=True, update_ops_collection=None,
+                       partitioners={"gamma": part, "beta": part},
+                       initializers={"gamma": tf1.constant_initializer(3.)})
     y = bn(tf.constant(x), is_training=True)
     self.assertLen(list(bn.gamma), 2)
     self.assertLen(list(bn.beta), 2)
     self.init()
-    self.assertAllClose(self.evaluate(y), refs.normalize(x, (0,), 1e-3) * 3.,
-                        atol=1e-4)
+    self.assertAllClose(self.evaluate(y),
+                        refs.normalize(x, (0,), 1e-3) * 3., atol=1e-4)
 
   @parameterized.parameters(
       ([0, 1, 2, 3, 0], snt.IncompatibleShapeError,
@@ -283,7 +283,7 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
         r"correspond to either the NHWC format \(0, 1, 2\) or the NCHW "
         r"\(0, 2, 3\)."):
       snt.BatchNorm(axis=[1, 2, 3], fused=True)(tf.ones([2, 2, 2, 2]),
-                                                 is_training=True)
+                                                is_training=True)
     with self.assertRaisesRegex(
         snt.NotSupportedError,
         "^Fused batch norm does not support tf.bfloat16."):
@@ -356,15 +356,15 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
     with self.assertRaisesRegex(KeyError, "Invalid regularizer keys"):
       snt.BatchNorm(regularizers={"moving_variance": tf.nn.l2_loss})
     initializers = {"moving_mean": tf1.zeros_initializer()}
-    self.assertEqual(snt.BatchNorm(initializers=initializers).initializers,
-                     initializers)
+    self.assertEqual(
+        snt.BatchNorm(initializers=initializers).initializers, initializers)
 
   @parameterized.parameters(
       ({}, ["beta", "moving_mean", "moving_variance"]),
-      ({"fused": True, "offset": False},
-       ["beta", "gamma", "moving_mean", "moving_variance"]),
-      ({"scale": True, "offset": False},
-       ["gamma", "moving_mean", "moving_variance"]))
+      ({"fused": True, "offset": False}, [
+          "beta", "gamma", "moving_mean", "moving_variance"]),
+      ({"scale": True, "offset": False}, [
+          "gamma", "moving_mean", "moving_variance"]))
   @test_utils.in_all_modes
   def test_default_initializers_join_the_dict(self, kwargs, keys):
     mean_init = tf1.constant_initializer(2.)
@@ -373,8 +373,7 @@ class BatchNormTest(batch_norm_test_utils.BatchNormTestCase,
     initializers = bn.initializers
     self.assertCountEqual(initializers, keys)
     self.assertIs(initializers["moving_mean"], mean_init)
-    self.assertIsInstance(initializers["moving_variance"],
-                          tf1.ones_initializer)
+    self.assertIsInstance(initializers["moving_variance"], tf1.ones_initializer)
 
   def test_default_initializer_functions_on_sonnet_1_paths(self):
     # pylint: disable=import-outside-toplevel

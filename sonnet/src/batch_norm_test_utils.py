@@ -36,9 +36,8 @@ class BatchNormTestCase(test_utils.TestCase):
       trainable: the names of its trainable ones.
       shape: the shape of every variable.
     """
-    self.assertVariableShapes(
-        bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
-        {"batch_norm/" + n: shape for n in names})
+    self.assertVariableShapes(bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
+                              {"batch_norm/" + n: shape for n in names})
     self.assertVariableNames(bn.get_variables(),
                              ["batch_norm/" + n for n in trainable])
     self.assertVariableNames(

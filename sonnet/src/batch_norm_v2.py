@@ -10,7 +10,6 @@ from sonnet.src.core import base
 from sonnet.src.core import errors
 from sonnet.src import moving_stats
 
-
 # The data format inferred from the input's rank when none is given.
 _CHANNELS_LAST = {2: "NC", 3: "NWC", 4: "NHWC", 5: "NDHWC"}
 SUPPORTED_DATA_FORMATS = frozenset(
@@ -46,8 +45,8 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
 
   def __init__(self, data_format: Optional[str] = None, offset: bool = True,
                scale: bool = False, decay_rate: float = 0.999,
-               eps: float = 1e-3,
-               initializers: Optional[Mapping[str, Any]] = None,
+               eps: float = 1e-3, initializers: Optional[Mapping[str,
+                                                                 Any]] = None,
                partitioners: Optional[Mapping[str, Any]] = None,
                regularizers: Optional[Mapping[str, Any]] = None,
                update_ops_collection: Optional[str] = None, fused: bool = True,
@@ -82,8 +81,8 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
     if data_format is not None and data_format not in SUPPORTED_DATA_FORMATS:
       raise ValueError("Invalid data_format: %r" % (data_format,))
     self._data_format = data_format
-    self._configure(offset, scale, decay_rate, eps, initializers,
-                    partitioners, regularizers, update_ops_collection, fused)
+    self._configure(offset, scale, decay_rate, eps, initializers, partitioners,
+                    regularizers, update_ops_collection, fused)
 
   def _build(self, input_batch, is_training, test_local_stats=False):
     """Normalizes `input_batch`.
@@ -120,8 +119,8 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
                 input_shape))
       self._data_format = _CHANNELS_LAST[rank]
     self._channel_index = self._data_format.index("C")
-    self._axis = [i for i in range(len(self._data_format))
-                  if i != self._channel_index]
+    self._axis = [
+        i for i in range(len(self._data_format)) if i != self._channel_index]
     if len(self._data_format) != rank:
       raise errors.IncompatibleShapeError(
           "Incorrect data format {} for input shape {}.".format(
@@ -151,8 +150,8 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
     input_shape = input_batch.get_shape()
     rank = len(input_shape.as_list())
     self._num_channels = int(input_shape.as_list()[self._channel_index])
-    spatial = (slice(2, rank) if self._channel_index == 1 else
-               slice(1, rank - 1))
+    spatial = (slice(2, rank) if self._channel_index == 1 else slice(
+        1, rank - 1))
     if input_shape[spatial].is_fully_defined():
       self._image_shape = input_shape[spatial].as_list()
     else:
@@ -174,10 +173,9 @@ class BatchNormV2(base.AbstractModule, moving_stats.BatchNormBase):
     else:
       size = int(np.prod(self._image_shape))
     if self._channel_index == 1 and len(self._data_format) > 2:
-      return tf.reshape(input_batch, [-1, self._num_channels, 1, size]), (
-          "NCHW")
-    return tf.reshape(input_batch, [-1, 1, size, self._num_channels]), (
-        "NHWC")
+      return tf.reshape(input_batch,
+                        [-1, self._num_channels, 1, size]), ("NCHW")
+    return tf.reshape(input_batch, [-1, 1, size, self._num_channels]), ("NHWC")
 
   def _broadcastable(self, value):
     """`value` reshaped to broadcast against the input (None stays None)."""

@@ -10,10 +10,9 @@ import tensorflow as tf
 
 tf1 = tf.compat.v1
 
-_FORMATS = (
-    ("NC", (6, 3)), ("NWC", (4, 5, 3)), ("NCW", (4, 3, 5)),
-    ("NHWC", (2, 3, 4, 3)), ("NCHW", (2, 3, 4, 5)),
-    ("NDHWC", (2, 2, 3, 2, 3)), ("NCDHW", (2, 3, 2, 2, 2)))
+_FORMATS = (("NC", (6, 3)), ("NWC", (4, 5, 3)), ("NCW", (4, 3, 5)),
+            ("NHWC", (2, 3, 4, 3)), ("NCHW", (2, 3, 4, 5)),
+            ("NDHWC", (2, 2, 3, 2, 3)), ("NCDHW", (2, 3, 2, 2, 2)))
 
 
 def _inputs(shape, seed=0):
@@ -47,10 +46,11 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
     mean, var = _np_stats(x, data_format, fused=False)
     expected = (x - mean) / np.sqrt(var + 1e-3) * 3. + 1.
     for fused in (True, False):
-      bn = snt.BatchNormV2(data_format=data_format, fused=fused, scale=True,
-                           decay_rate=0.75, initializers={
-                               "gamma": tf1.constant_initializer(3.),
-                               "beta": tf1.constant_initializer(1.)})
+      bn = snt.BatchNormV2(
+          data_format=data_format, fused=fused, scale=True, decay_rate=0.75,
+          initializers={
+              "gamma": tf1.constant_initializer(3.),
+              "beta": tf1.constant_initializer(1.)})
       y = bn(tf.constant(x), is_training=True)
       self.init()
       self.assertAllClose(self.evaluate(y), expected, atol=1e-4, rtol=1e-4)
@@ -64,24 +64,24 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
     expanded = [channels if d == "C" else 1 for d in data_format]
     formats = [data_format] + ([None] if data_format.endswith("C") else [])
     for i, bn_format in enumerate(formats):
-      bn = snt.BatchNormV2(data_format=bn_format, scale=True,
-                           name="bn%d" % i)
+      bn = snt.BatchNormV2(data_format=bn_format, scale=True, name="bn%d" % i)
       bn(tf.ones(shape), is_training=True)
       self.assertEqual(bn.data_format, data_format)
       for prop in (bn.moving_mean, bn.moving_variance, bn.gamma, bn.beta):
         self.assertEqual(prop.shape.as_list(), expanded)
       self.assertVariableShapes(
-          bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
-          {"bn%d/%s" % (i, n): [channels]
-           for n in ("beta", "gamma", "moving_mean", "moving_variance")})
+          bn.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES), {
+              "bn%d/%s" % (i, n): [channels]
+              for n in ("beta", "gamma", "moving_mean", "moving_variance")})
 
   @parameterized.parameters(True, False)
   @test_utils.in_all_modes
   def test_moving_stats_in_test_mode(self, fused):
     x = _inputs((5, 2, 2, 3))
-    bn = snt.BatchNormV2(fused=fused, initializers={
-        "moving_mean": tf1.constant_initializer(2.),
-        "moving_variance": tf1.constant_initializer(4.)})
+    bn = snt.BatchNormV2(
+        fused=fused, initializers={
+            "moving_mean": tf1.constant_initializer(2.),
+            "moving_variance": tf1.constant_initializer(4.)})
     y = bn(tf.constant(x), is_training=False)  # test_local_stats=False.
     local = bn(tf.constant(x), is_training=False, test_local_stats=True)
     self.init()
@@ -90,8 +90,8 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
     mean, var = _np_stats(x, "NHWC", fused=False)
     self.assertAllClose(self.evaluate(local), (x - mean) / np.sqrt(var + 1e-3),
                         atol=1e-4)
-    self.assertAllClose(self.evaluate(bn.moving_mean),
-                        np.full([1, 1, 1, 3], 2.))
+    self.assertAllClose(self.evaluate(bn.moving_mean), np.full([1, 1, 1, 3],
+                                                               2.))
 
   @parameterized.parameters(("NCW", True), ("NCW", False), ("NWC", True),
                             ("NHWC", False))
@@ -100,8 +100,8 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
     shape = [4, 3, 5] if data_format == "NCW" else (
         [4, 5, 3] if data_format == "NWC" else [4, 2, 2, 3])
     x = _inputs(shape)
-    spec = [None, 3, None] if data_format == "NCW" else (
-        [None] * (len(shape) - 1) + [3])
+    spec = [None, 3, None] if data_format == "NCW" else ([None] *
+                                                         (len(shape) - 1) + [3])
     inputs = tf1.placeholder(tf.float32, spec)
     is_training = tf1.placeholder(tf.bool, [])
     local = tf1.placeholder(tf.bool, [])
@@ -109,8 +109,8 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
     y = bn(inputs, is_training=is_training, test_local_stats=local)
     self.assertEqual(y.shape.as_list(), spec)
     self.init()
-    run = lambda t, l: tf1.get_default_session().run(
-        y, {inputs: x, is_training: t, local: l})
+    run = lambda t, l: tf1.get_default_session().run(y, {
+        inputs: x, is_training: t, local: l})
     mean, var = _np_stats(x, data_format, fused=False)
     normalized = (x - mean) / np.sqrt(var + 1e-3)
     self.assertAllClose(run(False, False), x / np.sqrt(1. + 1e-3), atol=1e-5)
@@ -137,12 +137,11 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
 
   @parameterized.parameters(
       ({}, ["beta", "gamma", "moving_mean", "moving_variance"], ["beta"]),
-      ({"scale": True, "offset": False},
-       ["beta", "gamma", "moving_mean", "moving_variance"], ["gamma"]),
-      ({"fused": False}, ["beta", "moving_mean", "moving_variance"],
-       ["beta"]),
-      ({"fused": False, "offset": False}, ["moving_mean", "moving_variance"],
-       []))
+      ({"scale": True, "offset": False}, [
+          "beta", "gamma", "moving_mean", "moving_variance"], ["gamma"]),
+      ({"fused": False}, ["beta", "moving_mean", "moving_variance"], ["beta"]),
+      ({"fused": False, "offset": False}, ["moving_mean", "moving_variance"
+                                          ], []))
   @test_utils.in_all_modes
   def test_variable_names_and_trainability(self, kwargs, names, trainable):
     bn = snt.BatchNormV2(**kwargs)
@@ -175,8 +174,7 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
     with self.assertRaisesRegex(TypeError, "float16 or float32"):
       snt.BatchNormV2()(tf.ones([2, 3], tf.float64), is_training=True)
     with self.assertRaisesRegex(TypeError, "floating point"):
-      snt.BatchNormV2(fused=False)(tf.ones([2, 3], tf.int32),
-                                   is_training=True)
+      snt.BatchNormV2(fused=False)(tf.ones([2, 3], tf.int32), is_training=True)
 
   @test_utils.in_all_modes
   def test_zero_eps_is_accepted(self):
@@ -230,9 +228,8 @@ class BatchNormV2Test(batch_norm_test_utils.BatchNormTestCase,
   def test_partitioned_gamma_and_beta(self):
     x = _inputs((6, 4))
     part = tf1.fixed_size_partitioner(2)
-    bn = snt.BatchNormV2(scale=True, partitioners={
-        "gamma": part, "beta": part}, initializers={
-            "gamma": tf1.constant_initializer(3.)})
+    bn = snt.BatchNormV2(scale=True, partitioners={"gamma": part, "beta": part},
+                         initializers={"gamma": tf1.constant_initializer(3.)})
     y = bn(tf.constant(x), is_training=True)
     self.assertLen(tf1.global_variables("batch_norm/gamma"), 2)
     self.assertLen(tf1.global_variables("batch_norm/beta"), 2)

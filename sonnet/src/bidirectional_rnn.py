@@ -88,12 +88,11 @@ class BidirectionalRNN(base.AbstractModule):
       forward_outputs, forward_states = _run(self._forward_core, steps,
                                              forward_state)
     with tf.name_scope("backward_rnn"):
-      backward_outputs, backward_states = _run(
-          self._backward_core, steps[::-1], backward_state)
+      backward_outputs, backward_states = _run(self._backward_core, steps[::-1],
+                                               backward_state)
     return {
         "outputs": {"forward": forward_outputs, "backward": backward_outputs},
-        "state": {"forward": forward_states, "backward": backward_states},
-    }
+        "state": {"forward": forward_states, "backward": backward_states},}
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
                     trainable_initializers=None, trainable_regularizers=None,
@@ -116,9 +115,8 @@ class BidirectionalRNN(base.AbstractModule):
     """
     name = "state" if name is None else name
     return tuple(
-        core.initial_state(batch_size, dtype, trainable,
-                           trainable_initializers, trainable_regularizers,
-                           name=name + suffix)
+        core.initial_state(batch_size, dtype, trainable, trainable_initializers,
+                           trainable_regularizers, name=name + suffix)
         for core, suffix in ((self._forward_core, "_forward"),
                              (self._backward_core, "_backward")))
 

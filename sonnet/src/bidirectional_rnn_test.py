@@ -51,9 +51,9 @@ class BidirectionalRNNTest(test_utils.TestCase):
     result = self.evaluate(result)
     for core, direction, steps in ((forward, "forward", x),
                                    (backward, "backward", x[::-1])):
-      w_x, b_x, w_h, b_h = self.evaluate(
-          [core.in_to_hidden_linear.w, core.in_to_hidden_linear.b,
-           core.hidden_to_hidden_linear.w, core.hidden_to_hidden_linear.b])
+      w_x, b_x, w_h, b_h = self.evaluate([
+          core.in_to_hidden_linear.w, core.in_to_hidden_linear.b,
+          core.hidden_to_hidden_linear.w, core.hidden_to_hidden_linear.b])
       h = np.zeros([2, w_h.shape[0]])
       for t, step in enumerate(steps):
         h = np.tanh(step.dot(w_x) + b_x + h.dot(w_h) + b_h)
@@ -65,8 +65,9 @@ class BidirectionalRNNTest(test_utils.TestCase):
     bidir = snt.BidirectionalRNN(snt.LSTM(3), snt.LSTM(4))
     bidir(tf.ones([2, 2, 5]), bidir.initial_state(2))
     result = bidir(tf.ones([6, 2, 5]), bidir.initial_state(2))
-    self.assertVariableNames(bidir.get_all_variables(), [
-        "lstm/w_gates", "lstm/b_gates", "lstm_1/w_gates", "lstm_1/b_gates"])
+    self.assertVariableNames(
+        bidir.get_all_variables(),
+        ["lstm/w_gates", "lstm/b_gates", "lstm_1/w_gates", "lstm_1/b_gates"])
     self.assertEqual(bidir.output_size,
                      (tf.TensorShape([3]), tf.TensorShape([4])))
     self.assertEqual(result["state"]["backward"].cell.shape.as_list(),
@@ -82,8 +83,9 @@ class BidirectionalRNNTest(test_utils.TestCase):
     init = tf1.constant_initializer(2.)
     bidir.initial_state(2, trainable=True, trainable_initializers=init,
                         name="learned")
-    self.assertVariableShapes(tf1.global_variables(), {
-        "learned_forward_0/w": [1, 3], "learned_backward_0/w": [1, 2]})
+    self.assertVariableShapes(
+        tf1.global_variables(),
+        {"learned_forward_0/w": [1, 3], "learned_backward_0/w": [1, 2]})
 
   def test_errors(self):
     with self.assertRaisesRegex(

@@ -54,8 +54,9 @@ class BlockTriangularMatrix(base.AbstractModule):
     self._include_diagonal = include_diagonal
     self._include_off_diagonal = include_off_diagonal
     self._upper = upper
-    self._num_blocks = sum(last - first for first, last in
-                           map(self._value_columns, range(block_rows)))
+    self._num_blocks = sum(
+        last - first
+        for first, last in map(self._value_columns, range(block_rows)))
     self._index = None
 
   def _value_columns(self, row):
@@ -86,9 +87,8 @@ class BlockTriangularMatrix(base.AbstractModule):
       first, last = self._value_columns(row)
       row_width = (last - first) * width
       size = height * row_width
-      index[row * height:(row + 1) * height,
-            first * width:last * width] = np.arange(
-                start, start + size).reshape(height, row_width)
+      index[row * height:(row + 1) * height, first * width:last *
+            width] = np.arange(start, start + size).reshape(height, row_width)
       start += size
     return index
 

@@ -29,17 +29,17 @@ class BlockTriangularMatrixTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.named_parameters(
       # Block columns with values in each of the 3 block rows.
       ("lower", {}, [(0, 1), (0, 2), (0, 3)]),
-      ("lower_no_diagonal", {"include_diagonal": False},
-       [(0, 0), (0, 1), (0, 2)]),
+      ("lower_no_diagonal", {"include_diagonal": False}, [(0, 0), (0, 1),
+                                                          (0, 2)]),
       ("upper", {"upper": True}, [(0, 3), (1, 3), (2, 3)]),
-      ("upper_no_diagonal", {"upper": True, "include_diagonal": False},
-       [(1, 3), (2, 3), (3, 3)]),
-      ("diagonal_only", {"include_off_diagonal": False, "upper": True},
-       [(0, 1), (1, 2), (2, 3)]))
+      ("upper_no_diagonal", {"upper": True, "include_diagonal": False}, [
+          (1, 3), (2, 3), (3, 3)]),
+      ("diagonal_only", {"include_off_diagonal": False, "upper": True}, [
+          (0, 1), (1, 2), (2, 3)]))
   @test_utils.in_all_modes
   def test_layout(self, kwargs, spans):
-    module = block_matrix.BlockTriangularMatrix(
-        block_shape=(2, 3), block_rows=3, **kwargs)
+    module = block_matrix.BlockTriangularMatrix(block_shape=(2, 3),
+                                                block_rows=3, **kwargs)
     num_blocks = sum(last - first for first, last in spans)
     self.assertEqual(module.num_blocks, num_blocks)
     self.assertEqual(module.block_size, 6)
@@ -57,10 +57,9 @@ class BlockTriangularMatrixTest(test_utils.TestCase, parameterized.TestCase):
                                                 block_rows=2)
     output = module(tf.constant([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]]))
     self.assertEqual(output.dtype, tf.int32)
-    self.assertAllEqual(self.evaluate(output), [[[1, 2, 0, 0],
-                                                 [3, 4, 0, 0],
-                                                 [5, 6, 7, 8],
-                                                 [9, 10, 11, 12]]])
+    self.assertAllEqual(
+        self.evaluate(output),
+        [[[1, 2, 0, 0], [3, 4, 0, 0], [5, 6, 7, 8], [9, 10, 11, 12]]])
 
   @test_utils.in_all_modes
   def test_gradient_reaches_each_entry_once(self):
@@ -75,9 +74,9 @@ class BlockTriangularMatrixTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(
         ValueError, "Arguments include_diagonal and include_off_diagonal "
         "cannot both be False."):
-      block_matrix.BlockTriangularMatrix(
-          block_shape=(1, 1), block_rows=2, include_diagonal=False,
-          include_off_diagonal=False)
+      block_matrix.BlockTriangularMatrix(block_shape=(1, 1), block_rows=2,
+                                         include_diagonal=False,
+                                         include_off_diagonal=False)
 
   @test_utils.in_all_modes
   def test_wrong_input_size_raises(self):
@@ -109,16 +108,15 @@ class BlockDiagonalMatrixTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_layout_and_properties(self):
-    module = block_matrix.BlockDiagonalMatrix(block_shape=(2, 3),
-                                              block_rows=3)
+    module = block_matrix.BlockDiagonalMatrix(block_shape=(2, 3), block_rows=3)
     self.assertEqual(module.module_name, "block_diagonal_matrix")
     self.assertEqual(module.num_blocks, 3)
     self.assertEqual(module.input_size, 18)
     self.assertEqual(module.block_shape, (2, 3))
     vector = np.arange(18, dtype=np.float32)
     output = self.evaluate(module(tf.constant(vector[None])))
-    self.assertAllEqual(output[0], _reference(vector, 2, 3,
-                                              [(0, 1), (1, 2), (2, 3)]))
+    self.assertAllEqual(output[0],
+                        _reference(vector, 2, 3, [(0, 1), (1, 2), (2, 3)]))
 
   def test_sonnet1_path(self):
     self.assertIs(compat_block_matrix.BlockDiagonalMatrix,

@@ -21,19 +21,20 @@ class CausalConv1D(conv.ConvND):
 
   _n = 1
 
-  def __init__(
-      self, output_channels: Union[int, Callable[[], int]],
-      kernel_shape: Union[int, Sequence[int]],
-      stride: Union[int, Sequence[int]] = 1,
-      rate: Union[int, Sequence[int]] = 1, use_bias: bool = True,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
-      padding: Union[str, Sequence[str]] = conv_padding.CAUSAL,
-      data_format: str = "NWC",
-      padding_value: str = conv_padding.CONSTANT_PADDING,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "causal_conv_1d"):
+  def __init__(self, output_channels: Union[int, Callable[[], int]],
+               kernel_shape: Union[int, Sequence[int]],
+               stride: Union[int, Sequence[int]] = 1,
+               rate: Union[int, Sequence[int]] = 1, use_bias: bool = True,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str,
+                                              Any]] = None, mask: Any = None,
+               padding: Union[str, Sequence[str]] = conv_padding.CAUSAL,
+               data_format: str = "NWC",
+               padding_value: str = conv_padding.CONSTANT_PADDING,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "causal_conv_1d"):
     """Configures the convolution.
 
     Args:
@@ -67,13 +68,12 @@ class CausalConv1D(conv.ConvND):
           "You specified a non-causal padding type for CausalConv1D, this has "
           "been ignored and you will get CAUSAL padding. Note CausalConv1D is "
           "deprecated, please switch to Conv1D with padding=CAUSAL.")
-    super().__init__(
-        output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=conv_padding.CAUSAL, use_bias=use_bias,
-        initializers=initializers, partitioners=partitioners,
-        regularizers=regularizers, mask=mask,
-        data_format=data_format, padding_value=padding_value,
-        custom_getter=custom_getter, name=name)
+    super().__init__(output_channels, kernel_shape, stride=stride, rate=rate,
+                     padding=conv_padding.CAUSAL, use_bias=use_bias,
+                     initializers=initializers, partitioners=partitioners,
+                     regularizers=regularizers, mask=mask,
+                     data_format=data_format, padding_value=padding_value,
+                     custom_getter=custom_getter, name=name)
 
   def _clone_kwargs(self):
     kwargs = super()._clone_kwargs()

@@ -19,14 +19,14 @@ class CausalConv1DTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_matches_numpy(self, kernel, stride, rate):
     x = np.random.RandomState(0).randn(2, 9, 3).astype(np.float32)
-    conv = snt.CausalConv1D(4, kernel, stride=stride, rate=rate,
-                            initializers={
-                                "b": tf1.random_normal_initializer(seed=1)})
+    conv = snt.CausalConv1D(
+        4, kernel, stride=stride, rate=rate,
+        initializers={"b": tf1.random_normal_initializer(seed=1)})
     y = conv(tf.constant(x))
     self.init()
     w, b, y = self.evaluate([conv.w, conv.b, y])
-    expected = refs.correlate(x, w, [stride], [rate],
-                              [((kernel - 1) * rate, 0)]) + b
+    expected = refs.correlate(x, w, [stride], [rate], [
+        ((kernel - 1) * rate, 0)]) + b
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
     self.assertEqual(y.shape[1], -(-9 // stride))
 
@@ -46,8 +46,9 @@ class CausalConv1DTest(test_utils.TestCase, parameterized.TestCase):
     conv = snt.CausalConv1D(8, 3)
     conv(tf.ones([2, 6, 3]))
     conv(tf.ones([1, 9, 3]))
-    self.assertVariableShapes(conv.get_variables(), {
-        "causal_conv_1d/w": [3, 3, 8], "causal_conv_1d/b": [8]})
+    self.assertVariableShapes(
+        conv.get_variables(),
+        {"causal_conv_1d/w": [3, 3, 8], "causal_conv_1d/b": [8]})
     self.assertEqual(conv.padding, snt.CAUSAL)
 
   @test_utils.in_all_modes

@@ -63,14 +63,15 @@ class restore_initializer(tf_shim.InitializerV1):  # pylint: disable=invalid-nam
       slice_spec = tf.Variable.SaveSliceInfo(
           full_name=self._var_name, full_shape=partition_info.full_shape,
           var_offset=partition_info.var_offset, var_shape=shape).spec
-    value, = tf.raw_ops.RestoreV2(
-        prefix=self._filename, tensor_names=[self._tensor_name()],
-        shape_and_slices=[slice_spec],
-        dtypes=[tf.as_dtype(dtype or tf.float32)])
+    value, = tf.raw_ops.RestoreV2(prefix=self._filename,
+                                  tensor_names=[self._tensor_name()],
+                                  shape_and_slices=[slice_spec],
+                                  dtypes=[tf.as_dtype(dtype or tf.float32)])
     value.set_shape(shape)
     return value
 
   def get_config(self):
     """The constructor arguments, as a dict."""
-    return {"filename": self._filename, "var_name": self._var_name,
-            "scope": self._scope}
+    return {
+        "filename": self._filename, "var_name": self._var_name,
+        "scope": self._scope}

@@ -14,8 +14,9 @@ tf1 = tf.compat.v1
 def _write_checkpoint(path, values):
   """Saves {name: array} with a name-based Saver, in a graph of its own."""
   with tf.Graph().as_default():
-    variables = {name: tf1.get_variable(name, initializer=value)
-                 for name, value in values.items()}
+    variables = {
+        name: tf1.get_variable(name, initializer=value)
+        for name, value in values.items()}
     saver = tf1.train.Saver(variables)
     with tf1.Session() as sess:
       sess.run(tf1.global_variables_initializer())
@@ -39,9 +40,10 @@ class RestoreInitializerTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_initializes_from_checkpoint(self):
-    linear = snt.Linear(4, initializers={
-        "w": snt.restore_initializer(self.path, "w", scope="encoder"),
-        "b": snt.restore_initializer(self.path, "b", scope="")})
+    linear = snt.Linear(
+        4, initializers={
+            "w": snt.restore_initializer(self.path, "w", scope="encoder"),
+            "b": snt.restore_initializer(self.path, "b", scope="")})
     linear(tf.ones([1, 6]))
     self.init()
     self.assertAllClose(self.evaluate(linear.w), self.w)
@@ -75,8 +77,7 @@ class RestoreInitializerTest(test_utils.TestCase):
 
     module = snt.Module(build, name="elsewhere")
     module(tf.ones([1, 6]))
-    b, = [v for v in module.get_variables()
-          if v.name == "elsewhere/linear/b:0"]
+    b, = [v for v in module.get_variables() if v.name == "elsewhere/linear/b:0"]
     self.init()
     self.assertAllClose(self.evaluate(b), self.b)
     self.assertEqual(scopes[0], "elsewhere/linear")

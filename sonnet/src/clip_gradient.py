@@ -7,8 +7,10 @@ tf1 = tf.compat.v1
 
 @tf.custom_gradient
 def _identity_with_clipped_gradient(x, clip_value_min, clip_value_max):
+
   def grad(dy):
     return tf.clip_by_value(dy, clip_value_min, clip_value_max), None, None
+
   return tf.identity(x), grad
 
 

@@ -26,8 +26,9 @@ class ClipGradientTest(test_utils.TestCase):
     x = tf.constant([[1., -2., 3.]])
     low, high = tf.constant(-0.25), tf.constant(0.75)
     grad = test_utils.gradients(
-        lambda: tf.reduce_sum(snt.clip_gradient(x, low, high, name="clip") *
-                              tf.constant([[2., -2., 0.5]])), x)
+        lambda: tf.reduce_sum(
+            snt.clip_gradient(x, low, high, name="clip") * tf.constant([[
+                2., -2., 0.5]])), x)
     self.assertAllClose(self.evaluate(grad), [[0.75, -0.25, 0.5]])
     if not self.eager:
       y = snt.clip_gradient(x, 0., 1., name="my_clip")
@@ -68,6 +69,7 @@ class ClipGradientTest(test_utils.TestCase):
 
   @test_utils.in_eager_mode
   def test_tf_function(self):
+
     @tf.function
     def grad(x):
       with tf.GradientTape() as tape:

@@ -42,14 +42,16 @@ class CompatPathsTest(test_utils.TestCase, parameterized.TestCase):
   def test_every_sonnet1_module_and_name_exists(self, module_name, names):
     module = importlib.import_module(module_name)
     missing = [name for name in names if not hasattr(module, name)]
-    self.assertEqual(missing, [], "%s lacks Sonnet 1.36's %s"
-                     % (module_name, ", ".join(missing)))
+    self.assertEqual(
+        missing, [],
+        "%s lacks Sonnet 1.36's %s" % (module_name, ", ".join(missing)))
 
   @parameterized.parameters(*_compat_modules())
   def test_names_are_the_public_objects(self, module_name):
     module = importlib.import_module(module_name)
-    public = [n for n, v in vars(module).items()
-              if not n.startswith("_") and not inspect.ismodule(v)]
+    public = [
+        n for n, v in vars(module).items()
+        if not n.startswith("_") and not inspect.ismodule(v)]
     for name in public:
       for namespace in _public_namespaces(module_name):
         if hasattr(namespace, name):
@@ -78,6 +80,7 @@ class CompatPathsTest(test_utils.TestCase, parameterized.TestCase):
     for part in public_path.split("."):
       public = getattr(public, part)
     self.assertIs(getattr(importlib.import_module(module_name), name), public)
+
 
 if __name__ == "__main__":
   test_utils.main()

@@ -31,13 +31,15 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
 'concat_linear/linear_1/w:0']
   """
 
-  def __init__(
-      self, output_size: Union[int, Callable[[], int]], use_bias: bool = True,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "concat_linear"):
+  def __init__(self, output_size: Union[int,
+                                        Callable[[],
+                                                 int]], use_bias: bool = True,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "concat_linear"):
     """Configures the layer.
 
     Args:
@@ -90,16 +92,18 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
     output_size = self.output_size
     # Every default is made (and integer inputs refused) before any variable.
     w_initializers = [
-        self._initializers["w"] if "w" in self._initializers
-        else default_initializers.weights(size, inputs.dtype)
+        self._initializers["w"] if "w" in self._initializers else
+        default_initializers.weights(size, inputs.dtype)
         for inputs, size in zip(inputs_list, sizes)]
     outputs = []
     for i, (inputs, size) in enumerate(zip(inputs_list, sizes)):
       # The scopes of the `snt.Linear` modules Sonnet 1 built, one per input.
       with tf1.variable_scope(_linear_scope(i)):
-        outputs.append(tf.matmul(inputs, self._get_variable(
-            "w", [size, output_size], inputs.dtype,
-            initializer=w_initializers[i])))
+        outputs.append(
+            tf.matmul(
+                inputs,
+                self._get_variable("w", [size, output_size], inputs.dtype,
+                                   initializer=w_initializers[i])))
         if i == 0 and self._use_bias:
           bias = self._get_variable("b", [output_size], inputs.dtype,
                                     default_initializers.bias())
@@ -112,8 +116,7 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
     initializers, partitioners, regularizers = self._unchecked_options
     keys = linear_lib.Linear.get_possible_initializer_keys(
         use_bias=self._use_bias)
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
+    self._set_variable_options(initializers, partitioners, regularizers, keys)
     self._unchecked_options = None
 
   def _check_inputs(self, inputs_list):
@@ -121,15 +124,16 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
     if not inputs_list:
       raise ValueError("Inputs must be an iterable of at least one "
                        "Tensor/IndexedSlices with the same dtype and shape.")
-    scopes = ["%s/%s" % (self.scope_name, _linear_scope(i))
-              for i in range(len(inputs_list))]
+    scopes = [
+        "%s/%s" % (self.scope_name, _linear_scope(i))
+        for i in range(len(inputs_list))]
     shapes = [x.get_shape() for x in inputs_list]
     for i, (scope, shape) in enumerate(zip(scopes, shapes)):
       if shape.ndims != 2:
         raise errors.IncompatibleShapeError(
             "{}: rank of shape must be 2 not: {}. To apply a batched linear "
-            "over higher-dimensional inputs, set `allow_many_batch_dims=True`"
-            .format(scope, shape.ndims))
+            "over higher-dimensional inputs, set `allow_many_batch_dims=True`".
+            format(scope, shape.ndims))
       if shape.as_list()[1] is None:
         raise errors.IncompatibleShapeError(
             "{}: Input size must be specified at module build time".format(
@@ -137,8 +141,8 @@ class ConcatLinear(base.AbstractModule, variable_options.VariableOptions):
       if not shape[:1].is_compatible_with(shapes[0][:1]):
         raise ValueError(
             "%s: every input must have the same batch size; input 0 has "
-            "shape %s and input %d has %s."
-            % (self.scope_name, shapes[0].as_list(), i, shape.as_list()))
+            "shape %s and input %d has %s." %
+            (self.scope_name, shapes[0].as_list(), i, shape.as_list()))
     sizes = tuple(shape.as_list()[1] for shape in shapes)
     first = self._input_sizes
     if first is not None:

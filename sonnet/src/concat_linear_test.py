@@ -16,8 +16,8 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(0)
     x1 = rng.randn(2, 3).astype(np.float32)
     x2 = rng.randn(2, 5).astype(np.float32)
-    module = snt.ConcatLinear(4, initializers={
-        "b": tf1.random_normal_initializer(seed=1)})
+    module = snt.ConcatLinear(
+        4, initializers={"b": tf1.random_normal_initializer(seed=1)})
     y = module([tf.constant(x1), tf.constant(x2)])
     self.assertEqual(y.shape.as_list(), [2, 4])
     self.init()
@@ -32,26 +32,25 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
     module = snt.ConcatLinear(4)
     module([tf.ones([2, 3]), tf.ones([2, 5])])
     module([tf.ones([7, 3]), tf.ones([7, 5])])
-    self.assertVariableShapes(module.get_variables(), {
-        "concat_linear/linear/w": [3, 4],
-        "concat_linear/linear/b": [4],
-        "concat_linear/linear_1/w": [5, 4]})
+    self.assertVariableShapes(
+        module.get_variables(), {
+            "concat_linear/linear/w": [3, 4], "concat_linear/linear/b": [4],
+            "concat_linear/linear_1/w": [5, 4]})
     self.assertLen(module.trainable_variables, 3)
 
   @test_utils.in_all_modes
   def test_no_bias_and_three_inputs(self):
     module = snt.ConcatLinear(2, use_bias=False)
     module([tf.ones([1, 1]), tf.ones([1, 2]), tf.ones([1, 3])])
-    self.assertVariableShapes(module.get_variables(), {
-        "concat_linear/linear/w": [1, 2],
-        "concat_linear/linear_1/w": [2, 2],
-        "concat_linear/linear_2/w": [3, 2]})
+    self.assertVariableShapes(
+        module.get_variables(), {
+            "concat_linear/linear/w": [1, 2], "concat_linear/linear_1/w": [
+                2, 2], "concat_linear/linear_2/w": [3, 2]})
 
   @test_utils.in_all_modes
   def test_regularizers_apply_to_every_input(self):
-    module = snt.ConcatLinear(
-        2, initializers={"w": tf1.ones_initializer()},
-        regularizers={"w": snt.regularizers.l1(1.0)})
+    module = snt.ConcatLinear(2, initializers={"w": tf1.ones_initializer()},
+                              regularizers={"w": snt.regularizers.l1(1.0)})
     module([tf.ones([1, 3]), tf.ones([1, 4])])
     self.init()
     losses = module.get_regularization_losses()
@@ -67,8 +66,8 @@ class ConcatLinearTest(test_utils.TestCase, parameterized.TestCase):
       module([tf.ones([2, 3]), tf.ones([2, 3, 4])])
     with self.assertRaisesRegex(ValueError, "same batch size"):
       module([tf.ones([2, 3]), tf.ones([4, 3])])
-    with self.assertRaisesRegex(
-        ValueError, "^Inputs must be an iterable of at least one"):
+    with self.assertRaisesRegex(ValueError,
+                                "^Inputs must be an iterable of at least one"):
       module([])
     with self.assertRaisesRegex(
         ValueError, "^Expected floating point type, got <dtype: 'int32'>"):

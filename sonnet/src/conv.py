@@ -59,8 +59,8 @@ class ConvND(conv_properties.ConvBase):
     self._rate = rate
     self._paddings = paddings
     self._padding_value = padding_value
-    self._conv_op_padding = conv_padding.conv_op_padding(paddings,
-                                                         padding_value)
+    self._conv_op_padding = conv_padding.conv_op_padding(
+        paddings, padding_value)
     self._mask = mask
 
   # --- connection ----------------------------------------------------------
@@ -91,11 +91,10 @@ class ConvND(conv_properties.ConvBase):
     self._input_channels = input_channels
 
     weights = self._create_weights(input_channels, inputs.dtype)
-    if conv_padding.needs_explicit_padding(self._paddings,
-                                           self._padding_value):
-      inputs = conv_padding.pad_inputs(
-          inputs, self._paddings, self._kernel_shape, self._rate,
-          self._channels_last, self._padding_value)
+    if conv_padding.needs_explicit_padding(self._paddings, self._padding_value):
+      inputs = conv_padding.pad_inputs(inputs, self._paddings,
+                                       self._kernel_shape, self._rate,
+                                       self._channels_last, self._padding_value)
     return self._add_bias(self._convolve(inputs, weights), inputs.dtype)
 
   def _check_inputs(self, inputs):
@@ -123,10 +122,10 @@ class ConvND(conv_properties.ConvBase):
     return w * tf.reshape(mask, mask.get_shape().as_list() + [1] * missing)
 
   def _convolve(self, inputs, w):
-    return tf.nn.convolution(
-        inputs, self._masked(w), strides=self._stride,
-        padding=self._conv_op_padding, data_format=self._data_format,
-        dilations=self._rate)
+    return tf.nn.convolution(inputs, self._masked(w), strides=self._stride,
+                             padding=self._conv_op_padding,
+                             data_format=self._data_format,
+                             dilations=self._rate)
 
   # --- properties ----------------------------------------------------------
 
@@ -170,8 +169,7 @@ class ConvND(conv_properties.ConvBase):
     return self._mask
 
   w = connected_property.connected_property(
-      "_w",
-      """The kernel variable (without any mask applied).
+      "_w", """The kernel variable (without any mask applied).
 
       Raises:
         NotConnectedError: before the first connection.
@@ -202,17 +200,16 @@ class _TransposableConv(ConvND, base.Transposable):
     """
     if any(r > 1 for r in self._rate):
       raise errors.NotSupportedError(
-          "Cannot transpose a dilated convolution module (%s has rate %s)."
-          % (self.scope_name, self._rate))
+          "Cannot transpose a dilated convolution module (%s has rate %s)." %
+          (self.scope_name, self._rate))
     if any(p != self._conv_op_padding for p in self._paddings):
       raise errors.NotSupportedError(
           "Cannot transpose a convolution using mixed paddings or paddings "
-          "other than SAME or VALID (%s pads %s with %s)."
-          % (self.scope_name, self._paddings, self._padding_value))
+          "other than SAME or VALID (%s pads %s with %s)." %
+          (self.scope_name, self._paddings, self._padding_value))
     return self._transposed(
-        name, padding=self._conv_op_padding,
-        output_shape=lambda: conv_args.spatial_dims(self.input_shape,
-                                                    self._data_format))
+        name, padding=self._conv_op_padding, output_shape=lambda: conv_args.
+        spatial_dims(self.input_shape, self._data_format))
 
 
 _ARGS_DOC = """
@@ -269,25 +266,27 @@ class Conv1D(_TransposableConv):
 
   _n = 1
 
-  def __init__(
-      self, output_channels: Union[int, Callable[[], int]],
-      kernel_shape: Union[int, Sequence[int]],
-      stride: Union[int, Sequence[int]] = 1,
-      rate: Union[int, Sequence[int]] = 1,
-      padding: Union[str, Sequence[str]] = conv_padding.SAME,
-      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
-      data_format: str = "NWC",
-      padding_value: str = conv_padding.CONSTANT_PADDING,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "conv_1d"):
-    super().__init__(
-        output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=padding, use_bias=use_bias, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers, mask=mask,
-        data_format=data_format, padding_value=padding_value,
-        custom_getter=custom_getter, name=name)
+  def __init__(self, output_channels: Union[int, Callable[[], int]],
+               kernel_shape: Union[int, Sequence[int]],
+               stride: Union[int,
+                             Sequence[int]] = 1, rate: Union[int,
+                                                             Sequence[int]] = 1,
+               padding: Union[str, Sequence[str]] = conv_padding.SAME,
+               use_bias: bool = True,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               mask: Any = None, data_format: str = "NWC",
+               padding_value: str = conv_padding.CONSTANT_PADDING,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "conv_1d"):
+    super().__init__(output_channels, kernel_shape, stride=stride, rate=rate,
+                     padding=padding, use_bias=use_bias,
+                     initializers=initializers, partitioners=partitioners,
+                     regularizers=regularizers, mask=mask,
+                     data_format=data_format, padding_value=padding_value,
+                     custom_getter=custom_getter, name=name)
 
   __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
 
@@ -307,25 +306,27 @@ class Conv2D(_TransposableConv):
 
   _n = 2
 
-  def __init__(
-      self, output_channels: Union[int, Callable[[], int]],
-      kernel_shape: Union[int, Sequence[int]],
-      stride: Union[int, Sequence[int]] = 1,
-      rate: Union[int, Sequence[int]] = 1,
-      padding: Union[str, Sequence[str]] = conv_padding.SAME,
-      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
-      data_format: str = "NHWC",
-      padding_value: str = conv_padding.CONSTANT_PADDING,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "conv_2d"):
-    super().__init__(
-        output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=padding, use_bias=use_bias, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers, mask=mask,
-        data_format=data_format, padding_value=padding_value,
-        custom_getter=custom_getter, name=name)
+  def __init__(self, output_channels: Union[int, Callable[[], int]],
+               kernel_shape: Union[int, Sequence[int]],
+               stride: Union[int,
+                             Sequence[int]] = 1, rate: Union[int,
+                                                             Sequence[int]] = 1,
+               padding: Union[str, Sequence[str]] = conv_padding.SAME,
+               use_bias: bool = True,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               mask: Any = None, data_format: str = "NHWC",
+               padding_value: str = conv_padding.CONSTANT_PADDING,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "conv_2d"):
+    super().__init__(output_channels, kernel_shape, stride=stride, rate=rate,
+                     padding=padding, use_bias=use_bias,
+                     initializers=initializers, partitioners=partitioners,
+                     regularizers=regularizers, mask=mask,
+                     data_format=data_format, padding_value=padding_value,
+                     custom_getter=custom_getter, name=name)
 
   __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
 
@@ -343,25 +344,27 @@ class Conv3D(_TransposableConv):
 
   _n = 3
 
-  def __init__(
-      self, output_channels: Union[int, Callable[[], int]],
-      kernel_shape: Union[int, Sequence[int]],
-      stride: Union[int, Sequence[int]] = 1,
-      rate: Union[int, Sequence[int]] = 1,
-      padding: Union[str, Sequence[str]] = conv_padding.SAME,
-      use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None, mask: Any = None,
-      data_format: str = "NDHWC",
-      padding_value: str = conv_padding.CONSTANT_PADDING,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "conv_3d"):
-    super().__init__(
-        output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=padding, use_bias=use_bias, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers, mask=mask,
-        data_format=data_format, padding_value=padding_value,
-        custom_getter=custom_getter, name=name)
+  def __init__(self, output_channels: Union[int, Callable[[], int]],
+               kernel_shape: Union[int, Sequence[int]],
+               stride: Union[int,
+                             Sequence[int]] = 1, rate: Union[int,
+                                                             Sequence[int]] = 1,
+               padding: Union[str, Sequence[str]] = conv_padding.SAME,
+               use_bias: bool = True,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               mask: Any = None, data_format: str = "NDHWC",
+               padding_value: str = conv_padding.CONSTANT_PADDING,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "conv_3d"):
+    super().__init__(output_channels, kernel_shape, stride=stride, rate=rate,
+                     padding=padding, use_bias=use_bias,
+                     initializers=initializers, partitioners=partitioners,
+                     regularizers=regularizers, mask=mask,
+                     data_format=data_format, padding_value=padding_value,
+                     custom_getter=custom_getter, name=name)
 
   __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
 

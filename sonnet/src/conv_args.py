@@ -19,8 +19,7 @@ SUPPORTED_3D_DATA_FORMATS = frozenset({DATA_FORMAT_NDHWC, DATA_FORMAT_NCDHW})
 DATA_FORMATS = {
     1: SUPPORTED_1D_DATA_FORMATS,
     2: SUPPORTED_2D_DATA_FORMATS,
-    3: SUPPORTED_3D_DATA_FORMATS,
-}
+    3: SUPPORTED_3D_DATA_FORMATS,}
 
 FLOAT_DTYPES = (tf.float16, tf.bfloat16, tf.float32, tf.float64)
 
@@ -54,8 +53,8 @@ def fill_shape(x, n):
     raise TypeError("n must be a positive integer")
   if not hasattr(x, "__len__") and _positive_int(x) is not None:
     return (_positive_int(x),) * n
-  if hasattr(x, "__len__") and not isinstance(x, (str, bytes)) and (
-      len(x) == n):
+  if hasattr(x, "__len__") and not isinstance(x,
+                                              (str, bytes)) and (len(x) == n):
     values = tuple(_positive_int(v) for v in x)
     if None not in values:
       return values
@@ -80,8 +79,8 @@ def verified_shape(x, n, label):
   try:
     return fill_shape(x, n)
   except TypeError as e:
-    raise errors.IncompatibleShapeError(
-        "Invalid {} shape: {}".format(label, e)) from None
+    raise errors.IncompatibleShapeError("Invalid {} shape: {}".format(
+        label, e)) from None
 
 
 def is_full_rank(stride, n):
@@ -155,12 +154,12 @@ def check_channel_multiplier(channel_multiplier):
   """
   value = tf.compat.v1.dimension_value(channel_multiplier)
   if not isinstance(value, numbers.Integral):
-    raise ValueError("channel_multiplier ({}), must be of type "
-                     "(`tf.Dimension`, `numbers.Integral`).".format(
-                         channel_multiplier))
+    raise ValueError(
+        "channel_multiplier ({}), must be of type "
+        "(`tf.Dimension`, `numbers.Integral`).".format(channel_multiplier))
   if value < 1:
-    raise ValueError("channel_multiplier ({}), must be >= 1".format(
-        channel_multiplier))
+    raise ValueError(
+        "channel_multiplier ({}), must be >= 1".format(channel_multiplier))
   return int(value)
 
 
@@ -183,8 +182,8 @@ def check_mask(mask):
     dtype = mask.dtype.base_dtype
   elif isinstance(mask, (list, tuple, np.ndarray)):
     mask = np.asarray(mask)
-    dtype = (tf.as_dtype(mask.dtype)
-             if mask.dtype in (np.float16, np.float32, np.float64) else None)
+    dtype = (tf.as_dtype(mask.dtype) if mask.dtype in (np.float16, np.float32,
+                                                       np.float64) else None)
   else:
     raise TypeError("Invalid type for mask: {}".format(type(mask)))
   if dtype not in FLOAT_DTYPES:
@@ -235,30 +234,30 @@ def check_inputs(scope_name, inputs, data_format, input_channels=None):
   if inputs.get_shape().rank is None:
     raise ValueError(
         "as_list() is not defined on an unknown TensorShape: the inputs of "
-        "%s must have a known rank, %d for data_format %s."
-        % (scope_name, rank, data_format))
+        "%s must have a known rank, %d for data_format %s." %
+        (scope_name, rank, data_format))
   input_shape = tuple(inputs.get_shape().as_list())
   if len(input_shape) != rank:
     raise errors.IncompatibleShapeError(
         "Input Tensor must have rank %d corresponding to data_format %s, but "
-        "instead was %s of rank %d (module %s)."
-        % (rank, data_format, input_shape, len(input_shape), scope_name))
+        "instead was %s of rank %d (module %s)." %
+        (rank, data_format, input_shape, len(input_shape), scope_name))
   if inputs.dtype.base_dtype not in FLOAT_DTYPES:
     raise TypeError(
         "Input must have dtype tf.float16, tf.bfloat16, tf.float32 or "
-        "tf.float64, but dtype was %s (module %s)."
-        % (inputs.dtype, scope_name))
+        "tf.float64, but dtype was %s (module %s)." %
+        (inputs.dtype, scope_name))
   channels = input_shape[data_format.index("C")]
   if channels is None:
     raise errors.UnderspecifiedError(
         "Number of input channels must be known at module build time (module "
-        "%s, data_format %s, input shape %s)."
-        % (scope_name, data_format, input_shape))
+        "%s, data_format %s, input shape %s)." %
+        (scope_name, data_format, input_shape))
   if input_channels is not None and channels != input_channels:
     raise ValueError(
         "Trying to share variables of %s, but the inputs have %d channels "
-        "(shape %s) where its first connection's had %d channels."
-        % (scope_name, channels, input_shape, input_channels))
+        "(shape %s) where its first connection's had %d channels." %
+        (scope_name, channels, input_shape, input_channels))
   return input_shape
 
 

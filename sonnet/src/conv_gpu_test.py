@@ -25,25 +25,27 @@ class ChannelsFirstTest(test_utils.TestCase, parameterized.TestCase):
       self.skipTest("Channels-first convolutions need a GPU.")
 
   @parameterized.named_parameters(
-      ("conv1d", lambda f, **k: snt.Conv1D(4, 3, data_format=f, **k),
-       "NWC", "NCW", [2, 9, 3]),
-      ("conv2d", lambda f, **k: snt.Conv2D(4, 3, stride=2, data_format=f,
-                                           **k), "NHWC", "NCHW", [2, 7, 6, 3]),
-      ("conv2d_causal", lambda f, **k: snt.Conv2D(
-          4, 3, padding=snt.CAUSAL, data_format=f, **k), "NHWC", "NCHW",
-       [2, 7, 6, 3]),
-      ("conv3d", lambda f, **k: snt.Conv3D(4, 2, data_format=f, **k),
-       "NDHWC", "NCDHW", [2, 4, 5, 3, 3]),
+      ("conv1d", lambda f, **k: snt.Conv1D(4, 3, data_format=f, **k), "NWC",
+       "NCW", [2, 9, 3]),
+      ("conv2d", lambda f, **k: snt.Conv2D(4, 3, stride=2, data_format=f, **k),
+       "NHWC", "NCHW", [2, 7, 6, 3]),
+      ("conv2d_causal",
+       lambda f, **k: snt.Conv2D(4, 3, padding=snt.CAUSAL, data_format=f, **k),
+       "NHWC", "NCHW", [2, 7, 6, 3]),
+      ("conv3d", lambda f, **k: snt.Conv3D(4, 2, data_format=f, **k), "NDHWC",
+       "NCDHW", [2, 4, 5, 3, 3]),
       ("conv2d_transpose", lambda f, **k: snt.Conv2DTranspose(
-          4, kernel_shape=3, stride=2, data_format=f, **k), "NHWC", "NCHW",
-       [2, 3, 4, 3]),
+          4, kernel_shape=3, stride=2, data_format=f, **k), "NHWC", "NCHW", [
+              2, 3, 4, 3]),
       ("conv1d_transpose", lambda f, **k: snt.Conv1DTranspose(
-          4, kernel_shape=3, stride=2, data_format=f, **k), "NWC", "NCW",
-       [2, 5, 3]),
-      ("depthwise", lambda f, **k: snt.DepthwiseConv2D(
-          2, 3, data_format=f, **k), "NHWC", "NCHW", [2, 5, 5, 3]),
-      ("separable", lambda f, **k: snt.SeparableConv2D(
-          4, 2, 3, data_format=f, **k), "NHWC", "NCHW", [2, 5, 5, 3]),
+          4, kernel_shape=3, stride=2, data_format=f, **k), "NWC", "NCW", [
+              2, 5, 3]),
+      ("depthwise",
+       lambda f, **k: snt.DepthwiseConv2D(2, 3, data_format=f, **k), "NHWC",
+       "NCHW", [2, 5, 5, 3]),
+      ("separable",
+       lambda f, **k: snt.SeparableConv2D(4, 2, 3, data_format=f, **k), "NHWC",
+       "NCHW", [2, 5, 5, 3]),
   )
   @test_utils.in_all_modes
   def test_matches_channels_last(self, make, last, first, shape):
@@ -54,8 +56,9 @@ class ChannelsFirstTest(test_utils.TestCase, parameterized.TestCase):
     y_last = module_last(tf.constant(x))
     y_first = module_first(tf.constant(_to_channels_first(x)))
     variables_last = module_last.get_variables()
-    copies = [b.assign(a) for a, b in
-              zip(variables_last, module_first.get_variables())]
+    copies = [
+        b.assign(a)
+        for a, b in zip(variables_last, module_first.get_variables())]
     self.init()
     self.evaluate(copies)
     y_first = module_first(tf.constant(_to_channels_first(x)))

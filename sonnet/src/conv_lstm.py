@@ -50,9 +50,9 @@ class ConvLSTM(rnn_core.RNNCore):
 
   def __init__(self, conv_ndims, input_shape, output_channels, kernel_shape,
                stride=1, rate=1, padding=conv_padding.SAME, use_bias=True,
-               legacy_bias_behaviour=True, forget_bias=1.0,
-               initializers=None, partitioners=None, regularizers=None,
-               use_layer_norm=False, custom_getter=None, name="conv_lstm"):
+               legacy_bias_behaviour=True, forget_bias=1.0, initializers=None,
+               partitioners=None, regularizers=None, use_layer_norm=False,
+               custom_getter=None, name="conv_lstm"):
     """Configures the core.
 
     Args:
@@ -118,8 +118,8 @@ class ConvLSTM(rnn_core.RNNCore):
           "option `legacy_bias_behaviour=False`. In future, this will be the "
           "default.")
     with self._enter_variable_scope():
-      self._convolutions = {"input": self._new_convolution(conv_class,
-                                                           use_bias)}
+      self._convolutions = {
+          "input": self._new_convolution(conv_class, use_bias)}
       self._convolutions["hidden"] = self._new_convolution(
           conv_class, use_bias and legacy_bias_behaviour)
       if use_layer_norm:
@@ -150,15 +150,16 @@ class ConvLSTM(rnn_core.RNNCore):
 
   def _new_convolution(self, conv_class, use_bias):
     """A convolution named "conv" (uniquified), dropping "b" without bias."""
+
     def dict_for(entries):
       return entries if use_bias else _without_bias(entries)
-    return conv_class(
-        output_channels=4 * self._output_channels,
-        kernel_shape=self._kernel_shape, stride=self._stride,
-        rate=self._rate, padding=self._padding, use_bias=use_bias,
-        initializers=dict_for(self._initializers),
-        partitioners=dict_for(self._partitioners),
-        regularizers=dict_for(self._regularizers), name="conv")
+
+    return conv_class(output_channels=4 * self._output_channels,
+                      kernel_shape=self._kernel_shape, stride=self._stride,
+                      rate=self._rate, padding=self._padding, use_bias=use_bias,
+                      initializers=dict_for(self._initializers),
+                      partitioners=dict_for(self._partitioners),
+                      regularizers=dict_for(self._regularizers), name="conv")
 
   def _build(self, inputs, state):
     """Runs one step.
@@ -200,8 +201,8 @@ class ConvLSTM(rnn_core.RNNCore):
   @property
   def output_size(self):
     """`TensorShape(spatial + [output_channels // stride**2])`."""
-    return tf.TensorShape(
-        self._input_shape[:-1] + (self._total_output_channels,))
+    return tf.TensorShape(self._input_shape[:-1] +
+                          (self._total_output_channels,))
 
   @property
   def use_layer_norm(self):

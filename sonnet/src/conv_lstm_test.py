@@ -33,9 +33,8 @@ class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(0)
     x = rng.randn(3, 2, 6, 3).astype(np.float32)
     core = snt.Conv1DLSTM(
-        input_shape=(6, 3), output_channels=4, kernel_shape=3,
-        forget_bias=0.5, use_layer_norm=use_layer_norm,
-        legacy_bias_behaviour=legacy,
+        input_shape=(6, 3), output_channels=4, kernel_shape=3, forget_bias=0.5,
+        use_layer_norm=use_layer_norm, legacy_bias_behaviour=legacy,
         initializers={"b": tf1.random_normal_initializer(seed=1)})
 
     def step(x_t, state, v):
@@ -54,13 +53,12 @@ class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(
       (True, True, False, ["conv/w", "conv/b", "conv_1/w", "conv_1/b"]),
-      (True, False, True, ["conv/w", "conv/b", "conv_1/w", "layer_norm/gamma",
-                           "layer_norm/beta"]),
+      (True, False, True,
+       ["conv/w", "conv/b", "conv_1/w", "layer_norm/gamma", "layer_norm/beta"]),
       (False, True, False, ["conv/w", "conv_1/w"]),
   )
   @test_utils.in_all_modes
-  def test_conv2d_lstm_variables(self, use_bias, legacy, use_layer_norm,
-                                 names):
+  def test_conv2d_lstm_variables(self, use_bias, legacy, use_layer_norm, names):
     core = snt.Conv2DLSTM(input_shape=(5, 4, 3), output_channels=2,
                           kernel_shape=3, use_bias=use_bias,
                           legacy_bias_behaviour=legacy,
@@ -70,11 +68,13 @@ class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
     outputs, _ = snt.dynamic_unroll(core, tf.ones([3, 2, 5, 4, 3]),
                                     core.initial_state(2))
     self.assertEqual(outputs.shape.as_list(), [3, 2, 5, 4, 2])
-    shapes = {"conv/w": [3, 3, 3, 8], "conv/b": [8], "conv_1/w": [3, 3, 2, 8],
-              "conv_1/b": [8], "layer_norm/gamma": [5 * 4 * 8],
-              "layer_norm/beta": [5 * 4 * 8]}
-    self.assertVariableShapes(core.get_all_variables(), {
-        "conv_2d_lstm/" + name: shapes[name] for name in names})
+    shapes = {
+        "conv/w": [3, 3, 3, 8], "conv/b": [8], "conv_1/w": [3, 3, 2,
+                                                            8], "conv_1/b": [8],
+        "layer_norm/gamma": [5 * 4 * 8], "layer_norm/beta": [5 * 4 * 8]}
+    self.assertVariableShapes(
+        core.get_all_variables(),
+        {"conv_2d_lstm/" + name: shapes[name] for name in names})
     self.assertEqual(sorted(core.convolutions), ["hidden", "input"])
     self.assertEqual(core.convolutions["input"].module_name, "conv")
     self.assertEqual(core.convolutions["hidden"].module_name, "conv_1")
@@ -99,22 +99,21 @@ class ConvLSTMTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(state[1].shape.as_list(), [2, 2, 3, 4, 2])
 
   def test_stride_divides_output_channels(self):
-    core = snt.Conv1DLSTM(input_shape=(6, 3), output_channels=8,
-                          kernel_shape=1, stride=2)
+    core = snt.Conv1DLSTM(input_shape=(6, 3), output_channels=8, kernel_shape=1,
+                          stride=2)
     self.assertEqual(core.output_size, tf.TensorShape([6, 2]))
     self.assertEqual(core.state_size[0], tf.TensorShape([6, 8]))
 
   def test_possible_initializer_keys(self):
     self.assertEqual(snt.Conv1DLSTM.get_possible_initializer_keys(), {"w", "b"})
-    self.assertEqual(snt.Conv2DLSTM.get_possible_initializer_keys(False),
-                     {"w"})
+    self.assertEqual(snt.Conv2DLSTM.get_possible_initializer_keys(False), {"w"})
     self.assertEqual(gated_rnn.ConvLSTM.get_possible_initializer_keys(3),
                      {"w", "b"})
 
   def test_errors(self):
-    with self.assertRaisesRegex(ValueError,
-                                r"Invalid input_shape \(6, 3\) for "
-                                r"conv_ndims=2."):
+    with self.assertRaisesRegex(
+        ValueError, r"Invalid input_shape \(6, 3\) for "
+        r"conv_ndims=2."):
       snt.Conv2DLSTM(input_shape=(6, 3), output_channels=4, kernel_shape=3)
     with self.assertRaisesRegex(ValueError,
                                 "Invalid convolution dimensionality."):

@@ -29,8 +29,8 @@ CONV_OP_ALLOWED_PADDINGS = frozenset({SAME, VALID})
 CONSTANT_PADDING = "CONSTANT"
 REFLECT_PADDING = "REFLECT"
 SYMMETRIC_PADDING = "SYMMETRIC"
-ALLOWED_PADDING_VALUES = frozenset(
-    {CONSTANT_PADDING, REFLECT_PADDING, SYMMETRIC_PADDING})
+ALLOWED_PADDING_VALUES = frozenset({
+    CONSTANT_PADDING, REFLECT_PADDING, SYMMETRIC_PADDING})
 
 
 def check_padding(padding, n):
@@ -166,8 +166,8 @@ def pad_inputs(inputs, paddings, kernel_shape, rate, channels_last,
   Returns:
     The padded tensor.
   """
-  spatial = [pad_amounts(p, k, r)
-             for p, k, r in zip(paddings, kernel_shape, rate)]
+  spatial = [
+      pad_amounts(p, k, r) for p, k, r in zip(paddings, kernel_shape, rate)]
   if channels_last:
     amounts = [(0, 0)] + spatial + [(0, 0)]
   else:

@@ -95,8 +95,7 @@ class ConvBase(base.AbstractModule, variable_options.PublicVariableOptions):
       TypeError: for a value there that is not callable.
     """
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
+    self._set_variable_options(initializers, partitioners, regularizers, keys)
     super().__init__(custom_getter=custom_getter, name=name)
     self._output_channels = output_channels
     self._kernel_shape = kernel_shape
@@ -168,16 +167,14 @@ class ConvBase(base.AbstractModule, variable_options.PublicVariableOptions):
     return self._use_bias
 
   input_shape = connected_property.connected_property(
-      "_input_shape",
-      """The shape of the most recent inputs, a tuple.
+      "_input_shape", """The shape of the most recent inputs, a tuple.
 
       Raises:
         NotConnectedError: before the first connection.
       """)
 
   input_channels = connected_property.connected_property(
-      "_input_channels",
-      """The number of input channels.
+      "_input_channels", """The number of input channels.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -194,17 +191,17 @@ class ConvBase(base.AbstractModule, variable_options.PublicVariableOptions):
     self._ensure_is_connected()
     if not self._use_bias:
       raise AttributeError(
-          "No bias Variable in %s Module when `use_bias=False` (module %s)."
-          % (type(self).__name__, self.scope_name))
+          "No bias Variable in %s Module when `use_bias=False` (module %s)." %
+          (type(self).__name__, self.scope_name))
     return self._b
 
   def _shared_kwargs(self):
     """The constructor arguments that clones and transposes keep."""
-    return dict(
-        kernel_shape=self._kernel_shape, stride=self._stride,
-        use_bias=self._use_bias, initializers=self._initializers,
-        partitioners=self._partitioners, regularizers=self._regularizers,
-        data_format=self._data_format, custom_getter=self._custom_getter)
+    return dict(kernel_shape=self._kernel_shape, stride=self._stride,
+                use_bias=self._use_bias, initializers=self._initializers,
+                partitioners=self._partitioners,
+                regularizers=self._regularizers, data_format=self._data_format,
+                custom_getter=self._custom_getter)
 
   def _clone_kwargs(self):
     """The constructor arguments of a module configured like this one."""
@@ -230,9 +227,9 @@ class ConvBase(base.AbstractModule, variable_options.PublicVariableOptions):
       The new, unconnected module. Its output channels are read from this
       module's inputs when it is connected.
     """
-    transpose_class = next(_TRANSPOSE_CLASSES[c] for c in type(self).__mro__
+    transpose_class = next(_TRANSPOSE_CLASSES[c]
+                           for c in type(self).__mro__
                            if c in _TRANSPOSE_CLASSES)
-    return transpose_class(
-        output_channels=lambda: self.input_channels,
-        name=name or self.module_name + "_transpose",
-        **self._shared_kwargs(), **kwargs)
+    return transpose_class(output_channels=lambda: self.input_channels,
+                           name=name or self.module_name + "_transpose",
+                           **self._shared_kwargs(), **kwargs)

@@ -11,8 +11,8 @@ import tensorflow as tf
 tf1 = tf.compat.v1
 
 _CONVS = {1: snt.Conv1D, 2: snt.Conv2D, 3: snt.Conv3D}
-_NP_MODES = {"CONSTANT": "constant", "REFLECT": "reflect",
-             "SYMMETRIC": "symmetric"}
+_NP_MODES = {
+    "CONSTANT": "constant", "REFLECT": "reflect", "SYMMETRIC": "symmetric"}
 
 
 def _random(shape, seed):
@@ -40,18 +40,17 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
       ("2d_full", 2, (3, 2), 1, 1, "FULL", "CONSTANT"),
       ("2d_per_dim", 2, 3, 1, 1, ("CAUSAL", "VALID"), "CONSTANT"),
       ("2d_per_dim_even", 2, (2, 4), 1, 1, ("SAME", "FULL"), "CONSTANT"),
-      ("2d_per_dim_strided", 2, 3, 2, 1, ("FULL", "REVERSE_CAUSAL"),
-       "CONSTANT"),
+      ("2d_per_dim_strided", 2, 3, 2, 1,
+       ("FULL", "REVERSE_CAUSAL"), "CONSTANT"),
       ("2d_same_symmetric", 2, 3, 1, 1, "SAME", "SYMMETRIC"),
       ("2d_causal_reflect", 2, 3, 1, 1, "CAUSAL", "REFLECT"),
       ("3d_same", 3, 3, 1, 1, "SAME", "CONSTANT"),
       ("3d_valid_stride", 3, 2, (1, 2, 1), 1, "VALID", "CONSTANT"),
-      ("3d_per_dim_dilated", 3, 2, 1, 2, ("SAME", "FULL", "CAUSAL"),
-       "CONSTANT"),
+      ("3d_per_dim_dilated", 3, 2, 1, 2,
+       ("SAME", "FULL", "CAUSAL"), "CONSTANT"),
   )
   @test_utils.in_all_modes
-  def test_matches_numpy(self, n, kernel, stride, rate, padding,
-                         padding_value):
+  def test_matches_numpy(self, n, kernel, stride, rate, padding, padding_value):
     spatial = {1: [9], 2: [7, 8], 3: [5, 6, 4]}[n]
     x = _random([2] + spatial + [3], seed=n)
     conv = _CONVS[n](4, kernel, stride=stride, rate=rate, padding=padding,
@@ -70,14 +69,13 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(y.shape, expected.shape)
     self.assertAllClose(y, expected, rtol=1e-4, atol=1e-4)
 
-  @parameterized.parameters(
-      ("SAME", [9]), ("VALID", [7]), ("FULL", [11]), ("CAUSAL", [9]),
-      ("REVERSE_CAUSAL", [9]))
+  @parameterized.parameters(("SAME", [9]), ("VALID", [7]), ("FULL", [11]),
+                            ("CAUSAL", [9]), ("REVERSE_CAUSAL", [9]))
   @test_utils.in_all_modes
   def test_output_lengths(self, padding, length):
     conv = snt.Conv1D(2, 3, padding=padding)
-    self.assertEqual(conv(tf.ones([1, 9, 1])).shape.as_list(),
-                     [1] + length + [2])
+    self.assertEqual(
+        conv(tf.ones([1, 9, 1])).shape.as_list(), [1] + length + [2])
 
   @test_utils.in_all_modes
   def test_causal_output_ignores_the_future(self):
@@ -94,8 +92,8 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.parameters(1, 2, 3)
   @test_utils.in_all_modes
   def test_mask_of_kernel_shape(self, n):
-    mask = np.random.RandomState(n).randint(0, 2, size=[3] * n).astype(
-        np.float32)
+    mask = np.random.RandomState(n).randint(0, 2,
+                                            size=[3] * n).astype(np.float32)
     x = _random([2] + [5] * n + [2], seed=n)
     conv = _CONVS[n](3, 3, mask=mask, use_bias=False)
     y = conv(tf.constant(x))
@@ -111,8 +109,8 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
       ("first_dim", [2], False), ("tensor", [2, 2, 3], True))
   @test_utils.in_all_modes
   def test_mask_broadcast_over_trailing_dims(self, mask_shape, as_tensor):
-    mask = np.random.RandomState(5).randint(0, 2, size=mask_shape).astype(
-        np.float64)
+    mask = np.random.RandomState(5).randint(0, 2,
+                                            size=mask_shape).astype(np.float64)
     x = _random([1, 4, 4, 3], seed=5)
     conv = snt.Conv2D(4, 2, mask=tf.constant(mask) if as_tensor else mask,
                       padding=snt.VALID, use_bias=False)
@@ -136,19 +134,18 @@ class ConvNumericsTest(test_utils.TestCase, parameterized.TestCase):
 
 class ConvVariablesTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters(
-      (1, "conv_1d", [3, 3, 8]),
-      (2, "conv_2d", [3, 3, 3, 8]),
-      (3, "conv_3d", [3, 3, 3, 3, 8]))
+  @parameterized.parameters((1, "conv_1d", [3, 3, 8]),
+                            (2, "conv_2d", [3, 3, 3, 8]),
+                            (3, "conv_3d", [3, 3, 3, 3, 8]))
   @test_utils.in_all_modes
   def test_names_shapes_and_sharing(self, n, name, w_shape):
     conv = _CONVS[n](8, 3)
     conv(tf.ones([2] + [6] * n + [3]))
     conv(tf.ones([1] + [4] * n + [3]))  # Other sizes share the variables.
-    self.assertVariableShapes(
-        conv.get_variables(), {name + "/w": w_shape, name + "/b": [8]})
-    self.assertLen(tf1.global_variables() if not self.eager
-                   else conv.variables, 2)
+    self.assertVariableShapes(conv.get_variables(),
+                              {name + "/w": w_shape, name + "/b": [8]})
+    self.assertLen(tf1.global_variables() if not self.eager else conv.variables,
+                   2)
     self.assertEqual(conv.input_shape, tuple([1] + [4] * n + [3]))
 
   @test_utils.in_all_modes
@@ -165,8 +162,8 @@ class ConvVariablesTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_initializers_and_regularizers(self):
     conv = snt.Conv1D(
-        2, 2, initializers={"w": tf1.ones_initializer(),
-                            "b": tf1.constant_initializer(0.5)},
+        2, 2, initializers={
+            "w": tf1.ones_initializer(), "b": tf1.constant_initializer(0.5)},
         regularizers={"w": snt.regularizers.l1(0.5)})
     y = conv(tf.ones([1, 3, 3]))
     self.init()
@@ -178,8 +175,8 @@ class ConvVariablesTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_graph_mode
   def test_partitioned_weights(self):
-    conv = snt.Conv2D(
-        8, 3, partitioners={"w": tf1.fixed_size_partitioner(2, axis=3)})
+    conv = snt.Conv2D(8, 3,
+                      partitioners={"w": tf1.fixed_size_partitioner(2, axis=3)})
     y = conv(tf.ones([1, 4, 4, 4]))
     self.init()
     self.assertEqual(self.evaluate(y).shape, (1, 4, 4, 8))
@@ -193,13 +190,15 @@ class ConvVariablesTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(y.shape.as_list(), [None, None, None, 5])
     self.init()
     session = tf1.get_default_session()
-    self.assertEqual(session.run(y, {x: np.ones([3, 6, 7, 2])}).shape,
-                     (3, 4, 5, 5))
+    self.assertEqual(
+        session.run(y, {x: np.ones([3, 6, 7, 2])}).shape, (3, 4, 5, 5))
 
   @test_utils.in_all_modes
   def test_custom_getter(self):
+
     def double(getter, *args, **kwargs):
       return 2. * getter(*args, **kwargs)
+
     conv = snt.Conv1D(1, 1, use_bias=False, custom_getter=double,
                       initializers={"w": tf1.ones_initializer()})
     y = conv(tf.ones([1, 2, 1]))
@@ -243,9 +242,9 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_graph_mode
   def test_unknown_channels_raise(self):
     conv = snt.Conv2D(4, 3)
-    with self.assertRaisesRegex(snt.UnderspecifiedError,
-                                "^Number of input channels must be known at "
-                                "module build time"):
+    with self.assertRaisesRegex(
+        snt.UnderspecifiedError, "^Number of input channels must be known at "
+        "module build time"):
       conv(tf1.placeholder(tf.float32, [None, 5, 5, None]))
     with self.assertRaisesRegex(
         ValueError, "^as_list\\(\\) is not defined on an unknown TensorShape: "
@@ -261,15 +260,15 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
         r"tf.float32 or tf.float64, but dtype was <dtype: 'int32'>"):
       snt.Conv1D(2, 2)(tf.ones([1, 3, 1], dtype=tf.int32))
 
-  @parameterized.named_parameters(
-      ("full_rank", [2, 2, 3, 4]), ("kernel", [2, 3]), ("vector", [3]))
+  @parameterized.named_parameters(("full_rank", [2, 2, 3, 4]),
+                                  ("kernel", [2, 3]), ("vector", [3]))
   @test_utils.in_all_modes
   def test_mask_not_fitting_the_kernel_raises(self, mask_shape):
     conv = snt.Conv2D(4, 2, mask=np.ones(mask_shape))
     with self.assertRaisesRegex(
         snt.IncompatibleShapeError,
-        r"^Invalid mask shape: \(%s,?\). Weight shape: \(2, 2, 5, 4\)"
-        % ", ".join(str(d) for d in mask_shape)):
+        r"^Invalid mask shape: \(%s,?\). Weight shape: \(2, 2, 5, 4\)" %
+        ", ".join(str(d) for d in mask_shape)):
       conv(tf.ones([1, 4, 4, 5]))
     self.assertFalse(conv.is_connected)
     if not self.eager:
@@ -291,8 +290,8 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
        snt.IncompatibleShapeError, r"^Invalid kernel shape: x is \[3, 3, 3\]"),
       ("kernel_type", dict(kernel_shape="3"), snt.IncompatibleShapeError,
        "^Invalid kernel shape: x is 3,"),
-      ("kernel_items", dict(kernel_shape=[3, 1.5]),
-       snt.IncompatibleShapeError, "^Invalid kernel shape"),
+      ("kernel_items", dict(kernel_shape=[3, 1.5]), snt.IncompatibleShapeError,
+       "^Invalid kernel shape"),
       ("kernel_float", dict(kernel_shape=3.0), snt.IncompatibleShapeError,
        "^Invalid kernel shape: x is 3.0"),
       ("zero_stride", dict(stride=0), snt.IncompatibleShapeError,
@@ -323,9 +322,8 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
        "^Invalid type for mask: <class 'str'>"),
       ("initializer_key", dict(initializers={"v": tf.ones}), KeyError,
        r"Invalid initializer keys 'v'"),
-      ("bias_key_without_bias",
-       dict(use_bias=False, initializers={"b": tf.ones}), KeyError,
-       r"only be provided for 'w'"),
+      ("bias_key_without_bias", dict(use_bias=False, initializers={
+          "b": tf.ones}), KeyError, r"only be provided for 'w'"),
   )
   def test_bad_configuration(self, kwargs, error, message):
     config = dict(output_channels=4, kernel_shape=3)
@@ -337,11 +335,10 @@ class ConvErrorsTest(test_utils.TestCase, parameterized.TestCase):
 class SonnetOnePathTest(test_utils.TestCase, parameterized.TestCase):
 
   def test_constants(self):
-    self.assertEqual(
-        (conv_v1.DATA_FORMAT_NWC, conv_v1.DATA_FORMAT_NCW,
-         conv_v1.DATA_FORMAT_NHWC, conv_v1.DATA_FORMAT_NCHW,
-         conv_v1.DATA_FORMAT_NDHWC, conv_v1.DATA_FORMAT_NCDHW),
-        ("NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW"))
+    self.assertEqual((conv_v1.DATA_FORMAT_NWC, conv_v1.DATA_FORMAT_NCW,
+                      conv_v1.DATA_FORMAT_NHWC, conv_v1.DATA_FORMAT_NCHW,
+                      conv_v1.DATA_FORMAT_NDHWC, conv_v1.DATA_FORMAT_NCDHW),
+                     ("NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW"))
     self.assertEqual(conv_v1.SUPPORTED_2D_DATA_FORMATS, {"NHWC", "NCHW"})
     self.assertEqual(conv_v1.ALLOWED_PADDINGS,
                      {"SAME", "VALID", "FULL", "CAUSAL", "REVERSE_CAUSAL"})
@@ -364,8 +361,9 @@ class SonnetOnePathTest(test_utils.TestCase, parameterized.TestCase):
         conv_v1.create_weight_initializer((3, 3, 4), tf.float16).stddev, 1 / 6)
     self.assertIsInstance(conv_v1.create_bias_initializer([5]),
                           tf1.zeros_initializer)
-    self.assertEqual(conv_v1._default_transpose_size([3, 4], 2, 3, "VALID"),  # pylint: disable=protected-access
-                     (8, 10))
+    self.assertEqual(
+        conv_v1._default_transpose_size([3, 4], 2, 3, "VALID"),  # pylint: disable=protected-access
+        (8, 10))
 
 
 class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
@@ -466,8 +464,7 @@ class ConvPropertiesTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_callable_output_channels(self):
     conv = snt.Conv2D(lambda: 6, 1)
-    self.assertEqual(conv(tf.ones([1, 2, 2, 1])).shape.as_list(),
-                     [1, 2, 2, 6])
+    self.assertEqual(conv(tf.ones([1, 2, 2, 1])).shape.as_list(), [1, 2, 2, 6])
     self.assertEqual(conv.output_channels, 6)
 
 

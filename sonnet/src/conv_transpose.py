@@ -72,12 +72,12 @@ def _transpose_stride(stride, n, data_format):
   if conv_args.is_full_rank(stride, n):
     if data_format.endswith("C") and not stride[0] == stride[-1] == 1:
       raise errors.IncompatibleShapeError(
-          "Invalid stride: First and last element must be 1, got %s."
-          % (stride,))
+          "Invalid stride: First and last element must be 1, got %s." %
+          (stride,))
     if not data_format.endswith("C") and not stride[0] == stride[1] == 1:
       raise errors.IncompatibleShapeError(
-          "Invalid stride: First and second element must be 1, got %s."
-          % (stride,))
+          "Invalid stride: First and second element must be 1, got %s." %
+          (stride,))
     return conv_args.fill_stride(stride, n, data_format)
   if hasattr(stride, "__len__") and len(stride) > n:
     raise errors.IncompatibleShapeError(
@@ -145,8 +145,9 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
         module that is not connected yet.
       TypeError: if `inputs` is not float16, bfloat16, float32 or float64.
     """
-    input_shape = conv_args.check_inputs(
-        self.scope_name, inputs, self._data_format, self._input_channels)
+    input_shape = conv_args.check_inputs(self.scope_name, inputs,
+                                         self._data_format,
+                                         self._input_channels)
     input_channels = input_shape[self._channel_axis]
     if self._use_default_output_shape:
       self._output_shape = self._default_output_shape(input_shape)
@@ -164,8 +165,8 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
     self._w = self._get_variable(
         "w", w_shape, inputs.dtype,
         conv_properties.create_weight_initializer(fan_in_shape, inputs.dtype))
-    return self._add_bias(
-        self._convolve(inputs, out_spatial, output_channels), inputs.dtype)
+    return self._add_bias(self._convolve(inputs, out_spatial, output_channels),
+                          inputs.dtype)
 
   def _default_output_shape(self, input_shape):
     """`default_transpose_size` of the spatial input sizes."""
@@ -173,10 +174,10 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
     if None in in_spatial:
       raise errors.UnderspecifiedError(
           "%s: the spatial input sizes must be known to infer the output "
-          "shape, got input shape %s; give output_shape instead."
-          % (self.scope_name, input_shape))
-    return default_transpose_size(in_spatial, self._stride,
-                                  self._kernel_shape, self._padding)
+          "shape, got input shape %s; give output_shape instead." %
+          (self.scope_name, input_shape))
+    return default_transpose_size(in_spatial, self._stride, self._kernel_shape,
+                                  self._padding)
 
   def _check_input_fits_output(self, input_shape, out_spatial):
     """Raises what TensorFlow's op would, with a clearer message.
@@ -195,9 +196,9 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
       raise tf.errors.InvalidArgumentError(
           None, None,
           "%s: an output of spatial shape %s (kernel %s, stride %s, %s) "
-          "needs inputs of spatial shape %s, got input shape %s."
-          % (self.scope_name, list(out_spatial), list(self._kernel_shape),
-             list(self._stride), self._padding, list(expected), input_shape))
+          "needs inputs of spatial shape %s, got input shape %s." %
+          (self.scope_name, list(out_spatial), list(self._kernel_shape),
+           list(self._stride), self._padding, list(expected), input_shape))
 
   def _convolve(self, inputs, out_spatial, output_channels):
     batch = tf.shape(inputs)[:1]
@@ -212,15 +213,16 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
       tail.insert(axis - 1, 1)
       strides = strides[:axis] + (1,) + strides[axis:]
       outputs = tf.nn.conv2d_transpose(
-          tf.expand_dims(inputs, axis), self._w,
-          tf.concat([batch, tail], 0), strides, padding=self._padding,
+          tf.expand_dims(inputs, axis), self._w, tf.concat([batch, tail], 0),
+          strides, padding=self._padding,
           data_format="NHWC" if self._channels_last else "NCHW")
       outputs = tf.squeeze(outputs, [axis])
       del tail[axis - 1]
     else:
-      outputs = tf.nn.conv_transpose(
-          inputs, self._w, tf.concat([batch, tail], 0), strides,
-          padding=self._padding, data_format=self._data_format)
+      outputs = tf.nn.conv_transpose(inputs, self._w, tf.concat([batch, tail],
+                                                                0), strides,
+                                     padding=self._padding,
+                                     data_format=self._data_format)
     outputs.set_shape([inputs.get_shape()[0]] + tail)
     return outputs
 
@@ -265,8 +267,7 @@ class ConvNDTranspose(conv_properties.ConvBase, base.Transposable):
     return self._padding
 
   w = connected_property.connected_property(
-      "_w",
-      """The kernel, `kernel_shape + [output_channels, input_channels]`.
+      "_w", """The kernel, `kernel_shape + [output_channels, input_channels]`.
 
       For 1-D it has a leading 1, as Sonnet 1 stored it.
 
@@ -352,16 +353,16 @@ class Conv1DTranspose(ConvNDTranspose):
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NWC",
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "conv_1d_transpose"):
-    super().__init__(
-        output_channels, output_shape=output_shape, kernel_shape=kernel_shape,
-        stride=stride, padding=padding, use_bias=use_bias,
-        initializers=initializers, partitioners=partitioners,
-        regularizers=regularizers, data_format=data_format,
-        custom_getter=custom_getter, name=name)
+    super().__init__(output_channels, output_shape=output_shape,
+                     kernel_shape=kernel_shape, stride=stride, padding=padding,
+                     use_bias=use_bias, initializers=initializers,
+                     partitioners=partitioners, regularizers=regularizers,
+                     data_format=data_format, custom_getter=custom_getter,
+                     name=name)
 
   __init__.__doc__ = "Configures the transposed convolution.\n" + _ARGS_DOC
 
@@ -389,16 +390,16 @@ class Conv2DTranspose(ConvNDTranspose):
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NHWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NHWC",
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "conv_2d_transpose"):
-    super().__init__(
-        output_channels, output_shape=output_shape, kernel_shape=kernel_shape,
-        stride=stride, padding=padding, use_bias=use_bias,
-        initializers=initializers, partitioners=partitioners,
-        regularizers=regularizers, data_format=data_format,
-        custom_getter=custom_getter, name=name)
+    super().__init__(output_channels, output_shape=output_shape,
+                     kernel_shape=kernel_shape, stride=stride, padding=padding,
+                     use_bias=use_bias, initializers=initializers,
+                     partitioners=partitioners, regularizers=regularizers,
+                     data_format=data_format, custom_getter=custom_getter,
+                     name=name)
 
   __init__.__doc__ = "Configures the transposed convolution.\n" + _ARGS_DOC
 
@@ -424,15 +425,15 @@ class Conv3DTranspose(ConvNDTranspose):
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NDHWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NDHWC",
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "conv_3d_transpose"):
-    super().__init__(
-        output_channels, output_shape=output_shape, kernel_shape=kernel_shape,
-        stride=stride, padding=padding, use_bias=use_bias,
-        initializers=initializers, partitioners=partitioners,
-        regularizers=regularizers, data_format=data_format,
-        custom_getter=custom_getter, name=name)
+    super().__init__(output_channels, output_shape=output_shape,
+                     kernel_shape=kernel_shape, stride=stride, padding=padding,
+                     use_bias=use_bias, initializers=initializers,
+                     partitioners=partitioners, regularizers=regularizers,
+                     data_format=data_format, custom_getter=custom_getter,
+                     name=name)
 
   __init__.__doc__ = "Configures the transposed convolution.\n" + _ARGS_DOC

@@ -10,8 +10,8 @@ import tensorflow as tf
 
 tf1 = tf.compat.v1
 
-_TRANSPOSES = {1: snt.Conv1DTranspose, 2: snt.Conv2DTranspose,
-               3: snt.Conv3DTranspose}
+_TRANSPOSES = {
+    1: snt.Conv1DTranspose, 2: snt.Conv2DTranspose, 3: snt.Conv3DTranspose}
 _CONVS = {1: snt.Conv1D, 2: snt.Conv2D, 3: snt.Conv3D}
 
 
@@ -37,10 +37,9 @@ class ConvTransposeNumericsTest(test_utils.TestCase, parameterized.TestCase):
   def test_matches_numpy_scatter(self, n, spatial, kernel, stride, padding,
                                  output_shape):
     x = _random([2] + spatial + [3], seed=n)
-    module = _TRANSPOSES[n](
-        4, output_shape=output_shape, kernel_shape=kernel, stride=stride,
-        padding=padding,
-        initializers={"b": tf1.random_normal_initializer(seed=2)})
+    module = _TRANSPOSES[n](4, output_shape=output_shape, kernel_shape=kernel,
+                            stride=stride, padding=padding, initializers={
+                                "b": tf1.random_normal_initializer(seed=2)})
     y = module(tf.constant(x))
     self.init()
     w, b, y = self.evaluate([module.w, module.b, y])
@@ -72,25 +71,25 @@ class ConvTransposeNumericsTest(test_utils.TestCase, parameterized.TestCase):
     backward = transpose(y)
     self.assertEqual(backward.shape.as_list(), [2, 7, 6, 3])
     self.init()
-    lhs, rhs = self.evaluate([tf.reduce_sum(forward * y),
-                              tf.reduce_sum(x * backward)])
+    lhs, rhs = self.evaluate([
+        tf.reduce_sum(forward * y),
+        tf.reduce_sum(x * backward)])
     self.assertAllClose(lhs, rhs, rtol=1e-4)
 
 
 class ConvTransposeVariablesTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters(
-      (1, "conv_1d_transpose", [1, 3, 8, 3]),
-      (2, "conv_2d_transpose", [3, 3, 8, 3]),
-      (3, "conv_3d_transpose", [3, 3, 3, 8, 3]))
+  @parameterized.parameters((1, "conv_1d_transpose", [1, 3, 8, 3]),
+                            (2, "conv_2d_transpose", [3, 3, 8, 3]),
+                            (3, "conv_3d_transpose", [3, 3, 3, 8, 3]))
   @test_utils.in_all_modes
   def test_names_shapes_and_sharing(self, n, name, w_shape):
     module = _TRANSPOSES[n](8, None, 3, stride=2)
     y = module(tf.ones([2] + [4] * n + [3]))
     module(tf.zeros([5] + [4] * n + [3]))
     self.assertEqual(y.shape.as_list(), [2] + [8] * n + [8])
-    self.assertVariableShapes(
-        module.get_variables(), {name + "/w": w_shape, name + "/b": [8]})
+    self.assertVariableShapes(module.get_variables(),
+                              {name + "/w": w_shape, name + "/b": [8]})
     self.assertLen(module.variables, 2)
 
   @test_utils.in_all_modes
@@ -123,8 +122,8 @@ class ConvTransposeVariablesTest(test_utils.TestCase, parameterized.TestCase):
 
 class ConvTransposeTransposeTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters(
-      (1, "SAME", [9]), (2, "VALID", [9, 8]), (3, "SAME", [5, 4, 6]))
+  @parameterized.parameters((1, "SAME", [9]), (2, "VALID", [9, 8]),
+                            (3, "SAME", [5, 4, 6]))
   @test_utils.in_all_modes
   def test_round_trip_keeps_shapes(self, n, padding, spatial):
     conv = _CONVS[n](5, 3, stride=2, padding=padding, name="enc")
@@ -246,9 +245,10 @@ class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(
         snt.Conv2DTranspose(1, lambda: [tf1.Dimension(2), 3], 1).output_shape,
         (2, 3))
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "^Output shape must have rank 2, but instead "
-                                "was 3"):
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError,
+        "^Output shape must have rank 2, but instead "
+        "was 3"):
       _ = snt.Conv2DTranspose(1, lambda: (2, 3, 4), 1).output_shape
 
   @parameterized.parameters(
@@ -295,34 +295,34 @@ class ConvTransposeErrorsTest(test_utils.TestCase, parameterized.TestCase):
       ("no_kernel", dict(), ValueError, "^`kernel_shape` cannot be None."),
       ("negative_kernel", dict(kernel_shape=-2), snt.IncompatibleShapeError,
        "^Invalid kernel shape: x is -2"),
-      ("output_shape", dict(kernel_shape=3, output_shape=[4, 0]),
-       snt.IncompatibleShapeError,
+      ("output_shape", dict(kernel_shape=3, output_shape=[
+          4, 0]), snt.IncompatibleShapeError,
        r"^Invalid output_shape shape: x is \[4, 0\]"),
-      ("output_shape_length", dict(kernel_shape=3, output_shape=[4]),
-       snt.IncompatibleShapeError,
+      ("output_shape_length", dict(kernel_shape=3, output_shape=[
+          4]), snt.IncompatibleShapeError,
        "must be either a positive integer or an iterable of positive integers "
        "of size 2"),
       ("padding", dict(kernel_shape=3, padding=snt.FULL), ValueError,
        r"^Padding must be member of '\{SAME, VALID\}', not FULL"),
-      ("stride", dict(kernel_shape=3, stride=[1, 2, 2, 2]),
-       snt.IncompatibleShapeError,
+      ("stride", dict(kernel_shape=3, stride=[1, 2, 2, 2
+                                             ]), snt.IncompatibleShapeError,
        "^Invalid stride: First and last element must be 1"),
-      ("stride_nchw", dict(kernel_shape=3, stride=[2, 1, 2, 2],
-                           data_format="NCHW"),
-       snt.IncompatibleShapeError,
+      ("stride_nchw",
+       dict(kernel_shape=3, stride=[2, 1, 2, 2],
+            data_format="NCHW"), snt.IncompatibleShapeError,
        "^Invalid stride: First and second element must be 1"),
-      ("stride_length", dict(kernel_shape=3, stride=[1, 1, 1]),
-       snt.IncompatibleShapeError,
+      ("stride_length", dict(kernel_shape=3, stride=[
+          1, 1, 1]), snt.IncompatibleShapeError,
        r"^stride is \[1, 1, 1\] \(<class 'list'>\), must be either a "
        "positive integer or an iterable of positive integers of size 2"),
       ("zero_stride", dict(kernel_shape=3, stride=0), TypeError,
        "^x is 0, must be either a positive integer"),
-      ("short_stride", dict(kernel_shape=3, stride=[2]), TypeError,
-       r"^x is \[2\], must be either"),
+      ("short_stride", dict(kernel_shape=3, stride=[
+          2]), TypeError, r"^x is \[2\], must be either"),
       ("data_format", dict(kernel_shape=3, data_format="NDHWC"), ValueError,
        "^Invalid data_format NDHWC"),
-      ("initializer_key", dict(kernel_shape=3, initializers={"u": tf.ones}),
-       KeyError, "Invalid initializer keys"),
+      ("initializer_key", dict(kernel_shape=3, initializers={
+          "u": tf.ones}), KeyError, "Invalid initializer keys"),
   )
   def test_bad_configuration(self, kwargs, error, message):
     with self.assertRaisesRegex(error, message):

@@ -13,8 +13,9 @@ tf1 = tf.compat.v1
 
 def _flat_output_dims(core):
   """A core's flattened `output_size` as lists of ints."""
-  return [tf.TensorShape(size).as_list()
-          for size in tf.nest.flatten(core.output_size)]
+  return [
+      tf.TensorShape(size).as_list()
+      for size in tf.nest.flatten(core.output_size)]
 
 
 def _offer_for(offer, index, core):
@@ -83,8 +84,8 @@ class DeepRNN(rnn_core.RNNCore):
     self._cores = tuple(cores)
     self._skip_connections = skip_connections
     self._concat_final_output_if_skip = concat_final_output_if_skip
-    self._is_recurrent_list = [isinstance(core, rnn_core.RNNCore)
-                               for core in self._cores]
+    self._is_recurrent_list = [
+        isinstance(core, rnn_core.RNNCore) for core in self._cores]
     if skip_connections:
       tf1.logging.log_first_n(
           tf1.logging.WARN,
@@ -182,21 +183,23 @@ class DeepRNN(rnn_core.RNNCore):
     if len(trainable_initializers) != self._num_recurrent:
       raise ValueError(
           "The number of initializers and recurrent cores should be the "
-          "same. Received %d initializers for %d specified recurrent cores."
-          % (len(trainable_initializers), self._num_recurrent))
+          "same. Received %d initializers for %d specified recurrent cores." %
+          (len(trainable_initializers), self._num_recurrent))
     states = []
     with tf1.name_scope(self._initial_state_scope(name)):
       for core in self._recurrent_cores():
         index = len(states)
-        states.append(core.initial_state(
-            batch_size, dtype=dtype, trainable=trainable,
-            trainable_initializers=trainable_initializers[index],
-            trainable_regularizers=trainable_regularizers[index]))
+        states.append(
+            core.initial_state(
+                batch_size, dtype=dtype, trainable=trainable,
+                trainable_initializers=trainable_initializers[index],
+                trainable_regularizers=trainable_regularizers[index]))
     return tuple(states)
 
   def _recurrent_cores(self):
-    return [core for core, recurrent
-            in zip(self._cores, self._is_recurrent_list) if recurrent]
+    return [
+        core for core, recurrent in zip(self._cores, self._is_recurrent_list)
+        if recurrent]
 
   @property
   def state_size(self):
@@ -220,8 +223,8 @@ class DeepRNN(rnn_core.RNNCore):
     if self._skip_connections and self._concat_final_output_if_skip:
       summed = []
       for sizes in zip(*[_flat_output_dims(core) for core in self._cores]):
-        summed.append(tf.TensorShape(
-            sizes[0][:-1] + [sum(size[-1] for size in sizes)]))
+        summed.append(
+            tf.TensorShape(sizes[0][:-1] + [sum(size[-1] for size in sizes)]))
       return tf.nest.pack_sequence_as(self._cores[0].output_size, summed)
     final_core = self._cores[-1]
     if hasattr(final_core, "output_size"):
@@ -233,7 +236,8 @@ class DeepRNN(rnn_core.RNNCore):
           self._last_output_size)
       return self._last_output_size
     try:
-      guessed = next(core.output_size for core in reversed(self._cores)
+      guessed = next(core.output_size
+                     for core in reversed(self._cores)
                      if hasattr(core, "output_size"))
     except StopIteration:
       raise ValueError(

@@ -67,9 +67,10 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
     else:
       tf1.nn.dynamic_rnn(deep, tf.ones([2, 4, 3]), dtype=tf.float32)
     deep(tf.ones([2, 3]), deep.initial_state(2))
-    self.assertVariableShapes(deep.get_all_variables(), {
-        "lstm/w_gates": [7, 16], "lstm/b_gates": [16],
-        "lstm_1/w_gates": [12, 20], "lstm_1/b_gates": [20]})
+    self.assertVariableShapes(
+        deep.get_all_variables(), {
+            "lstm/w_gates": [7, 16], "lstm/b_gates": [16], "lstm_1/w_gates": [
+                12, 20], "lstm_1/b_gates": [20]})
     if not self.eager:
       self.assertLen(tf1.global_variables(), 4)
 
@@ -86,9 +87,9 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
     if not self.eager:
       self.assertVariableNames(tf1.global_variables(),
                                ["a_initial_state_0/w", "b_initial_state_0/w"])
-      self.assertEqual(state[1].name,
-                       "deep_rnn_initial_state/b_initial_state/"
-                       "state_0_tiled:0")
+      self.assertEqual(
+          state[1].name, "deep_rnn_initial_state/b_initial_state/"
+          "state_0_tiled:0")
     with self.assertRaisesRegex(
         ValueError, "The number of initializers and recurrent cores should "
         "be the same. Received 1 initializers for 2 specified recurrent "
@@ -97,13 +98,13 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_graph_mode
   def test_initial_state_names(self):
-    deep = snt.DeepRNN([snt.LSTM(3, name="a"), tf.tanh, snt.GRU(2, name="b")],
-                       skip_connections=False)
+    deep = snt.DeepRNN([snt.LSTM(3, name="a"), tf.tanh,
+                        snt.GRU(2, name="b")], skip_connections=False)
     zero = deep.initial_state(2, name="start")
-    self.assertEqual([t.name for t in tf.nest.flatten(zero)],
-                     ["start/a_initial_state/LSTMZeroState/zeros:0",
-                      "start/a_initial_state/LSTMZeroState/zeros_1:0",
-                      "start/b_initial_state/GRUZeroState/zeros:0"])
+    self.assertEqual([t.name for t in tf.nest.flatten(zero)], [
+        "start/a_initial_state/LSTMZeroState/zeros:0",
+        "start/a_initial_state/LSTMZeroState/zeros_1:0",
+        "start/b_initial_state/GRUZeroState/zeros:0"])
 
   def test_constructor_errors(self):
     with self.assertRaisesRegex(ValueError,
@@ -118,8 +119,10 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
         ValueError, "not able to be concatenated along the first feature "
         "dimension. Core 0 has shape \\[4, 4, 3\\], whereas Core 1 has shape "
         "\\[3\\]"):
-      snt.DeepRNN([snt.Conv2DLSTM(input_shape=(4, 4, 2), output_channels=3,
-                                  kernel_shape=1), snt.LSTM(3)])
+      snt.DeepRNN([
+          snt.Conv2DLSTM(input_shape=(4, 4, 2), output_channels=3,
+                         kernel_shape=1),
+          snt.LSTM(3)])
 
   @test_utils.in_all_modes
   def test_empty_stack_is_the_identity(self):
@@ -135,8 +138,9 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
   def test_nested_skip_connections_and_sizes(self):
     rng = np.random.RandomState(2)
     x = rng.randn(2, 4, 4, 2).astype(np.float32)
-    cores = [snt.Conv2DLSTM(input_shape=(4, 4, 2), output_channels=3,
-                            kernel_shape=1, name="c%d" % i) for i in range(2)]
+    cores = [
+        snt.Conv2DLSTM(input_shape=(4, 4, 2), output_channels=3, kernel_shape=1,
+                       name="c%d" % i) for i in range(2)]
     deep = snt.DeepRNN(cores)
     self.assertEqual(deep.output_size, tf.TensorShape([4, 4, 6]))
     output, _ = deep(tf.constant(x), deep.initial_state(2))
@@ -144,8 +148,8 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_output_size_without_a_final_size(self):
-    deep = snt.DeepRNN([snt.VanillaRNN(3), snt.Linear(2), tf.tanh],
-                       skip_connections=False)
+    deep = snt.DeepRNN(
+        [snt.VanillaRNN(3), snt.Linear(2), tf.tanh], skip_connections=False)
     self.assertEqual(deep.output_size, 2)  # The last core with a size.
     deep(tf.ones([1, 4]), deep.initial_state(1))
     self.assertEqual(deep.output_size, tf.TensorShape([2]))
@@ -185,14 +189,15 @@ class DeepRNNTest(test_utils.TestCase, parameterized.TestCase):
 
     steps = 40
     if self.eager:
+
       @tf.function
       def train():
         with tf.GradientTape() as tape:
           loss = loss_fn()
         variables = (list(deep.get_all_variables()) +
                      list(readout.get_variables()))
-        optimizer.apply_gradients(
-            zip(tape.gradient(loss, variables), variables))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables),
+                                      variables))
         return loss
 
       first = float(loss_fn())

@@ -39,8 +39,8 @@ def _check_floating(dtype):
 
 @functools.lru_cache(maxsize=None)
 def _weights(fan_in):
-  return tf.compat.v1.truncated_normal_initializer(
-      stddev=1. / math.sqrt(fan_in))
+  return tf.compat.v1.truncated_normal_initializer(stddev=1. /
+                                                   math.sqrt(fan_in))
 
 
 @functools.lru_cache(maxsize=None)

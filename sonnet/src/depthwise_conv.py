@@ -19,9 +19,10 @@ class DepthwiseBase(conv.ConvND):
   _n = 2
 
   def _convolve(self, inputs, w):
-    return tf.nn.depthwise_conv2d(
-        inputs, w, strides=self.stride, padding=self._conv_op_padding,
-        data_format=self._data_format, dilations=self._rate)
+    return tf.nn.depthwise_conv2d(inputs, w, strides=self.stride,
+                                  padding=self._conv_op_padding,
+                                  data_format=self._data_format,
+                                  dilations=self._rate)
 
 
 class DepthwiseConv2D(DepthwiseBase):
@@ -46,8 +47,8 @@ class DepthwiseConv2D(DepthwiseBase):
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NHWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NHWC",
       padding_value: str = conv_padding.CONSTANT_PADDING,
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "conv_2d_depthwise"):
@@ -77,19 +78,18 @@ class DepthwiseConv2D(DepthwiseBase):
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
     """
-    channel_multiplier = conv_args.check_channel_multiplier(
-        channel_multiplier)
-    super().__init__(
-        channel_multiplier, kernel_shape, stride=stride, padding=padding,
-        use_bias=use_bias, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers,
-        data_format=data_format, padding_value=padding_value,
-        custom_getter=custom_getter, name=name)
+    channel_multiplier = conv_args.check_channel_multiplier(channel_multiplier)
+    super().__init__(channel_multiplier, kernel_shape, stride=stride,
+                     padding=padding, use_bias=use_bias,
+                     initializers=initializers, partitioners=partitioners,
+                     regularizers=regularizers, data_format=data_format,
+                     padding_value=padding_value, custom_getter=custom_getter,
+                     name=name)
     self._channel_multiplier = channel_multiplier
 
   def _create_weights(self, input_channels, dtype):
-    shape = list(self._kernel_shape) + [input_channels,
-                                        self._channel_multiplier]
+    shape = list(self._kernel_shape) + [
+        input_channels, self._channel_multiplier]
     self._w = self._get_variable(
         "w", shape, dtype,
         conv_properties.create_weight_initializer(self._kernel_shape, dtype))
@@ -115,7 +115,6 @@ class DepthwiseConv2D(DepthwiseBase):
     Args:
       name: the clone's name; defaults to this module's name + "_clone".
     """
-    return DepthwiseConv2D(
-        self._channel_multiplier, padding=self._paddings,
-        padding_value=self._padding_value,
-        name=name or self.module_name + "_clone", **self._shared_kwargs())
+    return DepthwiseConv2D(self._channel_multiplier, padding=self._paddings,
+                           padding_value=self._padding_value, name=name or
+                           self.module_name + "_clone", **self._shared_kwargs())

@@ -60,11 +60,11 @@ class DepthwiseConv2DTest(test_utils.TestCase, parameterized.TestCase):
 
   def test_unequal_strides_are_left_to_tensorflow(self):
     # As in Sonnet 1; some of TensorFlow's kernels refuse them when run.
-    self.assertEqual(snt.DepthwiseConv2D(1, 3, stride=[1, 2]).stride,
-                     (1, 1, 2, 1))
+    self.assertEqual(
+        snt.DepthwiseConv2D(1, 3, stride=[1, 2]).stride, (1, 1, 2, 1))
     self.assertEqual(snt.InPlaneConv2D(3, stride=[2, 1]).stride, (1, 2, 1, 1))
-    self.assertEqual(snt.SeparableConv2D(1, 1, 3, stride=[2, 1]).stride,
-                     (1, 2, 1, 1))
+    self.assertEqual(
+        snt.SeparableConv2D(1, 1, 3, stride=[2, 1]).stride, (1, 2, 1, 1))
 
   def test_channel_multiplier_forms(self):
     self.assertEqual(

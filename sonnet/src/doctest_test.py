@@ -36,9 +36,10 @@ class DoctestTest(test_utils.TestCase, parameterized.TestCase):
         verbose=False)
     if ">>>" in inspect.getsource(module):
       self.assertGreater(result.attempted, 0)
-    self.assertEqual(result.failed, 0,
-                     "%d docstring example(s) failed in %s (see log above)."
-                     % (result.failed, module_name))
+    self.assertEqual(
+        result.failed, 0,
+        "%d docstring example(s) failed in %s (see log above)." %
+        (result.failed, module_name))
 
 
 if __name__ == "__main__":

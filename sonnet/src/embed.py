@@ -27,7 +27,7 @@ def default_embed_dim(vocab_size):
   """
   if not vocab_size or vocab_size <= 0:
     raise ValueError("Invalid vocab_size %g." % vocab_size)
-  return int(round(6.0 * vocab_size ** 0.25))
+  return int(round(6.0 * vocab_size**0.25))
 
 
 @tf.custom_gradient
@@ -55,14 +55,16 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
 
   POSSIBLE_INITIALIZER_KEYS = {"embeddings"}
 
-  def __init__(
-      self, vocab_size: Optional[int] = None, embed_dim: Optional[int] = None,
-      existing_vocab: Any = None, densify_gradients: bool = False,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None, trainable: bool = True,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "embed"):
+  def __init__(self, vocab_size: Optional[int] = None,
+               embed_dim: Optional[int] = None, existing_vocab: Any = None,
+               densify_gradients: bool = False,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               trainable: bool = True,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "embed"):
     """Configures the embedding.
 
     Args:
@@ -105,8 +107,7 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
     if existing_vocab is None:
       embed_dim = embed_dim or default_embed_dim(vocab_size)
     else:
-      existing_vocab, (vocab_size, embed_dim) = _float32_matrix(
-          existing_vocab)
+      existing_vocab, (vocab_size, embed_dim) = _float32_matrix(existing_vocab)
     self._vocab_size = vocab_size
     self._embed_dim = embed_dim
     self._existing_vocab = existing_vocab
@@ -131,19 +132,18 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
     """
     ids = tf.convert_to_tensor(ids)
     if not ids.dtype.is_integer:
-      raise TypeError("%s: ids must be an integer tensor, got dtype %s."
-                      % (self.scope_name, ids.dtype.name))
+      raise TypeError("%s: ids must be an integer tensor, got dtype %s." %
+                      (self.scope_name, ids.dtype.name))
     shape = [self._vocab_size, self._embed_dim]
     if self._existing_vocab is None:
       self._embeddings = self._get_variable(
           "embeddings", shape, tf.float32,
-          tf1.random_normal_initializer(stddev=1.0),
-          trainable=self._trainable)
+          tf1.random_normal_initializer(stddev=1.0), trainable=self._trainable)
     elif tf.is_tensor(self._existing_vocab):
       # Shape and dtype come from the tensor.
-      self._embeddings = self._get_variable(
-          "embeddings", None, None, initializer=self._existing_vocab,
-          trainable=self._trainable)
+      self._embeddings = self._get_variable("embeddings", None, None,
+                                            initializer=self._existing_vocab,
+                                            trainable=self._trainable)
     else:
       self._embeddings = self._get_variable(
           "embeddings", shape, tf.float32,
@@ -171,8 +171,7 @@ class Embed(base.AbstractModule, variable_options.VariableOptions):
     return self._embed_dim
 
   embeddings = connected_property.connected_property(
-      "_embeddings",
-      """The `[vocab_size, embed_dim]` embeddings variable.
+      "_embeddings", """The `[vocab_size, embed_dim]` embeddings variable.
 
       Raises:
         NotConnectedError: before the first connection.

@@ -32,8 +32,8 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters((10, 11), (100, 19), (1000, 34), (1, 6))
   def test_default_embed_dim(self, vocab_size, expected):
-    self.assertEqual(snt.Embed(vocab_size).embed_dim,
-                     int(round(6 * vocab_size ** 0.25)))
+    self.assertEqual(
+        snt.Embed(vocab_size).embed_dim, int(round(6 * vocab_size**0.25)))
     self.assertEqual(snt.Embed(vocab_size).embed_dim, expected)
 
   @test_utils.in_all_modes
@@ -66,8 +66,9 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
     for densify in (False, True):
       embed = snt.Embed(4, 2, densify_gradients=densify)
       embed(ids)  # Creates the embeddings.
-      grad = test_utils.gradients(lambda: tf.reduce_sum(embed(ids)),  # pylint: disable=cell-var-from-loop
-                                  embed.embeddings)
+      grad = test_utils.gradients(
+          lambda: tf.reduce_sum(embed(ids)),  # pylint: disable=cell-var-from-loop
+          embed.embeddings)
       self.assertEqual(isinstance(grad, tf.IndexedSlices), not densify)
       self.init()
       dense = self.evaluate(tf.convert_to_tensor(grad))
@@ -79,8 +80,7 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
                       regularizers={"embeddings": snt.regularizers.l1(0.5)})
     embed(tf.constant([0]))
     self.init()
-    self.assertAllClose(self.evaluate(embed.get_regularization_losses()),
-                        [3.0])
+    self.assertAllClose(self.evaluate(embed.get_regularization_losses()), [3.0])
 
   @test_utils.in_graph_mode
   def test_partitioned_lookup_is_mod(self):
@@ -93,8 +93,7 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
     # Sonnet 1 (TF1's default "mod" strategy): id i is row i // 2 of
     # partition i % 2.
     parts = (part_0, part_1)
-    self.assertAllEqual(self.evaluate(y),
-                        [parts[i % 2][i // 2] for i in ids])
+    self.assertAllEqual(self.evaluate(y), [parts[i % 2][i // 2] for i in ids])
 
   @test_utils.in_all_modes
   def test_float_ids_raise(self):
@@ -110,8 +109,8 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
       (dict(existing_vocab=np.zeros([2, 3]), vocab_size=2),
        "^If existing_vocab is provided, none of vocab_size, embedding_dim, "
        "initializers, or partitioners is needed.$"),
-      (dict(existing_vocab=np.zeros([2, 3]),
-            initializers={"embeddings": tf.zeros}), "none of vocab_size"),
+      (dict(existing_vocab=np.zeros([2, 3]), initializers={
+          "embeddings": tf.zeros}), "none of vocab_size"),
       (dict(existing_vocab=np.zeros([6])), r"^Shape \(6,\) must have rank 2$"),
       (dict(existing_vocab=tf.zeros([2, 3], tf.float64)),
        "requested dtype float32"))
@@ -149,8 +148,8 @@ class EmbedTest(test_utils.TestCase, parameterized.TestCase):
     def step(ids):
       with tf.GradientTape() as tape:
         loss = tf.reduce_sum(tf.square(embed(ids)))
-      optimizer.apply_gradients([(tape.gradient(loss, embed.embeddings),
-                                  embed.embeddings)])
+      optimizer.apply_gradients([
+          (tape.gradient(loss, embed.embeddings), embed.embeddings)])
       return loss
 
     ids = tf.constant([1, 3])

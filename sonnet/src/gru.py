@@ -39,12 +39,13 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   BH = "bh"
   POSSIBLE_INITIALIZER_KEYS = {WZ, UZ, BZ, WR, UR, BR, WH, UH, BH}
 
-  def __init__(
-      self, hidden_size: int, initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "gru"):
+  def __init__(self, hidden_size: int,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "gru"):
     """Configures the core.
 
     Args:
@@ -86,20 +87,22 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
     self._input_size = input_size
     hidden, dtype = self._hidden_size, inputs.dtype
     w_shape, u_shape = [input_size, hidden], [hidden, hidden]
-    for key, shape in ((self.WZ, w_shape), (self.UZ, u_shape),
-                       (self.BZ, [hidden]), (self.WR, w_shape),
-                       (self.UR, u_shape), (self.BR, [hidden]),
-                       (self.WH, w_shape), (self.UH, u_shape),
-                       (self.BH, [hidden])):
+    for key, shape in ((self.WZ, w_shape), (self.UZ, u_shape), (self.BZ, [
+        hidden]), (self.WR, w_shape), (self.UR, u_shape), (self.BR, [hidden]),
+                       (self.WH, w_shape), (self.UH, u_shape), (self.BH,
+                                                                [hidden])):
       setattr(self, "_" + key, self._get_variable(key, shape, dtype))
 
     if rnn_core.InputProjection.current(self) is None:
-      z = tf.sigmoid(tf.matmul(inputs, self._wz) +
-                     tf.matmul(prev_state, self._uz) + self._bz)
-      r = tf.sigmoid(tf.matmul(inputs, self._wr) +
-                     tf.matmul(prev_state, self._ur) + self._br)
-      candidate = tf.tanh(tf.matmul(inputs, self._wh) +
-                          tf.matmul(r * prev_state, self._uh) + self._bh)
+      z = tf.sigmoid(
+          tf.matmul(inputs, self._wz) + tf.matmul(prev_state, self._uz) +
+          self._bz)
+      r = tf.sigmoid(
+          tf.matmul(inputs, self._wr) + tf.matmul(prev_state, self._ur) +
+          self._br)
+      candidate = tf.tanh(
+          tf.matmul(inputs, self._wh) + tf.matmul(r * prev_state, self._uh) +
+          self._bh)
     else:
       z, r, candidate = self._projected_gates(inputs, prev_state)
     next_state = (1 - z) * prev_state + z * candidate
@@ -112,10 +115,11 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
     the loop; the inputs of all steps multiply theirs in one matmul (see
     `RNNCore._project_inputs`).
     """
+
     def weights():
       return (tf.concat([self._wz, self._wr, self._wh], axis=1),
-              tf.concat([self._bz, self._br, self._bh], axis=0),
-              tf.concat([self._uz, self._ur], axis=1))
+              tf.concat([self._bz, self._br, self._bh],
+                        axis=0), tf.concat([self._uz, self._ur], axis=1))
 
     def project(x, weights):
       w_zrh, b_zrh, _ = weights
@@ -124,6 +128,5 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
     projected, (_, _, u_zr) = self._project_inputs(inputs, weights, project)
     x_zr, x_h = tf.split(projected, [2 * self._hidden_size, self._hidden_size],
                          axis=1)
-    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(prev_state, u_zr)), 2,
-                    axis=1)
+    z, r = tf.split(tf.sigmoid(x_zr + tf.matmul(prev_state, u_zr)), 2, axis=1)
     return z, r, tf.tanh(x_h + tf.matmul(r * prev_state, self._uh))

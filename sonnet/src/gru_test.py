@@ -16,8 +16,9 @@ class GRUTest(test_utils.TestCase):
     rng = np.random.RandomState(0)
     x = rng.randn(5, 2, 3).astype(np.float32)
     h0 = rng.randn(2, 4).astype(np.float32)
-    gru = snt.GRU(4, initializers=test_utils.random_initializers(
-        snt.GRU.get_possible_initializer_keys()))
+    gru = snt.GRU(
+        4, initializers=test_utils.random_initializers(
+            snt.GRU.get_possible_initializer_keys()))
     step_out, _ = gru(tf.constant(x[0]), tf.constant(h0))
 
     def step(x_t, h, values):
@@ -33,10 +34,11 @@ class GRUTest(test_utils.TestCase):
     gru = snt.GRU(4)
     snt.static_unroll(gru, tf.ones([3, 2, 3]), gru.initial_state(2))
     gru(tf.ones([1, 3]), gru.initial_state(1))
-    self.assertVariableShapes(gru.get_variables(), {
-        "gru/wz": [3, 4], "gru/wr": [3, 4], "gru/wh": [3, 4],
-        "gru/uz": [4, 4], "gru/ur": [4, 4], "gru/uh": [4, 4],
-        "gru/bz": [4], "gru/br": [4], "gru/bh": [4]})
+    self.assertVariableShapes(
+        gru.get_variables(), {
+            "gru/wz": [3, 4], "gru/wr": [3, 4], "gru/wh": [3, 4], "gru/uz": [
+                4, 4], "gru/ur": [4, 4], "gru/uh": [4, 4], "gru/bz": [4],
+            "gru/br": [4], "gru/bh": [4]})
 
   @test_utils.in_graph_mode
   def test_with_dynamic_rnn(self):
@@ -52,9 +54,9 @@ class GRUTest(test_utils.TestCase):
   def test_errors(self):
     gru = snt.GRU(4, name="g")
     gru(tf.ones([2, 3]), gru.initial_state(2))
-    with self.assertRaisesRegex(ValueError,
-                                "g: inputs must have size 3 as in the first "
-                                "connection, got 5."):
+    with self.assertRaisesRegex(
+        ValueError, "g: inputs must have size 3 as in the first "
+        "connection, got 5."):
       gru(tf.ones([2, 5]), gru.initial_state(2))
     with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'w_gates'"):
       snt.GRU(4, initializers={"w_gates": tf1.zeros_initializer()})

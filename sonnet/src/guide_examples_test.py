@@ -122,15 +122,17 @@ class GuideExamplesTest(test_utils.TestCase):
     # externally built modules; get_all_variables() finds them.
     self.assertEmpty(mlp.get_variables())
     self.assertVariableNames(mlp.get_all_variables(), [
-        "inp_to_hidden/w", "inp_to_hidden/b",
-        "hidden_to_out/w", "hidden_to_out/b"])
+        "inp_to_hidden/w", "inp_to_hidden/b", "hidden_to_out/w",
+        "hidden_to_out/b"])
 
   @test_utils.in_all_modes
   def test_initializers_and_regularizers_snippet(self):
-    initializers = {"w": tf1.truncated_normal_initializer(stddev=1.0),
-                    "b": tf1.truncated_normal_initializer(stddev=1.0)}
-    regularizers = {"w": snt.regularizers.l1(scale=0.1),
-                    "b": snt.regularizers.l2(scale=0.1)}
+    initializers = {
+        "w": tf1.truncated_normal_initializer(stddev=1.0),
+        "b": tf1.truncated_normal_initializer(stddev=1.0)}
+    regularizers = {
+        "w": snt.regularizers.l1(scale=0.1),
+        "b": snt.regularizers.l2(scale=0.1)}
     module = snt.Linear(output_size=3, initializers=initializers,
                         regularizers=regularizers)
     module(tf.ones([2, 4]))
@@ -154,10 +156,12 @@ class GuideExamplesTest(test_utils.TestCase):
     for module in (parent, other, wrong):
       module(tf.ones([2, 4]))
       module(tf.ones([2, 4]))
-    self.assertVariableNames(parent.get_variables(), [
-        "parent_module/linear/w", "parent_module/linear/b"])
-    self.assertVariableNames(other.get_variables(), [
-        "other_parent_module/linear/w", "other_parent_module/linear/b"])
+    self.assertVariableNames(
+        parent.get_variables(),
+        ["parent_module/linear/w", "parent_module/linear/b"])
+    self.assertVariableNames(
+        other.get_variables(),
+        ["other_parent_module/linear/w", "other_parent_module/linear/b"])
     # The guide's pitfall: the Linear's variables are outside the scope.
     self.assertEmpty(wrong.get_variables())
     self.assertVariableNames(wrong.get_all_variables(),

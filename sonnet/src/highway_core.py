@@ -27,13 +27,13 @@ class HighwayCore(rnn_core.HiddenStateCore, variable_options.VariableOptions):
   [2, 4]
   """
 
-  def __init__(
-      self, hidden_size: int, num_layers: int,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "highwaycore"):
+  def __init__(self, hidden_size: int, num_layers: int,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "highwaycore"):
     """Configures the core.
 
     Args:
@@ -70,8 +70,7 @@ class HighwayCore(rnn_core.HiddenStateCore, variable_options.VariableOptions):
     """
     keys = {"wt", "wh"}
     for layer in range(num_layers):
-      keys |= {"wt%d" % layer, "wh%d" % layer, "bt%d" % layer,
-               "bh%d" % layer}
+      keys |= {"wt%d" % layer, "wh%d" % layer, "bt%d" % layer, "bh%d" % layer}
     return keys
 
   def _build(self, inputs, prev_state):

@@ -36,12 +36,13 @@ class HighwayCoreTest(test_utils.TestCase):
   def test_variable_names(self):
     core = snt.HighwayCore(4, num_layers=2)
     snt.dynamic_unroll(core, tf.ones([2, 1, 3]), core.initial_state(1))
-    self.assertVariableShapes(core.get_variables(), {
-        "highwaycore/wh": [3, 4], "highwaycore/wt": [3, 4],
-        "highwaycore/wh0": [4, 4], "highwaycore/wt0": [4, 4],
-        "highwaycore/wh1": [4, 4], "highwaycore/wt1": [4, 4],
-        "highwaycore/bh0": [4], "highwaycore/bt0": [4],
-        "highwaycore/bh1": [4], "highwaycore/bt1": [4]})
+    self.assertVariableShapes(
+        core.get_variables(), {
+            "highwaycore/wh": [3, 4], "highwaycore/wt": [
+                3, 4], "highwaycore/wh0": [4, 4], "highwaycore/wt0": [
+                    4, 4], "highwaycore/wh1": [4, 4], "highwaycore/wt1": [4, 4],
+            "highwaycore/bh0": [4], "highwaycore/bt0": [4], "highwaycore/bh1": [
+                4], "highwaycore/bt1": [4]})
 
   def test_constructor_errors(self):
     with self.assertRaisesRegex(KeyError, "Invalid initializer keys 'wh2'"):
@@ -63,8 +64,9 @@ class HighwayCoreTest(test_utils.TestCase):
     self.init()
     self.assertAllClose(self.evaluate(out), [[1., -2., 3.]])
     self.assertAllClose(self.evaluate(next_state), [[1., -2., 3.]])
-    self.assertVariableShapes(core.get_variables(), {
-        "highwaycore/wt": [2, 3], "highwaycore/wh": [2, 3]})
+    self.assertVariableShapes(
+        core.get_variables(),
+        {"highwaycore/wt": [2, 3], "highwaycore/wh": [2, 3]})
 
   @test_utils.in_all_modes
   def test_default_initializers_are_glorot(self):

@@ -29,8 +29,8 @@ class InPlaneConv2D(depthwise_conv.DepthwiseBase):
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NHWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NHWC",
       padding_value: str = conv_padding.CONSTANT_PADDING,
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "in_plane_conv2d"):
@@ -59,11 +59,11 @@ class InPlaneConv2D(depthwise_conv.DepthwiseBase):
       KeyError: for an unknown key in initializers / partitioners /
         regularizers.
     """
-    super().__init__(
-        1, kernel_shape, stride=stride, padding=padding, use_bias=use_bias,
-        initializers=initializers, partitioners=partitioners,
-        regularizers=regularizers, data_format=data_format,
-        padding_value=padding_value, custom_getter=custom_getter, name=name)
+    super().__init__(1, kernel_shape, stride=stride, padding=padding,
+                     use_bias=use_bias, initializers=initializers,
+                     partitioners=partitioners, regularizers=regularizers,
+                     data_format=data_format, padding_value=padding_value,
+                     custom_getter=custom_getter, name=name)
 
   def _create_weights(self, input_channels, dtype):
     shape = list(self._kernel_shape) + [1, 1]
@@ -87,6 +87,6 @@ class InPlaneConv2D(depthwise_conv.DepthwiseBase):
     Args:
       name: the clone's name; defaults to this module's name + "_clone".
     """
-    return InPlaneConv2D(
-        padding=self._paddings, padding_value=self._padding_value,
-        name=name or self.module_name + "_clone", **self._shared_kwargs())
+    return InPlaneConv2D(padding=self._paddings,
+                         padding_value=self._padding_value, name=name or
+                         self.module_name + "_clone", **self._shared_kwargs())

@@ -37,8 +37,9 @@ class InPlaneConv2DTest(test_utils.TestCase, parameterized.TestCase):
     y = conv(tf.ones([1, 5, 5, 3]))
     conv(tf.ones([2, 4, 4, 3]))
     self.assertEqual(y.shape.as_list(), [1, 5, 5, 3])
-    self.assertVariableShapes(conv.get_variables(), {
-        "in_plane_conv2d/w": [3, 3, 1, 1], "in_plane_conv2d/b": [3]})
+    self.assertVariableShapes(
+        conv.get_variables(),
+        {"in_plane_conv2d/w": [3, 3, 1, 1], "in_plane_conv2d/b": [3]})
     self.assertEqual(conv.output_channels, 3)
 
   @test_utils.in_all_modes

@@ -20,31 +20,31 @@ tf1 = tf.compat.v1
 
 _CORES = (
     ("lstm", lambda: snt.LSTM(4)),
-    ("lstm_all_options", lambda: snt.LSTM(
-        4, use_peepholes=True, use_layer_norm=True, projection_size=3,
-        hidden_clip_value=0.5, cell_clip_value=0.8)),
+    ("lstm_all_options", lambda: snt.
+     LSTM(4, use_peepholes=True, use_layer_norm=True, projection_size=3,
+          hidden_clip_value=0.5, cell_clip_value=0.8)),
     ("gru", lambda: snt.GRU(4)),
     ("vanilla_rnn", lambda: snt.VanillaRNN(4)),
     ("lstm_block_cell", lambda: snt.LSTMBlockCell(4, use_peephole=True)),
     ("deep_rnn_skip", lambda: snt.DeepRNN([snt.LSTM(4), snt.GRU(3)])),
-    ("deep_rnn", lambda: snt.DeepRNN(
-        [snt.VanillaRNN(4), snt.LSTMBlockCell(3), snt.LSTM(2)],
-        skip_connections=False)),
+    ("deep_rnn", lambda: snt.DeepRNN([
+        snt.VanillaRNN(4), snt.LSTMBlockCell(3),
+        snt.LSTM(2)], skip_connections=False)),
 )
 
 _UNROLLS = (("dynamic", snt.dynamic_unroll), ("static", snt.static_unroll))
 
 _EXPECTED_NAMES = {
     "lstm": ["lstm/w_gates", "lstm/b_gates"],
-    "gru": ["gru/" + k for k in
-            ("wz", "uz", "bz", "wr", "ur", "br", "wh", "uh", "bh")],
-    "vanilla_rnn": ["vanilla_rnn/in_to_hidden/w", "vanilla_rnn/in_to_hidden/b",
-                    "vanilla_rnn/hidden_to_hidden/w",
-                    "vanilla_rnn/hidden_to_hidden/b"],
-    "lstm_block_cell": ["lstm_block_cell/lstm_cell/" + k for k in
-                        ("kernel", "bias", "w_i_diag", "w_f_diag",
-                         "w_o_diag")],
-}
+    "gru": [
+        "gru/" + k
+        for k in ("wz", "uz", "bz", "wr", "ur", "br", "wh", "uh", "bh")],
+    "vanilla_rnn": [
+        "vanilla_rnn/in_to_hidden/w", "vanilla_rnn/in_to_hidden/b",
+        "vanilla_rnn/hidden_to_hidden/w", "vanilla_rnn/hidden_to_hidden/b"],
+    "lstm_block_cell": [
+        "lstm_block_cell/lstm_cell/" + k
+        for k in ("kernel", "bias", "w_i_diag", "w_f_diag", "w_o_diag")],}
 
 
 def _cases():
@@ -55,8 +55,7 @@ def _cases():
 
 def _without_offer():
   """Unrolls as without input projection: the cores' step-by-step path."""
-  return mock.patch.object(unroll_lib, "_projection_offer",
-                           return_value=None)
+  return mock.patch.object(unroll_lib, "_projection_offer", return_value=None)
 
 
 def _counting_projections():
@@ -74,12 +73,13 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
   def _loss(self, outputs, final_state):
     """A loss reaching every output and the final state."""
     rng = np.random.RandomState(1)
-    weights = [tf.constant(rng.randn(*o.shape.as_list()).astype(np.float32))
-               for o in tf.nest.flatten(outputs)]
-    loss = sum(tf.reduce_sum(o * w)
-               for o, w in zip(tf.nest.flatten(outputs), weights))
-    return loss + sum(tf.reduce_sum(tf.square(s))
-                      for s in tf.nest.flatten(final_state))
+    weights = [
+        tf.constant(rng.randn(*o.shape.as_list()).astype(np.float32))
+        for o in tf.nest.flatten(outputs)]
+    loss = sum(
+        tf.reduce_sum(o * w) for o, w in zip(tf.nest.flatten(outputs), weights))
+    return loss + sum(
+        tf.reduce_sum(tf.square(s)) for s in tf.nest.flatten(final_state))
 
   def _unroll_both_ways(self, core, unroll, inputs, **kwargs):
     """Values and gradients of the unroll without and with projection.
@@ -108,15 +108,13 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.named_parameters(*_cases())
   @test_utils.in_all_modes
-  def test_values_and_gradients_as_without_projection(self, make_core,
-                                                      unroll):
+  def test_values_and_gradients_as_without_projection(self, make_core, unroll):
     core = make_core()
-    reference, projected = self._unroll_both_ways(core, unroll,
-                                                  self._inputs())
+    reference, projected = self._unroll_both_ways(core, unroll, self._inputs())
     self.assertAllClose(projected, reference, atol=1e-5, rtol=1e-5)
 
-  @parameterized.named_parameters(
-      ("dynamic", snt.dynamic_unroll), ("static", snt.static_unroll))
+  @parameterized.named_parameters(("dynamic", snt.dynamic_unroll),
+                                  ("static", snt.static_unroll))
   @test_utils.in_all_modes
   def test_sequence_length(self, unroll):
     core = snt.DeepRNN([snt.LSTM(4), snt.GRU(3)])
@@ -125,9 +123,9 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(projected, reference, atol=1e-5, rtol=1e-5)
     self.assertAllEqual(projected[0][0][2:, 1], np.zeros([3, 7]))
 
-  @parameterized.named_parameters(
-      (name, make_core, _EXPECTED_NAMES[name]) for name, make_core in _CORES
-      if name in _EXPECTED_NAMES)
+  @parameterized.named_parameters((name, make_core, _EXPECTED_NAMES[name])
+                                  for name, make_core in _CORES
+                                  if name in _EXPECTED_NAMES)
   @test_utils.in_all_modes
   def test_variables_made_in_order_once(self, make_core, expected_names):
     core = make_core()
@@ -177,6 +175,7 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_custom_getter_applies(self):
+
     def doubled(getter, *args, **kwargs):
       return 2. * getter(*args, **kwargs)
 
@@ -197,20 +196,22 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_graph_mode
   def test_partitioned_weights(self):
-    core = snt.LSTM(4, partitioners={
-        "w_gates": tf1.fixed_size_partitioner(2),
-        "b_gates": tf1.fixed_size_partitioner(2)})
+    core = snt.LSTM(
+        4, partitioners={
+            "w_gates": tf1.fixed_size_partitioner(2),
+            "b_gates": tf1.fixed_size_partitioner(2)})
     reference, projected = self._unroll_both_ways(core, snt.dynamic_unroll,
                                                   self._inputs())
     self.assertAllClose(projected, reference, atol=1e-5, rtol=1e-5)
-    self.assertVariableShapes(tf1.global_variables(), {
-        "lstm/w_gates/part_0": [5, 16], "lstm/w_gates/part_1": [5, 16],
-        "lstm/b_gates/part_0": [8], "lstm/b_gates/part_1": [8]})
+    self.assertVariableShapes(
+        tf1.global_variables(), {
+            "lstm/w_gates/part_0": [5, 16], "lstm/w_gates/part_1": [5, 16],
+            "lstm/b_gates/part_0": [8], "lstm/b_gates/part_1": [8]})
 
   @test_utils.in_all_modes
   def test_nested_inputs_are_not_projected(self):
-    core = snt.DeepRNN([lambda x: x[0] + x[1], snt.LSTM(4)],
-                       skip_connections=False)
+    core = snt.DeepRNN(
+        [lambda x: x[0] + x[1], snt.LSTM(4)], skip_connections=False)
     inputs = self._inputs()
     with _counting_projections() as project:
       outputs, _ = snt.dynamic_unroll(core, (inputs, inputs),

@@ -69,8 +69,7 @@ class LayerNorm(base.AbstractModule, variable_options.PublicVariableOptions):
     self._scale = scale
     self._eps = eps
     keys = self.POSSIBLE_INITIALIZER_KEYS
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
+    self._set_variable_options(initializers, partitioners, regularizers, keys)
     self._gamma = None
     self._beta = None
 
@@ -100,35 +99,34 @@ class LayerNorm(base.AbstractModule, variable_options.PublicVariableOptions):
     if num_features is None and (self._scale or self._offset):
       raise ValueError(
           "%s: the last input dimension (the size of gamma and beta) must be "
-          "known, got shape %s."
-          % (self.scope_name, inputs.get_shape().as_list()))
+          "known, got shape %s." %
+          (self.scope_name, inputs.get_shape().as_list()))
     original_dtype = inputs.dtype
     if original_dtype in (tf.float16, tf.bfloat16):
       inputs = tf.cast(inputs, tf.float32)
     gamma = beta = None
     if self._scale:
-      self._gamma = gamma = self._get_variable(
-          "gamma", [num_features], inputs.dtype, create_gamma_initializer())
+      self._gamma = gamma = self._get_variable("gamma", [num_features],
+                                               inputs.dtype,
+                                               create_gamma_initializer())
     if self._offset:
-      self._beta = beta = self._get_variable(
-          "beta", [num_features], inputs.dtype, create_beta_initializer())
+      self._beta = beta = self._get_variable("beta", [num_features],
+                                             inputs.dtype,
+                                             create_beta_initializer())
     mean, variance = tf1.nn.moments(inputs, axis, keep_dims=True)
-    outputs = tf.nn.batch_normalization(
-        inputs, mean, variance, offset=beta, scale=gamma,
-        variance_epsilon=self._eps)
+    outputs = tf.nn.batch_normalization(inputs, mean, variance, offset=beta,
+                                        scale=gamma, variance_epsilon=self._eps)
     return tf.cast(outputs, original_dtype)
 
   gamma = connected_property.connected_property(
-      "_gamma",
-      """The scale variable (None with `scale=False`).
+      "_gamma", """The scale variable (None with `scale=False`).
 
       Raises:
         NotConnectedError: before the first connection.
       """)
 
   beta = connected_property.connected_property(
-      "_beta",
-      """The offset variable (None with `offset=False`).
+      "_beta", """The offset variable (None with `offset=False`).
 
       Raises:
         NotConnectedError: before the first connection.

@@ -20,30 +20,30 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
   def test_matches_numpy(self, axis, np_axis):
     rng = np.random.RandomState(0)
     x = rng.randn(2, 3, 4).astype(np.float32) * 3 + 1
-    norm = snt.LayerNorm(axis=axis, initializers={
-        "gamma": tf1.random_normal_initializer(seed=1),
-        "beta": tf1.random_normal_initializer(seed=2)})
+    norm = snt.LayerNorm(
+        axis=axis, initializers={
+            "gamma": tf1.random_normal_initializer(seed=1),
+            "beta": tf1.random_normal_initializer(seed=2)})
     y = norm(tf.constant(x))
     self.init()
     gamma, beta, y = self.evaluate([norm.gamma, norm.beta, y])
-    self.assertAllClose(y, refs.layer_norm(x, gamma, beta, np_axis),
-                        atol=1e-5)
+    self.assertAllClose(y, refs.layer_norm(x, gamma, beta, np_axis), atol=1e-5)
 
   @test_utils.in_all_modes
   def test_variable_names_shapes_and_sharing(self):
     norm = snt.LayerNorm()
     norm(tf.ones([2, 3]))
     norm(tf.ones([5, 3]))
-    self.assertVariableShapes(norm.get_variables(), {
-        "layer_norm/gamma": [3], "layer_norm/beta": [3]})
+    self.assertVariableShapes(norm.get_variables(),
+                              {"layer_norm/gamma": [3], "layer_norm/beta": [3]})
 
   @test_utils.in_all_modes
   def test_default_is_unit_scale_zero_offset(self):
     x = np.random.RandomState(1).randn(4, 6).astype(np.float32)
     y = snt.LayerNorm(eps=0.1)(tf.constant(x))
     self.init()
-    self.assertAllClose(self.evaluate(y),
-                        refs.layer_norm(x, 1.0, 0.0, 1, 0.1), atol=1e-5)
+    self.assertAllClose(self.evaluate(y), refs.layer_norm(x, 1.0, 0.0, 1, 0.1),
+                        atol=1e-5)
 
   @parameterized.parameters((False, True, ["layer_norm/beta"], "gamma"),
                             (True, False, ["layer_norm/gamma"], "beta"),
@@ -67,16 +67,16 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(y.dtype, tf.float16)
     self.assertEqual(norm.gamma.dtype.base_dtype, tf.float32)
     self.init()
-    self.assertAllClose(self.evaluate(y), refs.layer_norm(
-        x.astype(np.float32), 1, 0, 1), atol=1e-2)
+    self.assertAllClose(self.evaluate(y),
+                        refs.layer_norm(x.astype(np.float32), 1, 0, 1),
+                        atol=1e-2)
 
   @test_utils.in_all_modes
   def test_regularizers(self):
     norm = snt.LayerNorm(regularizers={"gamma": snt.regularizers.l1(2.0)})
     norm(tf.ones([1, 3]))
     self.init()
-    self.assertAllClose(self.evaluate(norm.get_regularization_losses()),
-                        [6.0])
+    self.assertAllClose(self.evaluate(norm.get_regularization_losses()), [6.0])
     self.assertEqual(list(norm.regularizers), ["gamma"])
 
   @test_utils.in_all_modes
@@ -105,8 +105,7 @@ class LayerNormTest(test_utils.TestCase, parameterized.TestCase):
     x = tf1.placeholder(tf.float32, [None, None])
     value = np.random.RandomState(4).randn(2, 3)
     got = tf1.get_default_session().run(norm(x), {x: value})
-    self.assertAllClose(got, refs.layer_norm(value, 1, 0, 1),
-                        atol=1e-5)
+    self.assertAllClose(got, refs.layer_norm(value, 1, 0, 1), atol=1e-5)
 
   @parameterized.parameters((True,), (False,), (4.0,), ([2, "b"],),
                             ([np.float32(1)],))

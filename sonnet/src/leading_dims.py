@@ -42,11 +42,13 @@ def reshape(tensor, shape):
   """
   if all(isinstance(d, int) for d in shape):
     return tf.reshape(tensor, shape)
-  outputs = tf.reshape(tensor, tf.stack(
-      [tf.constant(d, tf.int32) if isinstance(d, int) else
-       tf.cast(d, tf.int32) for d in shape]))
-  outputs.set_shape([d if isinstance(d, int) and d >= 0 else None
-                     for d in shape])
+  outputs = tf.reshape(
+      tensor,
+      tf.stack([
+          tf.constant(d, tf.int32) if isinstance(d, int) else tf.cast(
+              d, tf.int32) for d in shape]))
+  outputs.set_shape([
+      d if isinstance(d, int) and d >= 0 else None for d in shape])
   return outputs
 
 

@@ -52,8 +52,8 @@ class LeadingDimsTest(test_utils.TestCase, parameterized.TestCase):
     y = snt.split_leading_dim(merged * 2, x, 2)
     self.assertEqual(y.shape.as_list(), [None, 3, None, 5])
     value = np.random.RandomState(1).randn(4, 3, 2, 5)
-    got_merged, got_y = tf1.get_default_session().run(
-        [merged, y], feed_dict={x: value})
+    got_merged, got_y = tf1.get_default_session().run([merged, y],
+                                                      feed_dict={x: value})
     self.assertAllClose(got_merged, value.reshape(12, 2, 5))
     self.assertAllClose(got_y, value * 2)
 

@@ -26,13 +26,15 @@ class Linear(base.AbstractModule, base.Transposable,
   ['linear/w:0', 'linear/b:0']
   """
 
-  def __init__(
-      self, output_size: Union[int, Callable[[], int]], use_bias: bool = True,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      allow_many_batch_dims: bool = False, name: str = "linear"):
+  def __init__(self, output_size: Union[int,
+                                        Callable[[],
+                                                 int]], use_bias: bool = True,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               allow_many_batch_dims: bool = False, name: str = "linear"):
     """Configures the layer.
 
     Args:
@@ -62,8 +64,7 @@ class Linear(base.AbstractModule, base.Transposable,
     self._b = None
     self._allow_many_batch_dims = allow_many_batch_dims
     keys = self.get_possible_initializer_keys(use_bias=use_bias)
-    self._set_variable_options(initializers, partitioners, regularizers,
-                               keys)
+    self._set_variable_options(initializers, partitioners, regularizers, keys)
 
   @classmethod
   def get_possible_initializer_keys(cls, use_bias=True):
@@ -93,15 +94,14 @@ class Linear(base.AbstractModule, base.Transposable,
     """
     input_shape = tuple(inputs.get_shape().as_list())
     if self._allow_many_batch_dims and len(input_shape) < 2:
-      raise ValueError(
-          "%s: Shape must be rank 2 but is rank %d: a Linear with "
-          "allow_many_batch_dims needs inputs of rank >= 2."
-          % (self.scope_name, len(input_shape)))
+      raise ValueError("%s: Shape must be rank 2 but is rank %d: a Linear with "
+                       "allow_many_batch_dims needs inputs of rank >= 2." %
+                       (self.scope_name, len(input_shape)))
     if len(input_shape) != 2 and not self._allow_many_batch_dims:
       raise errors.IncompatibleShapeError(
           "{}: rank of shape must be 2 not: {}. To apply a batched linear "
-          "over higher-dimensional inputs, set `allow_many_batch_dims=True`"
-          .format(self.scope_name, len(input_shape)))
+          "over higher-dimensional inputs, set `allow_many_batch_dims=True`".
+          format(self.scope_name, len(input_shape)))
     input_size = input_shape[-1]
     if input_size is None:
       raise errors.IncompatibleShapeError(
@@ -112,8 +112,8 @@ class Linear(base.AbstractModule, base.Transposable,
         template = "{}: Input shape must be [..., {}] not: [..., {}]"
       else:
         template = "{}: Input shape must be [B, {}] not [B, {}]"
-      raise errors.IncompatibleShapeError(template.format(
-          self.scope_name, self._input_shape[-1], input_size))
+      raise errors.IncompatibleShapeError(
+          template.format(self.scope_name, self._input_shape[-1], input_size))
     dtype = inputs.dtype
     # As in Sonnet 1, the defaults join the initializers dict, so that
     # `initializers`, `clone()` and `transpose()` carry them from now on.
@@ -134,8 +134,7 @@ class Linear(base.AbstractModule, base.Transposable,
     return outputs
 
   w = connected_property.connected_property(
-      "_w",
-      """The weights `[input_size, output_size]`.
+      "_w", """The weights `[input_size, output_size]`.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -171,8 +170,7 @@ class Linear(base.AbstractModule, base.Transposable,
     return self._use_bias
 
   input_shape = connected_property.connected_property(
-      "_input_shape",
-      """The input shape of the first connection.
+      "_input_shape", """The input shape of the first connection.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -193,8 +191,7 @@ class Linear(base.AbstractModule, base.Transposable,
                   initializers=self._initializers,
                   partitioners=self._partitioners,
                   regularizers=self._regularizers,
-                  allow_many_batch_dims=self._allow_many_batch_dims,
-                  name=name)
+                  allow_many_batch_dims=self._allow_many_batch_dims, name=name)
 
   def transpose(self, name=None):
     """Returns a `Linear` mapping `output_size` back to this input size.
@@ -210,9 +207,7 @@ class Linear(base.AbstractModule, base.Transposable,
     if name is None:
       name = self.module_name + "_transpose"
     return Linear(output_size=lambda: self.input_shape[-1],
-                  use_bias=self._use_bias,
-                  initializers=self._initializers,
+                  use_bias=self._use_bias, initializers=self._initializers,
                   partitioners=self._partitioners,
                   regularizers=self._regularizers,
-                  allow_many_batch_dims=self._allow_many_batch_dims,
-                  name=name)
+                  allow_many_batch_dims=self._allow_many_batch_dims, name=name)

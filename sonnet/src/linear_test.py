@@ -15,8 +15,8 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_output_matches_numpy(self):
     x = np.random.RandomState(0).randn(5, 3).astype(np.float32)
-    linear = snt.Linear(4, initializers={
-        "b": tf1.random_normal_initializer(seed=1)})
+    linear = snt.Linear(
+        4, initializers={"b": tf1.random_normal_initializer(seed=1)})
     y = linear(tf.constant(x))
     self.init()
     w, b, y = self.evaluate([linear.w, linear.b, y])
@@ -199,8 +199,9 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
       seen.append(name)
       return getter(name, *args, **kwargs)
 
-    linear = snt.Linear(3, custom_getter=getter, partitioners={
-        "w": tf1.fixed_size_partitioner(num_shards=2)})
+    linear = snt.Linear(
+        3, custom_getter=getter,
+        partitioners={"w": tf1.fixed_size_partitioner(num_shards=2)})
     linear(tf.ones([2, 4]))
     transposed, clone = linear.transpose(), linear.clone()
     transposed(tf.ones([2, 3]))
@@ -225,9 +226,9 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_regularizers(self):
-    linear = snt.Linear(2, initializers={"w": tf1.ones_initializer()},
-                        regularizers={"w": snt.regularizers.l1(0.5),
-                                      "b": snt.regularizers.l2(0.5)})
+    linear = snt.Linear(
+        2, initializers={"w": tf1.ones_initializer()}, regularizers={
+            "w": snt.regularizers.l1(0.5), "b": snt.regularizers.l2(0.5)})
     linear(tf.ones([1, 3]))
     self.init()
     losses = linear.get_regularization_losses()

@@ -34,8 +34,9 @@ def check_options(initializers, partitioners, regularizers, keys):
     KeyError: for a key not in `keys`.
     TypeError: for a value that is not callable (nor a dict).
   """
-  return [arg_checks.check_initializers(options, keys)
-          for options in (initializers, partitioners, regularizers)]
+  return [
+      arg_checks.check_initializers(options, keys)
+      for options in (initializers, partitioners, regularizers)]
 
 
 def check_clip_values(hidden_clip_value, cell_clip_value):
@@ -60,8 +61,7 @@ def clip_state(prev_hidden, prev_cell, hidden_clip_value, cell_clip_value):
     prev_hidden = tf.clip_by_value(prev_hidden, -hidden_clip_value,
                                    hidden_clip_value)
   if cell_clip_value is not None:
-    prev_cell = tf.clip_by_value(prev_cell, -cell_clip_value,
-                                 cell_clip_value)
+    prev_cell = tf.clip_by_value(prev_cell, -cell_clip_value, cell_clip_value)
   return prev_hidden, prev_cell
 
 
@@ -143,20 +143,20 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
   W_I_DIAG = "w_i_diag"
   W_O_DIAG = "w_o_diag"
   W_H_PROJECTION = "w_h_projection"
-  POSSIBLE_INITIALIZER_KEYS = {W_GATES, B_GATES, W_F_DIAG, W_I_DIAG,
-                               W_O_DIAG, W_H_PROJECTION}
+  POSSIBLE_INITIALIZER_KEYS = {
+      W_GATES, B_GATES, W_F_DIAG, W_I_DIAG, W_O_DIAG, W_H_PROJECTION}
 
-  def __init__(
-      self, hidden_size: int, forget_bias: float = 1.0,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      use_peepholes: bool = False, use_layer_norm: bool = False,
-      hidden_clip_value: Optional[float] = None,
-      projection_size: Optional[int] = None,
-      cell_clip_value: Optional[float] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "lstm"):
+  def __init__(self, hidden_size: int, forget_bias: float = 1.0,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               use_peepholes: bool = False, use_layer_norm: bool = False,
+               hidden_clip_value: Optional[float] = None,
+               projection_size: Optional[int] = None,
+               cell_clip_value: Optional[float] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "lstm"):
     """Configures the core.
 
     Args:
@@ -243,9 +243,9 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
         first connection's.
     """
     prev_hidden, prev_cell = prev_state
-    prev_hidden, prev_cell = clip_state(
-        prev_hidden, prev_cell, self._hidden_clip_value,
-        self._cell_clip_value)
+    prev_hidden, prev_cell = clip_state(prev_hidden, prev_cell,
+                                        self._hidden_clip_value,
+                                        self._cell_clip_value)
     check_input_rank(inputs)
     input_size = rnn_core.check_input_size(self.scope_name, self._input_size,
                                            inputs)
@@ -253,10 +253,11 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
     dtype = inputs.dtype
     fan_in = self._hidden_state_size + input_size
     gate_init = default_initializers.weights(fan_in)
-    self._w_xh = self._get_variable(
-        self.W_GATES, [fan_in, 4 * self._hidden_size], dtype, gate_init)
-    self._b = self._get_variable(self.B_GATES, [4 * self._hidden_size],
-                                 dtype, gate_init)
+    self._w_xh = self._get_variable(self.W_GATES,
+                                    [fan_in, 4 * self._hidden_size], dtype,
+                                    gate_init)
+    self._b = self._get_variable(self.B_GATES, [4 * self._hidden_size], dtype,
+                                 gate_init)
     if self._use_projection:
       self._w_h_projection = self._get_variable(
           self.W_H_PROJECTION, [self._hidden_size, self._hidden_state_size],
@@ -297,8 +298,7 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
       projected = tf.matmul(x, weights[0])
       return projected if self._use_layer_norm else projected + self._b
 
-    projected, (_, w_h) = self._project_inputs(inputs, split_weights,
-                                               project)
+    projected, (_, w_h) = self._project_inputs(inputs, split_weights, project)
     return projected + tf.matmul(prev_hidden, w_h)
 
   @property
@@ -335,5 +335,6 @@ def peephole_variables(get_variable, hidden_size, dtype):
     `[w_f_diag, w_i_diag, w_o_diag]`, with the scope's default initializer
     unless the core's options say otherwise.
   """
-  return [get_variable(key, [hidden_size], dtype)
-          for key in (LSTM.W_F_DIAG, LSTM.W_I_DIAG, LSTM.W_O_DIAG)]
+  return [
+      get_variable(key, [hidden_size], dtype)
+      for key in (LSTM.W_F_DIAG, LSTM.W_I_DIAG, LSTM.W_O_DIAG)]

@@ -25,8 +25,8 @@ def _lstm_block_cell_grad(op, *grads):
   if d_h is None:
     d_h = tf.zeros_like(h_prev)
   d_cs_prev, dicfo, d_wci, d_wcf, d_wco = tf.raw_ops.LSTMBlockCellGrad(
-      x=x, cs_prev=cs_prev, h_prev=h_prev, w=w, wci=wci, wcf=wcf, wco=wco,
-      b=b, i=i, cs=cs, f=f, o=o, ci=ci, co=co, cs_grad=d_cs, h_grad=d_h,
+      x=x, cs_prev=cs_prev, h_prev=h_prev, w=w, wci=wci, wcf=wcf, wco=wco, b=b,
+      i=i, cs=cs, f=f, o=o, ci=ci, co=co, cs_grad=d_cs, h_grad=d_h,
       use_peephole=op.get_attr("use_peephole"))
   d_xh = tf.matmul(dicfo, w, transpose_b=True)
   input_size = tf.shape(x)[1]
@@ -93,8 +93,7 @@ class _LSTMBlockCellImpl:
     input_size = inputs.shape[-1]
     dtype = self._dtype or inputs.dtype
     units = self._num_units
-    w = tf1.get_variable("kernel", [input_size + units, 4 * units],
-                         dtype=dtype)
+    w = tf1.get_variable("kernel", [input_size + units, 4 * units], dtype=dtype)
     b = tf1.get_variable("bias", [4 * units], dtype=dtype,
                          initializer=tf1.zeros_initializer())
     if self._use_peephole:
@@ -112,7 +111,6 @@ class _LSTMBlockCellImpl:
         use_peephole=self._use_peephole)
     return new_h, LSTMStateTuple(c=new_c, h=new_h)
 
-
   def _unfused_step(self, inputs, state, w, b, peepholes, project_inputs):
     """The kernel's maths in separate ops, the inputs through an unroll.
 
@@ -125,8 +123,8 @@ class _LSTMBlockCellImpl:
     def weights():
       return tf.split(tf.convert_to_tensor(w), [input_size, self._num_units])
 
-    projected, (_, w_h) = project_inputs(
-        inputs, weights, lambda x, ws: tf.matmul(x, ws[0]) + b)
+    projected, (_, w_h) = project_inputs(inputs, weights,
+                                         lambda x, ws: tf.matmul(x, ws[0]) + b)
     i, ci, f, o = tf.split(projected + tf.matmul(h, w_h), 4, axis=1)
     wci, wcf, wco = peepholes
     if self._use_peephole:

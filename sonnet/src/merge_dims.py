@@ -48,8 +48,8 @@ class MergeDims(base.AbstractModule):
     Raises:
       ValueError: if a tensor's rank is unknown or too small.
     """
-    merged = [self._merge(tf.convert_to_tensor(x))
-              for x in tf.nest.flatten(inputs)]
+    merged = [
+        self._merge(tf.convert_to_tensor(x)) for x in tf.nest.flatten(inputs)]
     return tf.nest.pack_sequence_as(inputs, merged)
 
   def _merge(self, tensor):

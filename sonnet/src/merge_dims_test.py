@@ -12,8 +12,8 @@ tf1 = tf.compat.v1
 class MergeDimsTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters((0, 2, [6, 4, 5]), (1, 2, [2, 12, 5]),
-                            (1, 3, [2, 60]), (0, 4, [120]),
-                            (-2, 2, [2, 3, 20]), (-4, 3, [24, 5]))
+                            (1, 3, [2, 60]), (0, 4, [120]), (-2, 2, [2, 3, 20]),
+                            (-4, 3, [24, 5]))
   @test_utils.in_all_modes
   def test_matches_numpy(self, start, size, expected):
     x = np.random.RandomState(0).randn(2, 3, 4, 5).astype(np.float32)
@@ -48,8 +48,8 @@ class MergeDimsTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_rank_too_small_raises(self, start, size, rank):
     module = snt.MergeDims(start, size)
-    with self.assertRaisesRegex(
-        ValueError, "^Rank of inputs must be at least %d." % rank):
+    with self.assertRaisesRegex(ValueError,
+                                "^Rank of inputs must be at least %d." % rank):
       module(tf.zeros([2, 3, 4]))
 
   @test_utils.in_graph_mode
@@ -59,8 +59,8 @@ class MergeDimsTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(1, 0, -3)
   def test_size_must_exceed_one(self, size):
-    with self.assertRaisesRegex(
-        ValueError, "^`size` should be strictly greater than 1.$"):
+    with self.assertRaisesRegex(ValueError,
+                                "^`size` should be strictly greater than 1.$"):
       snt.MergeDims(0, size)
 
   @test_utils.in_eager_mode

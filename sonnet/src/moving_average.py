@@ -40,8 +40,8 @@ class MovingAverage(base.AbstractModule):
     """
     super().__init__(name=name)
     if decay < 0.0 or decay > 1.0:
-      raise ValueError("Decay must be a float in the [0, 1] range, but is {}."
-                       .format(decay))
+      raise ValueError(
+          "Decay must be a float in the [0, 1] range, but is {}.".format(decay))
     self._decay = decay
     self._local = local
     self._initialized = None
@@ -65,27 +65,29 @@ class MovingAverage(base.AbstractModule):
     inputs = tf.convert_to_tensor(inputs)
     shape = inputs.get_shape()
     if not shape.is_fully_defined():
-      raise ValueError("%s: the shape of inputs must be fully known, got %s."
-                       % (self.scope_name, shape.as_list()))
+      raise ValueError("%s: the shape of inputs must be fully known, got %s." %
+                       (self.scope_name, shape.as_list()))
     if not inputs.dtype.is_floating:
-      raise TypeError("%s: inputs must be a float tensor, got dtype %s."
-                      % (self.scope_name, inputs.dtype.name))
+      raise TypeError("%s: inputs must be a float tensor, got dtype %s." %
+                      (self.scope_name, inputs.dtype.name))
     if (self._moving_average is not None and
         shape != self._moving_average.get_shape()):
       raise ValueError(
           "Trying to share variable %s/moving_average, but specified shape %s "
-          "and found shape %s." % (self.scope_name, tuple(shape.as_list()),
-                                   tuple(self._moving_average.shape.as_list())))
-    collections = [tf1.GraphKeys.LOCAL_VARIABLES if self._local
-                   else tf1.GraphKeys.GLOBAL_VARIABLES]
+          "and found shape %s." % (self.scope_name, tuple(
+              shape.as_list()), tuple(self._moving_average.shape.as_list())))
+    collections = [
+        tf1.GraphKeys.LOCAL_VARIABLES
+        if self._local else tf1.GraphKeys.GLOBAL_VARIABLES]
     self._initialized = tf1.get_variable(
         "initialized", shape=[], dtype=tf.bool,
-        initializer=tf1.constant_initializer(False),
-        trainable=False, use_resource=True, collections=collections)
-    self._moving_average = tf1.get_variable(
-        "moving_average", shape=shape, dtype=inputs.dtype,
-        initializer=tf1.zeros_initializer(), trainable=False,
+        initializer=tf1.constant_initializer(False), trainable=False,
         use_resource=True, collections=collections)
+    self._moving_average = tf1.get_variable("moving_average", shape=shape,
+                                            dtype=inputs.dtype,
+                                            initializer=tf1.zeros_initializer(),
+                                            trainable=False, use_resource=True,
+                                            collections=collections)
     # Sonnet 1's update, `average -= (average - inputs) * (1 - decay)`, in
     # the same order of operations so that the numbers match bit for bit.
     # The first update (and the first after `reset`) takes the inputs as
@@ -137,7 +139,7 @@ def _pass_through_gradients(x, moving_avg, name="pass_through_gradients"):
       raise TypeError(
           "Inputs to _differentiate_last_step are expected to be of the same "
           "type, but were {} and {}.".format(x.dtype.base_dtype,
-                                            moving_avg.dtype.base_dtype))
+                                             moving_avg.dtype.base_dtype))
     output = _average_with_gradient_of_x(x, moving_avg)
     output.set_shape(x.get_shape())
   return output

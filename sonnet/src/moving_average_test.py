@@ -43,12 +43,13 @@ class MovingAverageTest(test_utils.TestCase, parameterized.TestCase):
     module(tf.ones([2, 3]))
     module(tf.ones([2, 3]))
     self.assertEqual(module.get_variables(), ())
-    expected = {"moving_average/initialized": [],
-                "moving_average/moving_average": [2, 3]}
-    own = module.get_variables(tf1.GraphKeys.LOCAL_VARIABLES if local else
-                               tf1.GraphKeys.GLOBAL_VARIABLES)
-    other = module.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES if local else
-                                 tf1.GraphKeys.LOCAL_VARIABLES)
+    expected = {
+        "moving_average/initialized": [],
+        "moving_average/moving_average": [2, 3]}
+    own = module.get_variables(tf1.GraphKeys.LOCAL_VARIABLES if local else tf1.
+                               GraphKeys.GLOBAL_VARIABLES)
+    other = module.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES
+                                 if local else tf1.GraphKeys.LOCAL_VARIABLES)
     self.assertVariableShapes(own, expected)
     self.assertEqual(other, ())
     self.assertEqual(own[0].dtype.base_dtype, tf.bool)
@@ -78,8 +79,7 @@ class MovingAverageTest(test_utils.TestCase, parameterized.TestCase):
     x = tf.constant([1., 2.])
     if self.eager:
       module(x * 3)
-    grad = test_utils.gradients(lambda: tf.reduce_sum(module(x) * [2., 5.]),
-                                x)
+    grad = test_utils.gradients(lambda: tf.reduce_sum(module(x) * [2., 5.]), x)
     self.init()
     self.assertAllClose(self.evaluate(grad), [2., 5.])
 

@@ -101,11 +101,10 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     self._eps = eps
     self._update_ops_collection = update_ops_collection
     self._fused = fused
-    self._set_variable_options(
-        initializers, partitioners, regularizers,
-        self.POSSIBLE_INITIALIZER_KEYS,
-        partitioner_keys=self.POSSIBLE_PARTITIONER_KEYS,
-        regularizer_keys=self.POSSIBLE_REGULARIZER_KEYS)
+    self._set_variable_options(initializers, partitioners, regularizers,
+                               self.POSSIBLE_INITIALIZER_KEYS,
+                               partitioner_keys=self.POSSIBLE_PARTITIONER_KEYS,
+                               regularizer_keys=self.POSSIBLE_REGULARIZER_KEYS)
     self._moving_mean = None
     self._moving_variance = None
     self._beta = None
@@ -138,8 +137,8 @@ class BatchNormBase(variable_options.PublicVariableOptions):
       check_fusable(dtype, self.scope_name)
       self._check_fusable_input(input_batch)
     is_training = check_flag(is_training, self.scope_name)
-    test_local_stats = check_flag(
-        test_local_stats, self.scope_name, "test_local_stats")
+    test_local_stats = check_flag(test_local_stats, self.scope_name,
+                                  "test_local_stats")
     moving_dtype = stat_dtype(dtype)
     shape = self._statistics_shape(input_batch, axis)
 
@@ -148,8 +147,8 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     if replicas is None:
       mean, variance = build_statistics(use_batch_stats, moving_dtype)
       self._build_scale_offset(dtype, shape)
-      out, mean, variance = self._batch_norm_op(
-          input_batch, mean, variance, use_batch_stats, moving_dtype)
+      out, mean, variance = self._batch_norm_op(input_batch, mean, variance,
+                                                use_batch_stats, moving_dtype)
     else:
       out, mean, variance = self._cross_replica_batch_norm(
           input_batch, axis, shape, use_batch_stats, moving_dtype, replicas)
@@ -202,18 +201,18 @@ class BatchNormBase(variable_options.PublicVariableOptions):
 
   def _create_moving_averages(self, shape, moving_dtype):
     """Creates (or shares) `moving_mean` and `moving_variance`."""
-    self._moving_mean = self._moving_variable(
-        self.MOVING_MEAN, shape, moving_dtype)
-    self._moving_variance = self._moving_variable(
-        self.MOVING_VARIANCE, shape, moving_dtype)
+    self._moving_mean = self._moving_variable(self.MOVING_MEAN, shape,
+                                              moving_dtype)
+    self._moving_variance = self._moving_variable(self.MOVING_VARIANCE, shape,
+                                                  moving_dtype)
 
   def _moving_values(self, dtype):
     """A function returning the two moving averages' values in `dtype`."""
     return lambda: (value_as(self._moving_mean, dtype),
                     value_as(self._moving_variance, dtype))
 
-  def _cross_replica_batch_norm(self, input_batch, axis, shape,
-                                use_batch_stats, moving_dtype, replicas):
+  def _cross_replica_batch_norm(self, input_batch, axis, shape, use_batch_stats,
+                                moving_dtype, replicas):
     """Normalizes by the global batch's statistics (or the moving averages).
 
     The batch statistics are all-reduced over the replicas (outside any
@@ -238,16 +237,17 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     self._build_scale_offset(dtype, shape)
     batch_mean, batch_variance, count = cross_replica_moments(
         input_batch, axis, replicas)
-    mean, variance = smart_cond(use_batch_stats,
-                                lambda: (batch_mean, batch_variance),
+    mean, variance = smart_cond(use_batch_stats, lambda:
+                                (batch_mean, batch_variance),
                                 self._moving_values(dtype))
     broadcastable = self._broadcastable
-    beta, gamma = [None if v is None else tf.cast(maybe_value(v), dtype)
-                   for v in (self._beta, self._gamma)]
-    out = tf.nn.batch_normalization(
-        input_batch, broadcastable(mean), broadcastable(variance),
-        broadcastable(beta), broadcastable(gamma), self._eps,
-        name="batch_norm")
+    beta, gamma = [
+        None if v is None else tf.cast(maybe_value(v), dtype)
+        for v in (self._beta, self._gamma)]
+    out = tf.nn.batch_normalization(input_batch, broadcastable(mean),
+                                    broadcastable(variance),
+                                    broadcastable(beta), broadcastable(gamma),
+                                    self._eps, name="batch_norm")
     variance = tf.cast(variance, moving_dtype)
     if self._fused:
       variance *= count / (count - 1.)
@@ -262,12 +262,10 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     """
     if self._fused and dtype == tf.float16:
       dtype = tf.float32
-    beta = self._affine_variable(
-        self.BETA, shape, dtype, self._offset) if (
-            self._offset or self._fused) else None
-    gamma = self._affine_variable(
-        self.GAMMA, shape, dtype, self._scale) if (
-            self._scale or self._fused) else None
+    beta = self._affine_variable(self.BETA, shape, dtype, self._offset) if (
+        self._offset or self._fused) else None
+    gamma = self._affine_variable(self.GAMMA, shape, dtype, self._scale) if (
+        self._scale or self._fused) else None
     self._beta, self._gamma = beta, gamma
 
   def _batch_norm_op(self, input_batch, mean, variance, use_batch_stats,
@@ -288,10 +286,11 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     if self._fused:
       return self._fused_batch_norm_op(input_batch, use_batch_stats)
     broadcastable = self._broadcastable
-    out = tf.nn.batch_normalization(
-        input_batch, broadcastable(mean), broadcastable(variance),
-        broadcastable(self._beta), broadcastable(self._gamma), self._eps,
-        name="batch_norm")
+    out = tf.nn.batch_normalization(input_batch, broadcastable(mean),
+                                    broadcastable(variance),
+                                    broadcastable(self._beta),
+                                    broadcastable(self._gamma), self._eps,
+                                    name="batch_norm")
     return out, tf.cast(mean, moving_dtype), tf.cast(variance, moving_dtype)
 
   def _fused_batch_norm_op(self, input_batch, use_batch_stats):
@@ -309,9 +308,11 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     """
     mean, variance = self._moving_mean, self._moving_variance
     fusable, data_format = self._fusable_batch(input_batch)
-    out, batch_mean, batch_variance = fused_batch_norm(
-        fusable, self._gamma, self._beta, mean, variance, self._eps,
-        data_format, use_batch_stats)
+    out, batch_mean, batch_variance = fused_batch_norm(fusable, self._gamma,
+                                                       self._beta, mean,
+                                                       variance, self._eps,
+                                                       data_format,
+                                                       use_batch_stats)
     if fusable is not input_batch:
       out = tf.reshape(out, tf.shape(input_batch))
     return (out, tf.reshape(batch_mean, mean.get_shape()),
@@ -333,12 +334,11 @@ class BatchNormBase(variable_options.PublicVariableOptions):
       return None
 
     def update():
-      return (assign_moving_average(
-          self._moving_mean, self._as_statistic(mean), self._decay_rate,
-          "update_moving_mean"),
-              assign_moving_average(
-                  self._moving_variance, self._as_statistic(variance),
-                  self._decay_rate, "update_moving_variance"))
+      return (assign_moving_average(self._moving_mean, self._as_statistic(mean),
+                                    self._decay_rate, "update_moving_mean"),
+              assign_moving_average(self._moving_variance,
+                                    self._as_statistic(variance),
+                                    self._decay_rate, "update_moving_variance"))
 
     return smart_cond(is_training, update, no_update)
 
@@ -412,8 +412,8 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     if tf.as_dtype(dtype) != variable.dtype.base_dtype:
       raise ValueError(
           "Trying to share variable %s, but specified dtype %s and found "
-          "dtype %s." % (full_name, tf.as_dtype(dtype).name,
-                         variable.dtype.name))
+          "dtype %s." %
+          (full_name, tf.as_dtype(dtype).name, variable.dtype.name))
 
   def _affine_property(self, name):
     """`gamma` or `beta`, for their properties.
@@ -431,13 +431,13 @@ class BatchNormBase(variable_options.PublicVariableOptions):
     self._ensure_is_connected()
     variable = self._gamma if name == self.GAMMA else self._beta
     if variable is None:
-      raise errors.Error("Batch normalization doesn't have %s, so no %s"
-                         % (_AFFINE_ROLES[name], name))
+      raise errors.Error("Batch normalization doesn't have %s, so no %s" %
+                         (_AFFINE_ROLES[name], name))
     return variable
 
 
-_AFFINE_ROLES = {BatchNormBase.GAMMA: "a scale",
-                 BatchNormBase.BETA: "an offset"}
+_AFFINE_ROLES = {
+    BatchNormBase.GAMMA: "a scale", BatchNormBase.BETA: "an offset"}
 # Made once: initializers are immutable, and cost time to make.
 _DEFAULT_INITIALIZERS = {
     BatchNormBase.GAMMA: create_gamma_initializer(),
@@ -475,8 +475,9 @@ def replica_variable_options():
   """
   if (tf.distribute.has_strategy() and
       tf.distribute.get_strategy().num_replicas_in_sync > 1):
-    return {"synchronization": tf.VariableSynchronization.ON_READ,
-            "aggregation": tf.VariableAggregation.MEAN}
+    return {
+        "synchronization": tf.VariableSynchronization.ON_READ,
+        "aggregation": tf.VariableAggregation.MEAN}
   return {}
 
 
@@ -539,9 +540,8 @@ def check_flag(flag, scope_name, arg_name="is_training"):
   if isinstance(flag, (tf.Tensor, tf.Variable)) and flag.dtype == tf.bool:
     static = tf.get_static_value(flag)
     return bool(static) if static is not None else flag
-  raise TypeError(
-      "%s: %s must be a Python bool or a boolean tensor, got %r."
-      % (scope_name, arg_name, flag))
+  raise TypeError("%s: %s must be a Python bool or a boolean tensor, got %r." %
+                  (scope_name, arg_name, flag))
 
 
 def either(a, b):
@@ -582,9 +582,8 @@ def maybe_value(variable):
 def check_float(inputs, scope_name):
   """Raises TypeError unless `inputs` has a floating point dtype."""
   if not inputs.dtype.is_floating:
-    raise TypeError(
-        "%s: inputs must have a floating point dtype, got %s."
-        % (scope_name, inputs.dtype.name))
+    raise TypeError("%s: inputs must have a floating point dtype, got %s." %
+                    (scope_name, inputs.dtype.name))
 
 
 def check_fusable(dtype, scope_name):
@@ -630,14 +629,15 @@ def fused_batch_norm(x, scale, offset, mean, variance, eps, data_format,
       tf.reshape(t, [-1]) for t in (scale, offset, mean, variance)]
 
   def with_batch_stats():
-    return tf1.nn.fused_batch_norm(
-        x, scale, offset, epsilon=eps, data_format=data_format,
-        is_training=True, name="batch_norm")
+    return tf1.nn.fused_batch_norm(x, scale, offset, epsilon=eps,
+                                   data_format=data_format, is_training=True,
+                                   name="batch_norm")
 
   def with_given_stats():
-    return tf1.nn.fused_batch_norm(
-        x, scale, offset, mean=mean, variance=variance, epsilon=eps,
-        data_format=data_format, is_training=False, name="batch_norm")
+    return tf1.nn.fused_batch_norm(x, scale, offset, mean=mean,
+                                   variance=variance, epsilon=eps,
+                                   data_format=data_format, is_training=False,
+                                   name="batch_norm")
 
   return smart_cond(use_batch_stats, with_batch_stats, with_given_stats)
 

@@ -102,8 +102,8 @@ def pack_sequence_as(structure, flat_sequence):
   if not is_sequence(flat_sequence):
     raise TypeError(
         "Attempted to pack value:\n  {}\ninto a sequence, but found "
-        "incompatible type `{}` instead.".format(
-            _truncated_repr(flat_sequence), type(flat_sequence)))
+        "incompatible type `{}` instead.".format(_truncated_repr(flat_sequence),
+                                                 type(flat_sequence)))
   if is_sequence(structure):
     num_leaves = len(flatten(structure))
     if len(flat_sequence) != num_leaves:

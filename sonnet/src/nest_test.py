@@ -73,8 +73,7 @@ class NestTest(test_utils.TestCase, parameterized.TestCase):
     snt.nest.assert_shallow_structure(shallow, deep)
     self.assertEqual(snt.nest.flatten_up_to(shallow, deep),
                      [[1, 2], Point(3, 4)])
-    self.assertEqual(snt.nest.map_up_to(shallow, len, deep),
-                     (2, {"k": 2}))
+    self.assertEqual(snt.nest.map_up_to(shallow, len, deep), (2, {"k": 2}))
     self.assertEqual(
         snt.nest.map_up_to((0, 0), lambda a, b: a + b, ([1], [2]), ([3], [4])),
         ([1, 3], [2, 4]))
@@ -120,8 +119,9 @@ class NestTest(test_utils.TestCase, parameterized.TestCase):
     flat = snt.nest.flatten_iterable(structure)
     self.assertEqual(flat, [frozenset([7]), 1, 2, {8}, "str"])
     packed = snt.nest.pack_iterable_as(structure, [str(x) for x in flat])
-    self.assertEqual(packed, ["frozenset({7})",
-                              {"a": Point("1", ("2",)), "b": "{8}"}, "str"])
+    self.assertEqual(
+        packed,
+        ["frozenset({7})", {"a": Point("1", ("2",)), "b": "{8}"}, "str"])
     self.assertEqual(snt.nest.flatten_iterable(5), [5])
     self.assertEqual(snt.nest.pack_iterable_as(5, [6]), 6)
 
@@ -133,17 +133,19 @@ class NestTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertLogs(level="WARNING") as logs:
       self.assertEqual(first(1, b=2), 1)
     self.assertEqual(calls, [((1,), {"b": 2})])
-    self.assertRegex(logs.output[0], "Sonnet nest is deprecated. Please use "
-                     "tf.contrib.framework.nest instead. Unique A.")
+    self.assertRegex(
+        logs.output[0], "Sonnet nest is deprecated. Please use "
+        "tf.contrib.framework.nest instead. Unique A.")
     with self.assertNoLogs(level="WARNING"):
       first()
       self.assertEqual(second("ab"), 2)
 
-  @parameterized.parameters(
-      "assert_same_structure", "flatten", "pack_sequence_as", "map",
-      "map_up_to", "flatten_up_to", "assert_shallow_structure", "is_sequence",
-      "flatten_dict_items", "flatten_iterable", "pack_iterable_as",
-      "is_iterable", "with_deprecation_warning")
+  @parameterized.parameters("assert_same_structure", "flatten",
+                            "pack_sequence_as", "map", "map_up_to",
+                            "flatten_up_to", "assert_shallow_structure",
+                            "is_sequence", "flatten_dict_items",
+                            "flatten_iterable", "pack_iterable_as",
+                            "is_iterable", "with_deprecation_warning")
   def test_sonnet1_path(self, name):
     self.assertIs(getattr(deep_nest, name), getattr(snt.nest, name))
 

@@ -73,14 +73,14 @@ def layer_norm(x, gamma, beta, axes=-1, eps=1e-5):
 
 def log_normal(x, loc, scale):
   """The log density of a normal distribution at `x`."""
-  return (-0.5 * ((x - loc) / scale) ** 2 - np.log(scale)
-          - 0.5 * np.log(2 * np.pi))
+  return (-0.5 * ((x - loc) / scale)**2 - np.log(scale) -
+          0.5 * np.log(2 * np.pi))
 
 
 def normal_kl(loc, scale, other_loc, other_scale):
   """KL(N(loc, scale) || N(other_loc, other_scale)), elementwise."""
-  return (np.log(other_scale / scale) +
-          (scale ** 2 + (loc - other_loc) ** 2) / (2 * other_scale ** 2) - 0.5)
+  return (np.log(other_scale / scale) + (scale**2 + (loc - other_loc)**2) /
+          (2 * other_scale**2) - 0.5)
 
 
 def vanilla_rnn_step(x, h, v, activation=np.tanh):
@@ -96,8 +96,9 @@ def vanilla_rnn_step(x, h, v, activation=np.tanh):
   Returns:
     The new state `[B, H]`.
   """
-  return activation(x.dot(v["in_to_hidden/w"]) + v["in_to_hidden/b"] +
-                    h.dot(v["hidden_to_hidden/w"]) + v["hidden_to_hidden/b"])
+  return activation(
+      x.dot(v["in_to_hidden/w"]) + v["in_to_hidden/b"] +
+      h.dot(v["hidden_to_hidden/w"]) + v["hidden_to_hidden/b"])
 
 
 def lstm_step(x, h, c, v, forget_bias=1., peepholes=False, cell_clip=None,
@@ -196,8 +197,7 @@ def explicit_pads(padding, kernel, rate):
       "VALID": (0, 0),
       "FULL": (total, total),
       "CAUSAL": (total, 0),
-      "REVERSE_CAUSAL": (0, total),
-  }[padding]
+      "REVERSE_CAUSAL": (0, total),}[padding]
 
 
 def conv_pads(paddings, spatial, kernel, stride, rate, tf_same=True):
@@ -216,8 +216,9 @@ def conv_pads(paddings, spatial, kernel, stride, rate, tf_same=True):
     A list of (before, after) pairs.
   """
   if tf_same and set(paddings) == {"SAME"}:
-    return [tf_same_pads(s, k, st, r)
-            for s, k, st, r in zip(spatial, kernel, stride, rate)]
+    return [
+        tf_same_pads(s, k, st, r)
+        for s, k, st, r in zip(spatial, kernel, stride, rate)]
   return [explicit_pads(p, k, r) for p, k, r in zip(paddings, kernel, rate)]
 
 
@@ -300,8 +301,9 @@ def transpose_scatter(x, w, stride, output_shape, padding):
   n = x.ndim - 2
   kernel = w.shape[:n]
   if padding == "SAME":
-    before = [tf_same_pads(output_shape[d], kernel[d], stride[d], 1)[0]
-              for d in range(n)]
+    before = [
+        tf_same_pads(output_shape[d], kernel[d], stride[d], 1)[0]
+        for d in range(n)]
   else:
     before = [0] * n
   full = [(x.shape[1 + d] - 1) * stride[d] + kernel[d] for d in range(n)]
@@ -315,8 +317,8 @@ def transpose_scatter(x, w, stride, output_shape, padding):
       start = position[d] * stride[d]
       index.append(slice(start, start + kernel[d]))
     y[tuple(index)] += contribution
-  index = [slice(None)] + [slice(before[d], before[d] + output_shape[d])
-                           for d in range(n)]
+  index = [slice(None)] + [
+      slice(before[d], before[d] + output_shape[d]) for d in range(n)]
   return y[tuple(index)]
 
 

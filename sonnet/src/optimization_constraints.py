@@ -128,10 +128,11 @@ class OptimizationConstraints:
     valid_range = valid_range or self._valid_range
     self._constraints.append(constraint)
     self._valid_ranges.append(valid_range)
-    self._lagrange_multipliers.append(get_lagrange_multiplier(
-        shape=constraint.shape,
-        rate=self._rate if rate is None else rate,
-        initializer=initializer, valid_range=valid_range))
+    self._lagrange_multipliers.append(
+        get_lagrange_multiplier(shape=constraint.shape,
+                                rate=self._rate if rate is None else rate,
+                                initializer=initializer,
+                                valid_range=valid_range))
     return self
 
   def add_geq(self, lhs, rhs=0.0, rate=None, valid_range=None,
@@ -241,7 +242,7 @@ def _is_falsy(initializer):
 
 
 def _squared_softplus(x):
-  return tf.nn.softplus(x) ** 2
+  return tf.nn.softplus(x)**2
 
 
 def _softplus_inverse(y):
@@ -309,10 +310,12 @@ def _constrain_to_range(x, min_value, max_value, name="constrain_to_range"):
 
     @tf.custom_gradient
     def constrain(value):
+
       def grad(dy):
         zeros = tf.zeros_like(dy)
         dy = tf.where(tf.logical_and(value < low, dy < 0), zeros, dy)
         return tf.where(tf.logical_and(value > high, dy > 0), zeros, dy)
+
       return tf.clip_by_value(value, low, high), grad
 
     output = constrain(tf.convert_to_tensor(x))

@@ -44,8 +44,9 @@ class LagrangeMultiplierTest(test_utils.TestCase, parameterized.TestCase):
     coefficient = np.array([1., -2., 3.], np.float32)
 
     def make_loss():
-      value = snt.get_lagrange_multiplier(
-          shape=[3], rate=rate, initializer=initial, maximize=maximize)
+      value = snt.get_lagrange_multiplier(shape=[3], rate=rate,
+                                          initializer=initial,
+                                          maximize=maximize)
       return value, tf.reduce_sum(coefficient * value)
 
     value, variables, grads = values_and_gradients(make_loss)
@@ -58,13 +59,13 @@ class LagrangeMultiplierTest(test_utils.TestCase, parameterized.TestCase):
     sign = 1. if maximize else -1.
     self.assertAllClose(value, sign * initial * np.ones(3))
     self.assertAllClose(w, np_variable_for(initial) * np.ones(3))
-    self.assertAllClose(grad, np_multiplier_gradient(
-        w, sign * coefficient, rate))
+    self.assertAllClose(grad, np_multiplier_gradient(w, sign * coefficient,
+                                                     rate))
 
-  @parameterized.parameters(
-      (None, [1., 1.]), (0., [1., 1.]), (np.array([0.25, 4.]), [0.25, 4.]),
-      (tf1.constant_initializer(1e-9), [1e-9, 1e-9]),
-      (tf1.constant_initializer(50.), [50., 50.]))
+  @parameterized.parameters((None, [1., 1.]), (0., [1., 1.]),
+                            (np.array([0.25, 4.]), [0.25, 4.]),
+                            (tf1.constant_initializer(1e-9), [1e-9, 1e-9]),
+                            (tf1.constant_initializer(50.), [50., 50.]))
   @test_utils.in_all_modes
   def test_initial_values(self, initializer, expected):
     # 0 and None mean 1, as in Sonnet 1.36; tiny and large values survive
@@ -75,11 +76,13 @@ class LagrangeMultiplierTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_names_in_scopes(self):
+
     def make():
       with tf1.variable_scope("scope"):
         snt.get_lagrange_multiplier()
         snt.get_lagrange_multiplier(name="other")
         return snt.get_lagrange_multiplier()
+
     module = snt.Module(make, name="outer")
     module()
     self.assertVariableNames(module.get_variables(), [
@@ -104,8 +107,8 @@ class ConstrainToRangeTest(test_utils.TestCase, parameterized.TestCase):
     def constrained():
       return optimization_constraints._constrain_to_range(x, 0., 1.)  # pylint: disable=protected-access
 
-    grad = test_utils.gradients(
-        lambda: tf.reduce_sum(constrained() * upstream), x)
+    grad = test_utils.gradients(lambda: tf.reduce_sum(constrained() * upstream),
+                                x)
     out, grad = self.evaluate([constrained(), grad])
     self.assertAllEqual(out, [0., 0., 0.5, 0.5, 1., 1.])
     # Below the range a negative gradient is dropped, above it a positive.
@@ -139,8 +142,8 @@ class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
         "lagrange_multiplier/w:0", "lagrange_multiplier_1/w:0",
         "lagrange_multiplier_2/w:0"])
     self.init()
-    (constraints, multipliers, penalty), ws, grads = self.evaluate(
-        [values, variables, grads])
+    (constraints, multipliers,
+     penalty), ws, grads = self.evaluate([values, variables, grads])
     self.assertAllClose(constraints[0], [-0.7, -2., 1.])
     self.assertAllClose(constraints[1], [-0.3, 1., -2.])
     self.assertAllClose(constraints[2], 0.5)
@@ -149,11 +152,11 @@ class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(multipliers[2], 3.)
     self.assertAllClose(penalty, -0.7 - 2. + 1. + 0.5 * (1. - 0.3 - 2.) + 1.5)
     self.assertAllClose(ws[1], np_variable_for(0.2) * np.ones(3))
-    self.assertAllClose(grads[0], np_multiplier_gradient(
-        ws[0], constraints[0], 0.5))
+    self.assertAllClose(grads[0],
+                        np_multiplier_gradient(ws[0], constraints[0], 0.5))
     # Below the range, the negative gradients are dropped.
-    self.assertAllClose(grads[1], np_multiplier_gradient(
-        ws[1], [0., 1., 0.], 0.5))
+    self.assertAllClose(grads[1],
+                        np_multiplier_gradient(ws[1], [0., 1., 0.], 0.5))
     self.assertAllClose(grads[2], np_multiplier_gradient(ws[2], 0.5, 2.))
 
   @test_utils.in_all_modes
@@ -209,16 +212,16 @@ class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
       x = tf1.get_variable("x", [], initializer=tf1.zeros_initializer())
       constraints = snt.OptimizationConstraints()
       constraints.add_geq(x, 1.)
-      return x, constraints.lagrange_multipliers[0], (
-          tf.square(x) + constraints())
+      return x, constraints.lagrange_multipliers[0], (tf.square(x) +
+                                                      constraints())
 
     # A module creates the multiplier once and reuses it on every call.
     problem = snt.Module(lagrangian, name="problem")
     optimizer = tf1.train.GradientDescentOptimizer(0.05)
     if self.eager:
       problem()
-      self.assertVariableNames(problem.trainable_variables, [
-          "problem/x", "problem/lagrange_multiplier/w"])
+      self.assertVariableNames(problem.trainable_variables,
+                               ["problem/x", "problem/lagrange_multiplier/w"])
 
       @tf.function
       def step():
@@ -234,8 +237,8 @@ class OptimizationConstraintsTest(test_utils.TestCase, parameterized.TestCase):
     else:
       x, multiplier, loss = problem()
       problem()
-      self.assertVariableNames(tf1.trainable_variables(), [
-          "problem/x", "problem/lagrange_multiplier/w"])
+      self.assertVariableNames(tf1.trainable_variables(),
+                               ["problem/x", "problem/lagrange_multiplier/w"])
       train = optimizer.minimize(loss)
       self.init()
       for _ in range(1000):
@@ -249,11 +252,13 @@ class CompatPathTest(test_utils.TestCase):
 
   def test_is_the_implementation_module(self):
     self.assertIs(compat_path, optimization_constraints)
-    self.assertEqual(compat_path.LAGRANGE_MULTIPLIERS,  # pylint: disable=no-member
-                     "Lagrange Multipliers")
+    self.assertEqual(
+        compat_path.LAGRANGE_MULTIPLIERS,  # pylint: disable=no-member
+        "Lagrange Multipliers")
 
   @test_utils.in_all_modes
   def test_patching_the_parametrization_takes_effect(self):
+
     def identity_parametrization(x, rate):
       return snt.scale_gradient(x, -rate)
 

@@ -37,8 +37,8 @@ class RecurrentDropoutWrapper(rnn_core.CoreWrapper):
       self._dropout_state_size.append(state_size)
       return len(self._dropout_state_size) - 1
 
-    self._dropout_indexes = tf.nest.map_structure(
-        mask_index, keep_probs, core.state_size)
+    self._dropout_indexes = tf.nest.map_structure(mask_index, keep_probs,
+                                                  core.state_size)
 
   def _build(self, inputs, prev_state):
     """Steps the core, then drops out its new state with the masks."""
@@ -76,8 +76,8 @@ class RecurrentDropoutWrapper(rnn_core.CoreWrapper):
         ones = tf.ones_like(state, dtype=dtype)
         dropout_masks[index] = tf.nn.dropout(ones, rate=1. - keep_prob)
 
-    tf.nest.map_structure(draw_mask, self._dropout_indexes,
-                          core_initial_state, self._keep_probs)
+    tf.nest.map_structure(draw_mask, self._dropout_indexes, core_initial_state,
+                          self._keep_probs)
     return core_initial_state, dropout_masks
 
   @property

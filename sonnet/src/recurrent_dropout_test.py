@@ -21,8 +21,8 @@ class RecurrentDropoutTest(test_utils.TestCase):
     self.assertLen(test.get_variables(), 2)  # Shared, not duplicated.
     self.init()
     values = self.variable_values(test)
-    (_, masks), outputs, final, test_outputs = self.evaluate(
-        [initial, outputs, final, test_outputs])
+    (_, masks), outputs, final, test_outputs = self.evaluate([
+        initial, outputs, final, test_outputs])
     mask, = masks
     self.assertEqual(mask.shape, (3, 6))
     self.assertAllInSet(mask, [0., 2.])
@@ -43,9 +43,9 @@ class RecurrentDropoutTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_sizes_and_zero_state(self):
     train, _ = snt.lstm_with_recurrent_dropout(4, keep_prob=0.9)
-    self.assertEqual(train.state_size, (
-        snt.LSTMState(tf.TensorShape([4]), tf.TensorShape([4])),
-        [tf.TensorShape([4])]))
+    self.assertEqual(train.state_size,
+                     (snt.LSTMState(tf.TensorShape([4]), tf.TensorShape([4])), [
+                         tf.TensorShape([4])]))
     self.assertEqual(train.output_size, tf.TensorShape([4]))
     # As in Sonnet 1, the zero state's masks are zeros too (use
     # initial_state to draw masks).
@@ -62,8 +62,8 @@ class RecurrentDropoutTest(test_utils.TestCase):
     test_out, _ = test(tf.ones([5, 3]), test.initial_state(5))
     self.assertLen(test.get_variables(), 10)
     self.init()
-    out, next_state, masks, test_out = self.evaluate(
-        [out, next_state, masks, test_out])
+    out, next_state, masks, test_out = self.evaluate([
+        out, next_state, masks, test_out])
     self.assertAllClose(out, test_out)
     self.assertAllClose(next_state, test_out * masks[0])
 

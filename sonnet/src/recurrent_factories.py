@@ -30,8 +30,8 @@ def lstm_with_recurrent_dropout(hidden_size, keep_prob=0.5, **kwargs):
   return recurrent_dropout.RecurrentDropoutWrapper(core, keep_probs), core
 
 
-def highway_core_with_recurrent_dropout(hidden_size, num_layers,
-                                        keep_prob=0.5, **kwargs):
+def highway_core_with_recurrent_dropout(hidden_size, num_layers, keep_prob=0.5,
+                                        **kwargs):
   """A `HighwayCore` with recurrent dropout on its state, for training.
 
   >>> train_core, test_core = snt.highway_core_with_recurrent_dropout(4, 2)
@@ -50,8 +50,7 @@ def highway_core_with_recurrent_dropout(hidden_size, num_layers,
   return recurrent_dropout.RecurrentDropoutWrapper(core, keep_prob), core
 
 
-def lstm_with_zoneout(hidden_size, keep_prob_c=0.5, keep_prob_h=0.95,
-                      **kwargs):
+def lstm_with_zoneout(hidden_size, keep_prob_c=0.5, keep_prob_h=0.95, **kwargs):
   """An `LSTM` with zoneout on its cell and hidden states.
 
   >>> train_lstm, test_lstm = snt.lstm_with_zoneout(4)

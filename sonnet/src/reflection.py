@@ -46,8 +46,8 @@ def _signature_target(module_or_fn):
   if callable(build) and not inspect.isclass(module_or_fn):
     return build
   if not callable(module_or_fn):
-    raise TypeError("Expected a module, function or other callable, got %r."
-                    % (module_or_fn,))
+    raise TypeError("Expected a module, function or other callable, got %r." %
+                    (module_or_fn,))
   return module_or_fn
 
 
@@ -78,15 +78,14 @@ def supports_kwargs(module_or_fn, kwargs_list):
   kwargs_list = list(kwargs_list)
   for kwarg in kwargs_list:
     if not isinstance(kwarg, str):
-      raise ValueError("kwargs should be strings, instead got {}".format(
-          kwarg))
+      raise ValueError("kwargs should be strings, instead got {}".format(kwarg))
   target = _signature_target(module_or_fn)
   try:
     parameters = inspect.signature(target).parameters
   except (TypeError, ValueError):
     return MAYBE_SUPPORTED  # E.g. some builtins: no signature to read.
-  by_keyword = set(name for name, p in parameters.items() if p.kind in (
-      p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+  by_keyword = set(name for name, p in parameters.items()
+                   if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
   catch_all = any(p.kind == p.VAR_KEYWORD for p in parameters.values())
   result = SUPPORTED
   for kwarg in kwargs_list:
@@ -121,8 +120,10 @@ def remove_unsupported_kwargs(module_or_fn, all_kwargs_dict):
   if not isinstance(all_kwargs_dict, dict):
     raise ValueError("all_kwargs_dict must be a dict from keyword names to "
                      "values, got %r." % (all_kwargs_dict,))
-  return {name: value for name, value in all_kwargs_dict.items()
-          if supports_kwargs(module_or_fn, name) != NOT_SUPPORTED}
+  return {
+      name: value
+      for name, value in all_kwargs_dict.items()
+      if supports_kwargs(module_or_fn, name) != NOT_SUPPORTED}
 
 
 def parse_string_to_constructor(ctor_string):
@@ -150,8 +151,8 @@ def parse_string_to_constructor(ctor_string):
   True
   """
   if not isinstance(ctor_string, str):
-    raise TypeError("Expected a dotted name such as 'snt.Linear', got %r."
-                    % (ctor_string,))
+    raise TypeError("Expected a dotted name such as 'snt.Linear', got %r." %
+                    (ctor_string,))
   path = ctor_string.strip()
   if "." not in path:
     path = "sonnet." + path

@@ -55,8 +55,7 @@ class HasVariableScopeTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_modules_and_templates(self):
     self.assertTrue(snt.has_variable_scope(snt.Linear(2)))  # Unconnected.
-    self.assertTrue(snt.has_variable_scope(
-        tf1.make_template("t", lambda x: x)))
+    self.assertTrue(snt.has_variable_scope(tf1.make_template("t", lambda x: x)))
     self.assertTrue(snt.has_variable_scope(_WithTraining))
 
   def test_other_objects(self):
@@ -67,9 +66,8 @@ class HasVariableScopeTest(test_utils.TestCase):
 class SupportsKwargsTest(test_utils.TestCase, parameterized.TestCase):
 
   def test_constants(self):
-    self.assertEqual(
-        (util.SUPPORTED, util.MAYBE_SUPPORTED, util.NOT_SUPPORTED),
-        ("supported", "maybe_supported", "not_supported"))
+    self.assertEqual((util.SUPPORTED, util.MAYBE_SUPPORTED, util.NOT_SUPPORTED),
+                     ("supported", "maybe_supported", "not_supported"))
 
   @parameterized.parameters(
       (_fixed, ["is_training"], reflection.SUPPORTED),
@@ -85,19 +83,21 @@ class SupportsKwargsTest(test_utils.TestCase, parameterized.TestCase):
       (_Callable(), ["scale"], reflection.SUPPORTED),
       (_Callable(), ["x", "shift"], reflection.NOT_SUPPORTED),
       (lambda x, **kw: x, ["anything"], reflection.MAYBE_SUPPORTED),
-      (functools.partial(_fixed, keep_prob=0.5), ["keep_prob"],
-       reflection.SUPPORTED),
-      (functools.partial(_fixed, 1, True), ["is_training"],
-       reflection.NOT_SUPPORTED),
+      (functools.partial(_fixed, keep_prob=0.5), ["keep_prob"
+                                                 ], reflection.SUPPORTED),
+      (functools.partial(_fixed, 1, True), ["is_training"
+                                           ], reflection.NOT_SUPPORTED),
       (collections.OrderedDict, ["other"], reflection.MAYBE_SUPPORTED),
   )
   def test_functions(self, fn, kwargs_list, expected):
     self.assertEqual(snt.supports_kwargs(fn, kwargs_list), expected)
 
   def test_not_supported_wins_over_maybe(self):
+
     def f(x, *args):
       del args
       return x
+
     self.assertEqual(snt.supports_kwargs(f, ["y"]), reflection.NOT_SUPPORTED)
 
   @test_utils.in_all_modes
@@ -106,14 +106,13 @@ class SupportsKwargsTest(test_utils.TestCase, parameterized.TestCase):
                      reflection.SUPPORTED)
     self.assertEqual(snt.supports_kwargs(snt.Linear(2), ["is_training"]),
                      reflection.NOT_SUPPORTED)
-    self.assertEqual(snt.supports_kwargs(snt.BatchNorm(),
-                                         ["is_training", "test_local_stats"]),
-                     reflection.SUPPORTED)
-    self.assertEqual(snt.supports_kwargs(snt.Sequential([]),
-                                         ["is_training"]),
+    self.assertEqual(
+        snt.supports_kwargs(snt.BatchNorm(),
+                            ["is_training", "test_local_stats"]),
+        reflection.SUPPORTED)
+    self.assertEqual(snt.supports_kwargs(snt.Sequential([]), ["is_training"]),
                      reflection.NOT_SUPPORTED)  # _build(self, *args).
-    self.assertEqual(snt.supports_kwargs(snt.Module(_fixed),
-                                         ["is_training"]),
+    self.assertEqual(snt.supports_kwargs(snt.Module(_fixed), ["is_training"]),
                      reflection.MAYBE_SUPPORTED)  # _build(*args, **kwargs).
 
   def test_class_uses_constructor(self):
@@ -150,8 +149,7 @@ class RemoveUnsupportedKwargsTest(test_utils.TestCase):
       snt.remove_unsupported_kwargs(_fixed, [("is_training", True)])
 
 
-class ParseStringToConstructorTest(test_utils.TestCase,
-                                   parameterized.TestCase):
+class ParseStringToConstructorTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.parameters(
       ("snt.Linear", lambda: snt.Linear),
@@ -200,9 +198,9 @@ class DeprecationWarningTest(test_utils.TestCase):
         snt.deprecation_warning("Use snt.Foo instead of snt.Bar (test 1).")
         snt.deprecation_warning("Use snt.Foo instead of snt.Bar (test 1).")
         snt.deprecation_warning("Use snt.Baz (test 2).")
-    self.assertEqual([r.getMessage() for r in logs.records], [
-        "Use snt.Foo instead of snt.Bar (test 1).",
-        "Use snt.Baz (test 2)."])
+    self.assertEqual(
+        [r.getMessage() for r in logs.records],
+        ["Use snt.Foo instead of snt.Bar (test 1).", "Use snt.Baz (test 2)."])
     self.assertEqual([(w.category, str(w.message)) for w in caught], [
         (DeprecationWarning, "Use snt.Foo instead of snt.Bar (test 1)."),
         (DeprecationWarning, "Use snt.Baz (test 2).")])
@@ -218,7 +216,7 @@ class ToSnakeCaseTest(test_utils.TestCase, parameterized.TestCase):
       ("Conv2D", "conv_2d"),
       ("ConvNet2DTranspose", "conv_net_2d_transpose"),
       ("MLP", "mlp"),
-      ("GRU2", "gru2"),            # No lower-case letter before the number.
+      ("GRU2", "gru2"),  # No lower-case letter before the number.
       ("layer3Norm7", "layer_3_norm_7"),
       ("version12ab34_x", "version_12ab34_x"),  # A word up to the "_".
       ("block2_conv3", "block_2_conv_3"),
@@ -232,27 +230,27 @@ class ToSnakeCaseTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.parameters("2D", "my-module", "", "a b")
   def test_not_an_identifier(self, name):
     with self.assertRaisesRegex(
-        ValueError, "Input string %s is not a valid Python identifier."
-        % name):
+        ValueError, "Input string %s is not a valid Python identifier." % name):
       reflection.to_snake_case(name)
 
 
 class NameForCallableTest(test_utils.TestCase):
 
   def test_functions_classes_and_partials(self):
+
     def halveAndAdd(x, y):  # pylint: disable=invalid-name
       return x / 2 + y
+
     self.assertEqual(util.name_for_callable(halveAndAdd), "halve_and_add")
-    self.assertEqual(util.name_for_callable(snt.BatchNormV2),
-                     "batch_norm_v2")
+    self.assertEqual(util.name_for_callable(snt.BatchNormV2), "batch_norm_v2")
     nested = functools.partial(functools.partial(halveAndAdd, 1.), y=2.)
     self.assertEqual(reflection.name_for_callable(nested), "halve_and_add")
 
   def test_no_name(self):
     self.assertIsNone(reflection.name_for_callable(lambda x: x))
     self.assertIsNone(reflection.name_for_callable(_Callable()))
-    self.assertIsNone(reflection.name_for_callable(
-        functools.partial(lambda x, y: x, 1)))
+    self.assertIsNone(
+        reflection.name_for_callable(functools.partial(lambda x, y: x, 1)))
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import tensorflow as tf
 
 def _check_scale(scale):
   if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
-    raise TypeError("Regularizer scale must be a real number, got %r."
-                    % (scale,))
+    raise TypeError("Regularizer scale must be a real number, got %r." %
+                    (scale,))
   if scale < 0.:
     raise ValueError("Regularizer scale must be >= 0, got %g." % scale)
 

@@ -23,8 +23,9 @@ class RegularizersTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_sum(self):
-    both = snt.regularizers.sum_regularizer(
-        [snt.regularizers.l1(0.5), None, snt.regularizers.l2(2.)])
+    both = snt.regularizers.sum_regularizer([
+        snt.regularizers.l1(0.5), None,
+        snt.regularizers.l2(2.)])
     loss = both(tf.constant(_WEIGHTS))
     expected = 0.5 * np.abs(_WEIGHTS).sum() + (_WEIGHTS**2).sum()
     self.assertAllClose(self.evaluate(loss), expected)
@@ -32,24 +33,23 @@ class RegularizersTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_zero_scale_adds_no_loss(self):
     self.assertIsNone(snt.regularizers.l1(0.)(tf.constant(_WEIGHTS)))
-    self.assertIsNone(snt.regularizers.sum_regularizer(
-        [snt.regularizers.l2(0.)])(tf.constant(_WEIGHTS)))
+    self.assertIsNone(
+        snt.regularizers.sum_regularizer([snt.regularizers.l2(0.)
+                                         ])(tf.constant(_WEIGHTS)))
 
   @test_utils.in_graph_mode
   def test_in_regularization_collection_via_get_variable(self):
-    tf.compat.v1.get_variable(
-        "v", initializer=tf.constant(_WEIGHTS),
-        regularizer=snt.regularizers.l1(1.))
+    tf.compat.v1.get_variable("v", initializer=tf.constant(_WEIGHTS),
+                              regularizer=snt.regularizers.l1(1.))
     self.init()
     losses = tf.compat.v1.get_collection(
         tf.compat.v1.GraphKeys.REGULARIZATION_LOSSES)
     self.assertLen(losses, 1)
     self.assertAllClose(self.evaluate(losses[0]), np.abs(_WEIGHTS).sum())
 
-  @parameterized.parameters(
-      (-1., ValueError, "must be >= 0"),
-      ("big", TypeError, "must be a real number"),
-      (True, TypeError, "must be a real number"))
+  @parameterized.parameters((-1., ValueError, "must be >= 0"),
+                            ("big", TypeError, "must be a real number"),
+                            (True, TypeError, "must be a real number"))
   def test_bad_scale(self, scale, error, message):
     for make in (snt.regularizers.l1, snt.regularizers.l2):
       with self.assertRaisesRegex(error, message):

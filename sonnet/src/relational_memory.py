@@ -17,8 +17,10 @@ def _apply_to_last_dim(module, x):
   shape = tf.shape(x)
   flat = tf.reshape(x, [-1, tf.compat.dimension_value(x.shape[-1])])
   out = module(flat)
-  return tf.reshape(out, tf.concat(
-      [shape[:2], [tf.compat.dimension_value(out.shape[-1])]], axis=0))
+  return tf.reshape(
+      out,
+      tf.concat([shape[:2], [tf.compat.dimension_value(out.shape[-1])]],
+                axis=0))
 
 
 class RelationalMemory(rnn_core.RNNCore):
@@ -95,9 +97,9 @@ class RelationalMemory(rnn_core.RNNCore):
       self._mlp = mlp_lib.MLP([self._mem_size] * attention_mlp_layers)
       self._blocks = []
       for _ in range(num_blocks):
-        self._blocks.append((linear.Linear(qkv_size * num_heads),
-                             layer_norm.LayerNorm(), layer_norm.LayerNorm(),
-                             layer_norm.LayerNorm()))
+        self._blocks.append(
+            (linear.Linear(qkv_size * num_heads), layer_norm.LayerNorm(),
+             layer_norm.LayerNorm(), layer_norm.LayerNorm()))
       if gate_style is not None:
         self._gate_input_linear = linear.Linear(2 * gate_size)
         self._gate_memory_linear = linear.Linear(2 * gate_size)
@@ -132,7 +134,7 @@ class RelationalMemory(rnn_core.RNNCore):
     qkv = tf.transpose(qkv, [0, 2, 1, 3])  # [B, heads, rows, qkv_size]
     q, k, v = tf.split(qkv, [self._key_size, self._key_size, self._head_size],
                        axis=-1)
-    q *= self._key_size ** -0.5
+    q *= self._key_size**-0.5
     weights = tf.nn.softmax(tf.matmul(q, k, transpose_b=True))
     attended = tf.transpose(tf.matmul(weights, v), [0, 2, 1, 3])
     return tf.reshape(attended, [-1, rows, self._mem_size])
@@ -152,8 +154,8 @@ class RelationalMemory(rnn_core.RNNCore):
     """
     if treat_input_as_matrix:
       rows = tf.compat.dimension_value(inputs.shape[1])
-      flat = tf.reshape(inputs, [-1, rows,
-                                 int(np.prod(inputs.shape[2:].as_list()))])
+      flat = tf.reshape(
+          inputs, [-1, rows, int(np.prod(inputs.shape[2:].as_list()))])
       projected = _apply_to_last_dim(self._input_linear, flat)
     else:
       flat = tf.reshape(inputs, [-1, int(np.prod(inputs.shape[1:].as_list()))])
@@ -163,22 +165,21 @@ class RelationalMemory(rnn_core.RNNCore):
     for qkv_linear, qkv_norm, attend_norm, mlp_norm in self._blocks:
       attended = self._attend(state, qkv_linear, qkv_norm)
       state = _apply_to_last_dim(attend_norm, state + attended)
-      state = _apply_to_last_dim(
-          mlp_norm, _apply_to_last_dim(self._mlp, state) + state)
+      state = _apply_to_last_dim(mlp_norm,
+                                 _apply_to_last_dim(self._mlp, state) + state)
     next_memory = state[:, :-rows, :]
     if self._gate_style is not None:
       gate_inputs = self._gate_input_linear(
           tf.reshape(projected, [-1, rows * self._mem_size]))[:, None, :]
       gate_memory = _apply_to_last_dim(self._gate_memory_linear,
                                        tf.tanh(memory))
-      input_gate, forget_gate = tf.split(gate_memory + gate_inputs, 2,
-                                         axis=2)
+      input_gate, forget_gate = tf.split(gate_memory + gate_inputs, 2, axis=2)
       self._input_gate = tf.sigmoid(input_gate + self._input_bias)
       self._forget_gate = tf.sigmoid(forget_gate + self._forget_bias)
       next_memory = (self._input_gate * tf.tanh(next_memory) +
                      self._forget_gate * memory)
-    output = tf.reshape(
-        next_memory, [-1, int(np.prod(next_memory.shape[1:].as_list()))])
+    output = tf.reshape(next_memory,
+                        [-1, int(np.prod(next_memory.shape[1:].as_list()))])
     return output, next_memory
 
   @property
@@ -192,16 +193,14 @@ class RelationalMemory(rnn_core.RNNCore):
     return tf.TensorShape([self._mem_slots * self._mem_size])
 
   input_gate = connected_property.connected_property(
-      "_input_gate",
-      """The input gate of the last connection.
+      "_input_gate", """The input gate of the last connection.
 
       Raises:
         NotConnectedError: before the first connection.
       """)
 
   forget_gate = connected_property.connected_property(
-      "_forget_gate",
-      """The forget gate of the last connection.
+      "_forget_gate", """The forget gate of the last connection.
 
       Raises:
         NotConnectedError: before the first connection.

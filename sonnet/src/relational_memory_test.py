@@ -20,18 +20,16 @@ def numpy_step(x, memory, v, heads, head_size, gate_style, forget_bias=1.,
   batch, slots, _ = memory.shape
   projected = (x.dot(v["linear/w"]) + v["linear/b"])[:, None]
   state = np.concatenate([memory, projected], axis=1)
-  qkv = layer_norm(state.dot(v["linear_1/w"]) + v["linear_1/b"], v,
-                   "layer_norm")
+  qkv = layer_norm(
+      state.dot(v["linear_1/w"]) + v["linear_1/b"], v, "layer_norm")
   qkv = qkv.reshape(batch, slots + 1, heads, 3 * head_size)
   qkv = qkv.transpose(0, 2, 1, 3)
   q, k, val = np.split(qkv, 3, axis=-1)  # pylint: disable=unbalanced-tuple-unpacking
-  weights = refs.softmax(
-      np.einsum("bhik,bhjk->bhij", q * head_size ** -0.5, k))
+  weights = refs.softmax(np.einsum("bhik,bhjk->bhij", q * head_size**-0.5, k))
   attended = np.einsum("bhij,bhjv->bhiv", weights, val)
   attended = attended.transpose(0, 2, 1, 3).reshape(batch, slots + 1, -1)
   state = layer_norm(state + attended, v, "layer_norm_1")
-  hidden = np.maximum(state.dot(v["mlp/linear_0/w"]) + v["mlp/linear_0/b"],
-                      0.)
+  hidden = np.maximum(state.dot(v["mlp/linear_0/w"]) + v["mlp/linear_0/b"], 0.)
   mlp_out = hidden.dot(v["mlp/linear_1/w"]) + v["mlp/linear_1/b"]
   state = layer_norm(mlp_out + state, v, "layer_norm_2")
   next_memory = state[:, :-1]
@@ -59,8 +57,8 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     v = self.variable_values(core)
     out, next_memory = self.evaluate([out, next_memory])
-    expected_out, expected_memory = numpy_step(
-        x, memory, v, heads, 2, gate_style, input_bias=0.3)
+    expected_out, expected_memory = numpy_step(x, memory, v, heads, 2,
+                                               gate_style, input_bias=0.3)
     self.assertAllClose(out, expected_out, atol=1e-4)
     self.assertAllClose(next_memory, expected_memory, atol=1e-4)
 
@@ -70,25 +68,24 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     outputs, _ = snt.dynamic_unroll(core, tf.ones([3, 2, 3]),
                                     core.initial_state(2))
     self.assertEqual(outputs.shape.as_list(), [3, 2, 8])
-    self.assertVariableShapes(core.get_all_variables(), {
-        "relational_memory/layer_norm/beta": [12],
-        "relational_memory/layer_norm/gamma": [12],
-        "relational_memory/layer_norm_1/beta": [4],
-        "relational_memory/layer_norm_1/gamma": [4],
-        "relational_memory/layer_norm_2/beta": [4],
-        "relational_memory/layer_norm_2/gamma": [4],
-        "relational_memory/linear/b": [4],
-        "relational_memory/linear/w": [3, 4],
-        "relational_memory/linear_1/b": [12],
-        "relational_memory/linear_1/w": [4, 12],
-        "relational_memory/linear_2/b": [8],
-        "relational_memory/linear_2/w": [4, 8],
-        "relational_memory/linear_3/b": [8],
-        "relational_memory/linear_3/w": [4, 8],
-        "relational_memory/mlp/linear_0/b": [4],
-        "relational_memory/mlp/linear_0/w": [4, 4],
-        "relational_memory/mlp/linear_1/b": [4],
-        "relational_memory/mlp/linear_1/w": [4, 4]})
+    self.assertVariableShapes(
+        core.get_all_variables(), {
+            "relational_memory/layer_norm/beta": [
+                12], "relational_memory/layer_norm/gamma": [
+                    12], "relational_memory/layer_norm_1/beta": [
+                        4], "relational_memory/layer_norm_1/gamma": [
+                            4], "relational_memory/layer_norm_2/beta": [
+                                4], "relational_memory/layer_norm_2/gamma": [4],
+            "relational_memory/linear/b": [4], "relational_memory/linear/w": [
+                3, 4], "relational_memory/linear_1/b": [
+                    12], "relational_memory/linear_1/w": [
+                        4, 12], "relational_memory/linear_2/b": [
+                            8], "relational_memory/linear_2/w": [4, 8],
+            "relational_memory/linear_3/b": [8], "relational_memory/linear_3/w":
+                [4, 8], "relational_memory/mlp/linear_0/b": [
+                    4], "relational_memory/mlp/linear_0/w": [
+                        4, 4], "relational_memory/mlp/linear_1/b": [
+                            4], "relational_memory/mlp/linear_1/w": [4, 4]})
     self.assertEqual(core.forget_gate.shape.as_list()[1:], [2, 4])
 
   @test_utils.in_all_modes
@@ -122,8 +119,9 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaisesRegex(ValueError, r"num_blocks must be >= 1\. "
                                 r"Got: 0\."):
       snt.RelationalMemory(2, 4, num_blocks=0)
-    with self.assertRaisesRegex(ValueError, r"attention_mlp_layers must be "
-                                r">= 1\. Got: 0\."):
+    with self.assertRaisesRegex(
+        ValueError, r"attention_mlp_layers must be "
+        r">= 1\. Got: 0\."):
       snt.RelationalMemory(2, 4, attention_mlp_layers=0)
     with self.assertRaisesRegex(
         ValueError,
@@ -137,6 +135,7 @@ class RelationalMemoryTest(test_utils.TestCase, parameterized.TestCase):
     out, memory = core(tf.ones([2, 3]), tf.ones([2, 5, 4]))
     self.assertEqual(out.shape.as_list(), [2, 20])
     self.assertEqual(memory.shape.as_list(), [2, 5, 4])
+
 
 if __name__ == "__main__":
   test_utils.main()

@@ -57,9 +57,10 @@ def resampler(data, warp, name="resampler"):
       """Values at integer points (xs, ys), zero outside the image."""
       xi, yi = tf.cast(xs, tf.int32), tf.cast(ys, tf.int32)
       inside = ((xi >= 0) & (xi < width) & (yi >= 0) & (yi < height))
-      index = tf.stack([batch_index,
-                        tf.clip_by_value(yi, 0, height - 1),
-                        tf.clip_by_value(xi, 0, width - 1)], axis=-1)
+      index = tf.stack([
+          batch_index,
+          tf.clip_by_value(yi, 0, height - 1),
+          tf.clip_by_value(xi, 0, width - 1)], axis=-1)
       values = tf.gather_nd(data, index)
       return values * tf.cast(inside, data.dtype)[..., None]
 

@@ -33,8 +33,9 @@ class ResamplerTest(test_utils.TestCase):
     data = tf.constant(rng.randn(1, 3, 3, 2))
     # Keep points away from integer coordinates, where the warp gradient
     # is discontinuous.
-    warp = tf.constant(rng.randint(-1, 3, size=(1, 4, 2)) +
-                       rng.uniform(0.2, 0.8, size=(1, 4, 2)))
+    warp = tf.constant(
+        rng.randint(-1, 3, size=(1, 4, 2)) +
+        rng.uniform(0.2, 0.8, size=(1, 4, 2)))
     for x in (data, warp):
       theoretical, numerical = tf.compat.v1.test.compute_gradient(
           x, x.shape.as_list(), resampler(data, warp), [1, 4, 2],

@@ -23,8 +23,8 @@ _INCOMPATIBLE = "Output shape is incompatible with input shape"
 
 def _check_shape(shape):
   """Checks a target shape: positive integers and at most one -1."""
-  if not all(isinstance(d, numbers.Integral) and (d > 0 or d == -1)
-             for d in shape):
+  if not all(
+      isinstance(d, numbers.Integral) and (d > 0 or d == -1) for d in shape):
     raise ValueError(
         "Desired shape can only contain positive integral numbers and the "
         "wildcard -1. Given shape {}".format(shape))
@@ -104,8 +104,9 @@ class BatchReshape(base.AbstractModule, base.Transposable):
       raise ValueError(_UNKNOWN_DIMS if trailing[0] is None else _INCOMPATIBLE)
     _check_shape(shape)
     if None in trailing:
-      raise ValueError("{} The offending non-preserved input shape is {}"
-                       .format(_UNKNOWN_DIMS, trailing))
+      raise ValueError(
+          "{} The offending non-preserved input shape is {}".format(
+              _UNKNOWN_DIMS, trailing))
     size = int(np.prod(trailing, dtype=np.int64))
     if -1 in shape:
       known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))

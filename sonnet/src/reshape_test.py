@@ -11,12 +11,9 @@ tf1 = tf.compat.v1
 
 class BatchReshapeTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters(
-      ([2, -1], 1, [5, 2, 6]),
-      ((12,), 1, [5, 12]),
-      ([4, 3], 1, [5, 4, 3]),
-      ([-1], 2, [5, 3, 4]),
-      ([2, 2], 2, [5, 3, 2, 2]))
+  @parameterized.parameters(([2, -1], 1, [5, 2, 6]), ((12,), 1, [5, 12]),
+                            ([4, 3], 1, [5, 4, 3]), ([-1], 2, [5, 3, 4]),
+                            ([2, 2], 2, [5, 3, 2, 2]))
   @test_utils.in_all_modes
   def test_values_match_numpy(self, shape, preserve_dims, expected):
     x = np.random.RandomState(0).randn(5, 3, 4).astype(np.float32)
@@ -91,8 +88,8 @@ class BatchReshapeTest(test_utils.TestCase, parameterized.TestCase):
   def test_rank_below_preserve_dims_raises(self, shape, preserve_dims,
                                            input_shape, message):
     with self.assertRaisesRegex(ValueError, "^" + message):
-      snt.BatchReshape(shape, preserve_dims=preserve_dims)(
-          tf.zeros(input_shape))
+      snt.BatchReshape(shape,
+                       preserve_dims=preserve_dims)(tf.zeros(input_shape))
 
   @parameterized.parameters(
       ([2, -1, -1], r"^Wildcard -1 can appear only once in desired output "
@@ -128,8 +125,8 @@ class BatchReshapeTest(test_utils.TestCase, parameterized.TestCase):
     got = tf1.get_default_session().run(y, feed_dict={x: value})
     self.assertAllClose(got, value.reshape(2, 5, 2, 6))
 
-  @parameterized.parameters(
-      ([None, None, 4], [-1]), ([None, 3, None], [-1]), ([5, None], [6]))
+  @parameterized.parameters(([None, None, 4], [-1]), ([None, 3, None], [-1]),
+                            ([5, None], [6]))
   @test_utils.in_graph_mode
   def test_unknown_reshaped_dims_raise(self, input_shape, shape):
     x = tf1.placeholder(tf.float32, input_shape)

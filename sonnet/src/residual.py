@@ -132,8 +132,8 @@ class SkipConnectionCore(rnn_core.RNNCore):
           "Output size unknown. You must provide the input_shape to the "
           "class' constructor or connect the module into the graph.")
     base_size = tf.TensorShape(self._base_core.output_size)
-    return self._input_shape[:-1].concatenate(
-        [self._input_shape[-1] + base_size[-1]])
+    return self._input_shape[:-1].concatenate([
+        self._input_shape[-1] + base_size[-1]])
 
   def initial_state(self, *args, **kwargs):
     """The base core's `initial_state`."""

@@ -30,8 +30,8 @@ class ResidualTest(test_utils.TestCase):
     plain, plain_final = snt.dynamic_unroll(gru, tf.constant(x),
                                             gru.initial_state(2))
     self.init()
-    outputs, final, plain, plain_final = self.evaluate(
-        [outputs, final, plain, plain_final])
+    outputs, final, plain, plain_final = self.evaluate([
+        outputs, final, plain, plain_final])
     self.assertAllClose(outputs, plain + x, atol=1e-5)
     self.assertAllClose(final, plain_final, atol=1e-5)
 
@@ -41,13 +41,11 @@ class ResidualTest(test_utils.TestCase):
     gru = snt.GRU(4)
     core = snt.SkipConnectionCore(gru, input_shape=[5])
     self.assertEqual(core.output_size, tf.TensorShape([9]))
-    outputs, _ = snt.dynamic_unroll(core, tf.constant(x),
-                                    core.initial_state(2))
+    outputs, _ = snt.dynamic_unroll(core, tf.constant(x), core.initial_state(2))
     plain, _ = snt.dynamic_unroll(gru, tf.constant(x), gru.initial_state(2))
     self.init()
     outputs, plain = self.evaluate([outputs, plain])
-    self.assertAllClose(outputs, np.concatenate([x, plain], axis=-1),
-                        atol=1e-5)
+    self.assertAllClose(outputs, np.concatenate([x, plain], axis=-1), atol=1e-5)
 
   @test_utils.in_all_modes
   def test_skip_connection_core_size_from_connection(self):
@@ -75,8 +73,7 @@ class ResidualTest(test_utils.TestCase):
   @test_utils.in_graph_mode
   def test_with_dynamic_rnn(self):
     core = snt.SkipConnectionCore(snt.LSTM(4), input_shape=[3])
-    outputs, _ = tf1.nn.dynamic_rnn(core, tf.ones([2, 5, 3]),
-                                    dtype=tf.float32)
+    outputs, _ = tf1.nn.dynamic_rnn(core, tf.ones([2, 5, 3]), dtype=tf.float32)
     self.assertEqual(outputs.shape.as_list(), [2, 5, 7])
 
 

@@ -29,8 +29,9 @@ def _zeros(batch_size, size, dtype):
   dims = _size_list(size)
   if isinstance(batch_size, int):
     return tf.zeros([batch_size] + dims, dtype=dtype)
-  shape = tf.concat([tf.reshape(tf.cast(batch_size, tf.int32), [1]),
-                     tf.constant(dims, dtype=tf.int32)], axis=0)
+  shape = tf.concat([
+      tf.reshape(tf.cast(batch_size, tf.int32), [1]),
+      tf.constant(dims, dtype=tf.int32)], axis=0)
   zeros = tf.zeros(shape, dtype=dtype)
   zeros.set_shape([tf.get_static_value(batch_size)] + dims)
   return zeros
@@ -102,11 +103,12 @@ def _state_variable_modules(state_size, dtype, initializers, regularizers,
   for suffix, size, init, reg in zip(_leaf_suffixes(state_size),
                                      tf.nest.flatten(state_size), flat_inits,
                                      flat_regs):
-    modules.append(trainable_variable.TrainableVariable(
-        [1] + _size_list(size), dtype=dtype,
-        initializers={"w": init or tf1.zeros_initializer()},
-        regularizers={"w": reg} if reg else None,
-        name="%s_%s" % (prefix, suffix)))
+    modules.append(
+        trainable_variable.TrainableVariable(
+            [1] + _size_list(size), dtype=dtype,
+            initializers={"w": init or tf1.zeros_initializer()},
+            regularizers={"w": reg} if reg else None,
+            name="%s_%s" % (prefix, suffix)))
   return modules
 
 
@@ -243,11 +245,9 @@ class InputProjection:
         sequence = self._sequence
         size = tf.compat.dimension_value(sequence.shape[-1])
         projected = project(tf.reshape(sequence, [-1, size]), self.kept)
-        shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]],
-                          0)
+        shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]], 0)
         projected = tf.reshape(projected, shape)
-        projected.set_shape(sequence.shape[:2].concatenate(
-            projected.shape[2:]))
+        projected.set_shape(sequence.shape[:2].concatenate(projected.shape[2:]))
         self.projected = projected
         return projected[0], self.kept
     if self._sequence is None:
@@ -342,10 +342,9 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     Returns:
       A nest like `state_size` of zero tensors `[batch_size] + size`.
     """
-    with tf1.name_scope(type(self).__name__ + "ZeroState",
-                        values=[batch_size]):
-      return tf.nest.map_structure(
-          lambda size: _zeros(batch_size, size, dtype), self.state_size)
+    with tf1.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
+      return tf.nest.map_structure(lambda size: _zeros(batch_size, size, dtype),
+                                   self.state_size)
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
                     trainable_initializers=None, trainable_regularizers=None,
@@ -387,12 +386,12 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     with tf1.name_scope(scope):
       if not trainable:
         return self.zero_state(batch_size, dtype)
-      modules = self._initial_state_variables(
-          scope, dtype, trainable_initializers, trainable_regularizers)
+      modules = self._initial_state_variables(scope, dtype,
+                                              trainable_initializers,
+                                              trainable_regularizers)
       return _tiled_states(modules, batch_size, self.state_size)
 
-  def _initial_state_variables(self, prefix, dtype, initializers,
-                               regularizers):
+  def _initial_state_variables(self, prefix, dtype, initializers, regularizers):
     """The learned state's modules for `prefix` (see `initial_state`)."""
     key = (prefix, tf.as_dtype(dtype).name)
     cache = self.__dict__.get("_initial_state_modules")
@@ -403,11 +402,11 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
     modules = None if in_graph else cache.get(key)
     if modules is None:
       # Inside a tf.function, make the modules where their variables live.
-      scope = (tf.init_scope() if tf.inside_function()
-               else contextlib.nullcontext())
+      scope = (tf.init_scope()
+               if tf.inside_function() else contextlib.nullcontext())
       with scope:
-        modules = _state_variable_modules(self.state_size, dtype,
-                                          initializers, regularizers, prefix)
+        modules = _state_variable_modules(self.state_size, dtype, initializers,
+                                          regularizers, prefix)
       cache[key] = modules
       # Track the variables for checkpoints.
       setattr(self, "_initial_state_%d" % len(cache), modules)
@@ -465,8 +464,8 @@ def check_input_size(scope_name, first_size, inputs):
   input_size = tf.compat.dimension_value(inputs.shape[1])
   if first_size is not None and input_size != first_size:
     raise ValueError(
-        "%s: inputs must have size %s as in the first connection, got %s."
-        % (scope_name, first_size, input_size))
+        "%s: inputs must have size %s as in the first connection, got %s." %
+        (scope_name, first_size, input_size))
   return input_size
 
 
@@ -493,20 +492,20 @@ def check_inputs_and_state(core, inputs, prev_state, input_rank=2):
   if shape.rank != input_rank:
     raise errors.IncompatibleShapeError(
         "%s: inputs must have rank %d ([batch_size, ...]), got shape %s. "
-        "For a whole sequence, use snt.dynamic_unroll or dynamic_rnn."
-        % (core.scope_name, input_rank, shape))
+        "For a whole sequence, use snt.dynamic_unroll or dynamic_rnn." %
+        (core.scope_name, input_rank, shape))
   if shape[-1] is None:
     raise errors.UnderspecifiedError(
-        "%s: the last input dimension must be known, got shape %s."
-        % (core.scope_name, shape))
+        "%s: the last input dimension must be known, got shape %s." %
+        (core.scope_name, shape))
   state_size = core.state_size
   try:
     tf.nest.assert_same_structure(prev_state, state_size, check_types=False)
   except (ValueError, TypeError):
     raise errors.IncompatibleShapeError(
         "%s: prev_state must have the structure of state_size %s, got %r. "
-        "Use core.initial_state(batch_size) to make one."
-        % (core.scope_name, state_size, prev_state)) from None
+        "Use core.initial_state(batch_size) to make one." %
+        (core.scope_name, state_size, prev_state)) from None
   batch_size = shape[0]
   for leaf, size in zip(tf.nest.flatten(prev_state),
                         tf.nest.flatten(state_size)):
@@ -515,8 +514,8 @@ def check_inputs_and_state(core, inputs, prev_state, input_rank=2):
     if not leaf_shape.is_compatible_with(expected):
       raise errors.IncompatibleShapeError(
           "%s: each state tensor must have shape [batch_size] + its "
-          "state_size, %s here (batch size from the inputs %s); got %s."
-          % (core.scope_name, expected, shape, leaf_shape))
+          "state_size, %s here (batch size from the inputs %s); got %s." %
+          (core.scope_name, expected, shape, leaf_shape))
     if batch_size is None and leaf_shape.rank:
       batch_size = leaf_shape[0]
   return batch_size

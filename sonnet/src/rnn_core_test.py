@@ -83,8 +83,8 @@ class GuideExampleTest(test_utils.TestCase):
   @test_utils.in_all_modes
   def test_add1_rnn_with_dynamic_unroll(self):
     core = Add1RNN(hidden_size=4)
-    outputs, state = snt.dynamic_unroll(
-        core, tf.ones([6, 2, 3]), core.initial_state(2, tf.float32))
+    outputs, state = snt.dynamic_unroll(core, tf.ones([6, 2, 3]),
+                                        core.initial_state(2, tf.float32))
     outputs, state = self.evaluate([outputs, state])
     self.assertEqual(outputs.shape, (6, 2, 4))
     self.assertAllEqual(state[0], np.full([2, 4], 6.))
@@ -106,6 +106,7 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_sizes_are_not_abstract(self):
+
     class NoSizes(snt.RNNCore):
 
       def _build(self, inputs, prev_state):
@@ -123,21 +124,22 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
   def test_initial_state_op_names(self):
     lstm = snt.LSTM(4, name="a")
     zero = lstm.initial_state(2)
-    self.assertEqual([t.name for t in zero],
-                     ["a_initial_state/LSTMZeroState/zeros:0",
-                      "a_initial_state/LSTMZeroState/zeros_1:0"])
-    self.assertEqual(lstm.zero_state(2, tf.float32).hidden.name,
-                     "LSTMZeroState/zeros:0")
+    self.assertEqual([t.name for t in zero], [
+        "a_initial_state/LSTMZeroState/zeros:0",
+        "a_initial_state/LSTMZeroState/zeros_1:0"])
+    self.assertEqual(
+        lstm.zero_state(2, tf.float32).hidden.name, "LSTMZeroState/zeros:0")
     learned = lstm.initial_state(tf.constant(2), trainable=True)
-    self.assertEqual([t.name for t in learned],
-                     ["a_initial_state_1/state_hidden_tiled:0",
-                      "a_initial_state_1/state_cell_tiled:0"])
+    self.assertEqual([t.name for t in learned], [
+        "a_initial_state_1/state_hidden_tiled:0",
+        "a_initial_state_1/state_cell_tiled:0"])
     self.assertEqual(learned.cell.shape.as_list(), [2, 4])
     named = snt.VanillaRNN(3).initial_state(2, trainable=True, name="blah")
     self.assertEqual(named.name, "blah/state_0_tiled:0")
-    self.assertVariableShapes(tf1.global_variables(), {
-        "a_initial_state_hidden/w": [1, 4], "a_initial_state_cell/w": [1, 4],
-        "blah_0/w": [1, 3]})
+    self.assertVariableShapes(
+        tf1.global_variables(), {
+            "a_initial_state_hidden/w": [1, 4], "a_initial_state_cell/w": [
+                1, 4], "blah_0/w": [1, 3]})
 
   @test_utils.in_graph_mode
   def test_initial_state_names_inside_a_module(self):
@@ -168,14 +170,15 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     if self.eager:  # Reused, so that eager training can learn them.
       modules, = lstm._initial_state_modules.values()  # pylint: disable=protected-access
       modules[0].w.assign(tf.ones([1, 4]))  # The hidden part.
-      self.assertAllEqual(lstm.initial_state(3, trainable=True).hidden,
-                          np.ones([3, 4]))
+      self.assertAllEqual(
+          lstm.initial_state(3, trainable=True).hidden, np.ones([3, 4]))
     else:  # New variables on each call, as in Sonnet 1.36.
-      self.assertVariableShapes(tf1.global_variables(), {
-          "lstm_initial_state_hidden/w": [1, 4],
-          "lstm_initial_state_cell/w": [1, 4],
-          "lstm_initial_state_hidden_1/w": [1, 4],
-          "lstm_initial_state_cell_1/w": [1, 4]})
+      self.assertVariableShapes(
+          tf1.global_variables(), {
+              "lstm_initial_state_hidden/w": [
+                  1, 4], "lstm_initial_state_cell/w": [
+                      1, 4], "lstm_initial_state_hidden_1/w": [1, 4],
+              "lstm_initial_state_cell_1/w": [1, 4]})
     self.assertIsInstance(state, snt.LSTMState)
     self.assertEqual(again.cell.shape.as_list(), [3, 4])
     self.init()
@@ -184,9 +187,9 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_trainable_initial_state_initializers_nested(self):
     core = NestedCore(name="nested")
-    inits = Pair(first=tf1.constant_initializer(2.),
-                 second=(tf1.constant_initializer(3.),
-                         tf1.constant_initializer(-1.)))
+    inits = Pair(
+        first=tf1.constant_initializer(2.),
+        second=(tf1.constant_initializer(3.), tf1.constant_initializer(-1.)))
     state = core.initial_state(tf.constant(2), trainable=True,
                                trainable_initializers=inits, name="init")
     self.init()
@@ -202,30 +205,30 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_trainable_initial_state_bad_initializers(self):
     with self.assertRaises(ValueError):  # Another structure.
-      snt.trainable_initial_state(
-          2, (3, 4), tf.float32, initializers=(tf1.zeros_initializer(),))
+      snt.trainable_initial_state(2, (3, 4), tf.float32,
+                                  initializers=(tf1.zeros_initializer(),))
     lstm = snt.LSTM(4)
     with self.assertRaises(TypeError):  # Not the LSTMState namedtuple.
-      lstm.initial_state(2, trainable=True,
-                         trainable_initializers=(tf1.zeros_initializer(),
-                                                 tf1.zeros_initializer()))
+      lstm.initial_state(
+          2, trainable=True, trainable_initializers=(tf1.zeros_initializer(),
+                                                     tf1.zeros_initializer()))
     with self.assertRaisesRegex(
         ValueError, "Not all the passed initializers are callable objects."):
-      lstm.initial_state(2, trainable=True,
-                         trainable_initializers=snt.LSTMState(
-                             hidden=tf1.zeros_initializer(), cell=None))
+      lstm.initial_state(
+          2, trainable=True,
+          trainable_initializers=snt.LSTMState(hidden=tf1.zeros_initializer(),
+                                               cell=None))
     with self.assertRaisesRegex(
         ValueError, "Not all the passed regularizers are callable objects."):
-      lstm.initial_state(2, trainable=True,
-                         trainable_regularizers=snt.LSTMState(
-                             hidden=tf.reduce_sum, cell=0.1))
+      lstm.initial_state(
+          2, trainable=True,
+          trainable_regularizers=snt.LSTMState(hidden=tf.reduce_sum, cell=0.1))
 
   @test_utils.in_graph_mode
   def test_trainable_initial_state_regularizers(self):
     lstm = snt.LSTM(3)
     lstm.initial_state(
-        2, trainable=True,
-        trainable_regularizers=snt.LSTMState(
+        2, trainable=True, trainable_regularizers=snt.LSTMState(
             hidden=lambda w: tf.reduce_sum(w) + 7.,
             cell=lambda w: tf.reduce_sum(w) - 1.))
     losses = tf1.get_collection(tf1.GraphKeys.REGULARIZATION_LOSSES)
@@ -251,8 +254,8 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
         with tf.GradientTape() as tape:
           loss = loss_fn()
         variables = tape.watched_variables()
-        optimizer.apply_gradients(
-            zip(tape.gradient(loss, variables), variables))
+        optimizer.apply_gradients(zip(tape.gradient(loss, variables),
+                                      variables))
       last = loss_fn()
     else:
       loss = loss_fn()
@@ -293,8 +296,7 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
                                 {"s_0/w": [1, 3], "s_1/w": [1, 4]})
       self.assertEqual(state[1].name, "state_1_tiled:0")
       # Like Sonnet 1, every call outside a reusing scope makes new ones.
-      snt.trainable_initial_state(2, tf.TensorShape([3]), tf.float32,
-                                  name="s")
+      snt.trainable_initial_state(2, tf.TensorShape([3]), tf.float32, name="s")
       self.assertVariableNames(tf1.global_variables(),
                                ["s_0/w", "s_1/w", "s_0_1/w"])
 
@@ -368,6 +370,7 @@ class RNNCellWrapperTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_wrapper_takes_the_custom_getter(self):
+
     def doubled(getter, *args, **kwargs):
       return getter(*args, **kwargs) * 2.
 
@@ -413,15 +416,15 @@ class UnrollTest(test_utils.TestCase, parameterized.TestCase):
     lengths = np.array([6, 1, 4], np.int32)
     lstm = snt.LSTM(4)
     ours, our_state = snt.dynamic_unroll(
-        lstm, tf.constant(np.transpose(x, [1, 0, 2])),
-        lstm.initial_state(3), sequence_length=lengths)
+        lstm, tf.constant(np.transpose(x, [1, 0, 2])), lstm.initial_state(3),
+        sequence_length=lengths)
     theirs, their_state = tf1.nn.dynamic_rnn(
         lstm, tf.constant(x), initial_state=lstm.initial_state(3),
         sequence_length=lengths)
     self.assertLen(lstm.get_variables(), 2)
     self.init()
-    ours, our_state, theirs, their_state = self.evaluate(
-        [ours, our_state, theirs, their_state])
+    ours, our_state, theirs, their_state = self.evaluate([
+        ours, our_state, theirs, their_state])
     self.assertAllClose(np.transpose(ours, [1, 0, 2]), theirs, atol=1e-6)
     self.assertAllClose(our_state.cell, their_state.cell, atol=1e-6)
 
@@ -431,18 +434,22 @@ class UnrollTest(test_utils.TestCase, parameterized.TestCase):
     lstm = snt.LSTM(5)
     static_outputs, static_state = tf1.nn.static_rnn(
         lstm, tf.unstack(tf.constant(x), axis=1), dtype=tf.float32)
-    ours, our_state = snt.static_unroll(
-        lstm, tf.constant(np.transpose(x, [1, 0, 2])), lstm.initial_state(2))
+    ours, our_state = snt.static_unroll(lstm,
+                                        tf.constant(np.transpose(x, [1, 0, 2])),
+                                        lstm.initial_state(2))
     backward = snt.GRU(3)
-    (fw, bw), (fw_state, _) = tf1.nn.bidirectional_dynamic_rnn(
-        lstm, backward, tf.constant(x), dtype=tf.float32)
+    (fw, bw), (fw_state,
+               _) = tf1.nn.bidirectional_dynamic_rnn(lstm, backward,
+                                                     tf.constant(x),
+                                                     dtype=tf.float32)
     reverse_ours, _ = snt.dynamic_unroll(
         backward, tf.constant(np.transpose(x[:, ::-1], [1, 0, 2])),
         backward.initial_state(2))
     self.assertLen(tf1.global_variables(), 2 + 9)
     self.init()
-    values = self.evaluate([static_outputs, static_state, ours, our_state,
-                            fw, bw, fw_state, reverse_ours])
+    values = self.evaluate([
+        static_outputs, static_state, ours, our_state, fw, bw, fw_state,
+        reverse_ours])
     static_outputs, static_state, ours, our_state = values[:4]
     fw, bw, fw_state, reverse_ours = values[4:]
     self.assertAllClose(np.stack(static_outputs), ours, atol=1e-6)
@@ -459,8 +466,8 @@ class UnrollTest(test_utils.TestCase, parameterized.TestCase):
     dyn, dyn_state = snt.dynamic_unroll(gru, x, gru.initial_state(2))
     sta, sta_state = snt.static_unroll(gru, x, gru.initial_state(2))
     self.init()
-    dyn, dyn_state, sta, sta_state = self.evaluate(
-        [dyn, dyn_state, sta, sta_state])
+    dyn, dyn_state, sta, sta_state = self.evaluate([
+        dyn, dyn_state, sta, sta_state])
     self.assertAllClose(dyn, sta, atol=1e-6)
     self.assertAllClose(dyn_state, sta_state, atol=1e-6)
 
@@ -479,13 +486,12 @@ class UnrollTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_errors(self):
     core = snt.VanillaRNN(3, name="rnn")
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                "rnn.*time-major"):
+    with self.assertRaisesRegex(snt.IncompatibleShapeError, "rnn.*time-major"):
       snt.dynamic_unroll(core, tf.ones([4]), core.initial_state(2))
     with self.assertRaisesRegex(snt.UnderspecifiedError, "static"):
       tf.function(lambda x: snt.static_unroll(core, x, core.initial_state(2)),
-                  input_signature=[tf.TensorSpec([None, 2, 1])]
-                 ).get_concrete_function()
+                  input_signature=[tf.TensorSpec([None, 2,
+                                                  1])]).get_concrete_function()
 
 
 if __name__ == "__main__":

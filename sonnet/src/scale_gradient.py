@@ -41,8 +41,8 @@ def scale_gradient(net, scale, name="scale_gradient"):
   array([1.5, 3. ], dtype=float32)
   """
   if tf.executing_eagerly() and callable(net):
-    return lambda *args, **kwargs: scale_gradient(net(*args, **kwargs),
-                                                  scale, name)
+    return lambda *args, **kwargs: scale_gradient(net(*args, **kwargs), scale,
+                                                  name)
   if not isinstance(scale, (tf.Tensor, tf.Variable)):
     if scale == 0:
       return tf.stop_gradient(net, name=name)

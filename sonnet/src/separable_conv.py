@@ -18,17 +18,16 @@ from sonnet.src import conv_properties
 class _SeparableConv(conv.ConvND):
   """Shared body of the separable convolutions."""
 
-  def __init__(self, output_channels, channel_multiplier, kernel_shape,
-               stride, rate, padding, use_bias, initializers, partitioners,
+  def __init__(self, output_channels, channel_multiplier, kernel_shape, stride,
+               rate, padding, use_bias, initializers, partitioners,
                regularizers, data_format, padding_value, custom_getter, name):
-    channel_multiplier = conv_args.check_channel_multiplier(
-        channel_multiplier)
-    super().__init__(
-        output_channels, kernel_shape, stride=stride, rate=rate,
-        padding=padding, use_bias=use_bias, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers,
-        data_format=data_format, padding_value=padding_value,
-        custom_getter=custom_getter, name=name)
+    channel_multiplier = conv_args.check_channel_multiplier(channel_multiplier)
+    super().__init__(output_channels, kernel_shape, stride=stride, rate=rate,
+                     padding=padding, use_bias=use_bias,
+                     initializers=initializers, partitioners=partitioners,
+                     regularizers=regularizers, data_format=data_format,
+                     padding_value=padding_value, custom_getter=custom_getter,
+                     name=name)
     self._channel_multiplier = channel_multiplier
     self._w_dw = None
     self._w_pw = None
@@ -43,8 +42,8 @@ class _SeparableConv(conv.ConvND):
     leading = [1] * (2 - self._n)  # 1-D kernels are stored as 2-D.
     dw_shape = leading + list(self._kernel_shape) + [
         input_channels, self._channel_multiplier]
-    pw_shape = [1, 1, input_channels * self._channel_multiplier,
-                self.output_channels]
+    pw_shape = [
+        1, 1, input_channels * self._channel_multiplier, self.output_channels]
     self._w_dw = self._get_variable(
         "w_dw", dw_shape, dtype,
         conv_properties.create_weight_initializer(self._kernel_shape, dtype))
@@ -64,9 +63,9 @@ class _SeparableConv(conv.ConvND):
       strides = strides[:axis] + (1,) + strides[axis:]
       rate = (1,) + rate
       data_format = "NHWC" if self._channels_last else "NCHW"
-    outputs = tf.nn.separable_conv2d(
-        inputs, w_dw, w_pw, strides=strides, padding=self._conv_op_padding,
-        data_format=data_format, dilations=rate)
+    outputs = tf.nn.separable_conv2d(inputs, w_dw, w_pw, strides=strides,
+                                     padding=self._conv_op_padding,
+                                     data_format=data_format, dilations=rate)
     if self._n == 1:
       outputs = tf.squeeze(outputs, [axis])
     return outputs
@@ -77,8 +76,7 @@ class _SeparableConv(conv.ConvND):
     return self._channel_multiplier
 
   w = connected_property.connected_property(
-      "_w",
-      """The pair `(w_dw, w_pw)`.
+      "_w", """The pair `(w_dw, w_pw)`.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -106,10 +104,10 @@ class _SeparableConv(conv.ConvND):
     Args:
       name: the clone's name; defaults to this module's name + "_clone".
     """
-    return type(self)(
-        self.output_channels, self._channel_multiplier, rate=self._rate,
-        padding=self._paddings, padding_value=self._padding_value,
-        name=name or self.module_name + "_clone", **self._shared_kwargs())
+    return type(self)(self.output_channels, self._channel_multiplier,
+                      rate=self._rate, padding=self._paddings,
+                      padding_value=self._padding_value, name=name or
+                      self.module_name + "_clone", **self._shared_kwargs())
 
 
 _ARGS_DOC = """
@@ -165,20 +163,20 @@ class SeparableConv2D(_SeparableConv):
   def __init__(
       self, output_channels: Union[int, Callable[[], int]],
       channel_multiplier: int, kernel_shape: Union[int, Sequence[int]],
-      stride: Union[int, Sequence[int]] = 1,
-      rate: Union[int, Sequence[int]] = 1,
+      stride: Union[int, Sequence[int]] = 1, rate: Union[int,
+                                                         Sequence[int]] = 1,
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NHWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NHWC",
       padding_value: str = conv_padding.CONSTANT_PADDING,
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "separable_conv2d"):
-    super().__init__(
-        output_channels, channel_multiplier, kernel_shape, stride, rate,
-        padding, use_bias, initializers, partitioners, regularizers,
-        data_format, padding_value, custom_getter, name)
+    super().__init__(output_channels, channel_multiplier, kernel_shape, stride,
+                     rate, padding, use_bias, initializers, partitioners,
+                     regularizers, data_format, padding_value, custom_getter,
+                     name)
 
   __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC
 
@@ -203,19 +201,19 @@ class SeparableConv1D(_SeparableConv):
   def __init__(
       self, output_channels: Union[int, Callable[[], int]],
       channel_multiplier: int, kernel_shape: Union[int, Sequence[int]],
-      stride: Union[int, Sequence[int]] = 1,
-      rate: Union[int, Sequence[int]] = 1,
+      stride: Union[int, Sequence[int]] = 1, rate: Union[int,
+                                                         Sequence[int]] = 1,
       padding: Union[str, Sequence[str]] = conv_padding.SAME,
       use_bias: bool = True, initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      data_format: str = "NWC",
+      regularizers: Optional[Mapping[str,
+                                     Any]] = None, data_format: str = "NWC",
       padding_value: str = conv_padding.CONSTANT_PADDING,
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
       name: str = "separable_conv1d"):
-    super().__init__(
-        output_channels, channel_multiplier, kernel_shape, stride, rate,
-        padding, use_bias, initializers, partitioners, regularizers,
-        data_format, padding_value, custom_getter, name)
+    super().__init__(output_channels, channel_multiplier, kernel_shape, stride,
+                     rate, padding, use_bias, initializers, partitioners,
+                     regularizers, data_format, padding_value, custom_getter,
+                     name)
 
   __init__.__doc__ = "Configures the convolution.\n" + _ARGS_DOC

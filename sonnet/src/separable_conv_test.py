@@ -50,8 +50,8 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
     conv(tf.ones(x_shape))
     conv(tf.zeros(x_shape))
     self.assertVariableShapes(conv.get_variables(), {
-        name + "/w_dw": dw_shape, name + "/w_pw": [1, 1, 6, 8],
-        name + "/b": [8]})
+        name + "/w_dw": dw_shape, name + "/w_pw": [1, 1, 6, 8], name + "/b": [
+            8]})
     self.assertLen(conv.variables, 3)
     self.assertEqual(conv.w, (conv.w_dw, conv.w_pw))
     self.assertEqual(conv.channel_multiplier, 2)
@@ -68,9 +68,8 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_regularizers_per_kernel(self):
     conv = snt.SeparableConv2D(
-        2, 1, 1, use_bias=False,
-        initializers={"w_dw": tf1.ones_initializer(),
-                      "w_pw": tf1.ones_initializer()},
+        2, 1, 1, use_bias=False, initializers={
+            "w_dw": tf1.ones_initializer(), "w_pw": tf1.ones_initializer()},
         regularizers={"w_pw": snt.regularizers.l1(1.)})
     y = conv(tf.ones([1, 2, 2, 3]))
     self.init()
@@ -108,9 +107,10 @@ class SeparableConvTest(test_utils.TestCase, parameterized.TestCase):
   def test_clone(self):
     clone = snt.SeparableConv1D(4, 3, 2, name="sep").clone()
     clone(tf.ones([1, 5, 2]))
-    self.assertVariableShapes(clone.get_variables(), {
-        "sep_clone/w_dw": [1, 2, 2, 3], "sep_clone/w_pw": [1, 1, 6, 4],
-        "sep_clone/b": [4]})
+    self.assertVariableShapes(
+        clone.get_variables(), {
+            "sep_clone/w_dw": [1, 2, 2, 3], "sep_clone/w_pw": [1, 1, 6, 4],
+            "sep_clone/b": [4]})
 
 
 if __name__ == "__main__":

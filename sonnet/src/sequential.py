@@ -30,8 +30,8 @@ class Sequential(base.AbstractModule):
     """
     super().__init__(name=name)
     layers = tuple(layers)
-    not_callable = [(i, layer) for i, layer in enumerate(layers)
-                    if not callable(layer)]
+    not_callable = [
+        (i, layer) for i, layer in enumerate(layers) if not callable(layer)]
     if not_callable:
       raise TypeError("Items {} not callable with types: {}".format(
           ", ".join(str(i) for i, _ in not_callable),

@@ -55,8 +55,7 @@ class SequentialTest(test_utils.TestCase):
     with mock.patch.object(tf.compat.v1.logging, "warning") as warning:
       self.assertEqual(seq.get_variables(), ())
     warning.assert_called_once()
-    self.assertIn("will always return an empty tuple",
-                  warning.call_args[0][0])
+    self.assertIn("will always return an empty tuple", warning.call_args[0][0])
     self.assertLen(seq.get_all_variables(), 2)
 
 

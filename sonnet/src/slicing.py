@@ -155,8 +155,8 @@ class SliceByDim(base.AbstractModule):
     needed = max(self._dims, default=-1) + 1
     if rank < needed:
       raise ValueError("Rank of inputs must be at least {}.".format(needed))
-    return tf.slice(inputs,
-                    begin=_per_dimension(rank, self._dims, self._begin, 0),
+    return tf.slice(inputs, begin=_per_dimension(rank, self._dims, self._begin,
+                                                 0),
                     size=_per_dimension(rank, self._dims, self._size, -1))
 
 
@@ -201,5 +201,5 @@ class TileByDim(base.AbstractModule):
       IndexError: if a dimension of `dims` is out of range.
     """
     rank = len(inputs.get_shape().as_list())
-    return tf.tile(inputs, multiples=_per_dimension(
-        rank, self._dims, self._multiples, 1))
+    return tf.tile(
+        inputs, multiples=_per_dimension(rank, self._dims, self._multiples, 1))

@@ -53,12 +53,11 @@ class SelectInputTest(test_utils.TestCase, parameterized.TestCase):
 
 class SliceByDimTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters(
-      ([1], [1], [2], np.s_[:, 1:3]),
-      ([0, 2], [1, 0], [1, -1], np.s_[1:2, :, 0:]),
-      ([2, 1], [3, 0], [2, 1], np.s_[:, 0:1, 3:5]),
-      ([0, -1], [1, 1], [-1, 2], np.s_[1:, :, 1:3]),
-      ([], [], [], np.s_[:]))
+  @parameterized.parameters(([1], [1], [2], np.s_[:, 1:3]),
+                            ([0, 2], [1, 0], [1, -1], np.s_[1:2, :, 0:]),
+                            ([2, 1], [3, 0], [2, 1], np.s_[:, 0:1, 3:5]),
+                            ([0, -1], [1, 1], [-1, 2], np.s_[1:, :, 1:3]),
+                            ([], [], [], np.s_[:]))
   @test_utils.in_all_modes
   def test_matches_numpy(self, dims, begin, size, index):
     x = np.random.RandomState(0).randn(2, 3, 5).astype(np.float32)

@@ -34,8 +34,11 @@ class AffineWarpConstraints:
   4
   """
 
-  def __init__(self, constraints: Sequence[Sequence[Optional[float]]] = (
-      (None, None, None), (None, None, None))):
+  def __init__(self,
+               constraints: Sequence[Sequence[Optional[float]]] = ((None, None,
+                                                                    None),
+                                                                   (None, None,
+                                                                    None))):
     """Stores the constraints.
 
     Args:
@@ -98,7 +101,8 @@ class AffineWarpConstraints:
     if not isinstance(additional_constraints, AffineWarpConstraints):
       additional_constraints = AffineWarpConstraints(additional_constraints)
     return AffineWarpConstraints(
-        [[_combine_entries(mine, theirs) for mine, theirs in zip(row, other)]
+        [[_combine_entries(mine, theirs)
+          for mine, theirs in zip(row, other)]
          for row, other in zip(self._constraints,
                                additional_constraints.constraints)])
 
@@ -120,8 +124,8 @@ class AffineWarpConstraints:
   @classmethod
   def translation_3d(cls, x=None, y=None, z=None):
     """Fixes the 3-D translations (None leaves one learned)."""
-    return cls(((None, None, None, x), (None, None, None, y),
-                (None, None, None, z)))
+    return cls(
+        ((None, None, None, x), (None, None, None, y), (None, None, None, z)))
 
   @classmethod
   def scale_2d(cls, x=None, y=None):
@@ -131,8 +135,8 @@ class AffineWarpConstraints:
   @classmethod
   def scale_3d(cls, x=None, y=None, z=None):
     """Fixes the 3-D scales on the diagonal (None leaves one learned)."""
-    return cls(((x, None, None, None), (None, y, None, None),
-                (None, None, z, None)))
+    return cls(
+        ((x, None, None, None), (None, y, None, None), (None, None, z, None)))
 
   @classmethod
   def shear_2d(cls, x=None, y=None):
@@ -176,8 +180,8 @@ def _affine_features(output_shape, source_shape):
     A float32 array `[len(source_shape) + 1, prod(output_shape)]`: the
     (x, y[, z]) rows, then a row of ones.
   """
-  axes = [np.linspace(-1, 1, n, dtype=np.float32)
-          for n in reversed(output_shape)]
+  axes = [
+      np.linspace(-1, 1, n, dtype=np.float32) for n in reversed(output_shape)]
   rows = [c.reshape(-1) for c in np.meshgrid(*axes, indexing="xy")]
   rows += [np.zeros_like(rows[0])] * (len(source_shape) - len(output_shape))
   rows.append(np.ones_like(rows[0]))
@@ -211,8 +215,8 @@ class GridWarper(base.AbstractModule, metaclass=abc.ABCMeta):
     if len(self._output_shape) > len(self._source_shape):
       raise errors.Error(
           "Output domain dimensionality ({}) must be equal or smaller than "
-          "source domain dimensionality ({})".format(
-              len(self._output_shape), len(self._source_shape)))
+          "source domain dimensionality ({})".format(len(self._output_shape),
+                                                     len(self._source_shape)))
     self._num_coeff = num_coeff
     self._psi = self._create_features(**kwargs)
 
@@ -361,8 +365,9 @@ class AffineGridWarper(GridWarper):
           coord += row.fixed.astype(dtype)
       coords.append(coord + row.scale)
     grid = tf.stack(coords, axis=-1)
-    return tf.reshape(grid, tf.concat(
-        [batch_size, list(self._output_shape), [len(coords)]], 0))
+    return tf.reshape(
+        grid, tf.concat(
+            [batch_size, list(self._output_shape), [len(coords)]], 0))
 
   def inverse(self, name=None):
     """Returns a module computing the grid of the inverse warp (2-D only).
@@ -412,5 +417,5 @@ def _inverse_affine_params(a, b, tx, c, d, ty):
   a_inv, b_inv, c_inv, d_inv = d / det, -b / det, -c / det, a / det
   m_inv = tf.reshape(tf.concat([a_inv, b_inv, c_inv, d_inv], 1), [-1, 2, 2])
   t_inv = tf.squeeze(tf.matmul(m_inv, tf.concat([tx, ty], 1)[:, :, None]), 2)
-  return tf.concat(
-      [a_inv, b_inv, -t_inv[:, :1], c_inv, d_inv, -t_inv[:, 1:]], 1)
+  return tf.concat([a_inv, b_inv, -t_inv[:, :1], c_inv, d_inv, -t_inv[:, 1:]],
+                   1)

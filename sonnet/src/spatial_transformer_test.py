@@ -33,25 +33,27 @@ def numpy_affine_grid(params, source_shape, output_shape):
   n, m = len(source_shape), len(output_shape)
   matrix = np.asarray(params, np.float64).reshape(n, n + 1)
   reversed_out = output_shape[::-1]
-  enumerated = (reversed_out[1::-1] + reversed_out[2:]) if m > 1 else (
-      reversed_out)
+  enumerated = (reversed_out[1::-1] +
+                reversed_out[2:]) if m > 1 else (reversed_out)
   grid = np.zeros(tuple(output_shape) + (n,))
   for k, index in enumerate(np.ndindex(*enumerated)):
     per_axis = (index[1::-1] + index[2:]) if m > 1 else index
     point = [_normalized(reversed_out[d], i) for d, i in enumerate(per_axis)]
     point += [0.] * (n - m) + [1.]
-    for d, (coord, extent) in enumerate(zip(matrix.dot(point),
-                                            source_shape[::-1])):
-      grid[np.unravel_index(k, output_shape) + (d,)] = (
-          (coord + 1.) * (extent - 1.) / 2.)
+    for d, (coord,
+            extent) in enumerate(zip(matrix.dot(point), source_shape[::-1])):
+      grid[np.unravel_index(k, output_shape) + (d,)] = ((coord + 1.) *
+                                                        (extent - 1.) / 2.)
   return grid
 
 
 def full_params(constraints, free):
   """The flattened full matrix: constrained entries, then `free` in order."""
   free = iter(free)
-  return [next(free) if c is None else c
-          for row in constraints.constraints for c in row]
+  return [
+      next(free) if c is None else c
+      for row in constraints.constraints
+      for c in row]
 
 
 class AffineWarpConstraintsTest(parameterized.TestCase):
@@ -62,14 +64,14 @@ class AffineWarpConstraintsTest(parameterized.TestCase):
       ("scale_2d", (2., 3.), ((2., None, None), (None, 3., None)), 4),
       ("shear_2d", (None, 0.5), ((None, None, None), (0.5, None, None)), 5),
       ("translation_3d", (0, 0, 0),
-       ((None, None, None, 0), (None, None, None, 0), (None, None, None, 0)),
-       9),
-      ("scale_3d", (None, 2.), ((None, None, None, None),
-                                (None, 2., None, None),
-                                (None, None, None, None)), 11),
-      ("no_shear_3d", (),
-       ((None, 0, 0, None), (0, None, 0, None), (0, 0, None, None)), 6),
-      ("no_constraints", (1,), ((None, None),), 2))
+       ((None, None, None, 0), (None, None, None, 0),
+        (None, None, None, 0)), 9), ("scale_3d", (None, 2.),
+                                     ((None, None, None, None),
+                                      (None, 2., None, None),
+                                      (None, None, None, None)), 11),
+      ("no_shear_3d", (), ((None, 0, 0, None), (0, None, 0, None),
+                           (0, 0, None, None)), 6), ("no_constraints", (1,),
+                                                     ((None, None),), 2))
   def test_constructors(self, constructor, args, expected, num_free):
     constraints = getattr(Constraints, constructor)(*args)
     self.assertEqual(constraints.constraints, expected)
@@ -80,8 +82,7 @@ class AffineWarpConstraintsTest(parameterized.TestCase):
   def test_combine(self):
     combined = Constraints.translation_2d(x=1.) & Constraints.no_shear_2d()
     self.assertEqual(combined.constraints, ((None, 0, 1.), (0, None, None)))
-    self.assertEqual(combined.mask, ((True, False, False),
-                                     (False, True, True)))
+    self.assertEqual(combined.mask, ((True, False, False), (False, True, True)))
     self.assertEqual(
         combined.combine_with([[None, 0, 1.], [0, 5., None]]).constraints,
         ((None, 0, 1.), (0, 5., None)))
@@ -114,23 +115,23 @@ class AffineWarpConstraintsTest(parameterized.TestCase):
 class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.named_parameters(
-      ("2d", (5, 7), (3, 4), None),
-      ("2d_scale", (11, 5), (2, 8), Constraints.scale_2d(x=.7)),
+      ("2d", (5, 7), (3, 4), None), ("2d_scale", (11, 5),
+                                     (2, 8), Constraints.scale_2d(x=.7)),
       ("2d_fixed_row", (9, 13), (2, 23), Constraints([[1] * 3, [None] * 3])),
       ("3d", (7, 11, 3), (13, 17, 3), None),
       ("3d_scale", (2, 8, 9), (11, 5, 6), Constraints.scale_3d(x=.7, z=2)),
-      ("3d_fixed_row", (9, 13, 33), (2, 23, 2),
-       Constraints([[1] * 4, [None] * 4, [None, 1, None, 1]])),
+      ("3d_fixed_row", (9, 13, 33),
+       (2, 23, 2), Constraints([[1] * 4, [None] * 4, [None, 1, None, 1]])),
       ("2d_in_3d", (7, 11, 3), (13, 17), None),
-      ("2d_in_3d_fixed_row", (9, 13, 33), (2, 23),
-       Constraints([[None] * 4, [1] * 4, [1, None, None, 1]])),
+      ("2d_in_3d_fixed_row", (9, 13, 33),
+       (2, 23), Constraints([[None] * 4, [1] * 4, [1, None, None, 1]])),
       ("1d_in_2d", (5, 7), (4,), None))
   @test_utils.in_all_modes
   def test_grid_matches_numpy(self, source_shape, output_shape, constraints):
     warper = snt.AffineGridWarper(source_shape, output_shape, constraints)
     constraints = warper.constraints
-    free = np.random.RandomState(0).rand(
-        3, constraints.num_free_params).astype(np.float32)
+    free = np.random.RandomState(0).rand(3, constraints.num_free_params).astype(
+        np.float32)
     grid = self.evaluate(warper(tf.constant(free)))
     self.assertEqual(grid.shape,
                      (3,) + tuple(output_shape) + (len(source_shape),))
@@ -148,8 +149,7 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
     grid = self.evaluate(warper(identity))
     third = 4. / 3.
     self.assertAllClose(grid[0, 0, :, :, 0],
-                        [[0., 0., third, third],
-                         [2 * third, 2 * third, 4., 4.],
+                        [[0., 0., third, third], [2 * third, 2 * third, 4., 4.],
                          [0., 0., third, third]])
     self.assertAllClose(grid[0, :, :, :, 2], np.tile([0., 2.], [2, 3, 2]))
     self.assertAllClose(grid[0, -1, -1, -1], [4., 3., 2.])
@@ -160,8 +160,8 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
     warper = snt.AffineGridWarper((5, 7), (3, 4))
     grid = warper(tf.constant(params))
     self.assertEqual(grid.dtype, tf.float64)
-    self.assertAllClose(self.evaluate(grid)[0],
-                        numpy_affine_grid(params[0], (5, 7), (3, 4)))
+    self.assertAllClose(
+        self.evaluate(grid)[0], numpy_affine_grid(params[0], (5, 7), (3, 4)))
 
   @test_utils.in_graph_mode
   def test_unknown_batch_size(self):
@@ -190,8 +190,7 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
       ("scale", (2, 8), (11, 5), Constraints.scale_2d(x=.7)),
       ("fixed_row", (9, 13), (2, 23), Constraints([[1] * 3, [None] * 3])))
   @test_utils.in_all_modes
-  def test_inverse_matches_numpy(self, source_shape, output_shape,
-                                 constraints):
+  def test_inverse_matches_numpy(self, source_shape, output_shape, constraints):
     warper = snt.AffineGridWarper(source_shape, output_shape, constraints)
     constraints = warper.constraints
     free = (np.random.RandomState(1).rand(4, constraints.num_free_params) +
@@ -201,8 +200,8 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
     grid = self.evaluate(inverse(tf.constant(free)))
     self.assertEqual(grid.shape, (4,) + tuple(source_shape) + (2,))
     for b in range(4):
-      matrix = np.vstack([np.reshape(full_params(constraints, free[b]),
-                                     [2, 3]), [0, 0, 1]])
+      matrix = np.vstack([
+          np.reshape(full_params(constraints, free[b]), [2, 3]), [0, 0, 1]])
       inverted = np.linalg.inv(matrix)[:2].ravel()
       expected = numpy_affine_grid(inverted, output_shape, source_shape)
       self.assertAllClose(grid[b], expected, rtol=1e-5, atol=1e-5)
@@ -217,8 +216,8 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
     # each pixel's own coordinates.
     round_trip = snt.resampler(forward, backward)
     pixels = np.stack(np.meshgrid(np.arange(6.), np.arange(6.)), -1)
-    self.assertAllClose(self.evaluate(round_trip)[0, 1:-1, 1:-1],
-                        pixels[1:-1, 1:-1], atol=1e-3)
+    self.assertAllClose(
+        self.evaluate(round_trip)[0, 1:-1, 1:-1], pixels[1:-1, 1:-1], atol=1e-3)
 
   @test_utils.in_eager_mode
   def test_in_tf_function(self):
@@ -237,8 +236,8 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
       snt.AffineGridWarper((3, 4, 5), (2, 2, 2)).inverse()
 
   @parameterized.named_parameters(
-      ("fully_constrained", (3, 4), (3, 4), [[1, 0, 0], [0, 1, 0]],
-       "^Transformation is fully constrained.$"),
+      ("fully_constrained", (3, 4), (3, 4), [[1, 0, 0], [
+          0, 1, 0]], "^Transformation is fully constrained.$"),
       ("constraints_dims", (3, 4, 5), (3, 4, 5), Constraints.no_constraints(2),
        "^Incompatible set of constraints provided: input grid shape and "
        "constraints have different dimensionality.$"),
@@ -262,8 +261,7 @@ class AffineGridWarperTest(test_utils.TestCase, parameterized.TestCase):
     # This test's NumPy grid and the NumPy resampler compose.
     image = np.random.RandomState(3).randn(1, 3, 3, 1).astype(np.float32)
     grid = numpy_affine_grid([1., 0., 0., 0., 1., 0.], (3, 3), (3, 3))
-    self.assertAllClose(refs.resample(image, grid[None]),
-                        image, atol=1e-6)
+    self.assertAllClose(refs.resample(image, grid[None]), image, atol=1e-6)
 
 
 if __name__ == "__main__":

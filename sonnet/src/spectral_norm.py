@@ -46,8 +46,8 @@ def spectral_norm(weight, num_iters=1, update_collection=None, eps=1e-4):
     ValueError: if `num_iters < 1`.
   """
   if num_iters < 1:
-    raise ValueError("num_iters must be a positive integer. {} given.".format(
-        num_iters))
+    raise ValueError(
+        "num_iters must be a positive integer. {} given.".format(num_iters))
   original_dtype = weight.dtype
   weight = tf.cast(weight, tf.float32)
   shape = weight.shape.as_list()
@@ -70,9 +70,10 @@ def spectral_norm(weight, num_iters=1, update_collection=None, eps=1e-4):
       w_bar = tf.identity(w_bar)
   elif not tf.executing_eagerly():
     tf1.add_to_collection(update_collection, update)
-  return {"w_bar": tf.cast(w_bar, original_dtype),
-          "sigma": tf.cast(sigma, original_dtype),
-          "u0": tf.cast(u0, original_dtype)}
+  return {
+      "w_bar": tf.cast(w_bar,
+                       original_dtype), "sigma": tf.cast(sigma, original_dtype),
+      "u0": tf.cast(u0, original_dtype)}
 
 
 class SpectralNormWrapper(base.AbstractModule):
@@ -105,8 +106,8 @@ class SpectralNormWrapper(base.AbstractModule):
     """
     name = kwargs.get("name", "sn") + "_wrapper"
     immediate, deferred = self.sn_getter(sn_kwargs)
-    route = lambda g: custom_getter_router.custom_getter_router(
-        {".*/w$": g}, lambda s: s)
+    route = lambda g: custom_getter_router.custom_getter_router({".*/w$": g},
+                                                                lambda s: s)
     self._context_getter = context.Context(route(immediate),
                                            default_getter=route(deferred))
     self.pow_iter_collection = pow_iter_collection

@@ -17,7 +17,7 @@ SpectralNormWrapper = spectral_normalization.SpectralNormWrapper
 def numpy_spectral_norm(weight, u0, num_iters=1, eps=1e-4):
   """Sonnet 1.36's power iteration; returns w_bar, sigma and the new u0."""
   matrix = weight.reshape([-1, weight.shape[-1]]).astype(np.float64)
-  normalize = lambda t: t / np.sqrt(np.sum(t ** 2) + eps)
+  normalize = lambda t: t / np.sqrt(np.sum(t**2) + eps)
   u = u0.astype(np.float64)
   for _ in range(num_iters):
     v = normalize(u.dot(matrix.T))
@@ -53,8 +53,9 @@ class SpectralNormTest(test_utils.TestCase, parameterized.TestCase):
     u0 = np.arange(1., 6., dtype=np.float32)[None]
     # A module gives the eager variable a home; in graph mode a plain
     # variable scope would do.
-    normalize = snt.Module(functools.partial(
-        spectral_norm, num_iters=num_iters, eps=eps), name="scope")
+    normalize = snt.Module(
+        functools.partial(spectral_norm, num_iters=num_iters, eps=eps),
+        name="scope")
     out = normalize(tf.constant(weight))
     u0_var, = normalize.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
     self.assertEqual(u0_var.name, "scope/u0:0")
@@ -120,11 +121,12 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
     x = np.random.RandomState(1).randn(3, 6).astype(np.float32)
     linear(tf.constant(x))
     variables = linear.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
-    self.assertVariableShapes(variables, {
-        "sn_wrapper/linear/w": [6, 5], "sn_wrapper/linear/b": [5],
-        "sn_wrapper/linear/u0": [1, 5]})
-    self.assertVariableNames(linear.get_variables(), [
-        "sn_wrapper/linear/w", "sn_wrapper/linear/b"])
+    self.assertVariableShapes(
+        variables, {
+            "sn_wrapper/linear/w": [6, 5], "sn_wrapper/linear/b": [5],
+            "sn_wrapper/linear/u0": [1, 5]})
+    self.assertVariableNames(linear.get_variables(),
+                             ["sn_wrapper/linear/w", "sn_wrapper/linear/b"])
     by_name = test_utils.variables_by_name(variables)
     u0_var = by_name["sn_wrapper/linear/u0"]
     self.init()
@@ -133,11 +135,10 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
     y = linear(tf.constant(x))
     w_bar, _, u1 = numpy_spectral_norm(w_init, u0, 2, 1e-3)
     b = self.evaluate(by_name["sn_wrapper/linear/b"])
-    self.assertAllClose(self.evaluate(y), x.dot(w_bar) + b, rtol=1e-5,
-                        atol=1e-5)
+    self.assertAllClose(self.evaluate(y),
+                        x.dot(w_bar) + b, rtol=1e-5, atol=1e-5)
     self.assertAllClose(self.evaluate(u0_var), u1, rtol=1e-5)
-    self.assertAllEqual(
-        self.evaluate(by_name["sn_wrapper/linear/w"]), w_init)
+    self.assertAllEqual(self.evaluate(by_name["sn_wrapper/linear/w"]), w_init)
 
   @test_utils.in_all_modes
   def test_conv_kernel_converges(self):
@@ -145,18 +146,20 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
     # A fixed kernel: power iteration converges at a rate set by the gap
     # between the top two singular values, so a random one could be slow.
     kernel = np.random.RandomState(1).randn(3, 3, 2, 4).astype(np.float32)
-    conv = sn_conv(4, 3, name="conv", initializers={
-        "w": tf1.constant_initializer(kernel)})
+    conv = sn_conv(4, 3, name="conv",
+                   initializers={"w": tf1.constant_initializer(kernel)})
     self.assertEqual(conv.module_name, "conv_wrapper")
     x = tf.ones([1, 5, 5, 2])
     y = conv(x)
     variables = conv.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES)
-    self.assertVariableShapes(variables, {
-        "conv_wrapper/conv/w": [3, 3, 2, 4], "conv_wrapper/conv/b": [4],
-        "conv_wrapper/conv/u0": [1, 4]})
+    self.assertVariableShapes(
+        variables, {
+            "conv_wrapper/conv/w": [3, 3, 2, 4], "conv_wrapper/conv/b": [4],
+            "conv_wrapper/conv/u0": [1, 4]})
     sigma = _top_singular_value(kernel)
-    plain = snt.Conv2D(4, 3, name="plain", initializers={
-        "w": tf1.constant_initializer(kernel / sigma)})
+    plain = snt.Conv2D(
+        4, 3, name="plain",
+        initializers={"w": tf1.constant_initializer(kernel / sigma)})
     expected = plain(x)
     self.init()
     self.assertAllClose(self.evaluate(y), self.evaluate(expected), rtol=1e-3,
@@ -222,8 +225,9 @@ class SpectralNormWrapperTest(test_utils.TestCase, parameterized.TestCase):
     linear = snt.wrap_with_spectral_norm(snt.Linear, {"num_iters": 30})(4)
     f = tf.function(linear)
     f(tf.ones([1, 3]))
-    u0_var = test_utils.variables_by_name(linear.get_variables(
-        tf1.GraphKeys.GLOBAL_VARIABLES))["sn_wrapper/linear/u0"]
+    u0_var = test_utils.variables_by_name(
+        linear.get_variables(
+            tf1.GraphKeys.GLOBAL_VARIABLES))["sn_wrapper/linear/u0"]
     u1 = u0_var.numpy()
     f(tf.ones([1, 3]))
     self.assertAllClose(np.abs(u0_var.numpy()), np.abs(u1), rtol=1e-3)

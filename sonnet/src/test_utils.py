@@ -125,8 +125,9 @@ def random_initializers(keys):
   Returns:
     A dict for the module's `initializers` argument.
   """
-  return {key: tf.compat.v1.random_normal_initializer(seed=i)
-          for i, key in enumerate(sorted(keys))}
+  return {
+      key: tf.compat.v1.random_normal_initializer(seed=i)
+      for i, key in enumerate(sorted(keys))}
 
 
 def variables_by_name(variables, scope=None):
@@ -185,8 +186,8 @@ class TestCase(tf.test.TestCase):
     scope = module.scope_name if scope is None else scope
     return self.evaluate(variables_by_name(module.get_all_variables(), scope))
 
-  def assertUnrollMatches(self, core, inputs, initial_state, step,
-                          atol=1e-5, scope=None):
+  def assertUnrollMatches(self, core, inputs, initial_state, step, atol=1e-5,
+                          scope=None):
     """Unrolls a core over a sequence and checks it against a NumPy step.
 
     Each output and the final state are compared with those of `step` run

@@ -12,7 +12,7 @@ class GradientsTest(test_utils.TestCase):
   def test_tensor_and_list(self):
     x = tf.constant([1., -2.])
     y = tf.constant(3.)
-    grad = test_utils.gradients(lambda: tf.reduce_sum(x ** 2) * y, x)
+    grad = test_utils.gradients(lambda: tf.reduce_sum(x**2) * y, x)
     grads = test_utils.gradients(lambda: x * y, [x, y])
     self.assertAllClose(self.evaluate(grad), [6., -12.])
     self.assertLen(grads, 2)

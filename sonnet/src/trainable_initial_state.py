@@ -99,8 +99,9 @@ class TrainableInitialState(base.AbstractModule):
       InvalidArgumentError: in eager mode, if a leaf's rows differ.
     """
     flat_state = tf.nest.flatten(self._initial_state)
-    flat_mask = (tf.nest.flatten(self._mask) if self._mask is not None
-                 else [True] * len(flat_state))
-    learned = [_learnable_leaf(state, i, learnable) for i, (state, learnable)
-               in enumerate(zip(flat_state, flat_mask))]
+    flat_mask = (tf.nest.flatten(self._mask)
+                 if self._mask is not None else [True] * len(flat_state))
+    learned = [
+        _learnable_leaf(state, i, learnable)
+        for i, (state, learnable) in enumerate(zip(flat_state, flat_mask))]
     return tf.nest.pack_sequence_as(self._initial_state, learned)

@@ -13,8 +13,7 @@ from sonnet.src import variable_options
 tf1 = tf.compat.v1
 
 
-class TrainableVariable(base.AbstractModule,
-                        variable_options.VariableOptions):
+class TrainableVariable(base.AbstractModule, variable_options.VariableOptions):
   """Creates a variable `w` of a fixed shape and returns it when connected.
 
   Useful for learned inputs such as a learned initial state or a learned
@@ -29,13 +28,13 @@ class TrainableVariable(base.AbstractModule,
 
   POSSIBLE_INITIALIZER_KEYS = {"w"}
 
-  def __init__(
-      self, shape: Sequence[int], dtype: tf.DType = tf.float32,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "trainable_variable"):
+  def __init__(self, shape: Sequence[int], dtype: tf.DType = tf.float32,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "trainable_variable"):
     """Configures the variable.
 
     Args:
@@ -80,8 +79,7 @@ class TrainableVariable(base.AbstractModule,
     return self._w
 
   w = connected_property.connected_property(
-      "_w",
-      """The variable.
+      "_w", """The variable.
 
       Raises:
         NotConnectedError: before the first connection.

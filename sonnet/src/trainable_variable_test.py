@@ -24,10 +24,9 @@ class TrainableVariableTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_initializer_dtype_and_regularizer(self):
-    module = snt.TrainableVariable(
-        [3], dtype=tf.float64,
-        initializers={"w": tf1.constant_initializer([1., -2., 3.])},
-        regularizers={"w": snt.regularizers.l1(0.5)})
+    module = snt.TrainableVariable([3], dtype=tf.float64, initializers={
+        "w": tf1.constant_initializer([1., -2., 3.])},
+                                   regularizers={"w": snt.regularizers.l1(0.5)})
     w = module()
     self.assertEqual(w.dtype.base_dtype, tf.float64)
     self.init()
@@ -73,8 +72,8 @@ class TrainableVariableTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_eager_mode
   def test_tf_function_gradient(self):
-    module = snt.TrainableVariable(
-        [2], initializers={"w": tf1.ones_initializer()})
+    module = snt.TrainableVariable([2],
+                                   initializers={"w": tf1.ones_initializer()})
 
     @tf.function
     def grad():

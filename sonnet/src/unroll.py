@@ -20,8 +20,8 @@ from sonnet.src import rnn_core
 
 def _flat_sequence(core, input_sequence):
   """The leaves of `input_sequence` as tensors, checked to be time-major."""
-  flat_inputs = [tf.convert_to_tensor(x)
-                 for x in tf.nest.flatten(input_sequence)]
+  flat_inputs = [
+      tf.convert_to_tensor(x) for x in tf.nest.flatten(input_sequence)]
   for x in flat_inputs:
     if x.shape.rank is not None and x.shape.rank < 2:
       raise errors.IncompatibleShapeError(
@@ -61,10 +61,12 @@ def _step_mask(step, sequence_length):
 
 def _select(mask, new, old):
   """Leaf-wise `new` where `mask` (per batch row) else `old`."""
+
   def select_leaf(n, o):
     rank = n.shape.rank
     m = tf.reshape(mask, [-1] + [1] * (rank - 1))
     return tf.where(m, n, o)
+
   return tf.nest.map_structure(select_leaf, new, old)
 
 
@@ -116,12 +118,12 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
   if num_steps is None:
     num_steps = tf.shape(flat_inputs[0])[0]
   input_arrays = [
-      tf.TensorArray(x.dtype, size=num_steps, element_shape=x.shape[1:])
-      .unstack(x) for x in flat_inputs]
+      tf.TensorArray(x.dtype, size=num_steps,
+                     element_shape=x.shape[1:]).unstack(x) for x in flat_inputs]
 
   def read(step):
-    return tf.nest.pack_sequence_as(
-        input_sequence, [ta.read(step) for ta in input_arrays])
+    return tf.nest.pack_sequence_as(input_sequence,
+                                    [ta.read(step) for ta in input_arrays])
 
   offer = _projection_offer(core, input_sequence, flat_inputs)
   with _first_step(offer):
@@ -135,24 +137,27 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
         element_shape=projected.shape[1:]).unstack(projected)
   flat_outputs = tf.nest.flatten(outputs)
   output_arrays = [
-      tf.TensorArray(o.dtype, size=num_steps, element_shape=o.shape)
-      .write(0, o) for o in flat_outputs]
+      tf.TensorArray(o.dtype, size=num_steps,
+                     element_shape=o.shape).write(0, o) for o in flat_outputs]
   state = tf.nest.map_structure(tf.convert_to_tensor, state)
 
   def body(step, state, arrays):
     with _later_step(offer, projected and projected.read(step)):
       step_outputs, next_state = core(read(step), state)
-    step_outputs, next_state = _masked_step(step, sequence_length,
-                                            step_outputs, next_state, state)
+    step_outputs, next_state = _masked_step(step, sequence_length, step_outputs,
+                                            next_state, state)
     next_state = tf.nest.map_structure(tf.convert_to_tensor, next_state)
-    arrays = [ta.write(step, o)
-              for ta, o in zip(arrays, tf.nest.flatten(step_outputs))]
+    arrays = [
+        ta.write(step, o)
+        for ta, o in zip(arrays, tf.nest.flatten(step_outputs))]
     return step + 1, next_state, arrays
 
   _, final_state, output_arrays = tf.while_loop(
-      lambda step, *_: step < num_steps, body,
+      lambda step, *_: step < num_steps,
+      body,
       (tf.constant(1), state, output_arrays),
-      parallel_iterations=parallel_iterations, swap_memory=swap_memory,
+      parallel_iterations=parallel_iterations,
+      swap_memory=swap_memory,
       # A bound lets XLA size the gradient's accumulators.
       maximum_iterations=num_steps)
   output_sequence = tf.nest.pack_sequence_as(
@@ -193,8 +198,8 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
   if num_steps is None:
     raise errors.UnderspecifiedError(
         "%s: static_unroll needs a statically known number of steps, got "
-        "input shape %s; use dynamic_unroll instead."
-        % (_core_name(core), flat_inputs[0].shape))
+        "input shape %s; use dynamic_unroll instead." %
+        (_core_name(core), flat_inputs[0].shape))
   if sequence_length is not None:
     sequence_length = tf.convert_to_tensor(sequence_length)
   unstacked = [tf.unstack(x, num=num_steps) for x in flat_inputs]
@@ -213,9 +218,8 @@ def static_unroll(core, input_sequence, initial_state, sequence_length=None):
       outputs, next_state = core(inputs, state)
     if step == 0 and offer and offer.projected is not None:
       projected = tf.unstack(offer.projected, num=num_steps)
-    outputs, state = _masked_step(step, sequence_length, outputs,
-                                  next_state, state)
+    outputs, state = _masked_step(step, sequence_length, outputs, next_state,
+                                  state)
     step_outputs.append(outputs)
-  output_sequence = tf.nest.map_structure(lambda *o: tf.stack(o),
-                                          *step_outputs)
+  output_sequence = tf.nest.map_structure(lambda *o: tf.stack(o), *step_outputs)
   return output_sequence, state

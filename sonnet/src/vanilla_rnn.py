@@ -59,10 +59,10 @@ class VanillaRNN(rnn_core.HiddenStateCore, variable_options.VariableOptions):
 
   def _linear(self, key):
     """The `snt.Linear` for "in_to_hidden" or "hidden_to_hidden"."""
-    return linear.Linear(
-        self._hidden_size, initializers=self._initializers.get(key),
-        partitioners=self._partitioners.get(key),
-        regularizers=self._regularizers.get(key), name=key)
+    return linear.Linear(self._hidden_size,
+                         initializers=self._initializers.get(key),
+                         partitioners=self._partitioners.get(key),
+                         regularizers=self._regularizers.get(key), name=key)
 
   def _build(self, input_, prev_state):
     """Runs one step.

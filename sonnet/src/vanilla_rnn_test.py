@@ -17,8 +17,9 @@ class VanillaRNNTest(test_utils.TestCase):
     x = rng.randn(4, 2, 3).astype(np.float32)
     h0 = rng.randn(2, 5).astype(np.float32)
     random = {"b": tf1.random_normal_initializer(seed=3)}
-    rnn = snt.VanillaRNN(5, activation=tf.nn.relu, initializers={
-        "in_to_hidden": random, "hidden_to_hidden": random})
+    rnn = snt.VanillaRNN(
+        5, activation=tf.nn.relu,
+        initializers={"in_to_hidden": random, "hidden_to_hidden": random})
 
     def step(x_t, h, values):
       h = refs.vanilla_rnn_step(x_t, h, values, lambda a: np.maximum(a, 0.))
@@ -33,14 +34,14 @@ class VanillaRNNTest(test_utils.TestCase):
       _ = rnn.in_to_hidden_variables
     snt.dynamic_unroll(rnn, tf.ones([3, 2, 3]), rnn.initial_state(2))
     rnn(tf.ones([2, 3]), rnn.initial_state(2))
-    self.assertVariableShapes(rnn.get_all_variables(), {
-        "vanilla_rnn/in_to_hidden/w": [3, 4],
-        "vanilla_rnn/in_to_hidden/b": [4],
-        "vanilla_rnn/hidden_to_hidden/w": [4, 4],
-        "vanilla_rnn/hidden_to_hidden/b": [4]})
-    self.assertVariableNames(rnn.hidden_to_hidden_variables,
-                             ["vanilla_rnn/hidden_to_hidden/w",
-                              "vanilla_rnn/hidden_to_hidden/b"])
+    self.assertVariableShapes(
+        rnn.get_all_variables(), {
+            "vanilla_rnn/in_to_hidden/w": [3, 4], "vanilla_rnn/in_to_hidden/b":
+                [4], "vanilla_rnn/hidden_to_hidden/w": [4, 4],
+            "vanilla_rnn/hidden_to_hidden/b": [4]})
+    self.assertVariableNames(
+        rnn.hidden_to_hidden_variables,
+        ["vanilla_rnn/hidden_to_hidden/w", "vanilla_rnn/hidden_to_hidden/b"])
     if not self.eager:
       self.assertLen(tf1.global_variables(), 4)
 
@@ -49,12 +50,13 @@ class VanillaRNNTest(test_utils.TestCase):
       snt.VanillaRNN(4, initializers={"w": tf1.zeros_initializer()})
     # The inner Linears are made on the first connection, as in Sonnet 1.36,
     # so their own keys and dicts are checked there.
-    rnn = snt.VanillaRNN(4, initializers={
-        "in_to_hidden": {"c": tf1.zeros_initializer()}})
+    rnn = snt.VanillaRNN(
+        4, initializers={"in_to_hidden": {"c": tf1.zeros_initializer()}})
     with self.assertRaisesRegex(KeyError, "Invalid initializer keys"):
       rnn(tf.ones([2, 3]), rnn.initial_state(2))
-    rnn = snt.VanillaRNN(4, initializers={
-        "hidden_to_hidden": tf1.truncated_normal_initializer()})
+    rnn = snt.VanillaRNN(
+        4,
+        initializers={"hidden_to_hidden": tf1.truncated_normal_initializer()})
     with self.assertRaisesRegex(TypeError, "Expected a dict"):
       rnn(tf.ones([2, 3]), rnn.initial_state(2))
     with self.assertRaisesRegex(snt.NotConnectedError, "not instantiated"):

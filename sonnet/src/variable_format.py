@@ -70,8 +70,9 @@ def _rows(named_variables):
 def _table(rows, join_lines):
   """Left-aligned columns two spaces apart; each line stripped."""
   widths = [max(len(cell) for cell in column) for column in zip(*rows)]
-  lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).strip()
-           for row in rows]
+  lines = [
+      "  ".join(c.ljust(w) for c, w in zip(row, widths)).strip() for row in rows
+  ]
   return "\n".join(lines) if join_lines else lines
 
 
@@ -145,8 +146,8 @@ def num_bytes_to_human_readable(num_bytes):
     decimals.
   """
   for unit, power in (("GB", 30), ("MB", 20), ("KB", 10)):
-    if num_bytes >= 2 ** power:
-      return "%.3f %s" % (num_bytes / 2. ** power, unit)
+    if num_bytes >= 2**power:
+      return "%.3f %s" % (num_bytes / 2.**power, unit)
   return "%d B" % num_bytes
 
 
@@ -178,6 +179,5 @@ def summarize_variables(variables=None):
     total_variables += entry["num_variables"]
     total_scalars += entry["num_scalars"]
     total_bytes += num_bytes
-  logging.info("Total: %d variables comprising %d scalars, %s",
-               total_variables, total_scalars,
-               num_bytes_to_human_readable(total_bytes))
+  logging.info("Total: %d variables comprising %d scalars, %s", total_variables,
+               total_scalars, num_bytes_to_human_readable(total_bytes))

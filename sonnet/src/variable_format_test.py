@@ -25,11 +25,12 @@ def _columns(lines):
   """Each line's cells, cut at the header's column starts (empty cells kept).
   """
   header = lines[0]
-  starts = [i for i, c in enumerate(header)
-            if c != " " and (i == 0 or header[i - 1] == " ")]
+  starts = [
+      i for i, c in enumerate(header)
+      if c != " " and (i == 0 or header[i - 1] == " ")]
   ends = starts[1:] + [None]
-  return [[line[a:b].strip() for a, b in zip(starts, ends)]
-          for line in lines[1:]]
+  return [
+      [line[a:b].strip() for a, b in zip(starts, ends)] for line in lines[1:]]
 
 
 class FormatVariablesTest(test_utils.TestCase, parameterized.TestCase):
@@ -41,45 +42,44 @@ class FormatVariablesTest(test_utils.TestCase, parameterized.TestCase):
     with tf.device("/cpu:0"):
       with tf1.variable_scope("m2"):
         v2 = tf1.get_local_variable("v2", shape=[5, 6], use_resource=True)
-    self.assertEqual(snt.format_variables([v2, v1]), "\n".join([
-        "Variable  Shape  Type     Collections                            "
-        "Device",
-        "m1/v1     3x4    float32  global_variables, trainable_variables  "
-        "(legacy)",
-        "m2/v2     5x6    float32  local_variables                        "
-        "/device:CPU:0 (resource)"]))
+    self.assertEqual(
+        snt.format_variables([v2, v1]), "\n".join([
+            "Variable  Shape  Type     Collections                            "
+            "Device",
+            "m1/v1     3x4    float32  global_variables, trainable_variables  "
+            "(legacy)",
+            "m2/v2     5x6    float32  local_variables                        "
+            "/device:CPU:0 (resource)"]))
 
   @test_utils.in_all_modes
   def test_table_contents(self):
     linear = snt.Linear(4, name="lin")
     linear(tf.ones([1, 3]))
     scalar = tf1.get_variable("count", [], dtype=tf.int64, trainable=False)
-    lines = snt.format_variables([linear.w, scalar, linear.b],
-                                 join_lines=False)
+    lines = snt.format_variables([linear.w, scalar, linear.b], join_lines=False)
     self.assertLen(lines, 4)
     self.assertEqual(_strip_cells(lines[0]),
                      ["Variable", "Shape", "Type", "Collections", "Device"])
     rows = _columns(lines)
     self.assertEqual([row[:3] for row in rows],
-                     [["count", "", "int64"],
-                      ["lin/b", "4", "float32"],
+                     [["count", "", "int64"], ["lin/b", "4", "float32"],
                       ["lin/w", "3x4", "float32"]])
     kind = "(legacy)" if linear.w.dtype.name.endswith("_ref") else "(resource)"
     for row in rows:
-      self.assertRegex(row[4], r"^(/job:localhost.*CPU:0 )?%s$"
-                       % re.escape(kind))
+      self.assertRegex(row[4],
+                       r"^(/job:localhost.*CPU:0 )?%s$" % re.escape(kind))
     if self.eager:
       self.assertEqual([row[3] for row in rows], [""] * 3)
     else:
       self.assertEqual([row[3] for row in rows], [
-          "global_variables",
-          "global_variables, trainable_variables",
+          "global_variables", "global_variables, trainable_variables",
           "global_variables, trainable_variables"])
 
   @test_utils.in_all_modes
   def test_columns_are_aligned(self):
-    variables = [tf1.get_variable("a", [1]),
-                 tf1.get_variable("a_much_longer_name", [10, 20, 30])]
+    variables = [
+        tf1.get_variable("a", [1]),
+        tf1.get_variable("a_much_longer_name", [10, 20, 30])]
     lines = snt.format_variables(variables, join_lines=False)
     starts = [lines[0].index(h) for h in ("Shape", "Type")]
     for line in lines[1:]:
@@ -99,15 +99,15 @@ class FormatVariablesTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_join_lines(self):
     variables = [tf1.get_variable("a", [2])]
-    self.assertEqual(snt.format_variables(variables),
-                     "\n".join(snt.format_variables(variables,
-                                                    join_lines=False)))
+    self.assertEqual(
+        snt.format_variables(variables),
+        "\n".join(snt.format_variables(variables, join_lines=False)))
 
   @test_utils.in_graph_mode
   def test_undefined_shape(self):
-    v = tf1.get_variable("v", validate_shape=False,
-                         initializer=tf1.placeholder_with_default(
-                             tf.ones([2]), shape=[None]))
+    v = tf1.get_variable(
+        "v", validate_shape=False,
+        initializer=tf1.placeholder_with_default(tf.ones([2]), shape=[None]))
     line = snt.format_variables([v], join_lines=False)[1]
     self.assertEqual(line.split()[:3], ["v", "undefined", "float32"])
 
@@ -125,8 +125,7 @@ class FormatVariablesTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_partitioned_variable_one_row_per_slice(self):
-    w = tf1.get_variable("w", [4, 3],
-                         partitioner=tf1.fixed_size_partitioner(2))
+    w = tf1.get_variable("w", [4, 3], partitioner=tf1.fixed_size_partitioner(2))
     lines = snt.format_variables([w], join_lines=False)
     self.assertEqual([_strip_cells(line)[:2] for line in lines[1:]],
                      [["w/part_0", "2x3"], ["w/part_1", "2x3"]])
@@ -138,20 +137,19 @@ class FormatVariableMapTest(test_utils.TestCase):
   def test_keys_column_and_slices(self):
     module = snt.Module(
         lambda x: x * tf1.get_variable(
-            "w", [4, 3], partitioner=tf1.fixed_size_partitioner(2)) +
-        tf1.get_variable("b", [3]), name="m")
+            "w", [4, 3], partitioner=tf1.fixed_size_partitioner(2)) + tf1.
+        get_variable("b", [3]), name="m")
     module(tf.ones([4, 3]))
     variable_map = snt.get_normalized_variable_map(module)
     lines = snt.format_variable_map(variable_map, join_lines=False)
-    self.assertEqual(_strip_cells(lines[0]),
-                     ["Key", "Variable", "Shape", "Type", "Collections",
-                      "Device"])
-    self.assertEqual([_strip_cells(line)[:4] for line in lines[1:]],
-                     [["b", "m/b", "3", "float32"],
-                      ["w", "m/w/part_0", "2x3", "float32"],
-                      ["w", "m/w/part_1", "2x3", "float32"]])
-    self.assertEqual(snt.format_variable_map(variable_map),
-                     "\n".join(lines))
+    self.assertEqual(
+        _strip_cells(lines[0]),
+        ["Key", "Variable", "Shape", "Type", "Collections", "Device"])
+    self.assertEqual(
+        [_strip_cells(line)[:4] for line in lines[1:]],
+        [["b", "m/b", "3", "float32"], ["w", "m/w/part_0", "2x3", "float32"],
+         ["w", "m/w/part_1", "2x3", "float32"]])
+    self.assertEqual(snt.format_variable_map(variable_map), "\n".join(lines))
 
 
 class LoggingTest(test_utils.TestCase):
@@ -186,9 +184,10 @@ class LoggingTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_summarize_variables(self):
-    variables = [tf1.get_variable("a", [2, 3]),
-                 tf1.get_variable("b", [5]),
-                 tf1.get_variable("c", [300], dtype=tf.float64)]
+    variables = [
+        tf1.get_variable("a", [2, 3]),
+        tf1.get_variable("b", [5]),
+        tf1.get_variable("c", [300], dtype=tf.float64)]
     messages = self._logged(snt.summarize_variables, variables)
     self.assertEqual(messages, [
         "tf.float32: 2 variables comprising 11 scalars, 44 B",
@@ -213,13 +212,12 @@ class LoggingTest(test_utils.TestCase):
         fn()
 
 
-class NumBytesToHumanReadableTest(test_utils.TestCase,
-                                  parameterized.TestCase):
+class NumBytesToHumanReadableTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters(
-      (0, "0 B"), (1023, "1023 B"), (1024, "1.000 KB"), (1536, "1.500 KB"),
-      (2**20 - 1, "1023.999 KB"), (3 * 2**19, "1.500 MB"),
-      (2**30, "1.000 GB"), (5 * 2**40, "5120.000 GB"))
+  @parameterized.parameters((0, "0 B"), (1023, "1023 B"), (1024, "1.000 KB"),
+                            (1536, "1.500 KB"), (2**20 - 1, "1023.999 KB"),
+                            (3 * 2**19, "1.500 MB"), (2**30, "1.000 GB"),
+                            (5 * 2**40, "5120.000 GB"))
   def test_units(self, num_bytes, expected):
     self.assertEqual(variable_format.num_bytes_to_human_readable(num_bytes),
                      expected)

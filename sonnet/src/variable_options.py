@@ -15,8 +15,7 @@ class VariableOptions:
   """
 
   def _set_variable_options(self, initializers, partitioners, regularizers,
-                            keys, partitioner_keys=None,
-                            regularizer_keys=None):
+                            keys, partitioner_keys=None, regularizer_keys=None):
     """Checks the three dicts against the valid variable names and keeps them.
 
     Args:
@@ -69,10 +68,10 @@ class VariableOptions:
     if default_initializer is not None:
       self._initializers.setdefault(name, default_initializer)
     kwargs.setdefault("initializer", self._initializers.get(name))
-    return tf.compat.v1.get_variable(
-        name, shape=shape, dtype=dtype,
-        partitioner=self._partitioners.get(name),
-        regularizer=self._regularizers.get(name), **kwargs)
+    return tf.compat.v1.get_variable(name, shape=shape, dtype=dtype,
+                                     partitioner=self._partitioners.get(name),
+                                     regularizer=self._regularizers.get(name),
+                                     **kwargs)
 
 
 class PublicVariableOptions(VariableOptions):

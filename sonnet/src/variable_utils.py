@@ -63,8 +63,8 @@ def is_scope_prefix(scope_name, prefix_name):
   """
   if not prefix_name:
     return True
-  return (scope_name.rstrip("/") + "/").startswith(
-      prefix_name.rstrip("/") + "/")
+  return (scope_name.rstrip("/") +
+          "/").startswith(prefix_name.rstrip("/") + "/")
 
 
 def variable_name(variable):
@@ -132,10 +132,8 @@ def _slice_info(variable):
   return getattr(variable, "_save_slice_info", None)
 
 
-def get_normalized_variable_map(scope_or_module,
-                                collection=_GLOBAL,
-                                context=None,
-                                group_sliced_variables=True):
+def get_normalized_variable_map(scope_or_module, collection=_GLOBAL,
+                                context=None, group_sliced_variables=True):
   """Maps names relative to a scope (or module) to its variables.
 
   The names do not depend on where the module was built: "linear/w:0" and
@@ -197,8 +195,8 @@ def get_normalized_variable_map(scope_or_module,
         variable_map[variable_name(part)[strip:]] = part
   for name, parts in grouped.items():
     if name in variable_map:
-      raise ValueError(
-          "Mixing slices and non-slices with the same name: " + name)
+      raise ValueError("Mixing slices and non-slices with the same name: " +
+                       name)
     variable_map[name] = parts
   return variable_map
 
@@ -235,19 +233,20 @@ def get_saver(scope, collections=(_GLOBAL,), context=None, **kwargs):  # pylint:
     collections = (collections,)
   variable_map = {}
   for collection in collections:
-    variable_map.update(get_normalized_variable_map(
-        scope, collection=collection, context=context))
+    variable_map.update(
+        get_normalized_variable_map(scope, collection=collection,
+                                    context=context))
   if not variable_map:
     raise ValueError("No variables to save in %r for collections %s: connect "
-                     "the module (or build the scope) first."
-                     % (get_variable_scope_name(scope), list(collections)))
+                     "the module (or build the scope) first." %
+                     (get_variable_scope_name(scope), list(collections)))
   if tf.executing_eagerly():
     sliced = sorted(k for k, v in variable_map.items() if isinstance(v, list))
     if sliced:
       raise errors.NotSupportedError(
           "tf.compat.v1.train.Saver cannot save partitioned variables %s in "
-          "eager mode. Use tf.train.Checkpoint(module=module) instead."
-          % sliced)
+          "eager mode. Use tf.train.Checkpoint(module=module) instead." %
+          sliced)
   return tf1.train.Saver(var_list=variable_map, **kwargs)
 
 
@@ -277,8 +276,8 @@ def default_variables(function_name):
   if tf.executing_eagerly():
     raise ValueError(
         "%s needs `variables` in eager mode: there is no graph to collect "
-        "them from. Pass them explicitly, e.g. %s(module.variables)."
-        % (function_name, function_name))
+        "them from. Pass them explicitly, e.g. %s(module.variables)." %
+        (function_name, function_name))
   return tf1.global_variables() + tf1.local_variables()
 
 
@@ -308,6 +307,7 @@ def notify_about_new_variables(callback):
   >>> [x.name for x in seen]
   ['v:0']
   """
+
   def creator(next_creator, **kwargs):
     variable = next_creator(**kwargs)
     callback(variable)

@@ -13,8 +13,7 @@ tf1 = tf.compat.v1
 
 
 def _partitioned_build(x):
-  w = tf1.get_variable("w", [4, 3],
-                       partitioner=tf1.fixed_size_partitioner(2))
+  w = tf1.get_variable("w", [4, 3], partitioner=tf1.fixed_size_partitioner(2))
   b = tf1.get_variable("b", [3], initializer=tf1.ones_initializer())
   return tf.matmul(x, tf.convert_to_tensor(w)) + b
 
@@ -33,8 +32,7 @@ class VariablesInScopeTest(test_utils.TestCase, parameterized.TestCase):
     for scope in (net, "net", "net/"):
       self.assertVariableNames(snt.get_variables_in_scope(scope),
                                ["net/w", "net/inner/v"])
-    self.assertVariableNames(snt.get_variables_in_scope("net_2"),
-                             ["net_2/w"])
+    self.assertVariableNames(snt.get_variables_in_scope("net_2"), ["net_2/w"])
     self.assertEqual(snt.get_variables_in_scope("ne"), ())
     self.assertLen(snt.get_variables_in_scope(""), 3)
     self.assertVariableNames(
@@ -75,10 +73,8 @@ class VariablesInScopeTest(test_utils.TestCase, parameterized.TestCase):
     mlp = snt.nets.MLP([3, 2], name="mlp")
     mlp(tf.ones([1, 4]))
     self.assertEqual(snt.get_variables_in_module(mlp), mlp.get_variables())
-    self.assertVariableNames(
-        snt.get_variables_in_module(mlp),
-        ["mlp/linear_0/w", "mlp/linear_0/b", "mlp/linear_1/w",
-         "mlp/linear_1/b"])
+    self.assertVariableNames(snt.get_variables_in_module(mlp), [
+        "mlp/linear_0/w", "mlp/linear_0/b", "mlp/linear_1/w", "mlp/linear_1/b"])
 
   @test_utils.in_all_modes
   def test_variables_in_module_non_trainable(self):
@@ -111,26 +107,23 @@ class NormalizedVariableMapTest(test_utils.TestCase, parameterized.TestCase):
     mlp = snt.nets.MLP([3], name="mlp")
     mlp(tf.ones([1, 2]))
     inner = mlp.layers[0]
-    self.assertEqual(sorted(snt.get_normalized_variable_map(inner)),
-                     ["b", "w"])
+    self.assertEqual(sorted(snt.get_normalized_variable_map(inner)), ["b", "w"])
     self.assertEqual(
         sorted(snt.get_normalized_variable_map(inner, context=mlp)),
         ["linear_0/b", "linear_0/w"])
-    self.assertEqual(
-        sorted(snt.get_normalized_variable_map(inner, context="")),
-        ["mlp/linear_0/b", "mlp/linear_0/w"])
+    self.assertEqual(sorted(snt.get_normalized_variable_map(inner, context="")),
+                     ["mlp/linear_0/b", "mlp/linear_0/w"])
 
   @test_utils.in_all_modes
   def test_context_must_contain_scope(self):
     mlp = snt.nets.MLP([3], name="mlp")
     mlp(tf.ones([1, 2]))
-    with self.assertRaisesRegex(ValueError,
-                                "^Scope 'mlp/linear_0' is not prefixed by "
-                                "'ml'."):
+    with self.assertRaisesRegex(
+        ValueError, "^Scope 'mlp/linear_0' is not prefixed by "
+        "'ml'."):
       snt.get_normalized_variable_map(mlp.layers[0], context="ml")
     self.assertEqual(
-        sorted(snt.get_normalized_variable_map(mlp.layers[0],
-                                               context="mlp/")),
+        sorted(snt.get_normalized_variable_map(mlp.layers[0], context="mlp/")),
         ["linear_0/b", "linear_0/w"])
 
   @test_utils.in_graph_mode
@@ -144,8 +137,7 @@ class NormalizedVariableMapTest(test_utils.TestCase, parameterized.TestCase):
                        {"w": w, "b/v": v})
     self.assertEqual(
         snt.get_normalized_variable_map(
-            "a", collection=tf1.GraphKeys.TRAINABLE_VARIABLES),
-        {"w": w})
+            "a", collection=tf1.GraphKeys.TRAINABLE_VARIABLES), {"w": w})
 
   @test_utils.in_all_modes
   def test_partitioned_variables_grouped(self):
@@ -154,17 +146,16 @@ class NormalizedVariableMapTest(test_utils.TestCase, parameterized.TestCase):
     variable_map = snt.get_normalized_variable_map(module)
     self.assertEqual(sorted(variable_map), ["b", "w"])
     self.assertIsInstance(variable_map["w"], list)
-    self.assertVariableShapes(variable_map["w"],
-                              {"part/w/part_0": [2, 3],
-                               "part/w/part_1": [2, 3]})
+    self.assertVariableShapes(
+        variable_map["w"], {"part/w/part_0": [2, 3], "part/w/part_1": [2, 3]})
     self.assertNotIsInstance(variable_map["b"], list)
 
   @test_utils.in_all_modes
   def test_partitioned_variables_ungrouped(self):
     module = snt.Module(_partitioned_build, name="part")
     module(tf.ones([2, 4]))
-    variable_map = snt.get_normalized_variable_map(
-        module, group_sliced_variables=False)
+    variable_map = snt.get_normalized_variable_map(module,
+                                                   group_sliced_variables=False)
     self.assertEqual(sorted(variable_map), ["b", "w/part_0", "w/part_1"])
     self.assertEqual(variable_map["w/part_1"].shape.as_list(), [2, 3])
 
@@ -236,8 +227,8 @@ class GetSaverTest(test_utils.TestCase):
                      {"w": [4, 3], "b": [3]})
     snt.get_saver(target, max_to_keep=1).restore(sess, save_path)
     w_target = target.get_variables()[:2]
-    self.assertAllEqual(*self.evaluate([tf.concat(w_source, 0),
-                                        tf.concat(w_target, 0)]))
+    self.assertAllEqual(*self.evaluate([
+        tf.concat(w_source, 0), tf.concat(w_target, 0)]))
 
   @test_utils.in_graph_mode
   def test_collections_choose_what_is_saved(self):
@@ -250,8 +241,7 @@ class GetSaverTest(test_utils.TestCase):
                                self._checkpoint_path())
     self.assertEqual([n for n, _ in tf.train.list_variables(path)], ["beta"])
     everything = snt.get_saver(bn)
-    path = everything.save(tf1.get_default_session(),
-                           self._checkpoint_path())
+    path = everything.save(tf1.get_default_session(), self._checkpoint_path())
     self.assertEqual(sorted(n for n, _ in tf.train.list_variables(path)),
                      ["beta", "moving_mean", "moving_variance"])
 
@@ -261,10 +251,10 @@ class GetSaverTest(test_utils.TestCase):
       with tf1.variable_scope("enc"):
         tf1.get_variable("w", [2], initializer=tf1.ones_initializer())
     self.init()
-    path = snt.get_saver("model/enc", context="model").save(
-        tf1.get_default_session(), self._checkpoint_path())
-    self.assertEqual([n for n, _ in tf.train.list_variables(path)],
-                     ["enc/w"])
+    path = snt.get_saver("model/enc",
+                         context="model").save(tf1.get_default_session(),
+                                               self._checkpoint_path())
+    self.assertEqual([n for n, _ in tf.train.list_variables(path)], ["enc/w"])
 
   @test_utils.in_graph_mode
   def test_nothing_to_save(self):
@@ -315,24 +305,27 @@ class CountVariablesByTypeTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_counts(self):
-    variables = [tf1.get_variable("a", [2, 3]),
-                 tf1.get_variable("b", [], dtype=tf.int32),
-                 tf1.get_variable("c", [5]),
-                 tf1.get_variable("d", [4, 3],
-                                  partitioner=tf1.fixed_size_partitioner(2))]
+    variables = [
+        tf1.get_variable("a", [2, 3]),
+        tf1.get_variable("b", [], dtype=tf.int32),
+        tf1.get_variable("c", [5]),
+        tf1.get_variable("d", [4, 3],
+                         partitioner=tf1.fixed_size_partitioner(2))]
     counts = snt.count_variables_by_type(variables)
-    self.assertEqual(counts, {
-        tf.float32: {"num_variables": 4, "num_scalars": 6 + 5 + 12},
-        tf.int32: {"num_variables": 1, "num_scalars": 1}})
+    self.assertEqual(
+        counts, {
+            tf.float32: {"num_variables": 4, "num_scalars": 6 + 5 + 12},
+            tf.int32: {"num_variables": 1, "num_scalars": 1}})
 
   @test_utils.in_graph_mode
   def test_default_is_global_and_local_variables(self):
     tf1.get_variable("a", [2, 3])
     tf1.get_variable("b", [7], dtype=tf.float64, trainable=False)
     tf1.get_local_variable("c", [4], dtype=tf.float64)
-    self.assertEqual(snt.count_variables_by_type(), {
-        tf.float32: {"num_variables": 1, "num_scalars": 6},
-        tf.float64: {"num_variables": 2, "num_scalars": 11}})
+    self.assertEqual(
+        snt.count_variables_by_type(), {
+            tf.float32: {"num_variables": 1, "num_scalars": 6}, tf.float64: {
+                "num_variables": 2, "num_scalars": 11}})
 
   @test_utils.in_all_modes
   def test_string_variables_are_counted_with_a_warning(self):
@@ -349,9 +342,9 @@ class CountVariablesByTypeTest(test_utils.TestCase):
 
   @test_utils.in_eager_mode
   def test_eager_needs_variables(self):
-    with self.assertRaisesRegex(ValueError,
-                                "count_variables_by_type needs `variables` "
-                                "in eager mode"):
+    with self.assertRaisesRegex(
+        ValueError, "count_variables_by_type needs `variables` "
+        "in eager mode"):
       snt.count_variables_by_type()
 
   def test_dict_is_rejected(self):
@@ -395,13 +388,12 @@ class MixedSlicesTest(test_utils.TestCase):
   @test_utils.in_graph_mode
   def test_slices_and_variable_with_the_same_name(self):
     with tf1.variable_scope("s"):
-      tf1.get_variable("w", [4, 3],
-                       partitioner=tf1.fixed_size_partitioner(2))
+      tf1.get_variable("w", [4, 3], partitioner=tf1.fixed_size_partitioner(2))
     with tf.name_scope("s/"):
       tf1.Variable(tf.zeros([3]), name="w")  # "s/w", not partitioned.
     self.assertEqual(
-        sorted(snt.get_normalized_variable_map(
-            "s", group_sliced_variables=False)),
+        sorted(
+            snt.get_normalized_variable_map("s", group_sliced_variables=False)),
         ["w", "w/part_0", "w/part_1"])
     with self.assertRaisesRegex(
         ValueError, "^Mixing slices and non-slices with the same name: w$"):
@@ -420,8 +412,7 @@ class SortByNameTest(test_utils.TestCase):
     self.assertEqual(util.sort_by_name([]), ())
 
 
-class NotifyAboutNewVariablesTest(test_utils.TestCase,
-                                  parameterized.TestCase):
+class NotifyAboutNewVariablesTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_reports_variables_in_creation_order(self):
@@ -440,6 +431,7 @@ class NotifyAboutNewVariablesTest(test_utils.TestCase,
   @parameterized.parameters("getter_inside", "getter_outside")
   @test_utils.in_all_modes
   def test_custom_getter_that_makes_extra_variables(self, order):
+
     def getter(getter, **kwargs):
       variable = getter(**kwargs)
       kwargs["name"] += "_extra"
@@ -449,8 +441,8 @@ class NotifyAboutNewVariablesTest(test_utils.TestCase,
     seen = []
     notify = util.notify_about_new_variables(seen.append)
     custom = tf1.variable_scope("", custom_getter=getter)
-    first, second = (notify, custom) if order == "getter_inside" else (
-        custom, notify)
+    first, second = (notify, custom) if order == "getter_inside" else (custom,
+                                                                       notify)
     with first, second:
       tf1.get_variable("v", [])
     self.assertEqual([x.name for x in seen], ["v:0", "v_extra:0"])

@@ -41,9 +41,9 @@ def _assign(module, inputs, codebook):
     last dimension.
   """
   flat_inputs = _flatten_checked(inputs, module._embedding_dim)  # pylint: disable=protected-access
-  distances = (tf.reduce_sum(flat_inputs ** 2, 1, keepdims=True)
-               - 2 * tf.matmul(flat_inputs, codebook)
-               + tf.reduce_sum(codebook ** 2, 0, keepdims=True))
+  distances = (tf.reduce_sum(flat_inputs**2, 1, keepdims=True) -
+               2 * tf.matmul(flat_inputs, codebook) +
+               tf.reduce_sum(codebook**2, 0, keepdims=True))
   indices = tf.argmax(-distances, 1)
   encodings = tf.one_hot(indices, module._num_embeddings)  # pylint: disable=protected-access
   return flat_inputs, encodings, tf.reshape(indices, tf.shape(inputs)[:-1])
@@ -52,15 +52,14 @@ def _assign(module, inputs, codebook):
 def _outputs(inputs, quantized, loss, encodings, indices):
   """The output dict; `quantize` passes gradients straight to the inputs."""
   average_probs = tf.reduce_mean(encodings, 0)
-  perplexity = tf.exp(-tf.reduce_sum(
-      average_probs * tf.math.log(average_probs + 1e-10)))
+  perplexity = tf.exp(-tf.reduce_sum(average_probs *
+                                     tf.math.log(average_probs + 1e-10)))
   return {
       "quantize": inputs + tf.stop_gradient(quantized - inputs),
       "loss": loss,
       "perplexity": perplexity,
       "encodings": encodings,
-      "encoding_indices": indices,
-  }
+      "encoding_indices": indices,}
 
 
 class _QuantizerBase(base.AbstractModule):
@@ -142,10 +141,8 @@ class VectorQuantizer(_QuantizerBase):
     del is_training
     _, encodings, indices = _assign(self, inputs, self._w)
     quantized = self.quantize(indices)
-    e_latent_loss = tf.reduce_mean(
-        (tf.stop_gradient(quantized) - inputs) ** 2)
-    q_latent_loss = tf.reduce_mean(
-        (quantized - tf.stop_gradient(inputs)) ** 2)
+    e_latent_loss = tf.reduce_mean((tf.stop_gradient(quantized) - inputs)**2)
+    q_latent_loss = tf.reduce_mean((quantized - tf.stop_gradient(inputs))**2)
     loss = q_latent_loss + self._commitment_cost * e_latent_loss
     return _outputs(inputs, quantized, loss, encodings, indices)
 
@@ -269,13 +266,13 @@ class VectorQuantizerEMA(_QuantizerBase):
       codebook = self._w.read_value()
     flat_inputs, encodings, indices = _assign(self, inputs, codebook)
     quantized = self.quantize(indices)
-    e_latent_loss = tf.reduce_mean(
-        (tf.stop_gradient(quantized) - inputs) ** 2)
+    e_latent_loss = tf.reduce_mean((tf.stop_gradient(quantized) - inputs)**2)
     if isinstance(is_training, bool) and not is_training:
       loss = self._commitment_cost * e_latent_loss
     else:
-      debiasing = [_debiasing_variables(v)
-                   for v in (self._ema_cluster_size, self._ema_w)]
+      debiasing = [
+          _debiasing_variables(v) for v in (self._ema_cluster_size, self._ema_w)
+      ]
 
       def update():
         return self._updated_codebook(flat_inputs, encodings, e_latent_loss,
@@ -289,12 +286,11 @@ class VectorQuantizerEMA(_QuantizerBase):
         loss = self._commitment_cost * e_latent_loss
     return _outputs(inputs, quantized, loss, encodings, indices)
 
-  def _updated_codebook(self, flat_inputs, encodings, e_latent_loss,
-                        debiasing):
+  def _updated_codebook(self, flat_inputs, encodings, e_latent_loss, debiasing):
     """Moves the averages, then assigns the codebook; returns its value."""
-    cluster_size = _zero_debiased_update(
-        self._ema_cluster_size, tf.reduce_sum(encodings, 0), self._decay,
-        *debiasing[0])
+    cluster_size = _zero_debiased_update(self._ema_cluster_size,
+                                         tf.reduce_sum(encodings, 0),
+                                         self._decay, *debiasing[0])
     ema_w = _zero_debiased_update(
         self._ema_w, tf.matmul(flat_inputs, encodings, transpose_a=True),
         self._decay, *debiasing[1])

@@ -41,9 +41,9 @@ class VectorQuantizerTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(out["loss"], 1.25 * np.mean((quantized - x)**2),
                         rtol=1e-5)
     usage = encodings.mean(0)
-    self.assertAllClose(
-        out["perplexity"], np.exp(-(usage * np.log(usage + 1e-10)).sum()),
-        rtol=1e-5)
+    self.assertAllClose(out["perplexity"],
+                        np.exp(-(usage * np.log(usage + 1e-10)).sum()),
+                        rtol=1e-5)
 
   @test_utils.in_all_modes
   def test_straight_through_and_codebook_gradients(self):
@@ -55,8 +55,8 @@ class VectorQuantizerTest(test_utils.TestCase, parameterized.TestCase):
     codebook_grad = test_utils.gradients(
         lambda: vq(x, is_training=True)["loss"], vq.embeddings)
     self.init()
-    through, codebook_grad, indices = self.evaluate(
-        [through, codebook_grad, out["encoding_indices"]])
+    through, codebook_grad, indices = self.evaluate([
+        through, codebook_grad, out["encoding_indices"]])
     self.assertAllClose(through, np.ones([5, 4]))
     unused = sorted(set(range(3)) - set(indices.tolist()))
     self.assertAllClose(codebook_grad[:, unused], np.zeros([4, len(unused)]))
@@ -108,23 +108,24 @@ def _numpy_ema_steps(codebook, batches, decay, epsilon):
     _, encodings = _numpy_assignment(x, codebook)
     biased_cluster = decay * biased_cluster + (1 - decay) * encodings.sum(0)
     biased_dw = decay * biased_dw + (1 - decay) * x.T.dot(encodings)
-    cluster = biased_cluster / (1 - decay ** step)
-    ema_dw = biased_dw / (1 - decay ** step)
+    cluster = biased_cluster / (1 - decay**step)
+    ema_dw = biased_dw / (1 - decay**step)
     total = cluster.sum()
-    smoothed = ((cluster + epsilon) /
-                (total + codebook.shape[1] * epsilon) * total)
+    smoothed = ((cluster + epsilon) / (total + codebook.shape[1] * epsilon) *
+                total)
     codebook = ema_dw / smoothed
-  return {"embedding": codebook, "ema_cluster_size": cluster,
-          "ema_dw": ema_dw, "cluster_biased": biased_cluster,
-          "dw_biased": biased_dw}
+  return {
+      "embedding": codebook, "ema_cluster_size": cluster, "ema_dw": ema_dw,
+      "cluster_biased": biased_cluster, "dw_biased": biased_dw}
 
 
 _EMA_CODEBOOK = np.array([[0., 1., -1.], [0., 1., 1.]], np.float32)
 _EMA_BATCHES = [
     np.array([[0.1, 0.2], [0.9, 1.2], [1.1, 0.8], [-1., 1.]], np.float32),
     np.array([[0.3, -0.2], [0.5, 0.5], [-1.1, 0.8], [-1., 1.3]], np.float32)]
-_MAIN = ["VectorQuantizerEMA/embedding", "VectorQuantizerEMA/ema_cluster_size",
-         "VectorQuantizerEMA/ema_dw"]
+_MAIN = [
+    "VectorQuantizerEMA/embedding", "VectorQuantizerEMA/ema_cluster_size",
+    "VectorQuantizerEMA/ema_dw"]
 _DEBIASING = {
     "VectorQuantizerEMA/VectorQuantizerEMA/ema_cluster_size/biased": [3],
     "VectorQuantizerEMA/VectorQuantizerEMA/ema_cluster_size/local_step": [],
@@ -155,11 +156,11 @@ class VectorQuantizerEMATest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableNames(vq.get_variables(), _MAIN)  # All trainable.
     self.init()
     # Start from a known codebook (in eager mode, undoing the first update).
-    self.evaluate([vq.embeddings.assign(_EMA_CODEBOOK),
-                   variables["VectorQuantizerEMA/ema_dw"].assign(
-                       _EMA_CODEBOOK)] +
-                  [variables[name].assign(tf.zeros(shape))
-                   for name, shape in _DEBIASING.items()])
+    self.evaluate([
+        vq.embeddings.assign(_EMA_CODEBOOK),
+        variables["VectorQuantizerEMA/ema_dw"].assign(_EMA_CODEBOOK)] + [
+            variables[name].assign(tf.zeros(shape))
+            for name, shape in _DEBIASING.items()])
     outputs = []
     for x in _EMA_BATCHES:
       outputs.append(self.evaluate(connect(x) if self.eager else out))
@@ -168,24 +169,24 @@ class VectorQuantizerEMATest(test_utils.TestCase, parameterized.TestCase):
     values = self.evaluate(variables)
     expected = _numpy_ema_steps(_EMA_CODEBOOK, _EMA_BATCHES, decay, epsilon)
     for name in ("embedding", "ema_cluster_size", "ema_dw"):
-      self.assertAllClose(values["VectorQuantizerEMA/" + name],
-                          expected[name], rtol=1e-5, atol=1e-6)
+      self.assertAllClose(values["VectorQuantizerEMA/" + name], expected[name],
+                          rtol=1e-5, atol=1e-6)
     prefix = "VectorQuantizerEMA/VectorQuantizerEMA/"
     self.assertAllClose(values[prefix + "ema_cluster_size/biased"],
                         expected["cluster_biased"], rtol=1e-5)
-    self.assertAllClose(values[prefix + "ema_dw/biased"],
-                        expected["dw_biased"], rtol=1e-5, atol=1e-6)
+    self.assertAllClose(values[prefix + "ema_dw/biased"], expected["dw_biased"],
+                        rtol=1e-5, atol=1e-6)
     self.assertEqual(values[prefix + "ema_dw/local_step"], 2.)
     # Sonnet 1.36's numbers for this run.
-    self.assertAllClose(values["VectorQuantizerEMA/embedding"],
-                        [[0.314286, 0.999996, -1.035715],
-                         [0.164286, 0.999996, 1.035715]], atol=1e-5)
+    self.assertAllClose(
+        values["VectorQuantizerEMA/embedding"],
+        [[0.314286, 0.999996, -1.035715], [0.164286, 0.999996, 1.035715]],
+        atol=1e-5)
     self.assertAllClose(outputs[0]["loss"], 0.009375002)
     self.assertAllClose(outputs[1]["loss"], 0.036875073)
     self.assertAllEqual(outputs[1]["encoding_indices"], [0, 0, 2, 2])
     # Each output uses the codebook as it was before its update.
-    self.assertAllClose(outputs[0]["quantize"],
-                        _EMA_CODEBOOK.T[[0, 1, 1, 2]])
+    self.assertAllClose(outputs[0]["quantize"], _EMA_CODEBOOK.T[[0, 1, 1, 2]])
 
   @parameterized.parameters(False, True)
   @test_utils.in_all_modes

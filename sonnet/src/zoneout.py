@@ -43,8 +43,8 @@ class ZoneoutWrapper(rnn_core.CoreWrapper):
         return prev_s + tf.nn.dropout(diff, rate=1. - keep_prob) * keep_prob
       return prev_s * (1 - keep_prob) + next_s * keep_prob
 
-    next_state = tf.nest.map_structure(zoneout, self._keep_probs,
-                                       next_state, prev_state)
+    next_state = tf.nest.map_structure(zoneout, self._keep_probs, next_state,
+                                       prev_state)
     return output, next_state
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,

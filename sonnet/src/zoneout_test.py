@@ -23,22 +23,20 @@ class ZoneoutTest(test_utils.TestCase):
       return new_h, state._replace(hidden=h * 0.2 + new_h * 0.8,
                                    cell=c * 0.7 + new_c * 0.3)
 
-    self.assertUnrollMatches(test, x, test.initial_state(2), step,
-                             scope="lstm")
+    self.assertUnrollMatches(test, x, test.initial_state(2), step, scope="lstm")
 
   @test_utils.in_all_modes
   def test_train_core_keeps_or_updates_each_unit(self):
     x = np.random.RandomState(1).randn(200, 5).astype(np.float32)
     train, test = snt.lstm_with_zoneout(50, keep_prob_c=0.25, keep_prob_h=0.5)
     prev = snt.LSTMState(
-        hidden=tf.constant(np.random.RandomState(2).randn(200, 50),
-                           tf.float32),
+        hidden=tf.constant(np.random.RandomState(2).randn(200, 50), tf.float32),
         cell=tf.constant(np.random.RandomState(3).randn(200, 50), tf.float32))
     out, zoned = train(tf.constant(x), prev)
     plain_out, plain = test._core(tf.constant(x), prev)  # The LSTM's step.  # pylint: disable=protected-access
     self.init()
-    out, zoned, plain_out, plain, prev = self.evaluate(
-        [out, zoned, plain_out, plain, prev])
+    out, zoned, plain_out, plain, prev = self.evaluate([
+        out, zoned, plain_out, plain, prev])
     self.assertAllClose(out, plain_out)
     for field, keep in (("cell", 0.25), ("hidden", 0.5)):
       new, old, got = (getattr(s, field) for s in (plain, prev, zoned))

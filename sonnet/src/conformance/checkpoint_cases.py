@@ -13,8 +13,8 @@ import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
-CHECKPOINT_DIR = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "testdata", "checkpoints")
+CHECKPOINT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                              "testdata", "checkpoints")
 
 BATCH_SIZE = 2
 
@@ -43,12 +43,14 @@ def _features(*shape):
 
 def _step(input_size):
   """An input step and a random state shaped like the core's state."""
+
   def make_inputs(core, rng):
     step = _uniform(rng, (BATCH_SIZE, input_size))
     state = tf.nest.map_structure(
-        lambda size: _uniform(rng, [BATCH_SIZE] + tf.TensorShape(size)
-                              .as_list()), core.state_size)
+        lambda size: _uniform(rng, [BATCH_SIZE] + tf.TensorShape(size).as_list(
+        )), core.state_size)
     return step, state
+
   return make_inputs
 
 
@@ -58,24 +60,22 @@ CASES = (
          lambda **kwargs: snt.Conv2D(3, [3, 2], stride=[1, 2], **kwargs),
          _features(5, 5, 2)),
     Case("lstm_peepholes",
-         lambda **kwargs: snt.LSTM(3, use_peepholes=True, **kwargs),
-         _step(4)),
+         lambda **kwargs: snt.LSTM(3, use_peepholes=True, **kwargs), _step(4)),
     Case("gru", lambda **kwargs: snt.GRU(3, **kwargs), _step(4)),
     Case("batch_norm_v2_inference", lambda: snt.BatchNormV2(scale=True),
          lambda module, rng: (_uniform(rng, (BATCH_SIZE, 3, 3, 2)), False)),
-    Case("conv_net_2d_batch_norm",
-         lambda: snt.nets.ConvNet2D([3, 2], [3], [1, 2], ["SAME"],
-                                    use_batch_norm=True, activate_final=True),
-         _features(4, 4, 2),
-         {"is_training": False, "test_local_stats": False}),
-    Case("embed", lambda: snt.Embed(vocab_size=6, embed_dim=3),
-         lambda module, rng: (rng.randint(0, 6, size=(BATCH_SIZE, 4))
-                              .astype(np.int32),)),
+    Case(
+        "conv_net_2d_batch_norm", lambda: snt.nets.ConvNet2D([3, 2], [3], [
+            1, 2], ["SAME"], use_batch_norm=True, activate_final=True),
+        _features(4, 4, 2), {"is_training": False, "test_local_stats": False}),
+    Case(
+        "embed", lambda: snt.Embed(vocab_size=6, embed_dim=3),
+        lambda module, rng:
+        (rng.randint(0, 6, size=(BATCH_SIZE, 4)).astype(np.int32),)),
     Case("vector_quantizer_ema",
          lambda: snt.nets.VectorQuantizerEMA(3, 5, 0.25, decay=0.9),
          lambda module, rng: (_uniform(rng, (BATCH_SIZE, 4, 3)), False)),
-    Case("deep_rnn", lambda: snt.DeepRNN([snt.LSTM(3), snt.GRU(2)]),
-         _step(4)),
+    Case("deep_rnn", lambda: snt.DeepRNN([snt.LSTM(3), snt.GRU(2)]), _step(4)),
 )
 
 

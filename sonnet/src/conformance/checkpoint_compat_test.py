@@ -21,9 +21,11 @@ _BY_NAME = dict(CASES)
 def _recorded(case):
   """Sonnet 1.36's (inputs, outputs) of a case, as lists of arrays."""
   with np.load(checkpoint_cases.data_path(case)) as data:
+
     def read(kind):
       count = len([k for k in data.files if k.startswith(kind + "_")])
       return [data["%s_%d" % (kind, i)] for i in range(count)]
+
     return read("input"), read("output")
 
 
@@ -90,9 +92,10 @@ class CheckpointCompatTest(test_utils.TestCase, parameterized.TestCase):
     with tf.Graph().as_default():  # Leaves this test's names alone.
       module_class = type(case.make_module())
     prefix = checkpoint_cases.prefix(case)
-    module = case.make_module(initializers={
-        key: snt.restore_initializer(prefix, key)
-        for key in module_class.get_possible_initializer_keys()})
+    module = case.make_module(
+        initializers={
+            key: snt.restore_initializer(prefix, key)
+            for key in module_class.get_possible_initializer_keys()})
     outputs = self.connect(case, module)
     self.init()
     self.assertRecordedOutputs(case, outputs)

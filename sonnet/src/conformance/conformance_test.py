@@ -22,8 +22,7 @@ CASES = tuple((g.name, g) for g in goldens.GOLDENS)
 NOT_BUILT = {
     "AbstractModule": "the base class of every module",
     "RNNCore": "the base class of recurrent cores",
-    "GridWarper": "abstract base of AffineGridWarper (no _build of its own)",
-}
+    "GridWarper": "abstract base of AffineGridWarper (no _build of its own)",}
 
 _KEYS = tf.compat.v1.GraphKeys
 
@@ -44,8 +43,10 @@ def _names(variables):
 
 
 def _describe(variables):
-  return [[test_utils.variable_name(v), v.shape.as_list(),
-           v.dtype.base_dtype.name, bool(v.trainable)] for v in variables]
+  return [[
+      test_utils.variable_name(v),
+      v.shape.as_list(), v.dtype.base_dtype.name,
+      bool(v.trainable)] for v in variables]
 
 
 class CoverageTest(test_utils.TestCase):
@@ -104,13 +105,14 @@ class GoldenTest(test_utils.TestCase, parameterized.TestCase):
                                                         record["leaves"]):
       self.assertEqual(dtype, want_dtype)
       # Where Sonnet 1.36's graph left a size unknown, any size will do.
-      self.assertTrue(tf.TensorShape(want_shape).is_compatible_with(shape),
-                      "%s vs Sonnet 1.36's %s" % (shape, want_shape))
+      self.assertTrue(
+          tf.TensorShape(want_shape).is_compatible_with(shape),
+          "%s vs Sonnet 1.36's %s" % (shape, want_shape))
       if not self.eager:
         self.assertEqual(len(shape), len(want_shape))
-        self.assertEqual([w is None or s == w
-                          for s, w in zip(shape, want_shape)],
-                         [True] * len(shape), (shape, want_shape))
+        self.assertEqual(
+            [w is None or s == w for s, w in zip(shape, want_shape)],
+            [True] * len(shape), (shape, want_shape))
 
   @parameterized.named_parameters(*CASES)
   @test_utils.in_all_modes

@@ -35,9 +35,9 @@ def _values(variables):
       positive = ("variance" in variable.name or
                   "cluster_size" in variable.name)
       low = 0.5 if positive else -0.5
-      values[variable] = rng.uniform(
-          low, low + 1, size=variable.shape.as_list()).astype(
-              dtype.as_numpy_dtype)
+      values[variable] = rng.uniform(low, low + 1,
+                                     size=variable.shape.as_list()).astype(
+                                         dtype.as_numpy_dtype)
   return values
 
 
@@ -47,8 +47,9 @@ def _write(cases, case, out_dir):
     module = case.make_module()
     inputs = cases.inputs(case, module)
     outputs = module(*cases.to_tensors(inputs), **(case.call_kwargs or {}))
-    session.run([tf.compat.v1.global_variables_initializer(),
-                 tf.compat.v1.local_variables_initializer()])
+    session.run([
+        tf.compat.v1.global_variables_initializer(),
+        tf.compat.v1.local_variables_initializer()])
     for variable, value in _values(module.variables).items():
       variable.load(value, session)
     results = session.run(tf.nest.flatten(outputs))
@@ -56,8 +57,8 @@ def _write(cases, case, out_dir):
     if not os.path.isdir(case_dir):
       os.makedirs(case_dir)
     saver = tf.compat.v1.train.Saver(module.variables)
-    saver.save(session, os.path.join(case_dir, "model"),
-               write_meta_graph=False, write_state=False)
+    saver.save(session, os.path.join(case_dir, "model"), write_meta_graph=False,
+               write_state=False)
     arrays = {"input_%d" % i: x for i, x in enumerate(cases.arrays(inputs))}
     arrays.update({"output_%d" % i: x for i, x in enumerate(results)})
     np.savez(os.path.join(case_dir, "data.npz"), **arrays)

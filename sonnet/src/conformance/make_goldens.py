@@ -39,42 +39,42 @@ def _record(goldens, golden):
     trainable = graph.get_collection(keys.TRAINABLE_VARIABLES)
     record = {
         "class": type(module).__name__,
-        "variables": [
-            [v.name.split(":")[0], v.shape.as_list(), v.dtype.base_dtype.name,
-             any(v is t for t in trainable)]
-            for v in module.variables],
+        "variables": [[
+            v.name.split(":")[0],
+            v.shape.as_list(), v.dtype.base_dtype.name,
+            any(v is t for t in trainable)] for v in module.variables],
         "own_variables": _names(module.get_variables(keys.GLOBAL_VARIABLES)),
         "graph_variables": _names(graph.get_collection(keys.GLOBAL_VARIABLES)),
         "local_variables": _names(graph.get_collection(keys.LOCAL_VARIABLES)),
         "update_ops": len(graph.get_collection(keys.UPDATE_OPS)),
-        "outputs": {"structure": goldens.describe_structure(outputs),
-                    "leaves": goldens.describe_leaves(outputs)},
-    }
+        "outputs": {
+            "structure": goldens.describe_structure(outputs),
+            "leaves": goldens.describe_leaves(outputs)},}
     goldens.connect(golden, module, 3)
     record["second_connection"] = {
         "variables": _names(module.variables),
-        "graph_variables": _names(
-            graph.get_collection(keys.GLOBAL_VARIABLES)),
-    }
+        "graph_variables": _names(graph.get_collection(keys.GLOBAL_VARIABLES)),}
     return record
 
 
 def _dump(records):
   """JSON with one line per variable, output leaf or name list."""
-  lines = ["{", ' "sonnet": "%s", "tensorflow": "%s",' % (
-      snt.__version__, tf.__version__), ' "goldens": {']
+  lines = [
+      "{",
+      ' "sonnet": "%s", "tensorflow": "%s",' %
+      (snt.__version__, tf.__version__), ' "goldens": {']
   for i, (name, record) in enumerate(sorted(records.items())):
     fields = []
     for key, value in record.items():
       if key == "variables":
         rows = ",\n".join("    " + json.dumps(v) for v in value)
-        fields.append('   "variables": [\n%s\n   ]' % rows if rows
-                      else '   "variables": []')
+        fields.append('   "variables": [\n%s\n   ]' %
+                      rows if rows else '   "variables": []')
       else:
         fields.append("   %s: %s" % (json.dumps(key), json.dumps(value)))
     comma = "," if i < len(records) - 1 else ""
-    lines.append('  %s: {\n%s\n  }%s' % (json.dumps(name), ",\n".join(fields),
-                                         comma))
+    lines.append('  %s: {\n%s\n  }%s' %
+                 (json.dumps(name), ",\n".join(fields), comma))
   lines += [" }", "}"]
   return "\n".join(lines) + "\n"
 

@@ -14,9 +14,11 @@ CASES = tuple((g.name, g) for g in goldens.GOLDENS)
 
 def _new_values(variables, seed):
   """Random values in [0.5, 1.5) for the floating-point variables."""
-  return [(v, tf.random.uniform(v.shape, 0.5, 1.5, dtype=v.dtype.base_dtype,
-                                seed=seed))
-          for v in variables if v.dtype.base_dtype.is_floating]
+  return [(v,
+           tf.random.uniform(v.shape, 0.5, 1.5, dtype=v.dtype.base_dtype,
+                             seed=seed))
+          for v in variables
+          if v.dtype.base_dtype.is_floating]
 
 
 class RoundTripTest(test_utils.TestCase, parameterized.TestCase):
@@ -33,8 +35,8 @@ class RoundTripTest(test_utils.TestCase, parameterized.TestCase):
     goldens.connect(golden, module, 2)
     for variable, value in _new_values(module.variables, seed=7):
       variable.assign(value)
-    path = tf.train.Checkpoint(module=module).save(
-        self.get_temp_dir() + "/" + golden.name)
+    path = tf.train.Checkpoint(module=module).save(self.get_temp_dir() + "/" +
+                                                   golden.name)
     # After saving: a connection may update state (e.g. MovingAverage).
     expected = goldens.connect(golden, module, 2)
     twin = golden.make_module()
@@ -52,8 +54,9 @@ class RoundTripTest(test_utils.TestCase, parameterized.TestCase):
     variables = module.variables
     if not variables:
       self.skipTest("No variables to save.")
-    self.evaluate([tf.compat.v1.assign(v, value)
-                   for v, value in _new_values(variables, seed=3)])
+    self.evaluate([
+        tf.compat.v1.assign(v, value)
+        for v, value in _new_values(variables, seed=3)])
     saver = tf.compat.v1.train.Saver(variables)
     path = saver.save(tf.compat.v1.get_default_session(),
                       self.get_temp_dir() + "/saver_" + golden.name,

@@ -42,9 +42,9 @@ tf1 = tf.compat.v1
 EAGER_REPLAY = os.environ.get("SONNET_EAGER_REPLAY", "1") != "0"
 
 # What `AbstractModule.__init__` sets; anything else is the subclass's.
-_INIT_ATTRIBUTES = frozenset(
-    ["_template", "_record", "_custom_getter", "_original_name", "_call_fn",
-     "__call__"])
+_INIT_ATTRIBUTES = frozenset([
+    "_template", "_record", "_custom_getter", "_original_name", "_call_fn",
+    "__call__"])
 
 
 def _scope_filter(scope_name):
@@ -93,10 +93,10 @@ class AbstractModule(tf_shim.AutoTrackable):
   ['scale/s:0']
   """
 
-  def __init__(
-      self, _sentinel=None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: Optional[str] = None):
+  def __init__(self, _sentinel=None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: Optional[str] = None):
     """Sets up the module's variable scope.
 
     Args:
@@ -157,13 +157,13 @@ class AbstractModule(tf_shim.AutoTrackable):
     if name in _INIT_ATTRIBUTES and "_record" not in self.__dict__:
       raise errors.NotInitializedError(
           "You may have forgotten to call super at the start of %s.__init__. "
-          "Add `super().__init__(name=name)` as its first line."
-          % type(self).__name__)
+          "Add `super().__init__(name=name)` as its first line." %
+          type(self).__name__)
     prop = getattr(type(self), name, None)
     if isinstance(prop, property):
       return prop.fget(self)  # Re-raise the property's own AttributeError.
-    raise AttributeError("%r object has no attribute %r"
-                         % (type(self).__name__, name))
+    raise AttributeError("%r object has no attribute %r" %
+                         (type(self).__name__, name))
 
   def __getstate__(self):
     raise errors.NotSupportedError(
@@ -222,10 +222,10 @@ class AbstractModule(tf_shim.AutoTrackable):
         record.eager_template):
       prefix = self.scope_name + "/"
       record.replay_scope = tf_shim.replay_scope(
-          self._template.variable_scope,
-          {name[len(prefix):]: variable
-           for name, variable in record.first_variables.items()
-           if name.startswith(prefix)})
+          self._template.variable_scope, {
+              name[len(prefix):]: variable
+              for name, variable in record.first_variables.items()
+              if name.startswith(prefix)})
     return outputs
 
   def _replay(self, args, kwargs):
@@ -269,8 +269,8 @@ class AbstractModule(tf_shim.AutoTrackable):
         "Module %r created variable %r in connection %d, but its first "
         "connection did not create it. A module must create all of its "
         "variables on the first connection, with the same names on every "
-        "call (tf.compat.v1.get_variable, not tf.Variable)."
-        % (self.scope_name, kwargs.get("name"), self._record.count + 1))
+        "call (tf.compat.v1.get_variable, not tf.Variable)." %
+        (self.scope_name, kwargs.get("name"), self._record.count + 1))
 
   def _check_graph(self):
     """Fixes the module's graph on first use; refuses any other after.
@@ -293,11 +293,10 @@ class AbstractModule(tf_shim.AutoTrackable):
     if tf.executing_eagerly():
       # Sonnet 1 keeps no eager records; observers still hear of it.
       if connections.has_observers():
-        connections.notify_observers(
-            self._subgraph("", args, kwargs, outputs))
+        connections.notify_observers(self._subgraph("", args, kwargs, outputs))
       return
-    subgraph = self._subgraph(tf1.get_default_graph().get_name_scope(),
-                              args, kwargs, outputs)
+    subgraph = self._subgraph(tf1.get_default_graph().get_name_scope(), args,
+                              kwargs, outputs)
     self._record.subgraphs.append(subgraph)
     connections.notify_observers(subgraph)
 
@@ -311,8 +310,7 @@ class AbstractModule(tf_shim.AutoTrackable):
     try:
       bound = _build_signature(type(self)).bind(None, *args, **kwargs)
     except TypeError:
-      return collections.OrderedDict(
-          [("args", args)] + sorted(kwargs.items()))
+      return collections.OrderedDict([("args", args)] + sorted(kwargs.items()))
     bound.apply_defaults()  # Sonnet 1 recorded defaulted arguments too.
     arguments = collections.OrderedDict(bound.arguments)
     arguments.pop(next(iter(arguments)))  # `self`.
@@ -350,16 +348,17 @@ class AbstractModule(tf_shim.AutoTrackable):
         variable = getter(*args, **kwargs)
     if isinstance(variable, tf_shim.ShardedVariable):
       tf_shim.let_template_store_hold(variable)
-    if isinstance(variable, (tf.Variable, tf_shim.PartitionedVariable,
-                             tf_shim.ShardedVariable)):
+    if isinstance(
+        variable,
+        (tf.Variable, tf_shim.PartitionedVariable, tf_shim.ShardedVariable)):
       if first_call:
         record.first_variables[name] = variable
       cols = creation.get("collections") or used_variables.collections_of(
           kwargs)
-      parts = (list(variable)
-               if isinstance(variable, (tf_shim.PartitionedVariable,
-                                        tf_shim.ShardedVariable))
-               else [variable])
+      parts = (list(variable) if isinstance(variable,
+                                            (tf_shim.PartitionedVariable,
+                                             tf_shim.ShardedVariable)) else [
+                                                 variable])
       for module in connections.connecting_modules():
         for part in parts:
           module._record.used.add(part, cols, regularizer)  # pylint: disable=protected-access
@@ -514,8 +513,8 @@ class AbstractModule(tf_shim.AutoTrackable):
     except TypeError:
       inputs = {"args": args[1:], "kwargs": kwargs}
     inputs.pop(next(iter(inspect.signature(method).parameters)), None)
-    subgraph = connections.ConnectedSubGraph(
-        module=self, name_scope=name_scope, inputs=inputs, outputs=outputs)
+    subgraph = connections.ConnectedSubGraph(module=self, name_scope=name_scope,
+                                             inputs=inputs, outputs=outputs)
     self._record.subgraphs.append(subgraph)
     connections.notify_observers(subgraph)
 
@@ -536,8 +535,8 @@ class AbstractModule(tf_shim.AutoTrackable):
 
   def _own_in_graph(self, collection):
     """The module's own variables in a graph collection (graph mode only)."""
-    return self._record.graph.get_collection(
-        collection, _scope_filter(self.scope_name))
+    return self._record.graph.get_collection(collection,
+                                             _scope_filter(self.scope_name))
 
   def get_variables(self, collection=tf1.GraphKeys.TRAINABLE_VARIABLES):
     """The variables in the module's own scope, in creation order.
@@ -641,11 +640,13 @@ class AbstractModule(tf_shim.AutoTrackable):
     record = self._record
     if record.in_graph and _in_graph_mode():
       prefixes = tuple(v.op.name + "/" for v in self.variables)
-      return [loss for loss in record.graph.get_collection(
-          tf1.GraphKeys.REGULARIZATION_LOSSES)
-              if loss.name.startswith(prefixes)]
-    return [regularizer(variable)
-            for variable, regularizer in record.used.regularized()]
+      return [
+          loss for loss in record.graph.get_collection(
+              tf1.GraphKeys.REGULARIZATION_LOSSES)
+          if loss.name.startswith(prefixes)]
+    return [
+        regularizer(variable)
+        for variable, regularizer in record.used.regularized()]
 
   # --- tf.function ---------------------------------------------------------
 
@@ -762,10 +763,10 @@ class Module(AbstractModule):
   (1, 'scaled')
   """
 
-  def __init__(
-      self, build: Callable[..., Any],
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: Optional[str] = None):
+  def __init__(self, build: Callable[..., Any],
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: Optional[str] = None):
     """Wraps `build`.
 
     Args:

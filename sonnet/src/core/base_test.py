@@ -122,8 +122,8 @@ class ConstructionTest(test_utils.TestCase, parameterized.TestCase):
 
   def test_possible_initializer_keys(self):
     self.assertEqual(snt.Linear.get_possible_initializer_keys(), {"w", "b"})
-    self.assertEqual(
-        snt.Linear.get_possible_initializer_keys(use_bias=False), {"w"})
+    self.assertEqual(snt.Linear.get_possible_initializer_keys(use_bias=False),
+                     {"w"})
     self.assertEqual(ScaleModule.get_possible_initializer_keys(), set())
 
   def test_transposable_is_abstract(self):
@@ -137,8 +137,9 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
   def test_not_connected_errors(self):
     module = ScaleModule()
     self.assertFalse(module.is_connected)
-    getters = [module.get_variables, lambda: module.variable_scope,
-               lambda: module.variables]
+    getters = [
+        module.get_variables, lambda: module.variable_scope,
+        lambda: module.variables]
     if not self.eager:  # Eager mode keeps no subgraphs to ask for.
       getters.append(lambda: module.last_connected_subgraph)
     for getter in getters:
@@ -224,6 +225,7 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_submodule_built_in_build_cannot_grow(self):
+
     class Parent(snt.AbstractModule):
 
       def __init__(self):
@@ -292,11 +294,12 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_regularizers_of_submodules_built_in_build(self):
+
     class Parent(snt.AbstractModule):
 
       def _build(self, inputs):
-        return snt.Linear(2, regularizers={"w": snt.regularizers.l1(1.)})(
-            inputs)
+        return snt.Linear(2,
+                          regularizers={"w": snt.regularizers.l1(1.)})(inputs)
 
     parent = Parent()
     parent(tf.ones([1, 3]))
@@ -337,6 +340,7 @@ class ConnectionTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_module_wraps_function(self):
+
     def build(inputs):
       w = tf1.get_variable("w", [inputs.shape[-1], 2],
                            initializer=tf1.ones_initializer())
@@ -360,6 +364,7 @@ class CustomGetterTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_callable_custom_getter(self):
+
     def times_ten(getter, *args, **kwargs):
       return getter(*args, **kwargs) * 10.
 
@@ -372,6 +377,7 @@ class CustomGetterTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_enclosing_module_getter_applies_to_submodules_every_time(self):
+
     def times_ten(getter, *args, **kwargs):
       return getter(*args, **kwargs) * 10.
 
@@ -392,6 +398,7 @@ class CustomGetterTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_dict_custom_getter_routes_by_relative_name(self):
+
     def stop(getter, *args, **kwargs):
       return tf.stop_gradient(getter(*args, **kwargs))
 
@@ -419,6 +426,7 @@ class VariablesTest(test_utils.TestCase):
 
   @test_utils.in_all_modes
   def test_collections(self):
+
     class WithLocal(snt.AbstractModule):
 
       def _build(self, inputs):
@@ -472,8 +480,7 @@ class CheckpointTest(test_utils.TestCase):
     x = tf.constant(np.random.RandomState(0).randn(4, 5).astype(np.float32))
     model = TwoLayers()
     expected = model(x)
-    path = tf.train.Checkpoint(model=model).save(
-        self.get_temp_dir() + "/ckpt")
+    path = tf.train.Checkpoint(model=model).save(self.get_temp_dir() + "/ckpt")
 
     twin = TwoLayers()
     twin(x)  # Built first, then restored.
@@ -494,8 +501,8 @@ class CheckpointTest(test_utils.TestCase):
     call(tf.ones([3, 5]))
     self.assertLen(model.get_all_variables(), 4)
     self.assertVariableNames(model.get_variables(), [
-        "two_layers/first/w", "two_layers/first/b",
-        "two_layers/second/w", "two_layers/second/b"])
+        "two_layers/first/w", "two_layers/first/b", "two_layers/second/w",
+        "two_layers/second/b"])
     self.assertAllClose(call(tf.ones([2, 5])), model(tf.ones([2, 5])))
 
   @test_utils.in_eager_mode
@@ -506,8 +513,7 @@ class CheckpointTest(test_utils.TestCase):
     self.assertTrue(model.defun_wrapped)
     self.assertAllClose(model(tf.ones([2])), [2., 2.])
     self.assertVariableNames(model.variables, ["scale_module/s"])
-    with self.assertRaisesRegex(snt.NotSupportedError,
-                                "wrapped with defun"):
+    with self.assertRaisesRegex(snt.NotSupportedError, "wrapped with defun"):
       model.get_variables()
 
   @test_utils.in_eager_mode

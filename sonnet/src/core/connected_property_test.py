@@ -8,8 +8,7 @@ import tensorflow as tf
 
 class Scale(snt.AbstractModule):
 
-  size = connected_property_lib.connected_property(
-      "_size", "The input size.")
+  size = connected_property_lib.connected_property("_size", "The input size.")
 
   def _build(self, inputs):
     self._size = inputs.shape[-1]

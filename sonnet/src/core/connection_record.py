@@ -74,8 +74,8 @@ class ConnectionRecord:
       replay_allowed: see the class docstring.
     """
     self.graph = NOT_FIXED
-    self.template_graph = (None if tf.executing_eagerly()
-                           else tf1.get_default_graph())
+    self.template_graph = (None if tf.executing_eagerly() else
+                           tf1.get_default_graph())
     self.scope_getter = scope_getter
     self.replay_allowed = replay_allowed
     self.count = 0
@@ -125,8 +125,8 @@ class ConnectionRecord:
             "constructed while tracing a tf.function and cannot be used "
             "outside that trace. Construct it before the function runs (e.g. "
             "in its parent's __init__, under _enter_variable_scope()), or "
-            "construct a new one in each connection of its parent."
-            % scope_name)
+            "construct a new one in each connection of its parent." %
+            scope_name)
       if world is None:
         raise errors.DifferentGraphError(
             "Cannot connect module to multiple Graphs: module %r was "
@@ -138,9 +138,9 @@ class ConnectionRecord:
     if world is not self.graph:
       raise errors.DifferentGraphError(
           "Cannot connect module to multiple Graphs. Module %r was first used "
-          "in %s; construct one module per graph."
-          % (scope_name,
-             "eager mode" if self.graph is None else "another tf.Graph"))
+          "in %s; construct one module per graph." %
+          (scope_name,
+           "eager mode" if self.graph is None else "another tf.Graph"))
     return False
 
   def check_later_fetch(self, name, scope_name):
@@ -158,8 +158,8 @@ class ConnectionRecord:
           "Module %r asked for variable %r in connection %d, but its first "
           "connection did not create it. A module must create all of its "
           "variables on the first connection, with the same names on every "
-          "call (tf.compat.v1.get_variable, not tf.Variable)."
-          % (scope_name, name, self.count + 1))
+          "call (tf.compat.v1.get_variable, not tf.Variable)." %
+          (scope_name, name, self.count + 1))
 
   def forget_first_connection(self):
     """Drops what a failed first connection recorded."""

@@ -19,9 +19,11 @@ class MakesAVariableEachCall(snt.AbstractModule):
 
 
 def _keeping_extra_kwargs(build):
+
   @functools.wraps(build)
   def wrapped(self, inputs, **unused_extras):
     return build(self, inputs)
+
   return wrapped
 
 
@@ -57,6 +59,7 @@ class ConnectionRecordTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_callers_learn_variables_made_in_constructors(self):
+
     class Holder(snt.AbstractModule):
 
       def __init__(self):

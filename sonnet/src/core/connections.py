@@ -32,7 +32,6 @@ class _ThreadState(threading.local):
 
 _STATE = _ThreadState()
 
-
 CALL = "call"
 METHOD = "method"
 SCOPE = "scope"  # Inside `_enter_variable_scope`.

@@ -27,13 +27,13 @@ def custom_getter_router(custom_getter_map, name_fn):
   ...                               name_fn=lambda name: name.split("/")[-1])
   """
   if not isinstance(custom_getter_map, dict):
-    raise TypeError("custom_getter_map must be a dict, got %r."
-                    % (custom_getter_map,))
+    raise TypeError("custom_getter_map must be a dict, got %r." %
+                    (custom_getter_map,))
   for getter in custom_getter_map.values():
     if not callable(getter):
       raise TypeError("Given custom_getter is not callable.")
-  patterns = [(re.compile(key), getter)
-              for key, getter in custom_getter_map.items()]
+  patterns = [
+      (re.compile(key), getter) for key, getter in custom_getter_map.items()]
 
   def routing_getter(getter, name, *args, **kwargs):
     relative_name = name_fn(name)

@@ -67,8 +67,8 @@ def tidy_up_if_it_fails(template):
     with tf.variable_creator_scope(record_creation):
       yield
   except Exception:
-    tf_shim.unstore_variables(
-        template, [n for v in created for n in _store_keys(v)])
+    tf_shim.unstore_variables(template,
+                              [n for v in created for n in _store_keys(v)])
     tf_shim.untrack_variables(template, created)
     if graph is None:
       _drop_from_collections(collections_graph, created, ())
@@ -78,8 +78,7 @@ def tidy_up_if_it_fails(template):
       memberships = _drop_from_collections(graph, created, new_ops)
       orphans = _ORPHANS.setdefault(graph, {})
       for variable in created:
-        orphans[_name(variable)] = _Orphan(variable,
-                                           memberships[id(variable)])
+        orphans[_name(variable)] = _Orphan(variable, memberships[id(variable)])
       tf_shim.release_names_since(graph, names)  # pylint: disable=possibly-used-before-assignment
     raise
 

@@ -68,8 +68,7 @@ class FailedConnectionTest(test_utils.TestCase, parameterized.TestCase):
     with self.assertRaises((TypeError, ValueError)):
       linear(tf.ones([2, 2], tf.int32))
     linear(tf.ones([2, 2]))
-    self.assertEqual(_names(linear.variables),
-                     ["linear/b:0", "linear/w:0"])
+    self.assertEqual(_names(linear.variables), ["linear/b:0", "linear/w:0"])
 
   @test_utils.in_all_modes
   def test_failing_custom_getter(self):
@@ -107,8 +106,8 @@ class FailedConnectionTest(test_utils.TestCase, parameterized.TestCase):
     module = FailsAfterVariables()
     with self.assertRaises(RuntimeError):
       module(tf.ones([2]), fail=True)
-    names_before = set(op.name for op in tf1.get_default_graph()
-                       .get_operations())
+    names_before = set(
+        op.name for op in tf1.get_default_graph().get_operations())
     self.assertIn("fails/w", names_before)
     module(tf.ones([2]))
     self.assertEqual(module.get_variables()[0].op.name, "fails/w")
@@ -120,8 +119,7 @@ class FailedConnectionTest(test_utils.TestCase, parameterized.TestCase):
       module(tf.ones([2]), fail=True)
     path = tf.train.Checkpoint(m=module).save(self.get_temp_dir() + "/ck")
     self.assertEqual(
-        [n for n, _ in tf.train.list_variables(path) if n.startswith("m/")],
-        [])
+        [n for n, _ in tf.train.list_variables(path) if n.startswith("m/")], [])
     module(tf.ones([2]))
     path = tf.train.Checkpoint(m=module).save(self.get_temp_dir() + "/ck2")
     saved = [n for n, _ in tf.train.list_variables(path) if n.startswith("m/")]

@@ -127,11 +127,11 @@ def record(module):
     return
   _recorded_modules.add(module)
   cls = type(module)
-  module.graph.add_to_collection(SONNET_COLLECTION_NAME, ModuleInfo(
-      module_name=module.module_name,
-      scope_name=module.scope_name,
-      class_name="%s.%s" % (_sonnet1_module_of(cls), cls.__name__),
-      connected_subgraphs=_LiveConnectedSubgraphs(module)))
+  module.graph.add_to_collection(
+      SONNET_COLLECTION_NAME,
+      ModuleInfo(module_name=module.module_name, scope_name=module.scope_name,
+                 class_name="%s.%s" % (_sonnet1_module_of(cls), cls.__name__),
+                 connected_subgraphs=_LiveConnectedSubgraphs(module)))
 
 
 def _strip_scope(name, scope):
@@ -171,8 +171,8 @@ def _nest_to_proto(value, proto, leaf_name, open_containers):
       children = [(proto.dict.map[str(k)], v) for k, v in value.items()]
     elif is_namedtuple(value):
       proto.named_tuple.name = type(value).__name__
-      children = [(proto.named_tuple.map[f], getattr(value, f))
-                  for f in value._fields]
+      children = [
+          (proto.named_tuple.map[f], getattr(value, f)) for f in value._fields]
     else:
       items = proto.tuple if isinstance(value, tuple) else proto.list
       items.SetInParent()
@@ -207,12 +207,13 @@ def _nest_from_proto(proto, leaf):
     items = [_nest_from_proto(p, leaf) for p in getattr(proto, kind).list]
     return items if kind == "list" else tuple(items)
   if kind == "dict":
-    return {k: _nest_from_proto(p, leaf)
-            for k, p in sorted(proto.dict.map.items())}
+    return {
+        k: _nest_from_proto(p, leaf) for k, p in sorted(proto.dict.map.items())}
   if kind == "named_tuple":
     # The wire format keeps no field order: fields come in name order.
-    fields = {k: _nest_from_proto(p, leaf)
-              for k, p in sorted(proto.named_tuple.map.items())}
+    fields = {
+        k: _nest_from_proto(p, leaf)
+        for k, p in sorted(proto.named_tuple.map.items())}
     cls = collections.namedtuple(proto.named_tuple.name, list(fields))
     return cls(**fields)
   if kind == "special_type":
@@ -230,11 +231,11 @@ def _sparse_tensor_from_proto(proto, leaf):
   if proto.named_tuple.name != _SPARSE_TENSOR:
     raise errors.ModuleInfoError(
         "Error while deserializing a SparseTensor: The name of the tuple "
-        "should have been {} but was {}.".format(
-            _SPARSE_TENSOR, proto.named_tuple.name))
+        "should have been {} but was {}.".format(_SPARSE_TENSOR,
+                                                 proto.named_tuple.name))
   fields = proto.named_tuple.map
-  return tf.SparseTensor(**{f: leaf(fields[f].value)
-                            for f in _SPARSE_TENSOR_FIELDS})
+  return tf.SparseTensor(
+      **{f: leaf(fields[f].value) for f in _SPARSE_TENSOR_FIELDS})
 
 
 def _to_proto(info, export_scope=None):
@@ -247,6 +248,7 @@ def _to_proto(info, export_scope=None):
   Returns:
     A `module_proto.SonnetModule`.
   """
+
   def leaf_name(value):
     if isinstance(value, tf.Tensor):
       return _strip_scope(value.name, export_scope)
@@ -254,14 +256,13 @@ def _to_proto(info, export_scope=None):
 
   proto = module_proto.SonnetModule(
       module_name=info.module_name,
-      scope_name=_strip_scope(info.scope_name, export_scope),
-      class_name=info.class_name)
+      scope_name=_strip_scope(info.scope_name,
+                              export_scope), class_name=info.class_name)
   for subgraph in info.connected_subgraphs:
     subgraph_proto = proto.connected_subgraphs.add(
         name_scope=_strip_scope(subgraph.name_scope, export_scope))
     _nest_to_proto(subgraph.inputs, subgraph_proto.inputs, leaf_name, set())
-    _nest_to_proto(subgraph.outputs, subgraph_proto.outputs, leaf_name,
-                   set())
+    _nest_to_proto(subgraph.outputs, subgraph_proto.outputs, leaf_name, set())
   return proto
 
 
@@ -289,17 +290,17 @@ def _from_proto(proto, import_scope=None):
 
   try:
     subgraphs = []
-    info = ModuleInfo(
-        module_name=proto.module_name,
-        scope_name=_prepend_scope(proto.scope_name, import_scope),
-        class_name=proto.class_name,
-        connected_subgraphs=subgraphs)
+    info = ModuleInfo(module_name=proto.module_name,
+                      scope_name=_prepend_scope(proto.scope_name, import_scope),
+                      class_name=proto.class_name,
+                      connected_subgraphs=subgraphs)
     for subgraph in proto.connected_subgraphs:
-      subgraphs.append(connections.ConnectedSubGraph(
-          module=info,
-          name_scope=_prepend_scope(subgraph.name_scope, import_scope),
-          inputs=_nest_from_proto(subgraph.inputs, leaf),
-          outputs=_nest_from_proto(subgraph.outputs, leaf)))
+      subgraphs.append(
+          connections.ConnectedSubGraph(
+              module=info, name_scope=_prepend_scope(subgraph.name_scope,
+                                                     import_scope),
+              inputs=_nest_from_proto(subgraph.inputs, leaf),
+              outputs=_nest_from_proto(subgraph.outputs, leaf)))
     return info
   except Exception as e:  # pylint: disable=broad-except
     logging.warning(
@@ -307,6 +308,6 @@ def _from_proto(proto, import_scope=None):
     return None
 
 
-tf_shim.register_proto_function(
-    SONNET_COLLECTION_NAME, proto_type=module_proto.SonnetModule,
-    to_proto=_to_proto, from_proto=_from_proto)
+tf_shim.register_proto_function(SONNET_COLLECTION_NAME,
+                                proto_type=module_proto.SonnetModule,
+                                to_proto=_to_proto, from_proto=_from_proto)

@@ -63,9 +63,10 @@ def _describe(value):
 
 
 def _describe_records(records):
-  return [(r.module_name, r.scope_name, r.class_name,
-           [(s.name_scope, _describe(s.inputs), _describe(s.outputs))
-            for s in r.connected_subgraphs]) for r in records]
+  return [(r.module_name, r.scope_name, r.class_name, [
+      (s.name_scope, _describe(s.inputs), _describe(s.outputs))
+      for s in r.connected_subgraphs])
+          for r in records]
 
 
 class Sonnet136MetaGraphTest(test_utils.TestCase):
@@ -75,12 +76,12 @@ class Sonnet136MetaGraphTest(test_utils.TestCase):
   def test_module_records(self):
     tf1.train.import_meta_graph(_SONNET136_META)
     records = _records()
-    self.assertEqual(
-        [(r.module_name, r.scope_name, r.class_name) for r in records],
-        [("mlp", "mlp", "sonnet.python.modules.nets.mlp.MLP"),
-         ("linear_0", "mlp/linear_0", "sonnet.python.modules.basic.Linear"),
-         ("linear_1", "mlp/linear_1", "sonnet.python.modules.basic.Linear"),
-         ("mixer", "mixer", "__main__.Mixer")])
+    self.assertEqual([
+        (r.module_name, r.scope_name, r.class_name) for r in records], [
+            ("mlp", "mlp", "sonnet.python.modules.nets.mlp.MLP"),
+            ("linear_0", "mlp/linear_0", "sonnet.python.modules.basic.Linear"),
+            ("linear_1", "mlp/linear_1", "sonnet.python.modules.basic.Linear"),
+            ("mixer", "mixer", "__main__.Mixer")])
     for record in records:
       self.assertIsInstance(record, base_info.ModuleInfo)
       for subgraph in record.connected_subgraphs:
@@ -107,25 +108,28 @@ class Sonnet136MetaGraphTest(test_utils.TestCase):
                      ["mixer", "outer/mixer"])
     inputs = mixer.connected_subgraphs[1].inputs
     outputs = mixer.connected_subgraphs[1].outputs
-    self.assertEqual(_describe(inputs), {
-        "pair": ("Pair", {"first": "y:0", "second": "x:0"}),
-        "sparse": ("SparseTensor", "indices:0", "values:0", "dense_shape:0"),
-        "extras": {"opaque": "UnserializableObject",
-                   "loop": {"x": "x:0", "self": "UnserializableObject"}}})
-    self.assertEqual(_describe(outputs), {
-        "pair": ("Pair", {"first": "outer/mixer/doubled:0",
-                          "second": "x:0"}),
-        "items": [("SparseTensor", "indices:0", "values:0", "dense_shape:0"),
-                  ("outer/mixer/doubled:0", "UnserializableObject")],
-        "loop": {"x": "x:0", "self": "UnserializableObject"}})
+    self.assertEqual(
+        _describe(inputs), {
+            "pair": ("Pair", {"first": "y:0", "second": "x:0"}), "sparse":
+                ("SparseTensor", "indices:0", "values:0", "dense_shape:0"),
+            "extras": {
+                "opaque": "UnserializableObject", "loop": {
+                    "x": "x:0", "self": "UnserializableObject"}}})
+    self.assertEqual(
+        _describe(outputs), {
+            "pair": ("Pair", {
+                "first": "outer/mixer/doubled:0", "second": "x:0"}), "items": [
+                    ("SparseTensor", "indices:0", "values:0", "dense_shape:0"),
+                    ("outer/mixer/doubled:0", "UnserializableObject")],
+            "loop": {"x": "x:0", "self": "UnserializableObject"}})
     self.assertTrue(base_info._is_namedtuple(inputs["pair"]))  # pylint: disable=protected-access
     self.assertEqual(inputs["pair"]._fields, ("first", "second"))
     self.assertIsInstance(outputs["items"][0], tf.SparseTensor)
 
     # The imported tensors compute: "doubled" is twice the pair's first.
     y = np.arange(6, dtype=np.float32).reshape([2, 3])
-    doubled = tf1.get_default_session().run(
-        outputs["pair"].first, feed_dict={inputs["pair"].first: y})
+    doubled = tf1.get_default_session().run(outputs["pair"].first,
+                                            feed_dict={inputs["pair"].first: y})
     self.assertAllClose(doubled, 2 * y)
 
   @test_utils.in_graph_mode
@@ -166,28 +170,27 @@ class CollectionTest(test_utils.TestCase):
     self.assertEqual(_records(), [])
     first = identity(x)
     (record,) = _records()
-    self.assertEqual(record, base_info.ModuleInfo(
-        module_name="ident", scope_name="ident",
-        class_name=__name__ + "._Identity",
-        connected_subgraphs=record.connected_subgraphs))
+    self.assertEqual(
+        record,
+        base_info.ModuleInfo(module_name="ident", scope_name="ident",
+                             class_name=__name__ + "._Identity",
+                             connected_subgraphs=record.connected_subgraphs))
     self.assertLen(record.connected_subgraphs, 1)
     with tf.name_scope("again"):
       second = identity({"a": x})
     self.assertLen(_records(), 1)
-    self.assertEqual(
-        [(s.module, s.name_scope, s.outputs)
-         for s in record.connected_subgraphs],
-        [(identity, "ident", first), (identity, "again/ident", second)])
+    self.assertEqual([
+        (s.module, s.name_scope, s.outputs) for s in record.connected_subgraphs
+    ], [(identity, "ident", first), (identity, "again/ident", second)])
 
   @test_utils.in_graph_mode
   def test_library_classes_have_sonnet_1_names(self):
     x = tf.ones([1, 2])
     snt.Sequential([snt.Linear(2), snt.LayerNorm()])(x)
-    self.assertEqual(
-        [r.class_name for r in _records()],
-        ["sonnet.python.modules.sequential.Sequential",
-         "sonnet.python.modules.basic.Linear",
-         "sonnet.python.modules.layer_norm.LayerNorm"])
+    self.assertEqual([r.class_name for r in _records()], [
+        "sonnet.python.modules.sequential.Sequential",
+        "sonnet.python.modules.basic.Linear",
+        "sonnet.python.modules.layer_norm.LayerNorm"])
 
   @test_utils.in_graph_mode
   def test_round_trip(self):
@@ -204,14 +207,17 @@ class CollectionTest(test_utils.TestCase):
       (subgraph,) = record.connected_subgraphs
       self.assertIs(subgraph.module, record)
       self.assertEqual(subgraph.name_scope, "ident")
-      self.assertEqual(_describe(subgraph.inputs), {"inputs": {
-          "p": ("Point", {"x": "x:0",
-                          "y": ["x:0", ("x:0", "UnserializableObject")]}),
-          "s": ("SparseTensor", "SparseTensor/indices:0",
-                "SparseTensor/values:0", "SparseTensor/dense_shape:0"),
-          "o": "UnserializableObject"}})
-      self.assertEqual(_describe(subgraph.outputs)["p"][1]["x"],
-                       "ident/Identity:0")
+      self.assertEqual(
+          _describe(subgraph.inputs), {
+              "inputs": {
+                  "p": ("Point", {
+                      "x": "x:0", "y": ["x:0",
+                                        ("x:0", "UnserializableObject")]}),
+                  "s": ("SparseTensor", "SparseTensor/indices:0",
+                        "SparseTensor/values:0", "SparseTensor/dense_shape:0"),
+                  "o": "UnserializableObject"}})
+      self.assertEqual(
+          _describe(subgraph.outputs)["p"][1]["x"], "ident/Identity:0")
       self.assertIs(subgraph.inputs["inputs"]["p"].x,
                     graph.get_tensor_by_name("x:0"))
 
@@ -258,11 +264,11 @@ class ReadingBadRecordsTest(test_utils.TestCase, parameterized.TestCase):
     return _records()
 
   def _record(self, **nested_data):
-    proto = module_proto.SonnetModule(
-        module_name="m", scope_name="m", class_name="a.M")
-    proto.connected_subgraphs.add(
-        name_scope="m", inputs=module_proto.NestedData(**nested_data),
-        outputs=module_proto.NestedData(value=""))
+    proto = module_proto.SonnetModule(module_name="m", scope_name="m",
+                                      class_name="a.M")
+    proto.connected_subgraphs.add(name_scope="m",
+                                  inputs=module_proto.NestedData(**nested_data),
+                                  outputs=module_proto.NestedData(value=""))
     return proto
 
   @test_utils.in_graph_mode
@@ -280,34 +286,36 @@ class ReadingBadRecordsTest(test_utils.TestCase, parameterized.TestCase):
                           base_info._UnserializableObject)  # pylint: disable=protected-access
 
   @parameterized.parameters(
-      ({}, "Cannot deserialize a `ModuleInfo` protobuf with no fields."),
-      ({"special_type": module_proto.NestedData.SpecialType(
-          name="SparseTensor", object=module_proto.NestedData(value="x"))},
-       "Error while deserializing a SparseTensor: expected proto tuple."))
+      ({}, "Cannot deserialize a `ModuleInfo` protobuf with no fields."), ({
+          "special_type": module_proto.NestedData.SpecialType(
+              name="SparseTensor", object=module_proto.NestedData(value="x"))
+      }, "Error while deserializing a SparseTensor: expected proto tuple."))
   def test_unreadable_record_is_none(self, nested_data, message):
     with tf.Graph().as_default():
       with self.assertLogs(level="WARNING") as logs:
         self.assertEqual(self._import(self._record(**nested_data)), [None])
-    self.assertIn("Error encountered when deserializing sonnet ModuleInfo:\n"
-                  + message, logs.output[0])
+    self.assertIn(
+        "Error encountered when deserializing sonnet ModuleInfo:\n" + message,
+        logs.output[0])
 
 
 class SchemaTest(test_utils.TestCase, parameterized.TestCase):
   """Field numbers are Sonnet 1's wire format."""
 
   def test_sonnet_module_bytes(self):
-    proto = module_proto.SonnetModule(
-        module_name="a", scope_name="b", class_name="c")
-    proto.connected_subgraphs.add(
-        name_scope="s", inputs=module_proto.NestedData(value="x:0"))
-    self.assertEqual(proto.SerializeToString(),
-                     b"\x0a\x01a\x12\x01b\x1a\x0a\x0a\x01s\x12\x05\x0a\x03x:0"
-                     b"\x22\x01c")
+    proto = module_proto.SonnetModule(module_name="a", scope_name="b",
+                                      class_name="c")
+    proto.connected_subgraphs.add(name_scope="s",
+                                  inputs=module_proto.NestedData(value="x:0"))
+    self.assertEqual(
+        proto.SerializeToString(),
+        b"\x0a\x01a\x12\x01b\x1a\x0a\x0a\x01s\x12\x05\x0a\x03x:0"
+        b"\x22\x01c")
 
-  @parameterized.parameters(
-      ("value", b"\x0a\x00"), ("list", b"\x12\x00"), ("tuple", b"\x1a\x00"),
-      ("dict", b"\x22\x00"), ("named_tuple", b"\x2a\x00"),
-      ("special_type", b"\x32\x00"))
+  @parameterized.parameters(("value", b"\x0a\x00"), ("list", b"\x12\x00"),
+                            ("tuple", b"\x1a\x00"), ("dict", b"\x22\x00"),
+                            ("named_tuple", b"\x2a\x00"),
+                            ("special_type", b"\x32\x00"))
   def test_nested_data_kinds(self, kind, expected):
     proto = module_proto.NestedData()
     if kind == "value":

@@ -47,8 +47,8 @@ def _field(name, number, field_type, type_name=None, repeated=False,
   """A `FieldDescriptorProto`; `field_type` is e.g. `TYPE_STRING`."""
   field = _FieldProto(
       name=name, number=number, type=field_type,
-      label=(_FieldProto.LABEL_REPEATED if repeated
-             else _FieldProto.LABEL_OPTIONAL))
+      label=(_FieldProto.LABEL_REPEATED
+             if repeated else _FieldProto.LABEL_OPTIONAL))
   if type_name is not None:
     field.type_name = type_name
   if oneof_index is not None:
@@ -81,50 +81,46 @@ def _nested_data():
   tuple_map, tuple_entry = _string_to_nested_map("map", 2, "NamedTuple")
   one_of = dict(oneof_index=0)
   return descriptor_pb2.DescriptorProto(
-      name="NestedData",
-      nested_type=[
+      name="NestedData", nested_type=[
           descriptor_pb2.DescriptorProto(
               name="Tuple", field=[_message("list", 1, _NESTED,
                                             repeated=True)]),
           descriptor_pb2.DescriptorProto(
-              name="List", field=[_message("list", 1, _NESTED,
-                                           repeated=True)]),
+              name="List", field=[_message("list", 1, _NESTED, repeated=True)]),
+          descriptor_pb2.DescriptorProto(name="Dict", field=[dict_map],
+                                         nested_type=[dict_entry]),
+          descriptor_pb2.DescriptorProto(name="NamedTuple",
+                                         field=[_string("name", 1), tuple_map],
+                                         nested_type=[tuple_entry]),
           descriptor_pb2.DescriptorProto(
-              name="Dict", field=[dict_map], nested_type=[dict_entry]),
-          descriptor_pb2.DescriptorProto(
-              name="NamedTuple", field=[_string("name", 1), tuple_map],
-              nested_type=[tuple_entry]),
-          descriptor_pb2.DescriptorProto(
-              name="SpecialType", field=[_string("name", 1),
-                                         _message("object", 2, _NESTED)]),
-      ],
-      field=[
+              name="SpecialType",
+              field=[_string("name", 1),
+                     _message("object", 2, _NESTED)]),
+      ], field=[
           _string("value", 1, **one_of),
           _message("list", 2, _NESTED + ".List", **one_of),
           _message("tuple", 3, _NESTED + ".Tuple", **one_of),
           _message("dict", 4, _NESTED + ".Dict", **one_of),
           _message("named_tuple", 5, _NESTED + ".NamedTuple", **one_of),
-          _message("special_type", 6, _NESTED + ".SpecialType", **one_of),
-      ],
+          _message("special_type", 6, _NESTED + ".SpecialType", **one_of),],
       oneof_decl=[descriptor_pb2.OneofDescriptorProto(name="one_of")])
 
 
 def _sonnet_module():
   """The `SonnetModule` message type."""
   return descriptor_pb2.DescriptorProto(
-      name="SonnetModule",
-      nested_type=[descriptor_pb2.DescriptorProto(
-          name="ConnectedSubgraph",
-          field=[_string("name_scope", 1),
-                 _message("inputs", 2, _NESTED),
-                 _message("outputs", 3, _NESTED)])],
+      name="SonnetModule", nested_type=[
+          descriptor_pb2.DescriptorProto(
+              name="ConnectedSubgraph", field=[
+                  _string("name_scope", 1),
+                  _message("inputs", 2, _NESTED),
+                  _message("outputs", 3, _NESTED)])],
       field=[
           _string("module_name", 1),
           _string("scope_name", 2),
           _string("class_name", 4),
           _message("connected_subgraphs", 3,
-                   ".sonnet.SonnetModule.ConnectedSubgraph", repeated=True),
-      ])
+                   ".sonnet.SonnetModule.ConnectedSubgraph", repeated=True),])
 
 
 def _build_classes():

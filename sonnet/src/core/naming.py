@@ -34,8 +34,8 @@ def to_snake_case(camel_case):
   ('upper_camel_case', 'conv_2d')
   """
   if not _IDENTIFIER.match(camel_case):
-    raise ValueError("Input string %s is not a valid Python identifier."
-                     % camel_case)
+    raise ValueError("Input string %s is not a valid Python identifier." %
+                     camel_case)
   name = camel_case
   for step in _SNAKE_STEPS:
     name = step.sub(r"\1_\2", name)

@@ -195,9 +195,9 @@ class _KnownVariablesScope(_variable_scope.VariableScope):
         _variable_scope.AUTO_REUSE, name=scope.name,
         initializer=scope.initializer, regularizer=scope.regularizer,
         caching_device=scope.caching_device, partitioner=scope.partitioner,
-        custom_getter=scope.custom_getter,
-        name_scope=scope.original_name_scope, dtype=scope.dtype,
-        use_resource=scope.use_resource, constraint=scope.constraint)
+        custom_getter=scope.custom_getter, name_scope=scope.original_name_scope,
+        dtype=scope.dtype, use_resource=scope.use_resource,
+        constraint=scope.constraint)
     self._known_variables = known_variables
 
   def get_variable(self, var_store, name, *args, **kwargs):  # pylint: disable=arguments-differ

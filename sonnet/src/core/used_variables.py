@@ -52,8 +52,7 @@ class UsedVariables:
   def add(self, variable, collections, regularizer=None):
     """Records a variable; a later record may supply its regularizer."""
     key = id(variable)
-    if key not in self._entries or (regularizer and
-                                    not self._entries[key][2]):
+    if key not in self._entries or (regularizer and not self._entries[key][2]):
       self._entries[key] = (variable, collections, regularizer)
 
   def update(self, other):
@@ -70,8 +69,9 @@ class UsedVariables:
 
   def variables(self, collection=None):
     """The recorded variables, optionally only those in `collection`."""
-    return [v for v, cols, _ in self._entries.values()
-            if collection is None or collection in cols]
+    return [
+        v for v, cols, _ in self._entries.values()
+        if collection is None or collection in cols]
 
   def regularized(self):
     """(variable, regularizer) pairs of the variables that have one."""

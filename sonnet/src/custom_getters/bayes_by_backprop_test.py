@@ -17,8 +17,8 @@ bbb = snt.custom_getters.bayes_by_backprop
 _PRIOR_SCALE = 0.01  # Sonnet 1.36's scale of the fixed prior.
 _X = np.array([[1., 2.]], np.float32)
 # Constant initial values, so that the numbers below are known.
-_INITIALIZERS = {"w": tf1.constant_initializer(0.3),
-                 "b": tf1.constant_initializer(-0.2)}
+_INITIALIZERS = {
+    "w": tf1.constant_initializer(0.3), "b": tf1.constant_initializer(-0.2)}
 
 
 def _mode_variable(value):
@@ -51,10 +51,9 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
   def test_variables_and_metadata(self):
     linear = snt.Linear(3, custom_getter=bbb.bayes_by_backprop_getter())
     linear(tf.constant(_X))
-    expected = {"linear/w/posterior_loc": [2, 3],
-                "linear/w/posterior_scale": [2, 3],
-                "linear/b/posterior_loc": [3],
-                "linear/b/posterior_scale": [3]}
+    expected = {
+        "linear/w/posterior_loc": [2, 3], "linear/w/posterior_scale": [2, 3],
+        "linear/b/posterior_loc": [3], "linear/b/posterior_scale": [3]}
     self.assertVariableShapes(linear.get_variables(), expected)
     linear(tf.constant(_X))
     self.assertVariableShapes(linear.get_variables(), expected)
@@ -71,19 +70,20 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_mean_mode_values_and_stochastic_kl(self):
-    linear = snt.Linear(3, initializers=_INITIALIZERS,
-                        custom_getter=bbb.bayes_by_backprop_getter(
-                            sampling_mode_tensor=_mode_variable("mean")))
+    linear = snt.Linear(
+        3, initializers=_INITIALIZERS,
+        custom_getter=bbb.bayes_by_backprop_getter(
+            sampling_mode_tensor=_mode_variable("mean")))
     y = linear(tf.constant(_X))
     kl = bbb.get_total_kl_cost()
     self.init()
-    y, kl, variables = self.evaluate(
-        [y, kl, test_utils.variables_by_name(linear.variables)])
+    y, kl, variables = self.evaluate([
+        y, kl, test_utils.variables_by_name(linear.variables)])
     # Both posterior variables start from the variable's own initializer.
     self.assertAllClose(variables["linear/w/posterior_scale"],
                         np.full([2, 3], 0.3))
-    self.assertAllClose(variables["linear/b/posterior_scale"],
-                        np.full([3], -0.2))
+    self.assertAllClose(variables["linear/b/posterior_scale"], np.full([3],
+                                                                       -0.2))
     self.assertAllClose(y, _X.dot(np.full([2, 3], 0.3)) - 0.2)
     expected = 0.
     for mean in (np.full([2, 3], 0.3), np.full([3], -0.2)):
@@ -98,28 +98,31 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
         kl_builder=bbb.analytic_kl_builder)
     linear = snt.Linear(3, initializers=_INITIALIZERS, custom_getter=getter)
     linear(tf.constant(_X))
-    self.assertVariableShapes(linear.get_variables(), {
-        "linear/w/posterior_loc": [2, 3], "linear/w/posterior_scale": [2, 3],
-        "linear/w_prior_loc": [], "linear/w_prior_scale": [],
-        "linear/b/posterior_loc": [3], "linear/b/posterior_scale": [3],
-        "linear/b_prior_loc": [], "linear/b_prior_scale": []})
+    self.assertVariableShapes(
+        linear.get_variables(), {
+            "linear/w/posterior_loc": [2, 3], "linear/w/posterior_scale": [
+                2, 3], "linear/w_prior_loc": [], "linear/w_prior_scale": [
+                ], "linear/b/posterior_loc": [3], "linear/b/posterior_scale": [
+                    3], "linear/b_prior_loc": [], "linear/b_prior_scale": []})
     kl_w = bbb.get_variable_metadata()[0].kl_cost
     self.init()
-    kl_w, variables = self.evaluate(
-        [kl_w, test_utils.variables_by_name(linear.variables)])
+    kl_w, variables = self.evaluate([
+        kl_w, test_utils.variables_by_name(linear.variables)])
     self.assertAllClose(variables["linear/w_prior_loc"], 0.3)
     self.assertAllClose(variables["linear/w_prior_scale"],
                         math.log(math.exp(0.01) - 1.))
     self.assertAllClose(
-        kl_w, np.sum(refs.normal_kl(0.3, refs.softplus(0.3), 0.3, 0.01) *
-                     np.ones([2, 3])), rtol=1e-5)
+        kl_w,
+        np.sum(
+            refs.normal_kl(0.3, refs.softplus(0.3), 0.3, 0.01) *
+            np.ones([2, 3])), rtol=1e-5)
 
   @test_utils.in_all_modes
   def test_sample_mode_is_stochastic_and_switchable(self):
     mode = _mode_variable(bbb.EstimatorModes.sample)
-    linear = snt.Linear(3, initializers=_INITIALIZERS,
-                        custom_getter=bbb.bayes_by_backprop_getter(
-                            sampling_mode_tensor=mode))
+    linear = snt.Linear(
+        3, initializers=_INITIALIZERS,
+        custom_getter=bbb.bayes_by_backprop_getter(sampling_mode_tensor=mode))
     connect = lambda: linear(tf.constant(_X))
     y = connect()
     self.init()
@@ -145,14 +148,12 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
   def test_builders_may_return_variables_and_last_sample(self):
     mode = _mode_variable(bbb.EstimatorModes.last_sample)
     getter = bbb.bayes_by_backprop_getter(
-        posterior_builder=_posterior_with_vars,
-        sampling_mode_tensor=mode)
-    y = snt.Linear(3, initializers=_INITIALIZERS, custom_getter=getter)(
-        tf.constant(_X))
+        posterior_builder=_posterior_with_vars, sampling_mode_tensor=mode)
+    y = snt.Linear(3, initializers=_INITIALIZERS,
+                   custom_getter=getter)(tf.constant(_X))
     metadata = bbb.get_variable_metadata()
     self.assertEqual(sorted(metadata[0].posterior_vars), ["loc", "scale"])
-    self.assertEqual(metadata[0].posterior_vars["loc"].name,
-                     "linear/w/q_loc:0")
+    self.assertEqual(metadata[0].posterior_vars["loc"].name, "linear/w/q_loc:0")
     self.init()
     scale = refs.softplus(-1.)
     self.assertAllClose(self.evaluate(y),
@@ -160,12 +161,13 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_non_trainable_variables_pass_through(self):
+
     def posterior_with_noise(getter, name, *args, **kwargs):
       # A nested get_variable goes through the getter again.
-      noise = tf1.get_variable(name.split("/")[-1] + "_noise", [],
-                               trainable=False)
-      posterior = bbb.diagonal_gaussian_posterior_builder(getter, name, *args,
-                                                          **kwargs)
+      noise = tf1.get_variable(
+          name.split("/")[-1] + "_noise", [], trainable=False)
+      posterior = bbb.diagonal_gaussian_posterior_builder(
+          getter, name, *args, **kwargs)
       return posterior, {"noise": noise}
 
     module = snt.Module(
@@ -176,15 +178,15 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     self.assertVariableNames(
         module.get_variables(tf1.GraphKeys.GLOBAL_VARIABLES),
         ["scope/v/posterior_loc", "scope/v/posterior_scale", "scope/v_noise"])
-    self.assertEqual([m.raw_variable_name for m in
-                      bbb.get_variable_metadata()], ["scope/v"])
+    self.assertEqual([m.raw_variable_name for m in bbb.get_variable_metadata()],
+                     ["scope/v"])
 
   def test_refusals(self):
     with tf.Graph().as_default():
       with self.assertRaisesRegex(ValueError,
                                   "^Disallowed data type <dtype: 'int32'>.$"):
-        with tf1.variable_scope(
-            "s", custom_getter=bbb.bayes_by_backprop_getter()):
+        with tf1.variable_scope("s",
+                                custom_getter=bbb.bayes_by_backprop_getter()):
           tf1.get_variable("i", [2], dtype=tf.int32)
 
       class NotReparameterized(gaussian.DiagonalGaussian):
@@ -195,11 +197,13 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
         del getter, args, kwargs
         return NotReparameterized(0., 1., name=name)
 
-      with self.assertRaisesRegex(ValueError, "^Distribution "
-                                  "NotReparameterized incompatible with "
-                                  "Bayes by Backprop.$"):
-        with tf1.variable_scope("t", custom_getter=bbb.bayes_by_backprop_getter(
-            posterior_builder=builder)):
+      with self.assertRaisesRegex(
+          ValueError, "^Distribution "
+          "NotReparameterized incompatible with "
+          "Bayes by Backprop.$"):
+        with tf1.variable_scope(
+            "t", custom_getter=bbb.bayes_by_backprop_getter(
+                posterior_builder=builder)):
           tf1.get_variable("v", [2])
 
   @parameterized.parameters(True, False)
@@ -243,8 +247,7 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
       costs = [m.kl_cost for m in bbb.get_variable_metadata()]
       with self.session() as session:
         session.run(tf1.global_variables_initializer())
-        empty, total, only_a, costs = session.run(
-            [empty, total, only_a, costs])
+        empty, total, only_a, costs = session.run([empty, total, only_a, costs])
       self.assertEqual(empty, 0.)
       self.assertAllClose(total, sum(costs))
       self.assertAllClose(only_a, costs[0] + costs[1])
@@ -272,19 +275,22 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     for keep in (False, True):
       with tf.Graph().as_default() as graph:
         marker = tf.no_op(name="marker")
-        linear = snt.Linear(3, custom_getter=bbb.bayes_by_backprop_getter(
-            keep_control_dependencies=keep))
+        linear = snt.Linear(
+            3, custom_getter=bbb.bayes_by_backprop_getter(
+                keep_control_dependencies=keep))
         with tf.control_dependencies([marker]):
           linear(tf.ones([2, 4]))
-        dependent = [op.name for op in graph.get_operations()
-                     if marker in op.control_inputs and
-                     "_posterior_estimate" in op.name]
+        dependent = [
+            op.name
+            for op in graph.get_operations()
+            if marker in op.control_inputs and "_posterior_estimate" in op.name]
         self.assertEqual(bool(dependent), keep)
 
   @test_utils.in_eager_mode
   def test_tf_function(self):
-    linear = snt.Linear(4, custom_getter=bbb.bayes_by_backprop_getter(
-        kl_builder=bbb.analytic_kl_builder))
+    linear = snt.Linear(
+        4, custom_getter=bbb.bayes_by_backprop_getter(
+            kl_builder=bbb.analytic_kl_builder))
 
     @tf.function
     def step(x):
@@ -303,11 +309,11 @@ class BayesByBackpropTest(test_utils.TestCase, parameterized.TestCase):
     y = np.array([1e-4, 0.01, 1., 30.])
     self.assertAllClose(refs.softplus(bbb.inverse_softplus(y)), y, rtol=1e-10)
     self.assertAllClose(
-        self.evaluate(tf.nn.softplus(bbb.inverse_softplus(tf.constant(y)))),
-        y, rtol=1e-10)
+        self.evaluate(tf.nn.softplus(bbb.inverse_softplus(tf.constant(y)))), y,
+        rtol=1e-10)
     with tf.Graph().as_default():
-      v = tf1.get_variable("v", [2], initializer=bbb.scale_variable_initializer(
-          0.25))
+      v = tf1.get_variable("v", [2],
+                           initializer=bbb.scale_variable_initializer(0.25))
       with self.session() as session:
         session.run(v.initializer)
         self.assertAllClose(refs.softplus(session.run(v)), [0.25, 0.25])

@@ -37,8 +37,7 @@ class DiagonalGaussianTest(test_utils.TestCase):
     self.assertAllClose(samples.mean(axis=0), loc, atol=0.1)
     self.assertAllClose(samples.std(axis=0), scale, rtol=0.05)
     noise = np.ones([20000, 2], np.float32)
-    self.assertAllClose(self.evaluate(dist.sample(noise=noise))[0],
-                        loc + scale)
+    self.assertAllClose(self.evaluate(dist.sample(noise=noise))[0], loc + scale)
     self.assertAllEqual(self.evaluate(dist.mean()).shape, [20000, 2])
     self.assertAllClose(self.evaluate(dist.stddev())[5], scale)
 

@@ -37,15 +37,15 @@ class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
   MINI = "MINI"
   POSSIBLE_INITIALIZER_KEYS = {"w", "b"}
 
-  def __init__(
-      self, mode: str, use_batch_norm: bool = False,
-      batch_norm_config: Optional[Mapping[str, Any]] = None,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      bn_on_fc_layers: bool = True,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "alex_net"):
+  def __init__(self, mode: str, use_batch_norm: bool = False,
+               batch_norm_config: Optional[Mapping[str, Any]] = None,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               bn_on_fc_layers: bool = True,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "alex_net"):
     """Configures the network.
 
     Args:
@@ -77,14 +77,14 @@ class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
     # Conv layers: (channels, (kernel, stride), (pool size, pool stride) or
     # None); then the sizes of the fully connected layers.
     if mode == self.FULL:
-      self._conv_layers = [
-          (96, (11, 4), (3, 2)), (256, (5, 1), (3, 2)), (384, (3, 1), None),
-          (384, (3, 1), None), (256, (3, 1), (3, 2))]
+      self._conv_layers = [(96, (11, 4), (3, 2)), (256, (5, 1), (3, 2)),
+                           (384, (3, 1), None), (384, (3, 1), None),
+                           (256, (3, 1), (3, 2))]
       self._fc_layers = [4096, 4096]
     elif mode == self.MINI:
-      self._conv_layers = [
-          (48, (3, 1), (3, 1)), (128, (3, 1), (3, 1)), (192, (3, 1), None),
-          (192, (3, 1), None), (128, (3, 1), (3, 1))]
+      self._conv_layers = [(48, (3, 1), (3, 1)), (128, (3, 1), (3, 1)),
+                           (192, (3, 1), None), (192, (3, 1), None),
+                           (128, (3, 1), (3, 1))]
       self._fc_layers = [1024, 1024]
     else:
       raise errors.Error(
@@ -109,20 +109,21 @@ class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
     self._conv_modules = []
     self._conv_norms = []
     for i, (channels, (kernel, stride), _) in enumerate(self._conv_layers):
-      self._conv_modules.append(conv.Conv2D(
-          output_channels=channels, kernel_shape=kernel, stride=stride,
-          padding=conv_padding.VALID, initializers=self._initializers,
-          partitioners=self._partitioners, regularizers=self._regularizers,
-          name="conv_%d" % i))
+      self._conv_modules.append(
+          conv.Conv2D(output_channels=channels, kernel_shape=kernel,
+                      stride=stride, padding=conv_padding.VALID,
+                      initializers=self._initializers,
+                      partitioners=self._partitioners,
+                      regularizers=self._regularizers, name="conv_%d" % i))
       self._conv_norms.append(make_bn() if self._use_batch_norm else None)
     self._flatten = reshape.BatchFlatten(name="flatten")
     self._linear_modules = []
     self._linear_norms = []
     normalize_fc = self._use_batch_norm and self._bn_on_fc_layers
     for i, size in enumerate(self._fc_layers):
-      self._linear_modules.append(linear.Linear(
-          output_size=size, initializers=self._initializers,
-          partitioners=self._partitioners, name="fc_%d" % i))
+      self._linear_modules.append(
+          linear.Linear(output_size=size, initializers=self._initializers,
+                        partitioners=self._partitioners, name="fc_%d" % i))
       self._linear_norms.append(make_bn() if normalize_fc else None)
 
   def _calc_min_size(self, conv_layers):
@@ -177,13 +178,14 @@ class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
     spatial = inputs.get_shape().as_list()[1:3]
     if any(d is not None and d < self._min_size for d in spatial):
       raise errors.IncompatibleShapeError(
-          "Image shape too small: ({}, {}) < {:d}".format(
-              *(spatial + [self._min_size])))
+          "Image shape too small: ({}, {}) < {:d}".format(*(spatial +
+                                                            [self._min_size])))
     net = inputs
     if keep_prob is not None:
       net = _check_no_dropout_at_test(net, keep_prob, is_training)
-    for layer, norm, (_, _, pooling) in zip(
-        self._conv_modules, self._conv_norms, self._conv_layers):
+    for layer, norm, (_, _, pooling) in zip(self._conv_modules,
+                                            self._conv_norms,
+                                            self._conv_layers):
       net = layer(net)
       if norm is not None:
         net = norm(net, is_training, test_local_stats)
@@ -191,8 +193,8 @@ class AlexNet(base.AbstractModule, variable_options.PublicVariableOptions):
       if pooling is not None:
         size, stride = pooling
         net = tf.compat.v1.nn.max_pool(net, ksize=[1, size, size, 1],
-                                       strides=[1, stride, stride, 1],
-                                       padding=conv_padding.VALID)
+                                       strides=[1, stride, stride,
+                                                1], padding=conv_padding.VALID)
     net = self._flatten(net)
     for layer, norm in zip(self._linear_modules, self._linear_norms):
       net = layer(net)
@@ -254,14 +256,14 @@ def _check_no_dropout_at_test(net, keep_prob, is_training):
 class AlexNetFull(AlexNet):
   """AlexNet in "FULL" mode, with batch norm (if any) on the convs only."""
 
-  def __init__(
-      self, use_batch_norm: bool = False,
-      batch_norm_config: Optional[Mapping[str, Any]] = None,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "alex_net_full"):
+  def __init__(self, use_batch_norm: bool = False,
+               batch_norm_config: Optional[Mapping[str, Any]] = None,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "alex_net_full"):
     """Configures the network; the arguments are as for `AlexNet`."""
     super().__init__(AlexNet.FULL, use_batch_norm=use_batch_norm,
                      batch_norm_config=batch_norm_config,
@@ -273,14 +275,14 @@ class AlexNetFull(AlexNet):
 class AlexNetMini(AlexNet):
   """AlexNet in "MINI" mode, with batch norm (if any) on the convs only."""
 
-  def __init__(
-      self, use_batch_norm: bool = False,
-      batch_norm_config: Optional[Mapping[str, Any]] = None,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "alex_net_mini"):
+  def __init__(self, use_batch_norm: bool = False,
+               batch_norm_config: Optional[Mapping[str, Any]] = None,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "alex_net_mini"):
     """Configures the network; the arguments are as for `AlexNet`."""
     super().__init__(AlexNet.MINI, use_batch_norm=use_batch_norm,
                      batch_norm_config=batch_norm_config,

@@ -32,39 +32,35 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(net.min_input_size, size)
     self.assertEqual(net._min_size, size)  # pylint: disable=protected-access
 
-  @parameterized.parameters(
-      ([(None, (3, 1), None)], 3),
-      ([(None, (3, 1), (3, 2))], 5),
-      ([(None, (3, 1), (3, 2)), (None, (3, 2), (5, 2))], 25),
-      ([(None, None, (2, 2))], 2))
+  @parameterized.parameters(([(None, (3, 1), None)], 3), ([
+      (None, (3, 1), (3, 2))], 5), ([(None, (3, 1), (3, 2)),
+                                     (None, (3, 2), (5, 2))], 25),
+                            ([(None, None, (2, 2))], 2))
   def test_calc_min_size(self, layers, size):
     self.assertEqual(snt.nets.AlexNetMini()._calc_min_size(layers), size)  # pylint: disable=protected-access
 
   @test_utils.in_all_modes
   def test_mini_variables_and_output(self):
     net = snt.nets.AlexNetMini()
-    with self.assertRaisesRegex(snt.NotConnectedError,
-                                "Variables in alex_net_mini not "
-                                "instantiated yet"):
+    with self.assertRaisesRegex(
+        snt.NotConnectedError, "Variables in alex_net_mini not "
+        "instantiated yet"):
       _ = net.conv_modules
     y = net(tf.ones([2, 17, 19, 3]))
     net(tf.ones([1, 17, 19, 3]))  # Shares the variables.
     self.assertEqual(y.shape.as_list(), [2, 1024])
-    self.assertVariableShapes(net.get_variables(), {
-        "alex_net_mini/conv_0/w": [3, 3, 3, 48],
-        "alex_net_mini/conv_0/b": [48],
-        "alex_net_mini/conv_1/w": [3, 3, 48, 128],
-        "alex_net_mini/conv_1/b": [128],
-        "alex_net_mini/conv_2/w": [3, 3, 128, 192],
-        "alex_net_mini/conv_2/b": [192],
-        "alex_net_mini/conv_3/w": [3, 3, 192, 192],
-        "alex_net_mini/conv_3/b": [192],
-        "alex_net_mini/conv_4/w": [3, 3, 192, 128],
-        "alex_net_mini/conv_4/b": [128],
-        "alex_net_mini/fc_0/w": [3 * 128, 1024],
-        "alex_net_mini/fc_0/b": [1024],
-        "alex_net_mini/fc_1/w": [1024, 1024],
-        "alex_net_mini/fc_1/b": [1024]})
+    self.assertVariableShapes(
+        net.get_variables(), {
+            "alex_net_mini/conv_0/w": [3, 3, 3, 48], "alex_net_mini/conv_0/b": [
+                48], "alex_net_mini/conv_1/w": [3, 3, 48, 128],
+            "alex_net_mini/conv_1/b": [128], "alex_net_mini/conv_2/w": [
+                3, 3, 128, 192], "alex_net_mini/conv_2/b": [
+                    192], "alex_net_mini/conv_3/w": [3, 3, 192, 192],
+            "alex_net_mini/conv_3/b": [192], "alex_net_mini/conv_4/w": [
+                3, 3, 192, 128], "alex_net_mini/conv_4/b": [128],
+            "alex_net_mini/fc_0/w": [3 * 128, 1024], "alex_net_mini/fc_0/b": [
+                1024], "alex_net_mini/fc_1/w": [
+                    1024, 1024], "alex_net_mini/fc_1/b": [1024]})
     self.assertEqual(type(net.conv_modules), list)
     self.assertEqual([m.module_name for m in net.conv_modules], _MINI_NAMES)
     self.assertEqual([m.module_name for m in net.linear_modules],
@@ -74,14 +70,15 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
   def test_mini_matches_numpy(self):
     rng = np.random.RandomState(0)
     x = rng.rand(2, 17, 18, 3).astype(np.float32)
-    net = snt.nets.AlexNetMini(initializers={
-        "w": tf1.random_normal_initializer(stddev=0.1, seed=1),
-        "b": tf1.random_normal_initializer(stddev=0.1, seed=2)})
+    net = snt.nets.AlexNetMini(
+        initializers={
+            "w": tf1.random_normal_initializer(stddev=0.1, seed=1),
+            "b": tf1.random_normal_initializer(stddev=0.1, seed=2)})
     y = net(tf.constant(x))
     self.init()
-    y, convs, fcs = self.evaluate(
-        [y, [(m.w, m.b) for m in net.conv_modules],
-         [(m.w, m.b) for m in net.linear_modules]])
+    y, convs, fcs = self.evaluate([
+        y, [(m.w, m.b) for m in net.conv_modules],
+        [(m.w, m.b) for m in net.linear_modules]])
     h = x
     for (w, b), (_, _, pool) in zip(convs, net._conv_layers):  # pylint: disable=protected-access
       h = np.maximum(refs.conv(h, w) + b, 0.)
@@ -104,10 +101,10 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
   def test_batch_norm_names(self):
     net = snt.nets.AlexNet(snt.nets.AlexNet.MINI, use_batch_norm=True,
                            batch_norm_config={"scale": True})
-    with self.assertRaisesRegex(ValueError,
-                                "^Boolean is_training flag must be explicitly "
-                                "specified when using batch normalization or "
-                                "dropout."):
+    with self.assertRaisesRegex(
+        ValueError, "^Boolean is_training flag must be explicitly "
+        "specified when using batch normalization or "
+        "dropout."):
       net(tf.ones([2, 17, 17, 3]))
     net(tf.ones([2, 17, 17, 3]), is_training=True, test_local_stats=False)
     net(tf.ones([2, 17, 17, 3]), is_training=tf.constant(False))
@@ -139,10 +136,10 @@ class AlexNetTest(test_utils.TestCase, parameterized.TestCase):
     net(tf.ones([1, 17, 17, 3]))
     self.init()
     losses = sorted(self.evaluate(net.get_regularization_losses()))
-    weights = [3 * 3 * 3 * 48, 3 * 3 * 48 * 128, 3 * 3 * 128 * 192,
-               3 * 3 * 192 * 192, 3 * 3 * 192 * 128]
-    self.assertAllClose(losses,
-                        sorted(weights + [48, 128, 192, 192, 128]))
+    weights = [
+        3 * 3 * 3 * 48, 3 * 3 * 48 * 128, 3 * 3 * 128 * 192, 3 * 3 * 192 * 192,
+        3 * 3 * 192 * 128]
+    self.assertAllClose(losses, sorted(weights + [48, 128, 192, 192, 128]))
 
   @test_utils.in_all_modes
   def test_dropout(self):

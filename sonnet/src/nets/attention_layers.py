@@ -18,10 +18,9 @@ from sonnet.src.core import reuse_variables
 
 tf1 = tf.compat.v1
 
-AttentionState = collections.namedtuple(
-    "AttentionState",
-    ("queries", "keys", "values", "logits", "weights", "embeddings",
-     "read_words"))
+AttentionState = collections.namedtuple("AttentionState",
+                                        ("queries", "keys", "values", "logits",
+                                         "weights", "embeddings", "read_words"))
 
 CompressedMemoryState = collections.namedtuple(
     "CompressedMemoryState", ("episodic_memory", "compressed_memory", "index"))
@@ -122,8 +121,9 @@ def create_mask(inputs, state, equal_window):
     ones = tf.ones([chunk_size, chunk_size], dtype=dtype)
     below = tf.linalg.band_part(ones, -1, 0) - tf.linalg.band_part(ones, 0, 0)
     start_mask = tf.reshape(below, [1, 1, chunk_size, chunk_size]) * _MASK_VALUE
-    mask = tf.concat([mask[:, :, :, :chunk_size] + start_mask,
-                      mask[:, :, :, chunk_size:]], 3)
+    mask = tf.concat(
+        [mask[:, :, :, :chunk_size] + start_mask, mask[:, :, :, chunk_size:]],
+        3)
   return mask
 
 
@@ -149,7 +149,7 @@ def get_position_encodings(sequence_length, hidden_size, clamp_value,
   if clamp_value > 0:
     positions = tf.minimum(positions, clamp_value)
   exponents = tf.range(0, hidden_size, min_timescale) / hidden_size
-  angles = tf.einsum("i,j->ij", positions, 1 / (max_timescale ** exponents))
+  angles = tf.einsum("i,j->ij", positions, 1 / (max_timescale**exponents))
   encodings = tf.concat([tf.sin(angles), tf.cos(angles)], -1)[None]
   width = encodings.get_shape().as_list()[-1]
   if width != hidden_size:
@@ -189,10 +189,9 @@ class MultiheadAttention(base.AbstractModule):
   before each connection).
   """
 
-  def __init__(self, value_size, key_size, num_heads, mask=None,
-               scaling=True, positional_encodings=None,
-               use_relative_positions=False, init_std=2.,
-               name="multihead_attention"):
+  def __init__(self, value_size, key_size, num_heads, mask=None, scaling=True,
+               positional_encodings=None, use_relative_positions=False,
+               init_std=2., name="multihead_attention"):
     """Configures the attention.
 
     Args:
@@ -218,8 +217,7 @@ class MultiheadAttention(base.AbstractModule):
         "key": key_size,
         "query": key_size,
         "relative_keys": key_size,
-        "relative_keys_0": key_size,
-    }
+        "relative_keys_0": key_size,}
     self._scaling = scaling
     self._use_relative_positions = use_relative_positions
     self._init = {"w": tf1.variance_scaling_initializer(init_std)}
@@ -235,8 +233,7 @@ class MultiheadAttention(base.AbstractModule):
       mask: as for the constructor.
       positional_encodings: as for the constructor.
     """
-    self._set_untracked(_mask=mask,
-                        _positional_encodings=positional_encodings)
+    self._set_untracked(_mask=mask, _positional_encodings=positional_encodings)
 
   @reuse_variables.reuse_variables
   def multihead_linear(self, inputs, name):
@@ -255,9 +252,9 @@ class MultiheadAttention(base.AbstractModule):
     with tf1.variable_scope(name, reuse=tf1.AUTO_REUSE):
       hidden_size = self._sizes[name]
       input_size = inputs.get_shape().as_list()[-1]
-      w = tf1.get_variable(
-          "linear/w", shape=[input_size, self._num_heads * hidden_size],
-          dtype=inputs.dtype, initializer=self._init["w"])
+      w = tf1.get_variable("linear/w",
+                           shape=[input_size, self._num_heads * hidden_size],
+                           dtype=inputs.dtype, initializer=self._init["w"])
       w = tf.reshape(w, [input_size, self._num_heads, hidden_size])
       return tf.einsum("bij,jhk->bhik", inputs, w)
 
@@ -311,7 +308,7 @@ class MultiheadAttention(base.AbstractModule):
     k = self.multihead_linear(k_inputs, "key")  # [B, H, M + N, K]
     v = self.multihead_linear(v_inputs, "value")  # [B, H, M + N, V]
     if self._scaling:
-      q *= self._key_size ** -0.5
+      q *= self._key_size**-0.5
 
     if self._use_relative_positions:
       content_logits = tf.matmul(q + self._bias("r_w_bias", inputs.dtype), k,
@@ -324,9 +321,9 @@ class MultiheadAttention(base.AbstractModule):
         relative_keys = tf.tile(
             self.multihead_linear(key_positions, "relative_keys" + suffix),
             [batch_size, 1, 1, 1])
-        logits_i = rel_shift(tf.matmul(
-            q + self._bias("r_r_bias" + suffix, inputs.dtype),
-            relative_keys, transpose_b=True))
+        logits_i = rel_shift(
+            tf.matmul(q + self._bias("r_r_bias" + suffix, inputs.dtype),
+                      relative_keys, transpose_b=True))
         if not is_final:  # The last pair covers the inputs themselves.
           logits_i = logits_i[:, :, :, :-chunk_size]
         relative_logits.append(logits_i)
@@ -342,9 +339,9 @@ class MultiheadAttention(base.AbstractModule):
     read = tf.einsum("bhij,bhjk->bihk", weights, v)  # [B, L, H, V]
     read = tf.reshape(read, [batch_size, query_size, embedding_size])
     output = self._output_linear(read)
-    return output, AttentionState(
-        queries=q, keys=k, values=v, weights=weights, logits=content_logits,
-        embeddings=inputs, read_words=output)
+    return output, AttentionState(queries=q, keys=k, values=v, weights=weights,
+                                  logits=content_logits, embeddings=inputs,
+                                  read_words=output)
 
   def _bias(self, name, dtype):
     """A learned per-head query bias `[1, H, 1, K]` (default initializer)."""

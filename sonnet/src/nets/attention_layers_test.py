@@ -13,8 +13,7 @@ import tensorflow as tf
 
 class MasksTest(test_utils.TestCase, parameterized.TestCase):
 
-  @parameterized.parameters((1, tf.float32), (4, tf.float32),
-                            (3, tf.float64))
+  @parameterized.parameters((1, tf.float32), (4, tf.float32), (3, tf.float64))
   @test_utils.in_all_modes
   def test_future_mask(self, size, dtype):
     mask = snt.nets.future_mask(size, dtype)
@@ -24,8 +23,8 @@ class MasksTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_future_mask_softmax(self):
     weights = self.evaluate(tf.nn.softmax(snt.nets.future_mask(4, tf.float32)))
-    self.assertAllClose(weights[0, 0], np.tril(
-        np.ones([4, 4]) / np.arange(1, 5)[:, None]))
+    self.assertAllClose(weights[0, 0],
+                        np.tril(np.ones([4, 4]) / np.arange(1, 5)[:, None]))
 
   @parameterized.parameters(False, True)
   @test_utils.in_all_modes
@@ -39,8 +38,8 @@ class MasksTest(test_utils.TestCase, parameterized.TestCase):
         episodic_memory=tf.zeros([2, 3, 4]),
         compressed_memory=tf.zeros([2, 1, 4]), index=tf.zeros([2, 1]))
     with_state = attention_layers.create_mask(x, [compressed], equal_window)
-    without, with_list, with_state = self.evaluate(
-        [without, with_list, with_state])
+    without, with_list, with_state = self.evaluate([
+        without, with_list, with_state])
     self.assertAllEqual(without, ref.causal_mask(3, 0, equal_window))
     self.assertAllEqual(with_list, ref.causal_mask(3, 5, equal_window))
     self.assertAllEqual(with_state, ref.causal_mask(3, 4, equal_window))
@@ -51,11 +50,10 @@ class MasksTest(test_utils.TestCase, parameterized.TestCase):
   def test_rel_shift(self):
     x = np.tile(np.arange(5., 0., -1.), [5, 1])[None, None]
     shifted = self.evaluate(attention_layers.rel_shift(tf.constant(x)))
-    self.assertAllEqual(shifted[0, 0], [[1., 0., 5., 4., 3.],
-                                        [2., 1., 0., 5., 4.],
-                                        [3., 2., 1., 0., 5.],
-                                        [4., 3., 2., 1., 0.],
-                                        [5., 4., 3., 2., 1.]])
+    self.assertAllEqual(
+        shifted[0, 0],
+        [[1., 0., 5., 4., 3.], [2., 1., 0., 5., 4.], [3., 2., 1., 0., 5.],
+         [4., 3., 2., 1., 0.], [5., 4., 3., 2., 1.]])
     y = np.random.RandomState(0).randn(2, 3, 4, 7)
     shifted = self.evaluate(attention_layers.rel_shift(tf.constant(y)))
     self.assertAllClose(shifted, ref.rel_shift(y))
@@ -73,8 +71,8 @@ class MasksTest(test_utils.TestCase, parameterized.TestCase):
   def test_position_encodings(self, length, width, clamp):
     encodings = self.evaluate(
         attention_layers.get_position_encodings(length, width, clamp))
-    self.assertAllClose(encodings, ref.position_encodings(length, width,
-                                                          clamp), atol=1e-5)
+    self.assertAllClose(encodings, ref.position_encodings(length, width, clamp),
+                        atol=1e-5)
 
   def test_position_encodings_need_an_even_width(self):
     with self.assertRaisesRegex(
@@ -128,16 +126,16 @@ class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     p = ref.randomize(self, attend)
     output, attention_state = attend(tf.constant(x), state=state)
-    expected, weights = ref.attention(
-        x, [memory] if with_memory else [], p, heads, key_size, mask,
-        keys if with_positions else None, relative)
+    expected, weights = ref.attention(x, [memory] if with_memory else [], p,
+                                      heads, key_size, mask,
+                                      keys if with_positions else None,
+                                      relative)
     output, attention_state = self.evaluate([output, attention_state])
     self.assertAllClose(output, expected, atol=1e-4, rtol=1e-4)
     self.assertAllClose(attention_state.weights, weights, atol=1e-5)
     self.assertAllClose(attention_state.embeddings, x)
     self.assertAllClose(attention_state.read_words, output)
-    self.assertEqual(attention_state.queries.shape, (2, heads, chunk,
-                                                      key_size))
+    self.assertEqual(attention_state.queries.shape, (2, heads, chunk, key_size))
     self.assertEqual(attention_state.values.shape,
                      (2, heads, chunk + memory_size, value_size))
 
@@ -163,8 +161,8 @@ class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIn("relative_keys_0/linear/w", p)
     self.assertIn("r_r_bias_0", p)
     output, _ = attend(tf.constant(x), state=state)
-    expected, _ = ref.attention(x, [compressed, episodic], p, heads,
-                                key_size, mask, keys)
+    expected, _ = ref.attention(x, [compressed, episodic], p, heads, key_size,
+                                mask, keys)
     self.assertAllClose(self.evaluate(output), expected, atol=1e-4)
 
   @test_utils.in_all_modes
@@ -173,15 +171,16 @@ class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):
         4, 3, 2, use_relative_positions=True,
         positional_encodings=self._encodings(2, [3], 6)[1])
     attend(tf.ones([1, 2, 6]), state=tf.ones([1, 3, 6]))
-    self.assertVariableShapes(attend.get_variables(), {
-        "multihead_attention/query/linear/w": [6, 6],
-        "multihead_attention/key/linear/w": [6, 6],
-        "multihead_attention/value/linear/w": [6, 8],
-        "multihead_attention/relative_keys/linear/w": [6, 6],
-        "multihead_attention/r_w_bias": [1, 2, 1, 3],
-        "multihead_attention/r_r_bias": [1, 2, 1, 3],
-        "multihead_attention/linear/w": [8, 8],
-        "multihead_attention/linear/b": [8]})
+    self.assertVariableShapes(
+        attend.get_variables(), {
+            "multihead_attention/query/linear/w": [6, 6],
+            "multihead_attention/key/linear/w": [
+                6, 6], "multihead_attention/value/linear/w": [
+                    6, 8], "multihead_attention/relative_keys/linear/w": [
+                        6, 6], "multihead_attention/r_w_bias": [
+                            1, 2, 1, 3], "multihead_attention/r_r_bias": [
+                                1, 2, 1, 3], "multihead_attention/linear/w": [
+                                    8, 8], "multihead_attention/linear/b": [8]})
 
   @test_utils.in_all_modes
   def test_multihead_linear_reuses_the_variables(self):
@@ -192,8 +191,8 @@ class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertLen(attend.get_variables(), 5)
     self.init()
     w = self.evaluate(attend.get_variables()[1])
-    self.assertAllClose(self.evaluate(keys),
-                        ref.heads(self.evaluate(x), w, 2), atol=1e-5)
+    self.assertAllClose(self.evaluate(keys), ref.heads(self.evaluate(x), w, 2),
+                        atol=1e-5)
 
   @test_utils.in_all_modes
   def test_no_scaling(self):
@@ -213,8 +212,7 @@ class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):
     _, state = attend(x, is_training=True, dropout_keep_prob=0.5)
     _, eval_state = attend(x)
     self.init()
-    weights, eval_weights = self.evaluate([state.weights,
-                                           eval_state.weights])
+    weights, eval_weights = self.evaluate([state.weights, eval_state.weights])
     self.assertAllClose(eval_weights, np.full([4, 2, 8, 8], 1. / 8))
     self.assertAllClose(np.unique(weights), [0., 0.25])
 
@@ -227,9 +225,9 @@ class MultiheadAttentionTest(test_utils.TestCase, parameterized.TestCase):
   def test_deep_path(self):
     self.assertIs(deep_transformer.MultiheadAttention,
                   attention_layers.MultiheadAttention)
-    self.assertEqual(deep_transformer.AttentionState._fields, (
-        "queries", "keys", "values", "logits", "weights", "embeddings",
-        "read_words"))
+    self.assertEqual(deep_transformer.AttentionState._fields,
+                     ("queries", "keys", "values", "logits", "weights",
+                      "embeddings", "read_words"))
     self.assertEqual(deep_transformer.CompressedMemoryState._fields,
                      ("episodic_memory", "compressed_memory", "index"))
 

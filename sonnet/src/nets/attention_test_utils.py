@@ -72,8 +72,7 @@ def randomized_run(test_case, core, inputs, is_training=False):
 def sub_params(params, prefix):
   """The entries under `prefix/`, with the prefix removed."""
   prefix += "/"
-  return {k[len(prefix):]: v for k, v in params.items()
-          if k.startswith(prefix)}
+  return {k[len(prefix):]: v for k, v in params.items() if k.startswith(prefix)}
 
 
 def mlp(x, params, num_layers, activate_final=False):
@@ -89,7 +88,7 @@ def position_encodings(length, width, clamp=0):
   positions = np.arange(length - 1, -1, -1.)
   if clamp > 0:
     positions = np.minimum(positions, clamp)
-  angles = positions[:, None] / 10000. ** (np.arange(0, width, 2.) / width)
+  angles = positions[:, None] / 10000.**(np.arange(0, width, 2.) / width)
   return np.concatenate([np.sin(angles), np.cos(angles)], -1)[None]
 
 
@@ -120,8 +119,8 @@ def heads(x, w, num_heads):
   return y.reshape(x.shape[:2] + (num_heads, -1)).transpose([0, 2, 1, 3])
 
 
-def attention(x, memories, p, num_heads, key_size, mask=None,
-              encodings=None, relative=True):
+def attention(x, memories, p, num_heads, key_size, mask=None, encodings=None,
+              relative=True):
   """Sonnet 1.36's multi-head attention.
 
   Args:
@@ -153,8 +152,7 @@ def attention(x, memories, p, num_heads, key_size, mask=None,
       suffix = "" if i == len(encodings) - 1 else "_%d" % i
       keys = keys[:, -total:]
       r = heads(keys, p["relative_keys%s/linear/w" % suffix], num_heads)
-      part = rel_shift((q + p["r_r_bias" + suffix]) @ r.transpose(
-          [0, 1, 3, 2]))
+      part = rel_shift((q + p["r_r_bias" + suffix]) @ r.transpose([0, 1, 3, 2]))
       parts.append(part if suffix == "" else part[..., :-n])
     logits = logits + np.concatenate(parts, 3)
   if mask is not None:
@@ -188,12 +186,13 @@ def tower(x, p, config, memories=None, compressed=None):
     sizes = [max(m.shape[1] for m in memories)]
     if compressed is not None:
       sizes = [max(m.shape[1] for m in compressed)] + sizes
-  encodings = [position_encodings(chunk + s, width,
-                                  config.get("clamp_time_range", 0))
-               for s in sizes]
+  encodings = [
+      position_encodings(chunk + s, width, config.get("clamp_time_range", 0))
+      for s in sizes]
   mask = None
   if config.get("causal", True):
-    mask = causal_mask(chunk, sum(sizes) if memories is not None else 0,
+    mask = causal_mask(chunk,
+                       sum(sizes) if memories is not None else 0,
                        config.get("same_attention_length", False))
 
   def block(inputs, scope, fn):
@@ -202,13 +201,13 @@ def tower(x, p, config, memories=None, compressed=None):
     if layer_norm_mode in ("input", "both"):
       name = next(names)
       normed = refs.layer_norm(inputs, p[scope + "/%s/gamma" % name],
-                          p[scope + "/%s/beta" % name])
+                               p[scope + "/%s/beta" % name])
     out, extra = fn(normed)
     out = inputs + out
     if layer_norm_mode in ("output", "both"):
       name = next(names)
       out = refs.layer_norm(out, p[scope + "/%s/gamma" % name],
-                       p[scope + "/%s/beta" % name])
+                            p[scope + "/%s/beta" % name])
     return out, extra
 
   hidden = x
@@ -223,16 +222,17 @@ def tower(x, p, config, memories=None, compressed=None):
     att_p = sub_params(p, layer + "/multihead_attention")
     hidden, normed = block(
         hidden, layer + "/residual_dropout_wrapper",
-        lambda normed, att_p=att_p, mems=layer_memories: (attention(
-            normed, mems, att_p, num_heads, key_size, mask, encodings,
-            config.get("use_relative_positions", True))[0], normed))
+        lambda normed, att_p=att_p, mems=layer_memories:
+        (attention(normed, mems, att_p, num_heads, key_size, mask, encodings,
+                   config.get("use_relative_positions", True))[0], normed))
     attended.append(normed)
     mlp_p = sub_params(p, "layer_%d/mlp" % i)
-    wrapper = ("layer_%d/residual_dropout_wrapper" % i
-               if layer != "layer_%d" % i else
-               "layer_%d/residual_dropout_wrapper_1" % i)
-    hidden, _ = block(hidden, wrapper, lambda normed, mlp_p=mlp_p: (
-        mlp(normed, mlp_p, len(config["mlp_hidden_sizes"]) + 1), None))
+    wrapper = ("layer_%d/residual_dropout_wrapper" % i if layer != "layer_%d" %
+               i else "layer_%d/residual_dropout_wrapper_1" % i)
+    hidden, _ = block(
+        hidden, wrapper, lambda normed, mlp_p=mlp_p:
+        (mlp(normed, mlp_p,
+             len(config["mlp_hidden_sizes"]) + 1), None))
   if config.get("output_size") is not None:
     hidden = hidden @ p["linear/w"]
   return hidden, attended

@@ -136,8 +136,7 @@ class ConvCompressor(base.AbstractModule):
       loss = tf.reduce_mean(tf.square(recovered - memory))
     elif self._loss == "mha":
       read_memory = self._read(attention_module, queries, memory)
-      read_compressed = self._read(attention_module, queries,
-                                   compressed_memory)
+      read_compressed = self._read(attention_module, queries, compressed_memory)
       loss = tf.reduce_mean(tf.square(read_memory - read_compressed))
     else:
       raise NotImplementedError(
@@ -176,8 +175,8 @@ def _compute_avg_attention(attention_state, compressed_memory_size,
       split_sizes += [part] * (n_buckets - 1) + [size - part * (n_buckets - 1)]
       split_names += ["%s_p%d" % (prefix, i) for i in range(n_buckets)]
   avg_weights = tf.reduce_mean(attention_state.weights, axis=[0, 1, 2])
-  return split_names, [tf.reduce_sum(x)
-                       for x in tf.split(avg_weights, split_sizes)]
+  return split_names, [
+      tf.reduce_sum(x) for x in tf.split(avg_weights, split_sizes)]
 
 
 class CompressiveTransformer(transformer_xl.TowerCore):
@@ -239,15 +238,15 @@ class CompressiveTransformer(transformer_xl.TowerCore):
     self._compression_config.update({
         "compression_rate": compression_rate,
         "compressed_memory_size": compressed_memory_size,
-        "episodic_memory_size": episodic_memory_size,
-    })
+        "episodic_memory_size": episodic_memory_size,})
     self._compression_ctor = compression_ctor
     self._export_stats = export_stats
     self._read_core_config(core_config, chunk_size)
     with self._enter_variable_scope():
       self._make_tower()
-      self._compressors = [compression_ctor(**self._compression_config)
-                           for _ in range(self._num_layers)]
+      self._compressors = [
+          compression_ctor(**self._compression_config)
+          for _ in range(self._num_layers)]
 
   def _build(self, inputs, prev_state, is_training=True):
     """Processes one chunk (or one step).
@@ -268,7 +267,8 @@ class CompressiveTransformer(transformer_xl.TowerCore):
         inputs, None if self._episodic_memory_size == 0 else prev_state,
         is_training)
     num_to_compress = min(
-        max(self._compression_rate +
+        max(
+            self._compression_rate +
             self._compression_config.get("kernel_size", 0), chunk_size),
         chunk_size + self._episodic_memory_size - 1)
 
@@ -285,19 +285,20 @@ class CompressiveTransformer(transformer_xl.TowerCore):
           chunk_size, is_training)
       compression_loss += loss_i
       stats["compression_loss_l%02d" % i] = loss_i
-      names, weights = _compute_avg_attention(
-          attention_state, self._compressed_memory_size,
-          self._episodic_memory_size, chunk_size)
-      stats.update({name + "_l%02d" % i: weight
-                    for name, weight in zip(names, weights)})
+      names, weights = _compute_avg_attention(attention_state,
+                                              self._compressed_memory_size,
+                                              self._episodic_memory_size,
+                                              chunk_size)
+      stats.update({
+          name + "_l%02d" % i: weight for name, weight in zip(names, weights)})
       if i == 0:
         global_weights = [w / num_layers for w in weights]
       else:
-        global_weights = [g + w / num_layers
-                          for g, w in zip(global_weights, weights)]
-      next_state.append(CompressedMemoryState(
-          index=state_i.index + 1, episodic_memory=memory,
-          compressed_memory=compressed_memory))
+        global_weights = [
+            g + w / num_layers for g, w in zip(global_weights, weights)]
+      next_state.append(
+          CompressedMemoryState(index=state_i.index + 1, episodic_memory=memory,
+                                compressed_memory=compressed_memory))
 
     compression_loss /= num_layers
     stats.update(dict(zip(names, global_weights)))
@@ -326,17 +327,15 @@ class CompressiveTransformer(transformer_xl.TowerCore):
       return compressed, loss
     rate = self._compression_rate
     to_compress = tf.equal(state_i.index[0] % rate, rate - 1)[0]
-    return tf.cond(
-        to_compress, lambda: (compressed, loss),
-        lambda: (state_i.compressed_memory, tf.zeros_like(loss)))
+    return tf.cond(to_compress, lambda: (compressed, loss), lambda:
+                   (state_i.compressed_memory, tf.zeros_like(loss)))
 
   @property
   def state_size(self):
     """A tuple of `CompressedMemoryState`s of `TensorShape`s, per layer."""
     shape_per_layer = CompressedMemoryState(
-        index=tf.TensorShape([1]),
-        episodic_memory=tf.TensorShape([self._episodic_memory_size,
-                                        self._embedding_size]),
-        compressed_memory=tf.TensorShape([self._compressed_memory_size,
-                                          self._embedding_size]))
+        index=tf.TensorShape([1]), episodic_memory=tf.TensorShape([
+            self._episodic_memory_size, self._embedding_size]),
+        compressed_memory=tf.TensorShape([
+            self._compressed_memory_size, self._embedding_size]))
     return tuple([shape_per_layer] * self._num_layers)

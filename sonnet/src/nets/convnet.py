@@ -98,8 +98,7 @@ def _normalization(use_batch_norm, batch_norm_config, normalization_ctor,
         normalization_ctor)
   if normalization_ctor is not None and not callable(normalization_ctor):
     raise ValueError("normalization_ctor must be a callable or a string that "
-                     "specifies a callable, got {}.".format(
-                         normalization_ctor))
+                     "specifies a callable, got {}.".format(normalization_ctor))
   return normalization_ctor, normalization_kwargs or {}
 
 
@@ -122,24 +121,26 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
 
   POSSIBLE_INITIALIZER_KEYS = {"w", "b"}
 
-  def __init__(
-      self, output_channels: Sequence[int],
-      kernel_shapes: Sequence[Union[int, Sequence[int]]],
-      strides: Sequence[Union[int, Sequence[int]]], paddings: Sequence[str],
-      rates: Sequence[int] = (1,), activation: Callable[..., Any] = tf.nn.relu,
-      activate_final: bool = False,
-      normalization_ctor: Optional[Union[str, Callable[..., Any]]] = None,
-      normalization_kwargs: Optional[Mapping[str, Any]] = None,
-      normalize_final: Optional[bool] = None,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None,
-      use_batch_norm: Optional[bool] = None,
-      use_bias: Union[bool, Sequence[bool]] = True,
-      batch_norm_config: Optional[Mapping[str, Any]] = None,
-      data_format: str = DATA_FORMAT_NHWC,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "conv_net_2d"):
+  def __init__(self, output_channels: Sequence[int],
+               kernel_shapes: Sequence[Union[int, Sequence[int]]],
+               strides: Sequence[Union[int, Sequence[int]]],
+               paddings: Sequence[str], rates: Sequence[int] = (1,),
+               activation: Callable[..., Any] = tf.nn.relu,
+               activate_final: bool = False,
+               normalization_ctor: Optional[Union[str, Callable[...,
+                                                                Any]]] = None,
+               normalization_kwargs: Optional[Mapping[str, Any]] = None,
+               normalize_final: Optional[bool] = None,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               use_batch_norm: Optional[bool] = None,
+               use_bias: Union[bool, Sequence[bool]] = True,
+               batch_norm_config: Optional[Mapping[str, Any]] = None,
+               data_format: str = DATA_FORMAT_NHWC,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "conv_net_2d"):
     """Configures the layers.
 
     Per-layer arguments (`kernel_shapes`, `strides`, `paddings`, `rates`,
@@ -236,21 +237,19 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
     with self._enter_variable_scope():
       self._layers = tuple(self._make_layer(i) for i in range(n))
       self._norm_modules = tuple(
-          self._normalization_ctor(name="batch_norm_%d" % i,
-                                   **self._normalization_kwargs)
-          if self._normalizes(i) else None for i in range(n))
+          self._normalization_ctor(name="batch_norm_%d" %
+                                   i, **self._normalization_kwargs) if self.
+          _normalizes(i) else None for i in range(n))
 
   def _layer_kwargs(self, i):
     """The arguments that `Conv2D` and `Conv2DTranspose` layers share."""
     keys = {"w", "b"} if self._use_bias[i] else {"w"}
     pick = lambda d: {k: v for k, v in d.items() if k in keys}
     return dict(output_channels=self._output_channels[i],
-                kernel_shape=self._kernel_shapes[i],
-                stride=self._strides[i], padding=self._paddings[i],
-                use_bias=self._use_bias[i],
-                initializers=pick(self._initializers),
-                partitioners=pick(self._partitioners),
-                regularizers=pick(self._regularizers),
+                kernel_shape=self._kernel_shapes[i], stride=self._strides[i],
+                padding=self._paddings[i], use_bias=self._use_bias[i],
+                initializers=pick(self._initializers), partitioners=pick(
+                    self._partitioners), regularizers=pick(self._regularizers),
                 data_format=self._data_format)
 
   def _make_layer(self, i):
@@ -291,12 +290,15 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
       net = layer(net)
       normalizer = self._norm_modules[i]
       if normalizer is not None:
-        net = normalizer(net, **reflection.remove_unsupported_kwargs(
-            normalizer, normalization_build_kwargs))
-      elif normalization_build_kwargs and (
-          i != final_index or self._normalize_final):
-        logging.warning("No normalization configured, but extra kwargs "
-                        "provided: %s", normalization_build_kwargs)
+        net = normalizer(
+            net,
+            **reflection.remove_unsupported_kwargs(normalizer,
+                                                   normalization_build_kwargs))
+      elif normalization_build_kwargs and (i != final_index or
+                                           self._normalize_final):
+        logging.warning(
+            "No normalization configured, but extra kwargs "
+            "provided: %s", normalization_build_kwargs)
       if i != final_index or self._activate_final:
         net = self._activation(net)
     return net
@@ -375,8 +377,7 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
     return self._normalization_kwargs
 
   input_shape = connected_property.connected_property(
-      "_input_shape",
-      """The input shape of the most recent connection.
+      "_input_shape", """The input shape of the most recent connection.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -409,26 +410,29 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
           "This convnet was constructed with a custom getter, but the "
           "`transpose` method was not given any. The transposed ConvNet will "
           "not be using any custom_getter.")
-    mirror = lambda key, own: (
-        own if arguments[key] is None else arguments[key])
+    mirror = lambda key, own: (own
+                               if arguments[key] is None else arguments[key])
     data_format = mirror("data_format", self._data_format)
     output_channels = arguments["output_channels"]
     if output_channels is None:
       channel_dim = -1 if data_format == DATA_FORMAT_NHWC else 1
-      output_channels = [lambda l=layer: l.input_shape[channel_dim]
-                         for layer in reversed(self._layers)]
+      output_channels = [
+          lambda l=layer: l.input_shape[channel_dim]
+          for layer in reversed(self._layers)]
     elif len(output_channels) != self._num_layers:
       raise ValueError("Iterable output_channels length must match the "
                        "number of layers ({}), but is {} instead.".format(
                            self._num_layers, len(output_channels)))
     return net_class(
         name=mirror("name", self.module_name + "_transpose"),
-        output_channels=output_channels,
-        kernel_shapes=mirror("kernel_shapes", self._kernel_shapes[::-1]),
-        strides=mirror("strides", self._strides[::-1]),
-        paddings=mirror("paddings", self._paddings[::-1]),
-        activation=mirror("activation", self._activation),
-        activate_final=mirror("activate_final", self._activate_final),
+        output_channels=output_channels, kernel_shapes=mirror(
+            "kernel_shapes",
+            self._kernel_shapes[::-1]), strides=mirror("strides",
+                                                       self._strides[::-1]),
+        paddings=mirror("paddings", self._paddings[::-1]), activation=mirror(
+            "activation",
+            self._activation), activate_final=mirror("activate_final",
+                                                     self._activate_final),
         normalization_ctor=mirror("normalization_ctor",
                                   self._normalization_ctor),
         normalization_kwargs=mirror("normalization_kwargs",
@@ -501,10 +505,12 @@ class ConvNet2D(base.AbstractModule, base.Transposable,
     else:
       raise ValueError("Invalid data_format {}. Allowed formats {}".format(
           data_format, _ALLOWED_FORMATS))
-    output_shapes = [lambda l=layer: l.input_shape[start:end]
-                     for layer in reversed(self._layers)]
+    output_shapes = [
+        lambda l=layer: l.input_shape[start:end]
+        for layer in reversed(self._layers)]
     return self._transposed(ConvNet2DTranspose, locals(),
                             output_shapes=output_shapes)
+
   # pylint: enable=unused-argument
 
 
@@ -526,8 +532,8 @@ class ConvNet2DTranspose(ConvNet2D):
       initializers: Optional[Mapping[str, Any]] = None,
       partitioners: Optional[Mapping[str, Any]] = None,
       regularizers: Optional[Mapping[str, Any]] = None,
-      use_batch_norm: bool = False,
-      use_bias: Union[bool, Sequence[bool]] = True,
+      use_batch_norm: bool = False, use_bias: Union[bool,
+                                                    Sequence[bool]] = True,
       batch_norm_config: Optional[Mapping[str, Any]] = None,
       data_format: str = DATA_FORMAT_NHWC,
       custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
@@ -567,21 +573,21 @@ class ConvNet2DTranspose(ConvNet2D):
     output_shapes = _as_tuple(output_shapes, "output_shapes")
     self._output_shapes = _per_layer(output_shapes, len(output_channels),
                                      "output_shapes")
-    super().__init__(
-        output_channels, kernel_shapes, strides, paddings,
-        activation=activation, activate_final=activate_final,
-        normalization_ctor=normalization_ctor,
-        normalization_kwargs=normalization_kwargs,
-        normalize_final=normalize_final, initializers=initializers,
-        partitioners=partitioners, regularizers=regularizers,
-        use_batch_norm=use_batch_norm, use_bias=use_bias,
-        batch_norm_config=batch_norm_config, data_format=data_format,
-        custom_getter=custom_getter, name=name)
+    super().__init__(output_channels, kernel_shapes, strides, paddings,
+                     activation=activation, activate_final=activate_final,
+                     normalization_ctor=normalization_ctor,
+                     normalization_kwargs=normalization_kwargs,
+                     normalize_final=normalize_final, initializers=initializers,
+                     partitioners=partitioners, regularizers=regularizers,
+                     use_batch_norm=use_batch_norm, use_bias=use_bias,
+                     batch_norm_config=batch_norm_config,
+                     data_format=data_format, custom_getter=custom_getter,
+                     name=name)
 
   def _make_layer(self, i):
-    return conv_transpose.Conv2DTranspose(
-        output_shape=self._output_shapes[i],
-        name="conv_2d_transpose_%d" % i, **self._layer_kwargs(i))
+    return conv_transpose.Conv2DTranspose(output_shape=self._output_shapes[i],
+                                          name="conv_2d_transpose_%d" % i,
+                                          **self._layer_kwargs(i))
 
   @property
   def output_shapes(self):

@@ -18,8 +18,7 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     x = np.random.RandomState(0).randn(2, 7, 7, 3).astype(np.float32)
     net = snt.nets.ConvNet2D([4, 5], kernel_shapes=[3, 2], strides=[2, 1],
                              paddings=[snt.VALID],
-                             activate_final=activate_final,
-                             initializers={
+                             activate_final=activate_final, initializers={
                                  "b": tf1.random_normal_initializer()})
     y = net(tf.constant(x))
     self.init()
@@ -35,28 +34,26 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     net = snt.nets.ConvNet2D([4, 5], [3], [1], [snt.SAME])
     net(tf.ones([2, 6, 6, 3]))
     net(tf.ones([1, 9, 9, 3]))
-    self.assertVariableShapes(net.get_variables(), {
-        "conv_net_2d/conv_2d_0/w": [3, 3, 3, 4],
-        "conv_net_2d/conv_2d_0/b": [4],
-        "conv_net_2d/conv_2d_1/w": [3, 3, 4, 5],
-        "conv_net_2d/conv_2d_1/b": [5]})
+    self.assertVariableShapes(
+        net.get_variables(), {
+            "conv_net_2d/conv_2d_0/w": [3, 3, 3, 4],
+            "conv_net_2d/conv_2d_0/b": [4], "conv_net_2d/conv_2d_1/w": [
+                3, 3, 4, 5], "conv_net_2d/conv_2d_1/b": [5]})
     self.assertEqual(net.input_shape, (1, 9, 9, 3))
     self.assertEqual(net.output_channels, (4, 5))
     self.assertEqual(net.strides, (1, 1))
 
   @test_utils.in_all_modes
   def test_legacy_batch_norm(self):
-    net = snt.nets.ConvNet2D([4, 5], [3], [1], [snt.SAME],
-                             use_batch_norm=True, use_bias=False,
-                             batch_norm_config={"scale": True})
+    net = snt.nets.ConvNet2D([4, 5], [3], [1], [snt.SAME], use_batch_norm=True,
+                             use_bias=False, batch_norm_config={"scale": True})
     self.assertFalse(net.normalize_final)  # Follows activate_final.
     self.assertIs(net.normalization_ctor, snt.BatchNorm)
     net(tf.ones([2, 6, 6, 3]), is_training=True)
     self.assertVariableNames(net.get_variables(), [
         "conv_net_2d/conv_2d_0/w", "conv_net_2d/conv_2d_1/w",
         "conv_net_2d/batch_norm_0/gamma", "conv_net_2d/batch_norm_0/beta"])
-    self.assertLen(net.get_variables(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES),
-                   2)
+    self.assertLen(net.get_variables(tf1.GraphKeys.MOVING_AVERAGE_VARIABLES), 2)
 
   @test_utils.in_all_modes
   def test_normalization_ctor_and_final(self):
@@ -81,11 +78,11 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     rng = np.random.RandomState(2)
     x = rng.randn(2, 4, 4, 3).astype(np.float32)
     w = rng.randn(1, 1, 3, 2).astype(np.float32)
-    net = snt.nets.ConvNet2D(
-        [2], [1], [1], [snt.SAME], normalization_ctor=snt.LayerNorm,
-        normalization_kwargs={"axis": axis, "eps": 1e-5},
-        normalize_final=True,
-        initializers={"w": tf1.constant_initializer(w)})
+    net = snt.nets.ConvNet2D([2], [1], [1], [snt.SAME],
+                             normalization_ctor=snt.LayerNorm,
+                             normalization_kwargs={"axis": axis, "eps": 1e-5},
+                             normalize_final=True,
+                             initializers={"w": tf1.constant_initializer(w)})
     # LayerNorm takes no is_training: it is dropped, not refused.
     y = net(tf.constant(x), is_training=True)
     self.init()
@@ -102,22 +99,20 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
   def test_nchw_batch_norm_keeps_sonnet_1_axes(self):
     # Sonnet 1.36 passed no axis: BatchNorm reduces over all but the last
     # dimension, so NCHW statistics are per column (checkpoint shapes).
-    net = snt.nets.ConvNet2D([4, 5], [3], [1], [snt.SAME],
-                             use_batch_norm=True, normalize_final=True,
-                             data_format="NCHW")
+    net = snt.nets.ConvNet2D([4, 5], [3], [1], [snt.SAME], use_batch_norm=True,
+                             normalize_final=True, data_format="NCHW")
     x = tf1.placeholder(tf.float32, [2, 3, 6, 7])
     net(x, is_training=True)
     self.assertVariableShapes(
         net.get_all_variables(tf1.GraphKeys.GLOBAL_VARIABLES), {
-            "conv_net_2d/conv_2d_0/w": [3, 3, 3, 4],
-            "conv_net_2d/conv_2d_0/b": [4],
-            "conv_net_2d/conv_2d_1/w": [3, 3, 4, 5],
-            "conv_net_2d/conv_2d_1/b": [5],
-            "conv_net_2d/batch_norm_0/beta": [1, 1, 1, 7],
-            "conv_net_2d/batch_norm_0/moving_mean": [1, 1, 1, 7],
-            "conv_net_2d/batch_norm_0/moving_variance": [1, 1, 1, 7],
-            "conv_net_2d/batch_norm_1/beta": [1, 1, 1, 7],
-            "conv_net_2d/batch_norm_1/moving_mean": [1, 1, 1, 7],
+            "conv_net_2d/conv_2d_0/w": [3, 3, 3, 4], "conv_net_2d/conv_2d_0/b":
+                [4], "conv_net_2d/conv_2d_1/w": [3, 3, 4, 5],
+            "conv_net_2d/conv_2d_1/b": [5], "conv_net_2d/batch_norm_0/beta": [
+                1, 1, 1, 7], "conv_net_2d/batch_norm_0/moving_mean": [
+                    1, 1, 1, 7], "conv_net_2d/batch_norm_0/moving_variance": [
+                        1, 1, 1, 7], "conv_net_2d/batch_norm_1/beta": [
+                            1, 1, 1, 7
+                        ], "conv_net_2d/batch_norm_1/moving_mean": [1, 1, 1, 7],
             "conv_net_2d/batch_norm_1/moving_variance": [1, 1, 1, 7]})
 
   @test_utils.in_all_modes
@@ -154,41 +149,41 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
        r"^kernel_shapes must be of length 1 or len\(output_channels\) "
        r"\(2\), got 3 entries.$"),
       ({"strides": []}, ValueError, "^strides must be of length 1 or"),
-      ({"paddings": [snt.SAME] * 3}, ValueError,
-       "^paddings must be of length 1 or"),
+      ({"paddings": [snt.SAME] * 3
+       }, ValueError, "^paddings must be of length 1 or"),
       ({"rates": [1, 2, 1]}, ValueError, "^rates must be of length 1 or"),
-      ({"output_channels": []}, ValueError,
-       "^output_channels must not be empty$"),
+      ({"output_channels": []
+       }, ValueError, "^output_channels must not be empty$"),
       ({"output_channels": 3}, TypeError, "^output_channels must be iterable$"),
       ({"kernel_shapes": 3}, TypeError, "^kernel_shapes must be iterable$"),
       ({"strides": True}, TypeError, "^strides must be iterable$"),
       ({"paddings": None}, TypeError, "^paddings must be iterable$"),
       ({"rates": 2}, TypeError, "^rates must be iterable$"),
-      ({"use_bias": 2}, TypeError,
-       "^use_bias must be either a bool or an iterable$"),
+      ({"use_bias": 2
+       }, TypeError, "^use_bias must be either a bool or an iterable$"),
       ({"use_bias": np.bool_(True)}, TypeError, "use_bias must be either"),
-      ({"use_batch_norm": [True]}, TypeError,
-       "^use_batch_norm must be a boolean"),
-      ({"activation": "relu"}, TypeError,
-       "^Input 'activation' must be callable$"),
+      ({"use_batch_norm": [True]
+       }, TypeError, "^use_batch_norm must be a boolean"),
+      ({"activation": "relu"
+       }, TypeError, "^Input 'activation' must be callable$"),
       ({"data_format": "NWC"}, ValueError,
        "^Invalid data_format NWC. Allowed formats {'NCHW', 'NHWC'}$"),
       ({"data_format": 3}, ValueError, "^Invalid data_format 3"),
-      ({"use_batch_norm": True, "normalization_ctor": snt.BatchNorm},
-       ValueError, "^if use_batch_norm is specified, normalization_ctor and "
+      ({"use_batch_norm": True, "normalization_ctor": snt.BatchNorm
+       }, ValueError, "^if use_batch_norm is specified, normalization_ctor and "
        "normalization_kwargs must not be.$"),
-      ({"use_batch_norm": True, "normalization_kwargs": {}}, ValueError,
-       "^if use_batch_norm is specified"),
-      ({"normalization_ctor": "NoSuchNorm"}, ValueError,
-       "^could not find `NoSuchNorm`, after normalizing to "
+      ({"use_batch_norm": True, "normalization_kwargs": {}
+       }, ValueError, "^if use_batch_norm is specified"),
+      ({"normalization_ctor": "NoSuchNorm"
+       }, ValueError, "^could not find `NoSuchNorm`, after normalizing to "
        "`sonnet.NoSuchNorm`"),
       ({"normalization_ctor": 3}, ValueError,
        "^normalization_ctor must be a callable or a string that specifies a "
        "callable, got 3.$"),
       ({"initializers": {"x": tf.ones}}, KeyError, "Invalid initializer"),
       # The dicts are checked before the activation, as in Sonnet 1.36.
-      ({"activation": 1, "regularizers": {"v": tf.abs}}, KeyError,
-       "Invalid regularizer"))
+      ({"activation": 1, "regularizers": {"v": tf.abs}
+       }, KeyError, "Invalid regularizer"))
   def test_bad_constructor_args(self, overrides, error, message):
     kwargs = dict(output_channels=[4, 5], kernel_shapes=[3], strides=[1],
                   paddings=[snt.SAME])
@@ -207,8 +202,7 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     self.assertIsNone(net.normalization_ctor)
     self.assertEqual(net.normalization_kwargs, {})
     self.assertEqual(net.use_bias, (True, False, True))
-    self.assertEqual(net(tf.ones([1, 6, 6, 3])).shape.as_list(),
-                     [1, 6, 6, 5])
+    self.assertEqual(net(tf.ones([1, 6, 6, 3])).shape.as_list(), [1, 6, 6, 5])
     self.assertVariableNames(net.get_variables(), [
         "conv_net_2d/conv_2d_0/w", "conv_net_2d/conv_2d_0/b",
         "conv_net_2d/conv_2d_1/w"])
@@ -246,11 +240,12 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(y.shape.as_list(), [2, 8, 8, 3])
     self.assertEqual(dec.output_shapes, ((4, 4), (8, 8)))
     self.assertEqual(dec.output_channels, (4, 3))
-    self.assertVariableShapes(dec.get_variables(), {
-        "enc_transpose/conv_2d_transpose_0/w": [3, 3, 4, 6],
-        "enc_transpose/conv_2d_transpose_0/b": [4],
-        "enc_transpose/conv_2d_transpose_1/w": [3, 3, 3, 4],
-        "enc_transpose/conv_2d_transpose_1/b": [3]})
+    self.assertVariableShapes(
+        dec.get_variables(), {
+            "enc_transpose/conv_2d_transpose_0/w": [
+                3, 3, 4, 6], "enc_transpose/conv_2d_transpose_0/b": [
+                    4], "enc_transpose/conv_2d_transpose_1/w": [3, 3, 3, 4],
+            "enc_transpose/conv_2d_transpose_1/b": [3]})
     back = dec.transpose()
     self.assertIsInstance(back, snt.nets.ConvNet2D)
     self.assertEqual(back(y).shape.as_list(), [2, 2, 2, 6])
@@ -259,17 +254,17 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
   def test_transpose_before_connection(self):
     net = snt.nets.ConvNet2D([4, 6], [3], [1], [snt.SAME])
     dec = net.transpose()
-    with self.assertRaisesRegex(snt.NotConnectedError,
-                                "Variables in conv_net_2d/conv_2d_1 not "
-                                "instantiated yet, __call__ the module first."):
+    with self.assertRaisesRegex(
+        snt.NotConnectedError, "Variables in conv_net_2d/conv_2d_1 not "
+        "instantiated yet, __call__ the module first."):
       dec(tf.ones([2, 8, 8, 6]))
 
   def test_transpose_arguments(self):
     net = snt.nets.ConvNet2D([2, 3, 4], [[3, 3], [5, 5], [7, 7]],
                              [[1, 1], [2, 2], [3, 3]],
                              [snt.SAME, snt.SAME, snt.VALID],
-                             use_bias=[True, True, False],
-                             normalization_ctor=snt.LayerNorm,
+                             use_bias=[True, True,
+                                       False], normalization_ctor=snt.LayerNorm,
                              normalize_final=True)
     dec = net.transpose()
     self.assertEqual(dec.kernel_shapes, ([7, 7], [5, 5], [3, 3]))
@@ -303,8 +298,10 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_transpose_does_not_inherit_the_custom_getter(self):
+
     def zero_getter(getter, *args, **kwargs):
       return 0. * getter(*args, **kwargs)
+
     net = snt.nets.ConvNet2D([2], [1], [1], [snt.SAME], use_bias=False,
                              custom_getter=zero_getter,
                              initializers={"w": tf1.ones_initializer()})
@@ -322,12 +319,9 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_conv_net_2d_transpose_direct(self):
-    net = snt.nets.ConvNet2DTranspose([4, 2], output_shapes=[(8, 8),
-                                                             (16, 16)],
-                                      kernel_shapes=[3], strides=[2],
-                                      paddings=[snt.SAME])
-    self.assertEqual(net(tf.ones([1, 4, 4, 3])).shape.as_list(),
-                     [1, 16, 16, 2])
+    net = snt.nets.ConvNet2DTranspose([4, 2], output_shapes=[
+        (8, 8), (16, 16)], kernel_shapes=[3], strides=[2], paddings=[snt.SAME])
+    self.assertEqual(net(tf.ones([1, 4, 4, 3])).shape.as_list(), [1, 16, 16, 2])
     self.assertEqual(net.rates, (1, 1))
 
   @parameterized.parameters(
@@ -335,9 +329,8 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
        r"^output_shapes must be of length 1 or len\(output_channels\)"),
       ({"output_shapes": False}, TypeError, "^output_shapes must be iterable$"),
       ({"output_channels": None}, TypeError,
-       "^output_channels must be iterable$"),
-      ({"output_channels": []}, ValueError,
-       "^output_channels must not be empty$"))
+       "^output_channels must be iterable$"), ({"output_channels": [
+       ]}, ValueError, "^output_channels must not be empty$"))
   def test_conv_net_2d_transpose_bad_args(self, overrides, error, message):
     kwargs = dict(output_channels=[4, 5], output_shapes=[(8, 8)],
                   kernel_shapes=[3], strides=[1], paddings=[snt.SAME])
@@ -346,9 +339,8 @@ class ConvNet2DTest(test_utils.TestCase, parameterized.TestCase):
       snt.nets.ConvNet2DTranspose(**kwargs)
 
   def test_conv_net_2d_transpose_transpose_batch_norm(self):
-    net = snt.nets.ConvNet2DTranspose([4, 5], output_shapes=[(8, 8)],
-                                      kernel_shapes=[3], strides=[1],
-                                      paddings=[snt.SAME])
+    net = snt.nets.ConvNet2DTranspose([4, 5], output_shapes=[
+        (8, 8)], kernel_shapes=[3], strides=[1], paddings=[snt.SAME])
     back = net.transpose(use_batch_norm=True, batch_norm_config={"scale": 1})
     self.assertIs(back.normalization_ctor, snt.BatchNorm)
     self.assertEqual(back.normalization_kwargs, {"scale": 1})
@@ -372,8 +364,8 @@ def _image_data(n=64, seed=0):
 class ConvNet2DTrainingTest(test_utils.TestCase):
 
   def _model(self):
-    net = snt.nets.ConvNet2D([8, 8], [3], [2], [snt.SAME],
-                             use_batch_norm=True, activate_final=True)
+    net = snt.nets.ConvNet2D([8, 8], [3], [2], [snt.SAME], use_batch_norm=True,
+                             activate_final=True)
     head = snt.Linear(2)
     return lambda x: head(tf.reduce_mean(net(x, is_training=True), [1, 2]))
 
@@ -381,10 +373,10 @@ class ConvNet2DTrainingTest(test_utils.TestCase):
   def test_learns_in_graph_mode(self):
     x, labels = _image_data()
     model = self._model()
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        labels=labels, logits=model(tf.constant(x))))
-    with tf.control_dependencies(tf1.get_collection(
-        tf1.GraphKeys.UPDATE_OPS)):
+    loss = tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=model(tf.constant(x))))
+    with tf.control_dependencies(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)):
       train = tf1.train.AdamOptimizer(0.05).minimize(loss)
     self.init()
     first = self.evaluate(loss)
@@ -402,12 +394,12 @@ class ConvNet2DTrainingTest(test_utils.TestCase):
     @tf.function
     def step():
       with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-            labels=labels, logits=model(x)))
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=labels, logits=model(x)))
       if not variables:
         variables.extend(tape.watched_variables())
-      optimizer.apply_gradients(zip(tape.gradient(loss, variables),
-                                    variables))
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
       return loss
 
     first = float(step())

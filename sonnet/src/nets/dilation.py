@@ -134,18 +134,16 @@ def noisy_identity_kernel_initializer(base_num_channels, stddev=1e-8):
     del partition_info  # Unused.
     _, _, in_channels, out_channels = _check_kernel_shape(
         shape, "Noisy identity")
-    if (in_channels % base_num_channels or
-        out_channels % base_num_channels):
+    if (in_channels % base_num_channels or out_channels % base_num_channels):
       raise ValueError("in_channels and out_channels must both be multiples "
                        "of base_num_channels.")
     group = lambda dim, channels: tf.math.floordiv(
         _range_along_dimension(dim, shape) * base_num_channels, channels)
     same_group = tf.equal(group(2, in_channels), group(3, out_channels))
     noise = tf.random.truncated_normal(shape, stddev=stddev, dtype=dtype)
-    return tf.where(tf.logical_and(same_group, _centre_mask(shape)),
-                    tf.fill(shape, tf.cast(base_num_channels / out_channels,
-                                           dtype)),
-                    noise)
+    return tf.where(
+        tf.logical_and(same_group, _centre_mask(shape)),
+        tf.fill(shape, tf.cast(base_num_channels / out_channels, dtype)), noise)
 
   return initializer
 
@@ -222,10 +220,11 @@ class Dilation(base.AbstractModule, variable_options.VariableOptions):
     if self._model_size == self.BASIC:
       width = 1
     name = "conv%d" % (i + 1)
-    layers = [conv.Conv2D(width * self._num_output_classes, [3, 3],
-                          initializers=self._initializers,
-                          regularizers=self._regularizers, rate=rate,
-                          name="dilated_conv_" + name)]
+    layers = [
+        conv.Conv2D(width * self._num_output_classes, [3, 3],
+                    initializers=self._initializers,
+                    regularizers=self._regularizers, rate=rate,
+                    name="dilated_conv_" + name)]
     if apply_relu:
       layers.append(lambda net: tf.nn.relu(net, name="relu_" + name))
     return sequential.Sequential(layers, name=name)
@@ -254,8 +253,8 @@ class Dilation(base.AbstractModule, variable_options.VariableOptions):
   def _make_layers(self):
     """Creates the eight layers and the `snt.Sequential` applying them."""
     self._set_default_initializers()
-    self._conv_modules = [self._dilated_conv_layer(i)
-                          for i in range(len(_LAYERS))]
+    self._conv_modules = [
+        self._dilated_conv_layer(i) for i in range(len(_LAYERS))]
     self._layers = sequential.Sequential(self._conv_modules, name="dilation")
 
   @property

@@ -41,13 +41,14 @@ class DilationTest(test_utils.TestCase, parameterized.TestCase):
   def test_matches_numpy(self):
     rng = np.random.RandomState(0)
     x = rng.randn(2, 9, 9, 2).astype(np.float32)
-    net = snt.nets.Dilation(2, initializers={
-        "w": tf1.random_normal_initializer(stddev=0.3, seed=1),
-        "b": tf1.random_normal_initializer(stddev=0.1, seed=2)})
+    net = snt.nets.Dilation(
+        2, initializers={
+            "w": tf1.random_normal_initializer(stddev=0.3, seed=1),
+            "b": tf1.random_normal_initializer(stddev=0.1, seed=2)})
     y = net(tf.constant(x))
     self.init()
-    y, params = self.evaluate(
-        [y, [(m.layers[0].w, m.layers[0].b) for m in net.conv_modules]])
+    y, params = self.evaluate([
+        y, [(m.layers[0].w, m.layers[0].b) for m in net.conv_modules]])
     h = x
     for i, ((w, b), rate) in enumerate(zip(params, _RATES)):
       h = refs.conv(h, w, rate=rate, padding="SAME") + b
@@ -82,19 +83,19 @@ class DilationTest(test_utils.TestCase, parameterized.TestCase):
     # As in Sonnet 1.36, only the rank is checked; the depth must suit the
     # initializers (identities need depth == num_output_classes).
     net = snt.nets.Dilation(2, initializers={"w": tf1.ones_initializer()})
-    self.assertEqual(net(tf.ones([1, 5, 5, 3])).shape.as_list(),
-                     [1, 5, 5, 2])
-    with self.assertRaisesRegex(ValueError, "in_channels must equal "
-                                "out_channels in order to construct "
-                                "per-channel identities."):
+    self.assertEqual(net(tf.ones([1, 5, 5, 3])).shape.as_list(), [1, 5, 5, 2])
+    with self.assertRaisesRegex(
+        ValueError, "in_channels must equal "
+        "out_channels in order to construct "
+        "per-channel identities."):
       snt.nets.Dilation(2)(tf.ones([1, 5, 5, 3]))
 
   @test_utils.in_all_modes
   def test_bad_rank(self):
     net = snt.nets.Dilation(3)
-    with self.assertRaisesRegex(snt.IncompatibleShapeError,
-                                r"^'images' must have shape \[batch_size, "
-                                r"height, width, depth\]."):
+    with self.assertRaisesRegex(
+        snt.IncompatibleShapeError, r"^'images' must have shape \[batch_size, "
+        r"height, width, depth\]."):
       net(tf.ones([1, 8, 8]))
     self.assertFalse(net.is_connected)
 
@@ -113,8 +114,8 @@ class DilationTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_identity_kernel_initializer(self):
-    w = self.evaluate(snt.nets.identity_kernel_initializer([5, 5, 2, 2],
-                                                           dtype=tf.float64))
+    w = self.evaluate(
+        snt.nets.identity_kernel_initializer([5, 5, 2, 2], dtype=tf.float64))
     expected = np.zeros([5, 5, 2, 2])
     expected[2, 2] = np.eye(2)
     self.assertAllEqual(w, expected)
@@ -140,8 +141,8 @@ class DilationTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(w[1, 1], centre)
     self.assertAllClose(w[0], np.zeros([3, 4, 6]))
     tf1.set_random_seed(0)
-    noisy = self.evaluate(snt.nets.noisy_identity_kernel_initializer(
-        2, stddev=0.1)([3, 3, 4, 6]))
+    noisy = self.evaluate(
+        snt.nets.noisy_identity_kernel_initializer(2, stddev=0.1)([3, 3, 4, 6]))
     # The centre taps within a group are exact; the rest is truncated noise.
     self.assertAllEqual(noisy[1, 1][centre > 0],
                         centre[centre > 0].astype(np.float32))

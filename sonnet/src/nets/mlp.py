@@ -31,15 +31,16 @@ class MLP(base.AbstractModule, base.Transposable,
   ['mlp/linear_0/w:0', 'mlp/linear_0/b:0']
   """
 
-  def __init__(
-      self, output_sizes: Sequence[int],
-      activation: Callable[..., Any] = tf.nn.relu, activate_final: bool = False,
-      initializers: Optional[Mapping[str, Any]] = None,
-      partitioners: Optional[Mapping[str, Any]] = None,
-      regularizers: Optional[Mapping[str, Any]] = None, use_bias: bool = True,
-      use_dropout: bool = False,
-      custom_getter: Optional[Union[Callable, Mapping[str, Callable]]] = None,
-      name: str = "mlp"):
+  def __init__(self, output_sizes: Sequence[int],
+               activation: Callable[..., Any] = tf.nn.relu,
+               activate_final: bool = False,
+               initializers: Optional[Mapping[str, Any]] = None,
+               partitioners: Optional[Mapping[str, Any]] = None,
+               regularizers: Optional[Mapping[str, Any]] = None,
+               use_bias: bool = True, use_dropout: bool = False,
+               custom_getter: Optional[Union[Callable,
+                                             Mapping[str, Callable]]] = None,
+               name: str = "mlp"):
     """Configures the layers.
 
     Args:
@@ -82,12 +83,10 @@ class MLP(base.AbstractModule, base.Transposable,
     self._use_dropout = use_dropout
     with self._enter_variable_scope():
       self._layers = tuple(
-          linear_lib.Linear(size, use_bias=use_bias,
-                            initializers=self._initializers,
-                            partitioners=self._partitioners,
-                            regularizers=self._regularizers,
-                            name="linear_%d" % i)
-          for i, size in enumerate(output_sizes))
+          linear_lib.Linear(size, use_bias=use_bias, initializers=self.
+                            _initializers, partitioners=self._partitioners,
+                            regularizers=self._regularizers, name="linear_%d" %
+                            i) for i, size in enumerate(output_sizes))
 
   @classmethod
   def get_possible_initializer_keys(cls, use_bias=True):
@@ -163,8 +162,7 @@ class MLP(base.AbstractModule, base.Transposable,
     return self._use_dropout
 
   input_shape = connected_property.connected_property(
-      "_input_shape",
-      """The input shape of the most recent connection.
+      "_input_shape", """The input shape of the most recent connection.
 
       Raises:
         NotConnectedError: before the first connection.
@@ -184,15 +182,15 @@ class MLP(base.AbstractModule, base.Transposable,
     Returns:
       A new, unconnected `MLP`.
     """
-    sizes = [lambda layer=layer: layer.input_shape[1]
-             for layer in reversed(self._layers)]
+    sizes = [
+        lambda layer=layer: layer.input_shape[1]
+        for layer in reversed(self._layers)]
     return MLP(
         output_sizes=sizes, activation=self._activation,
-        activate_final=(self._activate_final if activate_final is None
-                        else activate_final),
-        initializers=self._initializers, partitioners=self._partitioners,
-        regularizers=self._regularizers, use_bias=self._use_bias,
-        use_dropout=self._use_dropout,
+        activate_final=(self._activate_final if activate_final is None else
+                        activate_final), initializers=self._initializers,
+        partitioners=self._partitioners, regularizers=self._regularizers,
+        use_bias=self._use_bias, use_dropout=self._use_dropout,
         name=self.module_name + "_transpose" if name is None else name)
 
   def clone(self, name=None):
@@ -204,13 +202,12 @@ class MLP(base.AbstractModule, base.Transposable,
     Args:
       name: defaults to this module's name + "_clone".
     """
-    return MLP(
-        output_sizes=self.output_sizes, activation=self._activation,
-        activate_final=self._activate_final,
-        initializers=self._initializers, partitioners=self._partitioners,
-        regularizers=self._regularizers, use_bias=self._use_bias,
-        use_dropout=self._use_dropout,
-        name=self.module_name + "_clone" if name is None else name)
+    return MLP(output_sizes=self.output_sizes, activation=self._activation,
+               activate_final=self._activate_final,
+               initializers=self._initializers, partitioners=self._partitioners,
+               regularizers=self._regularizers, use_bias=self._use_bias,
+               use_dropout=self._use_dropout,
+               name=self.module_name + "_clone" if name is None else name)
 
 
 def _static_flag(flag):
@@ -234,8 +231,8 @@ def _static_flag(flag):
   if isinstance(flag, tf.Tensor):
     value = tf.get_static_value(flag)
     return flag if value is None else bool(value)
-  if isinstance(flag, (bool, np.bool_)) or (
-      isinstance(flag, numbers.Number) and flag in (0, 1)):
+  if isinstance(flag, (bool, np.bool_)) or (isinstance(flag, numbers.Number) and
+                                            flag in (0, 1)):
     return bool(flag)
   raise TypeError("`pred` must be a Tensor, or a Python bool, or 1 or 0. "
                   "Found instead: %s" % type(flag))

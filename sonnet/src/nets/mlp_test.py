@@ -23,8 +23,7 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
                        initializers={"b": tf1.random_normal_initializer()})
     y = mlp(tf.constant(x))
     self.init()
-    y, params = self.evaluate(
-        [y, [(l.w, l.b) for l in mlp.layers]])
+    y, params = self.evaluate([y, [(l.w, l.b) for l in mlp.layers]])
     expected = x
     for i, (w, b) in enumerate(params):
       expected = expected.dot(w) + b
@@ -37,9 +36,10 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
     mlp = snt.nets.MLP([4, 5])
     mlp(tf.ones([2, 3]))
     mlp(tf.ones([7, 3]))
-    self.assertVariableShapes(mlp.get_variables(), {
-        "mlp/linear_0/w": [3, 4], "mlp/linear_0/b": [4],
-        "mlp/linear_1/w": [4, 5], "mlp/linear_1/b": [5]})
+    self.assertVariableShapes(
+        mlp.get_variables(), {
+            "mlp/linear_0/w": [3, 4], "mlp/linear_0/b": [4], "mlp/linear_1/w": [
+                4, 5], "mlp/linear_1/b": [5]})
     self.assertEqual(mlp.input_shape, (7, 3))
     self.assertEqual(mlp.output_size, 5)
     no_bias = snt.nets.MLP([4], use_bias=False, name="nb")
@@ -48,8 +48,8 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_dropout(self):
-    mlp = snt.nets.MLP([400, 400], use_dropout=True,
-                       activation=tf.identity, use_bias=False,
+    mlp = snt.nets.MLP([400, 400], use_dropout=True, activation=tf.identity,
+                       use_bias=False,
                        initializers={"w": tf1.ones_initializer()})
     x = tf.ones([50, 1])
     train = mlp(x, is_training=True, dropout_keep_prob=0.25)
@@ -81,9 +81,11 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
     y = dec(mlp(tf.ones([2, 3])))
     self.assertEqual(y.shape.as_list(), [2, 3])
     self.assertEqual(dec.output_sizes, (4, 3))
-    self.assertVariableShapes(dec.get_variables(), {
-        "enc_transpose/linear_0/w": [5, 4], "enc_transpose/linear_0/b": [4],
-        "enc_transpose/linear_1/w": [4, 3], "enc_transpose/linear_1/b": [3]})
+    self.assertVariableShapes(
+        dec.get_variables(), {
+            "enc_transpose/linear_0/w": [5, 4], "enc_transpose/linear_0/b": [4],
+            "enc_transpose/linear_1/w": [4, 3], "enc_transpose/linear_1/b": [3
+                                                                            ]})
     self.assertTrue(mlp.transpose(activate_final=True).activate_final)
 
   @test_utils.in_all_modes
@@ -96,8 +98,10 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
 
   @test_utils.in_all_modes
   def test_custom_getter_reaches_layers(self):
+
     def zero_getter(getter, *args, **kwargs):
       return 0. * getter(*args, **kwargs)
+
     mlp = snt.nets.MLP([3], custom_getter=zero_getter, activate_final=False)
     y = mlp(tf.ones([1, 2]))
     self.init()
@@ -126,13 +130,14 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.parameters(
       ({"output_sizes": []}, ValueError, "^output_sizes must not be empty$"),
       ({"output_sizes": 3}, TypeError, "^output_sizes must be iterable$"),
-      ({"output_sizes": [3], "activation": 1}, TypeError,
-       "^Input 'activation' must be callable$"),
-      ({"output_sizes": [3], "use_bias": False,
-        "initializers": {"b": tf.zeros}}, KeyError, "Invalid initializer"),
+      ({"output_sizes": [3], "activation": 1
+       }, TypeError, "^Input 'activation' must be callable$"),
+      ({
+          "output_sizes": [3], "use_bias": False, "initializers": {
+              "b": tf.zeros}}, KeyError, "Invalid initializer"),
       # As in Sonnet 1.36, the dicts are checked before the activation.
-      ({"output_sizes": [3], "activation": 1,
-        "regularizers": {"v": tf.abs}}, KeyError, "Invalid regularizer"))
+      ({"output_sizes": [3], "activation": 1, "regularizers": {"v": tf.abs}
+       }, KeyError, "Invalid regularizer"))
   def test_bad_constructor_args(self, kwargs, error, message):
     with self.assertRaisesRegex(error, message):
       snt.nets.MLP(**kwargs)
@@ -164,8 +169,9 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_dropout_flag_of_another_type(self):
     mlp = snt.nets.MLP([2, 1], use_dropout=True)
-    with self.assertRaisesRegex(TypeError, "must be a Tensor, or a Python "
-                                "bool, or 1 or 0"):
+    with self.assertRaisesRegex(
+        TypeError, "must be a Tensor, or a Python "
+        "bool, or 1 or 0"):
       mlp(tf.ones([1, 1]), is_training="yes")
     # Without dropout the flag is not looked at (as in Sonnet 1.36).
     snt.nets.MLP([2, 1])(tf.ones([1, 1]), is_training="yes")
@@ -184,15 +190,17 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
   def test_transpose_before_connection(self):
     mlp = snt.nets.MLP([4, 5])
     dec = mlp.transpose()
-    with self.assertRaisesRegex(snt.NotConnectedError,
-                                "Variables in mlp/linear_1 not instantiated "
-                                "yet, __call__ the module first."):
+    with self.assertRaisesRegex(
+        snt.NotConnectedError, "Variables in mlp/linear_1 not instantiated "
+        "yet, __call__ the module first."):
       dec(tf.ones([2, 5]))
 
   @test_utils.in_all_modes
   def test_transpose_and_clone_drop_the_custom_getter(self):
+
     def zero_getter(getter, *args, **kwargs):
       return 0. * getter(*args, **kwargs)
+
     mlp = snt.nets.MLP([3], custom_getter=zero_getter, use_bias=False,
                        initializers={"w": tf1.ones_initializer()})
     dec = mlp.transpose()
@@ -231,8 +239,8 @@ class MLPTest(test_utils.TestCase, parameterized.TestCase):
 
   def test_possible_keys(self):
     self.assertEqual(snt.nets.MLP.get_possible_initializer_keys(), {"w", "b"})
-    self.assertEqual(
-        snt.nets.MLP.get_possible_initializer_keys(use_bias=False), {"w"})
+    self.assertEqual(snt.nets.MLP.get_possible_initializer_keys(use_bias=False),
+                     {"w"})
 
 
 def _classification_data(n=256, seed=0):
@@ -248,8 +256,9 @@ class MLPTrainingTest(test_utils.TestCase):
   def test_learns_in_graph_mode(self):
     x, labels = _classification_data()
     mlp = snt.nets.MLP([32, 32, 2])
-    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        labels=labels, logits=mlp(tf.constant(x))))
+    loss = tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(
+            labels=labels, logits=mlp(tf.constant(x))))
     train = tf1.train.AdamOptimizer(0.02).minimize(loss)
     self.init()
     first = self.evaluate(loss)
@@ -266,11 +275,11 @@ class MLPTrainingTest(test_utils.TestCase):
     @tf.function
     def step():
       with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-            labels=labels, logits=mlp(x)))
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(
+                labels=labels, logits=mlp(x)))
       variables = mlp.trainable_variables
-      optimizer.apply_gradients(zip(tape.gradient(loss, variables),
-                                    variables))
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
       return loss
 
     first = float(step())

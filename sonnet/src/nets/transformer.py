@@ -29,8 +29,9 @@ def default_mlp(hidden_sizes, activate_final=False, init_std=2., **kwargs):
     An `snt.BatchApply` of the MLP (made in the current scope, so the
     variables are `mlp/linear_i/{w,b}`).
   """
-  init = {"w": tf1.variance_scaling_initializer(
-      init_std, distribution="truncated_normal")}
+  init = {
+      "w": tf1.variance_scaling_initializer(init_std,
+                                            distribution="truncated_normal")}
   mlp = mlp_lib.MLP(hidden_sizes, activate_final=activate_final,
                     use_dropout=True, initializers=init, **kwargs)
   return batch_apply.BatchApply(mlp)
@@ -194,8 +195,8 @@ class TransformerTower(base.AbstractModule):
           num_heads=self._num_heads,
           use_relative_positions=self._use_relative_positions,
           init_std=init_std)
-      attention_block = ResidualDropoutWrapper(
-          attention, self._dropout_rate, layer_norm=self._layer_norm)
+      attention_block = ResidualDropoutWrapper(attention, self._dropout_rate,
+                                               layer_norm=self._layer_norm)
     else:
       attention, attention_block = (self._attention_modules[0],
                                     self._layers[0][0])
@@ -212,8 +213,7 @@ class TransformerTower(base.AbstractModule):
       memory_sizes = [0]
     elif isinstance(state[0], attention_layers.CompressedMemoryState):
       memory_sizes = [
-          max(attention_layers.memory_size(s.compressed_memory)
-              for s in state),
+          max(attention_layers.memory_size(s.compressed_memory) for s in state),
           max(attention_layers.memory_size(s.episodic_memory) for s in state)]
     else:
       memory_sizes = [max(attention_layers.memory_size(s) for s in state)]

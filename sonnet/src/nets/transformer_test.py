@@ -18,13 +18,19 @@ def _tower_variable_names(prefix, num_layers, output_size):
   names = []
   for i in range(num_layers):
     layer = "%s/layer_%d/" % (prefix, i)
-    names += [layer + "multihead_attention/" + n for n in (
-        "query/linear/w", "key/linear/w", "value/linear/w", "r_w_bias",
-        "relative_keys/linear/w", "r_r_bias", "linear/w", "linear/b")]
-    names += [layer + "mlp/linear_%d/%s" % (j, v)
-              for j in range(2) for v in ("w", "b")]
-    names += [layer + "residual_dropout_wrapper%s/layer_norm/%s" % (s, v)
-              for s in ("", "_1") for v in ("gamma", "beta")]
+    names += [
+        layer + "multihead_attention/" + n
+        for n in ("query/linear/w", "key/linear/w", "value/linear/w",
+                  "r_w_bias", "relative_keys/linear/w", "r_r_bias", "linear/w",
+                  "linear/b")]
+    names += [
+        layer + "mlp/linear_%d/%s" % (j, v)
+        for j in range(2)
+        for v in ("w", "b")]
+    names += [
+        layer + "residual_dropout_wrapper%s/layer_norm/%s" % (s, v)
+        for s in ("", "_1")
+        for v in ("gamma", "beta")]
   if output_size:
     names.append(prefix + "/linear/w")
   return names
@@ -33,14 +39,12 @@ def _tower_variable_names(prefix, num_layers, output_size):
 class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
 
   @parameterized.named_parameters(
-      ("defaults", {}, False, False),
-      ("memory", {}, True, False),
+      ("defaults", {}, False, False), ("memory", {}, True, False),
       ("condition", {"output_size": 5}, False, True),
       ("output_norm", {"layer_norm": "output"}, True, False),
-      ("both_norms_not_causal", {"layer_norm": "both", "causal": False},
-       True, False),
-      ("equal_window_clamped", {"same_attention_length": True,
-                                "clamp_time_range": 2}, True, False),
+      ("both_norms_not_causal", {"layer_norm": "both", "causal": False}, True,
+       False), ("equal_window_clamped", {
+           "same_attention_length": True, "clamp_time_range": 2}, True, False),
       ("absolute_positions", {"use_relative_positions": False}, True, False),
       ("shared_attention", {"shared_attention": True}, True, False))
   @test_utils.in_all_modes
@@ -53,10 +57,10 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
     condition = rng.randn(2, 2).astype(np.float32)
     memory = [rng.randn(2, 3, 6).astype(np.float32) for _ in range(2)]
     tower = snt.nets.TransformerTower(**config)
-    kwargs = dict(state=[tf.constant(m) for m in memory] if with_memory
-                  else None,
-                  condition=tf.constant(condition) if with_condition
-                  else None, is_training=False)
+    kwargs = dict(
+        state=[tf.constant(m) for m in memory] if with_memory else None,
+        condition=tf.constant(condition) if with_condition else None,
+        is_training=False)
     tower(tf.constant(x), **kwargs)
     self.init()
     p = ref.randomize(self, tower)
@@ -77,9 +81,11 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
     x = rng.randn(2, 3, 4).astype(np.float32)
     episodic = [rng.randn(2, 4, 4).astype(np.float32) for _ in range(2)]
     compressed = [rng.randn(2, 2, 4).astype(np.float32) for _ in range(2)]
-    state = [attention_layers.CompressedMemoryState(
-        episodic_memory=tf.constant(e), compressed_memory=tf.constant(c),
-        index=tf.zeros([2, 1])) for e, c in zip(episodic, compressed)]
+    state = [
+        attention_layers.CompressedMemoryState(episodic_memory=tf.constant(e),
+                                               compressed_memory=tf.constant(c),
+                                               index=tf.zeros([2, 1]))
+        for e, c in zip(episodic, compressed)]
     tower = snt.nets.TransformerTower(**config)
     tower(tf.constant(x), state=state, is_training=False)
     self.init()
@@ -101,15 +107,15 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
         tower.get_variables(),
         _tower_variable_names("transformer_tower", 2, output_size=7))
     shapes = {v.name: v.shape.as_list() for v in tower.get_variables()}
-    for name, shape in (("layer_1/multihead_attention/r_r_bias",
-                         [1, 2, 1, 3]),
-                        ("layer_1/multihead_attention/linear/w", [6, 6]),
-                        ("layer_1/mlp/linear_0/w", [6, 5]),
-                        ("layer_1/mlp/linear_1/w", [5, 6]),
-                        ("linear/w", [6, 7])):
+    for name, shape in (("layer_1/multihead_attention/r_r_bias", [1, 2, 1, 3]),
+                        ("layer_1/multihead_attention/linear/w",
+                         [6, 6]), ("layer_1/mlp/linear_0/w", [6, 5]),
+                        ("layer_1/mlp/linear_1/w", [5, 6]), ("linear/w", [6,
+                                                                          7])):
       self.assertEqual(shapes["transformer_tower/%s:0" % name], shape)
-    self.assertEqual(tower.attention_module(1).scope_name,
-                     "transformer_tower/layer_1/multihead_attention")
+    self.assertEqual(
+        tower.attention_module(1).scope_name,
+        "transformer_tower/layer_1/multihead_attention")
 
   @test_utils.in_all_modes
   def test_shared_attention_variables(self):
@@ -119,41 +125,40 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
     tower(tf.ones([1, 2, 4]), is_training=False)
     names = [v.name for v in tower.get_variables()]
     self.assertLen([n for n in names if "multihead_attention" in n], 8)
-    self.assertIn("transformer_tower/layer_1/residual_dropout_wrapper/"
-                  "layer_norm/gamma:0", names)
+    self.assertIn(
+        "transformer_tower/layer_1/residual_dropout_wrapper/"
+        "layer_norm/gamma:0", names)
     self.assertIs(tower.attention_module(0), tower.attention_module(1))
 
   @test_utils.in_all_modes
   def test_get_sublayers_makes_another_block(self):
     for shared in (False, True):
-      tower = snt.nets.TransformerTower(value_size=2, num_heads=2,
-                                        num_layers=1, mlp_hidden_sizes=(3,),
+      tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=1,
+                                        mlp_hidden_sizes=(3,),
                                         shared_attention=shared)
       attention, mlp = tower.get_sublayers(is_training=True)
       wrapper = snt.nets.transformer.ResidualDropoutWrapper
       self.assertIsInstance(attention, wrapper)
       self.assertIsInstance(mlp, wrapper)
-      self.assertEqual(tower.attention_module(1) is tower.attention_module(0),
-                       shared)
+      self.assertEqual(
+          tower.attention_module(1) is tower.attention_module(0), shared)
       outputs = mlp(tf.ones([1, 2, 4]), is_training=False)
       self.assertEqual(outputs.shape.as_list(), [1, 2, 4])
 
   @test_utils.in_all_modes
   def test_dropout_only_while_training(self):
     tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=1,
-                                      mlp_hidden_sizes=(8,),
-                                      dropout_rate=0.5)
+                                      mlp_hidden_sizes=(8,), dropout_rate=0.5)
     x = tf.constant(np.random.RandomState(4).randn(4, 6, 4), tf.float32)
     train = [tower(x, is_training=True)[0] for _ in range(2)]
     test = [tower(x, is_training=False)[0] for _ in range(2)]
-    no_dropout = snt.nets.TransformerTower(
-        value_size=2, num_heads=2, num_layers=1, mlp_hidden_sizes=(8,),
-        dropout_rate=0., name="no_dropout")
-    no_train, no_test = (no_dropout(x, is_training=t)[0]
-                         for t in (True, False))
+    no_dropout = snt.nets.TransformerTower(value_size=2, num_heads=2,
+                                           num_layers=1, mlp_hidden_sizes=(8,),
+                                           dropout_rate=0., name="no_dropout")
+    no_train, no_test = (no_dropout(x, is_training=t)[0] for t in (True, False))
     self.init()
-    train, test, no_train, no_test = self.evaluate(
-        [train, test, no_train, no_test])
+    train, test, no_train, no_test = self.evaluate([
+        train, test, no_train, no_test])
     self.assertAllClose(test[0], test[1])
     self.assertNotAllClose(train[0], train[1])
     self.assertNotAllClose(train[0], test[0])
@@ -168,8 +173,8 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
       tape.watch(x)
       y, _ = tower(x, is_training=False)
       rows = [tf.reduce_sum(y[0, t]) for t in range(4)]
-    grads = [tf.reduce_sum(tf.abs(tape.gradient(r, x)), axis=[0, 2])
-             for r in rows]
+    grads = [
+        tf.reduce_sum(tf.abs(tape.gradient(r, x)), axis=[0, 2]) for r in rows]
     self.init()
     for t, grad in enumerate(self.evaluate(grads)):
       self.assertAllEqual(grad[t + 1:], np.zeros(3 - t))
@@ -178,9 +183,9 @@ class TransformerTowerTest(test_utils.TestCase, parameterized.TestCase):
   @parameterized.parameters(5, 3)
   def test_input_width_must_be_value_size_times_heads(self, width):
     with tf.Graph().as_default():
-      tower = snt.nets.TransformerTower(
-          value_size=2, num_heads=2, num_layers=1, mlp_hidden_sizes=(4,),
-          use_relative_positions=False)
+      tower = snt.nets.TransformerTower(value_size=2, num_heads=2, num_layers=1,
+                                        mlp_hidden_sizes=(4,),
+                                        use_relative_positions=False)
       with self.assertRaises(ValueError):
         tower(tf1.placeholder(tf.float32, [2, 3, width]))
 
@@ -240,11 +245,11 @@ class ResidualDropoutWrapperTest(test_utils.TestCase, parameterized.TestCase):
     self.init()
     p = ref.randomize(self, mlp, scope="scope")
     y = mlp(tf.constant(x), is_training=False)
-    self.assertAllClose(self.evaluate(y),
-                        ref.mlp(x, ref.sub_params(p, "mlp"), 2), atol=1e-5)
+    self.assertAllClose(self.evaluate(y), ref.mlp(x, ref.sub_params(p, "mlp"),
+                                                  2), atol=1e-5)
     self.assertVariableNames(mlp.get_all_variables(), [
-        "scope/mlp/linear_0/w", "scope/mlp/linear_0/b",
-        "scope/mlp/linear_1/w", "scope/mlp/linear_1/b"])
+        "scope/mlp/linear_0/w", "scope/mlp/linear_0/b", "scope/mlp/linear_1/w",
+        "scope/mlp/linear_1/b"])
 
 
 if __name__ == "__main__":

@@ -20,8 +20,8 @@ def _np_step(x, memories, p, config):
   output, attended = ref.tower(hidden, ref.sub_params(p, "transformer_tower"),
                                config, memories)
   chunk = x.shape[1]
-  return output, [np.concatenate([m, a], 1)[:, chunk:]
-                  for m, a in zip(memories, attended)]
+  return output, [
+      np.concatenate([m, a], 1)[:, chunk:] for m, a in zip(memories, attended)]
 
 
 class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
@@ -82,8 +82,8 @@ class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
   def test_dynamic_rnn(self):
     core = snt.nets.TransformerXL(_CONFIG, memory_size=4, chunk_size=0)
     inputs = tf.constant(np.random.RandomState(2).randn(5, 2, 7), tf.float32)
-    outputs, state = tf1.nn.dynamic_rnn(
-        core, inputs, time_major=True, initial_state=core.initial_state(2))
+    outputs, state = tf1.nn.dynamic_rnn(core, inputs, time_major=True,
+                                        initial_state=core.initial_state(2))
     self.init()
     outputs, state = self.evaluate([outputs, state])
     self.assertEqual(outputs.shape, (5, 2, 6))
@@ -120,8 +120,9 @@ class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
   @test_utils.in_all_modes
   def test_gradients_reach_the_memory(self):
     core = snt.nets.TransformerXL(_CONFIG, memory_size=3, chunk_size=2)
-    state = [tf.constant(np.random.RandomState(4).randn(2, 3, 6),
-                         tf.float32) for _ in range(2)]
+    state = [
+        tf.constant(np.random.RandomState(4).randn(2, 3, 6), tf.float32)
+        for _ in range(2)]
     with tf.GradientTape() as tape:
       tape.watch(state)
       output, _ = core(tf.ones([2, 2, 7]), state, is_training=False)
@@ -148,16 +149,15 @@ class TransformerXLTest(test_utils.TestCase, parameterized.TestCase):
     x = tf.random.normal([2, 4, 7])
     step = tf.function(lambda x, s: core(x, s, is_training=False))
     output, state = step(x, core.initial_state(2))
-    expected, expected_state = core(x, core.initial_state(2),
-                                    is_training=False)
+    expected, expected_state = core(x, core.initial_state(2), is_training=False)
     self.assertAllClose(output, expected)
     self.assertAllClose(state, expected_state)
 
   def test_core_config_needs_the_sizes(self):
     with tf.Graph().as_default():
       with self.assertRaisesRegex(KeyError, "num_layers"):
-        snt.nets.TransformerXL(dict(value_size=2, num_heads=2),
-                               memory_size=2, chunk_size=2)
+        snt.nets.TransformerXL(dict(value_size=2, num_heads=2), memory_size=2,
+                               chunk_size=2)
 
   def test_deep_path(self):
     self.assertIs(deep_transformer.TransformerXL, snt.nets.TransformerXL)

@@ -36,9 +36,9 @@ class Mixer(snt.AbstractModule):
 
   def _build(self, pair, sparse, extras):
     doubled = tf.multiply(pair.first, 2.0, name="doubled")
-    return {"pair": Pair(doubled, pair.second),
-            "items": [sparse, (doubled, extras["opaque"])],
-            "loop": extras["loop"]}
+    return {
+        "pair": Pair(doubled, pair.second),
+        "items": [sparse, (doubled, extras["opaque"])], "loop": extras["loop"]}
 
 
 def main(path):
