@@ -44,13 +44,15 @@ import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+import linear_stacks
+
 tf1 = tf.compat.v1
 
 FLAGS = flags.FLAGS
 flags.DEFINE_integer("rounds", 7, "Interleaved rounds per workload.")
 flags.DEFINE_bool("rnn_rows", True, "Also print rnn_benchmark's rows.")
 
-_WIDTH = 64
+_WIDTH = linear_stacks.WIDTH
 _HAND, _AA, _SNT, _KERAS = "hand", "hand (A/A)", "snt", "keras 3"
 
 
@@ -104,33 +106,6 @@ def repeated(fn, number):
 
 
 # --- the networks ------------------------------------------------------------
-
-
-def snt_stack(depth, width=_WIDTH):
-  layers = []
-  for _ in range(depth):
-    layers += [snt.Linear(width), tf.nn.relu]
-  return snt.Sequential(layers)
-
-
-def template_stack(depth, width=_WIDTH):
-  """`snt_stack` written with `make_template` and `get_variable`."""
-
-  def layer(inputs):
-    w = tf1.get_variable(
-        "w", [inputs.shape[-1], width],
-        initializer=tf1.truncated_normal_initializer(stddev=width**-0.5))
-    b = tf1.get_variable("b", [width], initializer=tf1.zeros_initializer())
-    return tf.nn.relu(tf.matmul(inputs, w) + b)
-
-  templates = [tf1.make_template("layer", layer) for _ in range(depth)]
-
-  def network(inputs):
-    for template in templates:
-      inputs = template(inputs)
-    return inputs
-
-  return network
 
 
 class _HandLinear:
@@ -250,8 +225,9 @@ def build_graph(depth=200):
 
   return interleaved(
       {
-          _HAND: contender(template_stack), _AA: contender(template_stack),
-          _SNT: contender(snt_stack), _KERAS: contender(keras_stack)},
+          _HAND: contender(linear_stacks.template_stack), _AA: contender(
+              linear_stacks.template_stack), _SNT: contender(
+                  linear_stacks.snt_stack), _KERAS: contender(keras_stack)},
       FLAGS.rounds)
 
 
@@ -424,12 +400,15 @@ def main(argv):
       "trace, 200 connected Linear x2 (tf.function)",
       trace(
           {
-              _HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack,
-              _KERAS: keras_stack}, 200, connect_first=True))
+              _HAND: variable_stack, _AA: variable_stack,
+              _SNT: linear_stacks.snt_stack, _KERAS: keras_stack}, 200,
+          connect_first=True))
   print_row(
       "trace, creating 50 Linear x2 (tf.function)",
-      trace({_HAND: variable_stack, _AA: variable_stack, _SNT: snt_stack}, 50,
-            connect_first=False))
+      trace(
+          {
+              _HAND: variable_stack, _AA: variable_stack,
+              _SNT: linear_stacks.snt_stack}, 50, connect_first=False))
   print_row("trace, deep RNN 8 LSTM(64) x 20 steps", trace_deep_rnn())
   print_row("eager Linear(32) call, batch 8", linear_call(False), 1e6, "us")
   print_row("tf.function Linear(32) call, batch 8", linear_call(True), 1e6,

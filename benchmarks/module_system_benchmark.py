@@ -21,6 +21,8 @@ import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+import linear_stacks
+
 tf1 = tf.compat.v1
 
 FLAGS = flags.FLAGS
@@ -29,33 +31,6 @@ flags.DEFINE_integer("width", 64, "Width of every layer.")
 flags.DEFINE_integer("batch", 32, "Batch size of the training step.")
 flags.DEFINE_integer("steps", 200, "Timed training steps per round.")
 flags.DEFINE_integer("repeats", 15, "Rounds; the best one is reported.")
-
-
-def snt_network(depth, width):
-  layers = []
-  for _ in range(depth):
-    layers += [snt.Linear(width), tf.nn.relu]
-  return snt.Sequential(layers)
-
-
-def hand_written_network(depth, width):
-  """The same stack as `snt_network`, with templates and get_variable."""
-
-  def layer(inputs):
-    w = tf1.get_variable(
-        "w", [inputs.shape[-1], width],
-        initializer=tf1.truncated_normal_initializer(stddev=width**-0.5))
-    b = tf1.get_variable("b", [width], initializer=tf1.zeros_initializer())
-    return tf.nn.relu(tf.matmul(inputs, w) + b)
-
-  templates = [tf1.make_template("layer", layer) for _ in range(depth)]
-
-  def network(inputs):
-    for template in templates:
-      inputs = template(inputs)
-    return inputs
-
-  return network
 
 
 def build_twice(make_network):
@@ -142,13 +117,15 @@ def report(label, snt_value, raw_value, unit_scale, unit, goal=None):
 
 def main(argv):
   del argv
-  builds = [(build_twice(snt_network), build_twice(hand_written_network))
+  builds = [(build_twice(linear_stacks.snt_stack),
+             build_twice(linear_stacks.template_stack))
             for _ in range(3)]  # Alternating, as for the training steps.
   build_snt = min(snt_time for snt_time, _ in builds)
   build_raw = min(raw_time for _, raw_time in builds)
   report("graph construction (%d layers x2)" % FLAGS.layers, build_snt,
          build_raw, 1e3, "ms", goal=1.25)
-  step_snt, step_raw = step_times(snt_network, hand_written_network)
+  step_snt, step_raw = step_times(linear_stacks.snt_stack,
+                                  linear_stacks.template_stack)
   report("training step (Session)", step_snt, step_raw, 1e3, "ms", goal=1.02)
   times = eager_call_times()
   report("eager Linear call", times["eager snt"], times["eager raw"], 1e6, "us")
