@@ -377,6 +377,57 @@ def _plot(config, run_dir):
   return path
 
 
+def _train_loop(config, data, rng, ckpt_dir, start_step, run_step, evaluate,
+                sample_text, summarize=None, manager=None):
+  """The training loop every mode shares: steps, reports, the final test.
+
+  Args:
+    config: a Config.
+    data: a TinyShakespeare.
+    rng: the NumPy generator that draws the training batches.
+    ckpt_dir: where the run's checkpoints are (for the resume message and
+      the final checkpoint's name).
+    start_step: the step restored from a checkpoint (0 for a new run).
+    run_step: a function from a batch to the step's training loss.
+    evaluate: a function from a split name to its loss.
+    sample_text: a function returning a sample of text.
+    summarize: None, or a function (step, {tag: value}) writing summaries.
+    manager: None, or a `tf.train.CheckpointManager` to save every
+      `config.checkpoint_interval` steps and at the end.
+
+  Returns:
+    A Result.
+  """
+  step = start_step
+  _say_resumed(config, start_step, ckpt_dir)
+  progress = _Progress(config, start_step)
+  while step < config.num_training_iterations:
+    batch = data.random_batch("train", config.batch_size,
+                              config.truncation_length, rng)
+    t0 = time.time()
+    loss_value = run_step(batch)
+    progress.add(loss_value, time.time() - t0)
+    step += 1
+    if manager is not None and step % config.checkpoint_interval == 0:
+      manager.save(checkpoint_number=step)
+    if (step % config.report_interval == 0 or
+        step == config.num_training_iterations):
+      valid_loss = evaluate("valid")
+      train_loss = progress.report(step, valid_loss)
+      if summarize is not None:
+        summarize(step, {"loss/train": train_loss, "loss/valid": valid_loss})
+      _print_sample(config, sample_text())
+  if (manager is not None and step > start_step and
+      manager.latest_checkpoint != os.path.join(ckpt_dir, "ckpt-%d" % step)):
+    manager.save(checkpoint_number=step)
+  with _evaluating_test(data):
+    test_loss = evaluate("test")
+  if summarize is not None:
+    summarize(step, {"loss/test": test_loss})
+  return Result(start_step, step, progress.history, test_loss, sample_text(),
+                None)
+
+
 def train_graph(config, data):
   """Trains in graph mode with MonitoredTrainingSession; returns a Result."""
   ckpt_dir = os.path.join(config.checkpoint_dir, "graph")
@@ -422,27 +473,37 @@ def train_graph(config, data):
         return _evaluate(data, config, split,
                          lambda w: sess.run(sum_xent, {window: w}))
 
-      step = start_step = int(sess.run(global_step))
-      _say_resumed(config, start_step, ckpt_dir)
-      progress = _Progress(config, start_step)
-      while step < config.num_training_iterations:
-        batch = data.random_batch("train", config.batch_size,
-                                  config.truncation_length, rng)
-        t0 = time.time()
-        _, loss_value = sess.run([train_op, loss], {window: batch})
-        progress.add(loss_value, time.time() - t0)
-        step += 1
-        if (step % config.report_interval == 0 or
-            step == config.num_training_iterations):
-          valid_loss = evaluate("valid")
-          train_loss = progress.report(step, valid_loss)
-          summarize(step, {"loss/train": train_loss, "loss/valid": valid_loss})
-          _print_sample(config, data.decode(sess.run(sample)))
-      with _evaluating_test(data):
-        test_loss = evaluate("test")
-      summarize(step, {"loss/test": test_loss})
-      text = data.decode(sess.run(sample))
-  return Result(start_step, step, progress.history, test_loss, text, None)
+      return _train_loop(
+          config, data, rng, ckpt_dir, int(sess.run(global_step)),
+          run_step=lambda batch: sess.run([train_op, loss], {window: batch})[1],
+          evaluate=evaluate, sample_text=lambda: data.decode(sess.run(sample)),
+          summarize=summarize)
+
+
+def _traced_evaluation(config, data, model):
+  """The traced functions evaluation and sampling call in eager modes.
+
+  Args:
+    config: a Config.
+    data: a TinyShakespeare.
+    model: a TextModel.
+
+  Returns:
+    (sum_xent, sample): the summed cross-entropy of a `[time, batch]`
+    window of ids, and a sample of ids after `config.sample_prime`.
+  """
+
+  @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int32)])
+  def sum_xent(window):
+    return tf.reduce_sum(model.xent(window))
+
+  prime = tf.constant(data.encode(config.sample_prime))
+
+  @tf.function
+  def sample():
+    return model.sample(prime, config.sample_length, config.sample_temperature)
+
+  return sum_xent, sample
 
 
 def train_eager(config, data):
@@ -467,15 +528,7 @@ def train_eager(config, data):
     optimizer.apply_gradients(zip(grads, variables), global_step=global_step)
     return loss
 
-  @tf.function(input_signature=[window_spec])
-  def sum_xent(window):
-    return tf.reduce_sum(model.xent(window))
-
-  prime = tf.constant(data.encode(config.sample_prime))
-
-  @tf.function
-  def sample():
-    return model.sample(prime, config.sample_length, config.sample_temperature)
+  sum_xent, sample = _traced_evaluation(config, data, model)
 
   # Connect the model once so its variables exist before restoring; Adam's
   # slots are created on the first step and restored then (deferred).
@@ -503,32 +556,11 @@ def train_eager(config, data):
   def evaluate(split):
     return _evaluate(data, config, split, sum_xent)
 
-  step = start_step = int(global_step.numpy())
-  _say_resumed(config, start_step, ckpt_dir)
-  progress = _Progress(config, start_step)
-  while step < config.num_training_iterations:
-    batch = data.random_batch("train", config.batch_size,
-                              config.truncation_length, rng)
-    t0 = time.time()
-    loss_value = float(train_step(batch))
-    progress.add(loss_value, time.time() - t0)
-    step += 1
-    if step % config.checkpoint_interval == 0:
-      manager.save(checkpoint_number=step)
-    if (step % config.report_interval == 0 or
-        step == config.num_training_iterations):
-      valid_loss = evaluate("valid")
-      train_loss = progress.report(step, valid_loss)
-      summarize(step, {"loss/train": train_loss, "loss/valid": valid_loss})
-      _print_sample(config, data.decode(sample().numpy()))
-  if step > start_step and manager.latest_checkpoint != os.path.join(
-      ckpt_dir, "ckpt-%d" % step):
-    manager.save(checkpoint_number=step)
-  with _evaluating_test(data):
-    test_loss = evaluate("test")
-  summarize(step, {"loss/test": test_loss})
-  text = data.decode(sample().numpy())
-  return Result(start_step, step, progress.history, test_loss, text, None)
+  return _train_loop(config, data, rng, ckpt_dir, int(global_step.numpy()),
+                     run_step=lambda batch: float(train_step(batch)),
+                     evaluate=evaluate,
+                     sample_text=lambda: data.decode(sample().numpy()),
+                     summarize=summarize, manager=manager)
 
 
 def make_strategy(config):
@@ -639,17 +671,7 @@ def train_distributed(config, data, strategy):
     losses = strategy.run(replica_step, args=(local,))
     return strategy.reduce(tf.distribute.ReduceOp.SUM, losses, axis=None)
 
-  window_spec = tf.TensorSpec([None, None], tf.int32)
-
-  @tf.function(input_signature=[window_spec])
-  def sum_xent(window):
-    return tf.reduce_sum(model.xent(window))
-
-  prime = tf.constant(data.encode(config.sample_prime))
-
-  @tf.function
-  def sample():
-    return model.sample(prime, config.sample_length, config.sample_temperature)
+  sum_xent, sample = _traced_evaluation(config, data, model)
 
   checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer,
                                    global_step=global_step)
@@ -669,29 +691,10 @@ def train_distributed(config, data, strategy):
   def evaluate(split):
     return _evaluate(data, config, split, sum_xent)
 
-  step = start_step = int(global_step.numpy())
-  _say_resumed(config, start_step, ckpt_dir)
-  progress = _Progress(config, start_step)
-  while step < config.num_training_iterations:
-    batch = data.random_batch("train", config.batch_size,
-                              config.truncation_length, rng)
-    t0 = time.time()
-    loss_value = run_step(batch)
-    progress.add(loss_value, time.time() - t0)
-    step += 1
-    if step % config.checkpoint_interval == 0:
-      manager.save(checkpoint_number=step)
-    if (step % config.report_interval == 0 or
-        step == config.num_training_iterations):
-      progress.report(step, evaluate("valid"))
-      _print_sample(config, data.decode(sample().numpy()))
-  if step > start_step and manager.latest_checkpoint != os.path.join(
-      ckpt_dir, "ckpt-%d" % step):
-    manager.save(checkpoint_number=step)
-  with _evaluating_test(data):
-    test_loss = evaluate("test")
-  text = data.decode(sample().numpy())
-  return Result(start_step, step, progress.history, test_loss, text, None)
+  return _train_loop(config, data, rng, ckpt_dir, int(global_step.numpy()),
+                     run_step=run_step, evaluate=evaluate,
+                     sample_text=lambda: data.decode(sample().numpy()),
+                     manager=manager)
 
 
 def _scaled(grad, factor):
