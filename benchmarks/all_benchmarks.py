@@ -20,7 +20,9 @@ Workloads:
   20 steps, traced in a fresh `tf.function`; hand-written: the same cells
   on `tf.Variable`s in a `tf.while_loop`.
 * eager call: one `snt.Linear(32)` on a batch of 8, against `tf.matmul` +
-  bias; and the same inside `tf.function`.
+  bias (and, eagerly, against the same two kernels called through
+  `tf.raw_ops`, as `snt.Linear` calls them); and the same inside
+  `tf.function`.
 * MLP step: `snt.nets.MLP([1024, 1024, 10])` on 784 inputs, batch 64, an
   SGD step in `tf.function`.
 * per module: graph-mode construction + connection cost per module with
@@ -54,6 +56,7 @@ flags.DEFINE_bool("rnn_rows", True, "Also print rnn_benchmark's rows.")
 
 _WIDTH = linear_stacks.WIDTH
 _HAND, _AA, _SNT, _KERAS = "hand", "hand (A/A)", "snt", "keras 3"
+_RAW_OPS = "hand, tf.raw_ops"
 
 
 def quiet(samples):
@@ -285,6 +288,11 @@ def linear_call(in_function, number=300):
   if in_function:
     calls = {
         label: tf.function(fn, autograph=False) for label, fn in calls.items()}
+  else:
+    # The same two kernels without the public wrappers' dispatch, which is
+    # what snt.Linear calls eagerly.
+    calls[_RAW_OPS] = lambda: tf.raw_ops.AddV2(x=tf.raw_ops.MatMul(a=x, b=w), y=
+                                               b)
   for fn in calls.values():
     fn()
   return interleaved(
@@ -410,7 +418,12 @@ def main(argv):
               _HAND: variable_stack, _AA: variable_stack,
               _SNT: linear_stacks.snt_stack}, 50, connect_first=False))
   print_row("trace, deep RNN 8 LSTM(64) x 20 steps", trace_deep_rnn())
-  print_row("eager Linear(32) call, batch 8", linear_call(False), 1e6, "us")
+  eager_call = linear_call(False)
+  print_row("eager Linear(32) call, batch 8", eager_call, 1e6, "us")
+  print(
+      "%-48s %10.2f   (snt over it: %.2f)" %
+      ("  hand-written with tf.raw_ops", eager_call[_RAW_OPS] /
+       eager_call[_HAND], eager_call[_SNT] / eager_call[_RAW_OPS]), flush=True)
   print_row("tf.function Linear(32) call, batch 8", linear_call(True), 1e6,
             "us")
   print_row("MLP 784-1024-1024-10 SGD step (tf.function)", mlp_step())

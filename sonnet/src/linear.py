@@ -71,6 +71,7 @@ class Linear(base.AbstractModule, base.Transposable,
     """The variable names: {"w", "b"}, or {"w"} without a bias."""
     return {"w", "b"} if use_bias else {"w"}
 
+  @base.leaf_build
   def _build(self, inputs):
     """Connects the layer.
 
@@ -93,6 +94,33 @@ class Linear(base.AbstractModule, base.Transposable,
         < 2 with `allow_many_batch_dims`.
     """
     input_shape = tuple(inputs.get_shape().as_list())
+    if input_shape != self._input_shape:  # Same shape: nothing to check.
+      self._check_input_shape(input_shape)
+    input_size = input_shape[-1]
+    dtype = inputs.dtype
+    # As in Sonnet 1, the defaults join the initializers dict, so that
+    # `initializers`, `clone()` and `transpose()` carry them from now on.
+    if "w" not in self._initializers:
+      self._initializers["w"] = default_initializers.weights(input_size, dtype)
+    if self._use_bias and "b" not in self._initializers:
+      self._initializers["b"] = default_initializers.bias()
+    output_size = self.output_size
+    self._input_shape = input_shape
+
+    self._w = self._get_variable("w", [input_size, output_size], dtype)
+    if self._use_bias:
+      self._b = self._get_variable("b", [output_size], dtype)
+    if len(input_shape) == 2 and tf.executing_eagerly():
+      return _eager_affine(inputs, self._w, self._b if self._use_bias else None)
+    # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
+    # kernel, so the same rounding.
+    outputs = tf.matmul(inputs, self._w)
+    if self._use_bias:
+      outputs += self._b
+    return outputs
+
+  def _check_input_shape(self, input_shape):
+    """Raises if `input_shape` cannot be connected (see `_build`)."""
     if self._allow_many_batch_dims and len(input_shape) < 2:
       raise ValueError("%s: Shape must be rank 2 but is rank %d: a Linear with "
                        "allow_many_batch_dims needs inputs of rank >= 2." %
@@ -114,24 +142,6 @@ class Linear(base.AbstractModule, base.Transposable,
         template = "{}: Input shape must be [B, {}] not [B, {}]"
       raise errors.IncompatibleShapeError(
           template.format(self.scope_name, self._input_shape[-1], input_size))
-    dtype = inputs.dtype
-    # As in Sonnet 1, the defaults join the initializers dict, so that
-    # `initializers`, `clone()` and `transpose()` carry them from now on.
-    if "w" not in self._initializers:
-      self._initializers["w"] = default_initializers.weights(input_size, dtype)
-    if self._use_bias and "b" not in self._initializers:
-      self._initializers["b"] = default_initializers.bias()
-    output_size = self.output_size
-    self._input_shape = input_shape
-
-    self._w = self._get_variable("w", [input_size, output_size], dtype)
-    # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
-    # kernel, so the same rounding.
-    outputs = tf.matmul(inputs, self._w)
-    if self._use_bias:
-      self._b = self._get_variable("b", [output_size], dtype)
-      outputs += self._b
-    return outputs
 
   w = connected_property.connected_property(
       "_w", """The weights `[input_size, output_size]`.
@@ -211,3 +221,27 @@ class Linear(base.AbstractModule, base.Transposable,
                   partitioners=self._partitioners,
                   regularizers=self._regularizers,
                   allow_many_batch_dims=self._allow_many_batch_dims, name=name)
+
+
+def _eager_affine(inputs, w, b):
+  """`inputs @ w (+ b)` for an eager rank-2 `inputs`, as `_build` computes it.
+
+  The same `MatMul` and `AddV2` kernels as `tf.matmul` and `+` (so the same
+  values and gradients), called through `tf.raw_ops`: eagerly, the public
+  wrappers' dispatch costs more than the two ops of a small layer. Inputs
+  those wrappers would convert or promote take the wrappers.
+
+  Args:
+    inputs: a rank-2 tensor.
+    w: the weights.
+    b: the bias, or None.
+
+  Returns:
+    The outputs.
+  """
+  if (isinstance(inputs, tf.Tensor) and inputs.dtype == w.dtype and
+      (b is None or b.dtype == w.dtype)):
+    outputs = tf.raw_ops.MatMul(a=inputs, b=w)
+    return outputs if b is None else tf.raw_ops.AddV2(x=outputs, y=b)
+  outputs = tf.matmul(inputs, w)
+  return outputs if b is None else outputs + b

@@ -249,6 +249,33 @@ class LinearTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(self.evaluate(y), x.dot(w), atol=1e-5)
 
   @test_utils.in_eager_mode
+  def test_eager_calls_compute_exactly_what_tf_matmul_does(self):
+    x = tf.constant(np.random.RandomState(0).randn(5, 3).astype(np.float32))
+    linear = snt.Linear(
+        4, initializers={"b": tf1.random_normal_initializer(seed=1)})
+    for _ in range(2):  # The first connection, then a later one.
+      with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = linear(x)
+        expected = tf.matmul(x, linear.w) + linear.b
+        loss, expected_loss = tf.reduce_sum(tf.sin(y)), tf.reduce_sum(
+            tf.sin(expected))
+      self.assertAllEqual(y, expected)
+      for source in (x, linear.w, linear.b):
+        self.assertAllEqual(tape.gradient(loss, source),
+                            tape.gradient(expected_loss, source))
+
+  @test_utils.in_eager_mode
+  def test_eager_call_with_another_dtype_fails_as_matmul_does(self):
+    linear = snt.Linear(4)
+    linear(tf.ones([2, 3]))
+    with self.assertRaisesRegex(
+        tf.errors.InvalidArgumentError,
+        r"cannot compute MatMul as input #1\(zero-based\) was expected to "
+        r"be a double tensor but is a float tensor"):
+      linear(tf.ones([2, 3], tf.float64))
+
+  @test_utils.in_eager_mode
   def test_tf_function_and_gradient_tape(self):
     linear = snt.Linear(1)
     x = tf.constant([[1., 2.], [3., 4.]])

@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 from sonnet.src import arg_checks
+from sonnet.src.core import connections
 
 
 class VariableOptions:
@@ -64,7 +65,13 @@ class VariableOptions:
 
     Returns:
       The variable (or partitioned variable).
+
+    Raises:
+      ValueError: in a later eager connection of a `leaf_build`, for a
+        variable its first connection did not fetch.
     """
+    if connections.is_replaying(self):
+      return self._replayed_variable(name)
     if default_initializer is not None:
       self._initializers.setdefault(name, default_initializer)
     kwargs.setdefault("initializer", self._initializers.get(name))

@@ -69,9 +69,42 @@ def _in_replica_threads():
   Returns:
     True in a replica context of a strategy with several replicas.
   """
-  return (tf.distribute.has_strategy() and
+  return (tf_shim.in_strategy_context() and tf.distribute.has_strategy() and
           not tf.distribute.in_cross_replica_context() and
           tf.distribute.get_strategy().num_replicas_in_sync > 1)
+
+
+def leaf_build(build):
+  """Marks a `_build` that later eager connections may run without scopes.
+
+  A leaf `_build` fetches its variables only with `self._get_variable` (see
+  `VariableOptions`), opens no variable scope and connects no other module.
+  After the first connection, its eager connections (and those traced in a
+  `tf.function`) then skip the module's variable scope: `_get_variable`
+  answers from the first connection's record, as `get_variable` would
+  have. Only the function marked is a leaf: a subclass that overrides
+  `_build` is not, unless it marks its own.
+
+  Args:
+    build: a `_build` method.
+
+  Returns:
+    `build`, marked.
+
+  >>> from sonnet.src import variable_options
+  >>> class Scale(snt.AbstractModule, variable_options.VariableOptions):
+  ...   def __init__(self, name="scale"):
+  ...     super().__init__(name=name)
+  ...     self._set_variable_options(None, None, None, {"s"})
+  ...   @leaf_build
+  ...   def _build(self, x):
+  ...     return x * self._get_variable("s", [], x.dtype, tf.ones_initializer())
+  >>> scale = Scale()
+  >>> [float(scale(tf.constant(3.))) for _ in range(2)]
+  [3.0, 3.0]
+  """
+  build._snt_leaf_build = True  # pylint: disable=protected-access
+  return build
 
 
 class AbstractModule(tf_shim.AutoTrackable):
@@ -134,7 +167,8 @@ class AbstractModule(tf_shim.AutoTrackable):
         _custom_getter=custom_getter,
         _original_name=name,
         _record=connection_record.ConnectionRecord(
-            scope_getter, _plain_scope_getters(scope_getter)),
+            scope_getter, _plain_scope_getters(scope_getter),
+            getattr(type(self)._build, "_snt_leaf_build", False)),
         _call_fn=self._connect,
         # `module.__call__` shows `_build`'s signature and docstring, as in
         # Sonnet 1 (calls still go through the class's `__call__`).
@@ -221,11 +255,12 @@ class AbstractModule(tf_shim.AutoTrackable):
         record.replay_allowed and record.graph is None and
         record.eager_template):
       prefix = self.scope_name + "/"
-      record.replay_scope = tf_shim.replay_scope(
-          self._template.variable_scope, {
-              name[len(prefix):]: variable
-              for name, variable in record.first_variables.items()
-              if name.startswith(prefix)})
+      record.replay_variables = {
+          name[len(prefix):]: variable
+          for name, variable in record.first_variables.items()
+          if name.startswith(prefix)}
+      record.replay_scope = tf_shim.replay_scope(self._template.variable_scope,
+                                                 record.replay_variables)
     return outputs
 
   def _replay(self, args, kwargs):
@@ -236,12 +271,19 @@ class AbstractModule(tf_shim.AutoTrackable):
     variable scopes and the custom getters are skipped (they cost several
     times the ops of a small layer eagerly, and most of a trace inside
     `tf.function`). Anything else `_build` does (nested scopes, submodules)
-    still goes through TensorFlow, and a new variable is refused.
+    still goes through TensorFlow, and a new variable is refused. A
+    `leaf_build` needs no scope at all: its `_get_variable` calls are
+    answered from the record directly.
     """
     self._tell_callers(first_connection=False)
-    with connections.connecting(self), \
-        tf.variable_creator_scope(self._refuse_new_variable), \
-        tf_shim.replaying(self._template, self._record.replay_scope):
+    record = self._record
+    if record.leaf_build:
+      with connections.connecting(self, connections.REPLAY):
+        outputs = self._build(*args, **kwargs)
+        self._record_connection(args, kwargs, outputs)
+      return outputs
+    with connections.connecting(self), tf_shim.replaying(
+        self._template, record.replay_scope, self._refuse_new_variable):
       outputs = self._build(*args, **kwargs)
       self._record_connection(args, kwargs, outputs)
     return outputs
@@ -271,6 +313,18 @@ class AbstractModule(tf_shim.AutoTrackable):
         "variables on the first connection, with the same names on every "
         "call (tf.compat.v1.get_variable, not tf.Variable)." %
         (self.scope_name, kwargs.get("name"), self._record.count + 1))
+
+  def _replayed_variable(self, name):
+    """A `leaf_build`'s variable `name` (relative) in a later connection.
+
+    Raises:
+      ValueError: if the first connection did not fetch it.
+    """
+    variable = self._record.replay_variables.get(name)
+    if variable is None:
+      raise self._record.later_fetch_error("%s/%s" % (self.scope_name, name),
+                                           self.scope_name)
+    return variable
 
   def _check_graph(self):
     """Fixes the module's graph on first use; refuses any other after.

@@ -7,6 +7,8 @@ from absl.testing import parameterized
 import numpy as np
 import sonnet as snt
 from sonnet.src import test_utils
+from sonnet.src import variable_options
+from sonnet.src.core import base
 import tensorflow as tf
 
 tf1 = tf.compat.v1
@@ -471,6 +473,74 @@ class VariablesTest(test_utils.TestCase):
     first(tf.ones([]))
     second(tf.ones([]))
     self.assertVariableNames(first.get_variables(), ["scale/s"])
+
+
+class LeafScale(snt.AbstractModule, variable_options.VariableOptions):
+  """Multiplies by "s" (2 at first); notes the variable scope `_build` saw."""
+
+  def __init__(self, name="leaf_scale"):
+    super().__init__(name=name)
+    self._set_variable_options(None, None, None, {"s", "t"})
+    self.scopes_seen = []
+    self.extra_variable = False
+
+  @base.leaf_build
+  def _build(self, inputs):
+    self.scopes_seen.append(tf1.get_variable_scope().name)
+    s = self._get_variable("s", [], inputs.dtype, tf1.constant_initializer(2.))
+    if self.extra_variable:
+      s += self._get_variable("t", [], inputs.dtype)
+    return inputs * s
+
+
+class NotALeaf(LeafScale):
+  """Overrides a leaf `_build` without marking its own."""
+
+  def _build(self, inputs):
+    return super()._build(inputs) + 1.
+
+
+class LeafBuildTest(test_utils.TestCase):
+
+  @test_utils.in_eager_mode
+  def test_later_eager_connections_skip_the_scope(self):
+    if not base.EAGER_REPLAY:
+      self.skipTest("The fast path is off (SONNET_EAGER_REPLAY=0).")
+    module = LeafScale()
+    x = tf.constant(3.)
+    self.assertEqual(float(module(x)), 6.)
+    module.get_variables()[0].assign(5.)
+    self.assertEqual(float(module(x)), 15.)
+    self.assertEqual(float(tf.function(module)(x)), 15.)
+    self.assertEqual(module.scopes_seen, ["leaf_scale", "", ""])
+    self.assertVariableNames(module.get_variables(), ["leaf_scale/s"])
+
+  @test_utils.in_graph_mode
+  def test_graph_connections_enter_the_scope(self):
+    module = LeafScale()
+    y = module(tf.constant(3.)) + module(tf.constant(1.))
+    self.init()
+    self.assertEqual(self.evaluate(y), 8.)
+    self.assertEqual(module.scopes_seen, ["leaf_scale", "leaf_scale"])
+    self.assertVariableNames(module.get_variables(), ["leaf_scale/s"])
+
+  @test_utils.in_eager_mode
+  def test_an_override_of_a_leaf_build_is_no_leaf(self):
+    module = NotALeaf()
+    module(tf.constant(3.))
+    self.assertEqual(float(module(tf.constant(3.))), 7.)
+    self.assertEqual(module.scopes_seen, ["leaf_scale", "leaf_scale"])
+
+  @test_utils.in_eager_mode
+  def test_new_variable_on_later_connection_is_an_error(self):
+    module = LeafScale()
+    module(tf.constant(3.))
+    module.extra_variable = True
+    with self.assertRaisesRegex(
+        ValueError, r"^Module 'leaf_scale' asked for variable 'leaf_scale/t' "
+        r"in connection 2, but its first connection did not create it"):
+      module(tf.constant(3.))
+    self.assertVariableNames(module.get_variables(), ["leaf_scale/s"])
 
 
 class CheckpointTest(test_utils.TestCase):

@@ -58,20 +58,26 @@ class ConnectionRecord:
     first_variables: those variables, by full name.
     used: the `UsedVariables` it and the modules it called fetched.
     subgraphs: a `ConnectedSubGraph` per graph-mode connection.
+    leaf_build: whether the module's `_build` is a `leaf_build` (later
+      eager connections need no variable scope).
+    replay_variables: the first connection's variables by name relative to
+      the module's scope, once later eager connections take the fast path.
     replay_scope: the scope later eager connections run `_build` in, or
       None while they take the full path.
   """
 
   __slots__ = ("graph", "template_graph", "scope_getter", "replay_allowed",
                "count", "method_connected", "first_names", "first_variables",
-               "used", "subgraphs", "replay_scope")
+               "used", "subgraphs", "leaf_build", "replay_variables",
+               "replay_scope")
 
-  def __init__(self, scope_getter, replay_allowed):
+  def __init__(self, scope_getter, replay_allowed, leaf_build=False):
     """A record for a module being constructed now.
 
     Args:
       scope_getter: the custom getter of the module's own scope, or None.
       replay_allowed: see the class docstring.
+      leaf_build: see the class docstring.
     """
     self.graph = NOT_FIXED
     self.template_graph = (None if tf.executing_eagerly() else
@@ -84,6 +90,8 @@ class ConnectionRecord:
     self.first_variables = {}
     self.used = used_variables.UsedVariables()
     self.subgraphs = []
+    self.leaf_build = leaf_build
+    self.replay_variables = None
     self.replay_scope = None
 
   @property
@@ -154,12 +162,24 @@ class ConnectionRecord:
       ValueError: if `name` was not fetched by the first connection.
     """
     if name not in self.first_names:
-      raise ValueError(
-          "Module %r asked for variable %r in connection %d, but its first "
-          "connection did not create it. A module must create all of its "
-          "variables on the first connection, with the same names on every "
-          "call (tf.compat.v1.get_variable, not tf.Variable)." %
-          (scope_name, name, self.count + 1))
+      raise self.later_fetch_error(name, scope_name)
+
+  def later_fetch_error(self, name, scope_name):
+    """The `ValueError` for a variable the first connection did not fetch.
+
+    Args:
+      name: the variable's full name.
+      scope_name: the module's scope name, for the message.
+
+    Returns:
+      The error, to raise.
+    """
+    return ValueError(
+        "Module %r asked for variable %r in connection %d, but its first "
+        "connection did not create it. A module must create all of its "
+        "variables on the first connection, with the same names on every "
+        "call (tf.compat.v1.get_variable, not tf.Variable)." %
+        (scope_name, name, self.count + 1))
 
   def forget_first_connection(self):
     """Drops what a failed first connection recorded."""

@@ -35,6 +35,7 @@ _STATE = _ThreadState()
 CALL = "call"
 METHOD = "method"
 SCOPE = "scope"  # Inside `_enter_variable_scope`.
+REPLAY = "replay"  # A later eager connection of a `leaf_build`.
 
 
 def connecting_modules():
@@ -57,11 +58,20 @@ def get_connection_stack():
 
 
 def innermost_connection_kind(module):
-  """How `module` is connecting now: CALL, METHOD or None if it is not."""
+  """How `module` is connecting now: CALL, METHOD, SCOPE, REPLAY or None."""
   for other, kind in reversed(_STATE.connecting):
     if other is module:
       return kind
   return None
+
+
+def is_replaying(module):
+  """Whether `module` is in a later eager connection of its `leaf_build`.
+
+  Such a connection is the innermost: a leaf connects no other module.
+  """
+  stack = _STATE.connecting
+  return bool(stack) and stack[-1] == (module, REPLAY)
 
 
 class connecting:  # pylint: disable=invalid-name
@@ -72,7 +82,8 @@ class connecting:  # pylint: disable=invalid-name
   Args:
     module: the module.
     kind: CALL for `__call__`, METHOD for a `reuse_variables` method,
-      SCOPE for `_enter_variable_scope`.
+      SCOPE for `_enter_variable_scope`, REPLAY for the fast path of a
+      `leaf_build`.
   """
 
   __slots__ = ("_entry",)

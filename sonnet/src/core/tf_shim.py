@@ -220,46 +220,70 @@ def replay_scope(scope, known_variables):
   return _KnownVariablesScope(scope, known_variables)
 
 
+# The priority `tf.variable_creator_scope` gives its creators.
+_DEFAULT_CREATOR_PRIORITY = 100
+
+
 class _Replaying:
   """The context `replaying` returns: plain attribute swaps, no generators."""
 
-  __slots__ = ("_template", "_scope", "_saved")
+  __slots__ = ("_template", "_scope", "_creator", "_saved")
 
-  def __init__(self, template, scope):
+  def __init__(self, template, scope, creator):
     self._template = template
     self._scope = scope
+    self._creator = creator
     self._saved = None
 
   def __enter__(self):
     scopes = _variable_scope.get_variable_scope_store()
     stores = _ops.get_collection_ref(_variable_scope._VARSTORE_KEY)  # pylint: disable=protected-access
+    graph = _ops.get_default_graph()
+    creators = graph._variable_creator_stack  # pylint: disable=protected-access
     self._saved = (scopes, scopes.current_scope, scopes.variable_scopes_count,
-                   stores, list(stores))
+                   stores, list(stores), graph, creators)
     # Scopes opened while replaying are counted in a layer of their own and
     # forgotten on exit, as a template forgets its subscopes.
     scopes.variable_scopes_count = collections.ChainMap(
         {}, scopes.variable_scopes_count)
     scopes.current_scope = self._scope
     stores[:] = [self._template._template_store._eager_variable_store._store]  # pylint: disable=protected-access
+    # What `tf.variable_creator_scope(creator)` does, without its generator:
+    # the creator goes after those of the same default priority.
+    graph._variable_creator_stack = sorted(  # pylint: disable=protected-access
+        creators + [(_DEFAULT_CREATOR_PRIORITY, self._creator)],
+        key=lambda entry: entry[0])
 
   def __exit__(self, *unused_exc_info):
-    scopes, scope, counts, stores, old_stores = self._saved
+    scopes, scope, counts, stores, old_stores, graph, creators = self._saved
+    graph._variable_creator_stack = creators  # pylint: disable=protected-access
     stores[:] = old_stores
     scopes.variable_scopes_count = counts
     scopes.current_scope = scope
 
 
-def replaying(template, scope):
+def replaying(template, scope, creator):
   """A context that makes `scope` current, as entering `template` would.
 
   Args:
     template: the module's `EagerTemplate` (for its variable store).
     scope: a `replay_scope` of the template's scope.
+    creator: a variable creator active in the context, as in
+      `tf.variable_creator_scope(creator)`.
 
   Returns:
     A context manager (entered once).
   """
-  return _Replaying(template, scope)
+  return _Replaying(template, scope, creator)
+
+
+def in_strategy_context():
+  """False when no `tf.distribute` strategy or replica context is entered.
+
+  A cheap first test, for code that runs on every eager call:
+  `tf.distribute.has_strategy()` costs several times more.
+  """
+  return bool(_ops.get_default_graph()._distribution_strategy_stack)  # pylint: disable=protected-access
 
 
 def cheaply_inspected(custom_getter):
