@@ -86,6 +86,7 @@ class AddBias(base.AbstractModule, base.Transposable,
     self._set_variable_options(initializers, partitioners, regularizers,
                                self.POSSIBLE_INITIALIZER_KEYS)
 
+  @base.leaf_build
   def _build(self, inputs, multiplier=1):
     """Adds the bias.
 
