@@ -94,7 +94,8 @@ class Linear(base.AbstractModule, base.Transposable,
         < 2 with `allow_many_batch_dims`.
     """
     input_shape = tuple(inputs.get_shape().as_list())
-    if input_shape != self._input_shape:  # Same shape: nothing to check.
+    new_shape = input_shape != self._input_shape
+    if new_shape:  # The last connection's shape needs no checks.
       self._check_input_shape(input_shape)
     input_size = input_shape[-1]
     dtype = inputs.dtype
@@ -105,11 +106,17 @@ class Linear(base.AbstractModule, base.Transposable,
     if self._use_bias and "b" not in self._initializers:
       self._initializers["b"] = default_initializers.bias()
     output_size = self.output_size
-    self._input_shape = input_shape
-
-    self._w = self._get_variable("w", [input_size, output_size], dtype)
+    # Tracked attributes (checkpoints follow `_w` and `_b`) are set only when
+    # they change: setting one costs a tracking check every call.
+    if new_shape:
+      self._input_shape = input_shape
+    w = self._get_variable("w", [input_size, output_size], dtype)
+    if w is not self._w:
+      self._w = w
     if self._use_bias:
-      self._b = self._get_variable("b", [output_size], dtype)
+      b = self._get_variable("b", [output_size], dtype)
+      if b is not self._b:
+        self._b = b
     if len(input_shape) == 2 and tf.executing_eagerly():
       return _eager_affine(inputs, self._w, self._b if self._use_bias else None)
     # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
