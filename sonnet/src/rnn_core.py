@@ -24,17 +24,39 @@ def _size_list(size):
   return tf.TensorShape(size).as_list()
 
 
-def _zeros(batch_size, size, dtype):
-  """Zeros of shape `[batch_size] + size`; `batch_size` may be a tensor."""
-  dims = _size_list(size)
+def _zero_state_tensors(batch_size, state_size, dtype):
+  """Zeros `[batch_size] + size` for each leaf of `state_size`.
+
+  `batch_size` may be a tensor: each distinct size is then stacked with it
+  into a shape once, which the leaves of that size share (each leaf is
+  still its own `zeros` op).
+
+  Args:
+    batch_size: an int or a scalar integer tensor.
+    state_size: a nest of ints / `TensorShape`s.
+    dtype: the zeros' dtype.
+
+  Returns:
+    A nest like `state_size` of tensors.
+  """
   if isinstance(batch_size, int):
-    return tf.zeros([batch_size] + dims, dtype=dtype)
-  shape = tf.concat([
-      tf.reshape(tf.cast(batch_size, tf.int32), [1]),
-      tf.constant(dims, dtype=tf.int32)], axis=0)
-  zeros = tf.zeros(shape, dtype=dtype)
-  zeros.set_shape([tf.get_static_value(batch_size)] + dims)
-  return zeros
+    return tf.nest.map_structure(
+        lambda size: tf.zeros([batch_size] + _size_list(size), dtype=dtype),
+        state_size)
+  batch = tf.cast(batch_size, tf.int32)
+  static_batch = tf.get_static_value(batch_size)
+  shapes = {}
+
+  def zeros(size):
+    dims = _size_list(size)
+    key = tuple(dims)
+    if key not in shapes:
+      shapes[key] = tf.stack([batch] + dims)
+    leaf = tf.zeros(shapes[key], dtype=dtype)
+    leaf.set_shape([static_batch] + dims)
+    return leaf
+
+  return tf.nest.map_structure(zeros, state_size)
 
 
 def _leaf_suffixes(state_size):
@@ -160,6 +182,25 @@ def trainable_initial_state(batch_size, state_size, dtype, initializers=None,
   return _tiled_states(modules, batch_size, state_size)
 
 
+def _unflattened_shape(sequence, flat):
+  """The shape of `flat`, rows of `sequence` mapped one by one, unflattened.
+
+  Args:
+    sequence: a tensor `[num_steps, batch_size, ...]`.
+    flat: a tensor `[num_steps * batch_size, ...]`.
+
+  Returns:
+    The shape `[num_steps, batch_size] + flat.shape[1:]`: a list (with -1
+    for the one dimension not known statically, if any), else a tensor.
+  """
+  if flat.shape.rank is not None:
+    dims = sequence.shape[:2].as_list() + flat.shape[1:].as_list()
+    unknown = dims.count(None)
+    if unknown == 0 or (unknown == 1 and 0 not in dims):
+      return [-1 if d is None else d for d in dims]
+  return tf.concat([tf.shape(sequence)[:2], tf.shape(flat)[1:]], 0)
+
+
 class InputProjection:
   """An unroll's offer to a core: project its inputs, keep its weights.
 
@@ -245,8 +286,8 @@ class InputProjection:
         sequence = self._sequence
         size = tf.compat.dimension_value(sequence.shape[-1])
         projected = project(tf.reshape(sequence, [-1, size]), self.kept)
-        shape = tf.concat([tf.shape(sequence)[:2], tf.shape(projected)[1:]], 0)
-        projected = tf.reshape(projected, shape)
+        projected = tf.reshape(projected,
+                               _unflattened_shape(sequence, projected))
         projected.set_shape(sequence.shape[:2].concatenate(projected.shape[2:]))
         self.projected = projected
         return projected[0], self.kept
@@ -343,8 +384,7 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
       A nest like `state_size` of zero tensors `[batch_size] + size`.
     """
     with tf1.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-      return tf.nest.map_structure(lambda size: _zeros(batch_size, size, dtype),
-                                   self.state_size)
+      return _zero_state_tensors(batch_size, self.state_size, dtype)
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
                     trainable_initializers=None, trainable_regularizers=None,
