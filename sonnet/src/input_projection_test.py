@@ -123,6 +123,25 @@ class InputProjectionTest(test_utils.TestCase, parameterized.TestCase):
     self.assertAllClose(projected, reference, atol=1e-5, rtol=1e-5)
     self.assertAllEqual(projected[0][0][2:, 1], np.zeros([3, 7]))
 
+  @parameterized.named_parameters(("batch_unknown", [5, None, 6]),
+                                  ("steps_unknown", [None, 3, 6]),
+                                  ("both_unknown", [None, None, 6]))
+  @test_utils.in_graph_mode
+  def test_shapes_known_only_when_run(self, shape):
+    core = snt.DeepRNN([snt.LSTM(4), snt.GRU(3)], skip_connections=False)
+    inputs = tf1.placeholder(tf.float32, shape)
+    state = core.initial_state(tf.shape(inputs)[1])
+    with _without_offer():
+      reference = snt.dynamic_unroll(core, inputs, state)
+    with _counting_projections() as project:
+      projected = snt.dynamic_unroll(core, inputs, state)
+    self.assertGreater(project.call_count, 0)
+    self.assertEqual(projected[0].shape.as_list(), shape[:2] + [3])
+    self.init()
+    reference, projected = tf1.get_default_session().run(
+        (reference, projected), {inputs: self.evaluate(self._inputs())})
+    self.assertAllClose(projected, reference, atol=1e-5, rtol=1e-5)
+
   @parameterized.named_parameters((name, make_core, _EXPECTED_NAMES[name])
                                   for name, make_core in _CORES
                                   if name in _EXPECTED_NAMES)

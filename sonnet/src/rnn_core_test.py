@@ -104,6 +104,21 @@ class RNNCoreTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(value.first.dtype, np.float64)
     self.assertAllEqual(value.first, np.zeros([5, 2]))
 
+  @test_utils.in_graph_mode
+  def test_zero_state_with_a_batch_size_fed_when_run(self):
+    batch_size = tf1.placeholder(tf.int64, [])
+    nested = tf.nest.flatten(NestedCore().zero_state(batch_size, tf.float32))
+    lstm = snt.LSTM(4).zero_state(batch_size, tf.float32)  # Two equal sizes.
+    self.assertEqual([t.name for t in nested + list(lstm)], [
+        "NestedCoreZeroState/zeros:0", "NestedCoreZeroState/zeros_1:0",
+        "NestedCoreZeroState/zeros_2:0", "LSTMZeroState/zeros:0",
+        "LSTMZeroState/zeros_1:0"])
+    self.assertEqual([t.shape.as_list() for t in nested + list(lstm)],
+                     [[None, 2], [None, 3], [None, 1], [None, 4], [None, 4]])
+    values = tf1.get_default_session().run(nested + list(lstm), {batch_size: 5})
+    for value, size in zip(values, (2, 3, 1, 4, 4)):
+      self.assertAllEqual(value, np.zeros([5, size], np.float32))
+
   @test_utils.in_all_modes
   def test_sizes_are_not_abstract(self):
 
