@@ -36,17 +36,23 @@ Run: bazel run //benchmarks:all_benchmarks -- --rounds=7
 """
 
 import importlib
-import statistics
 import time
 
 from absl import app
 from absl import flags
 import keras
-import numpy as np
 import sonnet as snt
 import tensorflow as tf
 
+from hand_networks import hand_deep_rnn
+from hand_networks import HandMLP
+from hand_networks import mlp_batch
+from hand_networks import sgd_step
+from hand_networks import variable_stack
 import linear_stacks
+from timing import interleaved
+from timing import repeated
+from timing import timed
 
 tf1 = tf.compat.v1
 
@@ -58,133 +64,12 @@ _WIDTH = linear_stacks.WIDTH
 _HAND, _AA, _SNT, _KERAS = "hand", "hand (A/A)", "snt", "keras 3"
 _RAW_OPS = "hand, tf.raw_ops"
 
-
-def quiet(samples):
-  """The median of the fastest half of `samples`."""
-  samples = sorted(samples)
-  return statistics.median(samples[:max(1, len(samples) // 2)])
-
-
-def interleaved(contenders, rounds, clock=time.process_time):
-  """Times each contender once per round, in turn; returns quiet times.
-
-  Args:
-    contenders: a dict from label to a callable `run(clock)` that returns
-      the seconds one measurement took by `clock` (see `timed`, `repeated`).
-    rounds: how many rounds.
-    clock: the clock the contenders are timed with.
-
-  Returns:
-    A dict from label to quiet seconds.
-  """
-  times = {label: [] for label in contenders}
-  for _ in range(rounds):
-    for label, run in contenders.items():
-      times[label].append(run(clock))
-  return {label: quiet(samples) for label, samples in times.items()}
-
-
-def timed(prepare, act):
-  """A contender: `prepare()` untimed, then `act(prepared)` timed."""
-
-  def run(clock):
-    prepared = prepare()
-    start = clock()
-    act(prepared)
-    return clock() - start
-
-  return run
-
-
-def repeated(fn, number):
-  """A contender: `fn()` called `number` times, timed per call."""
-
-  def run(clock):
-    start = clock()
-    for _ in range(number):
-      fn()
-    return (clock() - start) / number
-
-  return run
-
-
 # --- the networks ------------------------------------------------------------
-
-
-class _HandLinear:
-  """A dense layer on `tf.Variable`s made on the first call."""
-
-  def __init__(self, width, activation=tf.nn.relu):
-    self._width, self._activation = width, activation
-    self.w = self.b = None
-
-  def __call__(self, inputs):
-    if self.w is None:
-      size = inputs.shape[-1]
-      self.w = tf.Variable(
-          tf.random.truncated_normal([size, self._width], stddev=size**-0.5))
-      self.b = tf.Variable(tf.zeros([self._width]))
-    outputs = tf.matmul(inputs, self.w) + self.b
-    return self._activation(outputs) if self._activation else outputs
-
-
-def variable_stack(depth, width=_WIDTH):
-  layers = [_HandLinear(width) for _ in range(depth)]
-
-  def network(inputs):
-    for layer in layers:
-      inputs = layer(inputs)
-    return inputs
-
-  return network
 
 
 def keras_stack(depth, width=_WIDTH):
   return keras.Sequential([
       keras.layers.Dense(width, activation="relu") for _ in range(depth)])
-
-
-class _HandLSTM:
-  """An LSTM cell on `tf.Variable`s, gates as `snt.LSTM` computes them."""
-
-  def __init__(self, hidden, input_size):
-    fan_in = input_size + hidden
-    self.hidden = hidden
-    self.w = tf.Variable(
-        tf.random.truncated_normal([fan_in, 4 * hidden], stddev=fan_in**-0.5))
-    self.b = tf.Variable(tf.zeros([4 * hidden]))
-
-  def __call__(self, inputs, state):
-    h, c = state
-    gates = tf.matmul(tf.concat([inputs, h], 1), self.w) + self.b
-    i, j, f, o = tf.split(gates, 4, axis=1)
-    c = tf.sigmoid(f + 1.) * c + tf.sigmoid(i) * tf.tanh(j)
-    h = tf.sigmoid(o) * tf.tanh(c)
-    return h, (h, c)
-
-
-def hand_deep_rnn(layers, hidden):
-  """Returns `unroll(inputs)`: hand cells in a `tf.while_loop`."""
-  cells = [_HandLSTM(hidden, hidden) for _ in range(layers)]
-
-  def unroll(inputs):
-    steps, batch = inputs.shape[0], tf.shape(inputs)[1]
-    zeros = tf.zeros(tf.stack([batch, hidden]))
-    state = tuple((zeros, zeros) for _ in cells)
-    outputs = tf.TensorArray(tf.float32, size=steps)
-
-    def body(t, state, outputs):
-      x, new_state = inputs[t], []
-      for cell, cell_state in zip(cells, state):
-        x, cell_state = cell(x, cell_state)
-        new_state.append(cell_state)
-      return t + 1, tuple(new_state), outputs.write(t, x)
-
-    _, state, outputs = tf.while_loop(lambda t, *_: t < steps, body,
-                                      (0, state, outputs))
-    return outputs.stack()
-
-  return unroll
 
 
 def snt_deep_rnn(layers, hidden):
@@ -241,7 +126,7 @@ def trace(make_stacks, depth, connect_first):
   def contender(make):
 
     def prepare():
-      network = make(depth)
+      network = make(depth, _WIDTH)
       if connect_first:
         network(tf.zeros([1, _WIDTH]))
       return tf.function(lambda x: network(network(x)), autograph=False)
@@ -302,25 +187,12 @@ def linear_call(in_function, number=300):
 
 def mlp_step(batch=64, number=20):
   """An SGD step of a 784-1024-1024-10 MLP in `tf.function`."""
-  rng = np.random.RandomState(0)
-  x = tf.constant(rng.randn(batch, 784).astype(np.float32))
-  y = tf.constant(rng.randint(0, 10, batch))
+  x, y = mlp_batch(batch)
 
   def step_of(network, variables):
-    network(x)
+    return sgd_step(network, variables, x, y)
 
-    @tf.function
-    def step():
-      with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(
-            tf.nn.sparse_softmax_cross_entropy_with_logits(y, network(x)))
-      for v, g in zip(variables(), tape.gradient(loss, variables())):
-        v.assign_sub(0.01 * g)
-
-    step()
-    return step
-
-  hand_a, hand_b = _HandMLP(), _HandMLP()
+  hand_a, hand_b = HandMLP(), HandMLP()
   mlp = snt.nets.MLP([1024, 1024, 10])
   model = keras.Sequential([
       keras.layers.Dense(1024, activation="relu"),
@@ -334,24 +206,6 @@ def mlp_step(batch=64, number=20):
   return interleaved(
       {label: repeated(step, number) for label, step in steps.items()},
       FLAGS.rounds, clock=time.perf_counter)
-
-
-class _HandMLP:
-  """784-1024-1024-10 on `_HandLinear`s."""
-
-  def __init__(self):
-    self._layers = [
-        _HandLinear(1024),
-        _HandLinear(1024),
-        _HandLinear(10, activation=None)]
-
-  def __call__(self, inputs):
-    for layer in self._layers:
-      inputs = layer(inputs)
-    return inputs
-
-  def variables(self):
-    return [v for layer in self._layers for v in (layer.w, layer.b)]
 
 
 def per_module_cost(small=300, large=3000):
