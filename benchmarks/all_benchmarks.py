@@ -26,7 +26,8 @@ Workloads:
 * MLP step: `snt.nets.MLP([1024, 1024, 10])` on 784 inputs, batch 64, an
   SGD step in `tf.function`.
 * per module: graph-mode construction + connection cost per module with
-  3000 modules over that with 300 (1.00 = flat).
+  3000 modules over that with 300 (1.00 = flat), for `snt.Linear(8)` and
+  for `make_template` + `get_variable` layers (TensorFlow's own growth).
 * rnn_benchmark's rows (the LSTM-family training steps), if it has `rows()`.
 
 Build, trace and call times are the process's CPU time (these are Python
@@ -35,6 +36,7 @@ bound); training steps are wall time.
 Run: bazel run //benchmarks:all_benchmarks -- --rounds=7
 """
 
+import gc
 import importlib
 import time
 
@@ -209,21 +211,51 @@ def mlp_step(batch=64, number=20):
 
 
 def per_module_cost(small=300, large=3000):
-  """Graph-mode construction + connection cost per module, large / small."""
+  """Graph-mode construction + connection cost per module, large / small.
 
-  def build(count):
+  Sonnet builds `snt.Linear(8)` modules; the hand-written reference builds
+  layers of the same shape with `make_template("linear", ...)` and
+  `get_variable`. Both grow with the count: TensorFlow makes each new scope
+  named "linear" unique by counting up through the names taken, and every
+  scope entry scans all the graph's scope names. Each build starts after a
+  full garbage collection, so none pays for the previous one's graph.
+
+  Args:
+    small: the module count of the small build.
+    large: the module count of the large build.
+
+  Returns:
+    A dict from `_SNT` and `_HAND` to the cost per module with `large`
+    modules over that with `small` (1.00 = flat).
+  """
+
+  def hand_linear(inputs):
+    w = tf1.get_variable(
+        "w", [inputs.shape[-1], 8],
+        initializer=tf1.truncated_normal_initializer(stddev=8**-0.5))
+    b = tf1.get_variable("b", [8], initializer=tf1.zeros_initializer())
+    return tf.matmul(inputs, w) + b
+
+  makers = {
+      _SNT: lambda: snt.Linear(8),
+      _HAND: lambda: tf1.make_template("linear", hand_linear)}
+
+  def build(make, count):
 
     def act(_):
       with tf.Graph().as_default():
         x = tf1.placeholder(tf.float32, [None, 8])
         for _ in range(count):
-          snt.Linear(8)(x)
+          make()(x)
 
-    return timed(lambda: None, act)
+    return timed(gc.collect, act)
 
-  rounds = max(2, FLAGS.rounds // 3)
-  times = interleaved({"small": build(small), "large": build(large)}, rounds)
-  return (times["large"] / large) / (times["small"] / small)
+  times = interleaved(
+      {(label, count): build(make, count) for label, make in makers.items()
+       for count in (small, large)}, max(2, FLAGS.rounds // 3))
+  return {
+      label: (times[label, large] / large) / (times[label, small] / small)
+      for label in makers}
 
 
 # --- the report --------------------------------------------------------------
@@ -281,9 +313,11 @@ def main(argv):
   print_row("tf.function Linear(32) call, batch 8", linear_call(True), 1e6,
             "us")
   print_row("MLP 784-1024-1024-10 SGD step (tf.function)", mlp_step())
+  per_module = per_module_cost()
   print(
-      "%-48s %10.2f" %
-      ("per-module cost, 3000 modules / 300", per_module_cost()), flush=True)
+      "%-48s   snt %.2f, hand-written %.2f" %
+      ("per-module cost, 3000 modules / 300", per_module[_SNT],
+       per_module[_HAND]), flush=True)
   if FLAGS.rnn_rows:
     print_rnn_rows()
 
