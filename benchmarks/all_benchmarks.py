@@ -5,9 +5,11 @@ slow spell of the machine hits them all), and reports each contender's
 quiet rounds: the median of its fastest half. Every ratio is to the same
 network written by hand; a second, identical copy of the hand-written
 version ("A/A") gives the noise floor of the run. Keras 3 (bundled with
-TensorFlow) is a column where it has the same network. Sonnet 2 is not
-timed: it installs `sonnet` under the same import name, so it would need a
-separate environment.
+TensorFlow) is a column where it has the same network. Sonnet 2 is one
+with `--sonnet2_python=PATH`, an interpreter that has it: it installs
+`sonnet` under our import name, so `sonnet2_rows.py` times it under PATH,
+against the same hand-written networks with its own A/A ("-" where Sonnet 2
+has no such row).
 
 Workloads:
 * build: 200 `snt.Linear(64)` + relu, connected twice, graph mode, against
@@ -33,11 +35,15 @@ Workloads:
 Build, trace and call times are the process's CPU time (these are Python
 bound); training steps are wall time.
 
-Run: bazel run //benchmarks:all_benchmarks -- --rounds=7
+Run: bazel run //benchmarks:all_benchmarks -- --rounds=7 \
+  [--sonnet2_python=/path/to/sonnet2-venv/bin/python]
 """
 
 import gc
 import importlib
+import json
+import os
+import subprocess
 import time
 
 from absl import app
@@ -61,6 +67,9 @@ tf1 = tf.compat.v1
 FLAGS = flags.FLAGS
 flags.DEFINE_integer("rounds", 7, "Interleaved rounds per workload.")
 flags.DEFINE_bool("rnn_rows", True, "Also print rnn_benchmark's rows.")
+flags.DEFINE_string(
+    "sonnet2_python", "", "A Python with Sonnet 2 (dm-sonnet 2.*) and "
+    "TensorFlow: adds a Sonnet 2 column, timed by sonnet2_rows.py under it.")
 
 _WIDTH = linear_stacks.WIDTH
 _HAND, _AA, _SNT, _KERAS = "hand", "hand (A/A)", "snt", "keras 3"
@@ -267,8 +276,44 @@ def print_row(label, times, unit_scale=1e3, unit="ms"):
   for name in (_SNT, _KERAS, _AA):
     value = times.get(name)
     columns.append("%10s" % ("%.2f" % (value / hand) if value else "-"))
+  if FLAGS.sonnet2_python:
+    columns.append("%14s" % sonnet2_cell(label))
   columns.append("   hand %.3g %s" % (hand * unit_scale, unit))
   print(" ".join(columns), flush=True)
+
+
+# sonnet2_rows.py's ratios by row label, filled by main; rows pop theirs.
+_SONNET2 = {}
+
+
+def sonnet2_rows():
+  """Runs sonnet2_rows.py under --sonnet2_python and returns its rows.
+
+  Returns:
+    A dict from row label to `{"sonnet 2": ratio, "A/A": ratio}`, the
+    ratios to the hand-written network timed in that run.
+
+  Raises:
+    subprocess.CalledProcessError: if the script fails (for instance, if
+      the interpreter's `sonnet` is not Sonnet 2).
+  """
+  script = os.path.join(os.path.dirname(__file__), "sonnet2_rows.py")
+  # Without PYTHONPATH (Bazel's or the caller's), which would find our
+  # `sonnet` before the interpreter's own.
+  env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+  output = subprocess.run(
+      [FLAGS.sonnet2_python, script,
+       "--rounds=%d" % FLAGS.rounds], env=env, stdout=subprocess.PIPE,
+      text=True, check=True).stdout
+  return json.loads(output.splitlines()[-1])
+
+
+def sonnet2_cell(label):
+  """A row's Sonnet 2 ratio and its run's A/A, as "1.23 (1.01)", or "-"."""
+  ratios = _SONNET2.pop(label, None)
+  if ratios is None:
+    return "-"
+  return "%.2f (%.2f)" % (ratios["sonnet 2"], ratios["A/A"])
 
 
 def print_rnn_rows():
@@ -287,8 +332,11 @@ def print_rnn_rows():
 
 def main(argv):
   del argv
+  if FLAGS.sonnet2_python:
+    _SONNET2.update(sonnet2_rows())
   print("%-48s %10s %10s %10s" %
-        ("ratio to hand-written TF", "snt", "keras 3", "A/A"))
+        ("ratio to hand-written TF", "snt", "keras 3", "A/A") +
+        (" %14s" % "sonnet 2 (A/A)" if FLAGS.sonnet2_python else ""))
   print_row("graph construction, 200 Linear x2", build_graph())
   print_row(
       "trace, 200 connected Linear x2 (tf.function)",
@@ -318,6 +366,8 @@ def main(argv):
       "%-48s   snt %.2f, hand-written %.2f" %
       ("per-module cost, 3000 modules / 300", per_module[_SNT],
        per_module[_HAND]), flush=True)
+  if _SONNET2:
+    print("(sonnet 2 rows missing here: %s)" % ", ".join(_SONNET2))
   if FLAGS.rnn_rows:
     print_rnn_rows()
 
