@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence
 
 import tensorflow as tf
 
+from sonnet.src import fused_lstm
 from sonnet.src import rnn_core
 
 tf1 = tf.compat.v1
@@ -150,6 +151,21 @@ class DeepRNN(rnn_core.RNNCore):
     self._last_output_size = tf.nest.map_structure(lambda t: t.shape[1:],
                                                    output)
     return output, tuple(next_states)
+
+  def _fused_lstm_layers(self, offer):
+    """The cores' layers, for a stack of LSTM cores without skips."""
+    if self._skip_connections or not all(self._is_recurrent_list):
+      return None
+    stacks = []
+    for i, core in enumerate(self._cores):
+      core_offer = offer if i == 0 else offer.child_offer(i)
+      if core_offer is None or isinstance(core, DeepRNN):
+        return None
+      stack = core._fused_lstm_layers(core_offer)  # pylint: disable=protected-access
+      if stack is None:
+        return None
+      stacks.append(stack)
+    return fused_lstm.Stack.concat(stacks)
 
   def initial_state(self, batch_size, dtype=tf.float32, trainable=False,
                     trainable_initializers=None, trainable_regularizers=None,

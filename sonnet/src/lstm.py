@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from sonnet.src import arg_checks
 from sonnet.src import default_initializers
+from sonnet.src import fused_lstm
 from sonnet.src import layer_norm
 from sonnet.src import rnn_core
 from sonnet.src import variable_options
@@ -300,6 +301,18 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
 
     projected, (_, w_h) = self._project_inputs(inputs, split_weights, project)
     return projected + tf.matmul(prev_hidden, w_h)
+
+  def _fused_lstm_layers(self, offer):
+    """One layer, without peepholes, layer norm, clipping or projection."""
+    if (self._use_peepholes or self._use_layer_norm or self._use_projection or
+        self._hidden_clip_value is not None or
+        self._cell_clip_value is not None or offer.kept is None):
+      return None
+    w_x, w_h = offer.kept
+    layer = fused_lstm.Layer(w_x, tf.convert_to_tensor(self._b), w_h,
+                             self._forget_bias)
+    return fused_lstm.Stack.of_layer(layer, tuple,
+                                     lambda pair: LSTMState(*pair))
 
   @property
   def state_size(self):

@@ -5,6 +5,7 @@ from typing import Optional
 
 import tensorflow as tf
 
+from sonnet.src import fused_lstm
 from sonnet.src import reflection
 from sonnet.src import rnn_cell_wrapper
 from sonnet.src import rnn_core
@@ -94,8 +95,8 @@ class _LSTMBlockCellImpl:
     dtype = self._dtype or inputs.dtype
     units = self._num_units
     w = tf1.get_variable("kernel", [input_size + units, 4 * units], dtype=dtype)
-    b = tf1.get_variable("bias", [4 * units], dtype=dtype,
-                         initializer=tf1.zeros_initializer())
+    b = self._bias = tf1.get_variable("bias", [4 * units], dtype=dtype,
+                                      initializer=tf1.zeros_initializer())
     if self._use_peephole:
       wci, wcf, wco = (tf1.get_variable(n, [units], dtype=dtype)
                        for n in ("w_i_diag", "w_f_diag", "w_o_diag"))
@@ -110,6 +111,17 @@ class _LSTMBlockCellImpl:
         cell_clip=-1. if self._cell_clip is None else self._cell_clip,
         use_peephole=self._use_peephole)
     return new_h, LSTMStateTuple(c=new_c, h=new_h)
+
+  def fused_layer(self, kept):
+    """A `fused_lstm.Layer` from an unroll's kept weights, or None.
+
+    None with peepholes or a cell clip.
+    """
+    if self._use_peephole or self._cell_clip is not None or kept is None:
+      return None
+    w_x, w_h = kept
+    return fused_lstm.Layer(w_x, tf.convert_to_tensor(self._bias), w_h,
+                            self._forget_bias)
 
   def _unfused_step(self, inputs, state, w, b, peepholes, project_inputs):
     """The kernel's maths in separate ops, the inputs through an unroll.
@@ -181,3 +193,12 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
         self._cell.cell_clip is not None):
       return self._cell(inputs, prev_state)
     return self._cell(inputs, prev_state, project_inputs=self._project_inputs)
+
+  def _fused_lstm_layers(self, offer):
+    """The cell without peepholes or cell clip, as one layer."""
+    layer = self._cell.fused_layer(offer.kept)
+    if layer is None:
+      return None
+    return fused_lstm.Stack.of_layer(
+        layer, lambda state: (state[1], state[0]),
+        lambda pair: LSTMStateTuple(c=pair[1], h=pair[0]))

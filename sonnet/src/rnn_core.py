@@ -277,6 +277,10 @@ class InputProjection:
       child = self._children[key] = InputProjection(inner_core)
     return child._offered(inner_core)  # pylint: disable=protected-access
 
+  def child_offer(self, key):
+    """The offer `child` made for `key`, or None."""
+    return self._children.get(key)
+
   def project(self, inputs, weights, project):
     """The current step's projection; see `RNNCore._project_inputs`."""
     if not self._started:
@@ -350,6 +354,24 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
       w = weights()
       return project(inputs, w), w
     return offer.project(inputs, weights, project)
+
+  def _fused_lstm_layers(self, offer):
+    """This core as LSTM layers for `snt.dynamic_unroll`, or None.
+
+    After an unroll's first step, which took `offer` (an `InputProjection`),
+    a core that is a stack of plain LSTMs may return a `fused_lstm.Stack`
+    of the weights that step kept: the unroll then runs the other steps
+    with `fused_lstm.unroll`. The default, None, keeps the step-by-step
+    loop.
+
+    Args:
+      offer: the `InputProjection` of this core's first step.
+
+    Returns:
+      A `fused_lstm.Stack`, or None.
+    """
+    del offer
+    return None
 
   @property
   def state_size(self):

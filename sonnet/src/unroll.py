@@ -15,6 +15,7 @@ import contextlib
 import tensorflow as tf
 
 from sonnet.src.core import errors
+from sonnet.src import fused_lstm
 from sonnet.src import rnn_core
 
 
@@ -130,6 +131,11 @@ def dynamic_unroll(core, input_sequence, initial_state, sequence_length=None,
     outputs, state = core(read(0), initial_state)
   outputs, state = _masked_step(0, sequence_length, outputs, state,
                                 initial_state)
+  if sequence_length is None:
+    fused = fused_lstm.unroll_core(core, offer, initial_state,
+                                   parallel_iterations, swap_memory)
+    if fused is not None:
+      return fused
   projected = offer and offer.projected
   if projected is not None:
     projected = tf.TensorArray(

@@ -1,0 +1,240 @@
+"""Stacked LSTM layers run over a sequence by one loop, with their own gradient.
+
+`snt.dynamic_unroll` (without `sequence_length`) runs an `snt.LSTM`,
+`snt.LSTMBlockCell` or `snt.DeepRNN` of them this way after its first step
+when the cores offer their layers (`RNNCore._fused_lstm_layers`). Forward,
+each step computes exactly the per-step path's ops. Backward, one reverse
+loop takes the gate gradients of every layer and step from TensorFlow's
+`LSTMBlockCellGrad` kernel (element-wise) and the recurrent matmul; the
+weight gradients are then one matmul each over all steps, instead of one
+accumulation per step in an automatically differentiated loop. The
+gradient itself is not differentiable again.
+"""
+
+import collections
+
+import tensorflow as tf
+
+# One layer: `w_x` `[input_size, 4 * hidden_size]` and `b` `[4 * hidden_size]`
+# (both None for a first layer whose inputs come projected), `w_h`
+# `[hidden_size, 4 * hidden_size]` (gates i, j, f, o), the forget bias.
+Layer = collections.namedtuple("Layer", ["w_x", "b", "w_h", "forget_bias"])
+
+
+# The float32 kernel of LSTMBlockCellGrad is there on every device.
+_DTYPES = (tf.float32,)
+
+
+class Stack(collections.namedtuple("Stack", ["layers", "pairs", "state"])):
+  """A core's LSTM layers: `Layer`s, and its state to and from pairs.
+
+  `pairs(state)` lists the layers' `(hidden, cell)`; `state(pairs)` makes
+  the core's state from such a list.
+  """
+
+  @classmethod
+  def of_layer(cls, layer, pair, state):
+    """The stack of one layer; `pair(state)` and `state(pair)` for one pair."""
+    return cls([layer], lambda s: [pair(s)], lambda pairs: state(pairs[0]))
+
+  @classmethod
+  def concat(cls, stacks):
+    """The stacks one after another; their states a tuple of theirs."""
+    sizes = [len(stack.layers) for stack in stacks]
+
+    def state(pairs):
+      states, start = [], 0
+      for stack, size in zip(stacks, sizes):
+        states.append(stack.state(pairs[start:start + size]))
+        start += size
+      return tuple(states)
+
+    return cls([layer for stack in stacks for layer in stack.layers],
+               lambda s: [p for stack, x in zip(stacks, s) for p in stack.pairs(x)],
+               state)
+
+
+def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
+  """An unroll of `core` by `unroll` after its first step, or None.
+
+  The first step (connected in `offer`, where it made the variables and
+  kept its weights) only serves for that: its results go unused, and the
+  loop runs all steps again from `initial_state`.
+
+  Args:
+    core: the unrolled core.
+    offer: the `rnn_core.InputProjection` its first step took (or None).
+    initial_state: the unroll's initial state.
+    parallel_iterations: passed to the loops.
+    swap_memory: passed to the loops.
+
+  Returns:
+    None, or `(output_sequence, final_state)` as `snt.dynamic_unroll`'s.
+  """
+  hook = getattr(core, "_fused_lstm_layers", None)
+  if hook is None or offer is None or offer.projected is None:
+    return None
+  stack = hook(offer)
+  if stack is None or not stack.layers or not all(
+      tf.as_dtype(layer.w_h.dtype) in _DTYPES for layer in stack.layers):
+    return None
+  pairs = [tuple(tf.convert_to_tensor(x) for x in pair)
+           for pair in stack.pairs(initial_state)]
+  outputs, pairs = unroll(stack.layers, offer.projected, pairs,
+                          parallel_iterations, swap_memory)
+  return outputs, stack.state(pairs)
+
+
+def _step(gates, prev_cell, forget_bias):
+  """`snt.LSTM`'s cell update, and what the gradient keeps of it."""
+  i, j, f, o = tf.split(gates, 4, axis=1)
+  i, j, f, o = tf.sigmoid(i), tf.tanh(j), tf.sigmoid(f + forget_bias), tf.sigmoid(o)
+  cell = f * prev_cell + i * j
+  cell_tanh = tf.tanh(cell)
+  return cell_tanh * o, cell, (i, j, f, o, prev_cell, cell, cell_tanh)
+
+
+def _array(dtype, size, element_shape):
+  # Read once per gradient computation, possibly by several of them.
+  return tf.TensorArray(dtype, size=size, element_shape=element_shape,
+                        clear_after_read=False)
+
+
+def unroll(layers, projected, states, parallel_iterations=1,
+           swap_memory=False):
+  """Runs stacked LSTM layers over a sequence whose inputs come projected.
+
+  Args:
+    layers: a list of `Layer`s; the first has no `w_x` / `b`.
+    projected: the first layer's inputs times its input weights plus its
+      bias, `[num_steps, batch_size, 4 * hidden_size]` (at least one step).
+    states: a list of `(hidden, cell)` pairs, the layers' previous states.
+    parallel_iterations: passed to the loops.
+    swap_memory: passed to the loops.
+
+  Returns:
+    `(outputs, states)`: the last layer's hidden states `[num_steps,
+    batch_size, hidden_size]` and the layers' `(hidden, cell)` after the
+    last step.
+  """
+  args = [projected]
+  for layer in layers[1:]:
+    args += [layer.w_x, layer.b]
+  args += [layer.w_h for layer in layers]
+  for hidden, cell in states:
+    args += [hidden, cell]
+  flat = _run(len(layers), [layer.forget_bias for layer in layers],
+              parallel_iterations, swap_memory)(*args)
+  return flat[0], list(zip(flat[1::2], flat[2::2]))
+
+
+def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
+  """The custom-gradient function of `unroll`'s flat tensors."""
+  loop_options = dict(parallel_iterations=parallel_iterations,
+                      swap_memory=swap_memory)
+
+  @tf.custom_gradient
+  def run(projected, *args):
+    args = list(args)
+    input_weights = [None] + [
+        tuple(args[2 * i:2 * i + 2]) for i in range(num_layers - 1)]
+    del args[:2 * (num_layers - 1)]
+    recurrent = args[:num_layers]
+    states = [tuple(args[num_layers + 2 * i:num_layers + 2 * i + 2])
+              for i in range(num_layers)]
+    dtype = projected.dtype
+    steps = tf.shape(projected)[0]
+    batch_shape = projected.shape[1:2]
+    hidden_shapes = [batch_shape.concatenate(w.shape[:1]) for w in recurrent]
+    projected_steps = _array(dtype, steps, projected.shape[1:]).unstack(
+        projected)
+
+    def body(t, states, outputs, kept):
+      inputs = projected_steps.read(t)
+      states, outputs, kept = list(states), list(outputs), list(kept)
+      for l in range(num_layers):
+        gates = inputs
+        if l:
+          w_x, b = input_weights[l]
+          gates = tf.matmul(inputs, w_x) + b
+        hidden, cell = states[l]
+        gates += tf.matmul(hidden, recurrent[l])
+        inputs, cell, saved = _step(gates, cell, forget_biases[l])
+        states[l] = (inputs, cell)
+        outputs[l] = outputs[l].write(t, inputs)
+        kept[l] = [array.write(t, x) for array, x in zip(kept[l], saved)]
+      return t + 1, states, outputs, kept
+
+    _, final_states, outputs, kept = tf.while_loop(
+        lambda t, *_: t < steps, body,
+        (tf.constant(0), states,
+         [_array(dtype, steps, shape) for shape in hidden_shapes],
+         [[_array(dtype, steps, shape) for _ in range(7)]
+          for shape in hidden_shapes]),
+        maximum_iterations=steps, **loop_options)
+    hiddens = []
+    for array, shape in zip(outputs, hidden_shapes):
+      sequence = array.stack()
+      sequence.set_shape(projected.shape[:1].concatenate(shape))
+      hiddens.append(sequence)
+
+    def grad(d_output, *d_states):
+      d_states = [
+          tf.zeros_like(x) if d is None else d
+          for d, x in zip(d_states, tf.nest.flatten(final_states))]
+      if d_output is None:
+        d_output = tf.zeros_like(hiddens[-1])
+      d_outputs = _array(dtype, steps, hidden_shapes[-1]).unstack(d_output)
+      recurrent_t = [tf.transpose(w) for w in recurrent]
+      input_t = [None] + [tf.transpose(w[0]) for w in input_weights[1:]]
+      no_peepholes = [tf.zeros(w.shape[:1], dtype) for w in recurrent]
+      no_biases = [tf.zeros(w.shape[1:], dtype) for w in recurrent]
+      no_inputs = tf.zeros(batch_shape.concatenate([0]), dtype)
+      if not batch_shape.is_fully_defined():
+        no_inputs = tf.zeros([tf.shape(projected)[1], 0], dtype)
+
+      def backward(t, d_states, d_gates):
+        d_states, d_gates = list(d_states), list(d_gates)
+        d_inputs = d_outputs.read(t)
+        for l in reversed(range(num_layers)):
+          i, j, f, o, prev_cell, cell, cell_tanh = [a.read(t) for a in kept[l]]
+          d_hidden, d_cell = d_states[l]
+          d_hidden += d_inputs
+          d_prev_cell, d_gate, _, _, _ = tf.raw_ops.LSTMBlockCellGrad(
+              x=no_inputs, cs_prev=prev_cell, h_prev=d_hidden, w=recurrent[l],
+              wci=no_peepholes[l], wcf=no_peepholes[l], wco=no_peepholes[l],
+              b=no_biases[l],
+              i=i, cs=cell, f=f, o=o, ci=j, co=cell_tanh, cs_grad=d_cell,
+              h_grad=d_hidden, use_peephole=False)
+          d_states[l] = (tf.matmul(d_gate, recurrent_t[l]), d_prev_cell)
+          d_gates[l] = d_gates[l].write(t, d_gate)
+          if l:
+            d_inputs = tf.matmul(d_gate, input_t[l])
+        return t - 1, d_states, d_gates
+
+      _, d_initial, d_gates = tf.while_loop(
+          lambda t, *_: t >= 0, backward,
+          (steps - 1, [tuple(d_states[2 * l:2 * l + 2])
+                       for l in range(num_layers)],
+           [_array(dtype, steps, batch_shape.concatenate(w.shape[1:]))
+            for w in recurrent]),
+          maximum_iterations=steps, **loop_options)
+      d_gates = [array.stack() for array in d_gates]
+      flat_gates = [tf.reshape(d, [-1, d.shape[-1]]) for d in d_gates]
+
+      def weight_grad(sequence, l):
+        return tf.matmul(tf.reshape(sequence, [-1, sequence.shape[-1]]),
+                         flat_gates[l], transpose_a=True)
+
+      grads = [d_gates[0]]
+      for l in range(1, num_layers):
+        grads += [weight_grad(hiddens[l - 1], l),
+                  tf.reduce_sum(flat_gates[l], axis=0)]
+      for l in range(num_layers):
+        previous = tf.concat([states[l][0][None], hiddens[l][:-1]], axis=0)
+        grads.append(weight_grad(previous, l))
+      return grads + tf.nest.flatten(d_initial)
+
+    return [hiddens[-1]] + tf.nest.flatten(final_states), grad
+
+  return run
