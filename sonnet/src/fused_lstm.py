@@ -1,14 +1,16 @@
-"""Stacked LSTM layers run over a sequence by one loop, with their own gradient.
+"""Stacked LSTM layers over a sequence in one loop, with a hand-made gradient.
 
-`snt.dynamic_unroll` (without `sequence_length`) runs an `snt.LSTM`,
-`snt.LSTMBlockCell` or `snt.DeepRNN` of them this way after its first step
-when the cores offer their layers (`RNNCore._fused_lstm_layers`). Forward,
-each step computes exactly the per-step path's ops. Backward, one reverse
-loop takes the gate gradients of every layer and step from TensorFlow's
-`LSTMBlockCellGrad` kernel (element-wise) and the recurrent matmul; the
-weight gradients are then one matmul each over all steps, instead of one
-accumulation per step in an automatically differentiated loop. The
-gradient itself is not differentiable again.
+`snt.dynamic_unroll` (without `sequence_length`) unrolls an `snt.LSTM`, an
+`snt.LSTMBlockCell` or an `snt.DeepRNN` of them (plain configurations only,
+see `RNNCore._fused_lstm_layers`) with `unroll_core`. Forward, each step
+runs the same ops as the step-by-step path, so the outputs are the same.
+Backward, one reverse loop computes each step's gate gradients (from the
+activations the forward loop kept) and the recurrent part of the state
+gradients; the weight gradients are then one matmul per weight over all
+steps, rather than one matmul and one accumulation per step in
+TensorFlow's gradient of the forward loop, which also keeps far fewer
+tensors per step. The gradient is made of differentiable ops, so it can be
+differentiated again, and compiles with XLA.
 """
 
 import collections
@@ -19,10 +21,6 @@ import tensorflow as tf
 # (both None for a first layer whose inputs come projected), `w_h`
 # `[hidden_size, 4 * hidden_size]` (gates i, j, f, o), the forget bias.
 Layer = collections.namedtuple("Layer", ["w_x", "b", "w_h", "forget_bias"])
-
-
-# The float32 kernel of LSTMBlockCellGrad is there on every device.
-_DTYPES = (tf.float32,)
 
 
 class Stack(collections.namedtuple("Stack", ["layers", "pairs", "state"])):
@@ -49,9 +47,10 @@ class Stack(collections.namedtuple("Stack", ["layers", "pairs", "state"])):
         start += size
       return tuple(states)
 
-    return cls([layer for stack in stacks for layer in stack.layers],
-               lambda s: [p for stack, x in zip(stacks, s) for p in stack.pairs(x)],
-               state)
+    return cls(
+        [layer for stack in stacks for layer in stack.layers],
+        lambda s: [p for stack, x in zip(stacks, s) for p in stack.pairs(x)],
+        state)
 
 
 def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
@@ -75,11 +74,12 @@ def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
   if hook is None or offer is None or offer.projected is None:
     return None
   stack = hook(offer)
-  if stack is None or not stack.layers or not all(
-      tf.as_dtype(layer.w_h.dtype) in _DTYPES for layer in stack.layers):
+  if stack is None or not stack.layers:
     return None
-  pairs = [tuple(tf.convert_to_tensor(x) for x in pair)
-           for pair in stack.pairs(initial_state)]
+  pairs = [
+      tuple(tf.convert_to_tensor(x)
+            for x in pair)
+      for pair in stack.pairs(initial_state)]
   outputs, pairs = unroll(stack.layers, offer.projected, pairs,
                           parallel_iterations, swap_memory)
   return outputs, stack.state(pairs)
@@ -88,10 +88,23 @@ def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
 def _step(gates, prev_cell, forget_bias):
   """`snt.LSTM`'s cell update, and what the gradient keeps of it."""
   i, j, f, o = tf.split(gates, 4, axis=1)
-  i, j, f, o = tf.sigmoid(i), tf.tanh(j), tf.sigmoid(f + forget_bias), tf.sigmoid(o)
+  i, j, f, o = tf.sigmoid(i), tf.tanh(j), tf.sigmoid(f +
+                                                     forget_bias), tf.sigmoid(o)
   cell = f * prev_cell + i * j
   cell_tanh = tf.tanh(cell)
-  return cell_tanh * o, cell, (i, j, f, o, prev_cell, cell, cell_tanh)
+  return cell_tanh * o, cell, (i, j, f, o, prev_cell, cell_tanh)
+
+
+def _step_grad(saved, d_hidden, d_cell):
+  """`_step`'s gradients: of the previous cell state and of the gates."""
+  i, j, f, o, prev_cell, cell_tanh = saved
+  d_cell = tf.raw_ops.TanhGrad(y=cell_tanh, dy=d_hidden * o) + d_cell
+  d_gates = tf.concat([
+      tf.raw_ops.SigmoidGrad(y=i, dy=d_cell * j),
+      tf.raw_ops.TanhGrad(y=j, dy=d_cell * i),
+      tf.raw_ops.SigmoidGrad(y=f, dy=d_cell * prev_cell),
+      tf.raw_ops.SigmoidGrad(y=o, dy=d_hidden * cell_tanh)], axis=1)
+  return d_cell * f, d_gates
 
 
 def _array(dtype, size, element_shape):
@@ -100,8 +113,7 @@ def _array(dtype, size, element_shape):
                         clear_after_read=False)
 
 
-def unroll(layers, projected, states, parallel_iterations=1,
-           swap_memory=False):
+def unroll(layers, projected, states, parallel_iterations=1, swap_memory=False):
   """Runs stacked LSTM layers over a sequence whose inputs come projected.
 
   Args:
@@ -140,14 +152,15 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         tuple(args[2 * i:2 * i + 2]) for i in range(num_layers - 1)]
     del args[:2 * (num_layers - 1)]
     recurrent = args[:num_layers]
-    states = [tuple(args[num_layers + 2 * i:num_layers + 2 * i + 2])
-              for i in range(num_layers)]
+    states = [
+        tuple(args[num_layers + 2 * i:num_layers + 2 * i + 2])
+        for i in range(num_layers)]
     dtype = projected.dtype
     steps = tf.shape(projected)[0]
     batch_shape = projected.shape[1:2]
     hidden_shapes = [batch_shape.concatenate(w.shape[:1]) for w in recurrent]
-    projected_steps = _array(dtype, steps, projected.shape[1:]).unstack(
-        projected)
+    projected_steps = _array(dtype, steps,
+                             projected.shape[1:]).unstack(projected)
 
     def body(t, states, outputs, kept):
       inputs = projected_steps.read(t)
@@ -166,17 +179,20 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
       return t + 1, states, outputs, kept
 
     _, final_states, outputs, kept = tf.while_loop(
-        lambda t, *_: t < steps, body,
-        (tf.constant(0), states,
-         [_array(dtype, steps, shape) for shape in hidden_shapes],
-         [[_array(dtype, steps, shape) for _ in range(7)]
-          for shape in hidden_shapes]),
-        maximum_iterations=steps, **loop_options)
+        lambda t, *_: t < steps, body, (tf.constant(0), states, [
+            _array(dtype, steps, shape) for shape in hidden_shapes
+        ], [[_array(dtype, steps, shape)
+             for _ in range(6)]
+            for shape in hidden_shapes]), maximum_iterations=steps,
+        **loop_options)
     hiddens = []
     for array, shape in zip(outputs, hidden_shapes):
       sequence = array.stack()
       sequence.set_shape(projected.shape[:1].concatenate(shape))
       hiddens.append(sequence)
+    # Stacked: a gradient function capturing TensorArrays (variants) could
+    # not be saved in a SavedModel.
+    kept = [[array.stack() for array in arrays] for arrays in kept]
 
     def grad(d_output, *d_states):
       d_states = [
@@ -184,28 +200,18 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
           for d, x in zip(d_states, tf.nest.flatten(final_states))]
       if d_output is None:
         d_output = tf.zeros_like(hiddens[-1])
-      d_outputs = _array(dtype, steps, hidden_shapes[-1]).unstack(d_output)
       recurrent_t = [tf.transpose(w) for w in recurrent]
       input_t = [None] + [tf.transpose(w[0]) for w in input_weights[1:]]
-      no_peepholes = [tf.zeros(w.shape[:1], dtype) for w in recurrent]
-      no_biases = [tf.zeros(w.shape[1:], dtype) for w in recurrent]
-      no_inputs = tf.zeros(batch_shape.concatenate([0]), dtype)
-      if not batch_shape.is_fully_defined():
-        no_inputs = tf.zeros([tf.shape(projected)[1], 0], dtype)
 
       def backward(t, d_states, d_gates):
         d_states, d_gates = list(d_states), list(d_gates)
-        d_inputs = d_outputs.read(t)
+        d_inputs = d_output[t]
         for l in reversed(range(num_layers)):
-          i, j, f, o, prev_cell, cell, cell_tanh = [a.read(t) for a in kept[l]]
           d_hidden, d_cell = d_states[l]
           d_hidden += d_inputs
-          d_prev_cell, d_gate, _, _, _ = tf.raw_ops.LSTMBlockCellGrad(
-              x=no_inputs, cs_prev=prev_cell, h_prev=d_hidden, w=recurrent[l],
-              wci=no_peepholes[l], wcf=no_peepholes[l], wco=no_peepholes[l],
-              b=no_biases[l],
-              i=i, cs=cell, f=f, o=o, ci=j, co=cell_tanh, cs_grad=d_cell,
-              h_grad=d_hidden, use_peephole=False)
+          # Aligned slices of dimension 0: views, not copies.
+          d_prev_cell, d_gate = _step_grad([x[t] for x in kept[l]], d_hidden,
+                                           d_cell)
           d_states[l] = (tf.matmul(d_gate, recurrent_t[l]), d_prev_cell)
           d_gates[l] = d_gates[l].write(t, d_gate)
           if l:
@@ -213,12 +219,11 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         return t - 1, d_states, d_gates
 
       _, d_initial, d_gates = tf.while_loop(
-          lambda t, *_: t >= 0, backward,
-          (steps - 1, [tuple(d_states[2 * l:2 * l + 2])
-                       for l in range(num_layers)],
-           [_array(dtype, steps, batch_shape.concatenate(w.shape[1:]))
-            for w in recurrent]),
-          maximum_iterations=steps, **loop_options)
+          lambda t, *_: t >= 0, backward, (steps - 1, [
+              tuple(d_states[2 * l:2 * l + 2]) for l in range(num_layers)], [
+                  _array(dtype, steps, batch_shape.concatenate(w.shape[1:]))
+                  for w in recurrent]), maximum_iterations=steps,
+          **loop_options)
       d_gates = [array.stack() for array in d_gates]
       flat_gates = [tf.reshape(d, [-1, d.shape[-1]]) for d in d_gates]
 
@@ -228,8 +233,9 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
 
       grads = [d_gates[0]]
       for l in range(1, num_layers):
-        grads += [weight_grad(hiddens[l - 1], l),
-                  tf.reduce_sum(flat_gates[l], axis=0)]
+        grads += [
+            weight_grad(hiddens[l - 1], l),
+            tf.reduce_sum(flat_gates[l], axis=0)]
       for l in range(num_layers):
         previous = tf.concat([states[l][0][None], hiddens[l][:-1]], axis=0)
         grads.append(weight_grad(previous, l))
