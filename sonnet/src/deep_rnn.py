@@ -154,7 +154,8 @@ class DeepRNN(rnn_core.RNNCore):
 
   def _fused_lstm_layers(self, offer):
     """The cores' layers, for a stack of LSTM cores without skips."""
-    if self._skip_connections or not all(self._is_recurrent_list):
+    if (fused_lstm.overrides(self, DeepRNN, "_build") or
+        self._skip_connections or not all(self._is_recurrent_list)):
       return None
     stacks = []
     for i, core in enumerate(self._cores):

@@ -53,6 +53,15 @@ class Stack(collections.namedtuple("Stack", ["layers", "pairs", "state"])):
         state)
 
 
+def overrides(core, base, *names):
+  """Whether `core`'s class replaces any of `base`'s methods `names`.
+
+  A subclass with its own step is not the plain LSTM `base` describes.
+  """
+  return any(
+      getattr(type(core), name) is not getattr(base, name) for name in names)
+
+
 def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
   """An unroll of `core` by `unroll` after its first step, or None.
 

@@ -44,7 +44,16 @@ _STEP_BY_STEP_CORES = (
         snt.DeepRNN([snt.LSTM(4)], skip_connections=False),
         snt.LSTM(3)], skip_connections=False)),
     ("gru", lambda: snt.GRU(4)),
+    ("lstm_subclass", lambda: _HalvedLSTM(4)),
 )
+
+
+class _HalvedLSTM(snt.LSTM):
+  """An LSTM with its own step: it halves the outputs."""
+
+  def _build(self, inputs, prev_state):
+    outputs, state = super()._build(inputs, prev_state)
+    return outputs / 2., state
 
 
 def _step_by_step():

@@ -304,7 +304,8 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
 
   def _fused_lstm_layers(self, offer):
     """One layer, without peepholes, layer norm, clipping or projection."""
-    if (self._use_peepholes or self._use_layer_norm or self._use_projection or
+    if (fused_lstm.overrides(self, LSTM, "_build", "_gates") or
+        self._use_peepholes or self._use_layer_norm or self._use_projection or
         self._hidden_clip_value is not None or
         self._cell_clip_value is not None or offer.kept is None):
       return None

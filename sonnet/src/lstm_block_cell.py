@@ -196,6 +196,8 @@ class LSTMBlockCell(rnn_cell_wrapper.RNNCellWrapper):
 
   def _fused_lstm_layers(self, offer):
     """The cell without peepholes or cell clip, as one layer."""
+    if fused_lstm.overrides(self, LSTMBlockCell, "_build"):
+      return None
     layer = self._cell.fused_layer(offer.kept)
     if layer is None:
       return None
