@@ -20,6 +20,9 @@ gives the noise floor. Contenders:
 - `snt + dynamic_rnn` (graph mode): the same model unrolled by
   `tf.compat.v1.nn.dynamic_rnn`.
 - `snt.LSTMBlockCell`: the Sonnet model with the fused-kernel cell.
+- `tf BlockLSTM` (LSTM only): `ref`'s variables, each layer run over the
+  whole sequence by TensorFlow's fused kernel `tf.raw_ops.BlockLSTM`
+  (forward and gradient one op each).
 - `Keras 3 LSTM` (tf.function): `keras.layers.LSTM(return_sequences=True)`
   twice, with Keras's Adam.
 GRU and VanillaRNN get the same model with `ref` their per-step textbook
@@ -265,6 +268,33 @@ def hand_model(kind, best=False):
       rnn(tf.nn.embedding_lookup(embeddings, tokens)), head_w, head_b)
 
 
+def block_lstm_model():
+  """`ref`'s LSTM layers, each over the sequence by one `BlockLSTM` op."""
+  embeddings = tf.Variable(tf.random.truncated_normal([_VOCAB, _EMBED]),
+                           name="embeddings")
+  layers = []
+  for i in range(_LAYERS):
+    fan_in = (_HIDDEN if i else _EMBED) + _HIDDEN
+    layers.append((_weight([fan_in, 4 * _HIDDEN], fan_in,
+                           "w%d" % i), _bias(4 * _HIDDEN, "b%d" % i)))
+  head_w = _weight([_HIDDEN, _VOCAB], _HIDDEN, "head_w")
+  head_b = _bias(_VOCAB, "head_b")
+
+  def model(tokens):
+    x = tf.nn.embedding_lookup(embeddings, tokens)
+    zeros = tf.zeros([tokens.shape[1], _HIDDEN])
+    no_peepholes = tf.zeros([_HIDDEN])
+    for w, b in layers:
+      x = tf.raw_ops.BlockLSTM(
+          seq_len_max=tf.constant(tokens.shape[0],
+                                  tf.int64), x=x, cs_prev=zeros, h_prev=zeros,
+          w=w, wci=no_peepholes, wcf=no_peepholes, wco=no_peepholes, b=b,
+          forget_bias=1., cell_clip=-1., use_peephole=False).h
+    return _project(x, head_w, head_b)
+
+  return model
+
+
 def snt_model(kind, use_dynamic_rnn=False):
   """The Sonnet model, unrolled by `snt.dynamic_unroll` or `dynamic_rnn`."""
   embed = snt.Embed(vocab_size=_VOCAB, embed_dim=_EMBED)
@@ -348,6 +378,7 @@ def _contenders(kind, mode):
         ("snt + dynamic_rnn", lambda: snt_model(kind, use_dynamic_rnn=True)))
   if kind == "LSTM":
     contenders.append(("snt.LSTMBlockCell", lambda: snt_model("LSTMBlockCell")))
+    contenders.append(("tf BlockLSTM", block_lstm_model))
     if mode == "function":
       contenders.append(("Keras 3 LSTM", keras_model))
   return contenders

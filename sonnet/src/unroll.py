@@ -4,8 +4,12 @@ Unlike `tf.compat.v1.nn.dynamic_rnn`, these work in eager mode and inside
 `tf.function` as well as in graph mode, and for a core that supports it
 (`snt.LSTM`, `snt.GRU`, `snt.VanillaRNN`, a `snt.DeepRNN` starting with one
 of them) they multiply the inputs of all time steps by the core's input
-weights in one matmul before the loop (see `snt.RNNCore`). Prefer them to
-`dynamic_rnn` for these cores. With `sequence_length`, outputs past
+weights in one matmul before the loop (see `snt.RNNCore`). Without
+`sequence_length`, `dynamic_unroll` runs an `snt.LSTM`, an
+`snt.LSTMBlockCell` or a `snt.DeepRNN` of them without skip connections
+(without peepholes, layer norm, clipping or projection) in one loop with a
+hand-made gradient (`fused_lstm`): same outputs, cheaper training. Prefer
+them to `dynamic_rnn` for these cores. With `sequence_length`, outputs past
 a sequence's length are zeros and its state stays as it was at its last
 step, as `dynamic_rnn` does.
 """
