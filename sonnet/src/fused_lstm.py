@@ -5,12 +5,13 @@
 see `RNNCore._fused_lstm_layers`) with `unroll_core`. Forward, each step
 runs the same ops as the step-by-step path, so the outputs are the same.
 Backward, one reverse loop computes each step's gate gradients (from the
-activations the forward loop kept) and the recurrent part of the state
-gradients; the weight gradients are then one matmul per weight over all
-steps, rather than one matmul and one accumulation per step in
-TensorFlow's gradient of the forward loop, which also keeps far fewer
-tensors per step. The gradient is made of differentiable ops, so it can be
-differentiated again, and compiles with XLA.
+six activations per layer and step the forward loop kept) and the
+recurrent part of the state gradients; the weight gradients are then one
+matmul per weight over all steps. TensorFlow's own gradient of the
+forward loop would keep more tensors per step, each carried through both
+loops, and multiply and accumulate every weight gradient step by step.
+The gradient is made of differentiable ops: it can be differentiated
+again, and compiles with XLA.
 """
 
 import collections
@@ -86,8 +87,7 @@ def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
   if stack is None or not stack.layers:
     return None
   pairs = [
-      tuple(tf.convert_to_tensor(x)
-            for x in pair)
+      tuple(map(tf.convert_to_tensor, pair))
       for pair in stack.pairs(initial_state)]
   outputs, pairs = unroll(stack.layers, offer.projected, pairs,
                           parallel_iterations, swap_memory)
@@ -97,8 +97,8 @@ def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
 def _step(gates, prev_cell, forget_bias):
   """`snt.LSTM`'s cell update, and what the gradient keeps of it."""
   i, j, f, o = tf.split(gates, 4, axis=1)
-  i, j, f, o = tf.sigmoid(i), tf.tanh(j), tf.sigmoid(f +
-                                                     forget_bias), tf.sigmoid(o)
+  i, j, o = tf.sigmoid(i), tf.tanh(j), tf.sigmoid(o)
+  f = tf.sigmoid(f + forget_bias)
   cell = f * prev_cell + i * j
   cell_tanh = tf.tanh(cell)
   return cell_tanh * o, cell, (i, j, f, o, prev_cell, cell_tanh)
@@ -117,9 +117,7 @@ def _step_grad(saved, d_hidden, d_cell):
 
 
 def _array(dtype, size, element_shape):
-  # Read once per gradient computation, possibly by several of them.
-  return tf.TensorArray(dtype, size=size, element_shape=element_shape,
-                        clear_after_read=False)
+  return tf.TensorArray(dtype, size=size, element_shape=element_shape)
 
 
 def unroll(layers, projected, states, parallel_iterations=1, swap_memory=False):
@@ -187,13 +185,13 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         kept[l] = [array.write(t, x) for array, x in zip(kept[l], saved)]
       return t + 1, states, outputs, kept
 
-    _, final_states, outputs, kept = tf.while_loop(
-        lambda t, *_: t < steps, body, (tf.constant(0), states, [
-            _array(dtype, steps, shape) for shape in hidden_shapes
-        ], [[_array(dtype, steps, shape)
+    outputs = [_array(dtype, steps, shape) for shape in hidden_shapes]
+    kept = [[_array(dtype, steps, shape)
              for _ in range(6)]
-            for shape in hidden_shapes]), maximum_iterations=steps,
-        **loop_options)
+            for shape in hidden_shapes]
+    _, final_states, outputs, kept = tf.while_loop(
+        lambda t, *_: t < steps, body, (tf.constant(0), states, outputs, kept),
+        maximum_iterations=steps, **loop_options)
     hiddens = []
     for array, shape in zip(outputs, hidden_shapes):
       sequence = array.stack()
@@ -227,12 +225,14 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
             d_inputs = tf.matmul(d_gate, input_t[l])
         return t - 1, d_states, d_gates
 
-      _, d_initial, d_gates = tf.while_loop(
-          lambda t, *_: t >= 0, backward, (steps - 1, [
-              tuple(d_states[2 * l:2 * l + 2]) for l in range(num_layers)], [
-                  _array(dtype, steps, batch_shape.concatenate(w.shape[1:]))
-                  for w in recurrent]), maximum_iterations=steps,
-          **loop_options)
+      d_states = [tuple(d_states[2 * l:2 * l + 2]) for l in range(num_layers)]
+      d_gates = [
+          _array(dtype, steps, batch_shape.concatenate(w.shape[1:]))
+          for w in recurrent]
+      _, d_initial, d_gates = tf.while_loop(lambda t, *_: t >= 0, backward,
+                                            (steps - 1, d_states, d_gates),
+                                            maximum_iterations=steps,
+                                            **loop_options)
       d_gates = [array.stack() for array in d_gates]
       flat_gates = [tf.reshape(d, [-1, d.shape[-1]]) for d in d_gates]
 

@@ -76,7 +76,9 @@ def _numpy_layer(inputs, w, b, forget_bias, hidden, cell):
   outputs, kept = [], []
   for x in inputs:
     xh = np.concatenate([x, hidden], axis=1)
-    i, j, f, o = np.split(xh.dot(w) + b, 4, axis=1)
+    gates = xh.dot(w) + b
+    size = gates.shape[1] // 4
+    i, j, f, o = (gates[:, k * size:(k + 1) * size] for k in range(4))
     i, j, f, o = _sigmoid(i), np.tanh(j), _sigmoid(f + forget_bias), _sigmoid(o)
     kept.append((xh, i, j, f, o, cell))
     cell = f * cell + i * j
@@ -138,7 +140,7 @@ class FusedLSTMTest(test_utils.TestCase, parameterized.TestCase):
     def loss():
       with context:
         results[:] = snt.dynamic_unroll(core, inputs, state)
-      return self._loss(*results)
+      return self._loss(results[0], results[1])
 
     if self.eager:
       with tf.GradientTape() as tape:
