@@ -29,7 +29,8 @@ def _offer_for(offer, index, core):
     return contextlib.nullcontext()
   if index == 0:
     return offer.forward_to(core)
-  return offer.child(index, core)
+  # Keyed by the core: a DeepRNN first in another shares its offer.
+  return offer.child(id(core), core)
 
 
 def _concat_last(*tensors):
@@ -159,7 +160,7 @@ class DeepRNN(rnn_core.RNNCore):
       return None
     stacks = []
     for i, core in enumerate(self._cores):
-      core_offer = offer if i == 0 else offer.child_offer(i)
+      core_offer = offer if i == 0 else offer.child_offer(id(core))
       if core_offer is None or isinstance(core, DeepRNN):
         return None
       stack = core._fused_lstm_layers(core_offer)  # pylint: disable=protected-access

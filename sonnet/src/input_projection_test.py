@@ -30,6 +30,9 @@ _CORES = (
     ("deep_rnn", lambda: snt.DeepRNN([
         snt.VanillaRNN(4), snt.LSTMBlockCell(3),
         snt.LSTM(2)], skip_connections=False)),
+    ("deep_rnn_nested", lambda: snt.DeepRNN([
+        snt.DeepRNN([snt.LSTM(4), snt.GRU(4)], skip_connections=False),
+        snt.LSTM(4)], skip_connections=False)),
 )
 
 _UNROLLS = (("dynamic", snt.dynamic_unroll), ("static", snt.static_unroll))
