@@ -165,13 +165,14 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
     dtype = projected.dtype
     steps = tf.shape(projected)[0]
     batch_shape = projected.shape[1:2]
-    hidden_shapes = [batch_shape.concatenate(w.shape[:1]) for w in recurrent]
+    hidden_sizes = [w.shape[0] for w in recurrent]
+    hidden_shapes = [batch_shape.concatenate([size]) for size in hidden_sizes]
     projected_steps = _array(dtype, steps,
                              projected.shape[1:]).unstack(projected)
 
-    def body(t, states, outputs, kept):
+    def body(t, states, output, kept):
       inputs = projected_steps.read(t)
-      states, outputs, kept = list(states), list(outputs), list(kept)
+      states, kept = list(states), list(kept)
       for l in range(num_layers):
         gates = inputs
         if l:
@@ -181,32 +182,33 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         gates += tf.matmul(hidden, recurrent[l])
         inputs, cell, saved = _step(gates, cell, forget_biases[l])
         states[l] = (inputs, cell)
-        outputs[l] = outputs[l].write(t, inputs)
-        kept[l] = [array.write(t, x) for array, x in zip(kept[l], saved)]
-      return t + 1, states, outputs, kept
+        # One array (few loop variables, quick to trace).
+        kept[l] = kept[l].write(t, tf.concat(saved, axis=1))
+      return t + 1, states, output.write(t, inputs), kept
 
-    outputs = [_array(dtype, steps, shape) for shape in hidden_shapes]
-    kept = [[_array(dtype, steps, shape)
-             for _ in range(6)]
-            for shape in hidden_shapes]
-    _, final_states, outputs, kept = tf.while_loop(
-        lambda t, *_: t < steps, body, (tf.constant(0), states, outputs, kept),
+    output = _array(dtype, steps, hidden_shapes[-1])
+    kept = [
+        _array(dtype, steps, shape[:1].concatenate([6 * shape[1]]))
+        for shape in hidden_shapes]
+    _, final_states, output, kept = tf.while_loop(
+        lambda t, *_: t < steps, body, (tf.constant(0), states, output, kept),
         maximum_iterations=steps, **loop_options)
-    hiddens = []
-    for array, shape in zip(outputs, hidden_shapes):
-      sequence = array.stack()
-      sequence.set_shape(projected.shape[:1].concatenate(shape))
-      hiddens.append(sequence)
+    output = output.stack()
+    output.set_shape(projected.shape[:1].concatenate(hidden_shapes[-1]))
     # Stacked: a gradient function capturing TensorArrays (variants) could
     # not be saved in a SavedModel.
-    kept = [[array.stack() for array in arrays] for arrays in kept]
+    kept = [array.stack() for array in kept]
 
     def grad(d_output, *d_states):
       d_states = [
           tf.zeros_like(x) if d is None else d
           for d, x in zip(d_states, tf.nest.flatten(final_states))]
       if d_output is None:
-        d_output = tf.zeros_like(hiddens[-1])
+        d_output = tf.zeros_like(output)
+      # The layers' outputs, as the forward loop computed them.
+      hiddens = [
+          sequence[..., 5 * size:] * sequence[..., 3 * size:4 * size]
+          for sequence, size in zip(kept[:-1], hidden_sizes)] + [output]
       recurrent_t = [tf.transpose(w) for w in recurrent]
       input_t = [None] + [tf.transpose(w[0]) for w in input_weights[1:]]
 
@@ -216,9 +218,9 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         for l in reversed(range(num_layers)):
           d_hidden, d_cell = d_states[l]
           d_hidden += d_inputs
-          # Aligned slices of dimension 0: views, not copies.
-          d_prev_cell, d_gate = _step_grad([x[t] for x in kept[l]], d_hidden,
-                                           d_cell)
+          # kept[l][t]: an aligned slice of dimension 0, a view.
+          d_prev_cell, d_gate = _step_grad(tf.split(kept[l][t], 6, axis=1),
+                                           d_hidden, d_cell)
           d_states[l] = (tf.matmul(d_gate, recurrent_t[l]), d_prev_cell)
           d_gates[l] = d_gates[l].write(t, d_gate)
           if l:
@@ -250,6 +252,6 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         grads.append(weight_grad(previous, l))
       return grads + tf.nest.flatten(d_initial)
 
-    return [hiddens[-1]] + tf.nest.flatten(final_states), grad
+    return [output] + tf.nest.flatten(final_states), grad
 
   return run
