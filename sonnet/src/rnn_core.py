@@ -360,9 +360,9 @@ class RNNCore(base.AbstractModule, metaclass=abc.ABCMeta):
 
     After an unroll's first step, which took `offer` (an `InputProjection`),
     a core that is a stack of plain LSTMs may return a `fused_lstm.Stack`
-    of the weights that step kept: the unroll then runs the other steps
-    with `fused_lstm.unroll`. The default, None, keeps the step-by-step
-    loop.
+    of the weights that step kept: the unroll then runs all its steps with
+    `fused_lstm.unroll` (the first step's results go unused). The default,
+    None, keeps the step-by-step loop.
 
     Args:
       offer: the `InputProjection` of this core's first step.
