@@ -116,6 +116,17 @@ def _step_grad(saved, d_hidden, d_cell):
   return d_cell * f, d_gates
 
 
+def _hidden(kept, sizes, layer):
+  """Layer `layer`'s outputs from the loop's packed activations.
+
+  Bitwise the loop's: the same product of the same numbers.
+  """
+  start = 6 * sum(sizes[:layer])
+  size = sizes[layer]
+  o = kept[..., start + 3 * size:start + 4 * size]
+  return kept[..., start + 5 * size:start + 6 * size] * o
+
+
 def _array(dtype, size, element_shape):
   return tf.TensorArray(dtype, size=size, element_shape=element_shape)
 
@@ -163,16 +174,17 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         tuple(args[num_layers + 2 * i:num_layers + 2 * i + 2])
         for i in range(num_layers)]
     dtype = projected.dtype
-    steps = tf.shape(projected)[0]
+    # A number where known: fewer ops to trace.
+    steps = (tf.compat.dimension_value(projected.shape[0]) or
+             tf.shape(projected)[0])
     batch_shape = projected.shape[1:2]
-    hidden_sizes = [w.shape[0] for w in recurrent]
-    hidden_shapes = [batch_shape.concatenate([size]) for size in hidden_sizes]
+    hidden_sizes = [tf.compat.dimension_value(w.shape[0]) for w in recurrent]
     projected_steps = _array(dtype, steps,
                              projected.shape[1:]).unstack(projected)
 
-    def body(t, states, output, kept):
+    def body(t, states, kept):
       inputs = projected_steps.read(t)
-      states, kept = list(states), list(kept)
+      states, saved_steps = list(states), []
       for l in range(num_layers):
         gates = inputs
         if l:
@@ -182,22 +194,20 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         gates += tf.matmul(hidden, recurrent[l])
         inputs, cell, saved = _step(gates, cell, forget_biases[l])
         states[l] = (inputs, cell)
-        # One array (few loop variables, quick to trace).
-        kept[l] = kept[l].write(t, tf.concat(saved, axis=1))
-      return t + 1, states, output.write(t, inputs), kept
+        saved_steps += saved
+      # One array for all layers (few loop variables, quick to trace).
+      return t + 1, states, kept.write(t, tf.concat(saved_steps, axis=1))
 
-    output = _array(dtype, steps, hidden_shapes[-1])
-    kept = [
-        _array(dtype, steps, shape[:1].concatenate([6 * shape[1]]))
-        for shape in hidden_shapes]
-    _, final_states, output, kept = tf.while_loop(
-        lambda t, *_: t < steps, body, (tf.constant(0), states, output, kept),
+    kept = _array(dtype, steps,
+                  batch_shape.concatenate([6 * sum(hidden_sizes)]))
+    _, final_states, kept = tf.while_loop(
+        lambda t, *_: t < steps, body, (tf.constant(0), states, kept),
         maximum_iterations=steps, **loop_options)
-    output = output.stack()
-    output.set_shape(projected.shape[:1].concatenate(hidden_shapes[-1]))
     # Stacked: a gradient function capturing TensorArrays (variants) could
     # not be saved in a SavedModel.
-    kept = [array.stack() for array in kept]
+    kept = kept.stack()
+    output = _hidden(kept, hidden_sizes, num_layers - 1)
+    output.set_shape(projected.shape[:2].concatenate(hidden_sizes[-1:]))
 
     def grad(d_output, *d_states):
       d_states = [
@@ -205,21 +215,22 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
           for d, x in zip(d_states, tf.nest.flatten(final_states))]
       if d_output is None:
         d_output = tf.zeros_like(output)
-      # The layers' outputs, as the forward loop computed them.
       hiddens = [
-          sequence[..., 5 * size:] * sequence[..., 3 * size:4 * size]
-          for sequence, size in zip(kept[:-1], hidden_sizes)] + [output]
+          _hidden(kept, hidden_sizes, l) for l in range(num_layers - 1)
+      ] + [output]
       recurrent_t = [tf.transpose(w) for w in recurrent]
       input_t = [None] + [tf.transpose(w[0]) for w in input_weights[1:]]
 
       def backward(t, d_states, d_gates):
         d_states, d_gates = list(d_states), list(d_gates)
         d_inputs = d_output[t]
+        # kept[t]: an aligned slice of dimension 0, a view.
+        saved = tf.split(kept[t], [size for size in hidden_sizes
+                                   for _ in range(6)], axis=1)
         for l in reversed(range(num_layers)):
           d_hidden, d_cell = d_states[l]
           d_hidden += d_inputs
-          # kept[l][t]: an aligned slice of dimension 0, a view.
-          d_prev_cell, d_gate = _step_grad(tf.split(kept[l][t], 6, axis=1),
+          d_prev_cell, d_gate = _step_grad(saved[6 * l:6 * l + 6],
                                            d_hidden, d_cell)
           d_states[l] = (tf.matmul(d_gate, recurrent_t[l]), d_prev_cell)
           d_gates[l] = d_gates[l].write(t, d_gate)

@@ -167,8 +167,9 @@ class FusedLSTMTest(test_utils.TestCase, parameterized.TestCase):
     (outputs, final), gradients = self.evaluate(fused)
     (expected_outputs,
      expected_final), expected_gradients = self.evaluate(reference)
-    self.assertAllClose(outputs, expected_outputs, atol=1e-6, rtol=1e-6)
-    self.assertAllClose(final, expected_final, atol=1e-6, rtol=1e-6)
+    # The same ops on the same numbers: bitwise equal.
+    self.assertAllEqual(outputs, expected_outputs)
+    tf.nest.map_structure(self.assertAllEqual, final, expected_final)
     self.assertEqual(tf.nest.map_structure(type, final),
                      tf.nest.map_structure(type, expected_final))
     self.assertAllClose(gradients, expected_gradients, atol=1e-5, rtol=1e-5)
