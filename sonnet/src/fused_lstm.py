@@ -11,12 +11,15 @@ matmul per weight over all steps. TensorFlow's own gradient of the
 forward loop would keep more tensors per step, each carried through both
 loops, and multiply and accumulate every weight gradient step by step.
 The gradient is made of differentiable ops: it can be differentiated
-again, and compiles with XLA.
+again, and compiles with XLA. The fused loop is taken only where its
+gradient may be asked for (see `_gradient_may_follow`).
 """
 
 import collections
 
 import tensorflow as tf
+
+from sonnet.src.core import tf_shim
 
 # One layer: `w_x` `[input_size, 4 * hidden_size]` and `b` `[4 * hidden_size]`
 # (both None for a first layer whose inputs come projected), `w_h`
@@ -89,9 +92,30 @@ def unroll_core(core, offer, initial_state, parallel_iterations, swap_memory):
   pairs = [
       tuple(map(tf.convert_to_tensor, pair))
       for pair in stack.pairs(initial_state)]
+  if not _gradient_may_follow([offer.projected] + list(stack.layers) + pairs):
+    return None
   outputs, pairs = unroll(stack.layers, offer.projected, pairs,
                           parallel_iterations, swap_memory)
   return outputs, stack.state(pairs)
+
+
+def _gradient_may_follow(tensors):
+  """Whether the fused loop's gradient may be asked for.
+
+  The fused loop pays off only through its gradient; without one, the
+  step-by-step loop (the same outputs) is quicker to build. In graph mode
+  `tf.gradients` may come later, so the answer is yes; eagerly and while
+  a function is traced, it is whether a `tf.GradientTape` records any of
+  `tensors` (a function called under a tape outside it gets its gradient
+  from the step-by-step loop, which is as correct, and slower).
+
+  Args:
+    tensors: a nest of the loop's inputs (non-tensor leaves are skipped).
+  """
+  if not tf.executing_eagerly() and not tf.inside_function():
+    return True
+  return tf_shim.tape_records([
+      t for t in tf.nest.flatten(tensors) if tf.is_tensor(t)])
 
 
 def _step(gates, prev_cell, forget_bias):
@@ -200,9 +224,10 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
 
     kept = _array(dtype, steps,
                   batch_shape.concatenate([6 * sum(hidden_sizes)]))
-    _, final_states, kept = tf.while_loop(
-        lambda t, *_: t < steps, body, (tf.constant(0), states, kept),
-        maximum_iterations=steps, **loop_options)
+    _, final_states, kept = tf.while_loop(lambda t, *_: t < steps, body,
+                                          (tf.constant(0), states, kept),
+                                          maximum_iterations=steps,
+                                          **loop_options)
     # Stacked: a gradient function capturing TensorArrays (variants) could
     # not be saved in a SavedModel.
     kept = kept.stack()
@@ -215,9 +240,8 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
           for d, x in zip(d_states, tf.nest.flatten(final_states))]
       if d_output is None:
         d_output = tf.zeros_like(output)
-      hiddens = [
-          _hidden(kept, hidden_sizes, l) for l in range(num_layers - 1)
-      ] + [output]
+      hiddens = [_hidden(kept, hidden_sizes, l) for l in range(num_layers - 1)
+                ] + [output]
       recurrent_t = [tf.transpose(w) for w in recurrent]
       input_t = [None] + [tf.transpose(w[0]) for w in input_weights[1:]]
 
@@ -225,13 +249,14 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         d_states, d_gates = list(d_states), list(d_gates)
         d_inputs = d_output[t]
         # kept[t]: an aligned slice of dimension 0, a view.
-        saved = tf.split(kept[t], [size for size in hidden_sizes
-                                   for _ in range(6)], axis=1)
+        saved = tf.split(kept[t],
+                         [size for size in hidden_sizes for _ in range(6)],
+                         axis=1)
         for l in reversed(range(num_layers)):
           d_hidden, d_cell = d_states[l]
           d_hidden += d_inputs
-          d_prev_cell, d_gate = _step_grad(saved[6 * l:6 * l + 6],
-                                           d_hidden, d_cell)
+          d_prev_cell, d_gate = _step_grad(saved[6 * l:6 * l + 6], d_hidden,
+                                           d_cell)
           d_states[l] = (tf.matmul(d_gate, recurrent_t[l]), d_prev_cell)
           d_gates[l] = d_gates[l].write(t, d_gate)
           if l:

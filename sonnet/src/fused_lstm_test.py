@@ -245,7 +245,8 @@ class FusedLSTMTest(test_utils.TestCase, parameterized.TestCase):
       made.append(variable.name.split(":")[0])
       return variable
 
-    with tf.variable_creator_scope(recording_creator):
+    # Eagerly, the fused loop runs where a gradient is recorded.
+    with tf.variable_creator_scope(recording_creator), tf.GradientTape():
       with _counting_fused() as fused_loops:
         snt.dynamic_unroll(core, self._inputs(), core.initial_state(3))
         snt.dynamic_unroll(core, self._inputs(), core.initial_state(3))
@@ -286,8 +287,10 @@ class FusedLSTMTest(test_utils.TestCase, parameterized.TestCase):
 
     @tf.function(input_signature=[tf.TensorSpec([None, None, 6])])
     def unrolled(x):
-      outputs, final = snt.dynamic_unroll(core, x,
-                                          core.initial_state(tf.shape(x)[1]))
+      with tf.GradientTape() as tape:
+        tape.watch(x)
+        outputs, final = snt.dynamic_unroll(core, x,
+                                            core.initial_state(tf.shape(x)[1]))
       self.assertEqual(outputs.shape.as_list(), [None, None, 3])
       return outputs, final
 
@@ -295,6 +298,27 @@ class FusedLSTMTest(test_utils.TestCase, parameterized.TestCase):
       actual = unrolled(inputs)
     self.assertEqual(fused_loops.call_count, 1)
     self.assertAllClose(actual, expected, atol=1e-6)
+
+  @test_utils.in_all_modes
+  def test_without_a_gradient_only_graph_mode_fuses(self):
+    core = snt.DeepRNN([snt.LSTM(4), snt.LSTM(3)], skip_connections=False)
+    inputs, state = self._inputs(), self._state(core)
+    unroll = lambda: snt.dynamic_unroll(core, inputs, state)
+    with _counting_fused() as fused_loops:
+      forward = unroll()
+      traced = tf.function(unroll)() if self.eager else forward
+    # Graph mode cannot know whether tf.gradients will follow; eagerly and
+    # in a trace without a tape, the step-by-step loop gives the outputs.
+    self.assertEqual(fused_loops.call_count, 0 if self.eager else 1)
+    with _step_by_step():
+      reference = unroll()
+    self.init()
+    reference = self.evaluate(reference)
+    for actual, expected in zip(tf.nest.flatten(self.evaluate(forward)),
+                                tf.nest.flatten(reference)):
+      self.assertAllEqual(actual, expected)
+    # A traced graph may round differently from eager ops.
+    self.assertAllClose(self.evaluate(traced), reference, atol=1e-6)
 
   @test_utils.in_eager_mode
   def test_second_order_gradients(self):

@@ -11,6 +11,7 @@ import threading
 from tensorflow.core.function.capture import capture_container as _captures
 from tensorflow.core.function.polymorphism import function_cache as _cache
 from tensorflow.python.distribute import sharded_variable as _sharded
+from tensorflow.python.eager import record as _record
 from tensorflow.python.eager.polymorphic_function import tracing_compilation as _tracing
 from tensorflow.python.framework import ops as _ops
 from tensorflow.python.ops import template as _template
@@ -275,6 +276,11 @@ def replaying(template, scope, creator):
     A context manager (entered once).
   """
   return _Replaying(template, scope, creator)
+
+
+def tape_records(tensors):
+  """Whether a `tf.GradientTape` on this thread records any of `tensors`."""
+  return _record.should_record_backprop(tensors)
 
 
 def in_strategy_context():
