@@ -44,7 +44,6 @@ import importlib
 import json
 import os
 import subprocess
-import time
 
 from absl import app
 from absl import flags
@@ -52,15 +51,10 @@ import keras
 import sonnet as snt
 import tensorflow as tf
 
-from hand_networks import hand_deep_rnn
-from hand_networks import HandMLP
-from hand_networks import mlp_batch
-from hand_networks import sgd_step
-from hand_networks import variable_stack
 import linear_stacks
 from timing import interleaved
-from timing import repeated
 from timing import timed
+import workloads
 
 tf1 = tf.compat.v1
 
@@ -72,8 +66,8 @@ flags.DEFINE_string(
     "TensorFlow: adds a Sonnet 2 column, timed by sonnet2_rows.py under it.")
 
 _WIDTH = linear_stacks.WIDTH
-_HAND, _AA, _SNT, _KERAS = "hand", "hand (A/A)", "snt", "keras 3"
-_RAW_OPS = "hand, tf.raw_ops"
+_HAND, _AA, _RAW_OPS = workloads.HAND, workloads.AA, workloads.RAW_OPS
+_SNT, _KERAS = "snt", "keras 3"
 
 # --- the networks ------------------------------------------------------------
 
@@ -105,6 +99,32 @@ def keras_deep_rnn(layers, hidden):
   return unroll
 
 
+def linear_calls(x):
+  """Calls of a connected `snt.Linear(32)` and Keras `Dense(32)` on `x`."""
+  linear = snt.Linear(32)
+  linear(x)
+  dense = keras.layers.Dense(32)
+  dense(x)
+  return {_SNT: lambda: linear(x), _KERAS: lambda: dense(x)}
+
+
+def mlp_models():
+  """`snt.nets.MLP` and Keras makers of the 784-1024-1024-10 MLP."""
+
+  def snt_mlp():
+    mlp = snt.nets.MLP([1024, 1024, 10])
+    return mlp, lambda: mlp.trainable_variables
+
+  def keras_mlp():
+    model = keras.Sequential([
+        keras.layers.Dense(1024, activation="relu"),
+        keras.layers.Dense(1024, activation="relu"),
+        keras.layers.Dense(10)])
+    return model, lambda: model.trainable_variables
+
+  return {_SNT: snt_mlp, _KERAS: keras_mlp}
+
+
 # --- the workloads -----------------------------------------------------------
 
 
@@ -128,95 +148,6 @@ def build_graph(depth=200):
               linear_stacks.template_stack), _SNT: contender(
                   linear_stacks.snt_stack), _KERAS: contender(keras_stack)},
       FLAGS.rounds)
-
-
-def trace(make_stacks, depth, connect_first):
-  """Tracing a fresh `tf.function` that connects the stack twice."""
-  spec = tf.TensorSpec([None, _WIDTH])
-
-  def contender(make):
-
-    def prepare():
-      network = make(depth, _WIDTH)
-      if connect_first:
-        network(tf.zeros([1, _WIDTH]))
-      return tf.function(lambda x: network(network(x)), autograph=False)
-
-    return timed(prepare, lambda fn: fn.get_concrete_function(spec))
-
-  return interleaved(
-      {label: contender(make) for label, make in make_stacks.items()},
-      FLAGS.rounds)
-
-
-def trace_deep_rnn(layers=8, hidden=64, steps=20):
-  """Tracing the unroll of 8 stacked LSTMs, variables already made."""
-  spec = tf.TensorSpec([steps, None, hidden])
-
-  def contender(make):
-
-    def prepare():
-      unroll = make(layers, hidden)
-      unroll(tf.zeros([steps, 1, hidden]))
-      return tf.function(unroll, autograph=False)
-
-    return timed(prepare, lambda fn: fn.get_concrete_function(spec))
-
-  return interleaved(
-      {
-          _HAND: contender(hand_deep_rnn), _AA: contender(hand_deep_rnn),
-          _SNT: contender(snt_deep_rnn), _KERAS: contender(keras_deep_rnn)},
-      FLAGS.rounds)
-
-
-def linear_call(in_function, number=300):
-  """Per-call time of one `Linear(32)`, eager or in `tf.function`."""
-  x = tf.ones([8, 32])
-  linear = snt.Linear(32)
-  linear(x)
-  dense = keras.layers.Dense(32)
-  dense(x)
-  w = tf.Variable(tf.random.normal([32, 32]))
-  b = tf.Variable(tf.zeros([32]))
-  calls = {
-      _HAND: lambda: tf.matmul(x, w) + b, _AA: lambda: tf.matmul(x, w) + b,
-      _SNT: lambda: linear(x), _KERAS: lambda: dense(x)}
-  if in_function:
-    calls = {
-        label: tf.function(fn, autograph=False) for label, fn in calls.items()}
-  else:
-    # The same two kernels without the public wrappers' dispatch, which is
-    # what snt.Linear calls eagerly.
-    calls[_RAW_OPS] = lambda: tf.raw_ops.AddV2(x=tf.raw_ops.MatMul(a=x, b=w), y=
-                                               b)
-  for fn in calls.values():
-    fn()
-  return interleaved(
-      {label: repeated(fn, number) for label, fn in calls.items()},
-      3 * FLAGS.rounds)
-
-
-def mlp_step(batch=64, number=20):
-  """An SGD step of a 784-1024-1024-10 MLP in `tf.function`."""
-  x, y = mlp_batch(batch)
-
-  def step_of(network, variables):
-    return sgd_step(network, variables, x, y)
-
-  hand_a, hand_b = HandMLP(), HandMLP()
-  mlp = snt.nets.MLP([1024, 1024, 10])
-  model = keras.Sequential([
-      keras.layers.Dense(1024, activation="relu"),
-      keras.layers.Dense(1024, activation="relu"),
-      keras.layers.Dense(10)])
-  steps = {
-      _HAND: step_of(hand_a,
-                     hand_a.variables), _AA: step_of(hand_b, hand_b.variables),
-      _SNT: step_of(mlp, lambda: mlp.trainable_variables),
-      _KERAS: step_of(model, lambda: model.trainable_variables)}
-  return interleaved(
-      {label: repeated(step, number) for label, step in steps.items()},
-      FLAGS.rounds, clock=time.perf_counter)
 
 
 def per_module_cost(small=300, large=3000):
@@ -340,27 +271,25 @@ def main(argv):
   print_row("graph construction, 200 Linear x2", build_graph())
   print_row(
       "trace, 200 connected Linear x2 (tf.function)",
-      trace(
-          {
-              _HAND: variable_stack, _AA: variable_stack,
-              _SNT: linear_stacks.snt_stack, _KERAS: keras_stack}, 200,
-          connect_first=True))
+      workloads.trace({_SNT: linear_stacks.snt_stack, _KERAS: keras_stack}, 200,
+                      True, FLAGS.rounds))
   print_row(
       "trace, creating 50 Linear x2 (tf.function)",
-      trace(
-          {
-              _HAND: variable_stack, _AA: variable_stack,
-              _SNT: linear_stacks.snt_stack}, 50, connect_first=False))
-  print_row("trace, deep RNN 8 LSTM(64) x 20 steps", trace_deep_rnn())
-  eager_call = linear_call(False)
+      workloads.trace({_SNT: linear_stacks.snt_stack}, 50, False, FLAGS.rounds))
+  print_row(
+      "trace, deep RNN 8 LSTM(64) x 20 steps",
+      workloads.trace_deep_rnn({_SNT: snt_deep_rnn, _KERAS: keras_deep_rnn},
+                               FLAGS.rounds))
+  eager_call = workloads.linear_call(linear_calls, False, FLAGS.rounds)
   print_row("eager Linear(32) call, batch 8", eager_call, 1e6, "us")
   print(
       "%-48s %10.2f   (snt over it: %.2f)" %
       ("  hand-written with tf.raw_ops", eager_call[_RAW_OPS] /
        eager_call[_HAND], eager_call[_SNT] / eager_call[_RAW_OPS]), flush=True)
-  print_row("tf.function Linear(32) call, batch 8", linear_call(True), 1e6,
-            "us")
-  print_row("MLP 784-1024-1024-10 SGD step (tf.function)", mlp_step())
+  print_row("tf.function Linear(32) call, batch 8",
+            workloads.linear_call(linear_calls, True, FLAGS.rounds), 1e6, "us")
+  print_row("MLP 784-1024-1024-10 SGD step (tf.function)",
+            workloads.mlp_step(mlp_models(), FLAGS.rounds))
   per_module = per_module_cost()
   print(
       "%-48s   snt %.2f, hand-written %.2f" %
