@@ -117,14 +117,8 @@ class Linear(base.AbstractModule, base.Transposable,
       b = self._get_variable("b", [output_size], dtype)
       if b is not self._b:
         self._b = b
-    if len(input_shape) == 2 and tf.executing_eagerly():
-      return _eager_affine(inputs, self._w, self._b if self._use_bias else None)
-    # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
-    # kernel, so the same rounding.
-    outputs = tf.matmul(inputs, self._w)
-    if self._use_bias:
-      outputs += self._b
-    return outputs
+    return _affine(inputs, len(input_shape), self._w,
+                   self._b if self._use_bias else None)
 
   def _check_input_shape(self, input_shape):
     """Raises if `input_shape` cannot be connected (see `_build`)."""
@@ -230,25 +224,30 @@ class Linear(base.AbstractModule, base.Transposable,
                   allow_many_batch_dims=self._allow_many_batch_dims, name=name)
 
 
-def _eager_affine(inputs, w, b):
-  """`inputs @ w (+ b)` for an eager rank-2 `inputs`, as `_build` computes it.
+def _affine(inputs, rank, w, b):
+  """`inputs @ w (+ b)`, as `_build` computes it.
 
-  The same `MatMul` and `AddV2` kernels as `tf.matmul` and `+` (so the same
-  values and gradients), called through `tf.raw_ops`: eagerly, the public
-  wrappers' dispatch costs more than the two ops of a small layer. Inputs
-  those wrappers would convert or promote take the wrappers.
+  Eagerly, for a rank-2 tensor of `w`'s dtype (and `b`'s), the `MatMul`
+  and `AddV2` kernels are called through `tf.raw_ops`: the kernels
+  `tf.matmul` and `+` end in (so the same values and gradients), without
+  the public wrappers' dispatch, which eagerly costs more than the two ops
+  of a small layer. Everything else, graph mode and traces included (their
+  op names stay), takes the wrappers.
 
   Args:
-    inputs: a rank-2 tensor.
+    inputs: a tensor of rank >= 2.
+    rank: its rank.
     w: the weights.
     b: the bias, or None.
 
   Returns:
     The outputs.
   """
-  if (isinstance(inputs, tf.Tensor) and inputs.dtype == w.dtype and
-      (b is None or b.dtype == w.dtype)):
+  if (rank == 2 and tf.executing_eagerly() and isinstance(inputs, tf.Tensor) and
+      inputs.dtype == w.dtype and (b is None or b.dtype == w.dtype)):
     outputs = tf.raw_ops.MatMul(a=inputs, b=w)
     return outputs if b is None else tf.raw_ops.AddV2(x=outputs, y=b)
+  # A broadcasting (batch) matmul for rank > 2, as Sonnet 1: the same
+  # kernel, so the same rounding.
   outputs = tf.matmul(inputs, w)
   return outputs if b is None else outputs + b
