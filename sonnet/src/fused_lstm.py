@@ -140,17 +140,6 @@ def _step_grad(saved, d_hidden, d_cell):
   return d_cell * f, d_gates
 
 
-def _hidden(kept, sizes, layer):
-  """Layer `layer`'s outputs from the loop's packed activations.
-
-  Bitwise the loop's: the same product of the same numbers.
-  """
-  start = 6 * sum(sizes[:layer])
-  size = sizes[layer]
-  o = kept[..., start + 3 * size:start + 4 * size]
-  return kept[..., start + 5 * size:start + 6 * size] * o
-
-
 def _array(dtype, size, element_shape):
   return tf.TensorArray(dtype, size=size, element_shape=element_shape)
 
@@ -219,19 +208,25 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         inputs, cell, saved = _step(gates, cell, forget_biases[l])
         states[l] = (inputs, cell)
         saved_steps += saved
-      # One array for all layers (few loop variables, quick to trace).
-      return t + 1, states, kept.write(t, tf.concat(saved_steps, axis=1))
+      # An array per activation (not one packed row per step: its concat
+      # and the backward loop's split copied every step twice).
+      return t + 1, states, [
+          array.write(t, x) for array, x in zip(kept, saved_steps)]
 
-    kept = _array(dtype, steps,
-                  batch_shape.concatenate([6 * sum(hidden_sizes)]))
+    kept = [
+        _array(dtype, steps, batch_shape.concatenate([size]))
+        for size in hidden_sizes
+        for _ in range(6)]
     _, final_states, kept = tf.while_loop(lambda t, *_: t < steps, body,
                                           (tf.constant(0), states, kept),
                                           maximum_iterations=steps,
                                           **loop_options)
     # Stacked: a gradient function capturing TensorArrays (variants) could
     # not be saved in a SavedModel.
-    kept = kept.stack()
-    output = _hidden(kept, hidden_sizes, num_layers - 1)
+    kept = [array.stack() for array in kept]
+    # The loop's outputs, bitwise: the same product of the same numbers.
+    hiddens = [kept[6 * l + 5] * kept[6 * l + 3] for l in range(num_layers)]
+    output = hiddens[-1]
     output.set_shape(projected.shape[:2].concatenate(hidden_sizes[-1:]))
 
     def grad(d_output, *d_states):
@@ -240,18 +235,14 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
           for d, x in zip(d_states, tf.nest.flatten(final_states))]
       if d_output is None:
         d_output = tf.zeros_like(output)
-      hiddens = [_hidden(kept, hidden_sizes, l) for l in range(num_layers - 1)
-                ] + [output]
       recurrent_t = [tf.transpose(w) for w in recurrent]
       input_t = [None] + [tf.transpose(w[0]) for w in input_weights[1:]]
 
       def backward(t, d_states, d_gates):
         d_states, d_gates = list(d_states), list(d_gates)
         d_inputs = d_output[t]
-        # kept[t]: an aligned slice of dimension 0, a view.
-        saved = tf.split(kept[t],
-                         [size for size in hidden_sizes for _ in range(6)],
-                         axis=1)
+        # Aligned slices of dimension 0: views.
+        saved = [array[t] for array in kept]
         for l in reversed(range(num_layers)):
           d_hidden, d_cell = d_states[l]
           d_hidden += d_inputs

@@ -340,6 +340,33 @@ class FusedLSTMTest(test_utils.TestCase, parameterized.TestCase):
       expected = gradient_norm_gradient()
     self.assertAllClose(gradient_norm_gradient(), expected, atol=1e-5)
 
+  @test_utils.in_eager_mode
+  def test_saved_model_of_a_gradient(self):
+    # The gradient function is saved with the forward one: what it captures
+    # from the forward loop must be plain tensors (not TensorArrays).
+    core = snt.DeepRNN([snt.LSTM(4), snt.LSTM(3)], skip_connections=False)
+    inputs = self._inputs()
+    state = core.initial_state(3)
+    holder = tf.Module()
+    holder.core = core
+
+    def loss_and_gradient(x):
+      with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = self._loss(*snt.dynamic_unroll(core, x, state))
+      return loss, tape.gradient(loss, x)
+
+    holder.loss_and_gradient = tf.function(
+        loss_and_gradient, input_signature=[tf.TensorSpec(inputs.shape)])
+    with _counting_fused() as fused_loops:
+      expected = holder.loss_and_gradient(inputs)
+    self.assertTrue(fused_loops.called)
+    path = self.get_temp_dir()
+    tf.saved_model.save(holder, path)
+    restored = tf.saved_model.load(path)
+    for actual, want in zip(restored.loss_and_gradient(inputs), expected):
+      self.assertAllEqual(actual, want)
+
 
 if __name__ == "__main__":
   test_utils.main()
