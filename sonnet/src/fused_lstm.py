@@ -263,20 +263,23 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
                                             maximum_iterations=steps,
                                             **loop_options)
       d_gates = [array.stack() for array in d_gates]
-      flat_gates = [tf.reshape(d, [-1, d.shape[-1]]) for d in d_gates]
 
-      def weight_grad(sequence, l):
+      def weight_grad(sequence, gates):
         return tf.matmul(tf.reshape(sequence, [-1, sequence.shape[-1]]),
-                         flat_gates[l], transpose_a=True)
+                         tf.reshape(gates, [-1, gates.shape[-1]]),
+                         transpose_a=True)
 
       grads = [d_gates[0]]
       for l in range(1, num_layers):
         grads += [
-            weight_grad(hiddens[l - 1], l),
-            tf.reduce_sum(flat_gates[l], axis=0)]
+            weight_grad(hiddens[l - 1], d_gates[l]),
+            tf.reduce_sum(d_gates[l], axis=[0, 1])]
       for l in range(num_layers):
-        previous = tf.concat([states[l][0][None], hiddens[l][:-1]], axis=0)
-        grads.append(weight_grad(previous, l))
+        # Step 0's gates meet the initial hidden state, the others the
+        # previous step's: two products of views, no concatenated copy.
+        grads.append(
+            weight_grad(hiddens[l][:-1], d_gates[l][1:]) +
+            tf.matmul(states[l][0], d_gates[l][0], transpose_a=True))
       return grads + tf.nest.flatten(d_initial)
 
     return [output] + tf.nest.flatten(final_states), grad
