@@ -41,6 +41,11 @@ tf1 = tf.compat.v1
 # environment sets SONNET_EAGER_REPLAY=0; tests compare both paths.
 EAGER_REPLAY = os.environ.get("SONNET_EAGER_REPLAY", "1") != "0"
 
+# Values a checkpoint never follows: `AbstractModule.__setattr__` stores them
+# without the dependency tracking of `AutoTrackable.__setattr__` (which would
+# return them unchanged and track nothing).
+_PLAIN_TYPES = frozenset([type(None), bool, int, float, str])
+
 # What `AbstractModule.__init__` sets; anything else is the subclass's.
 _INIT_ATTRIBUTES = frozenset([
     "_template", "_record", "_custom_getter", "_original_name", "_call_fn",
@@ -184,6 +189,12 @@ class AbstractModule(tf_shim.AutoTrackable):
     """Sets bookkeeping attributes that checkpoints must not follow."""
     for key, value in attributes.items():
       object.__setattr__(self, key, value)
+
+  def __setattr__(self, name, value):
+    if type(value) in _PLAIN_TYPES:
+      object.__setattr__(self, name, value)
+    else:
+      super().__setattr__(name, value)
 
   def __getattr__(self, name):
     # Only reached when normal lookup fails: for the attributes the base

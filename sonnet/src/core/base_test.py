@@ -563,6 +563,20 @@ class CheckpointTest(test_utils.TestCase):
     status.assert_existing_objects_matched()
 
   @test_utils.in_eager_mode
+  def test_attributes_a_checkpoint_follows(self):
+    model = ScaleModule()
+    model.plain = [1, "two", None, 3.0, True]
+    for value in model.plain:
+      model.value = value  # Plain values: stored as they are, not tracked.
+      self.assertIs(model.value, value)
+    model.held = [tf.Variable(2.)]  # Wrapped and tracked as before.
+    model.inner = snt.Linear(3, name="inner")
+    children = model._trackable_children()  # pylint: disable=protected-access
+    self.assertEqual(sorted(children), ["_template", "held", "inner", "plain"])
+    self.assertIsInstance(children["held"], list)
+    self.assertEqual(model.plain, [1, "two", None, 3.0, True])
+
+  @test_utils.in_eager_mode
   def test_tf_function_retrace_creates_nothing(self):
     model = TwoLayers()
     call = tf.function(model)
