@@ -273,7 +273,9 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
       for l in range(1, num_layers):
         grads += [
             weight_grad(hiddens[l - 1], d_gates[l]),
-            tf.reduce_sum(d_gates[l], axis=[0, 1])]
+            tf.raw_ops.BiasAddGrad(
+                out_backprop=tf.reshape(d_gates[l], [-1, d_gates[l].shape[-1]]))
+        ]
       for l in range(num_layers):
         # Step 0's gates meet the initial hidden state, the others the
         # previous step's: two products of views, no concatenated copy.

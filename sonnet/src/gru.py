@@ -123,7 +123,7 @@ class GRU(rnn_core.HiddenStateCore, variable_options.VariableOptions):
 
     def project(x, weights):
       w_zrh, b_zrh, _ = weights
-      return tf.matmul(x, w_zrh) + b_zrh
+      return tf.nn.bias_add(tf.matmul(x, w_zrh), b_zrh)
 
     projected, (_, _, u_zr) = self._project_inputs(inputs, weights, project)
     x_zr, x_h = tf.split(projected, [2 * self._hidden_size, self._hidden_size],

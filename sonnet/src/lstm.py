@@ -297,7 +297,9 @@ class LSTM(rnn_core.RNNCore, variable_options.VariableOptions):
 
     def project(x, weights):
       projected = tf.matmul(x, weights[0])
-      return projected if self._use_layer_norm else projected + self._b
+      if self._use_layer_norm:
+        return projected
+      return tf.nn.bias_add(projected, self._b)
 
     projected, (_, w_h) = self._project_inputs(inputs, split_weights, project)
     return projected + tf.matmul(prev_hidden, w_h)

@@ -135,8 +135,8 @@ class _LSTMBlockCellImpl:
     def weights():
       return tf.split(tf.convert_to_tensor(w), [input_size, self._num_units])
 
-    projected, (_, w_h) = project_inputs(inputs, weights,
-                                         lambda x, ws: tf.matmul(x, ws[0]) + b)
+    projected, (_, w_h) = project_inputs(
+        inputs, weights, lambda x, ws: tf.nn.bias_add(tf.matmul(x, ws[0]), b))
     i, ci, f, o = tf.split(projected + tf.matmul(h, w_h), 4, axis=1)
     wci, wcf, wco = peepholes
     if self._use_peephole:
