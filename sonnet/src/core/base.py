@@ -178,8 +178,11 @@ class AbstractModule(tf_shim.AutoTrackable):
         # `module.__call__` shows `_build`'s signature and docstring, as in
         # Sonnet 1 (calls still go through the class's `__call__`).
         __call__=types.MethodType(_call_with_signature_of(type(self)), self))
+    # Named as TensorFlow would name it (`name` or `name_N`), found in
+    # constant time: TensorFlow's own search then checks one name.
     self._template = tf1.make_template(
-        name, self._build_wrapper, create_scope_now_=True,
+        tf_shim.unique_scope_name(name), self._build_wrapper,
+        create_scope_now_=True,
         custom_getter_=tf_shim.cheaply_inspected(self._module_getter))
     # Marks the scope's (possibly composed) getter as this module's, so that
     # modules built inside this scope know their getters are Sonnet's own.

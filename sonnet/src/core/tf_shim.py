@@ -21,6 +21,8 @@ from tensorflow.python.ops import variables as _variables
 from tensorflow.python.trackable import autotrackable as _autotrackable
 from tensorflow.python.util import nest as _nest
 
+from sonnet.src.core import scope_counts as _scope_counts
+
 AutoTrackable = _autotrackable.AutoTrackable
 PartitionedVariable = _variables.PartitionedVariable
 # What `ParameterServerStrategy` makes under a `variable_partitioner`.
@@ -311,3 +313,31 @@ def cheaply_inspected(custom_getter):
 
   wrapped_getter.__signature__ = inspect.signature(wrapped_getter)
   return wrapped_getter
+
+
+def unique_scope_name(prefix):
+  """The name `tf.compat.v1.variable_scope(None, default_name=prefix)` takes.
+
+  The same answer as TensorFlow's search (`prefix`, or `prefix_N` for the
+  smallest free N), in constant time on average: the first call on a graph
+  swaps the scope store's counts for an equal `scope_counts.ScopeCounts`,
+  which indexes free suffixes. Where the counts are of another kind (a
+  replay's layered counts), returns `prefix` and lets TensorFlow search.
+
+  Args:
+    prefix: the default name of a new variable scope.
+
+  Returns:
+    Its name relative to the current variable scope, unused there.
+  """
+  store = _variable_scope.get_variable_scope_store()
+  counts = store.variable_scopes_count
+  if type(counts) is dict:  # pylint: disable=unidiomatic-typecheck
+    counts = store.variable_scopes_count = _scope_counts.ScopeCounts(counts)
+  elif not isinstance(counts, _scope_counts.ScopeCounts):
+    return prefix
+  current = store.current_scope.name
+  name = current + "/" + prefix if current else prefix
+  if not counts.get(name):
+    return prefix
+  return "%s_%d" % (prefix, counts.free_suffix(name))

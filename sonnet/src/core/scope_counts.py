@@ -1,0 +1,80 @@
+"""Variable-scope counts that find a new scope's `_N` suffix quickly.
+
+`tf.compat.v1` keeps, per graph, a dict from each full variable-scope name
+to how many times it was opened (`variable_scopes_count`). A new scope
+asked for under a default name `name` gets `name` if its count is 0, else
+`name_N` for the smallest N >= 1 whose count is 0, which TensorFlow finds by
+trying N = 1, 2, ...: the k-th module of one name costs k lookups, and
+building many same-named modules is quadratic. `ScopeCounts` is that dict
+with an index for the names asked about (`free_suffix`), so that the same
+answer costs constant time on average.
+"""
+
+import bisect
+
+
+def _suffix(key):
+  """`(base, N)` for a key `base_N` written as `"%s_%d"` would, else None."""
+  base, underscore, digits = key.rpartition("_")
+  if underscore and digits.isdigit() and str(int(digits)) == digits:
+    return base, int(digits)
+  return None
+
+
+class ScopeCounts(dict):
+  """A `variable_scopes_count` dict that indexes each asked name's free N.
+
+  For a name asked about, the index keeps `(next, holes)`: every N below
+  `next` has had a count above 0, and `holes` (sorted) holds each such N
+  whose count fell back to 0 since (TensorFlow zeroes the counts under a
+  scope when it closes it). TensorFlow changes the counts only through
+  `__setitem__` and replaces the whole dict by copies (`copy.copy`) that it
+  takes and restores around re-entered scopes: copies carry the index, whose
+  entries are immutable tuples, so a copy and its original never share a
+  changing entry.
+
+  >>> counts = ScopeCounts({"linear": 1, "linear_1": 1})
+  >>> counts.free_suffix("linear")
+  2
+  """
+
+  __slots__ = ("_free",)
+
+  def __init__(self, counts=(), free=None):
+    super().__init__(counts)
+    self._free = {} if free is None else dict(free)
+
+  def __copy__(self):
+    return ScopeCounts(self, self._free)
+
+  def __setitem__(self, key, value):
+    if not value and self.get(key):
+      suffix = _suffix(key)
+      entry = suffix and self._free.get(suffix[0])
+      if entry and suffix[1] < entry[0]:
+        holes = list(entry[1])
+        bisect.insort(holes, suffix[1])
+        self._free[suffix[0]] = (entry[0], tuple(holes))
+    super().__setitem__(key, value)
+
+  def free_suffix(self, name):
+    """The smallest N >= 1 such that `name_N` has count 0.
+
+    Args:
+      name: a full variable-scope name.
+
+    Returns:
+      That N, as `_get_unique_variable_scope` in TensorFlow finds it.
+    """
+    next_free, holes = self._free.get(name, (1, ()))
+    retaken = 0
+    for hole in holes:
+      if not self.get("%s_%d" % (name, hole)):
+        break
+      retaken += 1
+    else:
+      hole = None
+      while self.get("%s_%d" % (name, next_free)):
+        next_free += 1
+    self._free[name] = (next_free, holes[retaken:])
+    return next_free if hole is None else hole
