@@ -47,6 +47,9 @@ class ScopeCounts(dict):
   def __copy__(self):
     return ScopeCounts(self, self._free)
 
+  def __reduce__(self):  # For `copy.deepcopy` and pickling.
+    return ScopeCounts, (dict(self), self._free)
+
   def __setitem__(self, key, value):
     if not value and self.get(key):
       suffix = _suffix(key)

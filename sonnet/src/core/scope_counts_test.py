@@ -64,6 +64,19 @@ class ScopeCountsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(saved.free_suffix("a"), 1)
     self.assertEqual(counts.free_suffix("a"), 4)
 
+  @parameterized.parameters(copy.copy, copy.deepcopy)
+  def test_copies_equal_their_original(self, copy_fn):
+    counts = scope_counts.ScopeCounts({"a": 1, "a_1": 1, "a_2": 1})
+    counts.free_suffix("a")
+    counts["a_1"] = 0
+    copied = copy_fn(counts)
+    self.assertIsInstance(copied, scope_counts.ScopeCounts)
+    self.assertEqual(copied, counts)
+    self.assertEqual(copied.free_suffix("a"), 1)
+    copied["a_1"] = 1
+    self.assertEqual(copied.free_suffix("a"), 3)
+    self.assertEqual(counts.free_suffix("a"), 1)
+
   @parameterized.parameters(range(5))
   def test_random_changes_answer_as_tensorflow(self, seed):
     rng = random.Random(seed)
