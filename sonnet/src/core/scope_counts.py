@@ -7,10 +7,18 @@ asked for under a default name `name` gets `name` if its count is 0, else
 trying N = 1, 2, ...: the k-th module of one name costs k lookups, and
 building many same-named modules is quadratic. `ScopeCounts` is that dict
 with an index for the names asked about (`free_suffix`), so that the same
-answer costs constant time on average.
+answer costs constant time on average. It also knows which names have
+subscopes (`has_subscopes`): TensorFlow zeroes a closing scope's subscopes
+by scanning every name, even for a scope just made, which has none.
 """
 
 import bisect
+
+
+def _parents(key):
+  """The scopes that contain `key`: "a" and "a/b" for "a/b/c"."""
+  parts = key.split("/")
+  return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
 def _suffix(key):
@@ -38,19 +46,28 @@ class ScopeCounts(dict):
   2
   """
 
-  __slots__ = ("_free",)
+  __slots__ = ("_free", "_parents")
 
-  def __init__(self, counts=(), free=None):
+  def __init__(self, counts=(), free=None, parents=None):
     super().__init__(counts)
     self._free = {} if free is None else dict(free)
+    if parents is None:
+      parents = {parent for key in self for parent in _parents(key)}
+    self._parents = set(parents)
 
   def __copy__(self):
-    return ScopeCounts(self, self._free)
+    return ScopeCounts(self, self._free, self._parents)
 
   def __reduce__(self):  # For `copy.deepcopy` and pickling.
-    return ScopeCounts, (dict(self), self._free)
+    return ScopeCounts, (dict(self), self._free, self._parents)
+
+  def has_subscopes(self, name):
+    """Whether any name here starts with `name + "/"`."""
+    return name in self._parents
 
   def __setitem__(self, key, value):
+    if key not in self:
+      self._parents.update(_parents(key))
     if not value and self.get(key):
       suffix = _suffix(key)
       entry = suffix and self._free.get(suffix[0])

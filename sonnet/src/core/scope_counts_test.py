@@ -64,6 +64,18 @@ class ScopeCountsTest(test_utils.TestCase, parameterized.TestCase):
     self.assertEqual(saved.free_suffix("a"), 1)
     self.assertEqual(counts.free_suffix("a"), 4)
 
+  def test_knows_which_names_have_subscopes(self):
+    counts = scope_counts.ScopeCounts({"a/b/c": 1, "d": 0})
+    self.assertTrue(counts.has_subscopes("a"))
+    self.assertTrue(counts.has_subscopes("a/b"))
+    self.assertFalse(counts.has_subscopes("a/b/c"))
+    self.assertFalse(counts.has_subscopes("d"))
+    saved = copy.copy(counts)
+    counts["d/e"] = 1
+    self.assertTrue(counts.has_subscopes("d"))
+    self.assertFalse(saved.has_subscopes("d"))
+    self.assertTrue(copy.deepcopy(counts).has_subscopes("d"))
+
   @parameterized.parameters(copy.copy, copy.deepcopy)
   def test_copies_equal_their_original(self, copy_fn):
     counts = scope_counts.ScopeCounts({"a": 1, "a_1": 1, "a_2": 1})

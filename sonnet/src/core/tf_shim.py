@@ -5,6 +5,7 @@ that a TensorFlow upgrade that moves one has a single file to fix.
 """
 
 import collections
+import functools
 import inspect
 import threading
 
@@ -321,8 +322,10 @@ def unique_scope_name(prefix):
   The same answer as TensorFlow's search (`prefix`, or `prefix_N` for the
   smallest free N), in constant time on average: the first call on a graph
   swaps the scope store's counts for an equal `scope_counts.ScopeCounts`,
-  which indexes free suffixes. Where the counts are of another kind (a
-  replay's layered counts), returns `prefix` and lets TensorFlow search.
+  which indexes free suffixes, and has the store skip zeroing the
+  subscopes of a closing scope that has none. Where the counts are of
+  another kind (a replay's layered counts), returns `prefix` and lets
+  TensorFlow search.
 
   Args:
     prefix: the default name of a new variable scope.
@@ -334,6 +337,9 @@ def unique_scope_name(prefix):
   counts = store.variable_scopes_count
   if type(counts) is dict:  # pylint: disable=unidiomatic-typecheck
     counts = store.variable_scopes_count = _scope_counts.ScopeCounts(counts)
+    if "close_variable_subscopes" not in vars(store):
+      store.close_variable_subscopes = functools.partial(
+          _close_variable_subscopes, store)
   elif not isinstance(counts, _scope_counts.ScopeCounts):
     return prefix
   current = store.current_scope.name
@@ -341,3 +347,13 @@ def unique_scope_name(prefix):
   if not counts.get(name):
     return prefix
   return "%s_%d" % (prefix, counts.free_suffix(name))
+
+
+def _close_variable_subscopes(store, scope_name):
+  """The store's own method, skipped for a scope without subscopes."""
+  counts = store.variable_scopes_count
+  if (scope_name is not None and
+      isinstance(counts, _scope_counts.ScopeCounts) and
+      not counts.has_subscopes(scope_name)):
+    return
+  type(store).close_variable_subscopes(store, scope_name)
