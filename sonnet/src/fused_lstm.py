@@ -140,6 +140,11 @@ def _step_grad(saved, d_hidden, d_cell):
   return d_cell * f, d_gates
 
 
+def _rows(sequence):
+  """`[steps, batch, n]` as `[steps * batch, n]`."""
+  return tf.reshape(sequence, [-1, sequence.shape[-1]])
+
+
 def _array(dtype, size, element_shape):
   return tf.TensorArray(dtype, size=size, element_shape=element_shape)
 
@@ -197,7 +202,7 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
 
     def body(t, states, kept):
       inputs = projected_steps.read(t)
-      states, saved_steps = list(states), []
+      states, kept = list(states), list(kept)
       for l in range(num_layers):
         gates = inputs
         if l:
@@ -207,25 +212,24 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
         gates += tf.matmul(hidden, recurrent[l])
         inputs, cell, saved = _step(gates, cell, forget_biases[l])
         states[l] = (inputs, cell)
-        saved_steps += saved
-      # An array per activation (not one packed row per step: its concat
-      # and the backward loop's split copied every step twice).
-      return t + 1, states, [
-          array.write(t, x) for array, x in zip(kept, saved_steps)]
+        # An array per activation (not one packed row per step: its concat
+        # and the backward loop's split copied every step twice).
+        kept[l] = [array.write(t, x) for array, x in zip(kept[l], saved)]
+      return t + 1, states, kept
 
-    kept = [
+    kept = [[
         _array(dtype, steps, batch_shape.concatenate([size]))
-        for size in hidden_sizes
         for _ in range(6)]
+            for size in hidden_sizes]
     _, final_states, kept = tf.while_loop(lambda t, *_: t < steps, body,
                                           (tf.constant(0), states, kept),
                                           maximum_iterations=steps,
                                           **loop_options)
     # Stacked: a gradient function capturing TensorArrays (variants) could
     # not be saved in a SavedModel.
-    kept = [array.stack() for array in kept]
+    kept = [[array.stack() for array in arrays] for arrays in kept]
     # The loop's outputs, bitwise: the same product of the same numbers.
-    hiddens = [kept[6 * l + 5] * kept[6 * l + 3] for l in range(num_layers)]
+    hiddens = [cell_tanh * o for _, _, _, o, _, cell_tanh in kept]
     output = hiddens[-1]
     output.set_shape(projected.shape[:2].concatenate(hidden_sizes[-1:]))
 
@@ -241,12 +245,11 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
       def backward(t, d_states, d_gates):
         d_states, d_gates = list(d_states), list(d_gates)
         d_inputs = d_output[t]
-        # Aligned slices of dimension 0: views.
-        saved = [array[t] for array in kept]
         for l in reversed(range(num_layers)):
           d_hidden, d_cell = d_states[l]
           d_hidden += d_inputs
-          d_prev_cell, d_gate = _step_grad(saved[6 * l:6 * l + 6], d_hidden,
+          # Aligned slices of dimension 0: views.
+          d_prev_cell, d_gate = _step_grad([x[t] for x in kept[l]], d_hidden,
                                            d_cell)
           d_states[l] = (tf.matmul(d_gate, recurrent_t[l]), d_prev_cell)
           d_gates[l] = d_gates[l].write(t, d_gate)
@@ -264,23 +267,20 @@ def _run(num_layers, forget_biases, parallel_iterations, swap_memory):
                                             **loop_options)
       d_gates = [array.stack() for array in d_gates]
 
-      def weight_grad(sequence, gates):
-        return tf.matmul(tf.reshape(sequence, [-1, sequence.shape[-1]]),
-                         tf.reshape(gates, [-1, gates.shape[-1]]),
-                         transpose_a=True)
+      def weight_grad(sequence, flat_gates):
+        return tf.matmul(_rows(sequence), flat_gates, transpose_a=True)
 
       grads = [d_gates[0]]
       for l in range(1, num_layers):
+        flat_gates = _rows(d_gates[l])
         grads += [
-            weight_grad(hiddens[l - 1], d_gates[l]),
-            tf.raw_ops.BiasAddGrad(
-                out_backprop=tf.reshape(d_gates[l], [-1, d_gates[l].shape[-1]]))
-        ]
+            weight_grad(hiddens[l - 1], flat_gates),
+            tf.raw_ops.BiasAddGrad(out_backprop=flat_gates)]
       for l in range(num_layers):
         # Step 0's gates meet the initial hidden state, the others the
         # previous step's: two products of views, no concatenated copy.
         grads.append(
-            weight_grad(hiddens[l][:-1], d_gates[l][1:]) +
+            weight_grad(hiddens[l][:-1], _rows(d_gates[l][1:])) +
             tf.matmul(states[l][0], d_gates[l][0], transpose_a=True))
       return grads + tf.nest.flatten(d_initial)
 
