@@ -87,14 +87,11 @@ class ScopeCounts(dict):
       That N, as `_get_unique_variable_scope` in TensorFlow finds it.
     """
     next_free, holes = self._free.get(name, (1, ()))
-    retaken = 0
-    for hole in holes:
+    for i, hole in enumerate(holes):
       if not self.get("%s_%d" % (name, hole)):
-        break
-      retaken += 1
-    else:
-      hole = None
-      while self.get("%s_%d" % (name, next_free)):
-        next_free += 1
-    self._free[name] = (next_free, holes[retaken:])
-    return next_free if hole is None else hole
+        self._free[name] = (next_free, holes[i:])  # Those before: retaken.
+        return hole
+    while self.get("%s_%d" % (name, next_free)):
+      next_free += 1
+    self._free[name] = (next_free, ())
+    return next_free
